@@ -1,0 +1,41 @@
+"""CaDiCaL 1.9.5 through python-sat (in process; in a forked child when a timeout is set)."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional, Sequence
+
+from pysat.solvers import Cadical195
+
+from ..encode.cnf import CNF
+from ..result import Status
+from .base import SatResult
+from .process import Timeout, run_with_timeout
+
+
+def _solve(cnf: CNF, assumptions: Sequence[int]) -> SatResult:
+    t0 = time.perf_counter()
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        t1 = time.perf_counter()
+        ok = s.solve(assumptions=list(assumptions))
+        t2 = time.perf_counter()
+        model = s.get_model() if ok else None
+        st = s.accum_stats() or {}
+    if model is not None and len(model) < cnf.nvars:  # variables in no clause
+        model = model + [-(v + 1) for v in range(len(model), cnf.nvars)]
+    stats = {"load_s": t1 - t0, "sat_s": t2 - t1}
+    stats.update({k: float(v) for k, v in st.items()})
+    return SatResult(Status.SAT if ok else Status.UNSAT, model, stats)
+
+
+class CadicalBackend:
+    name = "cadical"
+
+    def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
+              timeout: Optional[float] = None) -> SatResult:
+        if timeout is None:
+            return _solve(cnf, assumptions)
+        try:
+            return run_with_timeout(lambda: _solve(cnf, assumptions), timeout)
+        except Timeout:
+            return SatResult(Status.UNKNOWN, None, {"timeout": 1.0})

@@ -1,0 +1,62 @@
+"""Run a function in a forked child with a wall-clock limit, killing it when time is up.
+
+python-sat's CaDiCaL cannot be interrupted from another thread, so a time limit needs a
+process boundary: the child inherits the CNF by ``fork`` (copy-on-write, no pickling of the
+input), sends back its result through a pipe, and is killed (SIGKILL) on timeout.  No child
+outlives the call.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from typing import Callable, Optional, TypeVar
+
+R = TypeVar("R")
+
+
+class Timeout(Exception):
+    pass
+
+
+def _child(fn: Callable[[], R], conn) -> None:  # type: ignore[no-untyped-def]
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        conn.send(("ok", fn()))
+    except BaseException as e:  # report everything, including MemoryError
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def run_with_timeout(fn: Callable[[], R], timeout: Optional[float]) -> R:
+    """``fn()`` in a child process; ``Timeout`` if it has not answered after ``timeout`` s."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(fn, send), daemon=True)
+    proc.start()
+    send.close()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if recv.poll(left if left is None else min(left, 0.5)):
+                try:
+                    kind, payload = recv.recv()
+                except EOFError:
+                    raise RuntimeError(f"solver process died (exit code {proc.exitcode})") from None
+                if kind == "error":
+                    raise RuntimeError(f"solver process failed: {payload}")
+                return payload
+            if not proc.is_alive() and not recv.poll():
+                raise RuntimeError(f"solver process died (exit code {proc.exitcode})")
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Timeout()
+    finally:
+        if proc.is_alive():
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.join()
+        recv.close()

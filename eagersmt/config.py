@@ -1,0 +1,64 @@
+"""The one options table: ``Config`` (library) and the ``solve`` CLI options both come from it.
+
+Each row is ``Option(name, type, default, help, choices)``.  ``Config`` is a frozen dataclass
+built from the rows, passed keyword-only; tests vary it with ``dataclasses.replace``.  The
+CLI (``eagersmt/cli``) turns every row into a click option, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: Any
+    default: Any
+    help: str
+    choices: Optional[tuple[str, ...]] = None
+
+
+ENCODINGS = ("auto", "sd", "order", "eij")
+BACKENDS = ("cadical", "kissat", "portfolio")
+CROSS_CHECKERS = ("none", "z3", "cvc5", "all")
+
+OPTIONS: tuple[Option, ...] = (
+    Option("encoding", str, "auto",
+           "Eager encoding of integer atoms: sd (small-domain bit-vectors), order "
+           "(order encoding), eij (per-constraint + transitivity), auto (choose per "
+           "variable class).", ENCODINGS),
+    Option("backend", str, "cadical", "SAT back end.", BACKENDS),
+    Option("timeout", Optional[float], None,
+           "Wall-clock limit in seconds for each check-sat; the answer is 'unknown' when it runs out."),
+    Option("check_models", bool, True,
+           "Evaluate every SAT model on the original formula before reporting 'sat'."),
+    Option("cross_check", str, "none",
+           "Also run a reference solver on the same input and fail (exit 3) on disagreement.",
+           CROSS_CHECKERS),
+    Option("cross_check_timeout", float, 60.0, "Time limit of the reference solver (seconds)."),
+    Option("eij_max_clauses", int, 2_000_000,
+           "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
+)
+
+
+def _make_config_class() -> type:
+    def validate(self: Any) -> None:
+        for o in OPTIONS:
+            value = getattr(self, o.name)
+            if o.choices is not None and value not in o.choices:
+                raise ValueError(f"{o.name} must be one of {', '.join(o.choices)}, not {value!r}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+
+    fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
+    cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,
+                                     namespace={"__post_init__": validate})
+    cls.__doc__ = "Solver options (frozen). Rows: " + ", ".join(o.name for o in OPTIONS) + "."
+    cls.__module__ = __name__
+    return cls
+
+
+Config = _make_config_class()

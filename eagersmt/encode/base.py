@@ -1,0 +1,70 @@
+"""The reducer interface shared by every encoding, and the per-class split they work on.
+
+An encoding receives the difference predicates that the Tseitin pass left in the CNF
+(``PredUse``: ``x - y <= c``, its SAT variable, the needed directions) for one *variable
+class* (a connected component of the constraint graph), adds clauses that tie those
+variables to an integer meaning, and returns a ``Decoder`` that reads integer values of the
+class's variables back from a SAT model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from .cnf import CNF
+from .tseitin import PredUse
+
+
+class Decoder(Protocol):
+    def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
+        """Integer values of the class's variables given the truth of each SAT variable."""
+
+
+@dataclass
+class VarClass:
+    """A connected component of the constraint graph: variables, predicates, unit facts."""
+
+    variables: list[int]
+    preds: list[PredUse]
+    units: list[tuple[int, int, int]] = field(default_factory=list)  # top-level x - y <= c
+
+    @property
+    def bmax(self) -> int:
+        return max((abs(p.c) for p in self.preds), default=0)
+
+
+class Encoding(Protocol):
+    name: str
+
+    def encode(self, cls: VarClass, cnf: CNF) -> Decoder: ...
+
+
+def split_classes(preds: Sequence[PredUse], units: Sequence[tuple[int, int, int]]) -> list[VarClass]:
+    """Group predicates by connected component of their variables (union–find)."""
+    parent: dict[int, int] = {}
+
+    def find(a: int) -> int:
+        root = a
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[a] != root:
+            parent[a], a = root, parent[a]
+        return root
+
+    for p in preds:
+        ra, rb = find(p.x), find(p.y)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[int, VarClass] = {}
+    for v in parent:
+        r = find(v)
+        groups.setdefault(r, VarClass([], [])).variables.append(v)
+    for p in preds:
+        groups[find(p.x)].preds.append(p)
+    for u in units:
+        if u[0] in parent:
+            groups[find(u[0])].units.append(u)
+    for g in groups.values():
+        g.variables.sort()
+    return sorted(groups.values(), key=lambda g: g.variables[0])

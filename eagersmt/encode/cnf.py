@@ -1,0 +1,112 @@
+"""CNF under construction: the one place that does arithmetic on SAT variable numbers.
+
+Clauses are flat ``list[int]`` (DIMACS literals); ``Gates`` builds Tseitin-defined
+circuits on top with constant folding (``cnf.true`` is a variable fixed by a unit clause).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, TextIO
+
+
+class CNF:
+    def __init__(self) -> None:
+        self.nvars = 0
+        self.clauses: list[list[int]] = []
+        self._true = 0
+
+    def new_var(self) -> int:
+        self.nvars += 1
+        return self.nvars
+
+    def new_vars(self, n: int) -> range:
+        first = self.nvars + 1
+        self.nvars += n
+        return range(first, first + n)
+
+    @property
+    def true(self) -> int:
+        """A literal that is always true (allocated on first use)."""
+        if not self._true:
+            self._true = self.new_var()
+            self.clauses.append([self._true])
+        return self._true
+
+    def add(self, clause: list[int]) -> None:
+        self.clauses.append(clause)
+
+    def extend(self, clauses: Iterable[list[int]]) -> None:
+        self.clauses.extend(clauses)
+
+    def write_dimacs(self, out: TextIO, comments: Iterable[str] = ()) -> None:
+        for line in comments:
+            out.write(f"c {line}\n")
+        out.write(f"p cnf {self.nvars} {len(self.clauses)}\n")
+        out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in self.clauses)
+
+
+class Gates:
+    """Tseitin gates with full equivalence and constant folding over ``cnf.true``."""
+
+    def __init__(self, cnf: CNF):
+        self.cnf = cnf
+        self.T = cnf.true
+
+    def and2(self, a: int, b: int) -> int:
+        T = self.T
+        if a == -T or b == -T or a == -b:
+            return -T
+        if a == T or a == b:
+            return b
+        if b == T:
+            return a
+        g = self.cnf.new_var()
+        self.cnf.extend(([-g, a], [-g, b], [g, -a, -b]))
+        return g
+
+    def or2(self, a: int, b: int) -> int:
+        return -self.and2(-a, -b)
+
+    def xor2(self, a: int, b: int) -> int:
+        T = self.T
+        if a == T:
+            return -b
+        if a == -T:
+            return b
+        if b == T:
+            return -a
+        if b == -T:
+            return a
+        if a == b:
+            return -T
+        if a == -b:
+            return T
+        g = self.cnf.new_var()
+        self.cnf.extend(([-g, a, b], [-g, -a, -b], [g, -a, b], [g, a, -b]))
+        return g
+
+    def xor3(self, a: int, b: int, c: int) -> int:
+        T = self.T
+        if abs(a) == T or abs(b) == T or abs(c) == T or len({abs(a), abs(b), abs(c)}) < 3:
+            return self.xor2(self.xor2(a, b), c)
+        g = self.cnf.new_var()
+        self.cnf.extend((
+            [-g, a, b, c], [-g, a, -b, -c], [-g, -a, b, -c], [-g, -a, -b, c],
+            [g, -a, -b, -c], [g, -a, b, c], [g, a, -b, c], [g, a, b, -c],
+        ))
+        return g
+
+    def maj(self, a: int, b: int, c: int) -> int:
+        T = self.T
+        for x, y, z in ((a, b, c), (b, c, a), (c, a, b)):
+            if x == T:
+                return self.or2(y, z)
+            if x == -T:
+                return self.and2(y, z)
+            if x == y:
+                return x
+            if x == -y:
+                return z
+        g = self.cnf.new_var()
+        self.cnf.extend(([-g, a, b], [-g, a, c], [-g, b, c], [g, -a, -b], [g, -a, -c], [g, -b, -c]))
+        return g

@@ -1,0 +1,153 @@
+"""The pipeline for one ``check-sat``, and a session that runs a script's commands.
+
+    assertions --normalize--> circuit --encode--> CNF --SAT--> model --decode--> values
+                                                                    \--check on the original terms
+
+Every lossy step hands back its inverse: ``Normalized.decode`` undoes the zero variable and
+real scaling, ``Encoded.decode`` reads integer values back from bits / order literals.
+Libraries return values; only the CLI prints (``Session.run`` yields the output lines).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Iterator, Optional, Sequence
+
+from .backends import get_backend
+from .check.model import check_model
+from .config import Config
+from .encode import encode
+from .errors import InternalError
+from .ir.circuit import FALSE
+from .ir.normalize import normalize
+from .ir.terms import Term
+from .result import Result, Stats, Status
+from .smtlib.parser import Script
+from .smtlib.printer import format_model, format_value
+
+
+def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *,
+                     config: Config, positions: Optional[dict] = None,
+                     stats: Optional[Stats] = None) -> Result:
+    """Decide the conjunction of ``assertions``; a ``sat`` model is checked unless disabled."""
+    stats = stats or Stats()
+    start = time.perf_counter()
+    deadline = None if config.timeout is None else start + config.timeout
+    assertions = list(assertions)
+
+    t0 = time.perf_counter()
+    norm = normalize(assertions, positions=positions)
+    stats.add_time("normalize", time.perf_counter() - t0)
+    stats.counts.update(norm.stats)
+    if FALSE in norm.circuit.roots:
+        return Result(Status.UNSAT, {}, stats, "an assertion simplifies to false")
+
+    enc = encode(norm, encoding=config.encoding, stats=stats)
+    left = None if deadline is None else deadline - time.perf_counter()
+    if left is not None and left <= 0:
+        return Result(Status.UNKNOWN, {}, stats, "timeout")
+
+    t0 = time.perf_counter()
+    sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
+    stats.add_time("solve", time.perf_counter() - t0)
+    if sat.status != Status.SAT:
+        return Result(sat.status, {}, stats, "timeout" if sat.status == Status.UNKNOWN else "")
+
+    t0 = time.perf_counter()
+    ints, bools = enc.decode(sat.value)
+    model = norm.decode(ints, bools, list(declarations))
+    stats.add_time("decode", time.perf_counter() - t0)
+    if config.check_models:
+        t0 = time.perf_counter()
+        check_model(assertions, model)
+        stats.add_time("check", time.perf_counter() - t0)
+        stats.notes["model_checked"] = "yes"
+    return Result(Status.SAT, model, stats)
+
+
+class Session:
+    """Runs the commands of a parsed script; ``results`` collects each ``check-sat`` answer."""
+
+    def __init__(self, script: Script, *, config: Config = Config()):
+        self.script = script
+        self.config = config
+        self.results: list[Result] = []
+        self.print_success = False
+
+    def check_sat(self, assumptions: Sequence[Term] = ()) -> Result:
+        assertions = self._assertions + list(assumptions)
+        res = solve_assertions(assertions, self._declared, config=self.config,
+                               positions=self.script.atom_pos)
+        self.results.append(res)
+        return res
+
+    def run(self) -> Iterator[str]:
+        """Execute the script, yielding what an SMT solver prints on stdout."""
+        self._assertions: list[Term] = []
+        self._declared: list[Term] = []
+        last: Optional[Result] = None
+        for cmd in self.script.commands:
+            name = cmd.name
+            if name == "assert":
+                self._assertions.append(cmd.args[0])
+            elif name == "declare":
+                self._declared.append(cmd.args[0])
+            elif name == "check-sat":
+                last = self.check_sat(cmd.args)
+                yield str(last.status)
+                continue
+            elif name == "get-model":
+                if last is None or last.status != Status.SAT:
+                    yield '(error "model is not available")'
+                else:
+                    yield format_model(self._declared, last.model)
+                continue
+            elif name == "get-value":
+                if last is None or last.status != Status.SAT:
+                    yield '(error "model is not available")'
+                    continue
+                from .check.model import evaluate
+
+                terms, texts = cmd.args
+                vals = evaluate(list(terms), last.model)
+                pairs = " ".join(f"({txt} {format_value(v, t.sort)})"
+                                 for t, txt, v in zip(terms, texts, vals))
+                yield f"({pairs})"
+                continue
+            elif name == "echo":
+                yield '"' + cmd.args[0].replace('"', '""') + '"'
+                continue
+            elif name == "get-info":
+                yield _info(cmd.args[0], last)
+                continue
+            elif name == "set-option" and cmd.args[0] == ":print-success":
+                self.print_success = cmd.args[1] == "true"
+            elif name == "exit":
+                if self.print_success:
+                    yield "success"
+                return
+            if self.print_success:
+                yield "success"
+
+
+def _info(key: str, last: Optional[Result]) -> str:
+    from . import __version__
+
+    if key == ":name":
+        return '(:name "eagersmt")'
+    if key == ":version":
+        return f'(:version "{__version__}")'
+    if key == ":authors":
+        return '(:authors "the eagersmt developers")'
+    if key == ":reason-unknown":
+        reason = last.reason if last is not None and last.status == Status.UNKNOWN else "incomplete"
+        return f"(:reason-unknown {reason or 'incomplete'})"
+    if key == ":all-statistics" and last is not None:
+        body = " ".join(f":{k} {v}" for k, v in last.stats.as_dict().items())
+        return f"({body})"
+    return '(error "unsupported get-info key")'
+
+
+def check_internal(res: Result) -> None:  # pragma: no cover - debugging helper
+    if res.status == Status.SAT and not res.model:
+        raise InternalError("sat without a model")

@@ -1,0 +1,236 @@
+"""Normalization: asserted terms -> ``Circuit`` over difference predicates, and its inverse.
+
+Arithmetic is linearised bottom-up; an ``ite`` under arithmetic is lifted into guarded
+cases (``(<= (ite c a b) y)`` becomes ``(c and a <= y) or (not c and b <= y)``).  Every
+comparison ``L rel 0`` must then have difference shape ``a*x - a*y + k rel 0`` (or one
+variable: a bound against the zero variable); dividing by ``|a|`` gives ``x - y rel q``.
+
+Integers: ``x - y <= q`` becomes ``x - y <= floor(q)``; ``x - y < q`` becomes
+``x - y <= ceil(q) - 1``; ``x - y = q`` with ``q`` fractional is false.
+
+Reals (QF_RDL), exactly: multiply every constant by ``D``, the common denominator, and by
+``K = n + 1`` with ``n`` the number of real variables (the zero variable included); then
+``x - y <= q`` becomes the integer atom ``x - y <= K*D*q`` and ``x - y < q`` becomes
+``x - y <= K*D*q - 1``.  Argument: a conjunction of such atoms is infeasible over the reals
+iff its constraint graph has a simple cycle with constant sum ``s < 0``, or ``s = 0`` and a
+strict edge (``k >= 1`` strict edges).  Scaled, the same cycle has integer weight
+``K*D*s - k``.  If ``s < 0`` then ``D*s <= -1`` so ``K*D*s - k <= -K < 0``; if ``s = 0`` the
+weight is ``-k``; if ``s > 0`` then ``K*D*s - k >= K - n > 0`` since a simple cycle has at
+most ``n`` edges.  So cycles are negative in exactly the same cases, the integer problem
+is equisatisfiable, and an integer model divided by ``K*D`` is a real model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping, Optional
+
+from ..errors import UnsupportedError
+from . import terms as T
+from .circuit import FALSE, TRUE, Circuit
+from .terms import BOOL, INT, REAL, Term, iter_dag
+
+# A linear case: (guards, coefficients, constant); guards are (Bool term, polarity) pairs.
+Case = tuple[tuple[tuple[Term, bool], ...], dict[str, object], object]
+
+
+@dataclass
+class Normalized:
+    """The circuit, plus what ``decode`` needs to map integer values back to the input."""
+
+    circuit: Circuit
+    sort: str = INT  # INT, or REAL (scaled to integers)
+    scale: int = 1  # K * D for reals
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def decode(self, int_values: Mapping[int, int], bool_values: Mapping[str, bool],
+               declarations: list[Term]) -> dict[str, object]:
+        """Model for the declared names from values of circuit variables (index -> int)."""
+        c = self.circuit
+        zero = int_values.get(0, 0)
+        out: dict[str, object] = {}
+        for v in declarations:
+            name = v.val
+            if v.sort == BOOL:
+                out[name] = bool(bool_values.get(name, False))  # type: ignore[index]
+                continue
+            i = c.int_index.get(name)  # type: ignore[arg-type]
+            raw = int_values.get(i, zero) - zero if i is not None else 0
+            out[name] = Fraction(raw, self.scale) if v.sort == REAL else raw  # type: ignore[index]
+        return out
+
+
+def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None) -> Normalized:
+    """Build the circuit of the conjunction of ``assertions``."""
+    return _Normalizer(positions or {}).run(assertions)
+
+
+class _Normalizer:
+    def __init__(self, positions: Mapping[Term, int]):
+        self.positions = positions
+
+    def unsupported(self, atom: Term, why: str) -> UnsupportedError:
+        from ..smtlib.printer import term_to_smtlib
+
+        text = term_to_smtlib(atom)
+        if len(text) > 120:
+            text = text[:117] + "..."
+        return UnsupportedError(f"{why}: {text}", self.positions.get(atom))
+
+    def run(self, assertions: list[Term]) -> Normalized:
+        order = iter_dag(assertions)
+        sorts = {t.sort for t in order if t.op == T.VAR and t.sort != BOOL}
+        if len(sorts) > 1:
+            raise UnsupportedError("mixed integer and real variables are not supported")
+        sort = REAL if REAL in sorts else INT
+
+        # Pass 1: linear cases of arithmetic terms, difference forms of atoms.
+        cases: dict[Term, list[Case]] = {}
+        atoms: dict[Term, list[tuple[tuple, tuple]]] = {}
+        names: set[str] = set()
+        dens = 1
+        for t in order:
+            op = t.op
+            if t.sort != BOOL:
+                cases[t] = self._cases(t, cases)
+            elif op in (T.LE, T.LT, T.EQ):
+                forms = []
+                a, b = t.args
+                for ga, la, ka in cases[a]:
+                    for gb, lb, kb in cases[b]:
+                        g = _merge_guards(ga, gb)
+                        if g is None:
+                            continue
+                        lin = dict(la)
+                        for v, cf in lb.items():
+                            lin[v] = lin.get(v, 0) - cf  # type: ignore[operator]
+                        form = self._difference(t, lin, ka - kb)  # type: ignore[operator]
+                        if len(form) == 3:
+                            names.update(n for n in form[:2] if n is not None)
+                            q = form[2]
+                            if isinstance(q, Fraction):
+                                dens = math.lcm(dens, q.denominator)
+                        forms.append((g, form))
+                atoms[t] = forms
+        scale = (len(names) + 2) * dens if sort == REAL else 1
+
+        # Pass 2: the circuit.
+        c = Circuit()
+        lit: dict[Term, int] = {}
+        for t in order:
+            if t.sort != BOOL:
+                continue
+            op = t.op
+            if op == T.CONST:
+                lit[t] = TRUE if t.val else FALSE
+            elif op == T.VAR:
+                lit[t] = c.bool_var(t.val)  # type: ignore[arg-type]
+            elif op == T.NOT:
+                lit[t] = -lit[t.args[0]]
+            elif op == T.AND:
+                lit[t] = c.and_([lit[a] for a in t.args])
+            elif op == T.OR:
+                lit[t] = c.or_([lit[a] for a in t.args])
+            elif op == T.ITE:
+                lit[t] = c.ite(lit[t.args[0]], lit[t.args[1]], lit[t.args[2]])
+            elif op == T.IFF:
+                lit[t] = c.iff(lit[t.args[0]], lit[t.args[1]])
+            elif op in (T.LE, T.LT, T.EQ):
+                alts = []
+                for g, form in atoms[t]:
+                    a = self._atom_lit(c, op, form, sort, scale)
+                    alts.append(c.and_([a] + [lit[gt] if pol else -lit[gt] for gt, pol in g]))
+                lit[t] = c.or_(alts)
+            else:
+                raise self.unsupported(t, f"operator {op} in a Boolean position")
+        c.roots = [lit[a] for a in assertions]
+        return Normalized(c, sort, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1})
+
+    def _cases(self, t: Term, cases: dict[Term, list[Case]]) -> list[Case]:
+        op = t.op
+        if op == T.CONST:
+            return [((), {}, t.val)]
+        if op == T.VAR:
+            return [((), {t.val: 1}, 0)]  # type: ignore[dict-item]
+        if op == T.MUL:
+            k = t.val
+            return [(g, {v: cf * k for v, cf in lin.items()}, c0 * k)  # type: ignore[operator]
+                    for g, lin, c0 in cases[t.args[0]]]
+        if op == T.ITE:
+            cond = t.args[0]
+            out = [(g + ((cond, True),), lin, c0) for g, lin, c0 in cases[t.args[1]]]
+            out += [(g + ((cond, False),), lin, c0) for g, lin, c0 in cases[t.args[2]]]
+            return out
+        if op == T.ADD:
+            acc: list[Case] = [((), {}, 0)]
+            for a in t.args:
+                nxt: list[Case] = []
+                for g1, l1, c1 in acc:
+                    for g2, l2, c2 in cases[a]:
+                        g = _merge_guards(g1, g2)
+                        if g is None:
+                            continue
+                        lin = dict(l1)
+                        for v, cf in l2.items():
+                            lin[v] = lin.get(v, 0) + cf  # type: ignore[operator]
+                        nxt.append((g, lin, c1 + c2))  # type: ignore[operator]
+                acc = nxt
+            return acc
+        raise self.unsupported(t, f"operator {op} in arithmetic")
+
+    def _difference(self, atom: Term, lin: dict[str, object], k: object) -> tuple:
+        """``lin + k rel 0`` as ``(p, m, q)``: ``p - m rel q`` (None = zero variable), or ``(bool,)``."""
+        items = [(v, cf) for v, cf in lin.items() if cf != 0]
+        op = atom.op
+        if not items:
+            holds = k <= 0 if op == T.LE else (k < 0 if op == T.LT else k == 0)  # type: ignore[operator]
+            return (bool(holds),)
+        if len(items) == 1:
+            (v, a), = items
+            p, m = (v, None) if a > 0 else (None, v)  # type: ignore[operator]
+        elif len(items) == 2 and items[0][1] == -items[1][1]:  # type: ignore[operator]
+            (v1, a), (v2, _) = items
+            p, m = (v1, v2) if a > 0 else (v2, v1)  # type: ignore[operator]
+        else:
+            raise self.unsupported(atom, "not a difference constraint (only x - y <= c and bounds are "
+                                         "supported; general linear arithmetic is not yet)")
+        q = Fraction(-k) / abs(a)  # type: ignore[arg-type, operator]
+        return (p, m, q)
+
+    @staticmethod
+    def _atom_lit(c: Circuit, op: str, form: tuple, sort: str, scale: int) -> int:
+        if len(form) == 1:
+            return TRUE if form[0] else FALSE
+        p, m, q = form
+        x = c.int_var(p) if p is not None else 0
+        y = c.int_var(m) if m is not None else 0
+        if sort == INT:
+            if op == T.LE:
+                return c.pred(x, y, math.floor(q))
+            if op == T.LT:
+                return c.pred(x, y, math.ceil(q) - 1)
+            if q.denominator != 1:
+                return FALSE
+            return c.and_((c.pred(x, y, int(q)), c.pred(y, x, -int(q))))
+        s = q * scale
+        assert s.denominator == 1
+        s = int(s)
+        if op == T.LE:
+            return c.pred(x, y, s)
+        if op == T.LT:
+            return c.pred(x, y, s - 1)
+        return c.and_((c.pred(x, y, s), c.pred(y, x, -s)))
+
+
+def _merge_guards(g1: tuple, g2: tuple) -> Optional[tuple]:
+    if not g1:
+        return g2
+    if not g2:
+        return g1
+    pol = dict(g1)
+    for t, b in g2:
+        if pol.setdefault(t, b) != b:
+            return None
+    return tuple(pol.items())

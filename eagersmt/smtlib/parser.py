@@ -1,0 +1,640 @@
+"""SMT-LIB v2 parser: s-expressions -> ``Script`` of commands with elaborated terms.
+
+One handler per command (``_cmd_<name>``), one handler per operator (``_OPS``).  Terms are
+elaborated with an explicit work stack, so a file with thousands of nested ``let``s parses
+without touching Python's recursion limit; ``let`` scopes are a dict of per-name binding
+stacks (O(1) lookup at any depth).  Every error carries the offset of the offending token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Optional
+
+from ..errors import InputError, ParseError, UnsupportedError
+from ..ir import terms as T
+from ..ir.terms import BOOL, INT, REAL, Term, TermManager
+from .tokenizer import QSymbol, SList, String, locate_child, read_sexprs
+
+# Logics whose atoms eagersmt can decide (difference logic; linear ones are read and
+# every atom outside difference form is reported as unsupported where it stands).
+SUPPORTED_LOGICS = {"QF_IDL": INT, "QF_RDL": REAL, "QF_LIA": INT, "QF_LRA": REAL, "ALL": None}
+
+KNOWN_OPTIONS = {
+    ":produce-models", ":print-success", ":random-seed", ":verbosity", ":produce-assignments",
+    ":global-declarations", ":diagnostic-output-channel", ":regular-output-channel",
+    ":produce-unsat-cores", ":interactive-mode",
+}
+
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_NUMERAL = re.compile(r"0|[1-9][0-9]*")
+
+
+@dataclass
+class Command:
+    """A command to run: ``name`` (e.g. ``assert``), its elaborated ``args``, source offset."""
+
+    name: str
+    args: tuple
+    pos: int
+
+
+@dataclass
+class Script:
+    """A parsed SMT-LIB script."""
+
+    commands: list[Command] = field(default_factory=list)
+    declarations: list[Term] = field(default_factory=list)  # declared constants, in order
+    logic: Optional[str] = None
+    status: Optional[str] = None  # from (set-info :status ...)
+    warnings: list[InputError] = field(default_factory=list)
+    terms: TermManager = field(default_factory=TermManager)
+    atom_pos: dict[Term, int] = field(default_factory=dict)  # first source offset of each atom
+
+    @property
+    def assertions(self) -> list[Term]:
+        return [c.args[0] for c in self.commands if c.name == "assert"]
+
+
+def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None) -> Script:
+    """Parse SMT-LIB v2 ``text``.  Raises ``ParseError`` / ``UnsupportedError`` with a position."""
+    try:
+        return _Parser(text, terms or TermManager()).run()
+    except InputError as e:
+        raise e.locate(text, filename)
+
+
+def parse_file(path: str) -> Script:
+    try:
+        with open(path, encoding="utf-8", errors="strict") as f:
+            text = f.read()
+    except UnicodeDecodeError as e:
+        raise ParseError(f"not UTF-8 text (byte {e.start})", None, line=None,
+                         filename=path) from None
+    return parse(text, filename=path)
+
+
+# Work-stack frame kinds of the term elaborator.
+_EVAL, _APPLY, _BIND, _UNBIND, _NAMED, _CALL = range(6)
+
+
+class _Parser:
+    def __init__(self, text: str, terms: TermManager):
+        self.text = text
+        self.tm = terms
+        self.script = Script(terms=terms)
+        self.symbols: dict[str, Term] = {}  # declared constants and 0-ary definitions
+        self.functions: dict[str, tuple[list[Term], Term]] = {}  # define-fun with parameters
+        self.scopes: dict[str, list[Term]] = {}  # let bindings, innermost last
+        self.exited = False
+
+    # -- errors ----------------------------------------------------------------------
+    def err(self, msg: str, where: SList, index: int | None = None,
+            cls: type[InputError] = ParseError) -> InputError:
+        pos = where.pos if index is None else locate_child(self.text, where, index)
+        return cls(msg, pos)
+
+    # -- commands --------------------------------------------------------------------
+    def run(self) -> Script:
+        for sx in read_sexprs(self.text):
+            if self.exited:
+                break  # SMT-LIB: nothing after (exit) is read
+            if not sx or type(sx[0]) is not str or isinstance(sx[0], (String, QSymbol)):
+                raise self.err("expected a command name", sx, 0 if sx else None)
+            handler = _COMMANDS.get(sx[0])
+            if handler is None:
+                raise self.err(f"unknown command '{sx[0]}'", sx, 0)
+            handler(self, sx)
+        return self.script
+
+    def add(self, name: str, sx: SList, *args: object) -> None:
+        self.script.commands.append(Command(name, args, sx.pos))
+
+    def arity(self, sx: SList, n: int) -> None:
+        if len(sx) != n + 1:
+            raise self.err(f"'{sx[0]}' expects {n} argument{'s' if n != 1 else ''}, got {len(sx) - 1}", sx)
+
+    def symbol(self, sx: SList, i: int) -> str:
+        a = sx[i] if i < len(sx) else None
+        if type(a) is SList or a is None or isinstance(a, String) or (
+                not isinstance(a, QSymbol) and (a[0].isdigit() or a[0] == ":")):
+            raise self.err("expected a symbol", sx, i if i < len(sx) else None)
+        return str(a)
+
+    def sort(self, sx: SList, i: int) -> str:
+        s = sx[i]
+        if s in (BOOL, INT, REAL) and not isinstance(s, QSymbol):
+            if s != BOOL and self.script.logic is not None:
+                want = SUPPORTED_LOGICS.get(self.script.logic)
+                if want is not None and want != s:
+                    raise self.err(f"sort {s} is not part of logic {self.script.logic}", sx, i)
+            return str(s)
+        raise self.err(f"unsupported sort '{_show(s)}' (eagersmt handles Bool, Int and Real)", sx, i,
+                       UnsupportedError)
+
+    def fresh_name(self, sx: SList, i: int) -> str:
+        name = self.symbol(sx, i)
+        if name in self.symbols or name in self.functions or name in _OPS or name in ("true", "false"):
+            raise self.err(f"symbol '{name}' is already declared", sx, i)
+        return name
+
+    def _cmd_set_logic(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        logic = self.symbol(sx, 1)
+        if logic not in SUPPORTED_LOGICS:
+            raise self.err(f"unsupported logic {logic} (supported: QF_IDL, QF_RDL, and the "
+                           "difference-logic part of QF_LIA, QF_LRA)", sx, 1, UnsupportedError)
+        if self.script.logic is not None:
+            raise self.err("the logic is already set", sx)
+        self.script.logic = logic
+        self.add("set-logic", sx, logic)
+
+    def _cmd_set_info(self, sx: SList) -> None:
+        if len(sx) < 2 or type(sx[1]) is not str or not sx[1].startswith(":"):
+            raise self.err("set-info expects a keyword", sx, 1 if len(sx) > 1 else None)
+        if sx[1] == ":status" and len(sx) == 3:
+            if sx[2] not in ("sat", "unsat", "unknown"):
+                raise self.err("':status' must be sat, unsat or unknown", sx, 2)
+            self.script.status = str(sx[2])
+        self.add("set-info", sx, str(sx[1]), sx[2] if len(sx) > 2 else None)
+
+    def _cmd_set_option(self, sx: SList) -> None:
+        if len(sx) < 2 or type(sx[1]) is not str or not sx[1].startswith(":"):
+            raise self.err("set-option expects a keyword", sx, 1 if len(sx) > 1 else None)
+        if sx[1] not in KNOWN_OPTIONS:
+            self.script.warnings.append(
+                self.err(f"unknown option {sx[1]} ignored", sx, 1, UnsupportedError))
+        self.add("set-option", sx, str(sx[1]), sx[2] if len(sx) > 2 else None)
+
+    def _cmd_declare_fun(self, sx: SList) -> None:
+        self.arity(sx, 3)
+        name = self.fresh_name(sx, 1)
+        if type(sx[2]) is not SList:
+            raise self.err("expected a list of argument sorts", sx, 2)
+        if sx[2]:
+            raise self.err("uninterpreted functions with arguments are not supported", sx, 2,
+                           UnsupportedError)
+        self._declare(name, self.sort(sx, 3), sx)
+
+    def _cmd_declare_const(self, sx: SList) -> None:
+        self.arity(sx, 2)
+        self._declare(self.fresh_name(sx, 1), self.sort(sx, 2), sx)
+
+    def _declare(self, name: str, sort: str, sx: SList) -> None:
+        v = self.tm.var(name, sort)
+        self.symbols[name] = v
+        self.script.declarations.append(v)
+        self.add("declare", sx, v)
+
+    def _cmd_define_fun(self, sx: SList) -> None:
+        self.arity(sx, 4)
+        name = self.fresh_name(sx, 1)
+        params = sx[2]
+        if type(params) is not SList:
+            raise self.err("expected a list of parameters", sx, 2)
+        formals: list[Term] = []
+        names: list[str] = []
+        for k, p in enumerate(params):
+            if type(p) is not SList or len(p) != 2:
+                raise self.err("a parameter is '(name Sort)'", params, k)
+            pname = self.symbol(p, 0)
+            formals.append(self.tm.param((name, k), self.sort(p, 1)))
+            names.append(pname)
+        sort = self.sort(sx, 3)
+        for pname, f in zip(names, formals):
+            self.scopes.setdefault(pname, []).append(f)
+        try:
+            body = self.term(sx, 4)
+        finally:
+            for pname in names:
+                self.scopes[pname].pop()
+        self.check_sort(body, sort, sx, 4)
+        if formals:
+            self.functions[name] = (formals, body)
+        else:
+            self.symbols[name] = body
+
+    def _cmd_assert(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        t = self.term(sx, 1)
+        self.check_sort(t, BOOL, sx, 1)
+        self.add("assert", sx, t)
+
+    def _cmd_check_sat(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("check-sat", sx)
+
+    def _cmd_check_sat_assuming(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        if type(sx[1]) is not SList:
+            raise self.err("expected a list of assumptions", sx, 1)
+        lits = []
+        for k in range(len(sx[1])):
+            t = self.term(sx[1], k)
+            self.check_sort(t, BOOL, sx[1], k)
+            lits.append(t)
+        self.add("check-sat", sx, *lits)
+
+    def _cmd_get_model(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("get-model", sx)
+
+    def _cmd_get_value(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        if type(sx[1]) is not SList or not sx[1]:
+            raise self.err("get-value expects a non-empty list of terms", sx, 1)
+        ts = tuple(self.term(sx[1], k) for k in range(len(sx[1])))
+        texts = tuple(self.text[_span(self.text, sx[1], k)] for k in range(len(sx[1])))
+        self.add("get-value", sx, ts, texts)
+
+    def _cmd_get_info(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        self.add("get-info", sx, str(sx[1]))
+
+    def _cmd_echo(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        if not isinstance(sx[1], String):
+            raise self.err("echo expects a string", sx, 1)
+        self.add("echo", sx, str(sx[1]))
+
+    def _cmd_exit(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("exit", sx)
+        self.exited = True
+
+    def _unsupported_cmd(self, sx: SList) -> None:
+        raise self.err(f"command '{sx[0]}' is not supported yet", sx, 0, UnsupportedError)
+
+    # -- terms -----------------------------------------------------------------------
+    def check_sort(self, t: Term, sort: str, sx: SList, i: int) -> None:
+        if t.sort != sort:
+            raise self.err(f"expected a term of sort {sort}, got {t.sort}", sx, i)
+
+    def term(self, parent: SList, index: int) -> Term:
+        """Elaborate ``parent[index]`` (iteratively; see module doc)."""
+        values: list[Term] = []
+        work: list[tuple] = [(_EVAL, parent[index], parent, index)]
+        scopes = self.scopes
+        while work:
+            frame = work.pop()
+            kind = frame[0]
+            if kind == _EVAL:
+                x = frame[1]
+                if type(x) is SList:
+                    self._expand(x, work)
+                else:
+                    values.append(self._atom(x, frame[2], frame[3]))
+            elif kind == _APPLY:
+                _, op, n, x = frame
+                args = values[len(values) - n:]
+                del values[len(values) - n:]
+                t = self._apply(op, args, x)
+                values.append(t)
+                if op in _ATOM_OPS:
+                    self.script.atom_pos.setdefault(t, x.pos)
+            elif kind == _BIND:
+                _, names, x = frame
+                n = len(names)
+                bound = values[len(values) - n:]
+                del values[len(values) - n:]
+                for name, v in zip(names, bound):
+                    scopes.setdefault(name, []).append(v)
+            elif kind == _UNBIND:
+                for name in frame[1]:
+                    scopes[name].pop()
+            elif kind == _NAMED:
+                _, name, x, i = frame
+                if name in self.symbols or name in self.functions or name in _OPS:
+                    raise self.err(f"symbol '{name}' is already declared", x, i)
+                self.symbols[name] = values[-1]
+            else:  # _CALL
+                _, fname, n, x = frame
+                args = values[len(values) - n:]
+                del values[len(values) - n:]
+                formals, body = self.functions[fname]
+                for k, (f, a) in enumerate(zip(formals, args)):
+                    if f.sort != a.sort:
+                        raise self.err(f"argument {k + 1} of '{fname}' must have sort {f.sort}, "
+                                       f"got {a.sort}", x, k + 1)
+                values.append(self.tm.substitute(body, dict(zip(formals, args))))
+        return values[0]
+
+    def _atom(self, a: str, parent: SList, index: int) -> Term:
+        if type(a) is str:
+            c = a[0]
+            if c.isdigit():
+                if _NUMERAL.fullmatch(a):
+                    return self.tm.const(int(a), INT)
+                if _DECIMAL.fullmatch(a):
+                    return self.tm.const(Fraction(a), REAL)
+                raise self.err(f"malformed numeral '{a}'", parent, index)
+            if c == "#":
+                raise self.err(f"bit-vector literal '{a}' is not supported", parent, index,
+                               UnsupportedError)
+            if c == ":":
+                raise self.err(f"unexpected keyword '{a}'", parent, index)
+        elif isinstance(a, String):
+            raise self.err("string literals are not supported in terms", parent, index,
+                           UnsupportedError)
+        stack = self.scopes.get(a)
+        if stack:
+            return stack[-1]
+        t = self.symbols.get(a)
+        if t is not None:
+            return t
+        if a == "true":
+            return self.tm.true
+        if a == "false":
+            return self.tm.false
+        if a in self.functions:
+            raise self.err(f"function '{a}' needs arguments", parent, index)
+        if a in _OPS:
+            raise self.err(f"operator '{a}' needs arguments", parent, index)
+        raise self.err(f"unknown symbol '{a}'", parent, index)
+
+    def _expand(self, x: SList, work: list) -> None:
+        if not x:
+            raise self.err("empty term '()'", x)
+        head = x[0]
+        if type(head) is SList:
+            raise self.err("indexed or qualified function symbols are not supported", x, 0,
+                           UnsupportedError)
+        n = len(x) - 1
+        if head == "let" and type(head) is str:
+            if n != 2 or type(x[1]) is not SList or not x[1]:
+                raise self.err("let expects a non-empty list of bindings and a body", x)
+            names = []
+            for k, b in enumerate(x[1]):
+                if type(b) is not SList or len(b) != 2:
+                    raise self.err("a let binding is '(name term)'", x[1], k)
+                names.append(self.symbol(b, 0))
+            if len(set(names)) != len(names):
+                raise self.err("a let binds the same name twice", x, 1)
+            work.append((_UNBIND, names))
+            work.append((_EVAL, x[2], x, 2))
+            work.append((_BIND, names, x))
+            for k in range(len(x[1]) - 1, -1, -1):
+                work.append((_EVAL, x[1][k][1], x[1][k], 1))
+            return
+        if head == "!" and type(head) is str:
+            if n < 1:
+                raise self.err("'!' expects a term and attributes", x)
+            for k in range(2, len(x), 2):
+                if type(x[k]) is not str or not x[k].startswith(":"):
+                    raise self.err("expected an attribute keyword", x, k)
+                if x[k] == ":named":
+                    if k + 1 >= len(x):
+                        raise self.err(":named expects a symbol", x, k)
+                    work.append((_NAMED, self.symbol(x, k + 1), x, k + 1))
+            work.append((_EVAL, x[1], x, 1))
+            return
+        if head in ("forall", "exists"):
+            raise self.err("quantifiers are not supported", x, 0, UnsupportedError)
+        if head in ("_", "as"):
+            raise self.err(f"'{head}' terms are not supported", x, 0, UnsupportedError)
+        if isinstance(head, String) or head[0].isdigit():
+            raise self.err(f"'{_show(head)}' is not a function", x, 0)
+        if head in self.functions and not self.scopes.get(head):
+            formals = self.functions[head][0]
+            if n != len(formals):
+                raise self.err(f"'{head}' expects {len(formals)} arguments, got {n}", x)
+            work.append((_CALL, head, n, x))
+        elif head in _OPS and not self.scopes.get(head) and not isinstance(head, QSymbol):
+            if n == 0:
+                raise self.err(f"operator '{head}' needs arguments", x)
+            work.append((_APPLY, head, n, x))
+        elif head in _UNSUPPORTED_OPS:
+            raise self.err(f"operator '{head}' is not supported ({_UNSUPPORTED_OPS[head]})", x, 0,
+                           UnsupportedError)
+        elif self.scopes.get(head) or head in self.symbols or head in ("true", "false"):
+            raise self.err(f"'{head}' is not a function", x, 0)
+        else:
+            raise self.err(f"unknown function '{head}'", x, 0)
+        for k in range(n, 0, -1):
+            work.append((_EVAL, x[k], x, k))
+
+    def _apply(self, op: str, args: list[Term], x: SList) -> Term:
+        return _OPS[op](self, args, x)
+
+    # -- operator helpers --------------------------------------------------------------
+    def bools(self, args: list[Term], x: SList) -> list[Term]:
+        for k, a in enumerate(args):
+            if a.sort != BOOL:
+                raise self.err(f"'{x[0]}' expects Bool arguments, argument {k + 1} has sort {a.sort}",
+                               x, k + 1)
+        return args
+
+    def numbers(self, args: list[Term], x: SList) -> list[Term]:
+        """Check arithmetic arguments; numerals in Real context become Real constants."""
+        sorts = set()
+        for k, a in enumerate(args):
+            if a.sort == BOOL:
+                raise self.err(f"'{x[0]}' expects numeric arguments, argument {k + 1} is Bool",
+                               x, k + 1)
+            if a.op != T.CONST:
+                sorts.add(a.sort)
+        if REAL in sorts and INT in sorts:
+            raise self.err(f"'{x[0]}' mixes Int and Real terms (mixed integer/real arithmetic is "
+                           "not supported)", x, 0, UnsupportedError)
+        target = REAL if REAL in sorts or (not sorts and any(a.sort == REAL for a in args)) else INT
+        if target == REAL:
+            return [self.tm.const(a.val, REAL) if a.op == T.CONST and a.sort == INT else a for a in args]
+        for k, a in enumerate(args):
+            if a.sort == REAL:
+                raise self.err(f"'{x[0]}' mixes Int and Real terms", x, k + 1)
+        return args
+
+    def same_sort(self, args: list[Term], x: SList) -> list[Term]:
+        if args[0].sort == BOOL:
+            return self.bools(args, x)
+        return self.numbers(args, x)
+
+
+def _span(text: str, parent: SList, index: int) -> slice:
+    """Source text slice of ``parent[index]`` (for echoing get-value terms as written)."""
+    start = locate_child(text, parent, index)
+    el = parent[index]
+    if type(el) is SList:
+        depth = 0
+        for j in range(start, len(text)):
+            ch = text[j]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return slice(start, j + 1)
+        return slice(start, len(text))
+    end = start
+    while end < len(text) and not text[end].isspace() and text[end] not in "()":
+        end += 1
+    if text[start] == "|":
+        end = text.index("|", start + 1) + 1
+    return slice(start, end)
+
+
+def _show(a: object) -> str:
+    return a if isinstance(a, str) else "(...)"
+
+
+# -- operators ---------------------------------------------------------------------------
+def _chain(p: _Parser, args: list[Term], x: SList, make: Callable[[Term, Term], Term]) -> Term:
+    if len(args) < 2:
+        raise p.err(f"'{x[0]}' expects at least 2 arguments", x)
+    return p.tm.and_(make(args[i], args[i + 1]) for i in range(len(args) - 1))
+
+
+def _op_not(p: _Parser, a: list[Term], x: SList) -> Term:
+    if len(a) != 1:
+        raise p.err("'not' expects 1 argument", x)
+    return p.tm.not_(p.bools(a, x)[0])
+
+
+def _op_implies(p: _Parser, a: list[Term], x: SList) -> Term:
+    p.bools(a, x)
+    if len(a) < 2:
+        raise p.err("'=>' expects at least 2 arguments", x)
+    r = a[-1]
+    for t in reversed(a[:-1]):  # right associative
+        r = p.tm.implies(t, r)
+    return r
+
+
+def _op_xor(p: _Parser, a: list[Term], x: SList) -> Term:
+    p.bools(a, x)
+    if len(a) < 2:
+        raise p.err("'xor' expects at least 2 arguments", x)
+    r = a[0]
+    for t in a[1:]:  # left associative
+        r = p.tm.xor(r, t)
+    return r
+
+
+def _op_ite(p: _Parser, a: list[Term], x: SList) -> Term:
+    if len(a) != 3:
+        raise p.err("'ite' expects 3 arguments", x)
+    if a[0].sort != BOOL:
+        raise p.err("the condition of 'ite' must be Bool", x, 1)
+    t, e = p.same_sort(a[1:], x) if a[1].sort != BOOL or a[2].sort != BOOL else a[1:]
+    if t.sort != e.sort:
+        raise p.err(f"'ite' branches have different sorts ({t.sort}, {e.sort})", x)
+    return p.tm.ite(a[0], t, e)
+
+
+def _op_eq(p: _Parser, a: list[Term], x: SList) -> Term:
+    if len(a) < 2:
+        raise p.err("'=' expects at least 2 arguments", x)
+    if len({t.sort == BOOL for t in a}) != 1:
+        raise p.err("'=' compares terms of different sorts", x)
+    a = p.same_sort(a, x)
+    return _chain(p, a, x, p.tm.eq)
+
+
+def _op_distinct(p: _Parser, a: list[Term], x: SList) -> Term:
+    if len(a) < 2:
+        raise p.err("'distinct' expects at least 2 arguments", x)
+    if len({t.sort == BOOL for t in a}) != 1:
+        raise p.err("'distinct' compares terms of different sorts", x)
+    return p.tm.distinct(p.same_sort(a, x))
+
+
+def _cmp(make: str) -> Callable[[_Parser, list[Term], SList], Term]:
+    def op(p: _Parser, a: list[Term], x: SList) -> Term:
+        return _chain(p, p.numbers(a, x), x, getattr(p.tm, make))
+    return op
+
+
+def _op_add(p: _Parser, a: list[Term], x: SList) -> Term:
+    return p.tm.add(p.numbers(a, x))
+
+
+def _op_sub(p: _Parser, a: list[Term], x: SList) -> Term:
+    a = p.numbers(a, x)
+    if len(a) == 1:
+        return p.tm.neg(a[0])
+    return p.tm.add([a[0]] + [p.tm.neg(t) for t in a[1:]])
+
+
+def _op_mul(p: _Parser, a: list[Term], x: SList) -> Term:
+    a = p.numbers(a, x)
+    coef: object = 1
+    rest: Term | None = None
+    for k, t in enumerate(a):
+        if t.op == T.CONST:
+            coef = coef * t.val  # type: ignore[operator]
+        elif rest is None:
+            rest = t
+        else:
+            raise p.err("non-linear multiplication (both factors are variables) is not supported",
+                        x, k + 1, UnsupportedError)
+    if rest is None:
+        return p.tm.const(coef, a[0].sort)
+    return p.tm.mul(coef, rest)  # type: ignore[arg-type]
+
+
+def _op_div(p: _Parser, a: list[Term], x: SList) -> Term:
+    if any(t.sort == INT and t.op != T.CONST for t in a) or p.script.logic in ("QF_IDL", "QF_LIA"):
+        raise p.err("real division '/' is not supported in integer logics", x, 0, UnsupportedError)
+    a = [p.tm.const(t.val, REAL) if t.op == T.CONST else t for t in p.numbers(a, x)]
+    if len(a) < 2:
+        raise p.err("'/' expects at least 2 arguments", x)
+    r = a[0]
+    for k, t in enumerate(a[1:], start=2):
+        if t.op != T.CONST:
+            raise p.err("division by a non-constant is not supported", x, k, UnsupportedError)
+        if t.val == 0:
+            raise p.err("division by zero", x, k, UnsupportedError)
+        r = p.tm.mul(Fraction(1) / t.val, r)  # type: ignore[operator]
+    return r
+
+
+_OPS: dict[str, Callable[[_Parser, list[Term], SList], Term]] = {
+    "not": _op_not,
+    "and": lambda p, a, x: p.tm.and_(p.bools(a, x)),
+    "or": lambda p, a, x: p.tm.or_(p.bools(a, x)),
+    "=>": _op_implies,
+    "xor": _op_xor,
+    "ite": _op_ite,
+    "=": _op_eq,
+    "distinct": _op_distinct,
+    "<=": _cmp("le"),
+    "<": _cmp("lt"),
+    ">=": _cmp("ge"),
+    ">": _cmp("gt"),
+    "+": _op_add,
+    "-": _op_sub,
+    "*": _op_mul,
+    "/": _op_div,
+}
+
+_ATOM_OPS = frozenset(("=", "distinct", "<=", "<", ">=", ">"))
+
+_UNSUPPORTED_OPS = {
+    "div": "integer division", "mod": "integer modulus", "abs": "absolute value",
+    "to_real": "mixed integer/real arithmetic", "to_int": "mixed integer/real arithmetic",
+    "is_int": "mixed integer/real arithmetic", "select": "arrays", "store": "arrays",
+}
+
+_COMMANDS: dict[str, Callable[[_Parser, SList], None]] = {
+    "set-logic": _Parser._cmd_set_logic,
+    "set-info": _Parser._cmd_set_info,
+    "set-option": _Parser._cmd_set_option,
+    "declare-fun": _Parser._cmd_declare_fun,
+    "declare-const": _Parser._cmd_declare_const,
+    "define-fun": _Parser._cmd_define_fun,
+    "assert": _Parser._cmd_assert,
+    "check-sat": _Parser._cmd_check_sat,
+    "check-sat-assuming": _Parser._cmd_check_sat_assuming,
+    "get-model": _Parser._cmd_get_model,
+    "get-value": _Parser._cmd_get_value,
+    "get-info": _Parser._cmd_get_info,
+    "echo": _Parser._cmd_echo,
+    "exit": _Parser._cmd_exit,
+}
+for _name in ("push", "pop", "reset", "reset-assertions", "get-assertions", "get-proof",
+              "get-unsat-core", "get-assignment", "get-option", "declare-sort", "define-sort",
+              "define-fun-rec", "define-funs-rec", "declare-datatype", "declare-datatypes",
+              "get-unsat-assumptions", "check-sat-using", "minimize", "maximize"):
+    _COMMANDS[_name] = _Parser._unsupported_cmd
