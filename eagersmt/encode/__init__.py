@@ -14,14 +14,22 @@ from ..ir.normalize import Normalized
 from ..result import Stats
 from .base import Decoder, Encoding, VarClass, split_classes
 from .cnf import CNF
+from .domains import NegativeCycle, class_domains
+from .order import Order, predicted_clauses
 from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
 
-ENCODINGS: dict[str, Callable[[], Encoding]] = {"sd": SmallDomain}
+ENCODINGS: dict[str, Callable[[], Encoding]] = {"sd": SmallDomain, "order": Order}
+
+# auto: order encoding while its predicted size stays below this many clauses per class.
+ORDER_CLAUSE_BUDGET = 3_000_000
 
 
 def choose(cls: VarClass, requested: str) -> Encoding:
     if requested == "auto":
+        dom = class_domains(cls)
+        if predicted_clauses(cls, dom) <= ORDER_CLAUSE_BUDGET:
+            return Order(dom)
         return SmallDomain()
     return ENCODINGS[requested]()
 
@@ -48,7 +56,11 @@ def encode(norm: Normalized, *, encoding: str = "auto", stats: Stats | None = No
     out = Encoded(cnf, ts)
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
     for cls in classes:
-        enc = choose(cls, encoding)
+        try:
+            enc = choose(cls, encoding)
+        except NegativeCycle:
+            cnf.add([])  # the unconditional constraints alone are contradictory
+            continue
         out.decoders.append(enc.encode(cls, cnf))
         out.choices[enc.name] = out.choices.get(enc.name, 0) + 1
     if stats is not None:

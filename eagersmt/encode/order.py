@@ -1,0 +1,113 @@
+"""Order encoding: literals ``[x <= a]`` for each value of a bounded integer variable.
+
+Idea (Tamura, Taga, Kitagawa, Banbara, "Compiling finite linear CSP into SAT", CP 2006 /
+Constraints 2009; Crawford–Baker for job shop): variable ``x`` with domain ``[l, u]`` gets
+``[x <= a]`` for ``a = l .. u-1`` and the axioms ``[x <= a] -> [x <= a+1]``.  A difference
+constraint ``x - y <= c`` is the set of binary clauses
+``not [y <= a] or [x <= a + c]`` for every ``a``: if ``y <= a`` then ``x <= a + c``, and
+``a = y`` gives the converse.  Unit propagation then *is* bound propagation, which is why
+this encoding wins on scheduling.  A reified predicate ``b`` adds ``not b`` to each clause
+(and ``b`` to the clauses of the negation ``y - x <= -c - 1``, when it occurs negatively).
+Only the values of ``a`` where a clause is not already satisfied by the domains are
+emitted (``_a_range``): ``a <= u_x - c - 1`` (else ``[x <= a + c]`` is true), and of the
+clauses whose ``[x <= a + c]`` is false only the one with the largest ``a`` (it implies the
+others through the axioms).
+
+Domains come from ``domains.py`` (Bellman–Ford on the top-level atoms, within the
+small-domain box), so a makespan bound makes job-shop domains ``[0, B - duration]``.
+Cost: one variable per domain value, about ``|dom(y)|`` clauses per predicate direction;
+so ``auto`` uses it only where the predicted clause count is affordable.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .base import VarClass
+from .cnf import CNF
+from .domains import Domains, class_domains
+from .tseitin import NEG, POS
+
+
+class OrderDecoder:
+    def __init__(self, dom: Domains, base: dict[int, int]):
+        self.dom = dom
+        self.base = base
+
+    def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
+        out = {}
+        lo, hi = self.dom.lo, self.dom.hi
+        for x, b in self.base.items():
+            l, u = lo[x], hi[x]
+            v = u
+            # The axioms make [x <= a] monotone: the value is the first a with [x <= a].
+            left, right = l, u
+            while left < right:
+                mid = (left + right) // 2
+                if value(b + mid - l):
+                    right = mid
+                else:
+                    left = mid + 1
+            v = left
+            out[x] = v
+        return out
+
+
+def _a_range(lx: int, ux: int, ly: int, uy: int, c: int) -> range:
+    """Values ``a`` of ``y`` whose clause for ``x - y <= c`` is needed (see module doc)."""
+    return range(max(ly, min(lx - c - 1, uy)), min(uy, ux - c - 1) + 1)
+
+
+def predicted_clauses(cls: VarClass, dom: Domains) -> int:
+    """Clauses the order encoding would emit for ``cls`` (cheap; used by ``auto``)."""
+    lo, hi = dom.lo, dom.hi
+    total = sum(hi[x] - lo[x] for x in cls.variables)
+    for p in cls.preds:
+        if p.polarity & POS:
+            total += len(_a_range(lo[p.x], hi[p.x], lo[p.y], hi[p.y], p.c))
+        if p.polarity & NEG:
+            total += len(_a_range(lo[p.y], hi[p.y], lo[p.x], hi[p.x], -p.c - 1))
+    return total
+
+
+class Order:
+    name = "order"
+
+    def __init__(self, domains: Domains | None = None):
+        self.domains = domains
+
+    def encode(self, cls: VarClass, cnf: CNF) -> OrderDecoder:
+        dom = self.domains or class_domains(cls)
+        lo, hi = dom.lo, dom.hi
+        base: dict[int, int] = {}
+        add = cnf.clauses.append
+        for x in cls.variables:
+            l, u = lo[x], hi[x]
+            if l > u:
+                add([])  # empty domain: unsat
+                base[x] = 0
+                continue
+            r = cnf.new_vars(u - l)
+            base[x] = r.start
+            for v in range(r.start, r.stop - 1):
+                add([-v, v + 1])
+        units = set(cls.units)
+
+        def le(x: int, a: int) -> int:  # literal [x <= a], for lo[x] <= a < hi[x]
+            return base[x] + a - lo[x]
+
+        for p in cls.preds:
+            for (x, y, c), guard, needed in (((p.x, p.y, p.c), -p.var, p.polarity & POS),
+                                             ((p.y, p.x, -p.c - 1), p.var, p.polarity & NEG)):
+                if not needed:
+                    continue
+                g = [] if (x, y, c) in units else [guard]
+                lx, uy = lo[x], hi[y]
+                for a in _a_range(lx, hi[x], lo[y], uy, c):
+                    cl = list(g)
+                    if a < uy:
+                        cl.append(-le(y, a))
+                    if a + c >= lx:
+                        cl.append(le(x, a + c))
+                    add(cl)
+        return OrderDecoder(dom, base)
