@@ -1,0 +1,175 @@
+"""The ``eagersmt`` command line: the only place that prints.
+
+Exit codes of ``solve``: 0 an answer was printed (sat, unsat or unknown); 1 bad input
+(``error: FILE:LINE:COL: message`` on stderr); 2 internal error (e.g. a SAT model that does
+not satisfy the formula: never printed as ``sat``); 3 a cross-check disagreed; 130
+interrupted.  DIMACS commands follow the SAT competition: 10 sat, 20 unsat, 0 unknown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from typing import Any, Callable, Optional
+
+import click
+
+from .. import __version__
+from ..config import ENCODINGS, OPTIONS, Config
+from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
+
+EXIT_INPUT, EXIT_INTERNAL, EXIT_CROSSCHECK, EXIT_INTERRUPT = 1, 2, 3, 130
+
+
+def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """One click option per row of the options table (``config.OPTIONS``)."""
+    for o in reversed(OPTIONS):
+        flag = "--" + o.name.replace("_", "-")
+        if o.type is bool:
+            neg = "--no-" + o.name.replace("_", "-")
+            fn = click.option(f"{flag}/{neg}", o.name, default=o.default, show_default=True,
+                              help=o.help)(fn)
+        elif o.choices:
+            fn = click.option(flag, o.name, type=click.Choice(o.choices), default=o.default,
+                              show_default=True, help=o.help)(fn)
+        else:
+            typ = {int: int, float: float}.get(o.type, float if "float" in str(o.type) else str)
+            fn = click.option(flag, o.name, type=typ, default=o.default, show_default=True,
+                              help=o.help, metavar="SECONDS" if o.name == "timeout" else None)(fn)
+    return fn
+
+
+def make_config(kwargs: dict[str, Any]) -> Config:
+    names = {o.name for o in OPTIONS}
+    try:
+        return Config(**{k: v for k, v in kwargs.items() if k in names})
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def fail(kind: str, msg: str, code: int) -> None:
+    click.echo(f"{kind}: {msg}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eagersmt")
+def main() -> None:
+    """eagersmt: SMT (integer/real difference logic) by eager reduction to SAT."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@config_options
+@click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr.")
+def solve(file: str, stats: bool, **kwargs: Any) -> None:
+    """Solve an SMT-LIB v2 FILE and print sat / unsat / unknown like an SMT solver.
+
+    \b
+    Exit codes: 0 answer printed; 1 bad input (error: FILE:LINE:COL: ...);
+    2 internal error (a model failed its check); 3 cross-check disagreement;
+    130 interrupted.
+    """
+    from ..engine import Session
+    from ..smtlib.parser import parse_file
+
+    config = make_config(kwargs)
+    t0 = time.perf_counter()
+    try:
+        script = parse_file(file)
+        parse_s = time.perf_counter() - t0
+        for w in script.warnings:
+            click.echo(f"warning: {w.locate('', file)}", err=True)
+        session = Session(script, config=config)
+        lines = []
+        for line in session.run():
+            if config.cross_check == "none":
+                click.echo(line)
+            else:
+                lines.append(line)
+        if config.cross_check != "none":
+            _cross_check(file, [str(r.status) for r in session.results], config)
+            for line in lines:
+                click.echo(line)
+    except FileNotFoundError:
+        fail("error", f"{file}: no such file", EXIT_INPUT)
+    except IsADirectoryError:
+        fail("error", f"{file}: is a directory", EXIT_INPUT)
+    except InputError as e:
+        fail("error", str(e), EXIT_INPUT)
+    except CrossCheckError as e:
+        fail("error", f"cross-check failed: {e}", EXIT_CROSSCHECK)
+    except InternalError as e:
+        fail("internal error", f"{e} (this is a bug in eagersmt; please report it with the input)",
+             EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        click.echo("unknown")
+        fail("error", "interrupted", EXIT_INTERRUPT)
+    except (EagerSmtError, RuntimeError, MemoryError, RecursionError) as e:
+        fail("internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL)
+    if stats:
+        _print_stats(session.results, parse_s)
+
+
+def _cross_check(file: str, ours: list[str], config: Config) -> None:
+    from ..check.crosscheck import compare, reference_answers
+
+    solvers = ("z3", "cvc5") if config.cross_check == "all" else (config.cross_check,)
+    problems: list[str] = []
+    for solver in solvers:
+        theirs = reference_answers(file, solver, config.cross_check_timeout)
+        problems += compare(ours, theirs, solver)
+    if problems:
+        raise CrossCheckError("; ".join(problems))
+
+
+def _print_stats(results: list, parse_s: float) -> None:
+    for i, r in enumerate(results):
+        d = {"parse_s": round(parse_s, 6), **r.stats.as_dict()}
+        click.echo(f"stats (check-sat #{i + 1}, {r.status}):", err=True)
+        width = max(len(k) for k in d)
+        for k, v in d.items():
+            click.echo(f"  {k:<{width}}  {v}", err=True)
+
+
+@main.command("encode")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
+              help="Where to write the DIMACS CNF (default: stdout).")
+@click.option("--encoding", type=click.Choice(ENCODINGS),
+              default="auto", show_default=True, help="Eager encoding (as for solve).")
+def encode_cmd(file: str, output: str, encoding: str) -> None:
+    """Encode the assertions of FILE to DIMACS CNF (for any SAT solver).
+
+    The CNF is satisfiable iff the conjunction of FILE's assertions is.
+    """
+    from ..encode import encode
+    from ..ir.normalize import normalize
+    from ..result import Stats
+    from ..smtlib.parser import parse_file
+
+    try:
+        script = parse_file(file)
+        norm = normalize(script.assertions, positions=script.atom_pos)
+        stats = Stats()
+        enc = encode(norm, encoding=encoding, stats=stats)
+        if -1 in norm.circuit.roots:
+            enc.cnf.add([])
+    except FileNotFoundError:
+        fail("error", f"{file}: no such file", EXIT_INPUT)
+    except InputError as e:
+        fail("error", str(e), EXIT_INPUT)
+    header = [f"eagersmt {__version__} encoding of {file}",
+              f"encoding: {stats.notes.get('encodings', '')}; classes: {stats.counts['classes']}; "
+              f"predicates: {stats.counts['preds']}"]
+    out = sys.stdout if output == "-" else open(output, "w")
+    try:
+        enc.cnf.write_dimacs(out, header)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
