@@ -1,4 +1,4 @@
-"""The pipeline for one ``check-sat``, and a session that runs a script's commands.
+r"""The pipeline for one ``check-sat``, and a session that runs a script's commands.
 
     assertions --normalize--> circuit --encode--> CNF --SAT--> model --decode--> values
                                                                     \--check on the original terms
@@ -50,6 +50,11 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     t0 = time.perf_counter()
     sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
     stats.add_time("solve", time.perf_counter() - t0)
+    for k, v in sat.stats.items():
+        if isinstance(v, str):
+            stats.notes[k] = v
+        elif k in ("conflicts", "decisions", "propagations"):
+            stats.counts[k] = int(v)
     if sat.status != Status.SAT:
         return Result(sat.status, {}, stats, "timeout" if sat.status == Status.UNKNOWN else "")
 

@@ -1,4 +1,8 @@
-"""SAT back ends, registered by name (an optional one registers only if it imports)."""
+"""SAT back ends, registered by name (an optional one registers only if it imports).
+
+``kissat`` and ``portfolio`` need the Kissat executable (see ``kissat.find_kissat``); without
+it they do not register and ``get_backend`` says why.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,27 @@ from typing import Callable
 
 from .base import SatBackend, SatResult
 from .cadical import CadicalBackend
+from .kissat import KissatBackend, KissatNotFound, find_kissat
+from .portfolio import PortfolioBackend
 
 BACKENDS: dict[str, Callable[[], SatBackend]] = {"cadical": CadicalBackend}
+UNAVAILABLE: dict[str, str] = {}  # name -> why it did not register
+
+try:
+    find_kissat()
+except KissatNotFound as e:
+    UNAVAILABLE["kissat"] = UNAVAILABLE["portfolio"] = str(e)
+else:
+    BACKENDS["kissat"] = KissatBackend
+    BACKENDS["portfolio"] = PortfolioBackend
 
 
 def get_backend(name: str) -> SatBackend:
     try:
         return BACKENDS[name]()
     except KeyError:
-        raise ValueError(f"SAT back end {name!r} is not available "
+        why = f": {UNAVAILABLE[name]}" if name in UNAVAILABLE else ""
+        raise ValueError(f"SAT back end {name!r} is not available{why} "
                          f"(available: {', '.join(sorted(BACKENDS))})") from None
 
 

@@ -7,7 +7,7 @@ A model is a list of DIMACS literals indexed by ``var - 1``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Protocol, Sequence
+from typing import Any, Optional, Protocol, Sequence
 
 from ..encode.cnf import CNF
 from ..result import Status
@@ -17,7 +17,7 @@ from ..result import Status
 class SatResult:
     status: Status
     model: Optional[list[int]] = None
-    stats: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # floats, and e.g. str "winner"
 
     def value(self, var: int) -> bool:
         assert self.model is not None

@@ -58,10 +58,10 @@ def encode(norm: Normalized, *, encoding: str = "auto", stats: Stats | None = No
     for cls in classes:
         try:
             enc = choose(cls, encoding)
+            out.decoders.append(enc.encode(cls, cnf))
         except NegativeCycle:
             cnf.add([])  # the unconditional constraints alone are contradictory
             continue
-        out.decoders.append(enc.encode(cls, cnf))
         out.choices[enc.name] = out.choices.get(enc.name, 0) + 1
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)

@@ -1,0 +1,189 @@
+"""Kissat 4.0.4 as an external executable, one process per call.
+
+A call writes the CNF as DIMACS to a temporary file, runs ``kissat -q`` on it and reads the
+``s``/``v`` lines back.  Cost: a process start plus writing and parsing text, a few ms on a tiny
+CNF and roughly 0.5 s per million clauses; worth it on large, hard instances.  Chosen with
+``--backend kissat`` and raced against CaDiCaL by the ``portfolio`` back end.
+
+The executable is looked up in this order: ``$EAGERSMT_KISSAT`` (a path or a name on PATH),
+then ``sage_wheels/bin/kissat`` from the ``passagemath-kissat`` wheel, then ``kissat`` on PATH.
+Kissat has no assumptions interface, so assumptions become unit clauses of the written file
+(correct for a one-shot call).  Do not replace this with python-sat's ``Kissat404``: it
+silently ignores assumptions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from typing import IO, Any, Optional, Sequence, Union
+
+from ..encode.cnf import CNF
+from ..result import Status
+from .base import SatResult
+
+ENV_VAR = "EAGERSMT_KISSAT"
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class KissatNotFound(Exception):
+    pass
+
+
+def _wheel_executable() -> Optional[str]:
+    try:
+        spec = importlib.util.find_spec("sage_wheels")
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "bin", "kissat")
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def find_kissat() -> str:
+    """Path of the Kissat executable: ``$EAGERSMT_KISSAT``, the wheel's, then PATH."""
+    override = os.environ.get(ENV_VAR)
+    if override:  # an explicit choice that does not work is an error, not a fall-through
+        path = shutil.which(override)
+        if path is None:
+            raise KissatNotFound(f"${ENV_VAR}={override!r} is not an executable")
+        return path
+    path = _wheel_executable() or shutil.which("kissat")
+    if path is None:
+        raise KissatNotFound(f"Kissat executable not found (set ${ENV_VAR}, install "
+                             "passagemath-kissat, or put kissat on PATH)")
+    return path
+
+
+def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = ()) -> None:
+    """``cnf`` plus one unit clause per assumption, in DIMACS."""
+    nvars = max([cnf.nvars, *(abs(a) for a in assumptions)])
+    out.write(f"p cnf {nvars} {len(cnf.clauses) + len(assumptions)}\n")
+    out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in cnf.clauses)
+    out.writelines(f"{a} 0\n" for a in assumptions)
+
+
+class KissatRun:
+    """One started Kissat process.  ``poll``/``wait``, then ``result``; always ``close``.
+
+    Kissat's stdout goes to an unlinked temporary file, not a pipe, so a large model never
+    blocks the solver while the caller is busy elsewhere (the portfolio polls two engines).
+    """
+
+    def __init__(self, executable: str, cnf: CNF, assumptions: Sequence[int] = (), *,
+                 timeout: Optional[float] = None, proof_path: Optional[PathLike] = None):
+        self.cnf = cnf
+        self.timed_out = False
+        self.proc: Optional[subprocess.Popen[bytes]] = None
+        self.out = tempfile.TemporaryFile()
+        self.err = tempfile.TemporaryFile()
+        fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
+        try:
+            t0 = time.perf_counter()
+            with os.fdopen(fd, "w", buffering=1 << 20) as f:
+                write_dimacs(f, cnf, assumptions)
+            self.start = time.perf_counter()
+            self.write_s = self.start - t0
+            args = [executable, "-q"]
+            if timeout is not None:  # also a backstop should this process die without killing it
+                args.append(f"--time={max(1, math.ceil(timeout))}")
+            if proof_path is not None:  # -f: write even where a .cnf-like file exists
+                args += ["-f", "--no-binary"]
+            args.append(self.cnf_path)
+            if proof_path is not None:
+                args.append(os.fspath(proof_path))
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.out,
+                                         stderr=self.err)
+        except BaseException:
+            self.close()
+            raise
+
+    def poll(self) -> Optional[int]:
+        assert self.proc is not None
+        return self.proc.poll()
+
+    def wait(self, timeout: Optional[float]) -> None:
+        """Wait for the exit, killing the process once ``timeout`` seconds have passed."""
+        assert self.proc is not None
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.timed_out = True
+            self.kill()
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def close(self) -> None:
+        """Kill the process if still running and remove the temporary files."""
+        try:
+            self.kill()
+        finally:
+            self.out.close()
+            self.err.close()
+            try:
+                os.unlink(self.cnf_path)
+            except (AttributeError, FileNotFoundError):
+                pass
+
+    def result(self) -> SatResult:
+        """The answer of the finished process (``RuntimeError`` if Kissat failed)."""
+        assert self.proc is not None and self.proc.returncode is not None
+        code = self.proc.returncode
+        stats: dict[str, Any] = {"write_s": self.write_s,
+                                    "kissat_s": time.perf_counter() - self.start}
+        if self.timed_out:
+            stats["timeout"] = 1.0
+            return SatResult(Status.UNKNOWN, None, stats)
+        if code == 20:
+            return SatResult(Status.UNSAT, None, stats)
+        if code == 0:  # Kissat's own --time limit (or an interrupt): "s UNKNOWN"
+            stats["timeout"] = 1.0
+            return SatResult(Status.UNKNOWN, None, stats)
+        if code != 10:
+            self.err.seek(0)
+            msg = self.err.read().decode(errors="replace").strip()
+            raise RuntimeError(f"kissat failed (exit code {code}): {msg}")
+        self.out.seek(0)
+        n = self.cnf.nvars
+        model = [-(v + 1) for v in range(n)]
+        for line in self.out:
+            if line.startswith(b"v "):
+                for lit in map(int, line[2:].split()):
+                    if abs(lit) > len(model):  # variables only in assumptions
+                        model.extend(-(v + 1) for v in range(len(model), abs(lit)))
+                    if lit:
+                        model[abs(lit) - 1] = lit
+        return SatResult(Status.SAT, model, stats)
+
+
+class KissatBackend:
+    name = "kissat"
+
+    def __init__(self, *, executable: Optional[str] = None):
+        try:
+            self.executable = executable or find_kissat()
+        except KissatNotFound as e:
+            raise ValueError(f"SAT back end 'kissat' is not available: {e}") from None
+
+    def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
+              timeout: Optional[float] = None,
+              proof_path: Optional[PathLike] = None) -> SatResult:
+        """Run Kissat once.  ``proof_path``: write a text DRAT proof there (of the CNF plus
+        the assumption units) -- complete when the answer is UNSAT."""
+        run = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
+                        proof_path=proof_path)
+        try:
+            run.wait(timeout)
+            return run.result()
+        finally:
+            run.close()

@@ -1,0 +1,225 @@
+"""SAT back ends: answers, models, assumptions, timeouts, no leftover processes, DRAT proofs."""
+
+from __future__ import annotations
+
+import ast
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+import eagersmt
+from eagersmt.backends import BACKENDS, get_backend
+from eagersmt.backends.kissat import ENV_VAR, KissatBackend, _wheel_executable, find_kissat
+from eagersmt.backends.portfolio import PortfolioBackend
+from eagersmt.config import Config
+from eagersmt.encode.cnf import CNF
+from eagersmt.result import Status
+
+ALL = ["cadical", "kissat", "portfolio"]
+JOBSHOP = Path("/work/shared/benchmarks/jobshop_classic")
+
+
+def php(pigeons: int, holes: int) -> CNF:
+    """Pigeonhole: unsat when pigeons > holes, and hard for CDCL from about 10 holes."""
+    cnf = CNF()
+    x = [[cnf.new_var() for _ in range(holes)] for _ in range(pigeons)]
+    cnf.extend(list(row) for row in x)
+    for j in range(holes):
+        for a in range(pigeons):
+            for b in range(a + 1, pigeons):
+                cnf.add([-x[a][j], -x[b][j]])
+    return cnf
+
+
+def planted_3sat(nvars: int = 60, nclauses: int = 250, seed: int = 1) -> CNF:
+    rng = random.Random(seed)
+    secret = [rng.choice((1, -1)) * v for v in range(1, nvars + 1)]
+    cnf = CNF()
+    cnf.new_vars(nvars)
+    while len(cnf.clauses) < nclauses:
+        cl = [rng.choice((1, -1)) * v for v in rng.sample(range(1, nvars + 1), 3)]
+        if any(lit in secret for lit in cl):
+            cnf.add(cl)
+    return cnf
+
+
+def satisfies(model: list[int], clauses: list[list[int]]) -> bool:
+    return all(any(model[abs(lit) - 1] == lit for lit in cl) for cl in clauses)
+
+
+def no_children() -> bool:
+    return psutil.Process().children(recursive=True) == []
+
+
+@pytest.fixture(autouse=True)
+def _tmp_as_tempdir(tmp_path, monkeypatch):
+    """Temporary files go to ``tmp_path`` so tests can see that none is left behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    yield
+    assert not list(tmp_path.glob("eagersmt-*")), "temporary CNF left behind"
+    assert no_children()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_php_unsat(name):
+    assert get_backend(name).solve(php(5, 4)).status == Status.UNSAT
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_planted_sat_model(name):
+    cnf = planted_3sat()
+    cnf.new_vars(3)  # variables in no clause: the model still covers them
+    res = get_backend(name).solve(cnf)
+    assert res.status == Status.SAT
+    assert len(res.model) == cnf.nvars
+    assert all(abs(lit) == v + 1 for v, lit in enumerate(res.model))
+    assert satisfies(res.model, cnf.clauses)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_assumptions(name):
+    cnf = CNF()
+    cnf.new_vars(3)
+    cnf.extend([[1, 2], [-1, 3], [-2, 3]])  # sat; forces 3 under any assumption on 1, 2
+    backend = get_backend(name)
+    assert backend.solve(cnf).status == Status.SAT
+    assert backend.solve(cnf, [-3]).status == Status.UNSAT
+    assert backend.solve(cnf, [-1, -2]).status == Status.UNSAT
+    res = backend.solve(cnf, [-1])
+    assert res.status == Status.SAT and res.model[0] == -1 and res.model[1] == 2
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_timeout_returns_unknown_and_kills(name):
+    t0 = time.monotonic()
+    res = get_backend(name).solve(php(11, 10), timeout=1)
+    assert res.status == Status.UNKNOWN
+    assert time.monotonic() - t0 < 3
+    assert no_children()
+
+
+@pytest.mark.parametrize("name", ["kissat", "portfolio"])
+def test_ctrl_c_leaves_no_child(name):
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        get_backend(name).solve(php(11, 10))
+    timer.join()
+    assert no_children()
+
+
+def test_kissat_runs_the_executable(monkeypatch):
+    import pysat.solvers
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("python-sat's Kissat404 ignores assumptions")
+
+    monkeypatch.setattr(pysat.solvers.Kissat404, "__init__", forbidden)
+    calls = []
+    real_popen = subprocess.Popen
+
+    def popen(args, *a, **kw):
+        calls.append(list(args))
+        return real_popen(args, *a, **kw)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    backend = KissatBackend()
+    assert backend.solve(php(4, 3), timeout=5).status == Status.UNSAT
+    assert len(calls) == 1 and calls[0][0] == backend.executable
+    assert os.path.basename(backend.executable) == "kissat" and os.access(backend.executable, os.X_OK)
+    assert "-q" in calls[0] and "--time=5" in calls[0]
+
+
+def test_no_kissat404_in_sources():
+    """python-sat's Kissat404 (also reachable as Solver(name="kissat")) ignores assumptions;
+    only prose (comments, docstrings) may mention it."""
+    bad_names = {"kissat404", "kissat4", "ks4", "ks"}
+    for path in Path(eagersmt.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Name):
+                names = [node.id]
+            elif isinstance(node, ast.Attribute):
+                names = [node.attr]
+            elif isinstance(node, ast.alias):
+                names = [node.name, node.asname or ""]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value]
+            elif isinstance(node, ast.keyword) and node.arg == "name" and \
+                    isinstance(node.value, ast.Constant) and node.value.value == "kissat":
+                names = ["kissat404"]  # pysat.solvers.Solver(name="kissat")
+            assert not bad_names & {n.lower() for n in names}, f"{path}: {names}"
+
+
+def test_lookup_order(monkeypatch, tmp_path):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert find_kissat() == _wheel_executable()
+    log = tmp_path / "called"
+    wrapper = tmp_path / "my-kissat"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" > {log}\nexec {_wheel_executable()} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(ENV_VAR, str(wrapper))
+    assert KissatBackend().solve(php(4, 3)).status == Status.UNSAT
+    assert log.exists()
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match=ENV_VAR):
+        KissatBackend()
+
+
+def test_unavailable_kissat_does_not_register():
+    code = ("import eagersmt.backends as b\n"
+            "assert 'kissat' not in b.BACKENDS and 'portfolio' not in b.BACKENDS\n"
+            "try:\n    b.get_backend('kissat')\nexcept ValueError as e:\n    print(e)\n")
+    env = {**os.environ, ENV_VAR: "/nonexistent/kissat"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert "'kissat' is not available" in out and ENV_VAR in out
+
+
+def test_kissat_crash_is_an_error_and_portfolio_survives_it(tmp_path):
+    broken = tmp_path / "broken-kissat"
+    broken.write_text("#!/bin/sh\necho 'kissat: error: out of memory' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        KissatBackend(executable=str(broken)).solve(php(4, 3))
+    res = PortfolioBackend(executable=str(broken)).solve(php(5, 4))
+    assert res.status == Status.UNSAT and res.stats["winner"] == "cadical"
+    assert "out of memory" in res.stats["kissat_error"]
+
+
+def test_drat_proof(tmp_path):
+    proof = tmp_path / "php.drat"
+    res = KissatBackend().solve(php(5, 4), proof_path=proof)
+    assert res.status == Status.UNSAT
+    lines = proof.read_text().splitlines()
+    assert lines and lines[-1].strip() == "0"
+    assert all(tok.lstrip("-").isdigit() for ln in lines for tok in ln.split() if tok != "d")
+
+
+def test_portfolio_winner_and_polling_fallback(monkeypatch):
+    res = PortfolioBackend().solve(planted_3sat())
+    assert res.stats["winner"] in ("cadical", "kissat")
+    monkeypatch.delattr(os, "pidfd_open", raising=False)  # older kernels / Pythons: poll
+    res = PortfolioBackend().solve(php(5, 4))
+    assert res.status == Status.UNSAT and res.stats["winner"] in ("cadical", "kissat")
+
+
+@pytest.mark.parametrize("name", ["kissat", "portfolio"])
+@pytest.mark.parametrize("bound,expected", [(54, "unsat"), (55, "sat")])
+def test_solve_file_jobshop_ft06(name, bound, expected):
+    path = JOBSHOP / f"jobshop_ft06_b{bound}.smt2"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    res = eagersmt.solve_file(str(path), config=Config(backend=name))
+    assert str(res.status) == expected
+    if expected == "sat":
+        assert res.stats.notes.get("model_checked") == "yes"
