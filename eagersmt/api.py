@@ -6,6 +6,7 @@ import time
 from typing import Optional
 
 from .config import Config
+from .errors import InputError
 from .engine import Session, solve_assertions
 from .result import Result
 from .smtlib.parser import Script, parse, parse_file
@@ -18,8 +19,11 @@ def _solve_script(script: Script, config: Config, parse_s: float) -> Result:
             pass
         res = session.results[-1]
     else:
-        res = solve_assertions(script.assertions, script.declarations, config=config,
-                               positions=script.atom_pos)
+        try:
+            res = solve_assertions(script.assertions, script.declarations, config=config,
+                                   positions=script.atom_pos)
+        except InputError as e:
+            raise script.locate(e)
     res.stats.times = {"parse": parse_s, **res.stats.times}
     return res
 

@@ -17,7 +17,7 @@ from .backends import get_backend
 from .check.model import check_model
 from .config import Config
 from .encode import encode
-from .errors import InternalError
+from .errors import InputError, InternalError
 from .ir.circuit import FALSE
 from .ir.normalize import normalize
 from .ir.terms import Term
@@ -81,8 +81,11 @@ class Session:
 
     def check_sat(self, assumptions: Sequence[Term] = ()) -> Result:
         assertions = self._assertions + list(assumptions)
-        res = solve_assertions(assertions, self._declared, config=self.config,
-                               positions=self.script.atom_pos)
+        try:
+            res = solve_assertions(assertions, self._declared, config=self.config,
+                                   positions=self.script.atom_pos)
+        except InputError as e:
+            raise self.script.locate(e)
         self.results.append(res)
         return res
 
@@ -151,8 +154,3 @@ def _info(key: str, last: Optional[Result]) -> str:
         body = " ".join(f":{k} {v}" for k, v in last.stats.as_dict().items())
         return f"({body})"
     return '(error "unsupported get-info key")'
-
-
-def check_internal(res: Result) -> None:  # pragma: no cover - debugging helper
-    if res.status == Status.SAT and not res.model:
-        raise InternalError("sat without a model")

@@ -55,7 +55,16 @@ def idl_script(draw, max_vars: int = 4, real: bool = False, big_constants: bool 
             return f"({op} {diff} {const()})"
         return f"({op} {const()} {diff})"
 
+    pool: list[str] = []  # earlier subformulas, reused to make shared DAGs like fuzzsmt's
+
     def boolean(depth: int) -> str:
+        if pool and draw(st.integers(0, 3)) == 0:
+            return draw(st.sampled_from(pool))
+        out = fresh_boolean(depth)
+        pool.append(out)
+        return out
+
+    def fresh_boolean(depth: int) -> str:
         if depth <= 0:
             if bs and draw(st.integers(0, 4)) == 0:
                 return draw(st.sampled_from(bs))

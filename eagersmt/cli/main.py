@@ -60,7 +60,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @config_options
 @click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr.")
 def solve(file: str, stats: bool, **kwargs: Any) -> None:
@@ -134,7 +134,7 @@ def _print_stats(results: list, parse_s: float) -> None:
 
 
 @main.command("encode")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
               help="Where to write the DIMACS CNF (default: stdout).")
 @click.option("--encoding", type=click.Choice(ENCODINGS),

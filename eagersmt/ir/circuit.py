@@ -100,9 +100,9 @@ class Circuit:
             return self.or_((c, e))
         if t == FALSE or t == -c:
             return self.and_((-c, e))
-        if e == FALSE or e == -c:
+        if e == FALSE or e == c:
             return self.and_((c, t))
-        if e == TRUE or e == c:
+        if e == TRUE or e == -c:
             return self.or_((-c, t))
         return self._node(K_ITE, (c, t, e))
 

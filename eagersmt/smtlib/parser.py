@@ -52,6 +52,11 @@ class Script:
     warnings: list[InputError] = field(default_factory=list)
     terms: TermManager = field(default_factory=TermManager)
     atom_pos: dict[Term, int] = field(default_factory=dict)  # first source offset of each atom
+    source: str = ""  # the text, to give later errors (e.g. a non-difference atom) a position
+    filename: Optional[str] = None
+
+    def locate(self, err: InputError) -> InputError:
+        return err.locate(self.source, self.filename)
 
     @property
     def assertions(self) -> list[Term]:
@@ -61,7 +66,9 @@ class Script:
 def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None) -> Script:
     """Parse SMT-LIB v2 ``text``.  Raises ``ParseError`` / ``UnsupportedError`` with a position."""
     try:
-        return _Parser(text, terms or TermManager()).run()
+        script = _Parser(text, terms or TermManager()).run()
+        script.source, script.filename = text, filename
+        return script
     except InputError as e:
         raise e.locate(text, filename)
 

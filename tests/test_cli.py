@@ -1,0 +1,165 @@
+"""The command line as a user meets it: answers, models, errors, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pysat.solvers import Cadical195
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args], capture_output=True,
+                          text=True, input=stdin, timeout=120)
+
+
+def write(tmp_path: Path, text: str, name: str = "f.smt2") -> str:
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return str(p)
+
+
+def test_example_is_sat_and_prints_a_model():
+    p = run("solve", str(EXAMPLE))
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == "sat"
+    assert lines[1] == "(" and lines[-1] == ")"
+    assert sum("(define-fun s_" in ln for ln in lines) == 8
+
+
+def test_unsat_and_several_check_sats(tmp_path):
+    f = write(tmp_path, """(set-logic QF_IDL)(declare-fun x () Int)(declare-fun y () Int)
+        (assert (< (- x y) 0))(check-sat)
+        (get-value (x (- x y)))
+        (assert (< (- y x) 0))(check-sat)(get-model)""")
+    p = run("solve", f)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.splitlines()
+    assert out[0] == "sat"
+    assert out[1].startswith("((x ") and "((- x y) (- " in out[1]
+    assert out[2:] == ["unsat", '(error "model is not available")']
+
+
+def test_negative_and_real_values_print_as_smtlib(tmp_path):
+    f = write(tmp_path, """(set-logic QF_RDL)(declare-fun x () Real)(declare-fun z () Real)
+        (assert (= (- x z) (- (/ 1 3))))(assert (= z 0))(check-sat)(get-model)""")
+    p = run("solve", f)
+    assert p.stdout.splitlines()[:1] == ["sat"]
+    assert "(define-fun x () Real (- (/ 1.0 3.0)))" in p.stdout
+    assert "(define-fun z () Real 0.0)" in p.stdout
+
+
+def test_timeout_gives_unknown(tmp_path):
+    # Pigeonhole in difference logic: 9 pigeons in 8 holes, all distinct values in [1, 8].
+    n = 9
+    decl = "".join(f"(declare-fun p{i} () Int)" for i in range(n))
+    body = "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+    body += "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))"
+    f = write(tmp_path, decl + body + "(check-sat)")
+    p = run("solve", f, "--timeout", "1", "--encoding", "sd")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "unknown"
+
+
+def test_stats_go_to_stderr(tmp_path):
+    p = run("solve", str(EXAMPLE), "--stats")
+    assert p.stdout.startswith("sat")
+    for key in ("parse_s", "encode_s", "solve_s", "vars", "clauses"):
+        assert key in p.stderr
+
+
+def test_cross_check_with_z3_agrees():
+    p = run("solve", str(EXAMPLE), "--cross-check", "z3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("sat")
+
+
+def test_cross_check_disagreement_exits_3(tmp_path, monkeypatch):
+    """A fake Z3 that always says unsat makes the cross-check fail loudly."""
+    fake = tmp_path / "z3"
+    fake.write_text("#!/bin/sh\necho unsat\n")
+    fake.chmod(0o755)
+    env_path = f"{tmp_path}:{__import__('os').environ['PATH']}"
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(EXAMPLE),
+                        "--cross-check", "z3"], capture_output=True, text=True, timeout=120,
+                       env={**__import__("os").environ, "PATH": env_path})
+    assert p.returncode == 3
+    assert "eagersmt says sat, z3 says unsat" in p.stderr
+    assert p.stdout == ""
+
+
+def test_encode_writes_dimacs_with_the_same_answer(tmp_path):
+    out = tmp_path / "ex.cnf"
+    p = run("encode", str(EXAMPLE), "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("c eagersmt") and str(EXAMPLE) in lines[0]
+    header = next(ln for ln in lines if ln.startswith("p cnf"))
+    nv, nc = map(int, header.split()[2:])
+    clauses = [list(map(int, ln.split()[:-1])) for ln in lines if ln and ln[0] not in "cp"]
+    assert len(clauses) == nc and all(abs(l) <= nv for c in clauses for l in c)
+    with Cadical195(bootstrap_with=clauses) as s:
+        assert s.solve() is True
+    unsat = tmp_path / "u.smt2"
+    unsat.write_text(EXAMPLE.read_text().replace("makespan () Int 11", "makespan () Int 10"))
+    run("encode", str(unsat), "-o", str(out))
+    clauses = [list(map(int, ln.split()[:-1])) for ln in out.read_text().splitlines()
+               if ln and ln[0] not in "cp"]
+    with Cadical195(bootstrap_with=clauses) as s:
+        assert s.solve() is False
+
+
+BAD_INPUTS = [
+    ("unbalanced", "(set-logic QF_IDL)\n(declare-fun x () Int)\n(assert (< x 3)\n(check-sat)\n",
+     ":3:1: unbalanced parentheses"),
+    ("extra paren", "(set-logic QF_IDL))\n", ":1:19: unexpected ')'"),
+    ("unknown symbol", "(set-logic QF_IDL)\n(assert (< y 3))\n", ":2:12: unknown symbol 'y'"),
+    ("unsupported logic", "(set-logic QF_NIA)\n", ":1:12: unsupported logic QF_NIA"),
+    ("real division", "(set-logic QF_IDL)\n(declare-fun x () Int)\n(assert (< (/ x 2) 1))\n",
+     ":3:13: real division"),
+    ("non-linear", "(set-logic QF_LIA)(declare-fun x () Int)\n(assert (< (* x x) 1))\n",
+     ":2:17: non-linear"),
+    ("non-difference atom", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+     "(assert (< (+ x y) 1))\n(check-sat)\n", ":2:9: not a difference constraint"),
+    ("push", "(push 1)\n", ":1:2: command 'push' is not supported"),
+    ("ill-sorted", "(declare-fun x () Int)\n(assert (and x true))\n", ":2:14: 'and' expects Bool"),
+    ("garbage bytes", b"(set-logic QF_IDL)\n\xff\xfe(check-sat)\n", "not UTF-8"),
+    ("unterminated string", '(echo "abc)\n', ':1:7: unterminated string'),
+]
+
+
+@pytest.mark.parametrize("name, text, message", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_a_clear_error(tmp_path, name, text, message):
+    f = write(tmp_path, text)
+    p = run("solve", f)
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert p.stdout == ""  # never an answer
+    assert "Traceback" not in p.stderr
+    assert p.stderr.startswith(f"error: {f}"), p.stderr
+    assert message in p.stderr, p.stderr
+
+
+def test_missing_file_and_directory(tmp_path):
+    p = run("solve", str(tmp_path / "nope.smt2"))
+    assert p.returncode == 1 and "no such file" in p.stderr and "Traceback" not in p.stderr
+    p = run("solve", str(tmp_path))
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+
+
+def test_unknown_option_warns_and_goes_on(tmp_path):
+    f = write(tmp_path, "(set-option :frobnicate 1)(declare-fun x () Int)(assert (< x 0))(check-sat)")
+    p = run("solve", f)
+    assert p.returncode == 0
+    assert p.stdout.strip() == "sat"
+    assert "warning:" in p.stderr and ":frobnicate" in p.stderr
+
+
+def test_help_documents_exit_codes():
+    p = run("solve", "--help")
+    assert "Exit codes" in p.stdout and "--encoding" in p.stdout and "--timeout" in p.stdout
