@@ -17,7 +17,7 @@ from .backends import get_backend
 from .check.model import check_model
 from .config import Config
 from .encode import encode
-from .errors import InputError, InternalError
+from .errors import InputError
 from .ir.circuit import FALSE
 from .ir.normalize import normalize
 from .ir.terms import Term

@@ -8,10 +8,9 @@ interrupted.  DIMACS commands follow the SAT competition: 10 sat, 20 unsat, 0 un
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import click
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
+from ..ir.circuit import BOTH, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, NEG, POS, Circuit, polarities
 from .cnf import CNF
 
-POS, NEG, BOTH = 1, 2, 3
+__all__ = ["BOTH", "NEG", "POS", "PredUse", "Tseitin", "tseitin"]
 
 
 @dataclass
@@ -39,42 +39,7 @@ class Tseitin:
 
 def tseitin(circuit: Circuit, cnf: CNF) -> Tseitin:
     kind, args = circuit.kind, circuit.args
-    pol = [0] * len(kind)
-    root_clauses: list[list[int]] = []
-    for lit in circuit.top_level():
-        if lit == TRUE:
-            continue
-        if lit == FALSE:
-            root_clauses.append([])
-            continue
-        if lit < 0 and kind[-lit] == K_AND:
-            clause = [-ch for ch in args[-lit]]
-        else:
-            clause = [lit]
-        for a in clause:
-            pol[abs(a)] |= POS if a > 0 else NEG
-        root_clauses.append(clause)
-
-    # Parents have larger node numbers than children: one downward sweep settles polarity.
-    for n in range(len(kind) - 1, 1, -1):
-        p = pol[n]
-        if not p:
-            continue
-        k = kind[n]
-        if k == K_AND:
-            flip = ((p & POS) << 1) | ((p & NEG) >> 1)
-            for ch in args[n]:
-                pol[abs(ch)] |= p if ch > 0 else flip
-        elif k == K_ITE:
-            c, t, e = args[n]
-            pol[abs(c)] = BOTH
-            flip = ((p & POS) << 1) | ((p & NEG) >> 1)
-            pol[abs(t)] |= p if t > 0 else flip
-            pol[abs(e)] |= p if e > 0 else flip
-        elif k == K_IFF:
-            pol[abs(args[n][0])] = BOTH
-            pol[abs(args[n][1])] = BOTH
-
+    pol, root_clauses = polarities(circuit)
     out = Tseitin()
     var = out.node_var
     for n in range(2, len(kind)):

@@ -159,6 +159,49 @@ class Circuit:
         return out
 
 
+POS, NEG, BOTH = 1, 2, 3
+
+
+def polarities(c: Circuit) -> tuple[list[int], list[list[int]]]:
+    """Polarity (POS/NEG bits) of every node, and the top-level clauses over literals.
+
+    Top-level ANDs are flattened into unit clauses and a top-level OR becomes one clause; a
+    node's polarity says in which directions its value matters (Plaisted–Greenbaum).
+    """
+    kind, args = c.kind, c.args
+    pol = [0] * len(kind)
+    clauses: list[list[int]] = []
+    for lit in c.top_level():
+        if lit == TRUE:
+            continue
+        if lit == FALSE:
+            clauses.append([])
+            continue
+        clause = [-ch for ch in args[-lit]] if lit < 0 and kind[-lit] == K_AND else [lit]
+        for a in clause:
+            pol[abs(a)] |= POS if a > 0 else NEG
+        clauses.append(clause)
+    # Parents have larger node numbers than children: one downward sweep settles polarity.
+    for n in range(len(kind) - 1, 1, -1):
+        p = pol[n]
+        if not p:
+            continue
+        k = kind[n]
+        flip = ((p & POS) << 1) | ((p & NEG) >> 1)
+        if k == K_AND:
+            for ch in args[n]:
+                pol[abs(ch)] |= p if ch > 0 else flip
+        elif k == K_ITE:
+            cond, t, e = args[n]
+            pol[abs(cond)] = BOTH
+            pol[abs(t)] |= p if t > 0 else flip
+            pol[abs(e)] |= p if e > 0 else flip
+        elif k == K_IFF:
+            pol[abs(args[n][0])] = BOTH
+            pol[abs(args[n][1])] = BOTH
+    return pol, clauses
+
+
 def constraint_of(c: Circuit, lit: int) -> tuple[int, int, int]:
     """The difference constraint a predicate literal asserts (negation included)."""
     x, y, k = c.args[abs(lit)]

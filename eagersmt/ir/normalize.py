@@ -18,6 +18,16 @@ strict edge (``k >= 1`` strict edges).  Scaled, the same cycle has integer weigh
 weight is ``-k``; if ``s > 0`` then ``K*D*s - k >= K - n > 0`` since a simple cycle has at
 most ``n`` edges.  So cycles are negative in exactly the same cases, the integer problem
 is equisatisfiable, and an integer model divided by ``K*D`` is a real model.
+
+``K = 1`` suffices when no *strict* constraint is ever used: the Tseitin encoding is
+polarity-aware, so a predicate only matters in the directions its polarity says, and if
+each of those directions is a non-strict atom (or the negation of a strict one) and no
+predicate stands for two different real atoms, every constraint a model relies on is
+``x - y <= integer``.  Such a conjunction that is feasible over the reals is feasible over
+the integers (shortest-path distances of integer weights), so the unscaled problem is
+equisatisfiable.  ``normalize`` builds the circuit with ``K = 1`` first and rebuilds with
+``K = n + 1`` only when that check fails; job-shop's ``start_b - start_a >= d``
+disjunctions pass it, and keep domains as small as the integer version.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from typing import Mapping, Optional
 
 from ..errors import UnsupportedError
 from . import terms as T
-from .circuit import FALSE, TRUE, Circuit
+from .circuit import FALSE, NEG, POS, TRUE, Circuit, polarities
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
 # A linear case: (guards, coefficients, constant); guards are (Bool term, polarity) pairs.
@@ -114,9 +124,21 @@ class _Normalizer:
                                 dens = math.lcm(dens, q.denominator)
                         forms.append((g, form))
                 atoms[t] = forms
-        scale = (len(names) + 2) * dens if sort == REAL else 1
+        if sort == INT:
+            c = self._circuit(assertions, order, atoms, INT, 1, None)
+            return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1})
+        origins: dict[int, set[tuple[int, bool]]] = {}
+        c = self._circuit(assertions, order, atoms, REAL, dens, origins)
+        scale = dens
+        if _strict_used(c, origins):
+            scale = (len(names) + 2) * dens
+            c = self._circuit(assertions, order, atoms, REAL, scale, None)
+        return Normalized(c, REAL, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1,
+                                           "real_scale": scale})
 
-        # Pass 2: the circuit.
+    def _circuit(self, assertions: list[Term], order: list[Term], atoms: dict, sort: str,
+                 scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]]) -> Circuit:
+        """Pass 2: the circuit (``origins`` records which real atom each predicate stands for)."""
         c = Circuit()
         lit: dict[Term, int] = {}
         for t in order:
@@ -140,13 +162,13 @@ class _Normalizer:
             elif op in (T.LE, T.LT, T.EQ):
                 alts = []
                 for g, form in atoms[t]:
-                    a = self._atom_lit(c, op, form, sort, scale)
+                    a = self._atom_lit(c, op, form, sort, scale, origins)
                     alts.append(c.and_([a] + [lit[gt] if pol else -lit[gt] for gt, pol in g]))
                 lit[t] = c.or_(alts)
             else:
                 raise self.unsupported(t, f"operator {op} in a Boolean position")
         c.roots = [lit[a] for a in assertions]
-        return Normalized(c, sort, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1})
+        return c
 
     def _cases(self, t: Term, cases: dict[Term, list[Case]]) -> list[Case]:
         op = t.op
@@ -200,7 +222,8 @@ class _Normalizer:
         return (p, m, q)
 
     @staticmethod
-    def _atom_lit(c: Circuit, op: str, form: tuple, sort: str, scale: int) -> int:
+    def _atom_lit(c: Circuit, op: str, form: tuple, sort: str, scale: int,
+                  origins: Optional[dict[int, set[tuple[int, bool]]]] = None) -> int:
         if len(form) == 1:
             return TRUE if form[0] else FALSE
         p, m, q = form
@@ -217,11 +240,28 @@ class _Normalizer:
         s = q * scale
         assert s.denominator == 1
         s = int(s)
-        if op == T.LE:
-            return c.pred(x, y, s)
-        if op == T.LT:
-            return c.pred(x, y, s - 1)
-        return c.and_((c.pred(x, y, s), c.pred(y, x, -s)))
+        if op == T.EQ:
+            lits = [(c.pred(x, y, s), False), (c.pred(y, x, -s), False)]
+        else:
+            lits = [(c.pred(x, y, s - 1 if op == T.LT else s), op == T.LT)]
+        if origins is not None:
+            for a, strict in lits:
+                if abs(a) != TRUE:
+                    origins.setdefault(abs(a), set()).add((1 if a > 0 else -1, strict))
+        return lits[0][0] if len(lits) == 1 else c.and_(a for a, _ in lits)
+
+
+def _strict_used(c: Circuit, origins: dict[int, set[tuple[int, bool]]]) -> bool:
+    """Does some model rely on a strict real constraint (or an ambiguous predicate)?"""
+    pol, _ = polarities(c)
+    for node, orig in origins.items():
+        if len(orig) > 1:
+            return True
+        (sign, strict), = orig
+        true_strict = strict if sign > 0 else not strict  # the constraint "node is true" means
+        if (pol[node] & POS and true_strict) or (pol[node] & NEG and not true_strict):
+            return True
+    return False
 
 
 def _merge_guards(g1: tuple, g2: tuple) -> Optional[tuple]:

@@ -96,6 +96,7 @@ class _Parser:
         self.functions: dict[str, tuple[list[Term], Term]] = {}  # define-fun with parameters
         self.scopes: dict[str, list[Term]] = {}  # let bindings, innermost last
         self.exited = False
+        self.numeral_sort = INT
 
     # -- errors ----------------------------------------------------------------------
     def err(self, msg: str, where: SList, index: int | None = None,
@@ -156,6 +157,8 @@ class _Parser:
         if self.script.logic is not None:
             raise self.err("the logic is already set", sx)
         self.script.logic = logic
+        if SUPPORTED_LOGICS[logic] == REAL:
+            self.numeral_sort = REAL
         self.add("set-logic", sx, logic)
 
     def _cmd_set_info(self, sx: SList) -> None:
@@ -332,8 +335,8 @@ class _Parser:
         if type(a) is str:
             c = a[0]
             if c.isdigit():
-                if _NUMERAL.fullmatch(a):
-                    return self.tm.const(int(a), INT)
+                if _NUMERAL.fullmatch(a):  # numerals are Real in the real logics
+                    return self.tm.const(int(a), self.numeral_sort)
                 if _DECIMAL.fullmatch(a):
                     return self.tm.const(Fraction(a), REAL)
                 raise self.err(f"malformed numeral '{a}'", parent, index)
