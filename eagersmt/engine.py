@@ -42,7 +42,8 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     if FALSE in norm.circuit.roots:
         return Result(Status.UNSAT, {}, stats, "an assertion simplifies to false")
 
-    enc = encode(norm, encoding=config.encoding, stats=stats)
+    enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
+                 stats=stats)
     left = None if deadline is None else deadline - time.perf_counter()
     if left is not None and left <= 0:
         return Result(Status.UNKNOWN, {}, stats, "timeout")

@@ -191,7 +191,7 @@ def test_kissat_crash_is_an_error_and_portfolio_survives_it(tmp_path):
     broken.chmod(0o755)
     with pytest.raises(RuntimeError, match="out of memory"):
         KissatBackend(executable=str(broken)).solve(php(4, 3))
-    res = PortfolioBackend(executable=str(broken)).solve(php(5, 4))
+    res = PortfolioBackend(executable=str(broken)).solve(php(9, 8))  # ~0.6 s: the crash comes first
     assert res.status == Status.UNSAT and res.stats["winner"] == "cadical"
     assert "out of memory" in res.stats["kissat_error"]
 

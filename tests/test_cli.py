@@ -56,8 +56,8 @@ def test_negative_and_real_values_print_as_smtlib(tmp_path):
 
 
 def test_timeout_gives_unknown(tmp_path):
-    # Pigeonhole in difference logic: 9 pigeons in 8 holes, all distinct values in [1, 8].
-    n = 9
+    # Pigeonhole in difference logic: 13 pigeons in 12 holes (distinct values in [1, 12]).
+    n = 13
     decl = "".join(f"(declare-fun p{i} () Int)" for i in range(n))
     body = "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
     body += "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))"

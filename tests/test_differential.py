@@ -28,14 +28,16 @@ def agree(text: str, encoding: str) -> None:
 
 # Forced order encoding of huge constants means huge domains (auto would not choose it),
 # so its random formulas keep constants small; sd and auto also get constants near 10^6.
-@pytest.mark.parametrize("encoding, big", [("sd", True), ("order", False), ("auto", True)])
+@pytest.mark.parametrize("encoding, big", [("sd", True), ("order", False), ("eij", True),
+                                           ("auto", True)])
 @settings(**SETTINGS)
 @given(data=st.data())
 def test_idl_agrees_with_z3(encoding, big, data):
     agree(data.draw(idl_script(big_constants=big)), encoding)
 
 
-@pytest.mark.parametrize("encoding, big", [("sd", True), ("order", False), ("auto", True)])
+@pytest.mark.parametrize("encoding, big", [("sd", True), ("order", False), ("eij", True),
+                                           ("auto", True)])
 @settings(**SETTINGS)
 @given(data=st.data())
 def test_rdl_agrees_with_z3(encoding, big, data):

@@ -16,6 +16,10 @@ from .cnf import CNF
 from .tseitin import PredUse
 
 
+class EncodingTooLarge(Exception):
+    """An encoding would exceed its size budget for a class (the caller falls back to SD)."""
+
+
 class Decoder(Protocol):
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         """Integer values of the class's variables given the truth of each SAT variable."""

@@ -1,20 +1,29 @@
 """Per-variable domains of a variable class from its unconditional constraints.
 
-Values are shift-invariant, so a class is anchored: ``anchor`` (the zero variable when the
-class has it, else its first variable) is fixed to 0 and every other variable gets the
-interval ``[lo, hi]`` of ``x - anchor`` implied by the top-level atoms: ``hi`` is the
-shortest-path distance anchor -> x and ``-lo`` the distance x -> anchor, in the graph with
-an edge ``y -> x`` of weight ``c`` per unit ``x - y <= c`` (label-correcting Bellman–Ford,
-SPFA).  Both are intersected with ``[-d, d]`` from the small-domain bound (see ``sd.py``):
-the shortest-path model of any model lies in a box of width ``d``.  Every model can thus be
-moved inside these domains, so restricting to them is sound and complete.  A negative
-cycle among the units (found from the anchor) makes the class, and the formula, unsat.
+Every model can be moved into the small-domain box (``sd.py``): the shortest-path model
+from a virtual source, with all values in ``[-d, 0]``, satisfies the same needed
+constraints, in particular the top-level (unit) atoms.  Two frames describe that box:
+
+* anchored: values are shift-invariant, so fix ``anchor`` (the zero variable when the class
+  has it, else its first variable) to 0; ``x - anchor`` lies in ``[-d, d]`` and in
+  ``[lo, hi]``, where ``hi`` is the shortest-path distance anchor -> x and ``-lo`` the
+  distance x -> anchor in the graph with an edge ``y -> x`` of weight ``c`` per unit
+  ``x - y <= c``.  Tight when units tie everything to the anchor (job shop: ``[0, B - d]``).
+* source: values in ``[-d, 0]``, narrowed by propagating the units from that box
+  (``hi(x) <= hi(y) + c``, ``lo(y) >= lo(x) - c``).  Half the anchored width when units
+  do not reach an anchor (ordering problems such as race detection).
+
+``class_domains`` takes the frame with the smaller total domain size.  Both are sound and
+complete: the shortest-path model lies in each.  Cost: label-correcting Bellman–Ford
+(SPFA), near-linear on these graphs.  A negative cycle among the units makes the class,
+and the formula, unsat.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Iterable, Optional
 
 from .base import VarClass
 from .sd import sd_range
@@ -26,19 +35,20 @@ class NegativeCycle(Exception):
 
 @dataclass
 class Domains:
-    anchor: int
     lo: dict[int, int]
     hi: dict[int, int]
+    anchor: Optional[int] = None  # None: source frame
 
-    def size(self, x: int) -> int:
-        return self.hi[x] - self.lo[x] + 1
+    def total(self) -> int:
+        return sum(self.hi[x] - self.lo[x] + 1 for x in self.lo)
 
 
-def _spfa(n_src: int, adj: dict[int, list[tuple[int, int]]], nvars: int) -> dict[int, int]:
-    dist = {n_src: 0}
-    count = {n_src: 0}
-    queue = deque([n_src])
-    inq = {n_src}
+def shortest_paths(init: dict[int, int], adj: dict[int, list[tuple[int, int]]], nvars: int) -> dict[int, int]:
+    """Shortest distances from ``init`` (node -> starting distance) along ``adj``."""
+    dist = dict(init)
+    count = {v: 0 for v in init}
+    queue = deque(init)
+    inq = set(init)
     while queue:
         u = queue.popleft()
         inq.discard(u)
@@ -47,8 +57,8 @@ def _spfa(n_src: int, adj: dict[int, list[tuple[int, int]]], nvars: int) -> dict
             nd = du + w
             if nd < dist.get(v, nd + 1):
                 dist[v] = nd
-                count[v] = count[u] + 1
-                if count[v] >= nvars:
+                count[v] = count.get(u, 0) + 1
+                if count[v] > nvars:
                     raise NegativeCycle()
                 if v not in inq:
                     inq.add(v)
@@ -56,21 +66,28 @@ def _spfa(n_src: int, adj: dict[int, list[tuple[int, int]]], nvars: int) -> dict
     return dist
 
 
-def class_domains(cls: VarClass) -> Domains:
-    d = sd_range(cls)
-    anchor = cls.variables[0]  # the zero variable (index 0) sorts first when present
+def _graphs(units: Iterable[tuple[int, int, int]]) -> tuple[dict, dict]:
     fwd: dict[int, list[tuple[int, int]]] = {}
     rev: dict[int, list[tuple[int, int]]] = {}
-    for x, y, c in cls.units:
-        fwd.setdefault(y, []).append((x, c))
-        rev.setdefault(x, []).append((y, c))
+    for x, y, c in units:
+        fwd.setdefault(y, []).append((x, c))  # x <= y + c
+        rev.setdefault(x, []).append((y, c))  # -y <= -x + c
+    return fwd, rev
+
+
+def class_domains(cls: VarClass) -> Domains:
+    d = sd_range(cls)
     n = len(cls.variables)
-    up = _spfa(anchor, fwd, n)
-    down = _spfa(anchor, rev, n)
-    lo: dict[int, int] = {}
-    hi: dict[int, int] = {}
-    for x in cls.variables:
-        hi[x] = min(up.get(x, d), d)
-        lo[x] = max(-down.get(x, d), -d)
-    lo[anchor] = hi[anchor] = 0
-    return Domains(anchor, lo, hi)
+    fwd, rev = _graphs(cls.units)
+
+    anchor = cls.variables[0]  # the zero variable (index 0) sorts first when present
+    up = shortest_paths({anchor: 0}, fwd, n)
+    down = shortest_paths({anchor: 0}, rev, n)
+    anchored = Domains({x: max(-down.get(x, d), -d) for x in cls.variables},
+                       {x: min(up.get(x, d), d) for x in cls.variables}, anchor)
+    anchored.lo[anchor] = anchored.hi[anchor] = 0
+
+    hi = shortest_paths({x: 0 for x in cls.variables}, fwd, n)
+    neg_lo = shortest_paths({x: d for x in cls.variables}, rev, n)
+    source = Domains({x: -neg_lo[x] for x in cls.variables}, hi, None)
+    return anchored if anchored.total() <= source.total() else source

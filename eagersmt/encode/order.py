@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .base import VarClass
+from .base import EncodingTooLarge, VarClass
 from .cnf import CNF
 from .domains import Domains, class_domains
 from .tseitin import NEG, POS
@@ -73,11 +73,15 @@ def predicted_clauses(cls: VarClass, dom: Domains) -> int:
 class Order:
     name = "order"
 
-    def __init__(self, domains: Domains | None = None):
+    def __init__(self, domains: Domains | None = None, max_clauses: int = 10_000_000):
         self.domains = domains
+        self.max_clauses = max_clauses
 
     def encode(self, cls: VarClass, cnf: CNF) -> OrderDecoder:
         dom = self.domains or class_domains(cls)
+        predicted = predicted_clauses(cls, dom)
+        if predicted > self.max_clauses:
+            raise EncodingTooLarge(f"order encoding would need {predicted} clauses")
         lo, hi = dom.lo, dom.hi
         base: dict[int, int] = {}
         add = cnf.clauses.append

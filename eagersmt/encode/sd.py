@@ -6,15 +6,19 @@ difference-logic formula is satisfiable it has a model in a small box, so each v
 be a bounded bit-vector and each atom a comparator circuit.
 
 Bound used here, per variable class (connected component of the constraint graph) with
-``n`` variables (the zero variable counts), ``m`` distinct predicates and ``b = max |c|``:
-every value lies in ``[0, d]`` with ``d = min(n - 1, m) * (b + 1)``.  Argument: take any
-model; the literals it makes true (a predicate ``x - y <= c`` or its negation
-``y - x <= -c - 1``) form a feasible conjunction whose edges have weight ``|w| <= b + 1``.
-Add a source with 0-weight edges to every variable; shortest-path distances are a model of
-the same literals (so of the formula), and each distance is the weight of a simple path,
-which uses at most ``n - 1`` edges of distinct predicates: ``-d <= dist <= 0``.  Shift by
-``d``.  (Seshia–Bryant state ``min(n, m) * (b + 1)``; ours is the same argument, one
-tighter.)  Width ``w = bitlength(d)`` unsigned bits per variable.
+``n`` variables (the zero variable counts): only the directions of a predicate that its
+polarity needs are constraints a model relies on (``x - y <= c`` when it occurs
+positively, ``y - x <= -c - 1`` negatively).  Let ``m`` be the number of those directed
+constraints of negative weight and ``w`` their largest ``|weight|``.  Then every value lies
+in ``[0, d]`` with ``d = min(n - 1, m) * w``.  Argument: take any model; the needed
+constraints it satisfies form a feasible conjunction.  Add a source with 0-weight edges to
+every variable; shortest-path distances satisfy the same constraints (so, with the
+predicates valued as in the model, the formula: Tseitin is monotone in each predicate in
+its polarity), and each distance is the weight of a simple path: at most ``n - 1`` edges,
+at most ``m`` of them negative, each ``>= -w``.  So ``-d <= dist <= 0``; shift by ``d``.
+(Seshia–Bryant state ``min(n, m) * (b_max + 1)`` over all atoms; this is the same argument
+on the needed directions only, and never larger.)  Width ``w = bitlength(d)`` unsigned
+bits per variable.
 
 Circuits: per ordered pair ``(x, y)`` that has predicates, one ``w + 1``-bit two's
 complement subtractor ``D = X - Y`` (ripple carry, ``X + ~Y + 1``), shared by all the
@@ -36,8 +40,14 @@ from .tseitin import NEG, POS
 
 def sd_range(cls: VarClass) -> int:
     """``d`` of the module doc: all values of a model can be taken in ``[0, d]``."""
-    n, m = len(cls.variables), len(cls.preds)
-    return min(n - 1, m) * (cls.bmax + 1)
+    m = 0
+    w = 0
+    for p in cls.preds:
+        for weight, needed in ((p.c, p.polarity & POS), (-p.c - 1, p.polarity & NEG)):
+            if needed and weight < 0:
+                m += 1
+                w = max(w, -weight)
+    return min(len(cls.variables) - 1, m) * w
 
 
 class SDDecoder:
@@ -52,8 +62,8 @@ class SmallDomain:
     name = "sd"
 
     def encode(self, cls: VarClass, cnf: CNF) -> SDDecoder:
-        d = sd_range(cls)
-        w = max(d.bit_length(), 1)
+        d = max(sd_range(cls), 1)
+        w = d.bit_length()
         g = Gates(cnf)
         T = g.T
         bits: dict[int, list[int]] = {}
