@@ -1,18 +1,19 @@
 """CNF under construction: the one place that does arithmetic on SAT variable numbers.
 
-Clauses are flat ``list[int]`` (DIMACS literals); ``Gates`` builds Tseitin-defined
+Clauses are flat sequences of DIMACS literals (lists, or tuples where an encoder builds
+them in bulk; never mutated after being added); ``Gates`` builds Tseitin-defined
 circuits on top with constant folding (``cnf.true`` is a variable fixed by a unit clause).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from typing import Iterable, Sequence, TextIO
 
 
 class CNF:
     def __init__(self) -> None:
         self.nvars = 0
-        self.clauses: list[list[int]] = []
+        self.clauses: list[Sequence[int]] = []
         self._true = 0
 
     def new_var(self) -> int:
@@ -32,10 +33,10 @@ class CNF:
             self.clauses.append([self._true])
         return self._true
 
-    def add(self, clause: list[int]) -> None:
+    def add(self, clause: Sequence[int]) -> None:
         self.clauses.append(clause)
 
-    def extend(self, clauses: Iterable[list[int]]) -> None:
+    def extend(self, clauses: Iterable[Sequence[int]]) -> None:
         self.clauses.extend(clauses)
 
     def write_dimacs(self, out: TextIO, comments: Iterable[str] = ()) -> None:

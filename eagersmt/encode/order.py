@@ -21,6 +21,7 @@ so ``auto`` uses it only where the predicted clause count is affordable.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Callable
 
 from .base import EncodingTooLarge, VarClass
@@ -93,25 +94,36 @@ class Order:
                 continue
             r = cnf.new_vars(u - l)
             base[x] = r.start
-            for v in range(r.start, r.stop - 1):
-                add([-v, v + 1])
+            # axioms [x <= a] -> [x <= a + 1]
+            cnf.clauses.extend(zip(range(-r.start, -r.stop + 1, -1), range(r.start + 1, r.stop)))
         units = set(cls.units)
-
-        def le(x: int, a: int) -> int:  # literal [x <= a], for lo[x] <= a < hi[x]
-            return base[x] + a - lo[x]
-
+        clauses = cnf.clauses
         for p in cls.preds:
             for (x, y, c), guard, needed in (((p.x, p.y, p.c), -p.var, p.polarity & POS),
                                              ((p.y, p.x, -p.c - 1), p.var, p.polarity & NEG)):
                 if not needed:
                     continue
-                g = [] if (x, y, c) in units else [guard]
+                g = () if (x, y, c) in units else (guard,)
                 lx, uy = lo[x], hi[y]
-                for a in _a_range(lx, hi[x], lo[y], uy, c):
-                    cl = list(g)
-                    if a < uy:
-                        cl.append(-le(y, a))
-                    if a + c >= lx:
-                        cl.append(le(x, a + c))
-                    add(cl)
+                rng = _a_range(lx, hi[x], lo[y], uy, c)
+                if not rng:
+                    continue
+                a0, a1 = rng.start, rng.stop - 1
+                # Only the first clause can lack its [x <= a + c] literal (false), only the
+                # last its not [y <= a] literal (a = u_y); the middle is two arithmetic
+                # progressions of literals, zipped at C speed into tuples (the encoder's hot
+                # loop; a tuple per clause is what it costs: ~0.3 us instead of ~1 us).
+                if a0 + c < lx:
+                    clauses.append([*g, -(base[y] + a0 - lo[y])] if a0 < uy else list(g))
+                    a0 += 1
+                if a0 <= a1 and a1 == uy:
+                    clauses.append([*g, base[x] + a1 + c - lx])
+                    a1 -= 1
+                if a0 <= a1:
+                    ys = range(-(base[y] + a0 - lo[y]), -(base[y] + a1 - lo[y]) - 1, -1)
+                    xs = range(base[x] + a0 + c - lx, base[x] + a1 + c - lx + 1)
+                    if g:
+                        clauses.extend(zip(repeat(g[0]), ys, xs))
+                    else:
+                        clauses.extend(zip(ys, xs))
         return OrderDecoder(dom, base)

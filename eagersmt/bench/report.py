@@ -1,0 +1,223 @@
+"""What a benchmark run found: solved counts, PAR-2, per-family table, virtual best solver.
+
+A ``Row`` is one (instance, solver) run.  It is *solved* when the answer is sat or unsat,
+not contradicted by the expected answer, and within the limit.  PAR-2 is the sum over the
+instances of the wall seconds when solved, else twice the limit; a wrong answer counts as
+unsolved and is listed first, loudly.  The virtual best solver (VBS) takes per instance the
+fastest solved run.  Tables come out as (header, rows) of strings, rendered here as markdown
+and by the CLI with rich.  Cost: linear in the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Iterable, Optional, Sequence
+
+ANSWERS = ("sat", "unsat")
+VBS = "virtual best"
+Table = tuple[list[str], list[list[str]]]
+
+
+@dataclass
+class Row:
+    instance: str
+    family: str
+    expected: str
+    solver: str
+    answer: str     # sat unsat unknown timeout memout error
+    seconds: float  # wall seconds (cnf solvers: the SAT solver only)
+    check: str      # correct wrong unknown error
+    note: str = ""
+
+
+FIELDS = [f.name for f in fields(Row)]
+
+
+def check(answer: str, expected: str) -> str:
+    """correct / wrong (a decided answer against a known one), error, else unknown."""
+    if answer == "error":
+        return "error"
+    if answer in ANSWERS and expected in ANSWERS:
+        return "correct" if answer == expected else "wrong"
+    return "unknown"
+
+
+def solved(row: Row, limit: float) -> bool:
+    return row.answer in ANSWERS and row.check != "wrong" and row.seconds <= limit
+
+
+@dataclass
+class Totals:
+    solver: str
+    n: int = 0
+    solved: int = 0
+    sat: int = 0
+    unsat: int = 0
+    timeout: int = 0
+    memout: int = 0
+    unknown: int = 0
+    error: int = 0
+    wrong: int = 0
+    par2: float = 0.0
+    unique: int = 0   # solved by no other solver
+    fastest: int = 0  # the virtual best's pick
+
+    def add(self, row: Row, limit: float) -> None:
+        self.n += 1
+        if solved(row, limit):
+            self.solved += 1
+            self.sat += row.answer == "sat"
+            self.unsat += row.answer == "unsat"
+            self.par2 += row.seconds
+            return
+        self.par2 += 2 * limit
+        if row.check == "wrong":
+            self.wrong += 1
+        elif row.answer in ("timeout", "memout", "error"):
+            setattr(self, row.answer, getattr(self, row.answer) + 1)
+        else:  # 'unknown', or an answer past the limit
+            self.unknown += 1
+
+
+@dataclass
+class Summary:
+    limit: float
+    solvers: list[str]
+    families: list[str]
+    totals: dict[str, Totals]                   # solver (and VBS) -> totals
+    by_family: dict[str, dict[str, Totals]]     # family -> solver (and VBS) -> totals
+    vbs: dict[str, Row]                         # instance -> fastest solved row
+    instances: list[str] = field(default_factory=list)
+    wrong: list[Row] = field(default_factory=list)
+    errors: list[Row] = field(default_factory=list)
+    disagreements: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def virtual_best(rows: Iterable[Row], limit: float) -> dict[str, Row]:
+    """Per instance the fastest solved row (ties: the first)."""
+    best: dict[str, Row] = {}
+    for r in rows:
+        if solved(r, limit) and (r.instance not in best or r.seconds < best[r.instance].seconds):
+            best[r.instance] = r
+    return best
+
+
+def summarize(rows: Sequence[Row], limit: float, solvers: Optional[Sequence[str]] = None) -> Summary:
+    solvers = list(solvers) if solvers else list(dict.fromkeys(r.solver for r in rows))
+    instances = dict.fromkeys((r.instance, r.family, r.expected) for r in rows)
+    families = sorted({fam for _, fam, _ in instances})
+    best = virtual_best(rows, limit)
+    totals = {s: Totals(s) for s in [*solvers, VBS]}
+    by_family = {f: {s: Totals(s) for s in [*solvers, VBS]} for f in families}
+    solved_by: dict[str, list[str]] = {}
+    answers: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        if r.solver not in totals:
+            continue
+        totals[r.solver].add(r, limit)
+        by_family[r.family][r.solver].add(r, limit)
+        if solved(r, limit):
+            solved_by.setdefault(r.instance, []).append(r.solver)
+        if r.answer in ANSWERS:
+            answers.setdefault(r.instance, {}).setdefault(r.answer, []).append(r.solver)
+    for name, fam, expected in instances:
+        pick = best.get(name)
+        vrow = (Row(name, fam, expected, VBS, pick.answer, pick.seconds, pick.check)
+                if pick else Row(name, fam, expected, VBS, "unknown", 2 * limit, "unknown"))
+        totals[VBS].add(vrow, limit)
+        by_family[fam][VBS].add(vrow, limit)
+        if pick:
+            totals[pick.solver].fastest += 1
+        if len(solved_by.get(name, [])) == 1:
+            totals[solved_by[name][0]].unique += 1
+    return Summary(
+        limit, solvers, families, totals, by_family, best, [name for name, _, _ in instances],
+        wrong=[r for r in rows if r.check == "wrong"],
+        errors=[r for r in rows if r.answer == "error"],
+        disagreements={i: a for i, a in answers.items() if len(a) > 1})
+
+
+def _s(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:.1f}" if x >= 100 else f"{x:.2f}"
+
+
+def solver_table(s: Summary) -> Table:
+    head = ["solver", "solved", "sat", "unsat", "timeout", "memout", "unknown", "error", "WRONG",
+            "PAR-2 (s)", "PAR-2/inst", "unique", "fastest"]
+    rows = []
+    for name in [*s.solvers, VBS]:
+        t = s.totals[name]
+        rows.append([name, f"{t.solved}/{t.n}", str(t.sat), str(t.unsat), str(t.timeout),
+                     str(t.memout), str(t.unknown), str(t.error), str(t.wrong), _s(t.par2),
+                     _s(t.par2 / t.n if t.n else math.nan),
+                     "-" if name == VBS else str(t.unique), "-" if name == VBS else str(t.fastest)])
+    return head, rows
+
+
+def family_table(s: Summary) -> Table:
+    head = ["family", "n", *s.solvers, VBS]
+    rows = []
+    for fam in s.families:
+        cells = s.by_family[fam]
+        n = cells[VBS].n
+        rows.append([fam, str(n)] + [f"{cells[x].solved} · {_s(cells[x].par2)}"
+                                     + (f" · {cells[x].wrong} WRONG" if cells[x].wrong else "")
+                                     for x in [*s.solvers, VBS]])
+    return head, rows
+
+
+def wrong_table(s: Summary) -> Table:
+    return (["solver", "instance", "family", "expected", "answer", "seconds"],
+            [[r.solver, r.instance, r.family, r.expected, r.answer, _s(r.seconds)] for r in s.wrong])
+
+
+def _md(table: Table) -> str:
+    head, rows = table
+    esc = [[c.replace("|", "\\|") for c in row] for row in [head, *rows]]
+    lines = ["| " + " | ".join(esc[0]) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in esc[1:]]
+    return "\n".join(lines)
+
+
+def to_markdown(s: Summary, preamble: Sequence[str] = ()) -> str:
+    """The whole report: wrong answers first (if any), solved, per family, VBS, errors."""
+    out = ["# eagersmt bench", "", *preamble]
+    if s.wrong:
+        out += ["", f"## WRONG ANSWERS ({len(s.wrong)})", "",
+                "Each one is counted as unsolved (2 × limit in PAR-2).", "", _md(wrong_table(s))]
+    out += ["", "## Solved", "", _md(solver_table(s)), "",
+            f"PAR-2: sum over instances of wall seconds when solved, else 2 × {s.limit:g} s. "
+            "unique: solved by no other solver; fastest: the virtual best's pick."]
+    out += ["", "## Per family (solved · PAR-2 s)", "", _md(family_table(s))]
+    v = s.totals[VBS]
+    picks = ", ".join(f"{x} {s.totals[x].fastest}" for x in s.solvers if s.totals[x].fastest)
+    unsolved = [i for i in s.instances if i not in s.vbs]
+    out += ["", "## Virtual best solver", "",
+            f"Solved {v.solved}/{v.n} (sat {v.sat}, unsat {v.unsat}), PAR-2 {_s(v.par2)} s. "
+            f"Fastest per instance: {picks or 'none'}."]
+    if unsolved:
+        out += ["", f"Solved by no solver: {', '.join(unsolved)}."]
+    if s.disagreements:
+        out += ["", "## Disagreements (no known answer)", ""]
+        out += [f"- {i}: " + "; ".join(f"{a} by {', '.join(v)}" for a, v in d.items())
+                for i, d in s.disagreements.items()]
+    if s.errors:
+        out += ["", f"## Errors ({len(s.errors)})", "",
+                _md((["solver", "instance", "note"],
+                     [[r.solver, r.instance, r.note] for r in s.errors]))]
+    return "\n".join(out) + "\n"
+
+
+def write_csv(rows: Iterable[Row], path: str) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS)
+        w.writeheader()
+        for r in rows:
+            w.writerow(asdict(r))
+
+
+def read_csv(path: str) -> list[Row]:
+    with open(path, newline="") as f:
+        return [Row(**{**d, "seconds": float(d["seconds"])}) for d in csv.DictReader(f)]
