@@ -54,20 +54,22 @@ class Encoded:
         return ints, bools
 
 
-def _candidates(cls: VarClass, requested: str, eij_max_clauses: int) -> list[Encoding]:
-    """Encodings to try for ``cls``, best first; the last one (SD) always fits."""
+def _candidates(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[list[Encoding], str]:
+    """Encodings to try for ``cls``, best first (SD, last, always fits), and why."""
     if requested == "sd":
-        return [SmallDomain()]
+        return [SmallDomain()], "requested"
     if requested == "order":
-        return [Order(), SmallDomain()]
+        return [Order(), SmallDomain()], "requested"
     if requested == "eij":
-        return [EIJ(eij_max_clauses), SmallDomain()]
+        return [EIJ(eij_max_clauses), SmallDomain()], "requested"
     eij = EIJ(min(EIJ_AUTO_CLAUSES, eij_max_clauses))
     dom = class_domains(cls)
-    order = [Order(dom)] if predicted_clauses(cls, dom) <= ORDER_AUTO_CLAUSES else []
+    predicted = predicted_clauses(cls, dom)
+    order = [Order(dom)] if predicted <= ORDER_AUTO_CLAUSES else []
+    why = f"order predicts {predicted} clauses"
     if is_ordering(cls):
-        return [eij, *order, SmallDomain()]
-    return [*order, eij, SmallDomain()]
+        return [eij, *order, SmallDomain()], "ordering class; " + why
+    return [*order, eij, SmallDomain()], why
 
 
 def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2_000_000,
@@ -77,10 +79,12 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     ts = tseitin(norm.circuit, cnf)
     out = Encoded(cnf, ts)
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
+    reasons: list[str] = []
     for cls in classes:
         try:
             tried = []
-            for enc in _candidates(cls, encoding, eij_max_clauses):
+            candidates, why = _candidates(cls, encoding, eij_max_clauses)
+            for enc in candidates:
                 tried.append(enc.name)
                 try:
                     out.decoders.append(enc.encode(cls, cnf))
@@ -89,6 +93,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                     continue
             name = "->".join(tried)
             out.choices[name] = out.choices.get(name, 0) + 1
+            if len(reasons) < 3:
+                reasons.append(f"{len(cls.variables)} vars, {len(cls.preds)} preds: {why} -> {name}")
         except NegativeCycle:
             cnf.add([])  # the unconditional constraints alone are contradictory
     if stats is not None:
@@ -96,4 +102,7 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), classes=len(classes),
                             preds=len(ts.preds))
         stats.notes["encodings"] = ",".join(f"{k}:{v}" for k, v in sorted(out.choices.items()))
+        if reasons:
+            more = f" (+{len(classes) - len(reasons)} more classes)" if len(classes) > len(reasons) else ""
+            stats.notes["choice"] = "; ".join(reasons) + more
     return out

@@ -40,6 +40,7 @@ from typing import Mapping, Optional
 from ..errors import UnsupportedError
 from . import terms as T
 from .circuit import FALSE, NEG, POS, TRUE, Circuit, polarities
+from .preprocess import substitute_equalities
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
 # A linear case: (guards, coefficients, constant); guards are (Bool term, polarity) pairs.
@@ -54,6 +55,7 @@ class Normalized:
     sort: str = INT  # INT, or REAL (scaled to integers)
     scale: int = 1  # K * D for reals
     stats: dict[str, int] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, int]] = field(default_factory=dict)  # x -> (rep, offset)
 
     def decode(self, int_values: Mapping[int, int], bool_values: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -66,15 +68,26 @@ class Normalized:
             if v.sort == BOOL:
                 out[name] = bool(bool_values.get(name, False))  # type: ignore[index]
                 continue
-            i = c.int_index.get(name)  # type: ignore[arg-type]
-            raw = int_values.get(i, zero) - zero if i is not None else 0
+            offset = 0
+            if name in self.aliases:
+                name_r, offset = self.aliases[name]  # type: ignore[index]
+                i = 0 if name_r == "0" else c.int_index.get(name_r)
+            else:
+                i = c.int_index.get(name)  # type: ignore[arg-type]
+            raw = (int_values.get(i, zero) - zero if i is not None else 0) + offset
             out[name] = Fraction(raw, self.scale) if v.sort == REAL else raw  # type: ignore[index]
         return out
 
 
-def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None) -> Normalized:
-    """Build the circuit of the conjunction of ``assertions``."""
-    return _Normalizer(positions or {}).run(assertions)
+def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None,
+              substitute: bool = True) -> Normalized:
+    """Build the circuit of the conjunction of ``assertions`` (then substitute equalities)."""
+    norm = _Normalizer(positions or {}).run(assertions)
+    if substitute:
+        norm.circuit, norm.aliases = substitute_equalities(norm.circuit)
+        if norm.aliases:
+            norm.stats["substituted"] = len(norm.aliases)
+    return norm
 
 
 class _Normalizer:
