@@ -12,8 +12,7 @@ from .conftest import BENCH, manifest, z3_seconds
 
 KNOWN = [r for r in manifest() if r["status"] in ("sat", "unsat") and z3_seconds(r) <= 30]
 # Instances that take eagersmt (default configuration) over ~5 s on this machine.
-SLOW = {"rvpredict/RVpredict_12.smt2", "rvpredict/RVpredict_14.smt2",
-        "jobshop_classic/jobshop_orb03_b1005.smt2", "jobshop_classic/jobshop_la11_b1222.smt2",
+SLOW = {"jobshop_classic/jobshop_orb03_b1005.smt2", "jobshop_classic/jobshop_la11_b1222.smt2",
         "jobshop_lsidl/jobshop4-4-2-2-2-4-24.smt2"}
 
 
@@ -45,11 +44,11 @@ def test_other_backends_agree(row, backend):
     assert str(r.status) == row["status"]
 
 
-SD_QUICK = [r for r in KNOWN if r["family"] in ("fuzzsmt_yices", "jobshop_lsidl")
+SD_QUICK = [r for r in KNOWN if r["family"] in ("fuzzsmt_yices", "jobshop_lsidl", "rvpredict")
             and r["path"] not in SLOW and z3_seconds(r) <= 0.1]
 
 
-@pytest.mark.parametrize("encoding", ["sd", "order"])
+@pytest.mark.parametrize("encoding", ["sd", "order", "eij"])
 @pytest.mark.parametrize("row", _params(SD_QUICK))
 def test_each_encoding_agrees(row, encoding):
     r = solve_file(str(BENCH / row["path"]), config=Config(encoding=encoding, timeout=120))
