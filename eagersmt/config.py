@@ -24,6 +24,7 @@ class Option:
 ENCODINGS = ("auto", "sd", "order", "eij")
 BACKENDS = ("cadical", "kissat", "portfolio")
 CROSS_CHECKERS = ("none", "z3", "cvc5", "all")
+CUBE_LEVELS = ("smt", "cnf")
 
 OPTIONS: tuple[Option, ...] = (
     Option("encoding", str, "auto",
@@ -41,6 +42,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("cross_check_timeout", float, 60.0, "Time limit of the reference solver (seconds)."),
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
+    Option("cubes", str, "none",
+           "Cube-and-conquer: 'none' (one SAT call), 'auto' (lookahead with march_cu's dynamic "
+           "cutoff) or a number of cubes to aim for."),
+    Option("cube_level", str, "smt",
+           "Variables the cuber splits on: 'smt' (difference atoms only: readable cubes) or "
+           "'cnf' (any CNF variable).", CUBE_LEVELS),
+    Option("jobs", int, 2, "Worker processes of the local conquer."),
 )
 
 
@@ -52,6 +60,10 @@ def _make_config_class() -> type:
                 raise ValueError(f"{o.name} must be one of {', '.join(o.choices)}, not {value!r}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive")
+        if self.cubes not in ("none", "auto") and not (str(self.cubes).isdigit() and int(self.cubes) > 0):
+            raise ValueError(f"cubes must be 'none', 'auto' or a positive number, not {self.cubes!r}")
+        if self.jobs < 1:
+            raise ValueError("jobs must be at least 1")
 
     fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
     cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,
