@@ -18,8 +18,8 @@ same class); ``LocalConquer`` is the process pool around it.
 from __future__ import annotations
 
 import multiprocessing as mp
+import multiprocessing.connection
 import os
-import queue as queue_mod
 import signal
 import time
 from dataclasses import dataclass, field
@@ -84,19 +84,18 @@ class ConquerResult:
     seconds: float = 0.0
 
 
-def _worker_main(cnf: CNF, backend: str, cubes: list[list[int]], tasks, results,
-                 conflict_budget: Optional[int]) -> None:
+def _worker_main(cnf: CNF, backend: str, cubes: list[list[int]], conn,
+                 conflict_budget: Optional[int]) -> None:  # type: ignore[no-untyped-def]
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
     worker = CubeWorker(cnf, backend)
-    results.put(("ready", os.getpid(), None, None))
+    conn.send(("ready", None, None))
     while True:
-        i = tasks.get()
+        i = conn.recv()
         if i is None:
             break
-        results.put(("start", os.getpid(), i, None))
         r = worker.solve(cubes[i], conflict_budget)
-        results.put((str(r.status), os.getpid(), i, (r.model, r.stats.get("seconds", 0.0))))
+        conn.send((str(r.status), i, (r.model, r.stats.get("seconds", 0.0))))
     worker.close()
 
 
@@ -113,7 +112,12 @@ def _kill_group(proc: mp.process.BaseProcess) -> None:
 
 
 class LocalConquer:
-    """A pool of ``jobs`` forked workers over one CNF (see module doc)."""
+    """A pool of ``jobs`` forked workers over one CNF (see module doc).
+
+    Each worker has its own pipe (a shared queue could be left locked by a worker killed
+    mid-write); the parent hands the next cube to whichever worker reports back, and
+    watches the workers' sentinels to notice one that died.
+    """
 
     def __init__(self, jobs: int = 2, backend: str = "cadical",
                  conflict_budget: Optional[int] = None):
@@ -132,68 +136,85 @@ class LocalConquer:
             out.status = Status.UNSAT  # no cube: the cuber refuted every branch
             return out
         ctx = mp.get_context("fork")
-        tasks, results = ctx.Queue(), ctx.Queue()
-        for i in range(len(cubes)):
-            tasks.put(i)
-        procs = []
-        for _ in range(min(self.jobs, len(cubes))):
-            tasks.put(None)
+        pending = list(range(len(cubes) - 1, -1, -1))  # a stack: pop() gives cube order
+        workers: dict[int, tuple[mp.process.BaseProcess, object]] = {}  # pid -> (proc, conn)
+        assigned: dict[int, Optional[int]] = {}  # pid -> cube index being solved
+        done: set[int] = set()
+
+        def spawn() -> None:
+            mine, theirs = ctx.Pipe()
+            p = ctx.Process(target=_worker_main, daemon=True,
+                            args=(cnf, self.backend, cubes, theirs, self.conflict_budget))
+            p.start()
+            theirs.close()
+            workers[p.pid] = (p, mine)  # type: ignore[index]
+            assigned[p.pid] = None  # type: ignore[index]
+
+        def feed(pid: int) -> None:
+            conn = workers[pid][1]
+            if pending:
+                i = pending.pop()
+                assigned[pid] = i
+                conn.send(i)  # type: ignore[attr-defined]
+            else:
+                assigned[pid] = None
+                conn.send(None)  # type: ignore[attr-defined]
+
         try:
             for _ in range(min(self.jobs, len(cubes))):
-                p = ctx.Process(target=_worker_main, daemon=True,
-                                args=(cnf, self.backend, cubes, tasks, results, self.conflict_budget))
-                p.start()
-                procs.append(p)
-            running: dict[int, int] = {}  # pid -> cube index
-            done: set[int] = set()
+                spawn()
             deadline = None if timeout is None else t0 + timeout
             while len(done) < len(cubes):
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     break
-                try:
-                    kind, pid, i, payload = results.get(timeout=0.2 if left is None else min(0.2, left))
-                except queue_mod.Empty:
-                    for p in procs:  # a worker that died loses no cube: put it back
-                        if not p.is_alive() and p.exitcode not in (0, None) and p.pid in running:
-                            lost = running.pop(p.pid)  # type: ignore[arg-type]
+                handles = {}
+                for pid, (p, conn) in workers.items():
+                    handles[conn] = pid
+                    handles[p.sentinel] = pid
+                ready = mp.connection.wait(list(handles), timeout=left)
+                for h in ready:
+                    pid = handles[h]
+                    if pid not in workers:
+                        continue
+                    p, conn = workers[pid]
+                    try:
+                        msg = conn.recv() if h is conn else None  # type: ignore[attr-defined]
+                    except (EOFError, OSError):
+                        msg = None
+                    if msg is None:
+                        if p.is_alive() and h is not conn:
+                            continue
+                        # The worker died (killed, out of memory): its cube goes back to the
+                        # front of the queue and a fresh worker takes its place.
+                        p.join(timeout=1)
+                        del workers[pid]
+                        lost = assigned.pop(pid)
+                        if lost is not None and lost not in done:
                             out.retried += 1
-                            procs.remove(p)
-                            if lost not in done:
-                                tasks.put(lost)
-                                q = ctx.Process(target=_worker_main, daemon=True,
-                                                args=(cnf, self.backend, cubes, tasks, results,
-                                                      self.conflict_budget))
-                                q.start()
-                                procs.append(q)
-                                tasks.put(None)
-                            break
-                    continue
-                if kind == "ready":
-                    continue
-                if kind == "start":
-                    running[pid] = i
-                    continue
-                running.pop(pid, None)
-                done.add(i)
-                model, seconds = payload
-                if kind == "sat":
-                    out.status, out.model, out.cube = Status.SAT, model, cubes[i]
-                    return out
-                if kind == "unsat":
-                    out.cube_seconds[i] = seconds
-                else:
-                    out.unknown.append(i)
+                            pending.append(lost)
+                        if pending:
+                            spawn()
+                        continue
+                    kind, i, payload = msg
+                    if kind != "ready":
+                        done.add(i)
+                        model, seconds = payload
+                        if kind == "sat":
+                            out.status, out.model, out.cube = Status.SAT, model, cubes[i]
+                            return out
+                        if kind == "unsat":
+                            out.cube_seconds[i] = seconds
+                        else:
+                            out.unknown.append(i)
+                    feed(pid)
             if len(done) == len(cubes):
                 out.status = Status.UNSAT if not out.unknown else Status.UNKNOWN
             return out
         finally:
-            for p in procs:
+            for p, conn in workers.values():
                 _kill_group(p)
-            for p in procs:
+            for p, conn in workers.values():
                 p.join(timeout=5)
-            tasks.cancel_join_thread()
-            results.cancel_join_thread()
-            tasks.close()
-            results.close()
+                conn.close()  # type: ignore[attr-defined]
             out.seconds = time.monotonic() - t0

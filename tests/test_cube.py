@@ -1,0 +1,234 @@
+"""Cubing: iCNF in and out, and the lookahead cuber's cubes cover the search space."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+
+import pytest
+from pysat.solvers import Cadical195
+
+from eagersmt.cube import CubeSet, LookaheadCuber, check_coverage, read_icnf, write_icnf
+from eagersmt.encode import encode
+from eagersmt.encode.cnf import CNF
+from eagersmt.errors import ParseError
+from eagersmt.ir.normalize import normalize
+from eagersmt.result import Status
+from eagersmt.smtlib.parser import parse_file
+
+JOBSHOP = "/work/shared/benchmarks/jobshop_classic/jobshop_ft06_b{}.smt2"
+
+
+def make_cnf(clauses, nvars=None) -> CNF:
+    cnf = CNF()
+    cnf.nvars = nvars if nvars is not None else max((abs(x) for c in clauses for x in c), default=0)
+    cnf.extend(clauses)
+    return cnf
+
+
+def planted_3sat(n: int, m: int, seed: int) -> CNF:
+    rng = random.Random(seed)
+    sol = [rng.choice((1, -1)) * v for v in range(1, n + 1)]
+    clauses = []
+    while len(clauses) < m:
+        c = [rng.choice((1, -1)) * v for v in rng.sample(range(1, n + 1), 3)]
+        if any(lit in sol for lit in c):
+            clauses.append(c)
+    return make_cnf(clauses, n)
+
+
+def php(pigeons: int, holes: int) -> CNF:
+    cnf = CNF()
+    x = [[cnf.new_var() for _ in range(holes)] for _ in range(pigeons)]
+    cnf.extend(list(row) for row in x)
+    for j in range(holes):
+        for a, b in itertools.combinations(range(pigeons), 2):
+            cnf.add([-x[a][j], -x[b][j]])
+    return cnf
+
+
+_ENCODED: dict[int, object] = {}
+
+
+def jobshop(bound: int):  # type: ignore[no-untyped-def]
+    if bound not in _ENCODED:
+        script = parse_file(JOBSHOP.format(bound))
+        norm = normalize(script.assertions, positions=script.atom_pos)
+        enc = encode(norm)
+        if -1 in norm.circuit.roots:
+            enc.cnf.add([])
+        _ENCODED[bound] = enc
+    return _ENCODED[bound]
+
+
+def cube_answers(cnf: CNF, cubes) -> list[bool]:
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        return [s.solve(assumptions=list(c)) for c in cubes]
+
+
+def satisfies(cnf: CNF, model: list[int]) -> bool:
+    true = set(model)
+    return all(any(lit in true for lit in c) for c in cnf.clauses)
+
+
+def check_cubes(cnf: CNF, cs: CubeSet, expect_sat: bool, max_cubes=None, depth=None) -> None:
+    assert check_coverage(cnf, cs.cubes)
+    if max_cubes is not None:
+        assert len(cs.cubes) <= max_cubes
+    if depth is not None:
+        assert len(cs.cubes) <= 2 ** depth and all(len(c) <= depth for c in cs.cubes)
+    for c in cs.cubes:
+        assert len({abs(x) for x in c}) == len(c)
+    if cs.status == Status.UNSAT:
+        assert not expect_sat and cs.cubes == []
+        return
+    if cs.status == Status.SAT:
+        assert expect_sat and cs.model is not None and satisfies(cnf, cs.model)
+    answers = cube_answers(cnf, cs.cubes)
+    assert any(answers) if expect_sat else not any(answers)
+
+
+# -- iCNF -------------------------------------------------------------------------------
+
+def test_icnf_round_trip():
+    rng = random.Random(3)
+    clauses = [[rng.choice((1, -1)) * rng.randint(1, 40) for _ in range(rng.randint(1, 5))]
+               for _ in range(60)] + [[]]
+    cubes = [[rng.choice((1, -1)) * rng.randint(1, 45) for _ in range(rng.randint(0, 4))]
+             for _ in range(20)]
+    out = io.StringIO()
+    write_icnf(out, make_cnf(clauses, 45), cubes, comments=["a test"])
+    text = out.getvalue()
+    assert text.startswith("c a test\np inccnf\n")
+    ic = read_icnf(text)
+    assert ic.clauses == clauses and ic.cubes == cubes
+    assert ic.nvars == max(abs(x) for c in clauses + cubes for x in c)
+
+
+def test_icnf_march_cu_style():
+    text = """c produced by march_cu
+c number of cubes 3, including 0 refuted leaves
+p inccnf
+1 2 -3 0
+-1
+  3 0
+2 0
+a -1 2 0
+a 1 0
+a 0
+"""
+    ic = read_icnf(text)
+    assert ic.nvars == 3
+    assert ic.clauses == [[1, 2, -3], [-1, 3], [2]]
+    assert ic.cubes == [[-1, 2], [1], []]
+
+
+def test_plain_dimacs():
+    ic = read_icnf("c x\np cnf 5 2\n1 -5 0 2\n0\n%\n0\n")
+    assert (ic.nvars, ic.clauses, ic.cubes) == (5, [[1, -5], [2]], [])
+    assert read_icnf("1 2 0\n").nvars == 2  # no header at all
+
+
+@pytest.mark.parametrize("text,line,what", [
+    ("p inccnf\n1 2 0\n3 x4 0\n", 3, "bad literal 'x4'"),
+    ("p inccnf\n1 2 0\n3 -0 0\n", 3, "variable 0"),
+    ("p inccnf\n1 2 0\n3\n4\n", 3, "clause not terminated"),
+    ("p inccnf\n1 2 0\na 1 2\n", 3, "cube not terminated"),
+    ("p inccnf\n1 2\na 1 0\n", 3, "not terminated by 0 before this cube"),
+    ("c\np cnf 3 2\n1 2 0\n\n-4 1 0\n", 5, "variable 4 out of range"),
+    ("p cnf 3 2\n1 2 0\n-3 1 0\na 1 0\n", 4, "cube in a plain DIMACS"),
+    ("p cnf 3 3\n1 2 0\n-3 1 0\n", 1, "declares 3 clauses"),
+    ("1 2 0\np cnf 3 1\n", 2, "header after"),
+    ("p dnf 3 1\n1 0\n", 1, "bad header"),
+])
+def test_icnf_errors(text, line, what):
+    with pytest.raises(ParseError) as e:
+        read_icnf(text, filename="f.icnf")
+    assert e.value.line == line and what in e.value.message
+    assert str(e.value).startswith(f"f.icnf:{line}: ")
+
+
+# -- the cuber --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [{}, {"depth": 5, "dynamic": False}, {"max_cubes": 12},
+                                {"depth": 3, "candidates": 3}])
+def test_random_3sat(kw):
+    cnf = planted_3sat(80, 340, seed=1)
+    cs = LookaheadCuber(**kw).cubes(cnf)
+    check_cubes(cnf, cs, True, kw.get("max_cubes"), kw.get("depth"))
+    assert cs.stats["nodes"] >= 1
+
+
+@pytest.mark.parametrize("kw", [{}, {"depth": 4, "dynamic": False}, {"max_cubes": 6},
+                                {"depth": 6, "candidates": 2, "dynamic": False}])
+def test_pigeonhole(kw):
+    cnf = php(6, 5)
+    cs = LookaheadCuber(**kw).cubes(cnf)
+    check_cubes(cnf, cs, False, kw.get("max_cubes"), kw.get("depth"))
+
+
+def test_cnf_with_empty_clause_is_refuted():
+    cs = LookaheadCuber().cubes(make_cnf([[1, 2], []], 2))
+    assert cs.status == Status.UNSAT and cs.cubes == []
+
+
+def test_time_budget_keeps_open_nodes():
+    cnf = php(7, 6)
+    cs = LookaheadCuber(depth=8, dynamic=False).cubes(cnf, time_budget=0.0)
+    assert cs.status == Status.UNKNOWN and cs.cubes == [[]] and cs.stats["stopped"] == "time"
+    assert check_coverage(cnf, cs.cubes)
+
+
+def test_node_budget_keeps_open_nodes():
+    cnf = php(7, 6)
+    cuber = LookaheadCuber(depth=10, dynamic=False, candidates=2)
+    cuber.max_nodes = 5
+    cs = cuber.cubes(cnf)
+    assert cs.stats["stopped"] == "nodes" and cs.stats["nodes"] == 5
+    check_cubes(cnf, cs, False)
+
+
+def test_sat_by_propagation_records_a_model():
+    cnf = make_cnf([[1, 2], [-1, 3], [-2, 3], [-3, 4]], 5)  # var 5 occurs nowhere
+    cs = LookaheadCuber(depth=6).cubes(cnf)
+    assert cs.status == Status.SAT and satisfies(cnf, cs.model) and len(cs.model) == 5
+    assert check_coverage(cnf, cs.cubes)
+
+
+@pytest.mark.parametrize("bound,sat", [(54, False), (55, True)])
+@pytest.mark.parametrize("level", ["cnf", "smt"])
+@pytest.mark.parametrize("kw", [{}, {"depth": 5, "dynamic": False}, {"max_cubes": 8},
+                                {"depth": 6, "candidates": 2, "dynamic": False}])
+def test_jobshop(bound, sat, level, kw):
+    enc = jobshop(bound)
+    atoms = [p.var for p in enc.tseitin.preds]
+    cs = LookaheadCuber(**kw).cubes(enc.cnf, variables=atoms if level == "smt" else None)
+    check_cubes(enc.cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))
+    if level == "smt":
+        allowed = set(atoms)
+        assert all(abs(x) in allowed for c in cs.cubes for x in c)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError):
+        LookaheadCuber(max_cubes=0)
+    with pytest.raises(ValueError):
+        LookaheadCuber(depth=-1)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_small_formulas_agree_with_a_direct_solve(seed):
+    rng = random.Random(seed)
+    n = rng.randint(8, 30)
+    widths = [rng.choice((2, 3, 3, 4)) for _ in range(int(n * rng.uniform(2.0, 6.0)))]
+    cnf = make_cnf([[rng.choice((1, -1)) * v for v in rng.sample(range(1, n + 1), k)]
+                    for k in widths], n)
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        sat = s.solve()
+    kw = rng.choice([{}, {"depth": 4, "dynamic": False}, {"max_cubes": 5}, {"candidates": 1}])
+    variables = rng.sample(range(1, n + 1), n // 2) if seed % 2 else None
+    cs = LookaheadCuber(seed=seed, **kw).cubes(cnf, variables=variables)
+    check_cubes(cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))
+    if variables is not None:
+        assert all(abs(x) in variables for c in cs.cubes for x in c)
