@@ -17,10 +17,10 @@ from .smtgen import idl_script
 SETTINGS = dict(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def agree(text: str, encoding: str) -> None:
+def agree(text: str, encoding: str, **options: object) -> None:
     expected = z3_status(text)
     assume(expected != "unknown")  # Z3 timed out on a loaded machine: no oracle
-    r = solve_smtlib(text, config=Config(encoding=encoding))
+    r = solve_smtlib(text, config=Config(encoding=encoding, **options))
     assert str(r.status) == expected, text
     if r.status == Status.SAT:
         assert z3_accepts_model(text, r.model), (text, r.model)
@@ -61,3 +61,10 @@ def test_model_check_catches_a_wrong_model(monkeypatch):
     r = solve_smtlib("(declare-const x Int)(assert (= x 3))(check-sat)",
                      config=Config(check_models=False))
     assert r.model == {"x": 4}
+
+
+@pytest.mark.parametrize("level", ["smt", "cnf"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_cube_and_conquer_agrees_with_z3(level, data):
+    agree(data.draw(idl_script(big_constants=False)), "auto", cubes="4", cube_level=level, jobs=2)
