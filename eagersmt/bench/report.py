@@ -148,11 +148,12 @@ def solver_table(s: Summary) -> Table:
             "PAR-2 (s)", "PAR-2/inst", "unique", "fastest"]
     rows = []
     for name in [*s.solvers, VBS]:
-        t = s.totals[name]
-        rows.append([name, f"{t.solved}/{t.n}", str(t.sat), str(t.unsat), str(t.timeout),
-                     str(t.memout), str(t.unknown), str(t.error), str(t.wrong), _s(t.par2),
-                     _s(t.par2 / t.n if t.n else math.nan),
-                     "-" if name == VBS else str(t.unique), "-" if name == VBS else str(t.fastest)])
+        t, v = s.totals[name], name == VBS  # the VBS only solves or not
+        rows.append([name, f"{t.solved}/{t.n}", str(t.sat), str(t.unsat),
+                     *(("-",) * 5 if v else map(str, (t.timeout, t.memout, t.unknown, t.error,
+                                                      t.wrong))),
+                     _s(t.par2), _s(t.par2 / t.n if t.n else math.nan),
+                     *(("-", "-") if v else (str(t.unique), str(t.fastest)))])
     return head, rows
 
 

@@ -24,7 +24,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
 from .instances import ANSWERS, Instance
@@ -245,6 +244,8 @@ def run_all(instances: Sequence[Instance], specs: Sequence[SolverSpec], limits: 
     def one(inst: Instance) -> list[Row]:
         rows = []
         for row in run_instance(inst, specs, limits, on_start):
+            if _STOP.is_set():  # killed by an interrupt: not a result
+                break
             rows.append(row)
             if on_done:
                 with lock:

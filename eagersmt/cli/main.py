@@ -170,5 +170,14 @@ def encode_cmd(file: str, output: str, encoding: str) -> None:
             out.close()
 
 
+from .bench import bench  # noqa: E402  (eagersmt bench: cli/bench.py)
+main.add_command(bench)
+
+
+from .cubes import conquer_cmd, cube_cmd  # noqa: E402
+
+main.add_command(cube_cmd)
+main.add_command(conquer_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,222 @@
+"""``eagersmt bench``: eagersmt configurations and peer solvers over a set of instances.
+
+The command only gathers options, shows progress and prints; the work is in
+``eagersmt.bench`` (runner, report, plot).  Registered on the ``eagersmt`` group in
+``cli/main.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+EXIT_WRONG, EXIT_INTERRUPT = 4, 130
+
+
+def _instances(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...]) -> list:
+    from ..bench.instances import dedupe, from_manifest, from_paths
+
+    fams = [x for f in families for x in f.split(",") if x]
+    found = []
+    try:
+        if manifest:
+            found += from_manifest(Path(manifest), fams)
+        found += from_paths(paths, fams)
+    except (OSError, ValueError) as e:
+        raise click.UsageError(str(e)) from None
+    return dedupe(found)
+
+
+def _specs(names: tuple[str, ...]) -> list:
+    from ..bench.solvers import DEFAULT_SOLVERS, parse_solver, unavailable
+
+    specs = []
+    for name in names or DEFAULT_SOLVERS:
+        try:
+            spec = parse_solver(name)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--solver") from None
+        why = unavailable(spec)
+        if why:
+            raise click.BadParameter(f"{spec.name}: {why}", param_hint="--solver")
+        if spec.name in (s.name for s in specs):
+            raise click.BadParameter(f"{spec.name} given twice", param_hint="--solver")
+        specs.append(spec)
+    return specs
+
+
+class _Display:
+    """A rich progress bar on a terminal, else one plain line per finished run (stderr)."""
+
+    def __init__(self, total: int, csv_path: Path):
+        from rich.console import Console
+
+        from ..bench.report import FIELDS
+
+        self.total, self.done = total, 0
+        self.console = Console(stderr=True)
+        self.progress: Any = None
+        self.csv = open(csv_path, "w", newline="")  # noqa: SIM115 (closed by close())
+        self.writer = csv.DictWriter(self.csv, fieldnames=FIELDS)
+        self.writer.writeheader()
+        if self.console.is_terminal:
+            from rich.progress import (
+                BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                TimeElapsedColumn,
+            )
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                     BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=self.console)
+            self.task = self.progress.add_task("starting", total=total)
+            self.progress.start()
+
+    def start(self, spec: Any, inst: Any) -> None:
+        if self.progress:
+            self.progress.update(self.task, description=f"{spec.name} · {Path(inst.name).name}")
+
+    def finish(self, row: Any) -> None:
+        from dataclasses import asdict
+
+        self.done += 1
+        self.writer.writerow(asdict(row))
+        self.csv.flush()
+        line = (f"[{self.done}/{self.total}] {row.solver} {row.instance}: {row.answer} "
+                f"{row.seconds:.2f} s ({row.check})" + (f" {row.note}" if row.note else ""))
+        if self.progress:
+            self.progress.advance(self.task)
+            if row.check in ("wrong", "error"):
+                style = "bold red" if row.check == "wrong" else "yellow"
+                self.progress.console.print(("WRONG " if row.check == "wrong" else "") + line,
+                                            style=style, markup=False, highlight=False)
+        else:
+            click.echo(("WRONG ANSWER: " if row.check == "wrong" else "") + line, err=True)
+
+    def close(self) -> None:
+        if self.progress:
+            self.progress.stop()
+        self.csv.close()
+
+
+def _preamble(specs: list, n: int, timeout: float, memory: int, jobs: int) -> list[str]:
+    from ..bench.solvers import version
+
+    versions = "; ".join(f"{s.name}: {version(s) or '?'}" for s in specs)
+    when = _dt.datetime.now().isoformat(timespec="seconds")
+    return [f"{when}: {n} instances × {len(specs)} solvers, wall limit {timeout:g} s, "
+            f"memory limit {f'{memory} MB' if memory else 'none'}, {jobs} at a time; "
+            f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}.", "", f"Versions: {versions}."]
+
+
+def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..bench.report import VBS, family_table, solver_table, wrong_table
+
+    con = Console()
+    if not con.is_terminal:  # a pipe or a file: do not squeeze the tables into 80 columns
+        con = Console(width=240)
+
+    def show(table: Any, title: str, style: str = "", optional: tuple[str, ...] = ()) -> None:
+        head, rows = table  # columns in ``optional`` are left out when no row has a count
+        keep = [i for i, h in enumerate(head)
+                if h not in optional or any(r[i] not in ("0", "-") for r in rows)]
+        t = Table(title=title, title_style=style or "bold", header_style=style or "bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+        for i in keep:
+            t.add_column(head[i], justify="left" if i == 0 else "right", overflow="fold")
+        for r in rows:
+            t.add_row(*(r[i] for i in keep), style="italic" if r[0] == VBS else None)
+        con.print(t)
+
+    if summary.wrong:
+        show(wrong_table(summary), f"WRONG ANSWERS ({len(summary.wrong)}), counted as unsolved",
+             "bold red")
+    show(solver_table(summary), f"Solved and PAR-2 (limit {summary.limit:g} s)",
+         optional=("timeout", "memout", "unknown", "error", "WRONG", "unique", "fastest"))
+    show(family_table(summary), "Per family: solved · PAR-2 (s)")
+    if summary.errors:
+        con.print(f"[yellow]{len(summary.errors)} runs ended in an error; see summary.md[/]")
+    con.print("wrote " + ", ".join(str(out / w) for w in wrote), highlight=False)
+
+
+@click.command("bench", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="TSV of instances (columns path [family status ...]; paths relative to it).")
+@click.option("--family", "families", multiple=True, metavar="F",
+              help="Only instances of family F (repeatable; comma-separated works too).")
+@click.option("--solver", "solvers", multiple=True, metavar="NAME",
+              help="eagersmt[:ENC[:BACKEND]], z3, cvc5, yices, cadical-cnf[:ENC], "
+                   "kissat-cnf[:ENC] or cmd:NAME=COMMAND ({file} = the instance); repeatable. "
+                   "Default: eagersmt, z3, cvc5, yices, cadical-cnf.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, metavar="S", help="Wall-clock limit per run (seconds).")
+@click.option("--memory-limit", type=click.IntRange(min=0), default=8192, show_default=True,
+              metavar="MB", help="Address-space limit per run (RLIMIT_AS); 0 for none.")
+@click.option("--out", type=click.Path(file_okay=False), default="bench-out", show_default=True,
+              help="Folder for results.csv, summary.md and cactus.png.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Instances run at once (more than 1 disturbs the timings).")
+def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...],
+          solvers: tuple[str, ...], timeout: float, memory_limit: int, out: str, jobs: int) -> None:
+    """Compare solvers on PATHS (.smt2 files or folders) and/or a --manifest.
+
+    Each (instance, solver) pair runs in its own process group with a wall and a memory
+    limit; every answer is checked against the expected one (the manifest's status column,
+    else the file's (set-info :status ...)).  eagersmt runs as `eagersmt solve`; the *-cnf
+    solvers time only the SAT solver on eagersmt's CNF.  Writes results.csv, summary.md
+    (solved sat/unsat, PAR-2, per family, virtual best) and cactus.png into --out, and
+    prints the summary.
+
+    \b
+    Exit codes: 0 done (errors and timeouts are results, not failures);
+    2 bad usage; 4 some solver gave a WRONG answer; 130 interrupted.
+    """
+    from ..bench.report import read_csv, summarize, to_markdown, write_csv
+    from ..bench.runner import Limits, kill_all, run_all
+
+    instances = _instances(paths, manifest, families)
+    if not instances:
+        raise click.UsageError("no instances: give .smt2 files or folders, or --manifest")
+    specs = _specs(solvers)
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    limits = Limits(timeout, memory_limit or None)
+    display = _Display(len(instances) * len(specs), outdir / "results.csv")
+    interrupted = False
+    try:
+        rows = run_all(instances, specs, limits, jobs=jobs, on_start=display.start,
+                       on_done=display.finish)
+    except KeyboardInterrupt:
+        kill_all()
+        interrupted = True
+    finally:
+        display.close()
+    if interrupted:
+        rows = read_csv(str(outdir / "results.csv"))
+        click.echo(f"interrupted: reporting the {len(rows)} finished runs", err=True)
+    names = [s.name for s in specs]
+    write_csv(rows, str(outdir / "results.csv"))
+    summary = summarize(rows, timeout, names)
+    pre = _preamble(specs, len(instances), timeout, memory_limit, jobs)
+    (outdir / "summary.md").write_text(to_markdown(summary, pre))
+    wrote = ["results.csv", "summary.md"]
+    try:
+        from ..bench.plot import cactus
+        cactus(rows, timeout, str(outdir / "cactus.png"), names)
+        wrote.append("cactus.png")
+    except ImportError:
+        click.echo("warning: matplotlib is not installed (pip install 'eagersmt[bench]'); "
+                   "no cactus.png", err=True)
+    _print_summary(summary, outdir, wrote)
+    sys.exit(EXIT_INTERRUPT if interrupted else EXIT_WRONG if summary.wrong else 0)
