@@ -17,27 +17,19 @@ import psutil
 import pytest
 
 import eagersmt
-from eagersmt.backends import BACKENDS, get_backend
+from eagersmt.backends import get_backend
 from eagersmt.backends.kissat import ENV_VAR, KissatBackend, _wheel_executable, find_kissat
 from eagersmt.backends.portfolio import PortfolioBackend
 from eagersmt.config import Config
 from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
+from .cnfs import php
+
 ALL = ["cadical", "kissat", "portfolio"]
 JOBSHOP = Path("/work/shared/benchmarks/jobshop_classic")
 
 
-def php(pigeons: int, holes: int) -> CNF:
-    """Pigeonhole: unsat when pigeons > holes, and hard for CDCL from about 10 holes."""
-    cnf = CNF()
-    x = [[cnf.new_var() for _ in range(holes)] for _ in range(pigeons)]
-    cnf.extend(list(row) for row in x)
-    for j in range(holes):
-        for a in range(pigeons):
-            for b in range(a + 1, pigeons):
-                cnf.add([-x[a][j], -x[b][j]])
-    return cnf
 
 
 def planted_3sat(nvars: int = 60, nclauses: int = 250, seed: int = 1) -> CNF:

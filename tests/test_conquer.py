@@ -15,15 +15,9 @@ from eagersmt.cluster.local import CubeWorker, LocalConquer
 from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
+from .cnfs import php
 
-def php(pigeons: int, holes: int) -> CNF:
-    cnf = CNF()
-    x = [[cnf.new_var() for _ in range(holes)] for _ in range(pigeons)]
-    cnf.extend(list(row) for row in x)
-    for j in range(holes):
-        for a, b in itertools.combinations(range(pigeons), 2):
-            cnf.add([-x[a][j], -x[b][j]])
-    return cnf
+
 
 
 def all_cubes(vars_: list[int]) -> list[list[int]]:
@@ -74,7 +68,7 @@ def test_timeout_gives_unknown_and_no_orphans():
 
 
 def test_killed_worker_loses_no_cube():
-    cnf = php(9, 8)  # ~0.5 s per cube
+    cnf = php(10, 9)  # cubes of 0.5-3 s: the kill lands mid-cube
     cubes = all_cubes([1, 10])
     killed: list[int] = []
 

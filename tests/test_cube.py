@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import random
 
 import pytest
@@ -16,6 +15,8 @@ from eagersmt.errors import ParseError
 from eagersmt.ir.normalize import normalize
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse_file
+
+from .cnfs import php
 
 JOBSHOP = "/work/shared/benchmarks/jobshop_classic/jobshop_ft06_b{}.smt2"
 
@@ -38,14 +39,6 @@ def planted_3sat(n: int, m: int, seed: int) -> CNF:
     return make_cnf(clauses, n)
 
 
-def php(pigeons: int, holes: int) -> CNF:
-    cnf = CNF()
-    x = [[cnf.new_var() for _ in range(holes)] for _ in range(pigeons)]
-    cnf.extend(list(row) for row in x)
-    for j in range(holes):
-        for a, b in itertools.combinations(range(pigeons), 2):
-            cnf.add([-x[a][j], -x[b][j]])
-    return cnf
 
 
 _ENCODED: dict[int, object] = {}
