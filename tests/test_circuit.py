@@ -54,3 +54,15 @@ def test_predicate_orientation_shares_atom_negation_and_mirror():
     p = c.pred(x, y, 3)  # x - y <= 3
     assert c.pred(y, x, -4) == -p  # y - x <= -4  is  not (x - y <= 3)
     assert c.pred(x, x, 0) == TRUE and c.pred(x, x, -1) == FALSE
+
+
+def test_regression_ite_else_is_the_condition():
+    """ite(c, t, not c) once simplified to c and t: a silent wrong unsat (found by a benchmark run)."""
+    from eagersmt import Status, solve_smtlib
+
+    r = solve_smtlib("(declare-const x Int)(declare-const y Int)"
+                     "(assert (ite (<= x y) (<= x (- y 5)) (> x y)))(assert (> x y))(check-sat)")
+    assert r.status == Status.SAT
+    r = solve_smtlib("(declare-const a Bool)(declare-const b Bool)"
+                     "(assert (ite a b (not a)))(assert (not a))(check-sat)")
+    assert r.status == Status.SAT
