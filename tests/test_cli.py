@@ -163,3 +163,40 @@ def test_unknown_option_warns_and_goes_on(tmp_path):
 def test_help_documents_exit_codes():
     p = run("solve", "--help")
     assert "Exit codes" in p.stdout and "--encoding" in p.stdout and "--timeout" in p.stdout
+
+
+def test_sigint_prints_unknown_and_leaves_no_solver_process(tmp_path):
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    n = 14  # pigeonhole in difference logic: far too hard to finish in the test
+    decl = "".join(f"(declare-fun p{i} () Int)" for i in range(n))
+    body = "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+    body += "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))"
+    f = write(tmp_path, decl + body + "(check-sat)")
+    proc = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve", f, "--encoding", "sd"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kids: list[psutil.Process] = []
+    deadline = time.monotonic() + 20
+    while not kids and time.monotonic() < deadline:  # wait until the SAT child runs
+        time.sleep(0.1)
+        kids = psutil.Process(proc.pid).children(recursive=True)
+    assert kids, "the solver child never started"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert out.strip() == "unknown"
+    assert "interrupted" in err and "Traceback" not in err
+    gone, alive = psutil.wait_procs(kids, timeout=5)
+    assert not alive
+
+
+def test_cross_check_with_cvc5_and_all():
+    for solver in ("cvc5", "all"):
+        p = run("solve", str(EXAMPLE), "--cross-check", solver)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.startswith("sat")
