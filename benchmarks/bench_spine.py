@@ -232,32 +232,27 @@ def _first_answer(text: str) -> str:
     return "none"
 
 
-def run_z3(path: Path, limit: float) -> tuple[str, float, str]:
-    z3 = _exe("z3")
-    if z3 is None:
-        return "n/a", math.nan, "z3 executable not found"
-    rc, out, err, wall, killed = run_limited([z3, f"-T:{max(1, math.ceil(limit))}", str(path)],
-                                             limit + 10)
+def _run_executable(name: str, limit_flag: str, path: Path, limit: float) -> tuple[str, float, str]:
+    """Run a solver executable (``limit_flag`` formats the whole-second limit) on ``path``."""
+    exe = _exe(name)
+    if exe is None:
+        return "n/a", math.nan, f"{name} executable not found"
+    rc, out, err, wall, killed = run_limited(
+        [exe, limit_flag.format(max(1, math.ceil(limit))), str(path)], limit + 10)
     if killed:
         return "timeout", wall, ""
     ans = _first_answer(out)
     if ans == "unknown" and wall >= limit * 0.98:
         ans = "timeout"
     return ans, wall, "" if ans != "error" else (out + err).strip()[:200]
+
+
+def run_z3(path: Path, limit: float) -> tuple[str, float, str]:
+    return _run_executable("z3", "-T:{}", path, limit)
 
 
 def run_yices(path: Path, limit: float) -> tuple[str, float, str]:
-    y = _exe("yices-smt2")
-    if y is None:
-        return "n/a", math.nan, "yices-smt2 not found"
-    rc, out, err, wall, killed = run_limited([y, f"--timeout={max(1, math.ceil(limit))}", str(path)],
-                                             limit + 10)
-    if killed:
-        return "timeout", wall, ""
-    ans = _first_answer(out)
-    if ans == "unknown" and wall >= limit * 0.98:
-        ans = "timeout"
-    return ans, wall, "" if ans != "error" else (out + err).strip()[:200]
+    return _run_executable("yices-smt2", "--timeout={}", path, limit)
 
 
 def run_cvc5(path: Path, limit: float) -> tuple[str, float, str]:

@@ -155,7 +155,7 @@ def test_timeout_kills_the_whole_process_group(tmp_path):
     t0 = time.perf_counter()
     row = run_one(spec, _inst(tmp_path), Limits(1.0))
     assert row.answer == "timeout" and row.check == "unknown"
-    assert 1.0 <= row.seconds < 5 and time.perf_counter() - t0 < 5
+    assert row.seconds >= 1.0 and row.seconds < 5 and time.perf_counter() - t0 < 5
     pid = int(pidfile.read_text())
     for _ in range(50):  # the background sleep is gone (or a zombie about to be reaped)
         try:
