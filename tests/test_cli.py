@@ -145,6 +145,14 @@ def test_bad_input_is_a_clear_error(tmp_path, name, text, message):
     assert message in p.stderr, p.stderr
 
 
+def test_encode_reports_bad_input_with_a_position(tmp_path):
+    f = write(tmp_path, "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+                        "(assert (< (+ x y) 1))\n")
+    p = run("encode", f)
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr.startswith(f"error: {f}:2:9: not a difference constraint")
+
+
 def test_missing_file_and_directory(tmp_path):
     p = run("solve", str(tmp_path / "nope.smt2"))
     assert p.returncode == 1 and "no such file" in p.stderr and "Traceback" not in p.stderr

@@ -150,7 +150,10 @@ def encode_cmd(file: str, output: str, encoding: str) -> None:
 
     try:
         script = parse_file(file)
-        norm = normalize(script.assertions, positions=script.atom_pos)
+        try:
+            norm = normalize(script.assertions, positions=script.atom_pos)
+        except InputError as e:
+            raise script.locate(e)
         stats = Stats()
         enc = encode(norm, encoding=encoding, stats=stats)
         if -1 in norm.circuit.roots:
