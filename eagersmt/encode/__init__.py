@@ -14,7 +14,8 @@ constraint graph) is then handed to one theory encoding from ``ENCODINGS``.
 3. else EIJ with the budget (sparse classes with few distinct constants);
 4. else small-domain bit-vectors, whose size is logarithmic in the domain.
 An explicitly requested encoding that exceeds its budget (``EncodingTooLarge``) falls back
-to SD for that class, and the stats say so (``order->sd``).
+for that class (``order`` to SD; ``eij`` to order when it fits, else SD: SD on job shop is
+hopeless), and the stats say so (``order->sd``, ``eij->order``).
 """
 
 from __future__ import annotations
@@ -60,12 +61,12 @@ def _candidates(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[li
         return [SmallDomain()], "requested"
     if requested == "order":
         return [Order(), SmallDomain()], "requested"
-    if requested == "eij":
-        return [EIJ(eij_max_clauses), SmallDomain()], "requested"
-    eij = EIJ(min(EIJ_AUTO_CLAUSES, eij_max_clauses))
     dom = class_domains(cls)
     predicted = predicted_clauses(cls, dom)
     order = [Order(dom)] if predicted <= ORDER_AUTO_CLAUSES else []
+    if requested == "eij":
+        return [EIJ(eij_max_clauses), *order, SmallDomain()], "requested"
+    eij = EIJ(min(EIJ_AUTO_CLAUSES, eij_max_clauses))
     why = f"order predicts {predicted} clauses"
     if is_ordering(cls):
         return [eij, *order, SmallDomain()], "ordering class; " + why
