@@ -170,11 +170,13 @@ def test_lookup_order(monkeypatch, tmp_path):
 def test_unavailable_kissat_does_not_register():
     code = ("import eagersmt.backends as b\n"
             "assert 'kissat' not in b.BACKENDS and 'portfolio' not in b.BACKENDS\n"
-            "try:\n    b.get_backend('kissat')\nexcept ValueError as e:\n    print(e)\n")
+            "try:\n    b.get_backend('kissat')\nexcept ValueError as e:\n    print(e)\n"
+            "print(type(b.get_backend('portfolio')).__name__)\n")  # the default degrades
     env = {**os.environ, ENV_VAR: "/nonexistent/kissat"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True).stdout
     assert "'kissat' is not available" in out and ENV_VAR in out
+    assert out.strip().splitlines()[-1] == "CadicalBackend"
 
 
 def test_kissat_crash_is_an_error_and_portfolio_survives_it(tmp_path):

@@ -26,6 +26,8 @@ else:
 
 
 def get_backend(name: str) -> SatBackend:
+    if name == "portfolio" and name not in BACKENDS:
+        return CadicalBackend()  # the default portfolio degrades to CaDiCaL without Kissat
     try:
         return BACKENDS[name]()
     except KeyError:
