@@ -166,14 +166,19 @@ class KissatRun:
         return SatResult(Status.SAT, model, stats)
 
 
+def resolve_kissat(executable: Optional[str], backend: str) -> str:
+    """``executable`` or the found Kissat; ``ValueError`` naming ``backend`` when there is none."""
+    try:
+        return executable or find_kissat()
+    except KissatNotFound as e:
+        raise ValueError(f"SAT back end '{backend}' is not available: {e}") from None
+
+
 class KissatBackend:
     name = "kissat"
 
     def __init__(self, *, executable: Optional[str] = None):
-        try:
-            self.executable = executable or find_kissat()
-        except KissatNotFound as e:
-            raise ValueError(f"SAT back end 'kissat' is not available: {e}") from None
+        self.executable = resolve_kissat(executable, self.name)
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,

@@ -21,7 +21,7 @@ from ..encode.cnf import CNF
 from ..result import Status
 from .base import SatResult
 from .cadical import _solve as cadical_solve
-from .kissat import KissatNotFound, KissatRun, find_kissat
+from .kissat import KissatRun, resolve_kissat
 from .process import _child
 
 
@@ -29,10 +29,7 @@ class PortfolioBackend:
     name = "portfolio"
 
     def __init__(self, *, executable: Optional[str] = None):
-        try:
-            self.executable = executable or find_kissat()
-        except KissatNotFound as e:
-            raise ValueError(f"SAT back end 'portfolio' is not available: {e}") from None
+        self.executable = resolve_kissat(executable, self.name)
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None) -> SatResult:
