@@ -51,7 +51,20 @@ OPTIONS: tuple[Option, ...] = (
     Option("cube_level", str, "smt",
            "Variables the cuber splits on: 'smt' (difference atoms only: readable cubes) or "
            "'cnf' (any CNF variable).", CUBE_LEVELS),
-    Option("jobs", int, 2, "Worker processes of the local conquer."),
+    Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
+    Option("cube_timeout", Optional[float], None,
+           "Per-cube time budget of the conquer (seconds): a cube that runs past it is stopped, "
+           "split again by the lookahead cuber and its children re-queued (default: no budget)."),
+    Option("ray", Optional[str], None,
+           "Conquer the cubes on Ray: 'local' (a private local Ray; what a bare --ray means), "
+           "'auto' (join a running cluster, honouring RAY_ADDRESS) or an address HOST:PORT."),
+    Option("quiet", bool, False, "No progress display on stderr."),
+    Option("proof", Optional[str], None,
+           "On unsat, write a checkable certificate (CNF, DRAT proof, encoding certificate) into "
+           "this directory; verify it with 'eagersmt check-proof DIR FILE'."),
+    Option("memory_limit", Optional[int], None,
+           "Memory limit of the solving processes in MB; past it the answer is 'unknown' with a "
+           "message instead of the process being killed by the OS."),
 )
 
 
@@ -67,6 +80,10 @@ def _make_config_class() -> type:
             raise ValueError(f"cubes must be 'none', 'auto' or a positive number, not {self.cubes!r}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
+        if self.cube_timeout is not None and self.cube_timeout <= 0:
+            raise ValueError("cube_timeout must be positive")
+        if self.memory_limit is not None and self.memory_limit <= 0:
+            raise ValueError("memory_limit must be positive (MB)")
 
     fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
     cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,

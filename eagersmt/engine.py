@@ -52,7 +52,9 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     if config.cubes == "none":
         sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
     else:
-        sat = _cube_and_conquer(enc, config, left, stats)
+        from .cluster import cube_and_conquer
+
+        sat = cube_and_conquer(enc, config, left, stats)
     stats.add_time("solve", time.perf_counter() - t0)
     for k, v in sat.stats.items():
         if isinstance(v, str):
@@ -72,34 +74,6 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
         stats.add_time("check", time.perf_counter() - t0)
         stats.notes["model_checked"] = "yes"
     return Result(Status.SAT, model, stats)
-
-
-def _cube_and_conquer(enc, config: Config, left: Optional[float], stats: Stats):  # type: ignore[no-untyped-def]
-    """Split the CNF into cubes (lookahead) and solve them on ``config.jobs`` processes."""
-    from .backends.base import SatResult
-    from .cluster.local import LocalConquer
-    from .cube.lookahead import LookaheadCuber
-
-    t0 = time.perf_counter()
-    auto = config.cubes == "auto"
-    cuber = LookaheadCuber(max_cubes=None if auto else int(config.cubes), dynamic=auto)
-    variables = [p.var for p in enc.tseitin.preds] if config.cube_level == "smt" else None
-    budget = None if left is None else left / 4
-    cs = cuber.cubes(enc.cnf, variables=variables, time_budget=budget)
-    stats.add_time("cube", time.perf_counter() - t0)
-    stats.counts["cubes"] = len(cs.cubes)
-    if cs.status != Status.UNKNOWN:
-        return SatResult(cs.status, getattr(cs, "model", None))
-    left = None if left is None else left - (time.perf_counter() - t0)
-    if left is not None and left <= 0:
-        return SatResult(Status.UNKNOWN)
-    backend = config.backend if config.backend in ("cadical", "kissat") else "cadical"
-    r = LocalConquer(jobs=config.jobs, backend=backend).solve_cubes(enc.cnf, cs.cubes, timeout=left)
-    stats.counts["cubes_refuted"] = len(r.cube_seconds)
-    stats.counts["cubes_retried"] = r.retried
-    if r.cube_seconds:
-        stats.times["cube_sum"] = sum(r.cube_seconds.values())
-    return SatResult(r.status, r.model)
 
 
 class Session:

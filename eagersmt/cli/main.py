@@ -32,10 +32,17 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         elif o.choices:
             fn = click.option(flag, o.name, type=click.Choice(o.choices), default=o.default,
                               show_default=True, help=o.help)(fn)
+        elif o.name == "ray":  # --ray alone means a private local Ray; --ray ADDRESS joins one
+            fn = click.option(flag, o.name, is_flag=False, flag_value="local", default=None,
+                              metavar="[ADDRESS]", help=o.help)(fn)
         else:
-            typ = {int: int, float: float}.get(o.type, float if "float" in str(o.type) else str)
+            text = str(o.type)
+            typ = {int: int, float: float}.get(
+                o.type, float if "float" in text else int if "int" in text else str)
+            metavar = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "memory_limit": "MB",
+                       "proof": "DIR"}.get(o.name)
             fn = click.option(flag, o.name, type=typ, default=o.default, show_default=True,
-                              help=o.help, metavar="SECONDS" if o.name == "timeout" else None)(fn)
+                              help=o.help, metavar=metavar)(fn)
     return fn
 
 
