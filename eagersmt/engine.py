@@ -10,10 +10,12 @@ Libraries return values; only the CLI prints (``Session.run`` yields the output 
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Iterator, Optional, Sequence
 
 from .backends import get_backend
+from .check.certificate import PROOF_FILE, clear_certificate, stamp_input, write_certificate
 from .check.model import check_model
 from .config import Config
 from .encode import encode
@@ -28,8 +30,11 @@ from .smtlib.printer import format_model, format_value
 
 def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *,
                      config: Config, positions: Optional[dict] = None,
-                     stats: Optional[Stats] = None) -> Result:
-    """Decide the conjunction of ``assertions``; a ``sat`` model is checked unless disabled."""
+                     stats: Optional[Stats] = None, proof_dir: Optional[str] = None) -> Result:
+    """Decide the conjunction of ``assertions``; a ``sat`` model is checked unless disabled.
+
+    ``proof_dir``: on ``unsat``, write a certificate there (``check/certificate.py``).
+    """
     stats = stats or Stats()
     start = time.perf_counter()
     deadline = None if config.timeout is None else start + config.timeout
@@ -40,6 +45,9 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     stats.add_time("normalize", time.perf_counter() - t0)
     stats.counts.update(norm.stats)
     if FALSE in norm.circuit.roots:
+        if proof_dir is not None:
+            write_certificate(proof_dir, enc=None, solver="none", seconds=0.0,
+                              trivial="an assertion normalizes to false")
         return Result(Status.UNSAT, {}, stats, "an assertion simplifies to false")
 
     enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
@@ -49,7 +57,15 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
         return Result(Status.UNKNOWN, {}, stats, "timeout")
 
     t0 = time.perf_counter()
-    if config.cubes == "none":
+    if proof_dir is not None:
+        sat = get_backend(config.backend).solve(enc.cnf, timeout=left,
+                                                proof_path=os.path.join(proof_dir, PROOF_FILE))
+        if sat.status == Status.UNSAT:
+            t1 = time.perf_counter()
+            write_certificate(proof_dir, enc=enc, solver=str(sat.stats.get("winner", config.backend)),
+                              seconds=t1 - t0)
+            stats.add_time("certificate", time.perf_counter() - t1)
+    elif config.cubes == "none":
         sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
     else:
         from .cluster import cube_and_conquer
@@ -87,13 +103,33 @@ class Session:
 
     def check_sat(self, assumptions: Sequence[Term] = ()) -> Result:
         assertions = self._assertions + list(assumptions)
+        index = len(self.results) + 1
+        proof_dir = self._proof_dir(index)
         try:
             res = solve_assertions(assertions, self._declared, config=self.config,
-                                   positions=self.script.atom_pos)
+                                   positions=self.script.atom_pos, proof_dir=proof_dir)
         except InputError as e:
             raise self.script.locate(e)
+        if proof_dir is not None and res.status == Status.UNSAT:
+            stamp_input(proof_dir, text=self.script.source, filename=self.script.filename,
+                        check_sat=index, assumptions=len(assumptions))
+            res.stats.notes["certificate"] = proof_dir
+        elif proof_dir is not None and proof_dir != self.config.proof:
+            try:  # no certificate for this check-sat: drop its (empty) directory
+                os.rmdir(proof_dir)
+            except OSError:
+                pass
         self.results.append(res)
         return res
+
+    def _proof_dir(self, index: int) -> Optional[str]:
+        """Where the certificate of check-sat ``index`` goes (cleared first), or None."""
+        if self.config.proof is None:
+            return None
+        many = sum(1 for c in self.script.commands if c.name == "check-sat") > 1
+        path = os.path.join(self.config.proof, f"check-sat-{index}") if many else self.config.proof
+        clear_certificate(path)
+        return path
 
     def run(self) -> Iterator[str]:
         """Execute the script, yielding what an SMT solver prints on stdout."""

@@ -6,11 +6,14 @@ A model is a list of DIMACS literals indexed by ``var - 1``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
 from ..encode.cnf import CNF
 from ..result import Status
+
+PathLike = Union[str, "os.PathLike[str]"]
 
 
 @dataclass
@@ -25,7 +28,19 @@ class SatResult:
 
 
 class SatBackend(Protocol):
+    """``solve`` decides the CNF under the assumptions; with ``proof_path`` an UNSAT answer
+    comes with a text DRAT proof written there (of the CNF plus the assumption units)."""
+
     name: str
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
-              timeout: Optional[float] = None) -> SatResult: ...
+              timeout: Optional[float] = None,
+              proof_path: Optional[PathLike] = None) -> SatResult: ...
+
+
+def write_proof(path: PathLike, lines: Iterable[str]) -> None:
+    """Write proof lines (DRAT text, one step per line) to ``path``."""
+    with open(path, "w", buffering=1 << 20) as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")

@@ -15,18 +15,20 @@ from pysat.solvers import Cadical195
 
 from ..encode.cnf import CNF
 from ..result import Status
-from .base import SatResult
+from .base import PathLike, SatResult, write_proof
 from .process import Timeout, run_with_timeout
 
 
-def _solve(cnf: CNF, assumptions: Sequence[int]) -> SatResult:
+def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] = None) -> SatResult:
     t0 = time.perf_counter()
-    with Cadical195(bootstrap_with=cnf.clauses) as s:
+    with Cadical195(bootstrap_with=cnf.clauses, with_proof=proof_path is not None) as s:
         t1 = time.perf_counter()
         ok = s.solve(assumptions=list(assumptions))
         t2 = time.perf_counter()
         model = s.get_model() if ok else None
         st = s.accum_stats() or {}
+        if proof_path is not None and not ok:
+            write_proof(proof_path, s.get_proof() or [])
     if model is not None and len(model) < cnf.nvars:  # variables in no clause
         model = model + [-(v + 1) for v in range(len(model), cnf.nvars)]
     stats = {"load_s": t1 - t0, "sat_s": t2 - t1}
@@ -41,10 +43,13 @@ class CadicalBackend:
         self.in_process = in_process
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
-              timeout: Optional[float] = None) -> SatResult:
+              timeout: Optional[float] = None,
+              proof_path: Optional[PathLike] = None) -> SatResult:
+        """``proof_path``: on UNSAT, CaDiCaL's DRAT proof (text) of the CNF plus the
+        assumption units is written there."""
         if self.in_process and timeout is None:
-            return _solve(cnf, assumptions)
+            return _solve(cnf, assumptions, proof_path)
         try:
-            return run_with_timeout(lambda: _solve(cnf, assumptions), timeout)
+            return run_with_timeout(lambda: _solve(cnf, assumptions, proof_path), timeout)
         except Timeout:
             return SatResult(Status.UNKNOWN, None, {"timeout": 1.0})

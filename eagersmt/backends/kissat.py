@@ -21,14 +21,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-from typing import IO, Any, Optional, Sequence, Union
+from typing import IO, Any, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..result import Status
-from .base import SatResult
+from .base import PathLike, SatResult
 
 ENV_VAR = "EAGERSMT_KISSAT"
-PathLike = Union[str, "os.PathLike[str]"]
 
 
 class KissatNotFound(Exception):

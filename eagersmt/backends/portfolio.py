@@ -19,7 +19,7 @@ from typing import Any, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..result import Status
-from .base import SatResult
+from .base import PathLike, SatResult
 from .cadical import _solve as cadical_solve
 from .kissat import KissatRun, resolve_kissat
 from .process import _child
@@ -32,8 +32,13 @@ class PortfolioBackend:
         self.executable = resolve_kissat(executable, self.name)
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
-              timeout: Optional[float] = None) -> SatResult:
+              timeout: Optional[float] = None,
+              proof_path: Optional[PathLike] = None) -> SatResult:
+        """With ``proof_path`` each engine writes its own DRAT proof beside it and the
+        winner's is renamed to ``proof_path`` (the loser's is removed)."""
         t0 = time.perf_counter()
+        proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
+                   "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})
         deadline = None if timeout is None else time.monotonic() + timeout
         recv = child = kissat = pidfd = None
         errors: dict[str, str] = {}
@@ -41,10 +46,11 @@ class PortfolioBackend:
             ctx = mp.get_context("fork")
             recv, send = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_child, daemon=True,
-                                args=(lambda: cadical_solve(cnf, assumptions), send))
+                                args=(lambda: cadical_solve(cnf, assumptions, proofs.get("cadical")), send))
             child.start()
             send.close()
-            kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout)
+            kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
+                               proof_path=proofs.get("kissat"))
             try:  # wakes the wait below when Kissat exits (Linux >= 5.3); else poll
                 pidfd = os.pidfd_open(kissat.proc.pid)  # type: ignore[union-attr]
             except (AttributeError, OSError):
@@ -63,7 +69,7 @@ class PortfolioBackend:
                     waiting.discard("cadical")
                     res = _receive(recv, child, errors)
                     if res is not None and res.status != Status.UNKNOWN:
-                        return _won("cadical", res, t0, errors)
+                        return _won("cadical", res, t0, errors, proofs, proof_path)
                 if "kissat" in waiting and kissat.poll() is not None:
                     waiting.discard("kissat")
                     try:
@@ -72,7 +78,7 @@ class PortfolioBackend:
                         errors["kissat"] = str(e)
                     else:
                         if res.status != Status.UNKNOWN:
-                            return _won("kissat", res, t0, errors)
+                            return _won("kissat", res, t0, errors, proofs, proof_path)
             if len(errors) == 2:
                 raise RuntimeError("both portfolio engines failed: " + "; ".join(errors.values()))
             stats: dict[str, Any] = {"wall_s": time.perf_counter() - t0, "winner": "none"}
@@ -91,6 +97,11 @@ class PortfolioBackend:
                 recv.close()
             if pidfd is not None:
                 os.close(pidfd)
+            for path in proofs.values():  # the loser's (or both, without an answer)
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
 
 
 def _receive(recv: Any, child: Any, errors: dict[str, str]) -> Optional[SatResult]:
@@ -107,7 +118,10 @@ def _receive(recv: Any, child: Any, errors: dict[str, str]) -> Optional[SatResul
     return payload  # type: ignore[no-any-return]
 
 
-def _won(winner: str, res: SatResult, t0: float, errors: dict[str, str]) -> SatResult:
+def _won(winner: str, res: SatResult, t0: float, errors: dict[str, str],
+         proofs: dict[str, str], proof_path: Optional[PathLike] = None) -> SatResult:
+    if proof_path is not None and res.status == Status.UNSAT:
+        os.replace(proofs[winner], proof_path)
     res.stats = {**res.stats, "winner": winner, "wall_s": time.perf_counter() - t0,
                  **{f"{k}_error": v for k, v in errors.items()}}
     return res

@@ -189,5 +189,9 @@ from .cubes import conquer_cmd, cube_cmd  # noqa: E402
 main.add_command(cube_cmd)
 main.add_command(conquer_cmd)
 
+from .proof import check_proof_cmd  # noqa: E402
+
+main.add_command(check_proof_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -45,6 +45,7 @@ class Encoded:
     cnf: CNF
     tseitin: Tseitin
     decoders: list[Decoder] = field(default_factory=list)
+    var_ranges: list[tuple[int, int]] = field(default_factory=list)  # per decoder: new variables
     choices: dict[str, int] = field(default_factory=dict)
 
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[int, int], dict[str, bool]]:
@@ -88,7 +89,9 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
             for enc in candidates:
                 tried.append(enc.name)
                 try:
+                    first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
+                    out.var_ranges.append((first, cnf.nvars))
                     break
                 except EncodingTooLarge:
                     continue

@@ -1,0 +1,114 @@
+"""Writing UNSAT certificates: the CNF, its DRAT refutation, and the encoding's meaning.
+
+A certificate directory holds three files:
+
+* ``formula.cnf``: the CNF that was solved (DIMACS);
+* ``proof.drat``: the SAT solver's DRAT refutation of it (text);
+* ``certificate.json``: what ties the CNF to the input: the SHA-256 of the input text and
+  which ``check-sat`` it answers; the SAT variable of every circuit node (Tseitin); per
+  variable class the encoding and the meaning of its own variables (order literal
+  ``base + i`` is ``x - o <= lo + i`` with ``o`` the anchor variable or a virtual origin;
+  EIJ's derived predicates ``x - y <= c``; small-domain bits).
+
+Nothing here is trusted: ``proof.py`` re-derives the formula from the input and accepts the
+CNF only if every clause is justified (see its module doc for the trust base).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from typing import Any, Optional
+
+FORMAT = "eagersmt-certificate/1"
+CNF_FILE, PROOF_FILE, META_FILE = "formula.cnf", "proof.drat", "certificate.json"
+
+
+def input_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
+    """``node_var`` pairs and per-class meanings of an ``encode.Encoded`` (JSON-ready)."""
+    from ..encode.eij import EIJDecoder
+    from ..encode.order import OrderDecoder
+    from ..encode.sd import SDDecoder
+
+    node_var = sorted([n, v] for n, v in enc.tseitin.node_var.items())
+    pred_vars = {p.var for p in enc.tseitin.preds}
+    classes: list[dict[str, Any]] = []
+    for dec, var_range in zip(enc.decoders, enc.var_ranges):
+        if isinstance(dec, OrderDecoder):
+            lo, hi = dec.dom.lo, dec.dom.hi
+            classes.append({"encoding": "order", "anchor": dec.dom.anchor,
+                            "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(dec.base.items())]})
+        elif isinstance(dec, EIJDecoder):
+            atoms = {}
+            for lit, x, y, c in dec.edges:
+                v = abs(lit)
+                if v in pred_vars:
+                    continue
+                if lit < 0:  # the literal is the negation of the variable's predicate
+                    x, y, c = y, x, -c - 1
+                atoms[v] = [v, x, y, c]
+            classes.append({"encoding": "eij", "variables": sorted(dec.variables),
+                            "atoms": sorted(atoms.values())})
+        elif isinstance(dec, SDDecoder):
+            classes.append({"encoding": "sd", "variables": sorted(dec.bits),
+                            "var_range": list(var_range)})
+        else:  # pragma: no cover - a new encoding must say what its variables mean
+            raise TypeError(f"no certificate format for {type(dec).__name__}")
+    return node_var, classes
+
+
+def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
+                      trivial: Optional[str] = None) -> None:
+    """Write ``formula.cnf`` and ``certificate.json`` into ``directory`` (the DRAT proof is
+    written there by the SAT back end).  ``trivial``: the formula was refuted before any SAT
+    call (e.g. it normalizes to false); then there is no CNF."""
+    from .. import __version__
+
+    os.makedirs(directory, exist_ok=True)
+    meta: dict[str, Any] = {"format": FORMAT, "eagersmt": __version__, "solver": solver,
+                            "solve_seconds": round(seconds, 6), "written": time.time()}
+    if trivial is not None:
+        meta["trivial"] = trivial
+    else:
+        with open(os.path.join(directory, CNF_FILE), "w", buffering=1 << 20) as f:
+            enc.cnf.write_dimacs(f, [f"eagersmt {__version__} certificate CNF"])
+        meta["cnf"], meta["proof"] = CNF_FILE, PROOF_FILE
+        meta["node_var"], meta["classes"] = encoding_meaning(enc)
+    _update(directory, meta)
+
+
+def clear_certificate(directory: str) -> None:
+    """Create ``directory`` and remove any certificate files a previous run left there."""
+    os.makedirs(directory, exist_ok=True)
+    for name in (CNF_FILE, PROOF_FILE, META_FILE):
+        try:
+            os.unlink(os.path.join(directory, name))
+        except FileNotFoundError:
+            pass
+
+
+def stamp_input(directory: str, *, text: str, filename: Optional[str], check_sat: int,
+                assumptions: int) -> None:
+    """Record which input and which ``check-sat`` (1-based) the certificate answers."""
+    _update(directory, {"input": {"file": os.path.basename(filename) if filename else None,
+                                  "sha256": input_digest(text)},
+                        "check_sat": check_sat, "assumptions": assumptions})
+
+
+def _update(directory: str, fields: dict[str, Any]) -> None:
+    path = os.path.join(directory, META_FILE)
+    meta: dict[str, Any] = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            meta = json.load(f)
+    meta.update(fields)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(meta, f, separators=(",", ":"))
+    os.replace(tmp, path)

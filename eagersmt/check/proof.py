@@ -1,0 +1,503 @@
+"""Checking UNSAT certificates (``eagersmt check-proof DIR FILE.smt2``).
+
+The claim to check: the ``check-sat`` of FILE that the certificate names is unsat.  It
+follows from two facts, each checked here without the solving code path (the encoders,
+the Tseitin pass, the SAT solvers):
+
+1. **The CNF is unsatisfiable**: its DRAT proof is replayed by ``dratify`` (an independent
+   DRAT checker; its Rust engine from ``cdclkit-native`` when installed, else pure Python).
+2. **If the formula had a model, the CNF would have one.**  From a model ``M`` the
+   small-domain lemma (below) gives a model ``M'`` in a box; then the assignment
+   ``sigma``: every variable that stands for an atom ``x - y <= c`` gets its value in
+   ``M'``, every circuit gate its value as a function of its inputs, must satisfy *every*
+   clause.  So each clause must be, by a check on the clause alone:
+   * a **Tseitin clause**: one of the defining clauses of a gate (AND, ITE, IFF) of the
+     circuit this module re-derives from FILE, under the certificate's node -> variable
+     map (full Tseitin; the Plaisted–Greenbaum subset the encoder writes is accepted);
+   * a **root clause**: a top-level literal (or top-level OR) of that circuit;
+   * a **theory clause**: all literals are atoms, and the negation of the clause together
+     with the box bounds of its variables and the top-level unit atoms among them is
+     infeasible, i.e. the difference constraints have a negative cycle (Bellman–Ford);
+   * the **empty clause**, when the top-level unit atoms of a class have a negative cycle
+     or its box is empty.
+   Each SAT variable has one meaning (a gate, a Boolean, or an atom); order literals mean
+   ``x - o <= a`` where ``o`` is the class's anchor variable or a fresh origin.
+
+**The small-domain lemma** (Seshia–Bryant, on the needed directions; recomputed here
+with this module's own polarity pass and Bellman–Ford): per variable class with ``n``
+variables, ``m`` needed constraints of negative weight and ``w`` their largest ``|weight|``,
+``d = min(n - 1, m) * w``; every model can be replaced by one with values in ``[-d, 0]``
+that satisfies the same needed atoms (so the circuit still holds, being monotone in each
+atom in its polarity), including all top-level unit atoms.  Its box in the *source* frame
+is ``[-d, 0]`` narrowed by the unit atoms; in the *anchored* frame (shift so that the
+anchor is 0) ``x - anchor`` lies in ``[-d, d]`` and in the unit atoms' shortest-path
+bounds from the anchor.
+
+**Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
+FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
+lifting, equality substitution, exact scaling of reals), this module, and the DRAT
+checker.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
+that contains them is reported as *not verified*.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..errors import EagerSmtError
+from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
+from .certificate import FORMAT, META_FILE, input_digest
+
+POS, NEG = 1, 2
+
+
+class CertificateError(EagerSmtError):
+    """The certificate is rejected (or malformed); the message says why."""
+
+
+@dataclass
+class CheckReport:
+    verified: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    times: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- the formula -------------------------------------------------------------------------
+
+def _assertions_at(script: Any, index: int) -> list:
+    """The assertions (and assumptions) in force at the ``index``-th check-sat (1-based)."""
+    asserted: list = []
+    seen = 0
+    for cmd in script.commands:
+        if cmd.name == "assert":
+            asserted.append(cmd.args[0])
+        elif cmd.name == "check-sat":
+            seen += 1
+            if seen == index:
+                return asserted + list(cmd.args)
+    raise CertificateError(f"the input has no check-sat number {index}")
+
+
+def _top_level(c: Circuit) -> list[int]:
+    out, seen, stack = [], set(), list(reversed(c.roots))
+    while stack:
+        lit = stack.pop()
+        if lit in seen:
+            continue
+        seen.add(lit)
+        if lit > 0 and c.kind[lit] == K_AND:
+            stack.extend(reversed(c.args[lit]))
+        else:
+            out.append(lit)
+    return out
+
+
+def _polarities(c: Circuit, top: list[int]) -> list[int]:
+    """This module's own polarity pass (which directions of each node a model relies on)."""
+    pol = [0] * len(c.kind)
+
+    def mark(lit: int, p: int) -> None:
+        if lit < 0:
+            p = ((p & POS) << 1) | ((p & NEG) >> 1)
+        pol[abs(lit)] |= p
+
+    for lit in top:
+        if lit < 0 and c.kind[-lit] == K_AND:
+            for ch in c.args[-lit]:
+                mark(-ch, POS)
+        else:
+            mark(lit, POS)
+    for n in range(len(c.kind) - 1, 1, -1):
+        p = pol[n]
+        if not p:
+            continue
+        k = c.kind[n]
+        if k == K_AND:
+            for ch in c.args[n]:
+                mark(ch, p)
+        elif k == K_ITE:
+            cond, t, e = c.args[n]
+            mark(cond, POS | NEG)
+            mark(t, p)
+            mark(e, p)
+        elif k == K_IFF:
+            mark(c.args[n][0], POS | NEG)
+            mark(c.args[n][1], POS | NEG)
+    return pol
+
+
+def _bellman_ford(nodes: list, edges: list[tuple[Any, Any, int]],
+                  init: Optional[dict] = None) -> Optional[dict]:
+    """Shortest distances (edge ``(u, v, w)``: ``v - u <= w``) from ``init`` (default: 0 at
+    every node); ``None`` when there is a negative cycle."""
+    dist = dict(init) if init is not None else {v: 0 for v in nodes}
+    for _ in range(len(nodes) + 1):
+        changed = False
+        for u, v, w in edges:
+            du = dist.get(u)
+            if du is not None and du + w < dist.get(v, du + w + 1):
+                dist[v] = du + w
+                changed = True
+        if not changed:
+            return dist
+    return None
+
+
+@dataclass
+class _Class:
+    variables: set
+    units: list  # (x, y, c): x - y <= c, top-level
+    d: int = 0
+    origin: Any = None
+    lo: dict = field(default_factory=dict)
+    hi: dict = field(default_factory=dict)
+    infeasible: bool = False  # the units have a negative cycle or a box is empty
+    claimed: bool = False  # the certificate names this class's encoding
+
+
+def _classes(c: Circuit, pol: list[int], top: list[int]) -> tuple[list[_Class], dict]:
+    """Variable classes (connected components of the needed atoms), their ``d`` and units."""
+    parent: dict[int, int] = {}
+
+    def find(a: int) -> int:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    preds = [n for n in range(2, len(c.kind)) if c.kind[n] == K_PRED and pol[n]]
+    for n in preds:
+        x, y, _ = c.args[n]
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[rx] = ry
+    groups: dict[int, _Class] = {}
+    for v in list(parent):
+        groups.setdefault(find(v), _Class(set(), [])).variables.add(v)
+    m: dict[int, int] = {}
+    w: dict[int, int] = {}
+    for n in preds:
+        x, y, k = c.args[n]
+        r = find(x)
+        for weight, needed in ((k, pol[n] & POS), (-k - 1, pol[n] & NEG)):
+            if needed and weight < 0:
+                m[r] = m.get(r, 0) + 1
+                w[r] = max(w.get(r, 0), -weight)
+    for r, g in groups.items():
+        g.d = min(len(g.variables) - 1, m.get(r, 0)) * w.get(r, 0)
+    for lit in top:
+        if abs(lit) > 1 and c.kind[abs(lit)] == K_PRED:
+            x, y, k = c.args[abs(lit)]
+            if x in parent:
+                groups[find(x)].units.append((x, y, k) if lit > 0 else (y, x, -k - 1))
+    of_var = {v: g for g in groups.values() for v in g.variables}
+    return list(groups.values()), of_var
+
+
+def _set_frame(g: _Class, frame: str, anchor: Optional[int]) -> None:
+    """The lemma's box of ``g`` in the frame the certificate names (own computation)."""
+    units = [(y, x, k) for x, y, k in g.units]  # edge y -> x of weight k
+    nodes = sorted(g.variables)
+    if frame == "anchored":
+        if anchor not in g.variables:
+            raise CertificateError(f"anchor {anchor} is not a variable of its class")
+        g.origin = anchor
+        up = _bellman_ford(nodes, units, {anchor: 0})
+        down = _bellman_ford(nodes, [(v, u, k) for u, v, k in units], {anchor: 0})
+        if up is None or down is None:
+            g.infeasible = True
+            return
+        for x in nodes:
+            g.hi[x] = min(up.get(x, g.d), g.d)
+            g.lo[x] = max(-down.get(x, g.d), -g.d)
+        g.lo[anchor] = g.hi[anchor] = 0
+    else:
+        g.origin = ("origin", min(nodes))
+        hi = _bellman_ford(nodes, units)
+        neg_lo = _bellman_ford(nodes, [(v, u, k) for u, v, k in units], {x: g.d for x in nodes})
+        if hi is None or neg_lo is None:
+            g.infeasible = True
+            return
+        for x in nodes:
+            g.hi[x] = min(hi[x], 0)
+            g.lo[x] = max(-neg_lo[x], -g.d)
+    if any(g.lo[x] > g.hi[x] for x in nodes):
+        g.infeasible = True
+
+
+# -- the check ---------------------------------------------------------------------------
+
+class _Checker:
+    def __init__(self, c: Circuit, meta: dict):
+        self.c = c
+        self.top = _top_level(c)
+        self.pol = _polarities(c, self.top)
+        self.classes, self.class_of = _classes(c, self.pol, self.top)
+        self.meaning: dict[int, tuple] = {}  # var -> ("gate", n) | ("bool", n) | ("atom", x, y, k) | ("sd",)
+        self.node_lit: dict[int, int] = {}
+        self.counts = {"tseitin": 0, "root": 0, "theory": 0, "empty": 0, "sd_unchecked": 0}
+        self._defs: dict[int, set[frozenset[int]]] = {}
+        self._read_meanings(meta)
+        self.roots = self._root_clauses()
+
+    def _give(self, var: int, meaning: tuple) -> None:
+        old = self.meaning.get(var)
+        if old is not None and old != meaning:
+            raise CertificateError(f"variable {var} has two meanings: {old} and {meaning}")
+        self.meaning[var] = meaning
+
+    def _read_meanings(self, meta: dict) -> None:
+        c = self.c
+        for n, v in meta.get("node_var", []):
+            if not (2 <= n < len(c.kind)) or v <= 0:
+                raise CertificateError(f"node {n} / variable {v} out of range")
+            k = c.kind[n]
+            if k == K_PRED:
+                x, y, kk = c.args[n]
+                self._give(v, ("atom", x, y, kk))
+            elif k == K_BVAR:
+                self._give(v, ("bool", n))
+            else:
+                self._give(v, ("gate", n))
+            self.node_lit[n] = v
+        claimed = meta.get("classes", [])
+        for cl in claimed:
+            enc = cl.get("encoding")
+            if enc == "order":
+                anchor = cl.get("anchor")
+                variables = {x for x, *_ in cl["vars"]}
+                g = self._class_with(variables, "order")
+                _set_frame(g, "anchored" if anchor is not None else "source", anchor)
+                for x, base, lo, hi in cl["vars"]:
+                    if x not in g.variables:
+                        raise CertificateError(f"order variable {x} is not in its class")
+                    for i in range(hi - lo):
+                        self._give(base + i, ("atom", x, g.origin, lo + i))
+            elif enc == "eij":
+                g = self._class_with(set(cl["variables"]), "eij")
+                _set_frame(g, "source", None)
+                for v, x, y, k in cl["atoms"]:
+                    if x not in g.variables or y not in g.variables:
+                        raise CertificateError(f"EIJ atom {v} leaves its class")
+                    self._give(v, ("atom", x, y, k))
+            elif enc == "sd":
+                self._class_with(set(cl["variables"]), "sd")
+                first, last = cl["var_range"]
+                for b in range(first, last + 1):
+                    self._give(b, ("sd",))
+            else:
+                raise CertificateError(f"unknown encoding {enc!r}")
+        for g in self.classes:
+            if not g.claimed and _bellman_ford(sorted(g.variables),
+                                               [(y, x, k) for x, y, k in g.units]) is not None:
+                raise CertificateError(f"the variable class of {sorted(g.variables)[:5]} has no "
+                                       "encoding (and its unit atoms are consistent)")
+
+    def _class_with(self, variables: set, enc: str) -> _Class:
+        g = self.class_of.get(next(iter(variables))) if variables else None
+        if g is None or g.variables != variables or g.claimed:
+            raise CertificateError(f"the {enc} class {sorted(variables)[:5]} is not a variable "
+                                   "class of the formula (or is claimed twice)")
+        g.claimed = True
+        return g
+
+    def _lit(self, node_lit: int) -> int:
+        v = self.node_lit.get(abs(node_lit))
+        if v is None:
+            raise CertificateError(f"circuit node {abs(node_lit)} has no variable")
+        return v if node_lit > 0 else -v
+
+    def _root_clauses(self) -> set[frozenset[int]]:
+        out: set[frozenset[int]] = set()
+        for lit in self.top:
+            if lit == TRUE:
+                continue
+            if lit < 0 and self.c.kind[-lit] == K_AND:
+                out.add(frozenset(self._lit(-ch) for ch in self.c.args[-lit]))
+            if abs(lit) in self.node_lit:
+                out.add(frozenset([self._lit(lit)]))
+        return out
+
+    def _definition(self, n: int) -> set[frozenset[int]]:
+        d = self._defs.get(n)
+        if d is None:
+            g = self._lit(n)
+            k, args = self.c.kind[n], self.c.args[n]
+            if k == K_AND:
+                ch = [self._lit(a) for a in args]
+                d = {frozenset((-g, a)) for a in ch} | {frozenset([g] + [-a for a in ch])}
+            elif k == K_ITE:
+                i, t, e = (self._lit(a) for a in args)
+                d = {frozenset(s) for s in ((-g, -i, t), (-g, i, e), (g, -i, -t), (g, i, -e),
+                                            (-g, t, e), (g, -t, -e))}
+            elif k == K_IFF:
+                a, b = (self._lit(x) for x in args)
+                d = {frozenset(s) for s in ((-g, -a, b), (-g, a, -b), (g, a, b), (g, -a, -b))}
+            else:
+                d = set()
+            self._defs[n] = d
+        return d
+
+    def clause(self, clause: list[int]) -> Optional[str]:
+        """``None`` if ``clause`` is justified, else why not."""
+        if not clause:
+            if any(g.infeasible or _bellman_ford(sorted(g.variables),
+                                                 [(y, x, k) for x, y, k in g.units]) is None
+                   for g in self.classes):
+                self.counts["empty"] += 1
+                return None
+            return "the empty clause, but no class is contradictory by itself"
+        s = frozenset(clause)
+        if s in self.roots:
+            self.counts["root"] += 1
+            return None
+        meanings = []
+        for lit in clause:
+            m = self.meaning.get(abs(lit))
+            if m is None:
+                return f"variable {abs(lit)} has no meaning"
+            meanings.append(m)
+        for lit, m in zip(clause, meanings):
+            if m[0] == "gate" and s in self._definition(m[1]):
+                self.counts["tseitin"] += 1
+                return None
+        if any(m[0] == "sd" for m in meanings):
+            self.counts["sd_unchecked"] += 1
+            return None
+        if all(m[0] == "atom" for m in meanings):
+            return self._theory(clause, meanings)
+        return "neither a Tseitin clause of the formula's circuit, a root clause nor a theory clause"
+
+    def _theory(self, clause: list[int], meanings: list[tuple]) -> Optional[str]:
+        edges: list[tuple[Any, Any, int]] = []  # (u, v, w): v - u <= w
+        real: set = set()
+        g: Optional[_Class] = None
+        for lit, (_, x, y, k) in zip(clause, meanings):
+            # the clause is false: a positive atom is false (y - x <= -k - 1), a negative true
+            edges.append((x, y, -k - 1) if lit > 0 else (y, x, k))
+            for z in (x, y):
+                if isinstance(z, int):
+                    real.add(z)
+                    h = self.class_of.get(z)
+                    if h is None or (g is not None and h is not g):
+                        return "a theory clause spans two variable classes"
+                    g = h
+                elif g is not None and z != g.origin:
+                    return "a theory clause uses the origin of another class"
+        if g is None or g.origin is None:
+            return "a theory clause over a class without a checked encoding"
+        for z in real:
+            edges.append((g.origin, z, g.hi[z]))  # z - o <= hi
+            edges.append((z, g.origin, -g.lo[z]))  # o - z <= -lo
+        for x, y, k in g.units:
+            if x in real and y in real:
+                edges.append((y, x, k))
+        nodes = sorted(real, key=str) + [g.origin]
+        if _bellman_ford(nodes, edges) is None:
+            self.counts["theory"] += 1
+            return None
+        return "a theory clause that the box and the unit atoms do not imply"
+
+
+def _read_dimacs(path: str) -> tuple[int, list[list[int]]]:
+    nvars, clauses, cur = 0, [], []
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line[0] == "c":
+                continue
+            if line[0] == "p":
+                nvars = int(line.split()[2])
+                continue
+            for tok in line.split():
+                lit = int(tok)
+                if lit == 0:
+                    clauses.append(cur)
+                    cur = []
+                else:
+                    cur.append(lit)
+    if cur:
+        raise CertificateError("the CNF ends inside a clause")
+    return nvars, clauses
+
+
+def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -> CheckReport:
+    """Check the certificate in ``directory`` against the input ``smt2_path`` (see module
+    doc).  Raises ``CertificateError`` when it is rejected; ``verified`` is False when it
+    is valid except for unchecked (small-domain) clauses."""
+    from ..ir.normalize import normalize
+    from ..smtlib.parser import parse_file
+
+    report = CheckReport(False)
+    t0 = time.perf_counter()
+    try:
+        with open(os.path.join(directory, META_FILE)) as f:
+            meta = json.load(f)
+    except FileNotFoundError:
+        raise CertificateError(f"{directory}: no {META_FILE} (not a certificate directory)") from None
+    except (ValueError, OSError) as e:
+        raise CertificateError(f"{META_FILE}: {e}") from None
+    if meta.get("format") != FORMAT:
+        raise CertificateError(f"unknown certificate format {meta.get('format')!r}")
+    script = parse_file(smt2_path)
+    if meta.get("input", {}).get("sha256") != input_digest(script.source):
+        raise CertificateError(f"the certificate is for another input than {smt2_path}")
+    assertions = _assertions_at(script, int(meta.get("check_sat", 1)))
+    norm = normalize(assertions)
+    c = norm.circuit
+    report.times["formula_s"] = time.perf_counter() - t0
+    if FALSE in c.roots:
+        report.verified = True
+        report.notes.append("the formula normalizes to false (no CNF needed)")
+        return report
+    if "trivial" in meta:
+        raise CertificateError(f"the certificate says '{meta['trivial']}', which does not hold")
+
+    t0 = time.perf_counter()
+    try:
+        checker = _Checker(c, meta)
+        _, clauses = _read_dimacs(os.path.join(directory, meta["cnf"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise CertificateError(f"malformed certificate: {type(e).__name__}: {e}") from None
+    for i, cl in enumerate(clauses):
+        why = checker.clause(cl)
+        if why is not None:
+            raise CertificateError(f"CNF clause {i + 1} ({' '.join(map(str, cl))} 0): {why}")
+    report.counts.update(checker.counts, clauses=len(clauses))
+    report.times["encoding_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    report.notes.append("DRAT: " + _check_drat(os.path.join(directory, meta["cnf"]),
+                                               os.path.join(directory, meta["proof"]), engine))
+    report.times["drat_s"] = time.perf_counter() - t0
+    report.verified = checker.counts["sd_unchecked"] == 0
+    if not report.verified:
+        report.notes.append(f"{checker.counts['sd_unchecked']} clauses of the small-domain "
+                            "encoding are not checked")
+    return report
+
+
+def _check_drat(cnf_path: str, proof_path: str, engine: str) -> str:
+    import dratify
+
+    if engine != "python":
+        try:  # the Rust engine registers itself on import
+            import cdclkit  # noqa: F401
+        except ImportError:
+            pass
+    used = "native" if engine != "python" and dratify._nativeinfo.available() else "python"
+    with open(cnf_path) as f:
+        formula = dratify.parse_dimacs(f.read())
+    try:
+        with open(proof_path) as f:
+            proof = f.read()
+    except FileNotFoundError:
+        raise CertificateError(f"no DRAT proof at {proof_path}") from None
+    res = dratify.check_proof(formula, proof, engine=used)
+    if not res.ok:
+        raise CertificateError(f"the DRAT proof is rejected: {res.reason}")
+    return f"{used} checker, {res.steps} steps"
