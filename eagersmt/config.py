@@ -63,8 +63,9 @@ OPTIONS: tuple[Option, ...] = (
            "On unsat, write a checkable certificate (CNF, DRAT proof, encoding certificate) into "
            "this directory; verify it with 'eagersmt check-proof DIR FILE'."),
     Option("memory_limit", Optional[int], None,
-           "Memory limit of the solving processes in MB; past it the answer is 'unknown' with a "
-           "message instead of the process being killed by the OS."),
+           "Memory (MB of address space) each check-sat may use beyond what the process maps "
+           "when it starts, in this process and in every solver process; past it the answer "
+           "is 'unknown' with a message instead of the machine running out."),
 )
 
 

@@ -15,6 +15,7 @@ import time
 from typing import Iterator, Optional, Sequence
 
 from .backends import get_backend
+from .backends.process import memory_limit
 from .check.certificate import PROOF_FILE, clear_certificate, stamp_input, write_certificate
 from .check.model import check_model
 from .config import Config
@@ -34,8 +35,23 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     """Decide the conjunction of ``assertions``; a ``sat`` model is checked unless disabled.
 
     ``proof_dir``: on ``unsat``, write a certificate there (``check/certificate.py``).
+    ``config.memory_limit``: past it the answer is ``unknown`` with the reason.
     """
     stats = stats or Stats()
+    if config.memory_limit is None:
+        return _solve(assertions, declarations, config, positions, stats, proof_dir)
+    mb = config.memory_limit
+    try:
+        with memory_limit(mb):
+            return _solve(assertions, declarations, config, positions, stats, proof_dir)
+    except MemoryError:
+        return Result(Status.UNKNOWN, {}, stats, f"memory limit ({mb} MB) reached")
+    except RuntimeError as e:  # a solver process that died under the limit
+        return Result(Status.UNKNOWN, {}, stats, f"memory limit ({mb} MB) reached? {e}")
+
+
+def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Config,
+           positions: Optional[dict], stats: Stats, proof_dir: Optional[str]) -> Result:
     start = time.perf_counter()
     deadline = None if config.timeout is None else start + config.timeout
     assertions = list(assertions)

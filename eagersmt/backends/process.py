@@ -8,11 +8,13 @@ outlives the call.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import resource
 import signal
 import time
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Iterator, Optional, TypeVar
 
 R = TypeVar("R")
 
@@ -60,3 +62,36 @@ def run_with_timeout(fn: Callable[[], R], timeout: Optional[float]) -> R:
             os.kill(proc.pid, signal.SIGKILL)
         proc.join()
         recv.close()
+
+
+@contextlib.contextmanager
+def memory_limit(mb: Optional[int]) -> Iterator[None]:
+    """Allow this process ``mb`` MB of address space beyond what it uses now, and so every
+    solver process it starts while the limit holds (forked children and Kissat inherit the
+    limit); restored afterwards.  Relative, because an embedding process (or pytest) may
+    already map more than a small absolute limit, and would then fail at once.  Past it,
+    allocation fails (``MemoryError`` here, a dead solver process there) instead of the
+    machine running out and the OS killing someone.  ``None``: no-op."""
+    if mb is None:
+        yield
+        return
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + (mb << 20)
+    if old[1] != resource.RLIM_INFINITY:
+        limit = min(limit, old[1])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, old[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, old)
+
+
+def _address_space() -> int:
+    """Bytes of virtual address space this process maps now (``VmSize``)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        import psutil
+
+        return int(psutil.Process().memory_info().vms)

@@ -8,6 +8,7 @@ interrupted.  DIMACS commands follow the SAT competition: 10 sat, 20 unsat, 0 un
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from typing import Any, Callable
@@ -18,7 +19,16 @@ from .. import __version__
 from ..config import ENCODINGS, OPTIONS, Config
 from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
 
-EXIT_INPUT, EXIT_INTERNAL, EXIT_CROSSCHECK, EXIT_INTERRUPT = 1, 2, 3, 130
+EXIT_INPUT, EXIT_INTERNAL, EXIT_CROSSCHECK, EXIT_INTERRUPT, EXIT_TERMINATED = 1, 2, 3, 130, 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that the same clean-up as Ctrl-C runs (every
+    solver process is killed by the ``finally`` blocks that started it)."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,13 +85,16 @@ def solve(file: str, stats: bool, **kwargs: Any) -> None:
     \b
     Exit codes: 0 answer printed; 1 bad input (error: FILE:LINE:COL: ...);
     2 internal error (a model failed its check); 3 cross-check disagreement;
-    130 interrupted.
+    130 interrupted (SIGINT), 143 terminated (SIGTERM): both print unknown first
+    and leave no solver process behind.  Why an answer is unknown (timeout,
+    memory limit) is said on stderr.
     """
     from ..engine import Session
     from ..smtlib.parser import parse_file
 
     config = make_config(kwargs)
     t0 = time.perf_counter()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         script = parse_file(file)
         parse_s = time.perf_counter() - t0
@@ -98,6 +111,9 @@ def solve(file: str, stats: bool, **kwargs: Any) -> None:
             _cross_check(file, [str(r.status) for r in session.results], config)
             for line in lines:
                 click.echo(line)
+        for i, r in enumerate(session.results, 1):
+            if str(r.status) == "unknown" and r.reason:
+                click.echo(f"note: check-sat #{i}: unknown: {r.reason}", err=True)
     except FileNotFoundError:
         fail("error", f"{file}: no such file", EXIT_INPUT)
     except IsADirectoryError:
@@ -109,8 +125,10 @@ def solve(file: str, stats: bool, **kwargs: Any) -> None:
     except InternalError as e:
         fail("internal error", f"{e} (this is a bug in eagersmt; please report it with the input)",
              EXIT_INTERNAL)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         click.echo("unknown")
+        if isinstance(e, Terminated):
+            fail("error", "terminated", EXIT_TERMINATED)
         fail("error", "interrupted", EXIT_INTERRUPT)
     except (EagerSmtError, RuntimeError, MemoryError, RecursionError) as e:
         fail("internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL)
