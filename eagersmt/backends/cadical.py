@@ -22,6 +22,12 @@ from .process import Timeout, run_with_timeout
 def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] = None) -> SatResult:
     t0 = time.perf_counter()
     with Cadical195(bootstrap_with=cnf.clauses, with_proof=proof_path is not None) as s:
+        if proof_path is not None and assumptions:
+            # A refutation *under assumptions* does not end in the empty clause: to get a
+            # DRAT proof of "CNF and cube" the cube goes in as unit clauses instead.
+            for lit in assumptions:
+                s.add_clause([lit])
+            assumptions = ()
         t1 = time.perf_counter()
         ok = s.solve(assumptions=list(assumptions))
         t2 = time.perf_counter()

@@ -1,0 +1,99 @@
+"""UNSAT certificates on the shared instances: cost of writing them, time to check them.
+
+For every instance of ``../shared/benchmarks`` whose known status is unsat (and optionally
+extra files), in one run:
+
+* ``solve_s``: ``eagersmt solve`` (default options) wall time;
+* ``proof_s``: ``eagersmt solve --proof DIR`` wall time (the SAT solver logs DRAT; the CNF
+  and the encoding's meaning are written);
+* ``check_s``: ``eagersmt check-proof DIR FILE`` wall time, split into the encoding check
+  and the DRAT replay as ``check-proof`` reports them;
+* the factor ``check_s / solve_s`` and the verdict.
+
+Usage: ``python benchmarks/bench_proof.py [--timeout 60] [--engine auto|python] [FILES...]``
+(prints a Markdown table; ``--csv`` for CSV).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
+CLI = [sys.executable, "-m", "eagersmt.cli.main"]
+
+
+def unsat_instances() -> list[Path]:
+    with open(BENCH / "MANIFEST.tsv") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return [BENCH / r["path"] for r in rows if r["status"] == "unsat"]
+
+
+def timed(args: list[str], timeout: float) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    return time.perf_counter() - t0, p
+
+
+def measure(path: Path, timeout: float, engine: str) -> dict:
+    row: dict = {"instance": f"{path.parent.name}/{path.name}"}
+    s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout)], timeout + 30)
+    row["answer"] = p.stdout.split("\n", 1)[0]
+    row["solve_s"] = s
+    with tempfile.TemporaryDirectory() as d:
+        cert = os.path.join(d, "cert")
+        s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout), "--proof", cert],
+                     timeout + 30)
+        row["proof_s"] = s
+        if p.stdout.split("\n", 1)[0] != "unsat":
+            row["verdict"] = f"no certificate ({p.stdout.split(chr(10), 1)[0]})"
+            return row
+        row["cnf_MB"] = os.path.getsize(os.path.join(cert, "formula.cnf")) / 1e6
+        drat = os.path.join(cert, "proof.drat")
+        row["drat_MB"] = os.path.getsize(drat) / 1e6 if os.path.exists(drat) else 0.0
+        s, p = timed(CLI + ["check-proof", cert, str(path), "--engine", engine], 20 * timeout)
+        row["check_s"] = s
+        row["verdict"] = p.stdout.split(":", 1)[0] if p.returncode in (0, 4) else f"exit {p.returncode}"
+        for key in ("encoding_s", "drat_s"):
+            m = re.search(rf"{key} ([0-9.]+)", p.stdout)
+            row[key] = float(m.group(1)) if m else None
+    row["factor"] = row["check_s"] / row["solve_s"] if row.get("check_s") else None
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*", type=Path)
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--engine", default="auto", choices=["auto", "native", "python"])
+    ap.add_argument("--csv", action="store_true")
+    args = ap.parse_args()
+    rows = [measure(p, args.timeout, args.engine) for p in (args.files or unsat_instances())]
+    cols = ["instance", "answer", "solve_s", "proof_s", "check_s", "encoding_s", "drat_s",
+            "factor", "cnf_MB", "drat_MB", "verdict"]
+    if args.csv:
+        w = csv.DictWriter(sys.stdout, cols)
+        w.writeheader()
+        w.writerows(rows)
+        return
+    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else ("" if v is None else str(v))  # noqa: E731
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(fmt(r.get(c)) for c in cols) + " |")
+    factors = sorted(r["factor"] for r in rows if r.get("factor"))
+    if factors:
+        print(f"\ncheck/solve factor: median {factors[len(factors) // 2]:.2f}, max {factors[-1]:.2f} "
+              f"over {len(factors)} certificates; load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
