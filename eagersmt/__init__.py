@@ -1,15 +1,61 @@
-"""eagersmt: SMT over integer difference logic by eager reduction to SAT."""
+"""eagersmt: SMT over integer difference logic by eager reduction to SAT.
+
+One call: ``solve_smtlib(text)`` / ``solve_file(path)``.  Embedding: ``Solver`` with the
+term builder (``Int``, ``Bool``, ``Real``, ``And``, ``Or``, ``Not``, ``Implies``, ``Ite``,
+``Eq``, ``Distinct``), ``Solver.minimize`` / ``maximize``.  Interop (imported on use):
+``eagersmt.interop.pysmt.register()``, ``eagersmt.interop.z3.from_z3``.
+"""
 
 __version__ = "0.1.0"
 
-from .api import solve_file, solve_smtlib  # noqa: E402
-from .config import Config  # noqa: E402
-from .errors import (  # noqa: E402
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import (
     CrossCheckError, EagerSmtError, InputError, InternalError, ParseError, UnsupportedError,
 )
-from .result import Result, Stats, Status  # noqa: E402
+from .result import Result, Stats, Status
+
+# The rest loads on first use (PEP 562): ``eagersmt solve`` on an easy instance should not
+# pay for the SAT back ends, the builder and the optimizer before it needs them.
+_LAZY = {
+    "solve_file": "api", "solve_smtlib": "api",
+    "Objective": "optimize", "Optimum": "optimize", "Progress": "optimize",
+    "Model": "solver", "NoModelError": "solver", "Solver": "solver",
+    **{name: "builder" for name in (
+        "And", "Bool", "Bools", "BoolVal", "Distinct", "Eq", "Expr", "If", "Implies", "Int",
+        "Ints", "IntVal", "Ite", "Not", "Or", "Real", "Reals", "RealVal", "Sum", "Xor")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'eagersmt' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_LAZY))
+
+
+if TYPE_CHECKING:
+    from .api import solve_file, solve_smtlib
+    from .builder import (
+        And, Bool, Bools, BoolVal, Distinct, Eq, Expr, If, Implies, Int, Ints, IntVal, Ite, Not,
+        Or, Real, Reals, RealVal, Sum, Xor,
+    )
+    from .optimize import Objective, Optimum, Progress
+    from .solver import Model, NoModelError, Solver
 
 __all__ = [
-    "Config", "CrossCheckError", "EagerSmtError", "InputError", "InternalError", "ParseError",
-    "Result", "Stats", "Status", "UnsupportedError", "solve_file", "solve_smtlib", "__version__",
+    "And", "Bool", "BoolVal", "Bools", "Config", "CrossCheckError", "Distinct", "EagerSmtError",
+    "Eq", "Expr", "If", "Implies", "InputError", "Int", "IntVal", "Ints", "InternalError", "Ite",
+    "Model", "NoModelError", "Not", "Objective", "Optimum", "Or", "ParseError", "Progress", "Real",
+    "RealVal", "Reals", "Result", "Solver", "Stats", "Status", "Sum", "UnsupportedError", "Xor",
+    "solve_file", "solve_smtlib", "__version__",
 ]

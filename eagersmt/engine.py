@@ -67,7 +67,7 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
         return Result(Status.UNSAT, {}, stats, "an assertion simplifies to false")
 
     enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
-                 stats=stats)
+                 stats=stats, checkable=proof_dir is not None)
     left = None if deadline is None else deadline - time.perf_counter()
     if left is not None and left <= 0:
         return Result(Status.UNKNOWN, {}, stats, "timeout")
@@ -81,7 +81,7 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
             write_certificate(proof_dir, enc=enc, solver=str(sat.stats.get("winner", config.backend)),
                               seconds=t1 - t0)
             stats.add_time("certificate", time.perf_counter() - t1)
-    elif config.cubes == "none":
+    elif config.cubes == "none" and config.ray is None:  # --ray implies cubes (auto)
         sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
     else:
         from .cluster import cube_and_conquer
@@ -138,6 +138,25 @@ class Session:
         self.results.append(res)
         return res
 
+    def optimize(self, assumptions: Sequence[Term] = ()) -> Result:
+        """``check-sat`` with objectives (lexicographic, as Z3): the answer and the model are
+        those of the optimum (the best found on timeout); ``self.optima`` has the values."""
+        from .optimize import optimize_lex
+
+        assertions = self._assertions + list(assumptions)
+        try:
+            self.optima = optimize_lex(assertions, self._declared, self._objectives,
+                                       self.script.terms, config=self.config,
+                                       positions=self.script.atom_pos)
+        except InputError as e:
+            raise self.script.locate(e)
+        first, last = self.optima[0], self.optima[-1]
+        model = next((o.model for o in reversed(self.optima) if o.model), {})
+        res = Result(first.status, model if first.status == Status.SAT else {}, last.stats,
+                     first.reason)
+        self.results.append(res)
+        return res
+
     def _proof_dir(self, index: int) -> Optional[str]:
         """Where the certificate of check-sat ``index`` goes (cleared first), or None."""
         if self.config.proof is None:
@@ -151,6 +170,8 @@ class Session:
         """Execute the script, yielding what an SMT solver prints on stdout."""
         self._assertions: list[Term] = []
         self._declared: list[Term] = []
+        self._objectives: list = []  # optimize.Objective, from (minimize t) / (maximize t)
+        self.optima: list = []  # optimize.Optimum of the last check-sat with objectives
         last: Optional[Result] = None
         for cmd in self.script.commands:
             name = cmd.name
@@ -159,8 +180,17 @@ class Session:
             elif name == "declare":
                 self._declared.append(cmd.args[0])
             elif name == "check-sat":
-                last = self.check_sat(cmd.args)
+                last = self.optimize(cmd.args) if self._objectives else self.check_sat(cmd.args)
                 yield str(last.status)
+                continue
+            elif name in ("minimize", "maximize"):
+                from .optimize import Objective
+
+                self._objectives.append(Objective(cmd.args[0], name == "maximize", cmd.args[1]))
+            elif name == "get-objectives":
+                from .optimize import format_objectives
+
+                yield format_objectives(self.optima)
                 continue
             elif name == "get-model":
                 if last is None or last.status != Status.SAT:

@@ -211,5 +211,9 @@ from .proof import check_proof_cmd  # noqa: E402
 
 main.add_command(check_proof_cmd)
 
+from .optimize import make_optimize_cmd  # noqa: E402  (eagersmt optimize: cli/optimize.py)
+
+main.add_command(make_optimize_cmd(config_options, make_config))
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -30,7 +30,7 @@ from .base import Decoder, Encoding, EncodingTooLarge, VarClass, split_classes
 from .cnf import CNF
 from .domains import NegativeCycle, class_domains
 from .eij import EIJ, is_ordering
-from .order import Order, predicted_clauses
+from .order import Order, OrderDecoder, predicted_clauses
 from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
 
@@ -55,9 +55,31 @@ class Encoded:
         bools = {name: value(v) for name, v in self.tseitin.bool_vars.items()}
         return ints, bools
 
+    def order_decoder(self, x: int) -> Optional[OrderDecoder]:
+        """The order-encoding decoder of the class of circuit variable ``x`` (None if another
+        encoding took that class)."""
+        for d in self.decoders:
+            if isinstance(d, OrderDecoder) and x in d.base:
+                return d
+        return None
 
-def _candidates(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[list[Encoding], str]:
-    """Encodings to try for ``cls``, best first (SD, last, always fits), and why."""
+
+def _candidates(cls: VarClass, requested: str, eij_max_clauses: int,
+                checkable: bool = False) -> tuple[list[Encoding], str]:
+    """Encodings to try for ``cls``, best first (SD, last, always fits), and why.
+
+    ``checkable`` (``solve --proof``): certificates check order and EIJ clauses, not SD's, so
+    before falling back to SD try both at their full budgets."""
+    encs, why = _preferred(cls, requested, eij_max_clauses)
+    if checkable and requested != "sd":
+        has_order = any(isinstance(e, Order) for e in encs)
+        full_eij = any(isinstance(e, EIJ) and e.max_clauses >= eij_max_clauses for e in encs)
+        encs = encs[:-1] + ([] if has_order else [Order()]) + \
+            ([] if full_eij else [EIJ(eij_max_clauses)]) + encs[-1:]
+    return encs, why
+
+
+def _preferred(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[list[Encoding], str]:
     if requested == "sd":
         return [SmallDomain()], "requested"
     if requested == "order":
@@ -75,7 +97,12 @@ def _candidates(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[li
 
 
 def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2_000_000,
-           stats: Optional[Stats] = None) -> Encoded:
+           stats: Optional[Stats] = None, prefer_order: frozenset[int] = frozenset(),
+           checkable: bool = False) -> Encoded:
+    """``prefer_order``: circuit variable indices whose class gets the order encoding whatever
+    ``encoding`` says (SD if it does not fit): the optimizer reads and extends the order
+    literals ``[x <= a]`` of its objective through ``Encoded.order_decoder(x)``.
+    ``checkable``: avoid the small-domain encoding where order or EIJ fit (certificates)."""
     t0 = time.perf_counter()
     cnf = CNF()
     ts = tseitin(norm.circuit, cnf)
@@ -85,7 +112,10 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     for cls in classes:
         try:
             tried = []
-            candidates, why = _candidates(cls, encoding, eij_max_clauses)
+            if prefer_order and not prefer_order.isdisjoint(cls.variables):
+                candidates, why = [Order(), SmallDomain()], "objective class"
+            else:
+                candidates, why = _candidates(cls, encoding, eij_max_clauses, checkable)
             for enc in candidates:
                 tried.append(enc.name)
                 try:

@@ -22,7 +22,7 @@ so ``auto`` uses it only where the predicted clause count is affordable.
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Callable
+from typing import Callable, Optional
 
 from .base import EncodingTooLarge, VarClass
 from .cnf import CNF
@@ -53,10 +53,45 @@ class OrderDecoder:
             out[x] = v
         return out
 
+    # -- hook for the optimizer (eagersmt/optimize.py): read and extend the order literals --
+    def literal(self, x: int, a: int) -> Optional[int]:
+        """The SAT literal of ``[x <= a]``; None when the domain decides it (then it is
+        true iff ``a >= hi(x)``)."""
+        l, u = self.dom.lo[x], self.dom.hi[x]
+        if a < l or a >= u:
+            return None
+        return self.base[x] + a - l
+
+    def le_clauses(self, x: int, y: int, c: int, guard: int) -> list[list[int]]:
+        """Clauses of ``guard -> x - y <= c`` over the literals of this class (``x``, ``y``
+        in it): ``not guard or not [y <= a] or [x <= a + c]`` for every needed ``a``, as
+        the encoder emits for a predicate that occurs positively."""
+        lo, hi = self.dom.lo, self.dom.hi
+        out: list[list[int]] = []
+        for a in _a_range(lo[x], hi[x], lo[y], hi[y], c):
+            cl = [-guard]
+            ly = self.literal(y, a)
+            if ly is not None:
+                cl.append(-ly)
+            elif a < hi[y]:  # [y <= a] is false: the clause is satisfied
+                continue
+            lx = self.literal(x, a + c)
+            if lx is not None:
+                cl.append(lx)
+            elif a + c >= hi[x]:  # [x <= a + c] is true
+                continue
+            out.append(cl)
+        return out
+
 
 def _a_range(lx: int, ux: int, ly: int, uy: int, c: int) -> range:
     """Values ``a`` of ``y`` whose clause for ``x - y <= c`` is needed (see module doc)."""
     return range(max(ly, min(lx - c - 1, uy)), min(uy, ux - c - 1) + 1)
+
+
+def _a_count(r: range) -> int:
+    """``len(r)``, also past 2^63 (``len`` raises OverflowError there: huge constants)."""
+    return max(0, r.stop - r.start)
 
 
 def predicted_clauses(cls: VarClass, dom: Domains) -> int:
@@ -65,9 +100,9 @@ def predicted_clauses(cls: VarClass, dom: Domains) -> int:
     total = sum(hi[x] - lo[x] for x in cls.variables)
     for p in cls.preds:
         if p.polarity & POS:
-            total += len(_a_range(lo[p.x], hi[p.x], lo[p.y], hi[p.y], p.c))
+            total += _a_count(_a_range(lo[p.x], hi[p.x], lo[p.y], hi[p.y], p.c))
         if p.polarity & NEG:
-            total += len(_a_range(lo[p.y], hi[p.y], lo[p.x], hi[p.x], -p.c - 1))
+            total += _a_count(_a_range(lo[p.y], hi[p.y], lo[p.x], hi[p.x], -p.c - 1))
     return total
 
 

@@ -30,6 +30,9 @@ KNOWN_OPTIONS = {
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _NUMERAL = re.compile(r"0|[1-9][0-9]*")
+MAX_NUMERAL_DIGITS = 4000  # below Python's int/str conversion limit (4300 digits)
+RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", "par", "BINARY",
+                            "DECIMAL", "HEXADECIMAL", "NUMERAL", "STRING"))  # SMT-LIB 2.6, 3.1
 
 
 @dataclass
@@ -63,10 +66,22 @@ class Script:
         return [c.args[0] for c in self.commands if c.name == "assert"]
 
 
-def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None) -> Script:
-    """Parse SMT-LIB v2 ``text``.  Raises ``ParseError`` / ``UnsupportedError`` with a position."""
+def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None,
+          symbols: Optional[dict[str, Term]] = None,
+          functions: Optional[dict[str, tuple[list[Term], Term]]] = None) -> Script:
+    """Parse SMT-LIB v2 ``text``.  Raises ``ParseError`` / ``UnsupportedError`` with a position.
+
+    ``symbols`` / ``functions`` (optional) are the symbol tables to start from and to fill:
+    the incremental ``Solver.add`` passes the same dicts (and ``terms``) on every call, so a
+    later text can use what an earlier one declared.
+    """
     try:
-        script = _Parser(text, terms or TermManager()).run()
+        parser = _Parser(text, terms or TermManager())
+        if symbols is not None:
+            parser.symbols = symbols
+        if functions is not None:
+            parser.functions = functions
+        script = parser.run()
         script.source, script.filename = text, filename
         return script
     except InputError as e:
@@ -74,13 +89,18 @@ def parse(text: str, *, terms: TermManager | None = None, filename: str | None =
 
 
 def parse_file(path: str) -> Script:
+    with open(path, "rb") as f:
+        raw = f.read()
     try:
-        with open(path, encoding="utf-8", errors="strict") as f:
-            text = f.read()
-    except UnicodeDecodeError as e:
-        raise ParseError(f"not UTF-8 text (byte {e.start})", None, line=None,
-                         filename=path) from None
-    return parse(text, filename=path)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:  # point at the bad byte: line and column of what precedes it
+        before = raw[:e.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        line = before.count("\n") + 1
+        col = len(before) - before.rfind("\n")
+        raise ParseError(f"not UTF-8 text (byte {e.start}: 0x{raw[e.start]:02x})", line=line,
+                         col=col, filename=path) from None
+    # Universal newlines, as text mode reads: a lone CR ends a line (and a comment) too.
+    return parse(text.replace("\r\n", "\n").replace("\r", "\n"), filename=path)
 
 
 # Work-stack frame kinds of the term elaborator.
@@ -144,6 +164,8 @@ class _Parser:
 
     def fresh_name(self, sx: SList, i: int) -> str:
         name = self.symbol(sx, i)
+        if name in RESERVED_WORDS:
+            raise self.err(f"'{name}' is a reserved word, not a symbol", sx, i)
         if name in self.symbols or name in self.functions or name in _OPS or name in ("true", "false"):
             raise self.err(f"symbol '{name}' is already declared", sx, i)
         return name
@@ -259,6 +281,28 @@ class _Parser:
         texts = tuple(self.text[_span(self.text, sx[1], k)] for k in range(len(sx[1])))
         self.add("get-value", sx, ts, texts)
 
+    def _cmd_minimize(self, sx: SList) -> None:
+        self._objective(sx, "minimize")
+
+    def _cmd_maximize(self, sx: SList) -> None:
+        self._objective(sx, "maximize")
+
+    def _objective(self, sx: SList, sense: str) -> None:
+        """``(minimize t [:id name] ...)`` (the OMT extension Z3 reads): args ``(term, text)``."""
+        if len(sx) < 2:
+            raise self.err(f"'{sx[0]}' expects a term", sx)
+        for k in range(2, len(sx), 2):
+            if type(sx[k]) is not str or not sx[k].startswith(":") or k + 1 >= len(sx):
+                raise self.err("expected an attribute ':id NAME' or ':weight N'", sx, k)
+        t = self.term(sx, 1)
+        if t.sort == BOOL:
+            raise self.err(f"'{sx[0]}' expects a numeric term, got a Bool", sx, 1)
+        self.add(sense, sx, t, self.text[_span(self.text, sx, 1)])
+
+    def _cmd_get_objectives(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("get-objectives", sx)
+
     def _cmd_get_info(self, sx: SList) -> None:
         self.arity(sx, 1)
         self.add("get-info", sx, str(sx[1]))
@@ -335,6 +379,9 @@ class _Parser:
         if type(a) is str:
             c = a[0]
             if c.isdigit():
+                if len(a) > MAX_NUMERAL_DIGITS:  # int() refuses > 4300 digits; so does printing
+                    raise self.err(f"numeral of {len(a)} characters is too large (eagersmt reads "
+                                   f"at most {MAX_NUMERAL_DIGITS})", parent, index, UnsupportedError)
                 if _NUMERAL.fullmatch(a):  # numerals are Real in the real logics
                     return self.tm.const(int(a), self.numeral_sort)
                 if _DECIMAL.fullmatch(a):
@@ -640,11 +687,14 @@ _COMMANDS: dict[str, Callable[[_Parser, SList], None]] = {
     "get-model": _Parser._cmd_get_model,
     "get-value": _Parser._cmd_get_value,
     "get-info": _Parser._cmd_get_info,
+    "minimize": _Parser._cmd_minimize,
+    "maximize": _Parser._cmd_maximize,
+    "get-objectives": _Parser._cmd_get_objectives,
     "echo": _Parser._cmd_echo,
     "exit": _Parser._cmd_exit,
 }
 for _name in ("push", "pop", "reset", "reset-assertions", "get-assertions", "get-proof",
               "get-unsat-core", "get-assignment", "get-option", "declare-sort", "define-sort",
               "define-fun-rec", "define-funs-rec", "declare-datatype", "declare-datatypes",
-              "get-unsat-assumptions", "check-sat-using", "minimize", "maximize"):
+              "get-unsat-assumptions", "check-sat-using"):
     _COMMANDS[_name] = _Parser._unsupported_cmd

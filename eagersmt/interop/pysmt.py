@@ -1,0 +1,158 @@
+"""eagersmt as a pysmt solver, and pysmt formulas as SMT-LIB text.
+
+``register(env=None)`` adds ``"eagersmt"`` to the solver table of a pysmt environment's
+factory (``env.factory``; the global environment by default), the dict pysmt itself fills
+with ``z3``, ``msat``, ... when their bindings import.  pysmt's own shortcuts then find it:
+
+>>> from pysmt.shortcuts import And, GE, Int, LE, Minus, Solver, Symbol, get_model, is_sat
+>>> from pysmt.typing import INT
+>>> import eagersmt.interop.pysmt
+>>> eagersmt.interop.pysmt.register()          # once per pysmt environment; idempotent
+>>> x, y = Symbol("x", INT), Symbol("y", INT)
+>>> f = And(LE(Minus(x, y), Int(-2)), GE(x, Int(0)))
+>>> is_sat(f, solver_name="eagersmt")
+True
+>>> with Solver(name="eagersmt", logic="QF_IDL") as s:
+...     s.add_assertion(f)
+...     s.solve()
+...     s.get_py_value(y) - s.get_py_value(x) >= 2
+True
+True
+
+Registration is explicit (call ``register``): ``import eagersmt`` does not import pysmt, and
+pysmt builds its solver table when an environment is created, before any plug-in could add
+itself.  The solver accepts QF_IDL / QF_RDL and the difference-logic part of QF_LIA / QF_LRA
+(an atom outside it raises ``eagersmt.UnsupportedError`` at ``add_assertion``).  Options:
+``Solver(name="eagersmt", solver_options={"encoding": "order", "timeout": 10})`` sets
+``eagersmt.Config`` fields.  Each ``solve`` re-encodes the assertions (see ``eagersmt.Solver``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from pysmt.exceptions import SolverReturnedUnknownResultError
+from pysmt.logics import QF_BOOL, QF_IDL, QF_LIA, QF_LRA, QF_RDL
+from pysmt.solvers.eager import EagerModel
+from pysmt.solvers.solver import IncrementalTrackingSolver
+
+from ..ir.terms import Term
+
+NAME = "eagersmt"
+
+
+def register(env: Any = None) -> None:
+    """Make ``"eagersmt"`` a solver name of pysmt environment ``env`` (default: global)."""
+    if env is None:
+        from pysmt.environment import get_env
+
+        env = get_env()
+    factory = env.factory
+    if NAME in factory._all_solvers:
+        return
+    factory._all_solvers[NAME] = EagerSmtPysmtSolver
+    if NAME not in factory.solver_preference_list:
+        factory.solver_preference_list.append(NAME)  # last: never chosen by default
+
+
+def pysmt_to_smtlib(formula: Any, declared: Mapping[str, Term] = {}) -> str:
+    """SMT-LIB text of a pysmt formula: declarations of its symbols not in ``declared``, then
+    ``(assert f)`` (or ``(get-value (t))`` for an arithmetic term)."""
+    from pysmt.smtlib.printers import quote
+    from pysmt.shortcuts import to_smtlib
+
+    lines = []
+    for v in sorted(formula.get_free_variables(), key=lambda s: s.symbol_name()):
+        name = v.symbol_name()
+        if name in declared:
+            continue
+        t = v.symbol_type()
+        sort = "Bool" if t.is_bool_type() else "Int" if t.is_int_type() else \
+            "Real" if t.is_real_type() else None
+        if sort is None:
+            from ..errors import UnsupportedError
+
+            raise UnsupportedError(f"symbol {name} has type {t}: eagersmt handles Bool, Int "
+                                   "and Real")
+        lines.append(f"(declare-fun {quote(name)} () {sort})")
+    body = to_smtlib(formula, daggify=True)
+    if formula.get_type().is_bool_type():
+        lines.append(f"(assert {body})")
+    else:
+        lines.append(f"(get-value ({body}))")
+    return "\n".join(lines)
+
+
+class EagerSmtPysmtSolver(IncrementalTrackingSolver):
+    """pysmt ``Solver`` backed by ``eagersmt.Solver`` (models: ``EagerModel``)."""
+
+    LOGICS = [QF_BOOL, QF_IDL, QF_RDL, QF_LIA, QF_LRA]
+
+    def __init__(self, environment: Any, logic: Any, **options: Any):
+        IncrementalTrackingSolver.__init__(self, environment, logic, **options)
+        from ..solver import Solver as EagerSolver
+
+        self._solver = EagerSolver(**dict(self.options.solver_options))
+        self._symbols: list[set] = [set()]
+        self._model: Optional[EagerModel] = None
+
+    def _add_assertion(self, formula: Any, named: Any = None) -> Any:
+        self._assert_is_boolean(formula)
+        self._solver.add(formula)
+        self._symbols[-1].update(formula.get_free_variables())
+        return formula
+
+    def _solve(self, assumptions: Any = None) -> bool:
+        from ..result import Status
+
+        assumptions = list(assumptions or ())
+        st = self._solver.check(*assumptions)
+        self._model = None
+        if st == Status.UNKNOWN:
+            raise SolverReturnedUnknownResultError()
+        if st == Status.SAT:
+            symbols = set().union(*self._symbols)
+            for a in assumptions:
+                symbols.update(a.get_free_variables())
+            self._model = self._make_model(symbols)
+        return st == Status.SAT
+
+    def _make_model(self, symbols: set) -> EagerModel:
+        mgr = self.environment.formula_manager
+        values = self._solver.model()
+        assignment = {}
+        for s in symbols:
+            v = values[s.symbol_name()]
+            t = s.symbol_type()
+            assignment[s] = mgr.Bool(bool(v)) if t.is_bool_type() else \
+                mgr.Int(int(v)) if t.is_int_type() else mgr.Real(v)
+        return EagerModel(assignment=assignment, environment=self.environment)
+
+    def get_model(self) -> EagerModel:
+        if self._model is None:
+            from ..solver import NoModelError
+
+            raise NoModelError("no model: the last solve() did not answer sat")
+        return self._model
+
+    def get_value(self, item: Any) -> Any:
+        self._assert_no_function_type(item)
+        return self.get_model().get_value(item)
+
+    def _push(self, levels: int = 1) -> None:
+        for _ in range(levels):
+            self._solver.push()
+            self._symbols.append(set())
+
+    def _pop(self, levels: int = 1) -> None:
+        self._solver.pop(levels)
+        del self._symbols[len(self._symbols) - levels:]
+        self._model = None
+
+    def _reset_assertions(self) -> None:
+        self._solver.reset()
+        self._symbols = [set()]
+        self._model = None
+
+    def _exit(self) -> None:
+        self._model = None

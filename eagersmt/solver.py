@@ -1,0 +1,304 @@
+"""``Solver``: the incremental Python API for embedding eagersmt.
+
+Assertions come as SMT-LIB text, builder terms (``eagersmt.builder``), pysmt formulas or Z3
+expressions; every ``check()`` runs the one pipeline (``engine.solve_assertions``) on the
+current assertions, and every ``sat`` model is checked on them before it is returned.
+
+>>> from eagersmt import Solver, Int, Status
+>>> x, y = Int("x"), Int("y")
+>>> with Solver() as s:
+...     s.add(x - y <= 3, y >= 0)
+...     s.add("(assert (> x 10))")          # SMT-LIB text sees the same symbols
+...     s.check()
+...     m = s.model()
+...     m[x] - m["y"] <= 3, m[x] > 10
+...     s.push()
+...     s.add(y < 0)
+...     s.check()
+...     s.pop()
+...     s.minimize(x)
+<Status.SAT: 'sat'>
+(True, True)
+<Status.UNSAT: 'unsat'>
+Optimum(minimize x = 11, proven)
+
+Cost of ``push``/``pop``: nothing (a stack of assertion frames).  Eager encodings depend on
+all constraints at once (domains come from the top-level bounds), so each ``check()``
+normalizes and encodes the current assertions from scratch: one ``check()`` costs what
+``solve_smtlib`` costs on the same assertions, whatever the push/pop history.
+``minimize``/``maximize`` keep one encoding and one incremental SAT solver for the whole
+search (``eagersmt/optimize.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
+
+from .builder import Expr, to_term
+from .config import Config
+from .engine import solve_assertions
+from .errors import EagerSmtError, InputError, UnsupportedError
+from .ir.normalize import normalize
+from .ir.terms import BOOL, Term, TermManager
+from .optimize import Objective, Optimum, Progress, optimize
+from .result import Result, Stats, Status
+
+Value = Union[int, bool, Fraction]
+
+__all__ = ["Model", "NoModelError", "Solver"]
+
+class NoModelError(EagerSmtError):
+    """``model()`` was asked for when the last answer was not ``sat``."""
+
+
+class Model(Mapping[str, Value]):
+    """Values of a ``sat`` answer: Python ``int`` / ``bool`` / ``Fraction`` by name.
+
+    Keys are names (``m["x"]``) or terms (``m[x]``); a compound term is evaluated
+    (``m[x - y]``).  Iteration gives the declared names.
+    """
+
+    def __init__(self, values: Mapping[str, Value], solver: "Solver"):
+        self._values = dict(values)
+        self._solver = solver
+
+    def __getitem__(self, key: object) -> Value:
+        if isinstance(key, str):
+            return self._values[key]
+        if isinstance(key, Expr) and key.op == "var":
+            return self._values[key.val]  # type: ignore[index]
+        if isinstance(key, Term) and key.op == "var":
+            return self._values[key.val]  # type: ignore[index]
+        return self.eval(key)
+
+    def eval(self, item: Any) -> Value:
+        """Value of any term (builder, eagersmt, pysmt, or SMT-LIB text) under this model."""
+        from .check.model import evaluate
+
+        (t,) = self._solver._terms_of(item, declare=False)
+        return evaluate([t], self._values)[0]  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Model({self._values!r})"
+
+
+@dataclasses.dataclass
+class _Frame:
+    assertions: list[Term] = dataclasses.field(default_factory=list)
+    declared: list[Term] = dataclasses.field(default_factory=list)
+    symbols: dict[str, Term] = dataclasses.field(default_factory=dict)  # snapshot at push
+    functions: dict = dataclasses.field(default_factory=dict)
+
+
+class Solver:
+    """An incremental eagersmt solver (see the module doc for an example).
+
+    ``config`` is a ``Config``; keyword ``options`` override its fields
+    (``Solver(encoding="order", timeout=10)``).
+    """
+
+    def __init__(self, config: Optional[Config] = None, **options: Any):
+        self.config: Config = dataclasses.replace(config or Config(), **options)
+        self.terms = TermManager()
+        self._symbols: dict[str, Term] = {}
+        self._functions: dict = {}
+        self._frames: list[_Frame] = [_Frame()]
+        self._last: Optional[Result] = None
+        self._optimum: Optional[Optimum] = None
+        self._counts = {"checks": 0, "optimizations": 0}
+
+    # -- context manager ---------------------------------------------------------------
+    def __enter__(self) -> "Solver":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.reset()
+
+    # -- assertions --------------------------------------------------------------------
+    @property
+    def assertions(self) -> list[Term]:
+        return [a for f in self._frames for a in f.assertions]
+
+    @property
+    def declarations(self) -> list[Term]:
+        return [d for f in self._frames for d in f.declared]
+
+    def add(self, *items: Any) -> None:
+        """Assert each item: SMT-LIB text (declarations, definitions, assertions), a builder
+        term, an eagersmt ``Term``, a pysmt formula, a Z3 expression, or a list of those.
+
+        Bad text raises ``ParseError``/``UnsupportedError`` with its line and column; an
+        atom outside difference logic is reported here, not at ``check()``.
+        """
+        for item in items:
+            for t in self._terms_of(item, declare=True, text_asserts=True):
+                if t.sort != BOOL:
+                    raise TypeError(f"an assertion must be Bool, got a {t.sort} term {t!r}")
+                self._frames[-1].assertions.append(t)
+
+    def add_z3(self, expr_or_solver: Any) -> None:
+        """Assert Z3 expressions (or all assertions of a ``z3.Solver``), via their SMT-LIB text."""
+        from .interop.z3 import z3_to_smtlib
+
+        self.add(z3_to_smtlib(expr_or_solver, self._symbols))
+
+    def push(self) -> None:
+        """Open a frame; ``pop`` removes what was added (and declared) since."""
+        self._frames.append(_Frame(symbols=dict(self._symbols), functions=dict(self._functions)))
+
+    def pop(self, n: int = 1) -> None:
+        if n < 0 or n > len(self._frames) - 1:
+            raise ValueError(f"cannot pop {n} frame(s): {len(self._frames) - 1} pushed")
+        for _ in range(n):
+            f = self._frames.pop()
+            self._symbols.clear()
+            self._symbols.update(f.symbols)
+            self._functions.clear()
+            self._functions.update(f.functions)
+        self._last = None
+
+    def reset(self) -> None:
+        """Forget every assertion, declaration and answer."""
+        self.__init__(self.config)  # type: ignore[misc]
+
+    # -- solving -----------------------------------------------------------------------
+    def check(self, *args: Any, timeout: Optional[float] = None,
+              assumptions: Iterable[Any] = ()) -> Status:
+        """Decide the assertions and, for this call only, the Bool assumptions (given as
+        arguments, ``check(p, q)``, or ``check(assumptions=[p, q])``)."""
+        if len(args) == 1 and isinstance(args[0], (list, tuple)):
+            args = tuple(args[0])
+        assumptions = tuple(args) + tuple(assumptions)
+        extra = [t for a in assumptions for t in self._terms_of(a, declare=True)]
+        cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
+        self._last = solve_assertions(self.assertions + extra, self.declarations, config=cfg)
+        self._optimum = None
+        self._counts["checks"] += 1
+        return self._last.status
+
+    def model(self) -> Model:
+        """The model of the last ``sat`` answer (or of the last optimum)."""
+        if self._last is None or self._last.status != Status.SAT:
+            raise NoModelError("no model: the last check() did not answer sat")
+        return Model(self._last.model, self)
+
+    def minimize(self, term: Any, *, timeout: Optional[float] = None,
+                 progress: Optional[Callable[[Progress], None]] = None) -> Optimum:
+        """Minimize an Int term in difference form (``x``, ``x - y``, plus a constant).
+
+        Returns an ``Optimum`` (``value``, ``proven``, ``bound``, ``model``); afterwards
+        ``model()`` is the optimum's model.  ``progress`` is called with each improvement;
+        on ``timeout`` the best model so far is returned with ``proven=False``.
+        """
+        return self._optimize(term, False, timeout, progress)
+
+    def maximize(self, term: Any, *, timeout: Optional[float] = None,
+                 progress: Optional[Callable[[Progress], None]] = None) -> Optimum:
+        """Maximize an Int term in difference form (see ``minimize``)."""
+        return self._optimize(term, True, timeout, progress)
+
+    def _optimize(self, term: Any, maximize: bool, timeout: Optional[float],
+                  progress: Optional[Callable[[Progress], None]]) -> Optimum:
+        (t,) = self._terms_of(term, declare=True)
+        cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
+        obj = Objective(t, maximize, repr(t))
+        opt = optimize(self.assertions, self.declarations, obj, config=cfg, progress=progress)
+        self._optimum = opt
+        self._last = Result(opt.status, opt.model if opt.status == Status.SAT else {}, opt.stats,
+                            opt.reason)
+        self._counts["optimizations"] += 1
+        return opt
+
+    def statistics(self) -> dict[str, object]:
+        """Stage times, sizes and counters of the last answer, plus this solver's totals."""
+        out: dict[str, object] = dict(self._counts)
+        out.update(assertions=len(self.assertions), scopes=len(self._frames) - 1)
+        if self._last is not None:
+            out.update(self._last.stats.as_dict())
+        return out
+
+    # -- conversion --------------------------------------------------------------------
+    def _terms_of(self, item: Any, *, declare: bool, text_asserts: bool = False) -> list[Term]:
+        """Terms of one item (see ``add``).  Text: with ``text_asserts`` a script whose
+        assertions are returned; else a single term."""
+        if isinstance(item, Term):
+            return [item]
+        if isinstance(item, Expr):
+            declared = self._frames[-1].declared if declare else []
+            symbols = self._symbols if declare else dict(self._symbols)
+            t = to_term(item, self.terms, symbols, declared)
+            if t.sort == BOOL:
+                self._check_supported([t], {})
+            return [t]
+        if isinstance(item, str):
+            return self._parse_script(item) if text_asserts else self._parse_term(item)
+        if isinstance(item, bool):
+            raise TypeError("got a Python bool: '==' on terms is structural equality in "
+                            "eagersmt; write Eq(x, y) (or x.eq(y)) for the constraint x = y")
+        mod = type(item).__module__
+        if mod.startswith("pysmt"):
+            from .interop.pysmt import pysmt_to_smtlib
+
+            return self._parse_script(pysmt_to_smtlib(item, self._symbols))
+        if mod.startswith("z3"):
+            from .interop.z3 import z3_to_smtlib
+
+            return self._parse_script(z3_to_smtlib(item, self._symbols))
+        if isinstance(item, Iterable):
+            return [t for x in item for t in self._terms_of(x, declare=declare,
+                                                            text_asserts=text_asserts)]
+        raise TypeError(f"cannot add a {type(item).__name__}: give SMT-LIB text, a term "
+                        "(eagersmt.Int(...) etc.), a pysmt formula or a Z3 expression")
+
+    def _parse_script(self, text: str, *, filename: Optional[str] = None) -> list[Term]:
+        """Terms of a script: its assertions (and ``get-value`` terms, how the interop
+        modules pass a non-Bool term), in order; declarations are kept for later calls."""
+        from .smtlib.parser import parse
+
+        symbols, functions = dict(self._symbols), dict(self._functions)
+        script = parse(text, terms=self.terms, filename=filename, symbols=symbols,
+                       functions=functions)
+        out: list[Term] = []
+        for cmd in script.commands:
+            if cmd.name == "assert":
+                out.append(cmd.args[0])
+            elif cmd.name == "get-value":
+                out.extend(cmd.args[0])
+            elif cmd.name in ("minimize", "maximize"):
+                raise UnsupportedError(f"({cmd.name} ...) in Solver.add: call "
+                                       f"Solver.{cmd.name}(term) instead",
+                                       cmd.pos).locate(text, filename)
+        try:
+            self._check_supported([t for t in out if t.sort == BOOL], script.atom_pos)
+        except InputError as e:
+            raise e.locate(text, filename)
+        self._symbols.clear()
+        self._symbols.update(symbols)
+        self._functions.clear()
+        self._functions.update(functions)
+        self._frames[-1].declared.extend(script.declarations)
+        return out
+
+    def _parse_term(self, text: str) -> list[Term]:
+        """One term written in SMT-LIB over the declared symbols (assumptions, objectives)."""
+        from .smtlib.parser import parse
+
+        script = parse(f"(get-value ({text}))", terms=self.terms, symbols=dict(self._symbols),
+                       functions=dict(self._functions))
+        (cmd,) = script.commands
+        return list(cmd.args[0])
+
+    @staticmethod
+    def _check_supported(assertions: Sequence[Term], positions: Mapping[Term, int]) -> None:
+        """Report an atom outside difference logic now, where it was given."""
+        if assertions:
+            normalize(list(assertions), positions=positions, substitute=False)
+

@@ -1,0 +1,250 @@
+"""The embedding API: Solver (add / check / model / push / pop / minimize), the term builder,
+and their errors; differential against Z3 on random formulas (tests/smtgen.py)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import eagersmt
+from eagersmt import (
+    And, Bool, Distinct, Eq, Implies, Int, Ite, Not, NoModelError, Or, ParseError, Real, Solver,
+    Status, UnsupportedError,
+)
+
+from .oracle import z3_accepts_model, z3_status
+from .smtgen import idl_script
+
+SETTINGS = dict(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("module", ["eagersmt.builder", "eagersmt.solver", "eagersmt.api",
+                                    "eagersmt.interop.z3", "eagersmt.interop.pysmt"])
+def test_docstring_examples_run(module):
+    res = doctest.testmod(importlib.import_module(module))
+    assert res.attempted > 0 and res.failed == 0
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return ([ln for ln in lines if ln.startswith("(declare")],
+            [ln for ln in lines if ln.startswith("(assert")])
+
+
+@settings(**SETTINGS)
+@given(st.data())
+def test_add_check_model_agree_with_z3(data):
+    text = data.draw(idl_script())
+    expected = z3_status(text)
+    assume(expected != "unknown")
+    s = Solver()
+    s.add(text)  # a whole script: its check-sat is ignored, assertions kept
+    assert str(s.check()) == expected, text
+    if expected == "sat":
+        m = s.model()
+        assert z3_accepts_model(text, dict(m)), (text, dict(m))
+
+
+@settings(**SETTINGS)
+@given(st.data())
+def test_push_pop_round_trip_agrees_with_z3(data):
+    base = data.draw(idl_script(max_vars=3, big_constants=False))
+    other = data.draw(idl_script(max_vars=3, big_constants=False))
+    decls, asserts = _split(base)
+    decls2, asserts2 = _split(other)
+    extra = [a for a in asserts2
+             if all(v in " ".join(decls) for v in re.findall(r"\b[xb]\d\b", a))]
+    s = Solver()
+    s.add("\n".join(decls))
+    s.add("\n".join(asserts))
+    first = s.check()
+    s.push()
+    s.add("\n".join(extra))
+    both = "\n".join(decls + asserts + extra) + "\n(check-sat)"
+    expected = z3_status(both)
+    assume(expected != "unknown")
+    assert str(s.check()) == expected, both
+    if expected == "sat":
+        assert z3_accepts_model(both, dict(s.model()))
+    s.pop()
+    assert s.check() == first
+    assert str(first) == z3_status(base)
+
+
+# -- builder ---------------------------------------------------------------------------
+def _z3_text(decls: dict[str, str], *assertions: object) -> str:
+    lines = [f"(declare-fun {n} () {sort})" for n, sort in decls.items()]
+    lines += [f"(assert {a!r})" for a in assertions]
+    return "\n".join(lines) + "\n(check-sat)"
+
+
+@st.composite
+def builder_formula(draw):
+    xs = [Int(f"x{i}") for i in range(3)]
+    bs = [Bool("p"), Bool("q")]
+
+    def atom():
+        a, b = draw(st.sampled_from(xs)), draw(st.sampled_from(xs))
+        k = draw(st.integers(-5, 5))
+        shape = draw(st.integers(0, 5))
+        if shape == 0:
+            return a - b <= k
+        if shape == 1:
+            return a + k < b
+        if shape == 2:
+            return Eq(a, b + k)
+        if shape == 3:
+            return a >= k
+        if shape == 4:
+            return Distinct(a, b, xs[0] + 1)
+        return Ite(draw(st.sampled_from(bs)), a, b + 2) > k
+
+    def formula(depth):
+        if depth == 0:
+            return atom() if draw(st.integers(0, 4)) else draw(st.sampled_from(bs))
+        k = draw(st.integers(0, 5))
+        sub = [formula(depth - 1) for _ in range(draw(st.integers(1, 3)))]
+        if k == 0:
+            return And(sub)
+        if k == 1:
+            return Or(sub)
+        if k == 2:
+            return Not(sub[0])
+        if k == 3:
+            return Implies(sub[0], sub[-1])
+        if k == 4:
+            return sub[0] | ~sub[-1]
+        return atom()
+
+    return [formula(draw(st.integers(0, 3))) for _ in range(draw(st.integers(1, 3)))]
+
+
+@settings(**SETTINGS)
+@given(builder_formula())
+def test_builder_terms_agree_with_z3(fs):
+    s = Solver()
+    s.add(*fs)
+    text = _z3_text({"x0": "Int", "x1": "Int", "x2": "Int", "p": "Bool", "q": "Bool"}, *fs)
+    expected = z3_status(text)
+    assume(expected != "unknown")
+    assert str(s.check()) == expected, text
+    if expected == "sat":
+        m = s.model()
+        for f in fs:
+            assert m.eval(f) is True
+
+
+def test_builder_semantics():
+    x, y = Int("x"), Int("y")
+    assert (x == Int("x")) is True and (x == y) is False  # structural, not a constraint
+    assert hash(x - y <= 3) == hash(Int("x") - Int("y") <= 3)
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(x < y)
+    with pytest.raises(TypeError, match="no truth value"):
+        0 <= x <= 5  # noqa: B015 - chained comparison asks bool()
+    with pytest.raises(TypeError, match="mixes Int and Real"):
+        x + Real("r")
+    with pytest.raises(TypeError, match="non-linear"):
+        x * y
+    s = Solver()
+    with pytest.raises(TypeError, match="Eq"):
+        s.add(x == 3)  # Python's == gave False: say how to write the constraint
+    assert repr(3 - x) == "(- 3 x)" and repr(-x + 2 * y) == "(+ (- x) (* 2 y))"
+
+
+def test_model_by_name_and_term_real_values():
+    r, t = Real("r"), Real("t")
+    s = Solver()
+    s.add(r - t < Fraction(1, 2), r - t > Fraction(1, 3), t >= 0, t <= 0)
+    assert s.check() == Status.SAT
+    m = s.model()
+    assert isinstance(m["r"], Fraction) and Fraction(1, 3) < m[r] < Fraction(1, 2)
+    assert m[r - t] == m[r] - m[t]
+    assert set(m) == {"r", "t"}
+    x = Int("x")
+    s = Solver()
+    s.add(x >= 7, x <= 7)
+    assert s.check() == Status.SAT
+    assert s.model()[x] == 7 and type(s.model()[x]) is int
+    assert s.model().eval("(+ x 1)") == 8
+    s.add(Real("r") > 0)  # mixing sorts is reported at check()
+    with pytest.raises(UnsupportedError, match="mixed integer and real"):
+        s.check()
+
+
+def test_check_with_assumptions_and_statistics():
+    p, x = Bool("p"), Int("x")
+    with Solver(encoding="order") as s:
+        s.add(Implies(p, x >= 5), x <= 3)
+        assert s.check() == Status.SAT
+        assert s.check(p) == Status.UNSAT
+        assert s.check("(not p)") == Status.SAT
+        assert s.check(assumptions=[p], timeout=5) == Status.UNSAT
+        assert s.check(assumptions=[Not(p)]) == Status.SAT
+        assert s.model()["p"] is False
+        st_ = s.statistics()
+        assert st_["checks"] == 5 and st_["assertions"] == 2 and "encode_s" in st_
+    with pytest.raises(NoModelError):
+        Solver().model()
+
+
+def test_push_pop_forgets_declarations():
+    s = Solver()
+    s.push()
+    s.add("(declare-const z Int)(assert (> z 0))")
+    assert s.check() == Status.SAT
+    s.pop()
+    with pytest.raises(ParseError, match="unknown symbol 'z'"):
+        s.add("(assert (> z 0))")
+    s.add("(declare-const z Bool)(assert z)")  # redeclared with another sort after pop
+    assert s.check() == Status.SAT and s.model()["z"] is True
+    with pytest.raises(ValueError):
+        s.pop()
+
+
+def test_timeout_gives_unknown_or_answer():
+    s = Solver(backend="cadical")
+    s.add("(declare-const x Int)(assert (< 0 x 3))")
+    assert s.check(timeout=30) == Status.SAT
+
+
+# -- errors: same messages as the CLI ---------------------------------------------------
+BAD_INPUTS = [
+    ("(declare-const x Int)\n(assert (< x 3)", ParseError, 2),
+    ("(declare-const x Int)\n(assert (< x y))", ParseError, 2),
+    ("(declare-const x Int)\n(declare-const y Int)\n  (assert (< (+ x y) 3))", UnsupportedError, 3),
+    ("(declare-const x Int)\n(assert (< (* x x) 3))", UnsupportedError, 2),
+    ("(declare-const x (_ BitVec 8))", UnsupportedError, 1),
+]
+
+
+@pytest.mark.parametrize("text, cls, line", BAD_INPUTS)
+def test_bad_input_raises_with_line_and_column_like_the_cli(tmp_path, text, cls, line):
+    s = Solver()
+    with pytest.raises(cls) as info:
+        s.add(text)
+    e = info.value
+    assert e.line == line and e.col is not None and e.col >= 1
+    f = tmp_path / "bad.smt2"
+    f.write_text(text + "\n(check-sat)\n")
+    cli = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(f)],
+                         capture_output=True, text=True)
+    assert cli.returncode == 1
+    assert cli.stderr.strip() == f"error: {f}:{e.line}:{e.col}: {e.message}"
+    assert s.assertions == []  # nothing half-added
+    s.add("(declare-const x Int)(assert (> x 0))")  # the failed text declared nothing
+
+
+def test_errors_are_eagersmt_exceptions():
+    assert issubclass(ParseError, eagersmt.InputError)
+    assert issubclass(UnsupportedError, eagersmt.EagerSmtError)
+    with pytest.raises(UnsupportedError, match="minimize"):
+        Solver().add("(declare-const x Int)(minimize x)")

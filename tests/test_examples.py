@@ -1,0 +1,66 @@
+"""Every example runs and prints the expected answer (examples/)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import BENCH
+
+REPO = Path(__file__).resolve().parents[1]
+EX = REPO / "examples"
+DATA = BENCH / "data" / "jobshop1.txt"
+
+
+def run(*args: str, timeout: float = 120) -> str:
+    r = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=REPO,
+                       timeout=timeout)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_jobshop_ft06_from_the_small_data_file():
+    out = run(str(EX / "jobshop.py"))
+    assert "optimum makespan 55 (proven: makespan <= 54 is unsat)" in out
+
+
+@pytest.mark.skipif(not DATA.exists(), reason="shared data not found")
+def test_jobshop_la01_from_the_shared_data_file():
+    out = run(str(EX / "jobshop.py"), "la01", "--data", str(DATA))
+    assert "la01: 10 jobs x 5 machines" in out
+    assert "optimum makespan 666 (proven" in out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DATA.exists(), reason="shared data not found")
+@pytest.mark.parametrize("name, opt", [("la02", 655), ("la03", 597), ("la04", 590),
+                                       ("la05", 593)])
+def test_jobshop_la02_to_la05(name, opt):
+    out = run(str(EX / "jobshop.py"), name, "--data", str(DATA))
+    assert f"optimum makespan {opt} (proven" in out
+
+
+def test_pysmt_example():
+    out = run(str(EX / "pysmt_example.py"))
+    assert "finish by 9: True" in out and "finish by 8: False" in out
+    assert "c first: True c starts at 0" in out
+
+
+def test_z3_example():
+    out = run(str(EX / "z3_example.py"))
+    assert "optimum makespan 9 (proven: True)" in out and "z3 agrees: 9" in out
+
+
+def test_smtlib_optimize_example_matches_z3():
+    import z3
+
+    path = EX / "jobshop_3x3_optimize.smt2"
+    out = run("-m", "eagersmt.cli.main", "solve", str(path))
+    c = z3.Context()
+    assert out.split() == z3.Z3_eval_smtlib2_string(c.ref(), path.read_text()).split()
+    assert "(makespan 11)" in out
+    out = run("-m", "eagersmt.cli.main", "optimize", str(path))
+    assert "; optimum makespan = 11; proof: (<= makespan 10) is unsat" in out
