@@ -91,3 +91,268 @@ def test_killed_worker_loses_no_cube():
     assert r.retried >= 1
     assert len(r.cube_seconds) == len(cubes)
     assert no_children()
+
+
+# -- the shared scheduler, re-splitting, progress -------------------------------------------
+
+from eagersmt.cluster.scheduler import CubeScheduler, Outcome  # noqa: E402
+from eagersmt.cube import check_coverage  # noqa: E402
+
+from .conftest import BENCH  # noqa: E402
+
+LA05 = BENCH / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat, ~1.5 s in one call
+
+
+def test_scheduler_answers_unsat_only_when_every_cube_is_closed():
+    s = CubeScheduler([[1], [-1]], cube_timeout=1.0)
+    a, b = s.assign("w1"), s.assign("w1")
+    assert (a.cube, a.time_limit, b.cube) == ([1], 1.0, [-1])
+    s.finish("w1", Outcome(a.id, "unsat"))
+    s.finish("w1", Outcome(b.id, "split", children=[[-1, 2], [-1, -2]]))
+    assert not s.finished and s.open == 2
+    c = s.assign("w2")
+    assert c.cube == [-1, 2]  # children go to the front
+    s.lost("w2")  # its worker died: back to the front, counted
+    assert s.out.retried == 1 and s.assign("w3").cube == [-1, 2]
+    d = s.assign("w3")
+    s.finish("w3", Outcome(d.id, "timeout"))  # could not split: again, without a limit
+    e = s.assign("w3")
+    assert e.id == d.id and e.time_limit is None
+    s.finish("w3", Outcome(e.id, "unsat"))
+    assert not s.finished
+    s.finish("w3", Outcome(c.id, "unsat"))
+    assert s.finished
+    r = s.result()
+    assert r.status == Status.UNSAT and r.resplit == 1 and r.cubes == 4
+    assert sorted(r.cube_seconds) == [0, 2, 3]
+
+
+def test_scheduler_gives_up_on_a_cube_that_keeps_killing_workers():
+    s = CubeScheduler([[1]])
+    for k in range(CubeScheduler.max_retries + 1):
+        s.assign(f"w{k}")
+        s.lost(f"w{k}", "killed")
+    assert s.finished and s.result().status == Status.UNKNOWN
+    assert s.out.unknown == [0] and "died" in s.out.messages[0]
+
+
+def test_scheduler_ignores_stale_and_stops_at_sat():
+    s = CubeScheduler([[1], [2]])
+    a = s.assign("w1")
+    s.finish("w2", Outcome(a.id, "unsat"))  # not w2's cube
+    assert s.open == 2
+    s.finish("w1", Outcome(a.id, "sat", model=[1, 2]))
+    r = s.result()
+    assert s.finished and r.status == Status.SAT and r.cube == [1] and r.model == [1, 2]
+
+
+def test_batches_grow_only_for_quick_cubes():
+    s = CubeScheduler([[i] for i in range(1, 201)])
+    assert s.batch_size() == 1
+    s.worker_started("w")
+    s.finish("w", Outcome(s.assign("w").id, "unsat", seconds=0.0001))
+    assert s.batch_size() > 1
+    s.finish("w", Outcome(s.assign("w").id, "unsat", seconds=5.0))
+    assert s.batch_size() == 1
+
+
+def test_worker_time_limit_stops_a_hard_cube():
+    w = CubeWorker(php(11, 10))
+    t0 = time.monotonic()
+    assert w.solve([], timeout=0.3).status == Status.UNKNOWN
+    assert time.monotonic() - t0 < 2.0
+    w.close()
+
+
+def test_split_children_cover_their_cube():
+    cnf = php(7, 7)  # satisfiable: the coverage check is not vacuous
+    w = CubeWorker(cnf)
+    cs = w.split([1, -9])
+    assert cs.status == Status.UNKNOWN and len(cs.cubes) > 1
+    assert all(c[:2] == [1, -9] for c in cs.cubes)
+    sub = CNF()
+    sub.nvars, sub.clauses = cnf.nvars, cnf.clauses + [[1], [-9]]
+    assert not check_coverage(sub, [])  # the cube has models...
+    assert check_coverage(sub, cs.cubes)  # ...and every one is in a child
+    w.close()
+
+
+@pytest.mark.skipif(not LA05.exists(), reason="shared benchmarks not found")
+def test_local_resplit_keeps_the_answer_and_coverage():
+    from eagersmt.encode import encode
+    from eagersmt.ir.normalize import normalize
+    from eagersmt.smtlib.parser import parse_file
+
+    enc = encode(normalize(parse_file(str(LA05)).assertions))
+    atoms = [p.var for p in enc.tseitin.preds]
+    seen = []
+    r = LocalConquer(jobs=2, cube_timeout=0.5, variables=atoms, progress=seen.append) \
+        .solve_cubes(enc.cnf, [[atoms[0]], [-atoms[0]]])
+    assert r.status == Status.UNSAT and r.resplit >= 1
+    assert r.cubes == 2 + sum(len(ch) for _, ch in r.splits)
+    for parent, children in r.splits[:3]:
+        sub = CNF()
+        sub.nvars, sub.clauses = enc.cnf.nvars, enc.cnf.clauses + [[x] for x in parent]
+        assert check_coverage(sub, children)
+    last = seen[-1]
+    assert last.final and last.resplit == r.resplit and last.closed == last.cubes
+    assert no_children()
+
+
+def test_progress_lines_and_quiet():
+    import io
+
+    from eagersmt.cli.cluster import PlainProgress, RichProgress, progress_display
+    from eagersmt.cluster.scheduler import Progress
+    from eagersmt.config import Config
+
+    out = io.StringIO()
+    show = PlainProgress(out, every=5.0)
+    for t in (1.0, 5.5, 7.0, 11.0):
+        show(Progress(cubes=8, closed=int(t), refuted=int(t), resplit=0, retried=0, running=2,
+                      pending=0, workers=2, elapsed=t))
+    show(Progress(8, 8, 8, 0, 0, 0, 0, 2, 12.0, final=True))
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3 and lines[0].startswith("progress: 5/8 cubes closed")
+    assert "workers 2; 12.0 s" in lines[-1]
+    with progress_display(Config(quiet=True), force=True, stream=out) as d:
+        assert d is None
+    with progress_display(Config(), stream=io.StringIO()) as d:
+        assert d is None  # not a terminal, not asked: quiet
+    from rich.console import Console
+
+    rich = RichProgress(Console(file=io.StringIO(), force_terminal=True))
+    rich(Progress(8, 3, 3, 0, 0, 2, 3, 2, 1.0))
+    rich(Progress(8, 8, 8, 0, 0, 0, 0, 2, 2.0, final=True))
+    rich.close()
+
+
+def test_job_helpers_without_ray(monkeypatch, tmp_path):
+    from fractions import Fraction
+
+    from eagersmt.cluster import jobs
+    from eagersmt.config import Config
+    from eagersmt.result import Result
+
+    assert jobs.config_args(Config()) == []
+    assert jobs.config_args(Config(cubes="8", check_models=False, ray="auto", timeout=5.0)) == \
+        ["--timeout", "5.0", "--no-check-models", "--cubes", "8", "--ray", "auto"]
+    line = jobs.result_line("f.smt2", ["sat"], [Result(Status.SAT, {"x": 3, "b": True,
+                                                                     "r": Fraction(1, 3)})])
+    r = jobs.parse_result("noise\n" + line + "\nmore noise\n")
+    assert r.answers == ["sat"] and r.models == [{"x": 3, "b": True, "r": Fraction(1, 3)}]
+    assert jobs.parse_result("no marker") is None
+    for k in ("RAY_API_SERVER_ADDRESS", "RAY_ADDRESS", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert jobs.resolve_address() == "http://127.0.0.1:8265"
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.1:6379")  # a GCS address is not the Jobs URL
+    assert jobs.resolve_address() == "http://127.0.0.1:8265"
+    monkeypatch.setenv("RAY_ADDRESS", "http://10.0.0.1:8265")
+    assert jobs.resolve_address() == "http://10.0.0.1:8265"
+    assert jobs.resolve_address("http://h:1") == "http://h:1"
+    assert jobs.find_token() is None
+    (tmp_path / ".ray").mkdir()
+    (tmp_path / ".ray" / "auth_token").write_text("home-token\n")
+    assert jobs.find_token() == "home-token"
+    (tmp_path / "t").write_text("path-token")
+    monkeypatch.setenv("RAY_AUTH_TOKEN_PATH", str(tmp_path / "t"))
+    assert jobs.find_token() == "path-token"
+    monkeypatch.setenv("RAY_AUTH_TOKEN", "env-token")
+    assert jobs.find_token() == "env-token" and jobs.find_token("arg") == "arg"
+
+
+def test_no_ray_needed_to_import_or_ask_for_help():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; sys.modules['ray'] = None\n"
+            "import eagersmt, eagersmt.cluster, eagersmt.cluster.jobs, eagersmt.cli.main\n"
+            "from click.testing import CliRunner\n"
+            "from eagersmt.cli.main import main\n"
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0 and 'submit' in r.output\n"
+            "r = CliRunner().invoke(main, ['solve', 'examples/jobshop_3x3.smt2', '--ray'])\n"
+            "assert r.exit_code == 2, r.output\n"
+            "print(r.output)\n")
+    repo = Path(__file__).resolve().parents[1]
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert "eagersmt[cluster]" in p.stdout
+
+
+class FakePool:
+    """A ``WorkerPool`` without processes: every task is refuted at the next ``wait``;
+    ``die`` names workers that die (with their tasks) at their first ``wait``."""
+
+    def __init__(self, die=()):
+        self.sent: dict[int, list[list[int]]] = {}
+        self.queue: list = []
+        self.die = set(die)
+
+    def spawn(self):
+        w = len(self.sent) + 1
+        self.sent[w] = []
+        return w
+
+    def workers(self):
+        return list(self.sent)
+
+    def send(self, w, tasks):
+        self.sent[w].append([t.id for t in tasks])
+        self.queue += [(w, t) for t in tasks]
+
+    def wait(self, timeout):
+        events, dead = [], set()
+        for w, t in self.queue:
+            if w in self.die:
+                dead.add(w)
+            else:
+                events.append(("done", w, Outcome(t.id, "unsat", seconds=1.0)))
+        self.queue = []
+        for w in dead:
+            del self.sent[w]
+            self.die.discard(w)
+            events.append(("dead", w, "killed"))
+        return events
+
+    def close(self):
+        pass
+
+
+def test_drive_spreads_cubes_before_queueing_a_second():
+    from eagersmt.cluster.scheduler import drive
+
+    pool = FakePool()
+    r = drive(pool, CubeScheduler([[1], [2]]), workers=2, depth=2)
+    assert r.status == Status.UNSAT and pool.sent == {1: [[0]], 2: [[1]]}
+
+
+def test_drive_replaces_a_dead_worker_and_requeues_its_cubes():
+    from eagersmt.cluster.scheduler import drive
+
+    pool = FakePool(die={1})
+    r = drive(pool, CubeScheduler([[1], [2], [3]]), workers=2, depth=1)
+    assert r.status == Status.UNSAT and r.retried == 1 and r.workers == 3
+    assert sorted(r.cube_seconds) == [0, 1, 2]
+
+
+def test_solve_progress_in_a_pipe_only_when_asked():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "jobshop_3x3.smt2")
+
+    def stderr(*extra: str) -> str:
+        p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", example,
+                            "--cubes", "4", "--jobs", "2", *extra], capture_output=True,
+                           text=True, timeout=120)
+        assert p.returncode == 0 and p.stdout.startswith("sat"), p.stderr
+        return p.stderr
+
+    assert "progress:" not in stderr()  # a pipe, not asked: quiet
+    lines = [ln for ln in stderr("--progress").splitlines() if ln.startswith("progress:")]
+    assert lines and "cubes closed" in lines[-1] and "workers 2" in lines[-1]
+    assert "progress:" not in stderr("--progress", "--quiet")

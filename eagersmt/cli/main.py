@@ -79,7 +79,10 @@ def main() -> None:
 @click.argument("file", type=click.Path())
 @config_options
 @click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr.")
-def solve(file: str, stats: bool, **kwargs: Any) -> None:
+@click.option("--progress", is_flag=True,
+              help="Conquer progress on stderr even when it is not a terminal (plain lines "
+                   "every 5 s; a terminal gets a live display anyway unless --quiet).")
+def solve(file: str, stats: bool, progress: bool, **kwargs: Any) -> None:
     """Solve an SMT-LIB v2 FILE and print sat / unsat / unknown like an SMT solver.
 
     \b
@@ -92,7 +95,9 @@ def solve(file: str, stats: bool, **kwargs: Any) -> None:
     from ..engine import Session
     from ..smtlib.parser import parse_file
 
-    config = make_config(kwargs)
+    from .cluster import progress_display, solve_config
+
+    config = solve_config(make_config(kwargs))  # --ray implies cube-and-conquer
     t0 = time.perf_counter()
     signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -102,11 +107,12 @@ def solve(file: str, stats: bool, **kwargs: Any) -> None:
             click.echo(f"warning: {w.locate('', file)}", err=True)
         session = Session(script, config=config)
         lines = []
-        for line in session.run():
-            if config.cross_check == "none":
-                click.echo(line)
-            else:
-                lines.append(line)
+        with progress_display(config, force=progress):
+            for line in session.run():
+                if config.cross_check == "none":
+                    click.echo(line)
+                else:
+                    lines.append(line)
         if config.cross_check != "none":
             _cross_check(file, [str(r.status) for r in session.results], config)
             for line in lines:
@@ -210,6 +216,10 @@ main.add_command(conquer_cmd)
 from .proof import check_proof_cmd  # noqa: E402
 
 main.add_command(check_proof_cmd)
+
+from .cluster import add_commands  # noqa: E402  (submit, status, logs, result: cli/cluster.py)
+
+add_commands(main, config_options, make_config)
 
 from .optimize import make_optimize_cmd  # noqa: E402  (eagersmt optimize: cli/optimize.py)
 

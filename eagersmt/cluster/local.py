@@ -2,17 +2,19 @@
 
 Each worker is forked from the caller, so it inherits the CNF without pickling, loads it
 once into CaDiCaL and then solves cube after cube *incrementally* (the cube's literals as
-assumptions; learnt clauses carry over).  Idle workers pull the next cube from a shared
-queue, in the cuber's order.  The first ``sat`` cube stops everything at once: every worker
-runs in its own process group, which is killed (SIGKILL) with anything it started (a Kissat
-process), so no process outlives the call.  ``unsat`` needs every cube refuted; a cube that
-exceeds its conflict budget, or a worker that dies, makes the answer ``unknown`` unless
-the cube is solved elsewhere (``retried`` counts cubes put back after a worker died).
+assumptions; learnt clauses carry over).  Idle workers pull the next cube from the
+driver, in the cuber's order.  The first ``sat`` cube stops everything at once: every
+worker runs in its own process group, which is killed (SIGKILL) with anything it started
+(a Kissat process), so no process outlives the call.  ``unsat`` needs every cube refuted.
+A worker that dies has its cube put back (``retried``); with ``cube_timeout`` a cube that
+runs past it is split again by the lookahead cuber and its children re-queued.  That
+bookkeeping is ``scheduler.CubeScheduler``, shared with the Ray conquer.
 With ``backend="kissat"`` a worker runs one Kissat process per cube with the cube as unit
 clauses (never python-sat's kissat404, which ignores assumptions).
 
-``CubeWorker`` is the plain, process-free part (the Ray layer of a later issue wraps the
-same class); ``LocalConquer`` is the process pool around it.
+``CubeWorker`` is the plain, process-free part (``ray_conquer`` wraps the same class in
+an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
+them to the scheduler.
 """
 
 from __future__ import annotations
@@ -22,21 +24,38 @@ import multiprocessing.connection
 import os
 import signal
 import time
-from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Hashable, Optional, Sequence
 
+from ..backends.base import SatResult
 from ..encode.cnf import CNF
 from ..result import Status
-from ..backends.base import SatResult
+from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
+
+__all__ = ["ConquerResult", "CubeWorker", "LocalConquer", "ProcessPool"]
 
 
 class CubeWorker:
-    """Solves cubes of one CNF; the CNF is loaded once (CaDiCaL) and reused."""
+    """Solves cubes of one CNF; the CNF is loaded once (CaDiCaL) and reused.
 
-    def __init__(self, cnf: CNF, backend: str = "cadical"):
+    ``variables`` are what a re-split may branch on (the SMT atoms; None: any variable).
+    A time limit is kept by solving in conflict-budget slices (python-sat's CaDiCaL cannot
+    be interrupted): each slice aims at ``slice_seconds``, its size follows the measured
+    conflict rate, so a stop costs at most a slice.
+    """
+
+    slice_seconds = 0.2
+    split_children = 4  # cubes a timed-out cube is split into
+    split_seconds = 2.0  # time budget of that lookahead (the open nodes then become cubes)
+
+    def __init__(self, cnf: CNF, backend: str = "cadical",
+                 variables: Optional[Sequence[int]] = None,
+                 conflict_budget: Optional[int] = None):
         self.cnf = cnf
         self.backend = backend
+        self.variables = None if variables is None else list(variables)
+        self.conflict_budget = conflict_budget
         self._solver = None
+        self._slice = 1000
         if backend == "cadical":
             from pysat.solvers import Cadical195
 
@@ -52,7 +71,9 @@ class CubeWorker:
             res.stats["seconds"] = time.perf_counter() - t0
             return res
         s = self._solver
-        if conflict_budget is not None:
+        if timeout is not None:
+            ok = self._solve_sliced(list(cube), t0 + timeout, conflict_budget)
+        elif conflict_budget is not None:
             s.conf_budget(conflict_budget)
             ok = s.solve_limited(assumptions=list(cube))
         else:
@@ -67,35 +88,101 @@ class CubeWorker:
                 model = model + [-(v + 1) for v in range(len(model), self.cnf.nvars)]
         return SatResult(Status.SAT if ok else Status.UNSAT, model, {"seconds": seconds})
 
+    def _solve_sliced(self, cube: list[int], deadline: float,
+                      conflict_budget: Optional[int]) -> Optional[bool]:
+        s = self._solver
+        spent = 0
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            n = self._slice
+            if conflict_budget is not None:
+                n = min(n, conflict_budget - spent)
+                if n <= 0:
+                    return None
+            t = time.perf_counter()
+            s.conf_budget(n)
+            ok = s.solve_limited(assumptions=cube)
+            if ok is not None:
+                return ok
+            spent += n
+            rate = n / max(time.perf_counter() - t, 1e-4)  # conflicts per second
+            target = min(self.slice_seconds, max(left / 4, 0.01))
+            self._slice = int(min(max(rate * target, 100), 1_000_000))
+
+    def split(self, cube: Sequence[int], *, children: Optional[int] = None,
+              time_budget: Optional[float] = None):  # type: ignore[no-untyped-def]
+        """Cubes covering ``cube``: lookahead on "CNF + the cube's units", each child
+        prefixed with ``cube``.  A ``CubeSet``: UNSAT if lookahead refutes the cube, SAT
+        with a model, else UNKNOWN with the children (just ``cube`` if it cannot split)."""
+        from ..cube.lookahead import LookaheadCuber
+
+        sub = CNF()
+        sub.nvars = self.cnf.nvars
+        sub.clauses = list(self.cnf.clauses)
+        sub.clauses.extend([lit] for lit in cube)
+        cuber = LookaheadCuber(max_cubes=children or self.split_children, dynamic=False)
+        cs = cuber.cubes(sub, variables=self.variables,
+                         time_budget=self.split_seconds if time_budget is None else time_budget)
+        cs.cubes = [list(cube) + [lit for lit in c if lit not in cube] for c in cs.cubes]
+        return cs
+
+    def run_batch(self, tasks: list[Task]) -> list[Outcome]:
+        """``run`` each task in order, stopping after a ``sat``."""
+        out = []
+        for task in tasks:
+            out.append(self.run(task))
+            if out[-1].status == "sat":
+                break
+        return out
+
+    def run(self, task: Task) -> Outcome:
+        """Solve one task; past its time limit, split it.  Errors come back as values."""
+        t0 = time.perf_counter()
+        try:
+            r = self.solve(task.cube, self.conflict_budget, task.time_limit)
+            if r.status == Status.SAT:
+                return Outcome(task.id, "sat", model=r.model, seconds=time.perf_counter() - t0)
+            if r.status == Status.UNSAT:
+                return Outcome(task.id, "unsat", seconds=time.perf_counter() - t0)
+            if task.time_limit is None:
+                return Outcome(task.id, "unknown", seconds=time.perf_counter() - t0,
+                               message="conflict budget spent")
+            cs = self.split(task.cube, time_budget=max(task.time_limit, self.split_seconds))
+            seconds = time.perf_counter() - t0
+            if cs.status == Status.UNSAT:
+                return Outcome(task.id, "unsat", seconds=seconds)
+            if cs.status == Status.SAT and cs.model is not None:
+                return Outcome(task.id, "sat", model=cs.model, seconds=seconds)
+            if len(cs.cubes) <= 1:
+                return Outcome(task.id, "timeout", seconds=seconds)
+            return Outcome(task.id, "split", children=cs.cubes, seconds=seconds)
+        except Exception as e:  # noqa: BLE001 - a worker reports, the driver decides
+            return Outcome(task.id, "error", seconds=time.perf_counter() - t0,
+                           message=f"{type(e).__name__}: {e}")
+
     def close(self) -> None:
         if self._solver is not None:
             self._solver.delete()
             self._solver = None
 
 
-@dataclass
-class ConquerResult:
-    status: Status
-    model: Optional[list[int]] = None
-    cube: Optional[list[int]] = None  # the cube that was sat
-    cube_seconds: dict[int, float] = field(default_factory=dict)  # index -> seconds (refuted)
-    unknown: list[int] = field(default_factory=list)  # cubes that ran out of budget
-    retried: int = 0
-    seconds: float = 0.0
-
-
-def _worker_main(cnf: CNF, backend: str, cubes: list[list[int]], conn,
-                 conflict_budget: Optional[int]) -> None:  # type: ignore[no-untyped-def]
+def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
+                 conflict_budget: Optional[int], conn) -> None:  # type: ignore[no-untyped-def]
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-    worker = CubeWorker(cnf, backend)
-    conn.send(("ready", None, None))
+    worker = CubeWorker(cnf, backend, variables, conflict_budget)
+    conn.send(("ready", os.getpid()))
     while True:
-        i = conn.recv()
-        if i is None:
+        tasks = conn.recv()
+        if tasks is None:
             break
-        r = worker.solve(cubes[i], conflict_budget)
-        conn.send((str(r.status), i, (r.model, r.stats.get("seconds", 0.0))))
+        for task in tasks:  # (not run_batch: each outcome goes back as soon as it is known)
+            r = worker.run(task)
+            conn.send(("done", r))
+            if r.status == "sat":
+                break
     worker.close()
 
 
@@ -111,110 +198,92 @@ def _kill_group(proc: mp.process.BaseProcess) -> None:
             pass
 
 
-class LocalConquer:
-    """A pool of ``jobs`` forked workers over one CNF (see module doc).
+class ProcessPool:
+    """Forked workers, one pipe each (a shared queue could be left locked by a worker
+    killed mid-write); the sentinels tell a worker that died."""
 
-    Each worker has its own pipe (a shared queue could be left locked by a worker killed
-    mid-write); the parent hands the next cube to whichever worker reports back, and
-    watches the workers' sentinels to notice one that died.
-    """
+    def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
+                 conflict_budget: Optional[int]):
+        self.args = (cnf, backend, variables, conflict_budget)
+        self.ctx = mp.get_context("fork")
+        self.procs: dict[int, tuple[mp.process.BaseProcess, object]] = {}
+        self._next = 0
+
+    def spawn(self) -> Hashable:
+        mine, theirs = self.ctx.Pipe()
+        p = self.ctx.Process(target=_worker_main, daemon=True, args=(*self.args, theirs))
+        p.start()
+        theirs.close()
+        self._next += 1
+        self.procs[self._next] = (p, mine)
+        return self._next
+
+    def workers(self) -> list[Hashable]:
+        return list(self.procs)
+
+    def send(self, worker: Hashable, tasks: list[Task]) -> None:
+        try:
+            self.procs[worker][1].send(tasks)  # type: ignore[attr-defined,index]
+        except (BrokenPipeError, OSError):
+            pass  # it died: its sentinel reports it, the scheduler re-queues the task
+
+    def wait(self, timeout: float) -> list[tuple]:
+        handles: dict[object, int] = {}
+        for key, (p, conn) in self.procs.items():
+            handles[conn] = key
+            handles[p.sentinel] = key
+        events: list[tuple] = []
+        for h in mp.connection.wait(list(handles), timeout=max(timeout, 0)):
+            key = handles[h]
+            if key not in self.procs:
+                continue
+            p, conn = self.procs[key]
+            msg = None
+            try:
+                while conn.poll():  # type: ignore[attr-defined]
+                    msg = conn.recv()  # type: ignore[attr-defined]
+                    events.append((msg[0], key, msg[1]))
+            except (EOFError, OSError):
+                msg = None
+            if msg is None and (h is conn or not p.is_alive()):
+                # The worker died (killed, out of memory): the scheduler re-queues its cube.
+                _kill_group(p)
+                p.join(timeout=1)
+                conn.close()  # type: ignore[attr-defined]
+                del self.procs[key]
+                events.append(("dead", key, f"exit code {p.exitcode}"))
+        return events
+
+    def close(self) -> None:
+        for p, _ in self.procs.values():
+            _kill_group(p)
+        for p, conn in self.procs.values():
+            p.join(timeout=5)
+            conn.close()  # type: ignore[attr-defined]
+        self.procs.clear()
+
+
+class LocalConquer:
+    """A pool of ``jobs`` forked workers over one CNF (see the module doc)."""
 
     def __init__(self, jobs: int = 2, backend: str = "cadical",
-                 conflict_budget: Optional[int] = None):
+                 conflict_budget: Optional[int] = None, *,
+                 cube_timeout: Optional[float] = None,
+                 variables: Optional[Sequence[int]] = None,
+                 progress: Optional[ProgressCallback] = None):
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.jobs = jobs
         self.backend = backend
         self.conflict_budget = conflict_budget
+        self.cube_timeout = cube_timeout
+        self.variables = None if variables is None else list(variables)
+        self.progress = progress
 
     def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
-        t0 = time.monotonic()
-        cubes = [list(c) for c in cubes]
-        out = ConquerResult(Status.UNKNOWN)
-        if not cubes:
-            out.status = Status.UNSAT  # no cube: the cuber refuted every branch
-            return out
-        ctx = mp.get_context("fork")
-        pending = list(range(len(cubes) - 1, -1, -1))  # a stack: pop() gives cube order
-        workers: dict[int, tuple[mp.process.BaseProcess, object]] = {}  # pid -> (proc, conn)
-        assigned: dict[int, Optional[int]] = {}  # pid -> cube index being solved
-        done: set[int] = set()
-
-        def spawn() -> None:
-            mine, theirs = ctx.Pipe()
-            p = ctx.Process(target=_worker_main, daemon=True,
-                            args=(cnf, self.backend, cubes, theirs, self.conflict_budget))
-            p.start()
-            theirs.close()
-            workers[p.pid] = (p, mine)  # type: ignore[index]
-            assigned[p.pid] = None  # type: ignore[index]
-
-        def feed(pid: int) -> None:
-            conn = workers[pid][1]
-            if pending:
-                i = pending.pop()
-                assigned[pid] = i
-                conn.send(i)  # type: ignore[attr-defined]
-            else:
-                assigned[pid] = None
-                conn.send(None)  # type: ignore[attr-defined]
-
-        try:
-            for _ in range(min(self.jobs, len(cubes))):
-                spawn()
-            deadline = None if timeout is None else t0 + timeout
-            while len(done) < len(cubes):
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    break
-                handles = {}
-                for pid, (p, conn) in workers.items():
-                    handles[conn] = pid
-                    handles[p.sentinel] = pid
-                ready = mp.connection.wait(list(handles), timeout=left)
-                for h in ready:
-                    pid = handles[h]
-                    if pid not in workers:
-                        continue
-                    p, conn = workers[pid]
-                    try:
-                        msg = conn.recv() if h is conn else None  # type: ignore[attr-defined]
-                    except (EOFError, OSError):
-                        msg = None
-                    if msg is None:
-                        if p.is_alive() and h is not conn:
-                            continue
-                        # The worker died (killed, out of memory): its cube goes back to the
-                        # front of the queue and a fresh worker takes its place.
-                        p.join(timeout=1)
-                        del workers[pid]
-                        lost = assigned.pop(pid)
-                        if lost is not None and lost not in done:
-                            out.retried += 1
-                            pending.append(lost)
-                        if pending:
-                            spawn()
-                        continue
-                    kind, i, payload = msg
-                    if kind != "ready":
-                        done.add(i)
-                        model, seconds = payload
-                        if kind == "sat":
-                            out.status, out.model, out.cube = Status.SAT, model, cubes[i]
-                            return out
-                        if kind == "unsat":
-                            out.cube_seconds[i] = seconds
-                        else:
-                            out.unknown.append(i)
-                    feed(pid)
-            if len(done) == len(cubes):
-                out.status = Status.UNSAT if not out.unknown else Status.UNKNOWN
-            return out
-        finally:
-            for p, conn in workers.values():
-                _kill_group(p)
-            for p, conn in workers.values():
-                p.join(timeout=5)
-                conn.close()  # type: ignore[attr-defined]
-            out.seconds = time.monotonic() - t0
+        sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress)
+        if not sched.cubes:  # no cube: the cuber refuted every branch
+            return sched.result()
+        pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget)
+        return drive(pool, sched, workers=self.jobs, depth=1, timeout=timeout)

@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Ray conquer against the local process conquer (issue 6).  Not a test.
+
+1. Per-cube overhead: ``--cubes`` (1,000) trivial cubes (each refuted by one propagation:
+   the CNF has the unit ``-1`` and every cube assumes ``1``), on ``--jobs`` workers.
+   Overhead per cube = (wall - time to the first answer) / (N - 1): worker start-up,
+   connection and CNF loading are left out (they are reported apart); median of 3 runs,
+   with batching (the default) and with one cube per message.  Local: ``LocalConquer``;
+   Ray: ``RayConquer`` in a child process already connected to a running local Ray
+   (``ray start --head``, ``--jobs`` CPUs, own ports and token, started here).
+2. A hard-ish unsat instance (``--instance``, default ``jobshop4-4-2-2-2-4-24``: ~4 s in
+   one CaDiCaL call): parsed, encoded and cubed in each child (``--split`` cubes, the
+   cuber's order: the same cubes every time), then conquered ``--repeat`` times, local and
+   Ray alternately (the machine is shared: alternation spreads the noise over both); the
+   wall time of ``solve_cubes`` only.  Once more on a private local Ray (as ``solve --ray``
+   does it: ``ray.init`` and ``ray.shutdown`` included).
+
+Every measured side runs in a child process in a session of its own, as the Ray head does
+(with the kernel's autogroup scheduling, a session is one CPU-share group).
+
+Prints a markdown report (the RESULTS.md section); ``--json FILE`` keeps the numbers.
+
+    bench_ray.py                          # 1,000 cubes, jobshop4-4-2-2-2-4-24, 3 repeats
+    bench_ray.py --instance PATH --split 32 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
+PYTHONPATH = os.pathsep.join([str(REPO), str(REPO / "benchmarks")])  # children: bench_ray
+DEFAULT_INSTANCE = SHARED / "jobshop_lsidl" / "jobshop4-4-2-2-2-4-24.smt2"
+
+CHILD = """
+import json, sys, time
+from bench_ray import hard, overhead, trivial
+
+mode, arg = sys.argv[1], sys.argv[2:]
+out = {}
+if mode == "local-overhead":
+    from eagersmt.cluster.local import LocalConquer
+    out = overhead(lambda: LocalConquer(jobs=int(arg[1])), int(arg[0]))
+elif mode == "local-hard":
+    from eagersmt.cluster.local import LocalConquer
+    cnf, cubes, atoms = hard(arg[0], int(arg[1]))
+    t = time.perf_counter()
+    r = LocalConquer(jobs=int(arg[2]), variables=atoms).solve_cubes(cnf, cubes)
+    out = {"seconds": time.perf_counter() - t, "status": str(r.status)}
+elif mode == "private":  # what `solve --ray` does: start, conquer, shut down
+    from eagersmt.cluster.ray_conquer import RayConquer
+    cnf, cubes, atoms = hard(arg[0], int(arg[1]))
+    t = time.perf_counter()
+    r = RayConquer("local", jobs=int(arg[2]), variables=atoms).solve_cubes(cnf, cubes)
+    out = {"seconds": time.perf_counter() - t, "status": str(r.status)}
+else:  # against the running cluster (RAY_ADDRESS), connected before the clock starts
+    import ray
+    from eagersmt.cluster.ray_conquer import RayConquer
+    t = time.perf_counter()
+    ray.init(address="auto", log_to_driver=False, logging_level="ERROR")
+    out["connect"] = time.perf_counter() - t
+    if mode == "overhead":
+        out.update(overhead(lambda: RayConquer("auto"), int(arg[0])))
+    else:
+        cnf, cubes, atoms = hard(arg[0], int(arg[1]))
+        t = time.perf_counter()
+        r = RayConquer("auto", variables=atoms).solve_cubes(cnf, cubes)
+        out.update(seconds=time.perf_counter() - t, status=str(r.status), cubes=len(cubes))
+    ray.shutdown()
+print(json.dumps(out))
+"""
+
+
+def trivial(n: int):  # type: ignore[no-untyped-def]
+    """A CNF with the unit -1 and ``n`` distinct cubes that all assume 1."""
+    from eagersmt.encode.cnf import CNF
+
+    cnf = CNF()
+    cnf.new_vars(12)
+    cnf.add([-1])
+    cubes = [[1] + [(v if (i >> (v - 2)) & 1 else -v) for v in range(2, 12)] for i in range(n)]
+    return cnf, cubes
+
+
+def overhead(make, n: int, runs: int = 3) -> dict:  # type: ignore[no-untyped-def]
+    """Per-cube ms (median of ``runs``), batched and one cube per message; start-up apart."""
+    from eagersmt.cluster.scheduler import CubeScheduler
+
+    out: dict = {}
+    batched = CubeScheduler.max_batch
+    cnf, cubes = trivial(n)
+    try:
+        for batch, key in ((batched, "ms"), (1, "ms_unbatched")):
+            CubeScheduler.max_batch = batch
+            per, start, wall = [], [], []
+            for _ in range(runs):
+                r = make().solve_cubes(cnf, cubes)
+                assert str(r.status) == "unsat" and len(r.cube_seconds) == n
+                per.append(1000 * (r.seconds - r.startup) / (n - 1))
+                start.append(r.startup)
+                wall.append(r.seconds)
+            suffix = "" if batch > 1 else "_unbatched"
+            out[key] = statistics.median(per)
+            out[key + "_runs"] = per
+            out["startup_s" + suffix] = statistics.median(start)
+            out["wall_s" + suffix] = statistics.median(wall)
+    finally:
+        CubeScheduler.max_batch = batched
+    return out
+
+
+def hard(path: str, split: int):  # type: ignore[no-untyped-def]
+    """The instance's CNF, ``split`` lookahead cubes (the cuber's order) and its atoms."""
+    from eagersmt.cube.lookahead import LookaheadCuber
+    from eagersmt.encode import encode
+    from eagersmt.ir.normalize import normalize
+    from eagersmt.smtlib.parser import parse_file
+
+    script = parse_file(path)
+    enc = encode(normalize(script.assertions))
+    atoms = [p.var for p in enc.tseitin.preds]
+    cs = LookaheadCuber(max_cubes=split, dynamic=False).cubes(enc.cnf, variables=atoms)
+    return enc.cnf, cs.cubes, atoms
+
+
+def free_ports(n: int) -> list[int]:
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+class Head:
+    """A private ``ray start --head --block`` (own ports, temp dir, token); killed on exit."""
+
+    def __init__(self, cpus: int):
+        self.tmp = tempfile.mkdtemp(prefix="esrb", dir="/tmp")
+        token_path = Path(self.tmp) / "auth_token"
+        token_path.write_text(secrets.token_hex(32))
+        token_path.chmod(0o600)
+        gcs, dash, cl, nm, om, ag, agg, rte, met, am, dm = free_ports(11)
+        self.env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token_path),
+                    "AUTOSCALER_METRIC_PORT": str(am), "DASHBOARD_METRIC_PORT": str(dm),
+                    "RAY_USAGE_STATS_ENABLED": "0", "RAY_ADDRESS": f"127.0.0.1:{gcs}",
+                    "PYTHONPATH": PYTHONPATH}
+        cmd = [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block",
+               "--node-ip-address", "127.0.0.1", "--port", str(gcs), "--dashboard-host",
+               "127.0.0.1", "--dashboard-port", str(dash), "--ray-client-server-port", str(cl),
+               "--node-manager-port", str(nm), "--object-manager-port", str(om),
+               "--dashboard-agent-listen-port", str(ag), "--dashboard-agent-grpc-port", str(agg),
+               "--runtime-env-agent-port", str(rte), "--metrics-export-port", str(met),
+               "--num-cpus", str(cpus), "--object-store-memory", str(150 * 2**20),
+               "--temp-dir", f"{self.tmp}/ray", "--disable-usage-stats"]
+        env = {k: v for k, v in self.env.items() if k != "RAY_ADDRESS"}
+        self.log = open(Path(self.tmp) / "head.log", "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        url = f"http://127.0.0.1:{dash}/api/jobs/"
+        req = urllib.request.Request(url, headers={"Authorization":
+                                                   f"Bearer {token_path.read_text()}"})
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(req, timeout=5):
+                    break
+            except (urllib.error.URLError, OSError):
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("ray head did not start")
+                time.sleep(0.5)
+
+    def close(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.proc.pid)
+            procs = [root] + root.children(recursive=True)
+        except psutil.NoSuchProcess:
+            procs = []
+        for p in procs:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(procs, timeout=10)
+        self.proc.wait(timeout=10)
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def child(head_env: dict, *args: str) -> dict:
+    # Every measured side runs in a session of its own, as the Ray head does: with the
+    # kernel's autogroup scheduling a session is one CPU-share group, and on a shared
+    # machine the side that shares a session with other work would be slowed.
+    p = subprocess.run([sys.executable, "-c", CHILD, *args], env=head_env, capture_output=True,
+                       text=True, timeout=1800, cwd=REPO, start_new_session=True)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-3000:])
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cubes", type=int, default=1000, help="trivial cubes (overhead part)")
+    ap.add_argument("--jobs", type=int, default=2, help="workers / Ray CPUs")
+    ap.add_argument("--instance", default=str(DEFAULT_INSTANCE), help="hard-ish unsat .smt2")
+    ap.add_argument("--split", type=int, default=16, help="cubes of the hard instance")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-private", action="store_true", help="skip the private local Ray run")
+    ap.add_argument("--json", default=None, help="also write the numbers here")
+    a = ap.parse_args()
+
+    res: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "cpus": os.cpu_count(),
+                 "load_before": os.getloadavg()[0], "python": platform.python_version(),
+                 "jobs": a.jobs}
+    import ray
+
+    res["ray"] = ray.__version__
+    head = Head(a.jobs)
+    try:
+        # 1. overhead per cube
+        res["overhead"] = {"n": a.cubes,
+                           "local": child(head.env, "local-overhead", str(a.cubes), str(a.jobs)),
+                           "ray": child(head.env, "overhead", str(a.cubes))}
+        # 2. hard instance, alternating
+        cubes = hard(a.instance, a.split)[1]
+        runs = []
+        for _ in range(a.repeat):
+            lr = child(head.env, "local-hard", a.instance, str(a.split), str(a.jobs))
+            r = child(head.env, "hard", a.instance, str(a.split))
+            runs.append({"local_s": lr["seconds"], "local": lr["status"], "ray_s": r["seconds"],
+                         "ray": r["status"], "connect_s": r["connect"]})
+        res["hard"] = {"instance": a.instance, "cubes": len(cubes), "runs": runs}
+    finally:
+        head.close()
+    if not a.no_private:  # a throw-away token: else Ray writes one to ~/.ray/auth_token
+        tmp = tempfile.mkdtemp(prefix="esrb")
+        (Path(tmp) / "auth_token").write_text(secrets.token_hex(32))
+        env = {**os.environ, "PYTHONPATH": PYTHONPATH,
+               "RAY_AUTH_TOKEN_PATH": str(Path(tmp) / "auth_token")}
+        env.pop("RAY_ADDRESS", None)
+        try:
+            r = child(env, "private", a.instance, str(a.split), str(a.jobs))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        res["hard"]["private_s"], res["hard"]["private"] = r["seconds"], r["status"]
+    res["load_after"] = os.getloadavg()[0]
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, indent=1))
+    report(res)
+
+
+def report(res: dict) -> None:
+    o, h = res["overhead"], res["hard"]
+    loc = statistics.median(r["local_s"] for r in h["runs"])
+    ray_ = statistics.median(r["ray_s"] for r in h["runs"])
+    print(f"{res['when']}: Linux, {res['cpus']} CPUs (shared; load {res['load_before']:.1f} "
+          f"before, {res['load_after']:.1f} after), Python {res['python']}, Ray {res['ray']}, "
+          f"{res['jobs']} workers.\n")
+    print("| measure | local processes | Ray (running local cluster) | ratio |")
+    print("|---|---|---|---|")
+    lo, ro, n = o["local"], o["ray"], o["n"]
+    print(f"| overhead per trivial cube (batched, the default), median of 3 | {lo['ms']:.3f} ms | "
+          f"{ro['ms']:.3f} ms | {ro['ms'] / max(lo['ms'], 1e-9):.1f}× |")
+    print(f"| overhead per trivial cube, one cube per message | {lo['ms_unbatched']:.3f} ms "
+          f"| {ro['ms_unbatched']:.3f} ms | {ro['ms_unbatched'] / max(lo['ms_unbatched'], 1e-9):.1f}× |")
+    print(f"| start-up: call to first answer (workers, CNF load) | {lo['startup_s']:.2f} s | "
+          f"{ro['startup_s']:.2f} s (+ ray.init to a running cluster {ro['connect']:.2f} s) | |")
+    print(f"| {n} trivial cubes, wall of solve_cubes | {lo['wall_s']:.2f} s | {ro['wall_s']:.2f} s | |")
+    name = Path(h["instance"]).name
+    print(f"| {name}, {h['cubes']} cubes, median of {len(h['runs'])} | {loc:.2f} s | "
+          f"{ray_:.2f} s | {ray_ / loc:.2f}× |")
+    if "private_s" in h:
+        print(f"| same, private local Ray (`--ray`: start + conquer + shutdown) | {loc:.2f} s | "
+              f"{h['private_s']:.2f} s ({h['private']}) | {h['private_s'] / loc:.2f}× |")
+    print("\nRuns (local s / Ray s, answers): " + "; ".join(
+        f"{r['local_s']:.2f} / {r['ray_s']:.2f} ({r['local']}, {r['ray']})" for r in h["runs"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,323 @@
+"""The conquer on Ray, against a real head started for this module (own ports, own temp
+dir, own token): answers against Z3, a killed actor, re-splitting, a Ray Job round trip,
+and a client without the token refused.  Skipped when Ray is not installed.
+
+The head is ``ray start --head --block`` in its own session; teardown kills its whole
+process tree (never ``ray stop``, which would stop every Ray on the machine).  Code that
+connects to Ray runs in child processes, so this pytest process never joins a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytest.importorskip("ray")
+pytest.importorskip("ray.job_submission")
+
+from .oracle import z3_status  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
+SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
+LA01 = SHARED / "jobshop_classic" / "jobshop_la01_b665.smt2"  # unsat; 8 cubes to conquer
+LA05 = SHARED / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat; ~1.5 s in one call
+RAY = str(Path(sys.executable).parent / "ray")
+
+
+@dataclass
+class Head:
+    address: str  # GCS, HOST:PORT
+    dashboard: str  # Jobs endpoint URL
+    token: str
+    env: dict[str, str]  # what a client of this head needs (address, token, PATH)
+    tmp: str
+
+
+def free_ports(n: int) -> list[int]:
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def http_status(url: str, token: str | None) -> int:
+    req = urllib.request.Request(url)
+    if token is not None:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:  # not listening (yet)
+        return 0
+
+
+def kill_tree(proc: subprocess.Popen, marker: str) -> None:
+    procs: list[psutil.Process] = []
+    try:
+        root = psutil.Process(proc.pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.NoSuchProcess:
+        pass
+    for p in psutil.process_iter(["cmdline"]):  # daemons that left the tree, if any
+        if marker in " ".join(p.info["cmdline"] or ()) and p not in procs:
+            procs.append(p)
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=10)
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def head():
+    tmp = tempfile.mkdtemp(prefix="esr", dir="/tmp")  # short: Ray's socket paths are limited
+    token = secrets.token_hex(32)
+    token_path = Path(tmp) / "auth_token"
+    token_path.write_text(token)
+    token_path.chmod(0o600)
+    gcs, dash, client, nm, om, agent, agent_grpc, rte, metrics, am, dm = free_ports(11)
+    wmin = random.randrange(30000, 39000)
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token_path),
+           "AUTOSCALER_METRIC_PORT": str(am), "DASHBOARD_METRIC_PORT": str(dm),  # else fixed
+           "RAY_USAGE_STATS_ENABLED": "0",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("RAY_ADDRESS", None)
+    env.pop("RAY_AUTH_TOKEN", None)
+    cmd = [RAY, "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
+           "--port", str(gcs), "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dash),
+           "--ray-client-server-port", str(client), "--node-manager-port", str(nm),
+           "--object-manager-port", str(om), "--dashboard-agent-listen-port", str(agent),
+           "--dashboard-agent-grpc-port", str(agent_grpc), "--runtime-env-agent-port", str(rte),
+           "--metrics-export-port", str(metrics), "--min-worker-port", str(wmin),
+           "--max-worker-port", str(wmin + 200), "--num-cpus", "2",
+           "--object-store-memory", str(100 * 1024 * 1024), "--temp-dir", f"{tmp}/ray",
+           "--disable-usage-stats"]
+    log = open(Path(tmp) / "head.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, cwd=tmp)
+    url = f"http://127.0.0.1:{dash}"
+    try:
+        deadline = time.monotonic() + 90
+        while http_status(f"{url}/api/jobs/", token) != 200:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("ray head did not start:\n" + (Path(tmp) / "head.log").read_text())
+            time.sleep(0.5)
+        client_env = {**env, "RAY_ADDRESS": f"127.0.0.1:{gcs}"}
+        yield Head(f"127.0.0.1:{gcs}", url, token, client_env, tmp)
+    finally:
+        kill_tree(proc, tmp)
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def eagersmt(head: Head, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args], env=head.env,
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def in_child(head: Head, code: str, timeout: float = 120) -> dict:
+    """Run ``code`` (which prints one JSON line last) in a Python child joined to ``head``."""
+    p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=head.env, cwd=REPO,
+                       capture_output=True, text=True, timeout=timeout)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def stats_of(stderr: str) -> dict[str, str]:
+    """The ``--stats`` table of a solve (key -> value text)."""
+    out = {}
+    for line in stderr.splitlines():
+        if line.startswith("  ") and len(line.split(None, 1)) == 2:
+            key, value = line.split(None, 1)
+            out[key] = value.strip()
+    return out
+
+
+def unsat_example(tmp_path: Path) -> Path:
+    f = tmp_path / "jobshop_3x3_b10.smt2"
+    f.write_text(EXAMPLE.read_text().replace("(define-fun makespan () Int 11)",
+                                             "(define-fun makespan () Int 10)")
+                 .replace(":status sat", ":status unsat"))
+    return f
+
+
+@pytest.mark.parametrize("kind", ["sat", "unsat"])
+def test_solve_ray_auto_agrees_with_z3(head, kind):
+    # (the example with bound 10 is refuted by the cuber alone: la01 needs the conquer)
+    f = EXAMPLE if kind == "sat" else LA01
+    if not f.exists():
+        pytest.skip("shared benchmarks not found")
+    p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[0] == z3_status(f.read_text()) == kind
+    st = stats_of(p.stderr)
+    assert st["conquer"] == "ray (auto)" and int(st["workers"]) == 2
+    if kind == "sat":
+        assert st["model_checked"] == "yes"
+    else:
+        assert st["cubes_refuted"] == st["cubes_total"] == st["cubes"]
+
+
+def test_killed_actor_is_retried(head):
+    # Four cubes of PHP(10, 9) (0.5-3 s each); the first actor that reports its pid is
+    # killed 0.3 s later, mid-cube: its cubes go back to the queue, a new actor takes over.
+    r = in_child(head, """
+        import itertools, json, os, signal, time
+        from tests.cnfs import php
+        from eagersmt.cluster.ray_conquer import RayConquer
+
+        killed = []
+        def progress(p):
+            if p.pids and not killed and p.running and p.elapsed > getattr(progress, "t", 1e9):
+                os.kill(p.pids[0], signal.SIGKILL)
+                killed.append(p.pids[0])
+            if p.pids and not hasattr(progress, "t"):
+                progress.t = p.elapsed + 0.3
+
+        cubes = [[a * 1, b * 10] for a, b in itertools.product((1, -1), repeat=2)]
+        r = RayConquer("auto", progress=progress).solve_cubes(php(10, 9), cubes)
+        print(json.dumps({"status": str(r.status), "retried": r.retried, "killed": killed,
+                          "refuted": len(r.cube_seconds), "workers": r.workers}))
+    """)
+    assert r["killed"], r
+    assert r["status"] == "unsat"
+    assert r["retried"] >= 1
+    assert r["refuted"] == 4 and r["workers"] >= 3
+
+
+@pytest.mark.skipif(not LA05.exists(), reason="shared benchmarks not found")
+def test_resplit_on_ray(head):
+    r = in_child(head, f"""
+        import json
+        from eagersmt.cluster.ray_conquer import RayConquer
+        from eagersmt.cube import check_coverage
+        from eagersmt.encode import encode
+        from eagersmt.ir.normalize import normalize
+        from eagersmt.smtlib.parser import parse_file
+
+        script = parse_file({str(LA05)!r})
+        enc = encode(normalize(script.assertions))
+        atoms = [p.var for p in enc.tseitin.preds]
+        first = atoms[0]
+        r = RayConquer("auto", cube_timeout=0.3, variables=atoms).solve_cubes(
+            enc.cnf, [[first], [-first]])
+        covered = []
+        for parent, children in r.splits[:3]:
+            sub = type(enc.cnf)()
+            sub.nvars, sub.clauses = enc.cnf.nvars, enc.cnf.clauses + [[x] for x in parent]
+            covered.append(check_coverage(sub, children)
+                           and all(c[:len(parent)] == parent for c in children))
+        print(json.dumps({{"status": str(r.status), "resplit": r.resplit, "covered": covered}}))
+    """)
+    assert r["status"] == "unsat"
+    assert r["resplit"] >= 1
+    assert r["covered"] and all(r["covered"])
+
+
+def test_job_round_trip(head, tmp_path):
+    from eagersmt.cluster import jobs
+
+    unsat = LA01 if LA01.exists() else unsat_example(tmp_path)
+    base = ["--address", head.dashboard, "--token", head.token]
+    p = eagersmt(head, "submit", str(EXAMPLE), "--cubes", "4", *base)
+    assert p.returncode == 0, p.stderr
+    sat_job = p.stdout.strip().splitlines()[-1]
+    unsat_job = jobs.submit(str(unsat), address=head.dashboard, token=head.token,
+                            python=sys.executable)
+    for job, want in ((sat_job, "sat"), (unsat_job, "unsat")):
+        assert jobs.wait(job, address=head.dashboard, token=head.token, timeout=120,
+                         poll=0.5) == "SUCCEEDED", jobs.logs(job, address=head.dashboard,
+                                                             token=head.token)
+        r = jobs.result(job, address=head.dashboard, token=head.token)
+        assert r.answers == [want] and r.output[0] == want
+        assert r.stats[0]["conquer"] in ("ray (auto)", "none (the cuber decided)")
+        if job == unsat_job and unsat == LA01:
+            assert r.stats[0]["conquer"] == "ray (auto)"  # the job conquered on the cluster
+        if want == "sat":
+            assert set(r.models[0]) == {f"s_{j}_{k}" for j in range(3) for k in range(3)} - {"s_2_2"}
+    p = eagersmt(head, "status", sat_job, *base)
+    assert p.returncode == 0 and p.stdout.startswith("SUCCEEDED"), p.stderr
+    p = eagersmt(head, "result", sat_job, *base)
+    assert p.returncode == 0 and p.stdout.splitlines()[0] == "sat"
+    assert "(define-fun s_0_0 () Int" in p.stdout
+    p = eagersmt(head, "logs", unsat_job, *base)
+    assert p.returncode == 0 and "EAGERSMT-RESULT" in p.stdout
+
+
+def test_client_without_the_token_is_refused(head):
+    assert http_status(f"{head.dashboard}/api/jobs/", None) == 401
+    assert http_status(f"{head.dashboard}/api/jobs/", "not-the-token") == 403
+    assert http_status(f"{head.dashboard}/api/jobs/", head.token) == 200
+    env = {k: v for k, v in head.env.items() if not k.startswith("RAY_AUTH")}
+    env["HOME"] = head.tmp  # no ~/.ray/auth_token to fall back on
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "status", "raysubmit_x",
+                        "--address", head.dashboard], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 5, p.stderr
+    assert "AuthenticationError" in p.stderr and "Missing authentication token" in p.stderr
+
+
+def test_private_local_ray_leaves_nothing(tmp_path):
+    # `--ray` alone: a private Ray (2 CPUs, no dashboard) started and shut down by the run.
+    env = {**os.environ, "RAY_AUTH_TOKEN_PATH": str(tmp_path / "token"), "HOME": str(tmp_path)}
+    (tmp_path / "token").write_text(secrets.token_hex(32))
+    env.pop("RAY_ADDRESS", None)
+    p = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve",
+                          str(EXAMPLE), "--ray", "--jobs", "2", "--stats"],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    seen: set[int] = set()
+    try:
+        while p.poll() is None:
+            try:
+                seen.update(c.pid for c in psutil.Process(p.pid).children(recursive=True))
+            except psutil.NoSuchProcess:
+                pass
+            time.sleep(0.2)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, err
+    st = stats_of(err)
+    assert out.splitlines()[0] == "sat" and st["model_checked"] == "yes"
+    assert st["conquer"] == "ray (local)"
+    deadline = time.monotonic() + 15
+    alive = [q for q in seen if psutil.pid_exists(q)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = [q for q in seen if psutil.pid_exists(q)
+                 and psutil.Process(q).status() != psutil.STATUS_ZOMBIE]
+    for q in alive:  # never leave them running, even when the assertion fails
+        try:
+            psutil.Process(q).kill()
+        except psutil.NoSuchProcess:
+            pass
+    assert not alive
