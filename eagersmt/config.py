@@ -83,9 +83,9 @@ def _make_config_class() -> type:
             raise ValueError("jobs must be at least 1")
         if self.cube_timeout is not None and self.cube_timeout <= 0:
             raise ValueError("cube_timeout must be positive")
-        if self.proof is not None and self.cubes != "none":
-            raise ValueError("proof certificates are written for one SAT call: use --proof "
-                             "without --cubes (per-cube certificates are not written yet)")
+        if self.proof is not None and self.ray is not None:
+            raise ValueError("certificates of cube-and-conquer runs are written by the local "
+                             "conquer: use --proof without --ray")
         if self.memory_limit is not None and self.memory_limit <= 0:
             raise ValueError("memory_limit must be positive (MB)")
 

@@ -20,7 +20,7 @@ from .check.certificate import PROOF_FILE, clear_certificate, stamp_input, write
 from .check.model import check_model
 from .config import Config
 from .encode import encode
-from .errors import InputError
+from .errors import InputError, InternalError
 from .ir.circuit import FALSE
 from .ir.normalize import normalize
 from .ir.terms import Term
@@ -73,7 +73,17 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
         return Result(Status.UNKNOWN, {}, stats, "timeout")
 
     t0 = time.perf_counter()
-    if proof_dir is not None:
+    if proof_dir is not None and (config.cubes != "none" or config.ray is not None):
+        from .cluster import cube_and_conquer
+
+        sat = cube_and_conquer(enc, config, left, stats, proof_dir=proof_dir)
+        if sat.status == Status.UNSAT:
+            t1 = time.perf_counter()
+            cubes = _coverage_proof(enc.cnf, proof_dir)
+            write_certificate(proof_dir, enc=enc, solver="cube-and-conquer", seconds=t1 - t0,
+                              cubes=cubes)
+            stats.add_time("certificate", time.perf_counter() - t1)
+    elif proof_dir is not None:
         sat = get_backend(config.backend).solve(enc.cnf, timeout=left,
                                                 proof_path=os.path.join(proof_dir, PROOF_FILE))
         if sat.status == Status.UNSAT:
@@ -106,6 +116,24 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
         stats.add_time("check", time.perf_counter() - t0)
         stats.notes["model_checked"] = "yes"
     return Result(Status.SAT, model, stats)
+
+
+def _coverage_proof(cnf, proof_dir: str) -> list[list]:  # type: ignore[no-untyped-def]
+    """The refuted cubes of a certified cube-and-conquer run, after proving that they cover
+    every model of ``cnf`` (``cnf`` and the cubes' negations unsat, DRAT in coverage.drat)."""
+    from .backends.cadical import CadicalBackend
+    from .check.certificate import COVERAGE_FILE, read_cubes
+    from .encode.cnf import CNF
+
+    cubes = read_cubes(proof_dir)
+    both = CNF()
+    both.nvars = cnf.nvars
+    both.clauses = list(cnf.clauses) + [[-lit for lit in c] for _, c, _ in cubes]
+    r = CadicalBackend().solve(both, proof_path=os.path.join(proof_dir, COVERAGE_FILE))
+    if r.status != Status.UNSAT:
+        raise InternalError("the refuted cubes do not cover the search space "
+                            f"(coverage check: {r.status})")
+    return cubes
 
 
 class Session:

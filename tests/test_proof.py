@@ -196,3 +196,32 @@ def test_random_unsat_certificates_verify(tmp_path_factory, text: str) -> None:
         r = check_certificate(str(cert), str(src))
         # With --proof, a class too big for order falls back to EIJ, not to the unchecked SD.
         assert r.verified, (enc, r)
+
+
+def php(n: int) -> str:
+    """n pigeons, n - 1 holes, in difference logic (unsat; needs search)."""
+    decl = "".join(f"(declare-fun p{i} () Int)(assert (<= 0 p{i} {n - 2}))" for i in range(n))
+    return decl + "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))(check-sat)\n"
+
+
+@pytest.mark.parametrize("backend", ["cadical", "kissat"])
+def test_cube_and_conquer_certificate(tmp_path: Path, backend: str) -> None:
+    """One DRAT proof per refuted cube plus the coverage proof; dropping a cube from the
+    certificate (its proof file stays) breaks coverage, a bad cube proof is rejected."""
+    src = tmp_path / "php.smt2"
+    src.write_text(php(6))
+    cert = tmp_path / "cert"
+    assert certify(src, cert, cubes="4", jobs=2, backend=backend) == Status.UNSAT
+    r = check_certificate(str(cert), str(src))
+    assert r.verified and r.counts["cubes"] >= 2
+    meta = json.loads((cert / "certificate.json").read_text())
+    bad = _copy(cert, tmp_path)
+    dropped = dict(meta, cubes=meta["cubes"][1:])
+    (bad / "certificate.json").write_text(json.dumps(dropped))
+    with pytest.raises(CertificateError, match="coverage"):
+        check_certificate(str(bad), str(src))
+    i, _, proof = meta["cubes"][0]
+    (bad / "certificate.json").write_text(json.dumps(meta))
+    (bad / proof).write_text("0\n")
+    with pytest.raises(CertificateError, match=f"cube {i}"):
+        check_certificate(str(bad), str(src))

@@ -24,6 +24,7 @@ from typing import Any, Optional
 
 FORMAT = "eagersmt-certificate/1"
 CNF_FILE, PROOF_FILE, META_FILE = "formula.cnf", "proof.drat", "certificate.json"
+COVERAGE_FILE = "coverage.drat"
 
 
 def input_digest(text: str) -> str:
@@ -63,11 +64,30 @@ def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
     return node_var, classes
 
 
+def write_cube(directory: str, cube_id: int, cube: list[int]) -> None:
+    """Record a refuted cube of a cube-and-conquer run (its proof is ``cube-ID.drat``)."""
+    with open(os.path.join(directory, f"cube-{cube_id}.cube"), "w") as f:
+        f.write(" ".join(map(str, cube)) + "\n")
+
+
+def read_cubes(directory: str) -> list[list]:
+    """``[id, literals, proof file]`` of every refuted cube recorded in ``directory``."""
+    out = []
+    for name in os.listdir(directory):
+        if name.startswith("cube-") and name.endswith(".cube"):
+            i = int(name[5:-5])
+            with open(os.path.join(directory, name)) as f:
+                out.append([i, [int(t) for t in f.read().split()], f"cube-{i}.drat"])
+    return sorted(out)
+
+
 def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
-                      trivial: Optional[str] = None) -> None:
+                      trivial: Optional[str] = None, cubes: Optional[list[list]] = None) -> None:
     """Write ``formula.cnf`` and ``certificate.json`` into ``directory`` (the DRAT proof is
     written there by the SAT back end).  ``trivial``: the formula was refuted before any SAT
-    call (e.g. it normalizes to false); then there is no CNF."""
+    call (e.g. it normalizes to false); then there is no CNF.  ``cubes``: a cube-and-conquer
+    run, ``[id, literals, proof]`` per refuted cube, plus ``coverage.drat``: the CNF and the
+    negations of the cubes are unsat (the cubes cover every model of the CNF)."""
     from .. import __version__
 
     os.makedirs(directory, exist_ok=True)
@@ -78,7 +98,11 @@ def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
     else:
         with open(os.path.join(directory, CNF_FILE), "w", buffering=1 << 20) as f:
             enc.cnf.write_dimacs(f, [f"eagersmt {__version__} certificate CNF"])
-        meta["cnf"], meta["proof"] = CNF_FILE, PROOF_FILE
+        meta["cnf"] = CNF_FILE
+        if cubes is None:
+            meta["proof"] = PROOF_FILE
+        else:
+            meta["cubes"], meta["coverage"] = cubes, COVERAGE_FILE
         meta["node_var"], meta["classes"] = encoding_meaning(enc)
     _update(directory, meta)
 
@@ -86,11 +110,10 @@ def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
 def clear_certificate(directory: str) -> None:
     """Create ``directory`` and remove any certificate files a previous run left there."""
     os.makedirs(directory, exist_ok=True)
-    for name in (CNF_FILE, PROOF_FILE, META_FILE):
-        try:
+    for name in os.listdir(directory):
+        if name in (CNF_FILE, PROOF_FILE, META_FILE, COVERAGE_FILE) or (
+                name.startswith("cube-") and name.endswith((".cube", ".drat"))):
             os.unlink(os.path.join(directory, name))
-        except FileNotFoundError:
-            pass
 
 
 def stamp_input(directory: str, *, text: str, filename: Optional[str], check_sat: int,

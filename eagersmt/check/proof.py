@@ -497,8 +497,26 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     report.times["encoding_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    report.notes.append("DRAT: " + _check_drat(os.path.join(directory, meta["cnf"]),
-                                               os.path.join(directory, meta["proof"]), engine))
+    with open(os.path.join(directory, meta["cnf"])) as f:
+        cnf_text = f.read()
+    if "cubes" not in meta:
+        report.notes.append("DRAT: " + _check_drat(cnf_text, [],
+                                                   os.path.join(directory, meta["proof"]), engine))
+    else:
+        # Cube and conquer: every cube refuted (CNF + the cube's units), and the cubes cover
+        # every model of the CNF (CNF + the negation of each cube is unsat).
+        cubes = meta["cubes"]
+        steps = 0
+        for i, cube, proof in cubes:
+            if not all(isinstance(lit, int) and lit != 0 for lit in cube):
+                raise CertificateError(f"cube {i}: bad literals")
+            note = _check_drat(cnf_text, [[lit] for lit in cube], os.path.join(directory, proof),
+                               engine, what=f"cube {i}")
+            steps += int(note.split(", ")[1].split()[0])
+        note = _check_drat(cnf_text, [[-lit for lit in cube] for _, cube, _ in cubes],
+                           os.path.join(directory, meta["coverage"]), engine, what="coverage")
+        report.notes.append(f"DRAT: {len(cubes)} cubes ({steps} steps) and coverage ({note})")
+        report.counts["cubes"] = len(cubes)
     report.times["drat_s"] = time.perf_counter() - t0
     report.verified = checker.counts["sd_unchecked"] == 0
     if not report.verified:
@@ -507,7 +525,10 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     return report
 
 
-def _check_drat(cnf_path: str, proof_path: str, engine: str) -> str:
+def _check_drat(cnf_text: str, extra: list[list[int]], proof_path: str, engine: str,
+                what: str = "the CNF") -> str:
+    """Replay the DRAT proof of "the CNF plus the ``extra`` clauses" (cube units, negated
+    cubes); ``CertificateError`` if it is rejected."""
     import dratify
 
     if engine != "python":
@@ -516,14 +537,15 @@ def _check_drat(cnf_path: str, proof_path: str, engine: str) -> str:
         except ImportError:
             pass
     used = "native" if engine != "python" and dratify._nativeinfo.available() else "python"
-    with open(cnf_path) as f:
-        formula = dratify.parse_dimacs(f.read())
+    if extra:  # dratify ignores the header's clause count; the extra clauses go at the end
+        cnf_text = cnf_text + "".join(" ".join(map(str, c)) + " 0\n" for c in extra)
+    formula = dratify.parse_dimacs(cnf_text)
     try:
         with open(proof_path) as f:
             proof = f.read()
     except FileNotFoundError:
-        raise CertificateError(f"no DRAT proof at {proof_path}") from None
+        raise CertificateError(f"{what}: no DRAT proof at {proof_path}") from None
     res = dratify.check_proof(formula, proof, engine=used)
     if not res.ok:
-        raise CertificateError(f"the DRAT proof is rejected: {res.reason}")
+        raise CertificateError(f"{what}: the DRAT proof is rejected: {res.reason}")
     return f"{used} checker, {res.steps} steps"

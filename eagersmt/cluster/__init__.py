@@ -39,15 +39,17 @@ def reporting(callback: Optional[ProgressCallback]) -> Iterator[None]:
         _progress.reset(token)
 
 
-def make_conquer(config: Config, *, variables=None, progress=None):  # type: ignore[no-untyped-def]
-    """The conquer ``config`` asks for: Ray when ``config.ray`` is set, else local processes."""
+def make_conquer(config: Config, *, variables=None, progress=None,  # type: ignore[no-untyped-def]
+                 proof_dir: Optional[str] = None):
+    """The conquer ``config`` asks for: Ray when ``config.ray`` is set, else local processes
+    (``proof_dir``: certificates, local only)."""
     backend = config.backend if config.backend in ("cadical", "kissat") else "cadical"
     progress = progress if progress is not None else _progress.get()
     if config.ray is None:
         from .local import LocalConquer
 
         return LocalConquer(jobs=config.jobs, backend=backend, cube_timeout=config.cube_timeout,
-                            variables=variables, progress=progress)
+                            variables=variables, progress=progress, proof_dir=proof_dir)
     try:
         from .ray_conquer import RayConquer
     except ImportError as e:
@@ -56,9 +58,13 @@ def make_conquer(config: Config, *, variables=None, progress=None):  # type: ign
                       cube_timeout=config.cube_timeout, variables=variables, progress=progress)
 
 
-def cube_and_conquer(enc, config: Config, left: Optional[float], stats: Stats):  # type: ignore[no-untyped-def]
+def cube_and_conquer(enc, config: Config, left: Optional[float], stats: Stats,  # type: ignore[no-untyped-def]
+                     proof_dir: Optional[str] = None):
     """Split the CNF into cubes (lookahead) and solve them on ``config.jobs`` processes
-    (or on Ray with ``config.ray``; ``cubes='none'`` then means ``auto``)."""
+    (or on Ray with ``config.ray``; ``cubes='none'`` then means ``auto``).
+
+    ``proof_dir``: each refuted cube leaves its DRAT proof there (``cube-ID.drat``, the cube
+    in ``cube-ID.cube``); the caller adds the coverage proof (``check/certificate.py``)."""
     from ..backends.base import SatResult
     from ..cube.lookahead import LookaheadCuber
 
@@ -77,7 +83,7 @@ def cube_and_conquer(enc, config: Config, left: Optional[float], stats: Stats): 
     left = None if left is None else left - (time.perf_counter() - t0)
     if left is not None and left <= 0:
         return SatResult(Status.UNKNOWN)
-    conquer = make_conquer(config, variables=variables)
+    conquer = make_conquer(config, variables=variables, proof_dir=proof_dir)
     r = conquer.solve_cubes(enc.cnf, cs.cubes, timeout=left)
     stats.counts["cubes_refuted"] = len(r.cube_seconds)
     stats.counts["cubes_retried"] = r.retried

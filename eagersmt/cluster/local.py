@@ -49,9 +49,10 @@ class CubeWorker:
 
     def __init__(self, cnf: CNF, backend: str = "cadical",
                  variables: Optional[Sequence[int]] = None,
-                 conflict_budget: Optional[int] = None):
+                 conflict_budget: Optional[int] = None, proof_dir: Optional[str] = None):
         self.cnf = cnf
         self.backend = backend
+        self.proof_dir = proof_dir  # certificates: each refuted cube's DRAT proof goes there
         self.variables = None if variables is None else list(variables)
         self.conflict_budget = conflict_budget
         self._solver = None
@@ -137,10 +138,34 @@ class CubeWorker:
                 break
         return out
 
+    def prove(self, task: Task) -> Outcome:
+        """Certificate mode: solve "CNF + the cube as units" afresh with a DRAT proof
+        (``cube-ID.drat``), and on unsat record the cube (``cube-ID.cube``) beside it."""
+        from ..backends import get_backend
+        from ..check.certificate import write_cube
+
+        t0 = time.perf_counter()
+        proof = os.path.join(self.proof_dir, f"cube-{task.id}.drat")  # type: ignore[arg-type]
+        backend = get_backend(self.backend) if self.backend != "cadical" else None
+        if backend is None:
+            from ..backends.cadical import CadicalBackend
+
+            backend = CadicalBackend(in_process=True)
+        r = backend.solve(self.cnf, task.cube, proof_path=proof)
+        seconds = time.perf_counter() - t0
+        if r.status == Status.SAT:
+            return Outcome(task.id, "sat", model=r.model, seconds=seconds)
+        if r.status == Status.UNSAT:
+            write_cube(self.proof_dir, task.id, task.cube)  # type: ignore[arg-type]
+            return Outcome(task.id, "unsat", seconds=seconds)
+        return Outcome(task.id, "unknown", seconds=seconds, message="no answer")
+
     def run(self, task: Task) -> Outcome:
         """Solve one task; past its time limit, split it.  Errors come back as values."""
         t0 = time.perf_counter()
         try:
+            if self.proof_dir is not None:
+                return self.prove(task)
             r = self.solve(task.cube, self.conflict_budget, task.time_limit)
             if r.status == Status.SAT:
                 return Outcome(task.id, "sat", model=r.model, seconds=time.perf_counter() - t0)
@@ -169,10 +194,12 @@ class CubeWorker:
 
 
 def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
-                 conflict_budget: Optional[int], conn) -> None:  # type: ignore[no-untyped-def]
+                 conflict_budget: Optional[int], proof_dir: Optional[str],
+                 conn) -> None:  # type: ignore[no-untyped-def]
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-    worker = CubeWorker(cnf, backend, variables, conflict_budget)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir)
     conn.send(("ready", os.getpid()))
     while True:
         tasks = conn.recv()
@@ -203,8 +230,8 @@ class ProcessPool:
     killed mid-write); the sentinels tell a worker that died."""
 
     def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
-                 conflict_budget: Optional[int]):
-        self.args = (cnf, backend, variables, conflict_budget)
+                 conflict_budget: Optional[int], proof_dir: Optional[str] = None):
+        self.args = (cnf, backend, variables, conflict_budget, proof_dir)
         self.ctx = mp.get_context("fork")
         self.procs: dict[int, tuple[mp.process.BaseProcess, object]] = {}
         self._next = 0
@@ -270,9 +297,11 @@ class LocalConquer:
                  conflict_budget: Optional[int] = None, *,
                  cube_timeout: Optional[float] = None,
                  variables: Optional[Sequence[int]] = None,
-                 progress: Optional[ProgressCallback] = None):
+                 progress: Optional[ProgressCallback] = None,
+                 proof_dir: Optional[str] = None):
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
+        self.proof_dir = proof_dir  # certificates: a DRAT proof per refuted cube (no re-split)
         self.jobs = jobs
         self.backend = backend
         self.conflict_budget = conflict_budget
@@ -282,8 +311,10 @@ class LocalConquer:
 
     def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
-        sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress)
+        cube_timeout = None if self.proof_dir is not None else self.cube_timeout
+        sched = CubeScheduler(cubes, cube_timeout=cube_timeout, progress=self.progress)
         if not sched.cubes:  # no cube: the cuber refuted every branch
             return sched.result()
-        pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget)
+        pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget,
+                           self.proof_dir)
         return drive(pool, sched, workers=self.jobs, depth=1, timeout=timeout)
