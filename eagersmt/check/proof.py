@@ -84,6 +84,9 @@ def _assertions_at(script: Any, index: int) -> list:
 
 
 def _top_level(c: Circuit) -> list[int]:
+    """The asserted literals, positive ANDs flattened.  (``Circuit.top_level`` does the same;
+    the checker keeps its own copy, as it does the polarity pass, so that a bug there cannot
+    make a non-root clause pass as a root.)"""
     out, seen, stack = [], set(), list(reversed(c.roots))
     while stack:
         lit = stack.pop()

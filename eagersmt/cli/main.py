@@ -1,14 +1,12 @@
 """The ``eagersmt`` command line: the only place that prints.
 
-Exit codes of ``solve``: 0 an answer was printed (sat, unsat or unknown); 1 bad input
-(``error: FILE:LINE:COL: message`` on stderr); 2 internal error (e.g. a SAT model that does
-not satisfy the formula: never printed as ``sat``); 3 a cross-check disagreed; 130
-interrupted.  DIMACS commands follow the SAT competition: 10 sat, 20 unsat, 0 unknown.
+Exit codes of ``solve`` and ``optimize``: see ``cli/errors.py`` (0 answer, 1 bad input, 2
+internal error, 3 cross-check disagreement, 130/143 interrupted/terminated).  DIMACS
+commands follow the SAT competition: 10 sat, 20 unsat, 0 unknown.
 """
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 from typing import Any, Callable
@@ -17,18 +15,8 @@ import click
 
 from .. import __version__
 from ..config import ENCODINGS, OPTIONS, Config
-from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
-
-EXIT_INPUT, EXIT_INTERNAL, EXIT_CROSSCHECK, EXIT_INTERRUPT, EXIT_TERMINATED = 1, 2, 3, 130, 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread so that the same clean-up as Ctrl-C runs (every
-    solver process is killed by the ``finally`` blocks that started it)."""
-
-
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated()
+from ..errors import CrossCheckError, InputError
+from .errors import EXIT_INPUT, fail, reported_errors
 
 
 def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,11 +52,6 @@ def make_config(kwargs: dict[str, Any]) -> Config:
         raise click.UsageError(str(e)) from None
 
 
-def fail(kind: str, msg: str, code: int) -> None:
-    click.echo(f"{kind}: {msg}", err=True)
-    sys.exit(code)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="eagersmt")
 def main() -> None:
@@ -99,8 +82,7 @@ def solve(file: str, stats: bool, progress: bool, **kwargs: Any) -> None:
 
     config = solve_config(make_config(kwargs))  # --ray implies cube-and-conquer
     t0 = time.perf_counter()
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
+    with reported_errors(file):
         script = parse_file(file)
         parse_s = time.perf_counter() - t0
         for w in script.warnings:
@@ -120,24 +102,6 @@ def solve(file: str, stats: bool, progress: bool, **kwargs: Any) -> None:
         for i, r in enumerate(session.results, 1):
             if str(r.status) == "unknown" and r.reason:
                 click.echo(f"note: check-sat #{i}: unknown: {r.reason}", err=True)
-    except FileNotFoundError:
-        fail("error", f"{file}: no such file", EXIT_INPUT)
-    except IsADirectoryError:
-        fail("error", f"{file}: is a directory", EXIT_INPUT)
-    except InputError as e:
-        fail("error", str(e), EXIT_INPUT)
-    except CrossCheckError as e:
-        fail("error", f"cross-check failed: {e}", EXIT_CROSSCHECK)
-    except InternalError as e:
-        fail("internal error", f"{e} (this is a bug in eagersmt; please report it with the input)",
-             EXIT_INTERNAL)
-    except KeyboardInterrupt as e:
-        click.echo("unknown")
-        if isinstance(e, Terminated):
-            fail("error", "terminated", EXIT_TERMINATED)
-        fail("error", "interrupted", EXIT_INTERRUPT)
-    except (EagerSmtError, RuntimeError, MemoryError, RecursionError) as e:
-        fail("internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL)
     if stats:
         _print_stats(session.results, parse_s)
 

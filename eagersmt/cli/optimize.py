@@ -5,7 +5,8 @@ Output (stdout): ``sat`` / ``unsat`` / ``unknown``, the objectives as Z3's
 with the proof of optimality (``; proof: (<= ms 54) is unsat``) or, on ``--timeout``, the
 best value found and the proven bound (``; not proven optimal: ...``).  Progress (each
 better model, each new bound) goes to stderr when it is a terminal or with ``--progress``.
-Exit codes as ``solve``: 0 an answer, 1 bad input, 2 internal error, 130 interrupted.
+Exit codes as ``solve`` (``cli/errors.py``): 0 an answer, 1 bad input, 2 internal error,
+130/143 interrupted/terminated.
 """
 
 from __future__ import annotations
@@ -16,14 +17,8 @@ from typing import Any, Callable, Optional
 
 import click
 
-from ..errors import EagerSmtError, InputError, InternalError
-
-EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPT = 1, 2, 130  # as cli/main.py
-
-
-def fail(kind: str, msg: str, code: int) -> None:
-    click.echo(f"{kind}: {msg}", err=True)
-    sys.exit(code)
+from ..errors import InputError
+from .errors import reported_errors
 
 
 def make_optimize_cmd(config_options: Callable[..., Any],
@@ -70,7 +65,7 @@ def make_optimize_cmd(config_options: Callable[..., Any],
             click.echo(f"[{p.elapsed:7.2f} s] best {p.best}  bound {bound}"
                        f"{'  (optimal)' if p.proven else ''}", err=True)
 
-        try:
+        with reported_errors(file):
             try:
                 with open(file, encoding="utf-8") as f:
                     text = f.read()
@@ -113,20 +108,6 @@ def make_optimize_cmd(config_options: Callable[..., Any],
                 if r.status != Status.SAT or not r.proven or r.value is None:
                     break
                 assertions = assertions + [script.terms.eq(obj.term, script.terms.const(r.value, INT))]
-        except FileNotFoundError:
-            fail("error", f"{file}: no such file", EXIT_INPUT)
-        except IsADirectoryError:
-            fail("error", f"{file}: is a directory", EXIT_INPUT)
-        except InputError as e:
-            fail("error", str(e), EXIT_INPUT)
-        except InternalError as e:
-            fail("internal error", f"{e} (this is a bug in eagersmt; please report it with the input)",
-                 EXIT_INTERNAL)
-        except KeyboardInterrupt:
-            click.echo("unknown")
-            fail("error", "interrupted", EXIT_INTERRUPT)
-        except (EagerSmtError, RuntimeError, MemoryError, RecursionError) as e:
-            fail("internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL)
 
         first = results[0]
         click.echo(str(first.status))
