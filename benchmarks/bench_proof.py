@@ -56,9 +56,9 @@ def measure(path: Path, timeout: float, engine: str) -> dict:
         if p.stdout.split("\n", 1)[0] != "unsat":
             row["verdict"] = f"no certificate ({p.stdout.split(chr(10), 1)[0]})"
             return row
-        row["cnf_MB"] = os.path.getsize(os.path.join(cert, "formula.cnf")) / 1e6
-        drat = os.path.join(cert, "proof.drat")
-        row["drat_MB"] = os.path.getsize(drat) / 1e6 if os.path.exists(drat) else 0.0
+        size = lambda name: (os.path.getsize(os.path.join(cert, name)) / 1e6  # noqa: E731
+                             if os.path.exists(os.path.join(cert, name)) else 0.0)
+        row["cnf_MB"], row["drat_MB"] = size("formula.cnf"), size("proof.drat")
         s, p = timed(CLI + ["check-proof", cert, str(path), "--engine", engine], 20 * timeout)
         row["check_s"] = s
         row["verdict"] = p.stdout.split(":", 1)[0] if p.returncode in (0, 4) else f"exit {p.returncode}"

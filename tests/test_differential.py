@@ -32,7 +32,9 @@ def agree(text: str, encoding: str, **options: object) -> None:
 @settings(**SETTINGS)
 @given(data=st.data())
 def test_idl_agrees_with_z3(encoding, big, data):
-    agree(data.draw(idl_script(big_constants=big)), encoding)
+    # (CaDiCaL alone: with constants near 10^6 auto may build million-clause order encodings,
+    # and the portfolio would write each one out for Kissat; test_backends covers the others.)
+    agree(data.draw(idl_script(big_constants=big)), encoding, backend="cadical")
 
 
 @pytest.mark.parametrize("encoding, big", [("sd", True), ("order", False), ("eij", True),
