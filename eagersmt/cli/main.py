@@ -189,5 +189,8 @@ from .optimize import make_optimize_cmd  # noqa: E402  (eagersmt optimize: cli/o
 
 main.add_command(make_optimize_cmd(config_options, make_config))
 
+from .fuzz import add_commands as add_fuzz_commands  # noqa: E402  (fuzz, fuzz-input: cli/fuzz.py)
+add_fuzz_commands(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,245 @@
+"""``eagersmt fuzz`` (differential campaign against Z3) and ``eagersmt fuzz-input`` (mutated files).
+
+The logic lives in ``eagersmt/fuzz``; this module prints.  Exit codes of both: 0 nothing
+found; 1 at least one failure (a disagreement, a failed model check, a crash; for
+``fuzz-input`` also a traceback, a hang, an internal error or an error without
+``FILE:LINE:COL``); reproducers are written to ``--out``.  Tests inject a solver through
+``ctx.obj["fuzz_solve"]`` (``CliRunner.invoke(main, args, obj=...)``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+
+@click.command("fuzz")
+@click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Number of generated scripts.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Campaign seed: case i is a function of (seed, i) alone.")
+@click.option("--out", type=click.Path(file_okay=False), default="fuzz-findings",
+              show_default=True, help="Directory for minimized reproducers (created on a finding).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds per solve for Z3 and the forked back ends (kissat, portfolio, cubed).")
+@click.option("--rotate", type=click.IntRange(0, 20), default=2, show_default=True,
+              help="Rotating combinations per case (of 20), on top of the 4 in-process ones.")
+@click.option("--first", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Index of the first case (to resume, split, or rerun one case).")
+@click.option("--shape", "shapes", multiple=True,
+              type=click.Choice(("jobshop", "boolean", "let", "huge", "components", "equalities",
+                                 "macros")), help="Only these shapes (default: all, round robin).")
+@click.option("--max-saved", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Reproducers minimized and saved per distinct bug (the rest are counted).")
+@click.option("--progress-every", type=click.IntRange(min=0), default=0,
+              help="Print a progress line on stderr every N cases (0: a bar when stderr is a terminal).")
+@click.pass_context
+def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float, rotate: int,
+             first: int, shapes: tuple[str, ...], max_saved: int, progress_every: int) -> None:
+    """Differential campaign: random difference-logic scripts through every encoding x back end
+    x (monolithic, cubed), against Z3; disagreements are minimized into --out.
+
+    \b
+    Schedule: every case runs sd, order, eij, auto on in-process CaDiCaL, and Z3; the 20
+    other combinations (kissat, portfolio; cubed on all three back ends) rotate, --rotate
+    of them per case.  Exit code: 0 no finding, 1 a disagreement or failure.
+    """
+    from ..fuzz.campaign import Campaign
+
+    obj = ctx.find_object(dict) or {}
+    campaign = Campaign(seed, out=out, timeout=timeout, rotate=rotate,
+                        solve=obj.get("fuzz_solve"), max_saved=max_saved,
+                        shapes=shapes or None)
+    t0 = time.perf_counter()
+    if progress_every:
+        def progress(rep: Any) -> None:
+            click.echo(f"fuzz: {rep.cases}/{cases} cases, {rep.seconds:.0f} s, "
+                       f"{len(rep.failures)} findings saved, bugs {dict(rep.bugs) or 0}", err=True)
+        report = campaign.run(cases, first=first, progress=progress, progress_every=progress_every)
+    elif sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("fuzzing", total=cases)
+            report = campaign.run(cases, first=first,
+                                  progress=lambda rep: bar.update(task, completed=rep.cases),
+                                  progress_every=10)
+    else:
+        report = campaign.run(cases, first=first)
+    _print_campaign(report, time.perf_counter() - t0, first)
+    if report.failed:
+        sys.exit(1)
+
+
+def _print_campaign(rep: Any, seconds: float, first: int) -> None:
+    from rich.table import Table
+
+    from ..fuzz.campaign import FAILING
+
+    con = _console()
+    nfail = sum(v for k, v in rep.bugs.items() if k.split(":")[0] in FAILING)
+    con.print(f"eagersmt fuzz: seed {rep.seed}, cases {first}..{first + rep.cases - 1} "
+              f"({rep.cases}), {seconds:.1f} s ({1000 * seconds / max(1, rep.cases):.1f} ms a case); "
+              f"CPU {_cpu_seconds():.0f} s (this process and its children)")
+    con.print("shapes: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.shapes.items())))
+    con.print("logics: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.logics.items())))
+    con.print("Z3: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.oracle.items()))
+              + f"  ({rep.z3_seconds:.1f} s); sat models re-checked by Z3: {rep.models_checked}")
+    if rep.cube_levels:
+        con.print("cube levels: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.cube_levels.items())))
+    table = Table(title="per combination (encoding/back end/mode)")
+    for col in ("combination", "runs", "sat", "unsat", "unknown", "failures", "ms/run"):
+        table.add_column(col, justify="left" if col == "combination" else "right")
+    for name, st in rep.combos.items():
+        table.add_row(name, str(st.runs), str(st.sat), str(st.unsat), str(st.unknown),
+                      str(st.failures), f"{1000 * st.seconds / max(1, st.runs):.1f}")
+    con.print(table)
+    slow = sum(v for k, v in rep.bugs.items() if k.startswith("slow"))
+    con.print(f"disagreements and failures: {nfail}" + (f"; slow cases: {slow}" if slow else ""))
+    for bug, n in rep.bugs.most_common():
+        con.print(f"  {n} x {bug}")
+    for f in rep.findings:
+        where = f.path or "(not saved)"
+        size = f", minimized to {f.minimized_chars} chars" if f.minimized_chars is not None else ""
+        con.print(f"  case {f.case.index} {f.combo}: {f.kind}: {f.detail}{size} -> {where}")
+
+
+@click.command("fuzz-input")
+@click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--mutations", "count", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Number of mutated files to run.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Mutant i is a function of (seed, i) and the seed files alone.")
+@click.option("--out", type=click.Path(file_okay=False), default="fuzz-input-findings",
+              show_default=True, help="Directory for failing mutants (and a sample for review).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="--timeout of each solve (the watchdog calls a run a hang after 3x + 10 s).")
+@click.option("--subprocess", "subprocess_every", type=click.IntRange(min=0), default=50,
+              show_default=True,
+              help="Also run every Nth mutant through a real 'python -m eagersmt.cli.main' (0: none).")
+@click.option("--first", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Index of the first mutant.")
+@click.option("--max-seed-bytes", type=click.IntRange(min=1), default=9000, show_default=True,
+              help="Default seed files: shared benchmarks up to this size, plus the bundled example.")
+@click.option("--progress-every", type=click.IntRange(min=0), default=0,
+              help="Print a progress line on stderr every N mutants.")
+@click.pass_context
+def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, seed: int,
+                   out: str, timeout: float, subprocess_every: int, first: int,
+                   max_seed_bytes: int, progress_every: int) -> None:
+    """Mutate valid SMT-LIB files (SEED_FILES, default: small shared benchmarks and
+    examples/jobshop_3x3.smt2) and run each mutant through 'eagersmt solve' in process.
+
+    \b
+    Every run must end in a correct answer (checked against Z3 when Z3 reads the mutant)
+    or 'error: FILE:LINE:COL: ...' with exit 1: never a traceback, an internal error, a
+    hang.  Exit code: 0 all runs passed, 1 a failure (mutants saved in --out).
+    """
+    from pathlib import Path
+
+    from ..fuzz.inputs import InputFuzz, default_seed_files
+
+    obj = ctx.find_object(dict) or {}
+    seeds = [Path(p) for p in seed_files] or default_seed_files(max_seed_bytes)
+    if not seeds:
+        raise click.UsageError("no seed files given and none found (set EAGERSMT_SHARED)")
+    fz = InputFuzz(seed, seeds, obj.get("fuzz_input_run", run_solve_in_process), out=out,
+                   timeout=timeout, subprocess_run=run_solve_subprocess,
+                   subprocess_every=subprocess_every)
+    def progress(rep: Any) -> None:
+        click.echo(f"fuzz-input: {rep.mutants}/{count} mutants, {rep.seconds:.0f} s, "
+                   f"{len(rep.findings)} failures", err=True)
+    t0 = time.perf_counter()
+    report = fz.run(count, first=first, progress=progress if progress_every else None,
+                    progress_every=progress_every or 100)
+    _print_inputs(report, seeds, time.perf_counter() - t0, first)
+    if report.failed:
+        sys.exit(1)
+
+
+def run_solve_in_process(path: str, timeout: float) -> Any:
+    """``eagersmt solve PATH --timeout T`` through click's test runner (same code, no process)."""
+    import traceback
+
+    from click.testing import CliRunner
+
+    from ..fuzz.inputs import Run
+    from .main import main
+
+    t = time.perf_counter()
+    res = CliRunner().invoke(main, ["solve", path, "--timeout", str(timeout), "--quiet"],
+                             catch_exceptions=True)
+    tb = None
+    exc = res.exception if not isinstance(res.exception, SystemExit) else None
+    if exc is not None and res.exc_info is not None:
+        tb = "".join(traceback.format_exception(*res.exc_info))
+    return Run(res.exit_code, res.stdout, res.stderr, time.perf_counter() - t, exc, tb)
+
+
+def run_solve_subprocess(path: str, timeout: float) -> Any:
+    """``python -m eagersmt.cli.main solve PATH --timeout T`` as a real process."""
+    import subprocess
+
+    from ..fuzz.oracle import CaseTimeout
+    from ..fuzz.inputs import Run
+
+    t = time.perf_counter()
+    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", path, "--timeout", str(timeout)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=3 * timeout + 10)
+    except subprocess.TimeoutExpired:
+        return Run(-1, "", "", time.perf_counter() - t, CaseTimeout("subprocess timed out"))
+    return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
+               time.perf_counter() - t)
+
+
+def _print_inputs(rep: Any, seeds: list, seconds: float, first: int) -> None:
+    from rich.table import Table
+
+    from ..fuzz.inputs import FAILING, OK
+
+    con = _console()
+    con.print(f"eagersmt fuzz-input: seed {rep.seed}, mutants {first}..{first + rep.mutants - 1} "
+              f"({rep.mutants}) of {len(seeds)} seed files, {seconds:.1f} s "
+              f"({1000 * seconds / max(1, rep.mutants):.0f} ms a mutant, slowest {rep.max_seconds:.1f} s)")
+    con.print("outcomes: " + ", ".join(f"{k} {rep.outcomes[k]}" for k in OK + FAILING if rep.outcomes[k]))
+    if rep.subprocess_outcomes:
+        n = sum(rep.subprocess_outcomes.values())
+        con.print(f"subprocess sample: {n} runs, " + ", ".join(
+            f"{k} {v}" for k, v in sorted(rep.subprocess_outcomes.items()))
+            + f"; same verdict as in process: {rep.subprocess_agree}/{n}")
+    table = Table(title="per mutation")
+    cols = [k for k in OK + FAILING if any(c[k] for c in rep.by_mutation.values())]
+    table.add_column("mutation")
+    for k in cols:
+        table.add_column(k, justify="right")
+    for m, c in sorted(rep.by_mutation.items()):
+        table.add_row(m, *(str(c[k]) for k in cols))
+    con.print(table)
+    con.print(f"failures: {len(rep.findings)}")
+    for f in rep.findings[:50]:
+        con.print(f"  mutant {f.index} ({f.via}; {', '.join(f.mutations)} of {f.seed_file}): "
+                  f"{f.verdict.outcome}: {f.verdict.detail} -> {f.path or '(not saved)'}")
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    con = Console(highlight=False, soft_wrap=True)
+    return con if con.is_terminal else Console(highlight=False, soft_wrap=True, width=160)
+
+
+def add_commands(group: click.Group) -> None:
+    """Register ``fuzz`` and ``fuzz-input`` on the ``eagersmt`` group."""
+    group.add_command(fuzz_cmd)
+    group.add_command(fuzz_input_cmd)

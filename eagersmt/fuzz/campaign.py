@@ -1,0 +1,334 @@
+"""The differential campaign: generated scripts, every configuration of eagersmt, Z3 as referee.
+
+Schedule (per case ``i`` of a campaign; ``Combo`` = encoding × back end × mode):
+
+* always: the four encodings (sd, order, eij, auto) on CaDiCaL *in process*
+  (``CadicalBackend(in_process=True)``, swapped into the back-end registry for the call:
+  ~0.6 ms a solve instead of ~4 ms through a forked child), plus Z3 (in process).
+* rotating: the other 20 combinations -- kissat and portfolio monolithic (8), and all
+  three back ends cubed (``cubes=4``, ``jobs=2``; 12) -- ``rotate`` of them per case
+  (default 2), in a fixed cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % 20]`` for
+  ``j < rotate``.  The cycle (10 cases) and the shape cycle (7) are coprime, so every
+  combination meets every shape; at 100,000 cases each rotating combination runs 10,000
+  times.  Cubed runs alternate ``cube_level`` smt / cnf with the case index.
+  (Cubed with the portfolio back end conquers with CaDiCaL: that is what the engine does.)
+
+Every answer is compared with Z3's; ``unknown`` on either side is a skip, not an agreement.
+Every ``sat`` model is evaluated again by Z3 (``z3_model_ok``), independently of eagersmt's
+own check (which raises ``InternalError``).  Findings: ``wrong-answer``, ``model-check``
+(eagersmt's check caught its own wrong model), ``bad-model`` (Z3 refutes a checked model),
+``crash`` (any other exception), ``rejected`` (``InputError`` on a script Z3 reads),
+``slow`` (past the per-case limit; reported, does not fail the campaign).  The first
+``max_saved`` findings of each distinct bug (kind + exception type / answers) are
+minimized (``minimize.py``) and written to ``out`` with a header saying how to reproduce;
+the rest are counted.
+
+The solver is injectable (``solve=``) so tests can plant a wrong one; libraries return,
+``CampaignReport`` is what the CLI prints.  Cost with ``rotate=2``: ~31 ms of CPU a case
+(this process and its children); 100,000 cases took 51 CPU-minutes, of whose wall time 59%
+went to the rotating forked back ends and cube workers (process start-up, mostly), 28% to
+the four in-process encodings and 12% to Z3 (``benchmarks/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional
+
+from .generate import SHAPES, Case, generate
+from .minimize import minimize
+from .oracle import CaseTimeout, Z3Rejects, watchdog, z3_model_ok, z3_status
+
+ENCODINGS = ("sd", "order", "eij", "auto")
+BACKENDS = ("cadical", "kissat", "portfolio")
+FAILING = ("wrong-answer", "model-check", "bad-model", "crash", "rejected")
+
+
+@dataclass(frozen=True)
+class Combo:
+    encoding: str
+    backend: str
+    cubed: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.encoding}/{self.backend}/{'cubed' if self.cubed else 'mono'}"
+
+    def cli_options(self, cube_level: str = "smt") -> str:
+        opts = f"--encoding {self.encoding} --backend {self.backend}"
+        if self.cubed:
+            opts += f" --cubes 4 --jobs 2 --cube-level {cube_level}"
+        return opts
+
+
+ALWAYS = tuple(Combo(e, "cadical") for e in ENCODINGS)
+ROTATING = tuple(Combo(e, b, c) for c in (False, True) for b in BACKENDS for e in ENCODINGS
+                 if (b, c) != ("cadical", False))
+ALL_COMBOS = ALWAYS + ROTATING
+
+
+def schedule(index: int, rotate: int = 2) -> list[Combo]:
+    """The combinations case ``index`` runs (see the module doc)."""
+    n = len(ROTATING)
+    return list(ALWAYS) + [ROTATING[(index * rotate + j) % n] for j in range(min(rotate, n))]
+
+
+def cube_level(index: int) -> str:
+    return "smt" if index % 2 == 0 else "cnf"
+
+
+# A solve function: (script text, combination, cube level, timeout) -> eagersmt Result.
+SolveFn = Callable[[str, Combo, str, Optional[float]], object]
+
+
+def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]) -> object:
+    """eagersmt's answer on ``text`` with ``combo`` (the default ``SolveFn``)."""
+    from ..api import solve_smtlib
+    from ..config import Config
+
+    in_process = combo.backend == "cadical" and not combo.cubed
+    config = Config(encoding=combo.encoding, backend=combo.backend,
+                    cubes="4" if combo.cubed else "none", cube_level=level, jobs=2,
+                    timeout=None if in_process else timeout, quiet=True)
+    if not in_process:
+        return solve_smtlib(text, config=config)
+    with _in_process_cadical():
+        return solve_smtlib(text, config=config)
+
+
+@contextlib.contextmanager
+def _in_process_cadical() -> Iterator[None]:
+    from ..backends import BACKENDS as REGISTRY
+    from ..backends.cadical import CadicalBackend
+
+    saved = REGISTRY["cadical"]
+    REGISTRY["cadical"] = functools.partial(CadicalBackend, in_process=True)
+    try:
+        yield
+    finally:
+        REGISTRY["cadical"] = saved
+
+
+@dataclass
+class Finding:
+    kind: str  # one of FAILING, or "slow"
+    detail: str  # what was wrong, e.g. "eagersmt sat, Z3 unsat" or "OverflowError: ..."
+    combo: Combo
+    case: Case
+    level: str = "smt"
+    path: Optional[str] = None  # the saved (minimized) reproducer
+    minimized_chars: Optional[int] = None
+    checks: int = 0
+
+    @property
+    def bug(self) -> str:
+        """What identifies the bug (findings with the same key are the same bug, probably)."""
+        return f"{self.kind}: {_normalize(self.detail)}"
+
+
+def _normalize(detail: str) -> str:
+    return re.sub(r"\d+", "N", detail)[:100]
+
+
+@dataclass
+class ComboStats:
+    runs: int = 0
+    sat: int = 0
+    unsat: int = 0
+    unknown: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class CampaignReport:
+    seed: int
+    cases: int = 0
+    seconds: float = 0.0
+    shapes: Counter = field(default_factory=Counter)
+    logics: Counter = field(default_factory=Counter)
+    oracle: Counter = field(default_factory=Counter)  # Z3: sat / unsat / unknown / rejects
+    combos: dict[str, ComboStats] = field(default_factory=dict)
+    cube_levels: Counter = field(default_factory=Counter)
+    models_checked: int = 0  # sat models Z3 re-evaluated
+    findings: list[Finding] = field(default_factory=list)
+    bugs: Counter = field(default_factory=Counter)  # Finding.bug -> occurrences
+    z3_seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind in FAILING]
+
+    @property
+    def failed(self) -> bool:
+        return any(k.split(":")[0] in FAILING for k in self.bugs)
+
+
+class Campaign:
+    """Runs cases ``first .. first+cases-1`` of ``seed`` (see the module doc)."""
+
+    def __init__(self, seed: int, *, out: Optional[str] = None, timeout: float = 10.0,
+                 rotate: int = 2, solve: Optional[SolveFn] = None, max_saved: int = 3,
+                 case_limit: Optional[float] = None, minimize_checks: int = 400,
+                 shapes: Optional[tuple[str, ...]] = None):
+        self.seed = seed
+        self.out = out
+        self.timeout = timeout
+        self.rotate = rotate
+        self.solve = solve or eagersmt_solve
+        self.max_saved = max_saved
+        self.case_limit = case_limit if case_limit is not None else 6 * timeout + 30
+        self.minimize_checks = minimize_checks
+        self.shapes = shapes
+        self.report = CampaignReport(seed)
+        for c in ALL_COMBOS:
+            self.report.combos[str(c)] = ComboStats()
+
+    def run(self, cases: int, *, first: int = 0,
+            progress: Optional[Callable[[CampaignReport], None]] = None,
+            progress_every: int = 100) -> CampaignReport:
+        t0 = time.perf_counter()
+        rep = self.report
+        for i in range(first, first + cases):
+            shape = None if self.shapes is None else self.shapes[i % len(self.shapes)]
+            case = generate(self.seed, i, shape)
+            found: list[Finding] = []
+            try:
+                with watchdog(self.case_limit):
+                    self.run_case(case, found)
+            except CaseTimeout as e:
+                found.append(Finding("slow", str(e), Combo("-", "-"), case))
+            for f in found:  # outside the watchdog: minimizing takes its own time
+                self._record(f, minimize_it=f.kind != "slow")
+            rep.cases += 1
+            rep.seconds = time.perf_counter() - t0
+            if progress is not None and rep.cases % progress_every == 0:
+                progress(rep)
+        rep.seconds = time.perf_counter() - t0
+        return rep
+
+    # -- one case --------------------------------------------------------------------------
+    def run_case(self, case: Case, found: list[Finding]) -> None:
+        rep = self.report
+        rep.shapes[case.shape] += 1
+        rep.logics[case.logic] += 1
+        t = time.perf_counter()
+        try:
+            expected, assertions = z3_status(case.text, self.timeout)
+        except Z3Rejects:
+            expected, assertions = "rejects", []
+        rep.z3_seconds += time.perf_counter() - t
+        rep.oracle[expected] += 1
+        level = cube_level(case.index)
+        for combo in schedule(case.index, self.rotate):
+            stats = rep.combos[str(combo)]
+            t = time.perf_counter()
+            got, finding = self.check(case.text, combo, level, expected, assertions)
+            stats.seconds += time.perf_counter() - t
+            stats.runs += 1
+            if combo.cubed:
+                rep.cube_levels[level] += 1
+            if got in ("sat", "unsat", "unknown"):
+                setattr(stats, got, getattr(stats, got) + 1)
+            if got == "sat" and finding is None:
+                rep.models_checked += 1
+            if finding is not None:
+                stats.failures += 1
+                found.append(Finding(finding[0], finding[1], combo, case, level))
+
+    def check(self, text: str, combo: Combo, level: str, expected: str,
+              assertions: list) -> tuple[str, Optional[tuple[str, str]]]:
+        """Run one combination: (its answer or "error", a (kind, detail) finding or None)."""
+        from ..errors import InputError, InternalError
+
+        try:
+            res = self.solve(text, combo, level, self.timeout)
+        except InternalError as e:
+            return "error", ("model-check", f"InternalError: {str(e)[:160]}")
+        except InputError as e:
+            if expected == "rejects":
+                return "error", None  # both refuse it: the generator's fault, not a finding
+            return "error", ("rejected", f"{type(e).__name__}: {e.message[:160]}")
+        except CaseTimeout:
+            raise
+        except Exception as e:  # noqa: BLE001 -- any other exception is a crash to report
+            return "error", ("crash", f"{type(e).__name__}: {str(e)[:160]}")
+        got = str(res.status)  # type: ignore[attr-defined]
+        if got in ("sat", "unsat") and expected in ("sat", "unsat") and got != expected:
+            return got, ("wrong-answer", f"eagersmt {got}, Z3 {expected}")
+        if got == "sat" and assertions:
+            try:
+                ok = z3_model_ok(assertions, res.model)  # type: ignore[attr-defined]
+            except Exception as e:  # noqa: BLE001 -- e.g. a model value of the wrong type
+                return got, ("bad-model", f"Z3 cannot evaluate the model: {type(e).__name__}: {e}")
+            if not ok:
+                return got, ("bad-model", "Z3 evaluates an assertion to false under the model")
+        return got, None
+
+    def classify(self, text: str, combo: Combo, level: str) -> Optional[str]:
+        """The bug key of ``text`` under ``combo`` (None: no finding) -- the minimizer's test."""
+        try:
+            expected, assertions = z3_status(text, self.timeout)
+        except Z3Rejects:
+            return None  # a candidate Z3 cannot read is no reproducer
+        if expected == "unknown":
+            return None
+        _, finding = self.check(text, combo, level, expected, assertions)
+        if finding is None:
+            return None
+        return Finding(finding[0], finding[1], combo, Case(0, "", "", text), level).bug
+
+    # -- findings --------------------------------------------------------------------------
+    def _record(self, f: Finding, *, minimize_it: bool = True) -> None:
+        rep = self.report
+        rep.bugs[f.bug] += 1
+        if rep.bugs[f.bug] > self.max_saved:
+            return
+        rep.findings.append(f)
+        text = f.case.text
+        if minimize_it:
+            key = f.bug
+
+            def still_fails(candidate: str) -> bool:
+                try:
+                    with watchdog(self.case_limit):
+                        return self.classify(candidate, f.combo, f.level) == key
+                except CaseTimeout:
+                    return False
+
+            text, f.checks = minimize(f.case.text, still_fails, max_checks=self.minimize_checks)
+            f.minimized_chars = len(text)
+        if self.out is not None:
+            os.makedirs(self.out, exist_ok=True)
+            slug = str(f.combo).replace("/", "-")
+            base = os.path.join(self.out, f"{f.kind}-s{self.seed}-c{f.case.index}-{slug}")
+            header = (f"; eagersmt fuzz reproducer: {f.kind}: {f.detail}\n"
+                      f"; campaign seed {self.seed}, case {f.case.index} ({f.case.shape}, "
+                      f"{f.case.logic}); combination {f.combo}\n"
+                      + (f"; run: eagersmt fuzz --seed {self.seed} --first {f.case.index} --cases 1\n"
+                         if f.kind == "slow" else
+                         f"; run: eagersmt solve THIS_FILE {f.combo.cli_options(f.level)}\n"))
+            if f.minimized_chars is not None:
+                header += (f"; minimized from {len(f.case.text)} to {len(text)} characters "
+                           f"({f.checks} candidate checks); original: {os.path.basename(base)}-orig.smt2\n")
+                with open(base + "-orig.smt2", "w") as fh:
+                    fh.write(f.case.text)
+            with open(base + ".smt2", "w") as fh:
+                fh.write(header + text)
+            f.path = base + ".smt2"
+
+
+def run_campaign(cases: int, seed: int, **options: object) -> CampaignReport:
+    """``Campaign(seed, **options).run(cases)`` (options: see ``Campaign``)."""
+    progress = options.pop("progress", None)
+    first = options.pop("first", 0)
+    return Campaign(seed, **options).run(cases, first=first, progress=progress)  # type: ignore[arg-type]
+
+
+__all__ = ["ALL_COMBOS", "ALWAYS", "Campaign", "CampaignReport", "Combo", "ComboStats", "Finding",
+           "ROTATING", "SHAPES", "eagersmt_solve", "run_campaign", "schedule"]
