@@ -471,13 +471,18 @@ def _solve_limited(solver: Any, assumptions: list[int], deadline: Optional[float
     t0 = time.perf_counter()
     try:
         while True:
-            if deadline is not None and time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if deadline is not None and now >= deadline:
                 return Status.UNKNOWN, []
             solver.conf_budget(budget)
             ok = solver.solve_limited(assumptions=assumptions)
             if ok is not None:
                 break
-            budget = min(budget * 2, 200_000)
+            # Next chunk: double, but aim at no more than a quarter of the time left (at most
+            # 0.5 s) at the conflict rate just measured, so the deadline is met promptly.
+            rate = budget / max(time.perf_counter() - now, 1e-4)
+            aim = 0.5 if deadline is None else min(0.5, max((deadline - time.perf_counter()) / 4, 0.01))
+            budget = int(max(100, min(budget * 2, 200_000, rate * aim)))
     finally:
         stats.add_time("solve", time.perf_counter() - t0)
     key = "sat_calls" if ok else "unsat_calls"
