@@ -225,3 +225,114 @@ def test_random_small_formulas_agree_with_a_direct_solve(seed):
     check_cubes(cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))
     if variables is not None:
         assert all(abs(x) in variables for c in cs.cubes for x in c)
+
+
+# -- bisection ladders and SMT-level split spaces ------------------------------------------
+
+from eagersmt.cube.lookahead import _middle, _window  # noqa: E402
+from eagersmt.cube.smt import LEVELS, split_space  # noqa: E402
+
+from .conftest import BENCH  # noqa: E402
+from .oracle import z3_status  # noqa: E402
+
+SMALL = ["jobshop_classic/jobshop_ft06_b54.smt2", "jobshop_classic/jobshop_ft06_b55.smt2",
+         "jobshop_lsidl/jobshop4-2-2-2-2-4-12.smt2", "jobshop_lsidl/jobshop6-2-3-3-2-4-12.smt2",
+         "fuzzsmt_yices/1b694516.smt2", "fuzzsmt_yices/268ed0cf.smt2",
+         "fuzzsmt_yices/35d358eb.smt2", "fuzzsmt_yices/8e7bdc40.smt2",
+         "rvpredict/RVpredict_11.smt2"]
+
+
+def encoded(path, encoding="auto"):  # type: ignore[no-untyped-def]
+    script = parse_file(str(path))
+    norm = normalize(script.assertions, positions=script.atom_pos)
+    enc = encode(norm, encoding=encoding)
+    if -1 in norm.circuit.roots:
+        enc.cnf.add([])
+    return enc
+
+
+def test_ladder_window_and_middle():
+    lad = [11, 12, 13, 14, 15, 16]  # [x <= 0] .. [x <= 5]
+    assert _window(lad, set()) == (0, 6) and _middle(lad, set()) == 13
+    assert _window(lad, {-11, -12, 15, 16}) == (2, 4) and _middle(lad, {-11, -12, 15, 16}) == 13
+    assert _window(lad, {-11, -12, -13, 14, 15, 16}) == (3, 3)
+    assert _middle(lad, {-11, -12, -13, 14, 15, 16}) == 0
+    assert _window(lad, {-11, -12, -13, -14, -15, -16}) == (6, 6)
+    assert _middle(lad, {11, 12, 13, 14, 15, 16}) == 0
+    assert _middle([7], set()) == 7 and _middle([], set()) == 0
+
+
+def test_split_space_levels():
+    enc = jobshop(54)
+    atoms = [p.var for p in enc.tseitin.preds]
+    assert split_space(enc, "cnf").variables is None
+    sp = split_space(enc, "smt")
+    assert sp.variables == atoms and sp.ladders == []
+    sp = split_space(enc, "bounds")
+    assert sp.variables == [] and len(sp.ladders) >= 36  # the 36 start times of ft06 (+ z)
+    assert split_space(enc, "smt+bounds").variables == atoms
+    # Each ladder is monotone: [x <= a] and not [x <= a + 1] conflict by propagation.
+    from pysat.solvers import Glucose4
+
+    with Glucose4(bootstrap_with=enc.cnf.clauses) as g:
+        for lad in sp.ladders[:5]:
+            assert all(not g.propagate(assumptions=[a, -b])[0] for a, b in zip(lad, lad[1:]))
+    with pytest.raises(ValueError):
+        split_space(enc, "bisect")
+    assert set(LEVELS) == {"smt", "bounds", "smt+bounds", "cnf"}
+
+
+def test_bounds_without_an_order_encoding_falls_back_to_the_atoms():
+    enc = encoded(BENCH / SMALL[0], encoding="sd")
+    sp = split_space(enc, "bounds")
+    assert sp.ladders == [] and sp.variables == [p.var for p in enc.tseitin.preds]
+
+
+@pytest.mark.parametrize("level", ["bounds", "smt+bounds"])
+@pytest.mark.parametrize("kw", [{"max_cubes": 8, "dynamic": False}, {"depth": 4, "dynamic": False},
+                                {}])
+def test_bisection_cubes_on_jobshop(level, kw):
+    for bound, sat in ((54, False), (55, True)):
+        enc = jobshop(bound)
+        sp = split_space(enc, level)
+        cs = LookaheadCuber(**kw).cubes(enc.cnf, variables=sp.variables, ladders=sp.ladders)
+        check_cubes(enc.cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))
+        allowed = {abs(lit) for lad in sp.ladders for lit in lad} | set(sp.variables)
+        assert all(abs(x) in allowed for c in cs.cubes for x in c)
+        if level == "bounds" and cs.status == Status.UNKNOWN:
+            assert cs.stats["ladder_branches"] >= 1
+
+
+@pytest.mark.parametrize("name", SMALL)
+@pytest.mark.parametrize("level", ["smt", "bounds", "smt+bounds", "cnf"])
+def test_cubes_answer_as_z3_does(name, level):
+    path = BENCH / name
+    enc = encoded(path)
+    sp = split_space(enc, level)
+    cs = LookaheadCuber(max_cubes=6, dynamic=False).cubes(enc.cnf, variables=sp.variables,
+                                                          ladders=sp.ladders)
+    expect = z3_status(path.read_text())
+    assert expect in ("sat", "unsat")
+    check_cubes(enc.cnf, cs, expect == "sat", max_cubes=6)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_formulas_with_ladders_agree_with_a_direct_solve(seed):
+    rng = random.Random(100 + seed)
+    n = rng.randint(10, 30)
+    clauses = [[rng.choice((1, -1)) * v for v in rng.sample(range(1, n + 1), rng.choice((2, 3, 3)))]
+               for _ in range(int(n * rng.uniform(1.5, 4.5)))]
+    ladders = []
+    for _ in range(rng.randint(1, 3)):  # chains of fresh variables tied into the formula
+        lad = list(range(n + 1, n + 1 + rng.randint(1, 6)))
+        n += len(lad)
+        clauses += [[-a, b] for a, b in zip(lad, lad[1:])]
+        clauses += [[rng.choice((1, -1)) * rng.randint(1, n), rng.choice(lad)] for _ in range(3)]
+        ladders.append(lad)
+    cnf = make_cnf(clauses, n)
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        sat = s.solve()
+    kw = rng.choice([{}, {"depth": 3, "dynamic": False}, {"max_cubes": 5}, {"candidates": 1}])
+    variables = rng.choice([None, [], rng.sample(range(1, n + 1), n // 3)])
+    cs = LookaheadCuber(seed=seed, **kw).cubes(cnf, variables=variables, ladders=ladders)
+    check_cubes(cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))

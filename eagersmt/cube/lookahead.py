@@ -2,18 +2,32 @@
 
 Builds a decision tree depth first, as in Heule, Kullmann, Wieringa, Biere, "Cube and
 Conquer: Guiding CDCL SAT Solvers by Lookaheads" (HVC 2011); the engine uses it for
-``cubes=auto`` or a number, the ``cube`` command always.  Cost: ``2 * candidates``
-propagations a node (python-sat's ``propagate`` on Glucose 4, ~10x faster than on
-CaDiCaL), ~20 ms a node on la16's 287k clauses, so ~4 s for 256 cubes at depth 8.
+``cubes=auto`` or a number, the ``cube`` command always.  Cost: 2 propagations a node per
+candidate (python-sat's ``propagate`` on Glucose 4, ~10x faster than on CaDiCaL; a
+profile of ft10 at optimum - 1 puts ~55 % of the time in Glucose's propagation and ~18 %
+in turning the implied literals into Python integers); on ft10's 335k clauses, 64 cubes
+took 0.6 s with 30 atom candidates, 0.7 s with 16 ladders, 1.4 s with both (CPU,
+loading the CNF included).
 
 At a node the cuber preselects the ``candidates`` unassigned variables of best static
 score (occurrences in short clauses: binary 1, ternary 0.2, ...; only ``variables`` when
 given, e.g. the difference atoms), propagates both polarities of each, turns a failed
 literal into a forced assignment, drops the node when both polarities fail, and branches
 on the largest product of the two reductions (newly implied literals, +1 each), the
-larger side first.  A node is a leaf (a cube: the decisions on its path) at the fixed
-``depth``, when ``max_cubes`` leaves are reached (the tree then grows breadth first, to
-stay balanced), or by the dynamic cutoff of march_cu's code (also z3's
+larger side first.  ``ladders`` add bisection candidates (issue item 2): a ladder is the
+order-encoding literals ``[x <= a]`` of one integer ``x`` for ascending ``a`` (each implies
+the next), and at every node the literal in the middle of ``x``'s open window (between the
+last one propagated false and the first propagated true) is a candidate, scored like any
+other (a failed one tightens the bound); only the ``ladder_candidates`` (16) ladders of
+widest open window are tried, a cheap pre-score that cut the cubing time 5x (64 cubes of
+ft10) without making the cubes harder.  On job shop at optimum - 1 these cubes cost about
+what the monolithic solve does in total (x1.06-1.10) at 4 to 16 cubes, where splits on
+ordering atoms cost x1.1-1.7 (``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up").
+
+A node is a leaf (a cube: the decisions on its path) at the fixed ``depth``, when
+``max_cubes`` leaves are reached (the tree then grows breadth first, to stay balanced;
+``order="free"`` splits the open node with the most predicted free variables first, no
+better in our measurements), or by the dynamic cutoff of march_cu's code (also z3's
 ``adaptive_freevars``): a node is a leaf when its free variables are fewer than θ; θ
 starts at 0, becomes the free variables of each node the lookahead refutes, and shrinks
 by ``1 - F ** (d ** E)`` (F = 0.02, E = 0.30) at each leaf of depth d.  Without ``depth``
@@ -26,6 +40,7 @@ variable without conflict is a model: the status is then SAT (its cube comes fir
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from collections import Counter, deque
@@ -49,6 +64,47 @@ class CubeSet:
 class _Node:
     assumptions: list[int]  # decisions plus forced literals, for propagation
     decisions: list[int]  # the cube
+    free: int = 0  # free variables the parent's lookahead predicted (order "free")
+
+
+class _Open:
+    """The open nodes: a stack (dfs), a queue (bfs) or a heap on the predicted free
+    variables (free: the node with the most is split first)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.items: list = []
+        self.queue: deque[_Node] = deque()
+        self.seq = 0
+
+    def push(self, nodes: list[_Node]) -> None:
+        """Add ``nodes``; of siblings, the first is explored first."""
+        if self.kind == "free":
+            for node in nodes:
+                self.seq += 1
+                heapq.heappush(self.items, (-node.free, self.seq, node))
+        elif self.kind == "bfs":
+            self.queue.extend(nodes)
+        else:
+            self.items.extend(reversed(nodes))
+
+    def pop(self) -> _Node:
+        if self.kind == "free":
+            return heapq.heappop(self.items)[2]
+        if self.kind == "bfs":
+            return self.queue.popleft()
+        return self.items.pop()
+
+    def rest(self) -> list[list[int]]:
+        """The cubes of the open nodes, in the order they would have been explored."""
+        if self.kind == "free":
+            return [n.decisions for _, _, n in sorted(self.items, key=lambda t: t[:2])]
+        if self.kind == "bfs":
+            return [n.decisions for n in self.queue]
+        return [n.decisions for n in reversed(self.items)]
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.queue)
 
 
 class LookaheadCuber:
@@ -60,38 +116,49 @@ class LookaheadCuber:
     down_exp = 0.30  # E of the dynamic cutoff
 
     def __init__(self, depth: Optional[int] = None, max_cubes: Optional[int] = None,
-                 dynamic: bool = True, candidates: int = 30, seed: int = 0):
+                 dynamic: bool = True, candidates: int = 30, seed: int = 0,
+                 order: str = "bfs", ladder_candidates: Optional[int] = 16):
+        if order not in ("bfs", "free"):
+            raise ValueError("order must be 'bfs' or 'free'")
         if depth is not None and depth < 0:
             raise ValueError("depth must be at least 0")
         if max_cubes is not None and max_cubes < 1:
             raise ValueError("max_cubes must be at least 1")
-        if candidates < 1:
+        if candidates < 1 or (ladder_candidates is not None and ladder_candidates < 1):
             raise ValueError("candidates must be at least 1")
         self.depth = depth
         self.max_cubes = max_cubes
         self.dynamic = dynamic
         self.candidates = candidates
         self.seed = seed
+        self.order = order
+        self.ladder_candidates = ladder_candidates
 
     def cubes(self, cnf: CNF, *, variables: Optional[Sequence[int]] = None,
+              ladders: Sequence[Sequence[int]] = (),
               time_budget: Optional[float] = None) -> CubeSet:
-        """Cubes of ``cnf``, splitting only on ``variables`` when given (e.g. SMT atoms)."""
-        return _Run(self, cnf, variables, time_budget).run()
+        """Cubes of ``cnf``, splitting only on ``variables`` when given (e.g. SMT atoms; an
+        empty list: none) and on the middle literal of each of ``ladders`` (see the module
+        doc; ``smt.split_space`` builds both from an encoding)."""
+        return _Run(self, cnf, variables, ladders, time_budget).run()
 
 
 class _Run:
     def __init__(self, cfg: LookaheadCuber, cnf: CNF, variables: Optional[Sequence[int]],
-                 time_budget: Optional[float]):
+                 ladders: Sequence[Sequence[int]], time_budget: Optional[float]):
         self.cfg = cfg
         self.cnf = cnf
         self.t0 = time.perf_counter()
         self.deadline = None if time_budget is None else self.t0 + time_budget
         self.depth_limit = cfg.depth if cfg.depth is not None else cfg.depth_cap
-        self.bfs = cfg.max_cubes is not None
+        self.order_kind = "dfs" if cfg.max_cubes is None else cfg.order
+        self.implied: dict[int, int] = {}  # the branch's literals -> literals they imply
         self.theta = 0.0
         self.stats = {"nodes": 0, "refuted": 0, "failed_literals": 0, "propagations": 0,
-                      "max_depth": 0, "stopped": "", "order": "bfs" if self.bfs else "dfs"}
+                      "max_depth": 0, "stopped": "", "order": self.order_kind,
+                      "ladder_branches": 0}
         self.variables = variables
+        self.ladders_in = ladders
 
     # -- set-up ------------------------------------------------------------------------
     def setup(self) -> bool:
@@ -123,7 +190,11 @@ class _Run:
         rng = random.Random(self.cfg.seed)
         keyed = [(-score[v], rng.random(), v) for v in pool if v not in fixed]
         self.order = [v for _, _, v in sorted(keyed)]
-        self.stats["pool"] = len(self.order)
+        root_value = set(root)
+        self.ladders = [lad for lad in (_open_part(lad, root_value) for lad in self.ladders_in)
+                        if lad]
+        self.ladder_vars = {abs(lit) for lad in self.ladders for lit in lad}
+        self.stats["pool"] = len(self.order) + len(self.ladders)
         return True
 
     def propagate(self, lits: list[int]) -> tuple[bool, list[int]]:
@@ -148,14 +219,15 @@ class _Run:
                 self.solver.delete()
 
     def search(self) -> CubeSet:
-        open_: deque[_Node] = deque([_Node([], [])])
+        open_ = _Open(self.order_kind)
+        open_.push([_Node([], [], self.free_root)])
         leaves: list[list[int]] = []
         while open_:
             stop = self.out_of_budget()
             if stop:
                 self.stats["stopped"] = stop
                 break
-            node = open_.popleft() if self.bfs else open_.pop()
+            node = open_.pop()
             ok, lits = self.propagate(node.assumptions)
             if not ok:  # a literal forced after its lookahead refutes this child
                 self.stats["refuted"] += 1
@@ -183,11 +255,10 @@ class _Run:
             if branch == 0:  # nothing left to split on (SMT-level cubing)
                 leaves.append(node.decisions)
                 continue
-            kids = [_Node(node.assumptions + [lit], node.decisions + [lit])
-                    for lit in (branch, -branch)]
-            open_.extend(kids if self.bfs else reversed(kids))
-        rest = [n.decisions for n in (open_ if self.bfs else reversed(open_))]
-        cubes = leaves + rest
+            open_.push([_Node(node.assumptions + [lit], node.decisions + [lit],
+                              self.free_root - self.implied.get(lit, len(lits)))
+                        for lit in (branch, -branch)])
+        cubes = leaves + open_.rest()
         return self.finish(Status.UNSAT if not cubes else Status.UNKNOWN, cubes)
 
     def leaf(self, node: _Node, depth: int, free: int, leaves: list[list[int]]) -> None:
@@ -211,9 +282,11 @@ class _Run:
                     cands.append(v)
                     if len(cands) == self.cfg.candidates:
                         break
+            if self.ladders:
+                cands += self.ladder_candidates(set(lits), set(cands))
             if not cands:
                 return 0
-            scored: list[tuple[int, int, int]] = []
+            scored: list[tuple[int, int, int, int, int]] = []
             for v in cands:
                 if v in assigned:
                     continue
@@ -234,20 +307,39 @@ class _Run:
                     continue
                 rp, rn = len(lp) - base, len(ln) - base
                 score = (rp + 1) * (rn + 1)
-                scored.append((score, v if rp >= rn else -v, v))
+                scored.append((score, v if rp >= rn else -v, v, len(lp), len(ln)))
             best = [s for s in scored if s[2] not in assigned]
             if best:
-                return max(best)[1]
+                _, lit, v, np_, nn = max(best)
+                self.implied = {v: np_, -v: nn}
+                if abs(lit) in self.ladder_vars:
+                    self.stats["ladder_branches"] += 1
+                return lit
             if self.deadline is not None and time.perf_counter() > self.deadline:
                 return 0  # out of time before any candidate was scored: a leaf
 
+    def ladder_candidates(self, value: set[int], seen: set[int]) -> list[int]:
+        """The middle open literal of each ladder (its variable); with ``ladder_candidates``
+        only those of the widest open windows."""
+        mids = []
+        for lad in self.ladders:
+            lo, hi = _window(lad, value)
+            if lo < hi:
+                v = abs(lad[(lo + hi - 1) // 2])
+                if v not in seen:
+                    seen.add(v)
+                    mids.append((hi - lo, v))
+        cap = self.cfg.ladder_candidates
+        if cap is not None and len(mids) > cap:
+            mids = heapq.nlargest(cap, mids)
+        return [v for _, v in mids]
+
     def sat(self, node: _Node, lits: list[int], leaves: list[list[int]],
-            open_: deque[_Node]) -> CubeSet:
+            open_: _Open) -> CubeSet:
         value = {abs(x): x for x in self.root}
         value.update((abs(x), x) for x in lits)
         model = [value.get(v, -v) for v in range(1, self.cnf.nvars + 1)]
-        rest = [n.decisions for n in (open_ if self.bfs else reversed(open_))]
-        out = self.finish(Status.SAT, [node.decisions] + leaves + rest)
+        out = self.finish(Status.SAT, [node.decisions] + leaves + open_.rest())
         out.model = model
         return out
 
@@ -260,3 +352,36 @@ class _Run:
             st["avg_cube_len"] = round(sum(map(len, cubes)) / len(cubes), 3)
         return CubeSet(status, cubes, st)
 
+
+
+def _open_part(ladder: Sequence[int], value: set[int]) -> list[int]:
+    """The literals of ``ladder`` that ``value`` leaves open (a slice: see ``_middle``)."""
+    lo, hi = _window(ladder, value)
+    return list(ladder[lo:hi])
+
+
+def _window(ladder: Sequence[int], value: set[int]) -> tuple[int, int]:
+    """``[lo, hi)``: the open index range of a monotone ladder under the literals ``value``:
+    every literal before ``lo`` is false, every one from ``hi`` on true (binary searches)."""
+    lo, hi = 0, len(ladder)
+    while lo < hi:  # first index whose literal is true
+        mid = (lo + hi) // 2
+        if ladder[mid] in value:
+            hi = mid
+        else:
+            lo = mid + 1
+    first_true = lo
+    lo, hi = 0, first_true
+    while lo < hi:  # first index whose literal is not false
+        mid = (lo + hi) // 2
+        if -ladder[mid] in value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo, first_true
+
+
+def _middle(ladder: Sequence[int], value: set[int]) -> int:
+    """The variable of the middle open literal of ``ladder``; 0 if none is open."""
+    lo, hi = _window(ladder, value)
+    return abs(ladder[(lo + hi - 1) // 2]) if lo < hi else 0
