@@ -284,7 +284,8 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
     row["conquer"] = {}
     for k in args.jobs:
         r, t = timed(lambda: LocalConquer(jobs=k).solve_cubes(enc.cnf, cs.cubes, timeout=to))
-        t["status"] = str(r.status)
+        t.update(status=str(r.status), cube_sum=round(sum(r.cube_seconds.values()), 3),
+                 startup=round(r.startup, 3))
         if k == 1:
             row["cube_seconds"] = [round(r.cube_seconds[i], 4) for i in sorted(r.cube_seconds)]
         row["conquer"][str(k)] = t
@@ -391,20 +392,22 @@ def sweep_report(rows: list[dict], levels: Sequence[str], counts: Sequence[int])
 
 def table_report(rows: list[dict], args: argparse.Namespace) -> str:
     ks = [str(k) for k in args.jobs]
-    head = ["instance", "mono CaDiCaL s", "mono portfolio s", "cubing s", "cubes", "sum of cubes s"]
-    head += [f"K={k} s" for k in ks] + [f"speed-up K={k}" for k in ks]
-    head += [f"sim K={k}" for k in SIM_K] + ["cap at K=1000", "load", "capacity"]
+    head = ["instance", "mono CaDiCaL s", "mono portfolio s", "cubing s", "cubes",
+            "sum of cubes s"] + [f"K={k} s" for k in ks] + [f"speed-up K={k}" for k in ks]
+    if len(ks) > 1:
+        head.append(f"cube work K={ks[-1]} / K={ks[0]}")
+    head += ["load", "capacity"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        sim = r.get("sim_fine", {}).get("sim") or r["sim"]
         cells = [r["instance"], f"{r['mono']:.2f}", f"{r['mono_portfolio']['wall']:.2f}",
                  f"{r['cubing']['wall']:.2f}", str(r["cubes"]), f"{r['cube_sum']:.2f}"]
         cells += [f"{r['conquer'][k]['wall']:.2f}" for k in ks]
         cells += [f"{r['speedup'][k]:.2f}x" for k in ks]
-        cells += [f"{sim[str(k)]['speedup']:.2f}x" for k in SIM_K] + [sim["1000"]["cap"]]
+        if len(ks) > 1:
+            a, b = r["conquer"][ks[0]]["cube_sum"], r["conquer"][ks[-1]]["cube_sum"]
+            cells.append(f"{b / max(a, 1e-9):.2f}")
         loads = [x["load"] for x in r["mono_cadical"]] + [v["load"] for v in r["conquer"].values()]
-        cells.append(f"{min(loads):.1f}-{max(loads):.1f}")
-        cells.append(f"{r['capacity']:.2f}")
+        cells += [f"{min(loads):.1f}-{max(loads):.1f}", f"{r['capacity']:.2f}"]
         out.append("| " + " | ".join(cells) + " |")
     sp = {k: geomean([r["speedup"][k] for r in rows]) for k in ks}
     out.append("\nGeometric mean speed-up: " + ", ".join(f"K={k} {v:.2f}x" for k, v in sp.items()))
@@ -414,15 +417,29 @@ def table_report(rows: list[dict], args: argparse.Namespace) -> str:
         got = [r for r in rows if key in r]
         if got:
             for k in got[0][key]:
-                out.append(f"; {what} K={k}: " + ", ".join(
+                out.append(f"* {what} K={k}: " + ", ".join(
                     f"{r['instance']} {r[key][k]:.2f}x" for r in got) +
                     f" (geomean {geomean([r[key][k] for r in got]):.2f}x)")
-    fine = [r for r in rows if "sim_fine" in r]
-    if fine:
-        out.append(f"\nSimulation cube sets ({args.sim_cubes} cubes, K = 1 run): " + "; ".join(
-            f"{r['instance']}: cubing {r['sim_fine']['cubing']['wall']:.2f} s, sum "
-            f"{r['sim_fine']['cube_sum']:.2f} s, slowest {r['sim_fine']['cube_max']:.2f} s"
-            for r in fine))
+    out.append("\nSimulation (list scheduling of the K = 1 run's cube times; predicted speed-up "
+               "over the monolithic CaDiCaL wall; the cap is what bounds K = 1000):\n")
+    head = ["instance"] + [f"{args.cubes} cubes: K={k}" for k in SIM_K]
+    if args.sim_cubes:
+        head += [f"{args.sim_cubes} cubes: cubing s", "sum s", "slowest s"] + \
+                [f"K={k}" for k in SIM_K] + ["cap at K=1000"]
+    else:
+        head.append("cap at K=1000")
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["instance"]] + [f"{r['sim'][str(k)]['speedup']:.2f}x" for k in SIM_K]
+        f = r.get("sim_fine")
+        if f:
+            cells += [f"{f['cubing']['wall']:.2f}", f"{f['cube_sum']:.2f}", f"{f['cube_max']:.2f}"]
+            cells += [f"{f['sim'][str(k)]['speedup']:.2f}x" for k in SIM_K] + [f["sim"]["1000"]["cap"]]
+        elif args.sim_cubes:
+            cells += [""] * (4 + len(SIM_K))
+        else:
+            cells.append(r["sim"]["1000"]["cap"])
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
 
