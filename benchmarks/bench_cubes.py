@@ -15,7 +15,8 @@ not with this shell):
 3. ``LocalConquer(jobs=K).solve_cubes`` for K = 1 and 2 (``--jobs``), and optionally
    ``--cube-timeout`` (re-splitting) and ``--race`` (the whole problem on CaDiCaL beside a
    conquer with K - 1 workers, first answer wins: "portfolio beside cubes", done here and
-   not in ``eagersmt/cluster``);
+   not in ``eagersmt/cluster``), ``--own-sessions`` (each worker in a session of its own)
+   and ``--core-sharing`` (a prototype conquer that shares failed-assumption cores);
 4. the CaDiCaL monolithic solve again (the load drifts; the reference is the mean).
 
 Speed-up = monolithic CaDiCaL wall / (cubing + conquer wall).  Simulation: the per-cube
@@ -257,6 +258,87 @@ def race(enc, cubes, jobs: int, timeout: Optional[float]) -> dict:  # type: igno
     return out
 
 
+def _share_worker(cnf, conn) -> None:  # type: ignore[no-untyped-def]
+    from pysat.solvers import Cadical195
+
+    os.setpgid(0, 0)
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        conn.send(None)  # loaded
+        while True:
+            msg = conn.recv()
+            if msg is None:
+                break
+            clauses, cid, cube = msg
+            for cl in clauses:
+                s.add_clause(cl)
+            t0 = time.perf_counter()
+            ok = s.solve(assumptions=cube)
+            core = None if ok else s.get_core()
+            if not ok and not core and s.solve():  # an empty core must mean "unsat"
+                raise AssertionError("empty core of a satisfiable formula")
+            conn.send((cid, ok, list(core or []), time.perf_counter() - t0))
+
+
+def core_sharing(enc, cubes, jobs: int) -> dict:  # type: ignore[no-untyped-def]
+    """A prototype conquer (bench only, not ``eagersmt/cluster``) with core sharing: a
+    refuted cube comes back with its failed-assumption core C (CNF and C is unsat), so
+    every queued cube containing C is closed unsolved, the clause "not C" is handed to the
+    other workers with their next cube, and an empty core ends the run (the CNF is unsat).
+    Same cube order and one-cube-at-a-time hand-out as ``LocalConquer``."""
+    import signal
+
+    ctx = mp.get_context("fork")
+    pipes, procs = [], []
+    for _ in range(jobs):
+        a, b = ctx.Pipe()
+        p = ctx.Process(target=_share_worker, args=(enc.cnf, b), daemon=True)
+        p.start()
+        pipes.append(a)
+        procs.append(p)
+    for a in pipes:
+        a.recv()
+    queue = list(range(len(cubes)))
+    sets = [set(c) for c in cubes]
+    outbox: list[list[list[int]]] = [[] for _ in range(jobs)]
+    busy: dict[int, int] = {}
+    solved = pruned = 0
+    status, seconds, done = "unsat", 0.0, False
+    try:
+        while not done:
+            for w in range(jobs):
+                if w not in busy and queue:
+                    cid = queue.pop(0)
+                    pipes[w].send((outbox[w], cid, cubes[cid]))
+                    outbox[w] = []
+                    busy[w] = cid
+            if not busy:
+                break
+            for a in mp.connection.wait([pipes[w] for w in busy]):
+                w = pipes.index(a)
+                cid, ok, core, sec = a.recv()
+                del busy[w]
+                solved += 1
+                seconds += sec
+                if ok or not core:  # sat; or the CNF itself is unsat
+                    status, done = ("sat" if ok else "unsat"), True
+                    break
+                cs = set(core)
+                before = len(queue)
+                queue = [q for q in queue if not cs <= sets[q]]
+                pruned += before - len(queue)
+                for o in range(jobs):
+                    if o != w:
+                        outbox[o].append([-lit for lit in core])
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            except ProcessLookupError:
+                pass
+            p.join()
+    return {"status": status, "solved": solved, "pruned": pruned, "cube_sum": round(seconds, 3)}
+
+
 def table_instance(name: str, args: argparse.Namespace) -> dict:
     from eagersmt.backends import get_backend
     from eagersmt.cluster.local import LocalConquer
@@ -283,7 +365,7 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
                                                        "max_depth")}
     row["conquer"] = {}
     for k in args.jobs:
-        r, t = timed(lambda: LocalConquer(jobs=k).solve_cubes(enc.cnf, cs.cubes, timeout=to))
+        r, t = timed(lambda k=k: LocalConquer(jobs=k).solve_cubes(enc.cnf, cs.cubes, timeout=to))
         t.update(status=str(r.status), cube_sum=round(sum(r.cube_seconds.values()), 3),
                  startup=round(r.startup, 3))
         if k == 1:
@@ -292,18 +374,23 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
     if args.own_sessions:
         for k in [k for k in args.jobs if k > 1]:
             with own_sessions():
-                r, t = timed(lambda: LocalConquer(jobs=k).solve_cubes(enc.cnf, cs.cubes, timeout=to))
+                r, t = timed(lambda k=k: LocalConquer(jobs=k).solve_cubes(enc.cnf, cs.cubes, timeout=to))
             t["status"] = str(r.status)
             row.setdefault("own", {})[str(k)] = t
+    if args.core_sharing:
+        for k in args.jobs:
+            r, t = timed(lambda k=k: core_sharing(enc, cs.cubes, k))
+            t.update(r)
+            row.setdefault("sharing", {})[str(k)] = t
     if args.cube_timeout:
         for k in args.jobs:
-            r, t = timed(lambda: LocalConquer(jobs=k, cube_timeout=args.cube_timeout).solve_cubes(
+            r, t = timed(lambda k=k: LocalConquer(jobs=k, cube_timeout=args.cube_timeout).solve_cubes(
                 enc.cnf, cs.cubes, timeout=to))
             t.update(status=str(r.status), resplit=r.resplit, cubes=r.cubes)
             row.setdefault("resplit", {})[str(k)] = t
     if args.race:
         k = max(args.jobs)
-        r, t = timed(lambda: race(enc, cs.cubes, k, to))
+        r, t = timed(lambda k=k: race(enc, cs.cubes, k, to))
         t.update(r)
         row["race"] = {str(k): t}
     row["mono_cadical"].append(mono("cadical"))
@@ -316,6 +403,9 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
     if "race" in row:
         row["speedup_race"] = {k: round(m / (t_cube["wall"] + v["wall"]), 2)
                                for k, v in row["race"].items()}
+    if "sharing" in row:
+        row["speedup_sharing"] = {k: round(m / (t_cube["wall"] + v["wall"]), 2)
+                                  for k, v in row["sharing"].items()}
     if "own" in row:
         row["speedup_own"] = {k: round(m / (t_cube["wall"] + v["wall"]), 2) for k, v in row["own"].items()}
     if "resplit" in row:
@@ -413,6 +503,7 @@ def table_report(rows: list[dict], args: argparse.Namespace) -> str:
     out.append("\nGeometric mean speed-up: " + ", ".join(f"K={k} {v:.2f}x" for k, v in sp.items()))
     for key, what in (("speedup_own", "workers in sessions of their own"),
                       ("speedup_race", "race (whole problem beside the cubes)"),
+                      ("speedup_sharing", "core-sharing prototype"),
                       ("speedup_resplit", f"re-splitting (cube_timeout {args.cube_timeout})")):
         got = [r for r in rows if key in r]
         if got:
@@ -455,6 +546,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--sim-cubes", type=int, default=0, help="table: finer cube set to simulate")
     ap.add_argument("--cube-timeout", type=float, default=None, help="table: also re-splitting")
     ap.add_argument("--race", action="store_true", help="table: also whole problem beside cubes")
+    ap.add_argument("--core-sharing", action="store_true",
+                    help="table: also the core-sharing prototype conquer (core_sharing)")
     ap.add_argument("--own-sessions", action="store_true",
                     help="table: also K > 1 with each worker in a session of its own")
     ap.add_argument("--timeout", type=float, default=600.0)

@@ -145,7 +145,7 @@ def test_icnf_errors(text, line, what):
 # -- the cuber --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kw", [{}, {"depth": 5, "dynamic": False}, {"max_cubes": 12},
-                                {"depth": 3, "candidates": 3}])
+                                {"depth": 3, "candidates": 3}, {"max_cubes": 9, "order": "free"}])
 def test_random_3sat(kw):
     cnf = planted_3sat(80, 340, seed=1)
     cs = LookaheadCuber(**kw).cubes(cnf)
@@ -154,7 +154,8 @@ def test_random_3sat(kw):
 
 
 @pytest.mark.parametrize("kw", [{}, {"depth": 4, "dynamic": False}, {"max_cubes": 6},
-                                {"depth": 6, "candidates": 2, "dynamic": False}])
+                                {"depth": 6, "candidates": 2, "dynamic": False},
+                                {"max_cubes": 7, "order": "free", "candidates": 2}])
 def test_pigeonhole(kw):
     cnf = php(6, 5)
     cs = LookaheadCuber(**kw).cubes(cnf)
@@ -204,6 +205,10 @@ def test_jobshop(bound, sat, level, kw):
 
 
 def test_bad_arguments():
+    with pytest.raises(ValueError):
+        LookaheadCuber(order="dfs")
+    with pytest.raises(ValueError):
+        LookaheadCuber(ladder_candidates=0)
     with pytest.raises(ValueError):
         LookaheadCuber(max_cubes=0)
     with pytest.raises(ValueError):
@@ -290,7 +295,9 @@ def test_bounds_without_an_order_encoding_falls_back_to_the_atoms():
 
 @pytest.mark.parametrize("level", ["bounds", "smt+bounds"])
 @pytest.mark.parametrize("kw", [{"max_cubes": 8, "dynamic": False}, {"depth": 4, "dynamic": False},
-                                {}])
+                                {}, {"max_cubes": 8, "dynamic": False, "order": "free"},
+                                {"max_cubes": 6, "dynamic": False, "ladder_candidates": 1},
+                                {"max_cubes": 5, "dynamic": False, "ladder_candidates": None}])
 def test_bisection_cubes_on_jobshop(level, kw):
     for bound, sat in ((54, False), (55, True)):
         enc = jobshop(bound)
@@ -332,7 +339,51 @@ def test_random_formulas_with_ladders_agree_with_a_direct_solve(seed):
     cnf = make_cnf(clauses, n)
     with Cadical195(bootstrap_with=cnf.clauses) as s:
         sat = s.solve()
-    kw = rng.choice([{}, {"depth": 3, "dynamic": False}, {"max_cubes": 5}, {"candidates": 1}])
+    kw = rng.choice([{}, {"depth": 3, "dynamic": False}, {"max_cubes": 5}, {"candidates": 1},
+                     {"max_cubes": 7, "order": "free", "ladder_candidates": 1}])
     variables = rng.choice([None, [], rng.sample(range(1, n + 1), n // 3)])
     cs = LookaheadCuber(seed=seed, **kw).cubes(cnf, variables=variables, ladders=ladders)
     check_cubes(cnf, cs, sat, kw.get("max_cubes"), kw.get("depth"))
+
+
+def test_free_order_splits_the_open_node_with_most_free_variables_first():
+    # Var 1 true implies 2..6, false implies nothing: after the root split on 1 the "1 false"
+    # side has more free variables and is split again before the other one.
+    clauses = [[-1, v] for v in range(2, 7)] + [[7, 8, 9], [-7, 8, 10], [7, -8, 11]]
+    cnf = make_cnf(clauses, 11)
+    cs = LookaheadCuber(max_cubes=3, dynamic=False, order="free", candidates=11).cubes(cnf)
+    assert check_coverage(cnf, cs.cubes) and len(cs.cubes) == 3
+    assert sum(1 for c in cs.cubes if len(c) == 2) == 2  # one side split twice
+    assert not any(len(c) == 2 and 1 in c for c in cs.cubes)  # ... the side with 1 false
+
+
+def test_conquer_of_bisection_cubes_matches_the_status():
+    from eagersmt.cluster.local import LocalConquer
+
+    for bound, status in ((54, Status.UNSAT), (55, Status.SAT)):
+        enc = jobshop(bound)
+        sp = split_space(enc, "bounds")
+        cs = LookaheadCuber(max_cubes=4, dynamic=False).cubes(enc.cnf, variables=sp.variables,
+                                                              ladders=sp.ladders)
+        assert cs.status == Status.UNKNOWN and len(cs.cubes) == 4  # (8 cubes refute b54)
+        r = LocalConquer(jobs=2).solve_cubes(enc.cnf, cs.cubes)
+        assert r.status == status
+        if status == Status.SAT:
+            assert satisfies(enc.cnf, r.model)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["jobshop_lsidl/jobshop4-4-2-2-2-4-24.smt2",
+                                  "jobshop_classic/jobshop_la16_b944.smt2"])
+def test_bisection_cubes_of_hard_unsat_instances(name):
+    from eagersmt.cluster.local import LocalConquer
+
+    enc = encoded(BENCH / name)
+    sp = split_space(enc, "bounds")
+    cs = LookaheadCuber(max_cubes=16, dynamic=False).cubes(enc.cnf, variables=sp.variables,
+                                                           ladders=sp.ladders)
+    assert check_coverage(enc.cnf, cs.cubes)
+    if cs.status == Status.UNKNOWN:
+        assert LocalConquer(jobs=2).solve_cubes(enc.cnf, cs.cubes).status == Status.UNSAT
+    else:
+        assert cs.status == Status.UNSAT

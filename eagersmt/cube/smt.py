@@ -8,9 +8,11 @@ SMT problem (``split_space``), by level:
 * ``bounds``: bisection of integer bounds (issue item 2): for each integer ``x`` of an
   order-encoded class the ladder of its literals ``[x <= a]``, of which the cuber tries
   the middle of the window still open at each node, so a cube is a box of start times.
-  Measured on job shop at optimum - 1 (``benchmarks/bench_cubes.py``): the cubes' total
-  refutation time stays near the monolithic solve's, where the atom splits cost 1.1-2x
-  more; the cost is ~2 propagations a node per integer variable;
+  Measured on six hard job-shop instances at optimum - 1 (``benchmarks/bench_cubes.py
+  sweep``, RESULTS.md "Cube-and-conquer speed-up"): from 2 to 16 cubes the cubes' total
+  refutation work stays at 1.06-1.12x the monolithic solve's, where atom splits grow to
+  1.66x and CNF-level ones to 1.33x (at 2-4 cubes those are as good); the cost is 2
+  propagations a node per ladder tried (``LookaheadCuber.ladder_candidates``);
 * ``smt+bounds``: both pools, the lookahead picks;
 * ``cnf``: any CNF variable (``variables=None``, no ladders).
 
