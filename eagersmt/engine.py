@@ -14,9 +14,6 @@ import os
 import time
 from typing import Iterator, Optional, Sequence
 
-from .backends import get_backend
-from .backends.process import memory_limit
-from .check.certificate import PROOF_FILE, clear_certificate, stamp_input, write_certificate
 from .check.model import check_model
 from .config import Config
 from .encode import encode
@@ -40,6 +37,8 @@ def solve_assertions(assertions: Sequence[Term], declarations: Sequence[Term], *
     stats = stats or Stats()
     if config.memory_limit is None:
         return _solve(assertions, declarations, config, positions, stats, proof_dir)
+    from .backends.process import memory_limit
+
     mb = config.memory_limit
     try:
         with memory_limit(mb):
@@ -62,6 +61,8 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
     stats.counts.update(norm.stats)
     if FALSE in norm.circuit.roots:
         if proof_dir is not None:
+            from .check.certificate import write_certificate
+
             write_certificate(proof_dir, enc=None, solver="none", seconds=0.0,
                               trivial="an assertion normalizes to false")
         return Result(Status.UNSAT, {}, stats, "an assertion simplifies to false")
@@ -73,6 +74,9 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
         return Result(Status.UNKNOWN, {}, stats, "timeout")
 
     t0 = time.perf_counter()
+    if proof_dir is not None:
+        from .backends import get_backend
+        from .check.certificate import PROOF_FILE, write_certificate
     if proof_dir is not None and (config.cubes != "none" or config.ray is not None):
         from .cluster import cube_and_conquer
 
@@ -92,7 +96,7 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
                               seconds=t1 - t0)
             stats.add_time("certificate", time.perf_counter() - t1)
     elif config.cubes == "none" and config.ray is None:  # --ray implies cubes (auto)
-        sat = get_backend(config.backend).solve(enc.cnf, timeout=left)
+        sat = _monolithic(enc.cnf, config, left)
     else:
         from .cluster import cube_and_conquer
 
@@ -116,6 +120,32 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
         stats.add_time("check", time.perf_counter() - t0)
         stats.notes["model_checked"] = "yes"
     return Result(Status.SAT, model, stats)
+
+
+# The in-process first try of ``_monolithic``: CNFs up to this many clauses get this many
+# conflicts of CaDiCaL before a back end is started.  Measured on the shared manifest's
+# easy instances (benchmarks/RESULTS.md, "Easy instances"): it saves the fork and the
+# Kissat start-up of the portfolio (~5-10 ms) and the import of the portfolio machinery.
+QUICK_CLAUSES = 30_000
+QUICK_CONFLICTS = 1_000
+
+
+def _monolithic(cnf, config: Config, left: Optional[float]):  # type: ignore[no-untyped-def]
+    """One SAT call on the whole CNF with ``config.backend``; a small CNF first gets a
+    short in-process CaDiCaL run (bounded by conflicts: no process to start, nothing to
+    interrupt) unless Kissat alone was asked for."""
+    if (config.backend != "kissat" and len(cnf.clauses) <= QUICK_CLAUSES
+            and (left is None or left > 1.0)):
+        from .backends.cadical import solve_limited
+
+        sat = solve_limited(cnf, QUICK_CONFLICTS)
+        if sat.status != Status.UNKNOWN:
+            sat.stats["winner"] = "cadical (in-process, small CNF)"
+            return sat
+        left = None if left is None else left - sat.stats.get("seconds", 0.0)
+    from .backends import get_backend
+
+    return get_backend(config.backend).solve(cnf, timeout=left)
 
 
 def _coverage_proof(cnf, proof_dir: str) -> list[list]:  # type: ignore[no-untyped-def]
@@ -155,6 +185,8 @@ class Session:
         except InputError as e:
             raise self.script.locate(e)
         if proof_dir is not None and res.status == Status.UNSAT:
+            from .check.certificate import stamp_input
+
             stamp_input(proof_dir, text=self.script.source, filename=self.script.filename,
                         check_sat=index, assumptions=len(assumptions))
             res.stats.notes["certificate"] = proof_dir
@@ -189,6 +221,8 @@ class Session:
         """Where the certificate of check-sat ``index`` goes (cleared first), or None."""
         if self.config.proof is None:
             return None
+        from .check.certificate import clear_certificate
+
         many = sum(1 for c in self.script.commands if c.name == "check-sat") > 1
         path = os.path.join(self.config.proof, f"check-sat-{index}") if many else self.config.proof
         clear_certificate(path)

@@ -167,9 +167,10 @@ def test_lookup_order(monkeypatch, tmp_path):
         KissatBackend()
 
 
-def test_unavailable_kissat_does_not_register():
+def test_unavailable_kissat_is_reported():
     code = ("import eagersmt.backends as b\n"
-            "assert 'kissat' not in b.BACKENDS and 'portfolio' not in b.BACKENDS\n"
+            "assert b.unavailable('kissat') and b.unavailable('portfolio')\n"
+            "assert not b.unavailable('cadical')\n"
             "try:\n    b.get_backend('kissat')\nexcept ValueError as e:\n    print(e)\n"
             "print(type(b.get_backend('portfolio')).__name__)\n")  # the default degrades
     env = {**os.environ, ENV_VAR: "/nonexistent/kissat"}

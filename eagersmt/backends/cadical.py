@@ -16,7 +16,6 @@ from pysat.solvers import Cadical195
 from ..encode.cnf import CNF
 from ..result import Status
 from .base import PathLike, SatResult, write_proof
-from .process import Timeout, run_with_timeout
 
 
 def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] = None) -> SatResult:
@@ -42,6 +41,23 @@ def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] 
     return SatResult(Status.SAT if ok else Status.UNSAT, model, stats)
 
 
+def solve_limited(cnf: CNF, conflicts: int, assumptions: Sequence[int] = ()) -> SatResult:
+    """CaDiCaL in this process, stopped after ``conflicts`` conflicts (UNKNOWN then): a
+    bounded first try that needs no child process.  ``stats["seconds"]``: its wall time."""
+    t0 = time.perf_counter()
+    with Cadical195(bootstrap_with=cnf.clauses) as s:
+        s.conf_budget(conflicts)
+        ok = s.solve_limited(assumptions=list(assumptions))
+        model = s.get_model() if ok else None
+        st = s.accum_stats() or {}
+    if model is not None and len(model) < cnf.nvars:  # variables in no clause
+        model = model + [-(v + 1) for v in range(len(model), cnf.nvars)]
+    status = Status.UNKNOWN if ok is None else Status.SAT if ok else Status.UNSAT
+    stats = {k: float(v) for k, v in st.items()}
+    stats["seconds"] = time.perf_counter() - t0
+    return SatResult(status, model, stats)
+
+
 class CadicalBackend:
     name = "cadical"
 
@@ -55,6 +71,8 @@ class CadicalBackend:
         assumption units is written there."""
         if self.in_process and timeout is None:
             return _solve(cnf, assumptions, proof_path)
+        from .process import Timeout, run_with_timeout
+
         try:
             return run_with_timeout(lambda: _solve(cnf, assumptions, proof_path), timeout)
         except Timeout:
