@@ -61,7 +61,7 @@ def test_bench_end_to_end(tmp_path, bench_dir):
     with open(out / "results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["instance", "family", "expected", "solver", "answer", "seconds",
-                             "check", "note"]
+                             "check", "note", "parse_s", "encode_s", "clauses", "bytes"]
     names = [r["instance"] for r in rows]
     expected = {n: s for n, s in zip(
         [str(BENCH / k) for k in list(INSTANCES)[:-1]] + ["inst/jobshop_ft06_b55.smt2"],
@@ -75,12 +75,20 @@ def test_bench_end_to_end(tmp_path, bench_dir):
     assert {r["family"] for r in rows} == {"fuzzsmt_yices", "jobshop_classic"}
     assert "vars" in next(r for r in rows if r["solver"] == "cadical-cnf")["note"]
     assert len(set(names)) == 4
+    for r in rows:  # front-end columns: eagersmt rows only, from its --stats
+        if r["solver"] == "eagersmt":
+            assert 0 < float(r["parse_s"]) < float(r["seconds"]), r
+            assert float(r["encode_s"]) >= 0 and int(r["bytes"]) > 100
+            assert int(r["clauses"]) > 0 or "1b694516" in r["instance"]  # decided in presolve
+        else:
+            assert r["parse_s"] == "nan" and r["clauses"] == "0"
 
     md = (out / "summary.md").read_text()
     for solver in ("eagersmt", "z3", "cadical-cnf", VBS):
         assert f"| {solver} | 4/4 | 2 | 2 |" in md  # solved, sat, unsat
     assert "PAR-2" in md and "## Per family" in md and "| fuzzsmt_yices | 2 |" in md
     assert "WRONG ANSWERS" not in md
+    assert "## Front end" in md and "| eagersmt | 0 | - |" in md  # no run over 1 s here
     assert "Solved and PAR-2" in p.stdout and "cadical-cnf" in p.stdout
 
     png = (out / "cactus.png").read_bytes()
@@ -211,3 +219,17 @@ def test_solver_names():
             parse_solver(bad)
     p = bench(os.devnull, "--solver", "mathsat")
     assert p.returncode == 2 and "unknown solver" in p.stderr
+
+
+def test_front_end_share_by_hand():
+    from eagersmt.bench.report import front_end_table
+
+    def r(inst: str, secs: float, parse: float, enc: float) -> Row:
+        row = Row(inst, "f", "sat", "eagersmt", "sat", secs, "correct")
+        row.parse_s, row.encode_s, row.clauses, row.bytes = parse, enc, 1_000_000, 2_000_000
+        return row
+
+    rows = [r("a", 10.0, 0.5, 0.5), r("b", 2.0, 0.2, 0.4), r("c", 0.5, 0.1, 0.1),
+            Row("a", "f", "sat", "z3", "sat", 1.5, "correct")]
+    head, table = front_end_table(rows)
+    assert table == [["eagersmt", "2", "20.0%", "30.0% (b)", "10.00", "2,500,000"]]

@@ -30,6 +30,12 @@ class Row:
     seconds: float  # wall seconds (cnf solvers: the SAT solver only)
     check: str      # correct wrong unknown error
     note: str = ""
+    # eagersmt rows (from its --stats): parse and normalize+encode seconds, CNF clauses,
+    # input bytes; NaN / 0 for other solvers
+    parse_s: float = math.nan
+    encode_s: float = math.nan
+    clauses: int = 0
+    bytes: int = 0
 
 
 FIELDS = [f.name for f in fields(Row)]
@@ -182,7 +188,37 @@ def _md(table: Table) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(s: Summary, preamble: Sequence[str] = ()) -> str:
+FRONT_MIN_S = 1.0  # issue 4: the front end's share is judged on runs longer than this
+
+
+def front_end_table(rows: Sequence[Row]) -> Table:
+    """Per eagersmt configuration, over its solved runs longer than ``FRONT_MIN_S``: the
+    share of wall time spent parsing, normalizing and encoding (median, max), parser MB/s
+    and encoder clauses/s (medians over all its runs with stage times)."""
+    head = ["solver", f"runs > {FRONT_MIN_S:g} s", "parse+encode share median",
+            "share max (instance)", "parser MB/s (median)", "encoder clauses/s (median)"]
+    out = []
+    for name in dict.fromkeys(r.solver for r in rows if not math.isnan(r.parse_s)):
+        mine = [r for r in rows if r.solver == name and not math.isnan(r.parse_s)]
+        long = [r for r in mine if r.answer in ANSWERS and r.seconds > FRONT_MIN_S]
+        shares = sorted(((r.parse_s + r.encode_s) / r.seconds, r.instance) for r in long)
+        mbs = [r.bytes / 1e6 / r.parse_s for r in mine if r.parse_s > 0 and r.bytes]
+        cps = [r.clauses / r.encode_s for r in mine if r.encode_s > 0 and r.clauses]
+        out.append([name, str(len(long)),
+                    f"{_median([x for x, _ in shares]):.1%}" if shares else "-",
+                    f"{shares[-1][0]:.1%} ({shares[-1][1]})" if shares else "-",
+                    f"{_median(mbs):.2f}" if mbs else "-",
+                    f"{_median(cps):,.0f}" if cps else "-"])
+    return head, out
+
+
+def _median(xs: Sequence[float]) -> float:
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def to_markdown(s: Summary, preamble: Sequence[str] = (), rows: Sequence[Row] = ()) -> str:
     """The whole report: wrong answers first (if any), solved, per family, VBS, errors."""
     out = ["# eagersmt bench", "", *preamble]
     if s.wrong:
@@ -200,6 +236,12 @@ def to_markdown(s: Summary, preamble: Sequence[str] = ()) -> str:
             f"Fastest per instance: {picks or 'none'}."]
     if unsolved:
         out += ["", f"Solved by no solver: {', '.join(unsolved)}."]
+    front = front_end_table(rows)
+    if front[1]:
+        out += ["", "## Front end (eagersmt: parse + normalize + encode)", "", _md(front), "",
+                "Share: (parse + normalize + encode seconds, from `--stats`) / wall seconds of "
+                f"the whole run (interpreter start included), over runs longer than "
+                f"{FRONT_MIN_S:g} s; MB/s and clauses/s over every run with stage times."]
     if s.disagreements:
         out += ["", "## Disagreements (no known answer)", ""]
         out += [f"- {i}: " + "; ".join(f"{a} by {', '.join(v)}" for a, v in d.items())
@@ -221,4 +263,8 @@ def write_csv(rows: Iterable[Row], path: str) -> None:
 
 def read_csv(path: str) -> list[Row]:
     with open(path, newline="") as f:
-        return [Row(**{**d, "seconds": float(d["seconds"])}) for d in csv.DictReader(f)]
+        return [Row(**{**d, "seconds": float(d["seconds"]),
+                       "parse_s": float(d.get("parse_s") or "nan"),
+                       "encode_s": float(d.get("encode_s") or "nan"),
+                       "clauses": int(d.get("clauses") or 0), "bytes": int(d.get("bytes") or 0)})
+                for d in csv.DictReader(f)]

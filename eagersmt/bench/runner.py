@@ -148,7 +148,30 @@ def _smt_row(spec: SolverSpec, inst: Instance, limits: Limits) -> Row:
             note = f"answered {answers[-1]}, then {note}"
         return _row(inst, spec, answer, o.seconds, note)
     note = f"{len(answers)} answers, the last one counted" if len(answers) > 1 else ""
-    return _row(inst, spec, answers[-1], o.seconds, note)
+    row = _row(inst, spec, answers[-1], o.seconds, note)
+    if spec.kind == "eagersmt":
+        _stage_times(row, o.stderr, inst)
+    return row
+
+
+_STAT = re.compile(r"^  (parse_s|normalize_s|encode_s|clauses)\s+([0-9.e+-]+)\s*$", re.M)
+
+
+def _stage_times(row: Row, stderr: str, inst: Instance) -> None:
+    """Fill the front-end columns of an eagersmt row from its ``--stats`` table (summed
+    over the check-sats)."""
+    seen: dict[str, float] = {}
+    for key, value in _STAT.findall(stderr):
+        seen[key] = seen.get(key, 0.0) + float(value)
+    if "parse_s" not in seen:
+        return
+    row.parse_s = round(seen["parse_s"], 6)
+    row.encode_s = round(seen.get("normalize_s", 0.0) + seen.get("encode_s", 0.0), 6)
+    row.clauses = int(seen.get("clauses", 0))
+    try:
+        row.bytes = os.path.getsize(inst.path)
+    except OSError:
+        pass
 
 
 class CnfCache:

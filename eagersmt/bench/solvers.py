@@ -132,7 +132,7 @@ def parse_solver(text: str) -> SolverSpec:
             raise ValueError(f"{text!r}: encoding must be one of {', '.join(ENCODINGS)}")
         if backend is not None and backend not in BACKENDS:
             raise ValueError(f"{text!r}: back end must be one of {', '.join(BACKENDS)}")
-        argv = [PY, "-m", "eagersmt.cli.main", "solve", "{file}"]
+        argv = [PY, "-m", "eagersmt.cli.main", "solve", "--stats", "{file}"]
         argv += ["--encoding", enc] if enc else []
         argv += ["--backend", backend] if backend else []
         return SolverSpec(text, "eagersmt", tuple(argv), strict_exit=True)

@@ -209,7 +209,7 @@ def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, 
     write_csv(rows, str(outdir / "results.csv"))
     summary = summarize(rows, timeout, names)
     pre = _preamble(specs, len(instances), timeout, memory_limit, jobs)
-    (outdir / "summary.md").write_text(to_markdown(summary, pre))
+    (outdir / "summary.md").write_text(to_markdown(summary, pre, rows))
     wrote = ["results.csv", "summary.md"]
     try:
         from ..bench.plot import cactus
