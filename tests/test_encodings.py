@@ -56,3 +56,83 @@ def test_models_are_exactly_the_solutions(encoding, op):
                 expected = {(x, y) for x, y in itertools.product(BOX, BOX)
                             if holds(x, y) != negate}
                 assert solutions(text, encoding) == expected, (encoding, text)
+
+
+def test_pair_lemmas_are_valid_and_complete_on_a_pair():
+    """Every pair lemma holds for all integer values in a box (brute force), and together
+    they imply every implication between the atoms of one pair."""
+    import random
+
+    from eagersmt.encode.cnf import CNF
+    from eagersmt.encode.pairs import pair_lemmas
+    from eagersmt.encode.tseitin import NEG, POS, PredUse
+
+    rng = random.Random(7)
+    for _ in range(200):
+        preds = []
+        for var in range(1, rng.randint(2, 6) + 1):
+            x, y = rng.sample([0, 1, 2], 2)
+            preds.append(PredUse(x, y, rng.randint(-4, 4), var, POS | NEG))
+        cnf = CNF()
+        cnf.nvars = len(preds)
+        n = pair_lemmas(preds, cnf)
+        assert n == len(cnf.clauses)
+
+        def truth(vals):  # the atoms' values under integer values of x0, x1, x2
+            return {p.var: vals[p.x] - vals[p.y] <= p.c for p in preds}
+
+        box = range(-5, 6)
+        for vals in itertools.product(box, box, box):
+            t = truth(vals)
+            for clause in cnf.clauses:
+                assert any(t[abs(lit)] == (lit > 0) for lit in clause), (preds, clause, vals)
+        # complete: any implication a -> b between two atoms of one pair that holds in the box
+        # follows from the lemmas by unit propagation
+        for p, q in itertools.permutations(preds, 2):
+            if {p.x, p.y} != {q.x, q.y}:
+                continue
+            for sp, sq in itertools.product((1, -1), repeat=2):
+                holds = all((truth(v)[q.var] == (sq > 0)) or (truth(v)[p.var] != (sp > 0))
+                            for v in itertools.product(box, box, box))
+                if holds and p.var != q.var:
+                    assert _propagates(cnf.clauses, sp * p.var, sq * q.var), (preds, p, q)
+
+
+def _propagates(clauses, lit, target):
+    true = {lit}
+    changed = True
+    while changed:
+        changed = False
+        for c in clauses:
+            if any(x in true for x in c):
+                continue
+            open_ = [x for x in c if -x not in true]
+            if len(open_) == 1 and open_[0] not in true:
+                true.add(open_[0])
+                changed = True
+    return target in true
+
+
+@pytest.mark.parametrize("path", ["jobshop_classic/jobshop_ft06_b54.smt2"])
+def test_kissat_gets_the_cnf_without_pair_lemmas(path, tmp_path):
+    """The lemmas are recorded as redundant; Kissat's DIMACS leaves them out (same answer)."""
+    from eagersmt.backends.kissat import write_dimacs
+    from eagersmt.encode import encode
+    from eagersmt.ir.normalize import normalize
+    from eagersmt.smtlib.parser import parse_file
+
+    from .conftest import BENCH
+
+    if not (BENCH / path).exists():
+        pytest.skip("shared benchmarks not found")
+    enc = encode(normalize(parse_file(str(BENCH / path)).assertions))
+    (r,) = enc.cnf.redundant
+    assert len(r) > 0 and r.stop == len(enc.cnf.clauses)
+    with open(tmp_path / "all.cnf", "w") as f:
+        write_dimacs(f, enc.cnf)
+    with open(tmp_path / "ess.cnf", "w") as f:
+        write_dimacs(f, enc.cnf, essential=True)
+    head = (tmp_path / "ess.cnf").read_text().splitlines()[0]
+    assert head == f"p cnf {enc.cnf.nvars} {len(enc.cnf.clauses) - len(r)}"
+    assert (solve_smtlib((BENCH / path).read_text(), config=Config(backend="kissat")).status
+            == Status.UNSAT)

@@ -61,11 +61,16 @@ def find_kissat() -> str:
     return path
 
 
-def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = ()) -> None:
-    """``cnf`` plus one unit clause per assumption, in DIMACS."""
+def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
+                 essential: bool = False) -> None:
+    """``cnf`` plus one unit clause per assumption, in DIMACS (``essential``: without the
+    CNF's redundant lemmas)."""
     nvars = max([cnf.nvars, *(abs(a) for a in assumptions)])
-    out.write(f"p cnf {nvars} {len(cnf.clauses) + len(assumptions)}\n")
-    out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in cnf.clauses)
+    clauses = cnf.essential() if essential else cnf.clauses
+    if not isinstance(clauses, list):
+        clauses = list(clauses)
+    out.write(f"p cnf {nvars} {len(clauses) + len(assumptions)}\n")
+    out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in clauses)
     out.writelines(f"{a} 0\n" for a in assumptions)
 
 
@@ -86,8 +91,11 @@ class KissatRun:
         fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
         try:
             t0 = time.perf_counter()
+            # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they cost it
+            # 1.1-2.8x on job shops where they save CaDiCaL up to 2x), except for a DRAT
+            # proof, which must refute the certificate's CNF itself.
             with os.fdopen(fd, "w", buffering=1 << 20) as f:
-                write_dimacs(f, cnf, assumptions)
+                write_dimacs(f, cnf, assumptions, essential=proof_path is None)
             self.start = time.perf_counter()
             self.write_s = self.start - t0
             args = [executable, "-q"]

@@ -414,13 +414,14 @@ class _Checker:
                     g = h
                 elif g is not None and z != g.origin:
                     return "a theory clause uses the origin of another class"
-        if g is None or g.origin is None:
-            return "a theory clause over a class without a checked encoding"
-        # Most clauses (order ladders and differences, EIJ triangles) are refuted by their
-        # own literals: try that small graph first.
+        # Most clauses (order ladders and differences, EIJ triangles, pair lemmas) are
+        # refuted by their own literals: try that small graph first.  That needs no box,
+        # so it holds in any class (pair lemmas are added to small-domain classes too).
         if _negative_cycle(edges):
             self.counts["theory"] += 1
             return None
+        if g is None or g.origin is None:
+            return "a theory clause over a class without a checked encoding"
         for z in real:
             edges.append((g.origin, z, g.hi[z]))  # z - o <= hi
             edges.append((z, g.origin, -g.lo[z]))  # o - z <= -lo

@@ -31,6 +31,7 @@ from .cnf import CNF
 from .domains import NegativeCycle, class_domains
 from .eij import EIJ, is_ordering
 from .order import Order, OrderDecoder, predicted_clauses
+from .pairs import pair_lemmas
 from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
 
@@ -109,6 +110,7 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     out = Encoded(cnf, ts)
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
     reasons: list[str] = []
+    lemma_preds = []
     for cls in classes:
         try:
             tried = []
@@ -121,6 +123,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 try:
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
+                    if enc.name != "eij":  # EIJ has pair clauses of its own
+                        lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))
                     break
                 except EncodingTooLarge:
@@ -131,10 +135,14 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 reasons.append(f"{len(cls.variables)} vars, {len(cls.preds)} preds: {why} -> {name}")
         except NegativeCycle:
             cnf.add([])  # the unconditional constraints alone are contradictory
+    start = len(cnf.clauses)
+    lemmas = pair_lemmas(lemma_preds, cnf)
+    if lemmas:
+        cnf.redundant.append(range(start, len(cnf.clauses)))
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), classes=len(classes),
-                            preds=len(ts.preds))
+                            preds=len(ts.preds), pair_lemmas=lemmas)
         stats.notes["encodings"] = ",".join(f"{k}:{v}" for k, v in sorted(out.choices.items()))
         if reasons:
             more = f" (+{len(classes) - len(reasons)} more classes)" if len(classes) > len(reasons) else ""

@@ -15,6 +15,9 @@ class CNF:
         self.nvars = 0
         self.clauses: list[Sequence[int]] = []
         self._true = 0
+        # index ranges of clauses implied by the others (lemmas that help some solvers and
+        # not others: ``essential`` leaves them out; models and satisfiability are the same)
+        self.redundant: list[range] = []
 
     def new_var(self) -> int:
         self.nvars += 1
@@ -38,6 +41,19 @@ class CNF:
 
     def extend(self, clauses: Iterable[Sequence[int]]) -> None:
         self.clauses.extend(clauses)
+
+    def essential(self) -> Iterable[Sequence[int]]:
+        """The clauses without the ``redundant`` ranges."""
+        if not self.redundant:
+            return self.clauses
+        skip = sorted(self.redundant, key=lambda r: r.start)
+        out: list[Sequence[int]] = []
+        at = 0
+        for r in skip:
+            out.extend(self.clauses[at:r.start])
+            at = max(at, r.stop)
+        out.extend(self.clauses[at:])
+        return out
 
     def write_dimacs(self, out: TextIO, comments: Iterable[str] = ()) -> None:
         for line in comments:
