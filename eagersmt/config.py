@@ -24,7 +24,9 @@ class Option:
 ENCODINGS = ("auto", "sd", "order", "eij")
 BACKENDS = ("cadical", "kissat", "portfolio")
 CROSS_CHECKERS = ("none", "z3", "cvc5", "all")
-CUBE_LEVELS = ("smt", "cnf")
+# Where the cuber may split: the levels of ``cube.smt.LEVELS`` (``cube/smt.py`` says what each
+# means), spelled out so ``import eagersmt`` does not load the encoders; tests check they agree.
+CUBE_LEVELS = ("smt", "bounds", "smt+bounds", "cnf")
 
 OPTIONS: tuple[Option, ...] = (
     Option("encoding", str, "auto",
@@ -46,11 +48,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube-and-conquer: 'none' (one SAT call), 'auto' (lookahead with march_cu's dynamic "
-           "cutoff) or a number of cubes to aim for."),
-    Option("cube_level", str, "smt",
-           "Variables the cuber splits on: 'smt' (difference atoms only: readable cubes) or "
-           "'cnf' (any CNF variable).", CUBE_LEVELS),
+           "Cube-and-conquer: 'none' (one SAT call), 'auto' or a number of cubes to aim for.  "
+           "'auto' first gives CaDiCaL about a second on the whole problem, cubes only if "
+           "that did not decide it (the workers start from what it learnt) and aims at 8 "
+           "cubes per worker.  With --ray: no probe, and on a cluster of unknown size "
+           "march_cu's dynamic cutoff instead of 8 per worker.  With --backend portfolio "
+           "the local conquer also runs Kissat on the whole problem; the first answer wins."),
+    Option("cube_level", str, "bounds",
+           "Where the cuber splits: 'bounds' (bisect the start-time windows of order-encoded "
+           "integers, [x <= a]: cubes are boxes; measured best on job shop from 8 cubes on; "
+           "falls back to the atoms where no integer is order-encoded), 'smt' (difference "
+           "atoms: cubes are orderings), 'smt+bounds' (both, lookahead picks) or 'cnf' (any "
+           "CNF variable).", CUBE_LEVELS),
     Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
     Option("cube_timeout", Optional[float], None,
            "Per-cube time budget of the conquer (seconds): a cube that runs past it is stopped, "

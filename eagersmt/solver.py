@@ -43,7 +43,7 @@ from .errors import EagerSmtError, InputError, UnsupportedError
 from .ir.normalize import normalize
 from .ir.terms import BOOL, Term, TermManager
 from .optimize import Objective, Optimum, Progress, optimize
-from .result import Result, Stats, Status
+from .result import Result, Status
 
 Value = Union[int, bool, Fraction]
 

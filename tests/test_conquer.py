@@ -356,3 +356,224 @@ def test_solve_progress_in_a_pipe_only_when_asked():
     lines = [ln for ln in stderr("--progress").splitlines() if ln.startswith("progress:")]
     assert lines and "cubes closed" in lines[-1] and "workers 2" in lines[-1]
     assert "progress:" not in stderr("--progress", "--quiet")
+
+
+# -- solve --cubes: split spaces, auto sizing, the probe, the Kissat racer (issue 5) -------
+
+from eagersmt import Config, solve_file  # noqa: E402
+from eagersmt.backends import unavailable  # noqa: E402
+
+FT06_UNSAT = BENCH / "jobshop_classic" / "jobshop_ft06_b54.smt2"
+FT06_SAT = BENCH / "jobshop_classic" / "jobshop_ft06_b55.smt2"
+ABZ6 = BENCH / "jobshop_classic" / "jobshop_abz6_b942.smt2"  # unsat, ~0.3 s in one call
+needs_bench = pytest.mark.skipif(not FT06_SAT.exists(), reason="shared benchmarks not found")
+needs_kissat = pytest.mark.skipif(bool(unavailable("kissat")), reason="Kissat not installed")
+
+
+def check_answer(r, status: str) -> None:  # type: ignore[no-untyped-def]
+    assert str(r.status) == status
+    if status == "sat":
+        assert r.stats.notes.get("model_checked") == "yes"
+
+
+@needs_bench
+@pytest.mark.parametrize("level", ["bounds", "smt+bounds"])
+@pytest.mark.parametrize("path, status", [(FT06_UNSAT, "unsat"), (FT06_SAT, "sat")])
+def test_solve_at_a_cube_level_gives_the_known_status(level, path, status):
+    r = solve_file(str(path), config=Config(cubes="4", cube_level=level, jobs=2,
+                                            backend="cadical"))
+    check_answer(r, status)
+    assert r.stats.counts["cubes"] <= 4
+    # (at 4 bounds cubes the conquer refutes ft06 b54; the smt+bounds lookahead alone does)
+    assert r.stats.notes["conquer"] in ("local", "none (the cuber decided)")
+    if level == "bounds":
+        assert r.stats.notes["conquer"] == "local"
+    assert no_children()
+
+
+@needs_bench
+def test_cli_solve_at_the_bounds_level():
+    from .test_cli import run
+
+    for path, status, level in ((FT06_SAT, "sat", "bounds"), (FT06_UNSAT, "unsat", "smt+bounds")):
+        p = run("solve", str(path), "--cubes", "4", "--jobs", "2", "--cube-level", level,
+                "--stats")
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.splitlines()[0] == status
+        if status == "sat":
+            assert "model_checked" in p.stderr
+    p = run("solve", "--help")
+    assert "smt+bounds" in p.stdout and "bounds" in p.stdout
+
+
+def test_default_cube_level_is_bounds():
+    assert Config().cube_level == "bounds"
+
+
+@needs_bench
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_cubes_auto_aims_at_8_cubes_per_worker(monkeypatch, jobs):
+    import eagersmt.cluster as cluster
+
+    monkeypatch.setattr(cluster, "PROBE_SECONDS", 0.0)  # a probe that decides nothing
+    r = solve_file(str(FT06_SAT), config=Config(cubes="auto", jobs=jobs, backend="cadical"))
+    check_answer(r, "sat")
+    assert 1 <= r.stats.counts["cubes"] <= 8 * jobs
+    assert "probe_s" in r.stats.as_dict()
+    assert "warm-started by the probe" in r.stats.notes["conquer"]
+    assert no_children()
+
+
+@pytest.mark.skipif(not ABZ6.exists(), reason="shared benchmarks not found")
+def test_probe_decides_an_easy_instance():
+    r = solve_file(str(ABZ6), config=Config(cubes="auto", jobs=2))
+    assert r.status == Status.UNSAT
+    assert r.stats.notes["conquer"] == "none (the probe decided)"
+    assert r.stats.counts["cubes"] == 0 and "cube_s" not in r.stats.as_dict()
+    assert no_children()
+
+
+@needs_bench
+def test_no_probe_for_an_explicit_cube_count():
+    r = solve_file(str(FT06_SAT), config=Config(cubes="4", jobs=2, backend="cadical"))
+    check_answer(r, "sat")
+    assert "probe_s" not in r.stats.as_dict()
+
+
+@needs_bench
+@needs_kissat
+@pytest.mark.parametrize("path, status", [(FT06_UNSAT, "unsat"), (FT06_SAT, "sat")])
+def test_portfolio_races_kissat_beside_the_cubes(path, status):
+    r = solve_file(str(path), config=Config(cubes="4", jobs=1, backend="portfolio"))
+    check_answer(r, status)
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the racer needs a CPU beside the one worker")
+    assert r.stats.notes["conquer"] == "local + kissat on the whole CNF"
+    assert r.stats.notes["decided_by"] in ("cubes", "kissat (whole CNF)")
+    assert no_children()
+
+
+@needs_bench
+def test_no_racer_with_a_single_back_end():
+    from eagersmt.cluster import make_conquer
+
+    for backend in ("cadical", "kissat"):
+        assert make_conquer(Config(backend=backend), race=True).race_kissat is None
+    r = solve_file(str(FT06_SAT), config=Config(cubes="4", jobs=2, backend="cadical"))
+    assert "kissat" not in r.stats.notes["conquer"] and "decided_by" not in r.stats.notes
+    if not unavailable("kissat"):
+        assert make_conquer(Config(jobs=1), race=True, cpus=2).race_kissat is not None
+        assert make_conquer(Config(jobs=2), race=True, cpus=2).race_kissat is None  # no spare CPU
+        assert make_conquer(Config(), race=True, proof_dir="/nonexistent").race_kissat is None
+        assert make_conquer(Config()).race_kissat is None  # only when asked
+
+
+def _stuck_worker(self, task):  # type: ignore[no-untyped-def]
+    time.sleep(60)  # a cube worker that never answers: only the racer can
+
+
+@needs_bench
+@needs_kissat
+@pytest.mark.parametrize("path, status", [(FT06_UNSAT, Status.UNSAT), (FT06_SAT, Status.SAT)])
+def test_the_racer_decides_when_the_cubes_do_not(monkeypatch, path, status):
+    from eagersmt.cluster.race import kissat_executable
+
+    from .test_cube import encoded, satisfies
+
+    enc = encoded(path)
+    monkeypatch.setattr(CubeWorker, "run", _stuck_worker)  # the forked workers inherit it
+    t0 = time.monotonic()
+    r = LocalConquer(jobs=2, race_kissat=kissat_executable()).solve_cubes(
+        enc.cnf, [[1], [-1]], timeout=30)
+    assert time.monotonic() - t0 < 10
+    assert r.status == status and r.decided_by == "racer"
+    if status == Status.SAT:
+        assert satisfies(enc.cnf, r.model)
+    assert no_children()
+
+
+@needs_bench
+@needs_kissat
+def test_racer_is_killed_when_the_cubes_finish_first(monkeypatch):
+    import eagersmt.cluster.race as race
+
+    real = race._racer_main
+    pids: list[int] = []
+
+    def slow_racer(cnf, executable, timeout, tmpdir, conn):  # type: ignore[no-untyped-def]
+        time.sleep(60)  # the cubes win; the racer must not outlive the call
+        real(cnf, executable, timeout, tmpdir, conn)
+
+    monkeypatch.setattr(race, "_racer_main", slow_racer)
+    real_start = race.WholeRacer.start
+
+    def start(self, ctx=None):  # type: ignore[no-untyped-def]
+        real_start(self, ctx)
+        pids.append(self.pid)
+        assert os.path.isdir(self.tmpdir)
+
+    monkeypatch.setattr(race.WholeRacer, "start", start)
+    r = LocalConquer(jobs=2, race_kissat=race.kissat_executable()).solve_cubes(
+        php(6, 5), all_cubes([1, 2]))
+    assert r.status == Status.UNSAT and r.decided_by == "cubes"
+    assert pids and not psutil.pid_exists(pids[0])  # killed and reaped
+    assert no_children()
+
+
+def test_scheduler_takes_a_racer_answer():
+    from eagersmt.cluster.scheduler import drive
+
+    s = CubeScheduler([[1], [2]])
+    s.whole(Status.UNKNOWN, None, "no answer")
+    assert not s.finished and s.out.messages == ["racer: no answer"]
+    s.whole(Status.UNSAT)
+    assert s.finished and s.result().status == Status.UNSAT and s.out.decided_by == "racer"
+    s = CubeScheduler([[1], [2]])
+    s.whole(Status.SAT, [1, -2])
+    r = s.result()
+    assert r.status == Status.SAT and r.model == [1, -2] and r.cube == []
+
+    class RacingFakePool(FakePool):  # the racer answers unsat at the first wait
+        def wait(self, timeout):
+            return [("whole", None, (Status.UNSAT, None, ""))]
+
+    r = drive(RacingFakePool(), CubeScheduler([[1], [2]]), workers=2)
+    assert r.status == Status.UNSAT and r.decided_by == "racer" and not r.cube_seconds
+
+
+@needs_bench
+def test_resplit_with_ladders_extends_and_covers_the_cube():
+    from eagersmt.cube import LookaheadCuber, split_space
+
+    from .test_cube import encoded
+
+    enc = encoded(FT06_SAT)
+    sp = split_space(enc, "bounds")
+    cube = LookaheadCuber(max_cubes=2, dynamic=False).cubes(
+        enc.cnf, variables=sp.variables, ladders=sp.ladders).cubes[0]
+    w = CubeWorker(enc.cnf, variables=sp.variables, ladders=sp.ladders)
+    try:
+        cs = w.split(cube, children=4)
+    finally:
+        w.close()
+    assert cs.status == Status.UNKNOWN and len(cs.cubes) > 1
+    assert all(c[:len(cube)] == cube for c in cs.cubes)
+    ladder_vars = {abs(lit) for lad in sp.ladders for lit in lad}
+    assert all(abs(x) in ladder_vars for c in cs.cubes for x in c[len(cube):])
+    sub = CNF()
+    sub.nvars, sub.clauses = enc.cnf.nvars, enc.cnf.clauses + [[x] for x in cube]
+    assert not check_coverage(sub, [])  # the cube has models...
+    assert check_coverage(sub, cs.cubes)  # ...and every one is in a child
+
+
+@needs_kissat
+def test_kissat_workers_killed_mid_cube_leave_no_file(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the pool's directory goes here
+    cnf = php(10, 9)  # the second cube is hard: its Kissat is killed when the first is sat
+    extra = cnf.new_var()
+    cnf.clauses = [list(cl) + [extra] for cl in cnf.clauses]
+    r = LocalConquer(jobs=2, backend="kissat").solve_cubes(cnf, [[extra], [-extra, 1]])
+    assert r.status == Status.SAT
+    assert no_children() and list(tmp_path.iterdir()) == []

@@ -387,3 +387,31 @@ def test_bisection_cubes_of_hard_unsat_instances(name):
         assert LocalConquer(jobs=2).solve_cubes(enc.cnf, cs.cubes).status == Status.UNSAT
     else:
         assert cs.status == Status.UNSAT
+
+
+def test_config_offers_every_split_level():
+    from eagersmt.config import CUBE_LEVELS, Config
+
+    assert CUBE_LEVELS == LEVELS
+    assert Config().cube_level == "bounds"
+
+
+def test_cube_command_levels(tmp_path):
+    from .test_cli import run
+
+    out = tmp_path / "ft06.icnf"
+    src = BENCH / SMALL[1]
+    for level in ("bounds", "smt+bounds", None):
+        args = ["cube", str(src), "-o", str(out), "--cubes", "4"]
+        p = run(*args, *(["--level", level] if level else []))
+        assert p.returncode == 0, p.stderr
+        ic = read_icnf(out.read_text())
+        assert 1 <= len(ic.cubes) <= 4
+    enc = encoded(src)
+    ladder_vars = {abs(lit) for lad in split_space(enc, "bounds").ladders for lit in lad}
+    assert all(abs(x) in ladder_vars for c in ic.cubes for x in c)  # the default: bounds
+    p = run("cube", str(out), "--cubes", "2", "-o", str(tmp_path / "again.icnf"))
+    assert p.returncode == 0, p.stderr  # DIMACS input: cnf by default
+    p = run("cube", str(out), "--level", "bounds")
+    assert p.returncode == 1 and p.stdout == "" and "Traceback" not in p.stderr
+    assert p.stderr.startswith(f"error: {out}: --level bounds needs an SMT-LIB input")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pysmt.environment import reset_env
 from pysmt.exceptions import NoSolverAvailableError
 from pysmt.shortcuts import (
-    GE, LE, LT, And, Equals, Int, Minus, Not, Or, Plus, Real, Solver, Symbol, Times, get_env,
+    GE, LE, LT, And, Int, Minus, Not, Or, Plus, Solver, Symbol, Times, get_env,
     get_model, is_sat, is_unsat,
 )
 from pysmt.smtlib.parser import SmtLibParser

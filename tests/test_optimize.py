@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import z3
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eagersmt import Config, Int, Solver, Status, UnsupportedError, solve_smtlib

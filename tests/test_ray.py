@@ -174,7 +174,9 @@ def test_solve_ray_auto_agrees_with_z3(head, kind):
     f = EXAMPLE if kind == "sat" else LA01
     if not f.exists():
         pytest.skip("shared benchmarks not found")
-    p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats")
+    # (--cube-level smt: at the default level, bounds, the cuber alone finds the example's model)
+    p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats",
+                 "--cube-level", "smt")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[0] == z3_status(f.read_text()) == kind
     st = stats_of(p.stderr)
@@ -290,7 +292,8 @@ def test_private_local_ray_leaves_nothing(tmp_path):
     (tmp_path / "token").write_text(secrets.token_hex(32))
     env.pop("RAY_ADDRESS", None)
     p = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve",
-                          str(EXAMPLE), "--ray", "--jobs", "2", "--stats"],
+                          str(EXAMPLE), "--ray", "--jobs", "2", "--stats",
+                          "--cube-level", "smt"],  # (bounds cubes: the cuber alone decides)
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)
     seen: set[int] = set()

@@ -26,7 +26,8 @@ def _fail_input(e: InputError) -> None:
 
 
 def _load_cnf(path: str, encoding: str):  # type: ignore[no-untyped-def]
-    """A CNF plus the SMT atoms' variables (None for a DIMACS / iCNF input)."""
+    """A CNF, its encoding (``encode.Encoded``; None for a DIMACS / iCNF input) and the
+    cubes of an iCNF input."""
     from ..cube.icnf import read_icnf
     from ..encode.cnf import CNF
 
@@ -51,7 +52,7 @@ def _load_cnf(path: str, encoding: str):  # type: ignore[no-untyped-def]
     enc = encode(norm, encoding=encoding)
     if -1 in norm.circuit.roots:
         enc.cnf.add([])
-    return enc.cnf, [p.var for p in enc.tseitin.preds], []
+    return enc.cnf, enc, []
 
 
 @click.command("cube")
@@ -60,22 +61,26 @@ def _load_cnf(path: str, encoding: str):  # type: ignore[no-untyped-def]
 @click.option("--cubes", "count", default="auto", show_default=True,
               help="'auto' (march_cu dynamic cutoff) or the number of cubes to aim for.")
 @click.option("--depth", type=int, default=None, help="Fixed cube depth (overrides --cubes).")
-@click.option("--level", type=click.Choice(CUBE_LEVELS), default="smt", show_default=True,
-              help="Split on difference atoms (smt) or on any CNF variable (cnf); DIMACS "
-                   "input is always cnf.")
+@click.option("--level", type=click.Choice(CUBE_LEVELS), default=None,
+              help="Where to split an SMT-LIB input: bounds (bisect the windows of "
+                   "order-encoded integers; the default, as for solve), smt (difference "
+                   "atoms), smt+bounds (both) or cnf (any CNF variable).  DIMACS input has "
+                   "only cnf (its default).")
 @click.option("--encoding", type=click.Choice(ENCODINGS), default="auto", show_default=True)
 @click.option("--time-budget", type=float, default=None, help="Seconds the cuber may spend.")
-def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: str,
+def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Optional[str],
              encoding: str, time_budget: Optional[float]) -> None:
     """Split FILE (SMT-LIB, or DIMACS CNF) into cubes and write them as iCNF.
 
     Exit 20 when lookahead alone refutes the formula (the iCNF then has no cube), else 0.
     """
+    from ..config import Config
     from ..cube.icnf import write_icnf
     from ..cube.lookahead import LookaheadCuber
+    from ..cube.smt import SplitSpace, split_space
 
     try:
-        cnf, atoms, _ = _load_cnf(file, encoding)
+        cnf, enc, _ = _load_cnf(file, encoding)
     except FileNotFoundError:
         click.echo(f"error: {file}: no such file", err=True)
         sys.exit(1)
@@ -83,10 +88,18 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: st
         _fail_input(e)
     if count != "auto" and not count.isdigit():
         raise click.UsageError("--cubes takes 'auto' or a number")
+    if enc is None and level not in (None, "cnf"):
+        click.echo(f"error: {file}: --level {level} needs an SMT-LIB input (it splits on what "
+                   "the encoding's variables mean); a DIMACS input is cubed at --level cnf",
+                   err=True)
+        sys.exit(1)
+    space = SplitSpace(None) if enc is None else \
+        split_space(enc, level or Config().cube_level)
     cuber = LookaheadCuber(depth=depth, max_cubes=None if count == "auto" else int(count),
                            dynamic=count == "auto" and depth is None)
     t0 = time.perf_counter()
-    cs = cuber.cubes(cnf, variables=atoms if level == "smt" else None, time_budget=time_budget)
+    cs = cuber.cubes(cnf, variables=space.variables, ladders=space.ladders,
+                     time_budget=time_budget)
     seconds = time.perf_counter() - t0
     out = sys.stdout if output == "-" else open(output, "w")
     try:

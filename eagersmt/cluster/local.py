@@ -1,20 +1,24 @@
 """Local conquer: solve the cubes of a CNF on K worker processes; first SAT wins.
 
 Each worker is forked from the caller, so it inherits the CNF without pickling, loads it
-once into CaDiCaL and then solves cube after cube *incrementally* (the cube's literals as
-assumptions; learnt clauses carry over).  Idle workers pull the next cube from the
-driver, in the cuber's order.  The first ``sat`` cube stops everything at once: every
-worker runs in its own process group, which is killed (SIGKILL) with anything it started
-(a Kissat process), so no process outlives the call.  ``unsat`` needs every cube refuted.
-A worker that dies has its cube put back (``retried``); with ``cube_timeout`` a cube that
-runs past it is split again by the lookahead cuber and its children re-queued.  That
-bookkeeping is ``scheduler.CubeScheduler``, shared with the Ray conquer.
+once into CaDiCaL (or, with ``warm``, starts from its copy of the caller's CaDiCaL: the
+``--cubes auto`` probe's, learnt clauses included) and then solves cube after cube
+*incrementally* (the cube's literals as assumptions; learnt clauses carry over).  Idle
+workers pull the next cube from the driver, in the cuber's order.  The first ``sat`` cube
+stops everything at once: every worker runs in its own process group, which is killed
+(SIGKILL) with anything it started (a Kissat process), so no process outlives the call.
+``unsat`` needs every cube refuted.  A worker that dies has its cube put back
+(``retried``); with ``cube_timeout`` a cube that runs past it is split again by the
+lookahead cuber and its children re-queued.  That bookkeeping is
+``scheduler.CubeScheduler``, shared with the Ray conquer.
 With ``backend="kissat"`` a worker runs one Kissat process per cube with the cube as unit
 clauses (never python-sat's kissat404, which ignores assumptions).
 
 ``CubeWorker`` is the plain, process-free part (``ray_conquer`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
-them to the scheduler.
+them to the scheduler.  With ``racer`` (a ``race.WholeRacer``: Kissat on the whole CNF,
+what ``--backend portfolio`` adds) the pool watches one more process beside the workers,
+and its answer decides the run if it comes first (``scheduler.CubeScheduler.whole``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import multiprocessing.connection
 import os
+import shutil
 import signal
+import tempfile
 import time
 from typing import Hashable, Optional, Sequence
 
@@ -37,10 +43,13 @@ __all__ = ["ConquerResult", "CubeWorker", "LocalConquer", "ProcessPool"]
 class CubeWorker:
     """Solves cubes of one CNF; the CNF is loaded once (CaDiCaL) and reused.
 
-    ``variables`` are what a re-split may branch on (the SMT atoms; None: any variable).
+    ``variables`` and ``ladders`` are what a re-split may branch on (``cube.smt.split_space``:
+    the SMT atoms and/or the bound ladders of the cube level; ``variables=None``: any).
     A time limit is kept by solving in conflict-budget slices (python-sat's CaDiCaL cannot
     be interrupted): each slice aims at ``slice_seconds``, its size follows the measured
-    conflict rate, so a stop costs at most a slice.
+    conflict rate, so a stop costs at most a slice.  ``solver``: a CaDiCaL already loaded
+    with ``cnf`` to use instead of a fresh one (a forked worker's copy of the probe's, with
+    its learnt clauses: ``LocalConquer(warm=...)``).
     """
 
     slice_seconds = 0.2
@@ -49,18 +58,27 @@ class CubeWorker:
 
     def __init__(self, cnf: CNF, backend: str = "cadical",
                  variables: Optional[Sequence[int]] = None,
-                 conflict_budget: Optional[int] = None, proof_dir: Optional[str] = None):
+                 conflict_budget: Optional[int] = None, proof_dir: Optional[str] = None,
+                 ladders: Sequence[Sequence[int]] = (), solver=None):  # type: ignore[no-untyped-def]
         self.cnf = cnf
         self.backend = backend
         self.proof_dir = proof_dir  # certificates: each refuted cube's DRAT proof goes there
         self.variables = None if variables is None else list(variables)
+        self.ladders = [list(lad) for lad in ladders]
         self.conflict_budget = conflict_budget
         self._solver = None
         self._slice = 1000
-        if backend == "cadical":
+        if solver is not None and backend == "cadical":
+            self._solver = solver  # a CaDiCaL over ``cnf`` that has learnt already (``warm``)
+        elif backend == "cadical":
             from pysat.solvers import Cadical195
 
             self._solver = Cadical195(bootstrap_with=cnf.clauses)
+
+    @property
+    def solver(self):  # type: ignore[no-untyped-def]
+        """The CaDiCaL of this worker (None with the Kissat back end)."""
+        return self._solver
 
     def solve(self, cube: Sequence[int], conflict_budget: Optional[int] = None,
               timeout: Optional[float] = None) -> SatResult:
@@ -124,7 +142,7 @@ class CubeWorker:
         sub.clauses = list(self.cnf.clauses)
         sub.clauses.extend([lit] for lit in cube)
         cuber = LookaheadCuber(max_cubes=children or self.split_children, dynamic=False)
-        cs = cuber.cubes(sub, variables=self.variables,
+        cs = cuber.cubes(sub, variables=self.variables, ladders=self.ladders,
                          time_budget=self.split_seconds if time_budget is None else time_budget)
         cs.cubes = [list(cube) + [lit for lit in c if lit not in cube] for c in cs.cubes]
         return cs
@@ -194,12 +212,16 @@ class CubeWorker:
 
 
 def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
-                 conflict_budget: Optional[int], proof_dir: Optional[str],
+                 ladders: list[list[int]], conflict_budget: Optional[int],
+                 proof_dir: Optional[str], warm, tmpdir: Optional[str],
                  conn) -> None:  # type: ignore[no-untyped-def]
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir)
+    if tmpdir is not None:  # Kissat's DIMACS files: the parent removes them, killed or not
+        tempfile.tempdir = tmpdir
+    # ``warm``: the caller's CaDiCaL (the probe's), this process's copy of it since the fork
+    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders, warm)
     conn.send(("ready", os.getpid()))
     while True:
         tasks = conn.recv()
@@ -227,14 +249,26 @@ def _kill_group(proc: mp.process.BaseProcess) -> None:
 
 class ProcessPool:
     """Forked workers, one pipe each (a shared queue could be left locked by a worker
-    killed mid-write); the sentinels tell a worker that died."""
+    killed mid-write); the sentinels tell a worker that died.  ``racer``: a whole-CNF
+    solver watched beside them (``race.WholeRacer``), started by ``start_racer``."""
 
     def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
-                 conflict_budget: Optional[int], proof_dir: Optional[str] = None):
-        self.args = (cnf, backend, variables, conflict_budget, proof_dir)
+                 conflict_budget: Optional[int], proof_dir: Optional[str] = None,
+                 ladders: Sequence[Sequence[int]] = (), racer=None,  # type: ignore[no-untyped-def]
+                 warm=None):
+        # A Kissat worker killed mid-cube cannot remove its DIMACS file: they all go into a
+        # directory of the pool's, removed by ``close``.
+        self.tmpdir = tempfile.mkdtemp(prefix="eagersmt-pool-") if backend == "kissat" else None
+        self.args = (cnf, backend, variables, [list(lad) for lad in ladders], conflict_budget,
+                     proof_dir, warm, self.tmpdir)
         self.ctx = mp.get_context("fork")
         self.procs: dict[int, tuple[mp.process.BaseProcess, object]] = {}
         self._next = 0
+        self.racer = racer
+
+    def start_racer(self) -> None:
+        if self.racer is not None:
+            self.racer.start(self.ctx)
 
     def spawn(self) -> Hashable:
         mine, theirs = self.ctx.Pipe()
@@ -259,8 +293,11 @@ class ProcessPool:
         for key, (p, conn) in self.procs.items():
             handles[conn] = key
             handles[p.sentinel] = key
+        extra = self.racer.handles() if self.racer is not None else []
         events: list[tuple] = []
-        for h in mp.connection.wait(list(handles), timeout=max(timeout, 0)):
+        for h in mp.connection.wait(list(handles) + extra, timeout=max(timeout, 0)):
+            if h not in handles:
+                continue  # the racer's: polled below
             key = handles[h]
             if key not in self.procs:
                 continue
@@ -279,26 +316,40 @@ class ProcessPool:
                 conn.close()  # type: ignore[attr-defined]
                 del self.procs[key]
                 events.append(("dead", key, f"exit code {p.exitcode}"))
+        if extra:
+            answer = self.racer.poll()  # type: ignore[union-attr]
+            if answer is not None:
+                events.append(("whole", None, answer))
         return events
 
     def close(self) -> None:
+        if self.racer is not None:
+            self.racer.close()
         for p, _ in self.procs.values():
             _kill_group(p)
         for p, conn in self.procs.values():
             p.join(timeout=5)
             conn.close()  # type: ignore[attr-defined]
         self.procs.clear()
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 class LocalConquer:
-    """A pool of ``jobs`` forked workers over one CNF (see the module doc)."""
+    """A pool of ``jobs`` forked workers over one CNF (see the module doc).
+
+    ``variables``/``ladders``: the split space of re-splits (``cube.smt.split_space``);
+    ``race_kissat``: the Kissat executable of a whole-CNF racer beside the workers
+    (``race.py``; ignored with ``proof_dir``, whose certificate covers cubes only)."""
 
     def __init__(self, jobs: int = 2, backend: str = "cadical",
                  conflict_budget: Optional[int] = None, *,
                  cube_timeout: Optional[float] = None,
                  variables: Optional[Sequence[int]] = None,
+                 ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
-                 proof_dir: Optional[str] = None):
+                 proof_dir: Optional[str] = None,
+                 race_kissat: Optional[str] = None, warm=None):  # type: ignore[no-untyped-def]
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.proof_dir = proof_dir  # certificates: a DRAT proof per refuted cube (no re-split)
@@ -307,7 +358,12 @@ class LocalConquer:
         self.conflict_budget = conflict_budget
         self.cube_timeout = cube_timeout
         self.variables = None if variables is None else list(variables)
+        self.ladders = [list(lad) for lad in ladders]
         self.progress = progress
+        self.race_kissat = None if proof_dir is not None else race_kissat
+        # A CaDiCaL over the same CNF (the probe's) each forked worker starts from, with
+        # what it has learnt; the caller keeps it alive (and unchanged) until the call ends.
+        self.warm = warm if backend == "cadical" and proof_dir is None else None
 
     def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
@@ -315,6 +371,16 @@ class LocalConquer:
         sched = CubeScheduler(cubes, cube_timeout=cube_timeout, progress=self.progress)
         if not sched.cubes:  # no cube: the cuber refuted every branch
             return sched.result()
+        racer = None
+        if self.race_kissat is not None:
+            from .race import WholeRacer
+
+            racer = WholeRacer(cnf, self.race_kissat, timeout=timeout)
         pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget,
-                           self.proof_dir)
+                           self.proof_dir, self.ladders, racer, self.warm)
+        try:
+            pool.start_racer()  # first: it writes its DIMACS while the workers load the CNF
+        except BaseException:
+            pool.close()
+            raise
         return drive(pool, sched, workers=self.jobs, depth=1, timeout=timeout)

@@ -44,8 +44,9 @@ OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
 class CubeActor:
     """The Ray side of a worker: a ``CubeWorker`` over the CNF, built once per actor."""
 
-    def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]]):
-        self.worker = CubeWorker(cnf, backend, variables)
+    def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
+                 ladders: Sequence[Sequence[int]] = ()):
+        self.worker = CubeWorker(cnf, backend, variables, ladders=ladders)
 
     def info(self) -> tuple[int, str]:
         return os.getpid(), socket.gethostname()
@@ -58,12 +59,12 @@ class ActorPool:
     """``scheduler.WorkerPool`` over Ray actors (events from ``ray.wait`` on their calls)."""
 
     def __init__(self, cnf_ref, backend: str, variables: Optional[list[int]],  # type: ignore[no-untyped-def]
-                 spread: bool):
+                 spread: bool, ladders=()):
         options = {"num_cpus": 1, "max_restarts": 0, "max_task_retries": 0}
         if spread:
             options["scheduling_strategy"] = "SPREAD"
         self.actor_class = ray.remote(**options)(CubeActor)
-        self.args = (cnf_ref, backend, variables)
+        self.args = (cnf_ref, backend, variables, ladders)
         self.actors: dict[int, object] = {}
         self.calls: dict[object, tuple[int, str]] = {}  # ObjectRef -> (worker, kind)
         self._next = 0
@@ -165,6 +166,7 @@ class RayConquer:
     def __init__(self, address: str = "local", jobs: int = 2, backend: str = "cadical", *,
                  cube_timeout: Optional[float] = None,
                  variables: Optional[Sequence[int]] = None,
+                 ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
                  object_store_memory: int = OBJECT_STORE_BYTES):
         if jobs < 1:
@@ -174,6 +176,7 @@ class RayConquer:
         self.backend = backend
         self.cube_timeout = cube_timeout
         self.variables = None if variables is None else list(variables)
+        self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
 
@@ -185,5 +188,7 @@ class RayConquer:
         with connected(self.address, num_cpus=self.jobs,
                        object_store_memory=self.object_store_memory) as private:
             workers = self.jobs if private else max(1, int(ray.cluster_resources().get("CPU", 1)))
-            pool = ActorPool(ray.put(cnf), self.backend, self.variables, spread=not private)
+            ladders = ray.put(self.ladders) if self.ladders else ()  # once, not per actor
+            pool = ActorPool(ray.put(cnf), self.backend, self.variables, spread=not private,
+                             ladders=ladders)
             return drive(pool, sched, workers=workers, depth=self.depth, timeout=timeout)

@@ -15,7 +15,10 @@ is the one loop between the two.  The soundness of the answer lives here:
 * with ``cube_timeout``, a cube that runs past it comes back split (dynamic re-splitting,
   as in Paracooba: Heisinger, Fleury, Biere, "Distributed Cube and Conquer with
   Paracooba", SAT 2020), its children re-queued; a cube the cuber cannot split any more,
-  or one ``max_generations`` splits deep, runs again without a time limit.
+  or one ``max_generations`` splits deep, runs again without a time limit;
+* a racer on the whole CNF (``race.WholeRacer``: Kissat beside the cubes with the portfolio
+  back end) decides the run when it answers first (``whole``): its ``sat`` model is one of
+  the whole CNF, its ``unsat`` needs no cube.
 
 Cost: a few dictionary operations per cube; the transports add their round trip (a pipe
 message locally, an actor call on Ray), shared by a batch when cubes prove quick
@@ -94,6 +97,7 @@ class ConquerResult:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     startup: float = 0.0  # seconds until the first answer (workers up, CNF loaded, 1 cube)
+    decided_by: str = "cubes"  # or "racer": the whole-CNF racer answered first
 
 
 class CubeScheduler:
@@ -126,12 +130,13 @@ class CubeScheduler:
         self.deaths = 0
         self.answers = 0  # outcomes received (a systematic failure has none)
         self.mean_seconds: Optional[float] = None  # moving average of a cube's solve time
+        self.whole_unsat = False  # a racer refuted the whole CNF
         self._last_report = float("-inf")
 
     # -- state --------------------------------------------------------------------------
     @property
     def finished(self) -> bool:
-        return self.out.status == Status.SAT or self.open == 0
+        return self.out.status == Status.SAT or self.open == 0 or self.whole_unsat
 
     def load(self, worker: Hashable) -> int:
         return len(self.by_worker.get(worker, ()))
@@ -197,6 +202,21 @@ class CubeScheduler:
             out.unknown.append(r.id)
             self.open -= 1
 
+    def whole(self, status: Status, model: Optional[list[int]] = None,
+              message: str = "") -> None:
+        """A racer's answer on the whole CNF: ``sat`` (a model of the whole CNF) or
+        ``unsat`` decide the run unless the cubes already did; anything else is noted."""
+        if self.finished:
+            return
+        if status == Status.SAT:
+            self.out.status, self.out.model, self.out.cube = Status.SAT, model, []
+            self.out.decided_by = "racer"
+        elif status == Status.UNSAT:
+            self.whole_unsat = True
+            self.out.decided_by = "racer"
+        elif message:
+            self.out.messages.append(f"racer: {message}")
+
     def lost(self, worker: Hashable, message: str = "") -> None:
         """``worker`` died: its running cubes go back to the front of the queue."""
         self.deaths += 1
@@ -234,7 +254,9 @@ class CubeScheduler:
 
     def result(self) -> ConquerResult:
         out = self.out
-        if out.status != Status.SAT:
+        if out.status != Status.SAT and self.whole_unsat:
+            out.status = Status.UNSAT
+        elif out.status != Status.SAT:
             everything_closed = (self.open == 0 and not self.pending and not self.running
                                  and not out.unknown)
             out.status = Status.UNSAT if everything_closed else Status.UNKNOWN
@@ -248,7 +270,8 @@ class WorkerPool(Protocol):
     (a batch per message, solved in order, stopping at a ``sat``).
 
     ``wait`` returns events: ``("ready", worker, pid)``, ``("done", worker, Outcome)``,
-    ``("dead", worker, message)`` (the worker is gone; the pool has forgotten it).
+    ``("dead", worker, message)`` (the worker is gone; the pool has forgotten it), and from a
+    pool with a racer ``("whole", None, (status, model, message))``.
     """
 
     def spawn(self) -> Hashable: ...
@@ -299,6 +322,8 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
                     sched.worker_ready(w, value)
                 elif kind == "done":
                     sched.finish(w, value)
+                elif kind == "whole":
+                    sched.whole(*value)
                 elif kind == "dead":
                     last_error = value or last_error
                     sched.lost(w, value)
