@@ -123,29 +123,36 @@ def _solve(assertions: Sequence[Term], declarations: Sequence[Term], config: Con
 
 
 # The in-process first try of ``_monolithic``: CNFs up to this many clauses get this many
-# conflicts of CaDiCaL before a back end is started.  Measured on the shared manifest's
-# easy instances (benchmarks/RESULTS.md, "Easy instances"): it saves the fork and the
-# Kissat start-up of the portfolio (~5-10 ms) and the import of the portfolio machinery.
-QUICK_CLAUSES = 30_000
-QUICK_CONFLICTS = 1_000
+# conflicts of CaDiCaL before a back end is started, which then goes on from that solver
+# (forked: nothing is loaded twice).  It saves the portfolio's fork and Kissat start-up,
+# which on a 150k-clause job shop (la01) cost 120 ms on top of CaDiCaL's 80 ms (the DIMACS
+# for Kissat is written before the portfolio can take CaDiCaL's answer); what it delays
+# is Kissat's start on the instances it does not decide (load + conflicts: ~0.1-0.2 s at
+# 300k clauses).  benchmarks/RESULTS.md, "Start-up and pair lemmas".
+QUICK_CLAUSES = 300_000
+QUICK_CONFLICTS = 500
 
 
 def _monolithic(cnf, config: Config, left: Optional[float]):  # type: ignore[no-untyped-def]
     """One SAT call on the whole CNF with ``config.backend``; a small CNF first gets a
     short in-process CaDiCaL run (bounded by conflicts: no process to start, nothing to
     interrupt) unless Kissat alone was asked for."""
-    if (config.backend != "kissat" and len(cnf.clauses) <= QUICK_CLAUSES
-            and (left is None or left > 1.0)):
-        from .backends.cadical import solve_limited
-
-        sat = solve_limited(cnf, QUICK_CONFLICTS)
-        if sat.status != Status.UNKNOWN:
-            sat.stats["winner"] = "cadical (in-process, small CNF)"
-            return sat
-        left = None if left is None else left - sat.stats.get("seconds", 0.0)
     from .backends import get_backend
 
-    return get_backend(config.backend).solve(cnf, timeout=left)
+    if (config.backend == "kissat" or len(cnf.clauses) > QUICK_CLAUSES
+            or (left is not None and left <= 1.0)):
+        return get_backend(config.backend).solve(cnf, timeout=left)
+    from .backends.cadical import solve_limited
+
+    sat, warm = solve_limited(cnf, QUICK_CONFLICTS, keep=True)
+    if warm is None:
+        sat.stats["winner"] = "cadical (in-process first try)"
+        return sat
+    try:
+        left = None if left is None else left - sat.stats.get("seconds", 0.0)
+        return get_backend(config.backend).solve(cnf, timeout=left, warm=warm)  # type: ignore[call-arg]
+    finally:
+        warm.delete()
 
 
 def _coverage_proof(cnf, proof_dir: str) -> list[list]:  # type: ignore[no-untyped-def]

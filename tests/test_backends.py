@@ -218,3 +218,25 @@ def test_solve_file_jobshop_ft06(name, bound, expected):
     assert str(res.status) == expected
     if expected == "sat":
         assert res.stats.notes.get("model_checked") == "yes"
+
+
+@pytest.mark.parametrize("backend", ["cadical", "portfolio"])
+def test_warm_start_goes_on_from_a_limited_first_try(backend):
+    """``solve_limited(keep=True)`` hands its loaded solver on; the back end's child goes on
+    from it to the right answer, and the engine's first try returns decided runs itself."""
+    from eagersmt.backends.cadical import solve_limited
+
+    cnf = php(8, 7)  # unsat, needs thousands of conflicts
+    first, warm = solve_limited(cnf, 10, keep=True)
+    assert first.status == Status.UNKNOWN and warm is not None
+    try:
+        r = get_backend(backend).solve(cnf, warm=warm)
+    finally:
+        warm.delete()
+    assert r.status == Status.UNSAT
+    assert not psutil.Process().children()
+    easy = CNF()
+    easy.nvars = 2
+    easy.clauses = [[1, 2], [-1]]
+    r, kept = solve_limited(easy, 10, keep=True)
+    assert r.status == Status.SAT and kept is None and r.model == [-1, 2]

@@ -18,15 +18,23 @@ from ..result import Status
 from .base import PathLike, SatResult, write_proof
 
 
-def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] = None) -> SatResult:
+def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] = None,
+           warm: Optional[Cadical195] = None) -> SatResult:
+    """``warm``: a CaDiCaL already loaded with ``cnf`` (``solve_limited(keep=True)``) to
+    go on with instead of loading afresh (ignored with ``proof_path``: that proof would
+    lack its start).  It is deleted on return, like a solver made here."""
     t0 = time.perf_counter()
-    with Cadical195(bootstrap_with=cnf.clauses, with_proof=proof_path is not None) as s:
+    if warm is not None and proof_path is None:
+        s = warm
+    else:
+        s = Cadical195(bootstrap_with=cnf.clauses, with_proof=proof_path is not None)
         if proof_path is not None and assumptions:
             # A refutation *under assumptions* does not end in the empty clause: to get a
             # DRAT proof of "CNF and cube" the cube goes in as unit clauses instead.
             for lit in assumptions:
                 s.add_clause([lit])
             assumptions = ()
+    with s:
         t1 = time.perf_counter()
         ok = s.solve(assumptions=list(assumptions))
         t2 = time.perf_counter()
@@ -41,21 +49,32 @@ def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] 
     return SatResult(Status.SAT if ok else Status.UNSAT, model, stats)
 
 
-def solve_limited(cnf: CNF, conflicts: int, assumptions: Sequence[int] = ()) -> SatResult:
+def solve_limited(cnf: CNF, conflicts: int, assumptions: Sequence[int] = (), *,
+                  keep: bool = False) -> tuple[SatResult, Optional[Cadical195]]:
     """CaDiCaL in this process, stopped after ``conflicts`` conflicts (UNKNOWN then): a
-    bounded first try that needs no child process.  ``stats["seconds"]``: its wall time."""
+    bounded first try that needs no child process.  ``stats["seconds"]``: its wall time.
+    With ``keep`` and no answer, the solver is returned too (the caller deletes it), to be
+    handed on as ``warm`` (``CadicalBackend``, ``PortfolioBackend``): a child forked with it
+    goes on where it stopped, with the CNF loaded and what it learnt."""
     t0 = time.perf_counter()
-    with Cadical195(bootstrap_with=cnf.clauses) as s:
+    s = Cadical195(bootstrap_with=cnf.clauses)
+    try:
         s.conf_budget(conflicts)
         ok = s.solve_limited(assumptions=list(assumptions))
         model = s.get_model() if ok else None
         st = s.accum_stats() or {}
+    except BaseException:
+        s.delete()
+        raise
+    kept: Optional[Cadical195] = s if keep and ok is None else None
+    if kept is None:
+        s.delete()
     if model is not None and len(model) < cnf.nvars:  # variables in no clause
         model = model + [-(v + 1) for v in range(len(model), cnf.nvars)]
     status = Status.UNKNOWN if ok is None else Status.SAT if ok else Status.UNSAT
     stats = {k: float(v) for k, v in st.items()}
     stats["seconds"] = time.perf_counter() - t0
-    return SatResult(status, model, stats)
+    return SatResult(status, model, stats), kept
 
 
 class CadicalBackend:
@@ -66,14 +85,15 @@ class CadicalBackend:
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None) -> SatResult:
+              proof_path: Optional[PathLike] = None,
+              warm: Optional[Cadical195] = None) -> SatResult:
         """``proof_path``: on UNSAT, CaDiCaL's DRAT proof (text) of the CNF plus the
-        assumption units is written there."""
+        assumption units is written there.  ``warm``: see ``_solve``."""
         if self.in_process and timeout is None:
-            return _solve(cnf, assumptions, proof_path)
+            return _solve(cnf, assumptions, proof_path, warm)
         from .process import Timeout, run_with_timeout
 
         try:
-            return run_with_timeout(lambda: _solve(cnf, assumptions, proof_path), timeout)
+            return run_with_timeout(lambda: _solve(cnf, assumptions, proof_path, warm), timeout)
         except Timeout:
             return SatResult(Status.UNKNOWN, None, {"timeout": 1.0})

@@ -33,8 +33,9 @@ class PortfolioBackend:
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None) -> SatResult:
-        """With ``proof_path`` each engine writes its own DRAT proof beside it and the
+              proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult:
+        """``warm``: a loaded CaDiCaL to go on with (``cadical.solve_limited(keep=True)``);
+        the forked child continues it.  With ``proof_path`` each engine writes its own DRAT proof beside it and the
         winner's is renamed to ``proof_path`` (the loser's is removed)."""
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
@@ -46,7 +47,7 @@ class PortfolioBackend:
             ctx = mp.get_context("fork")
             recv, send = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_child, daemon=True,
-                                args=(lambda: cadical_solve(cnf, assumptions, proofs.get("cadical")), send))
+                                args=(lambda: cadical_solve(cnf, assumptions, proofs.get("cadical"), warm), send))
             child.start()
             send.close()
             kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
