@@ -291,8 +291,12 @@ class _Search:
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
-        # Probe: one plain solve for a first model, in process (module doc, step 1).
-        probe = encode(norm, encoding="sd" if cfg.encoding == "auto" else cfg.encoding,
+        # Probe: one plain solve for a first model, in process (module doc, step 1).  A
+        # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
+        # then (SD took 6 s to refute an unsat job shop that ``auto`` refutes in 0.2 s).
+        constant = pname is None and mname is None
+        sd_probe = cfg.encoding == "auto" and not constant
+        probe = encode(norm, encoding="sd" if sd_probe else cfg.encoding,
                        eij_max_clauses=cfg.eij_max_clauses, stats=self.stats)
         from pysat.solvers import Cadical195
 

@@ -209,3 +209,19 @@ def test_cli_optimize(tmp_path):
     assert r.returncode == 1 and "error: --minimize:1:7: unknown symbol 'nope'" in r.stderr
     r = subprocess.run(cmd, capture_output=True, text=True)
     assert r.returncode == 2 and "nothing to optimize" in r.stderr
+
+
+def test_constant_objective_probes_with_the_plain_encoding():
+    """``(minimize 1)`` bounds nothing: the probe uses ``auto`` (order on a job shop), not SD
+    (which took seconds to refute an unsat job shop)."""
+    path = BENCH / "jobshop_classic" / "jobshop_ft06_b54.smt2"
+    if not path.exists():
+        pytest.skip("shared benchmarks not found")
+    text = path.read_text().replace("(check-sat)", "(minimize 1)\n(check-sat)")
+    script = parse(text)
+    from eagersmt.engine import Session
+
+    session = Session(script, config=Config())
+    out = list(session.run())
+    assert out[0] == "unsat"
+    assert "sd" not in session.results[0].stats.notes.get("encodings", "")
