@@ -7,10 +7,7 @@ The command only gathers options, shows progress and prints; the work is in
 
 from __future__ import annotations
 
-import csv
-import datetime as _dt
 import os
-import platform
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -64,6 +61,8 @@ class _Display:
         self.console = Console(stderr=True)
         self.progress: Any = None
         self.csv = open(csv_path, "w", newline="")  # noqa: SIM115 (closed by close())
+        import csv
+
         self.writer = csv.DictWriter(self.csv, fieldnames=FIELDS)
         self.writer.writeheader()
         if self.console.is_terminal:
@@ -108,6 +107,9 @@ def _preamble(specs: list, n: int, timeout: float, memory: int, jobs: int) -> li
     from ..bench.solvers import version
 
     versions = "; ".join(f"{s.name}: {version(s) or '?'}" for s in specs)
+    import datetime as _dt
+    import platform
+
     when = _dt.datetime.now().isoformat(timespec="seconds")
     return [f"{when}: {n} instances × {len(specs)} solvers, wall limit {timeout:g} s, "
             f"memory limit {f'{memory} MB' if memory else 'none'}, {jobs} at a time; "

@@ -18,11 +18,12 @@ import contextlib
 import dataclasses
 import sys
 import time
-from typing import Any, Callable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TextIO
 
 import click
 
-from ..cluster import Progress, reporting
+if TYPE_CHECKING:  # the conquer layer loads only when a display is needed
+    from ..cluster import Progress
 from ..config import Config
 
 EXIT_NOT_FINISHED, EXIT_NO_RESULT = 4, 5
@@ -112,6 +113,8 @@ def progress_display(config: Config, *, force: bool = False,
     if display is None:
         yield None
         return
+    from ..cluster import reporting
+
     try:
         with reporting(display):
             yield display
