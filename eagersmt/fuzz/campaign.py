@@ -10,7 +10,7 @@ Schedule (per case ``i`` of a campaign; ``Combo`` = encoding × back end × mode
   (default 2), in a fixed cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % 20]`` for
   ``j < rotate``.  The cycle (10 cases) and the shape cycle (7) are coprime, so every
   combination meets every shape; at 100,000 cases each rotating combination runs 10,000
-  times.  Cubed runs alternate ``cube_level`` smt / cnf with the case index.
+  times.  Cubed runs rotate ``cube_level`` (bounds, smt, smt+bounds, cnf) with the case index.
   (Cubed with the portfolio back end conquers with CaDiCaL: that is what the engine does.)
 
 Every answer is compared with Z3's; ``unknown`` on either side is a skip, not an agreement.
@@ -41,6 +41,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
+from ..config import CUBE_LEVELS
 from .generate import SHAPES, Case, generate
 from .minimize import minimize
 from .oracle import CaseTimeout, Z3Rejects, watchdog, z3_model_ok, z3_status
@@ -79,7 +80,8 @@ def schedule(index: int, rotate: int = 2) -> list[Combo]:
 
 
 def cube_level(index: int) -> str:
-    return "smt" if index % 2 == 0 else "cnf"
+    """The split space of case ``index``'s cubed runs: every level in turn."""
+    return CUBE_LEVELS[index % len(CUBE_LEVELS)]
 
 
 # A solve function: (script text, combination, cube level, timeout) -> eagersmt Result.
