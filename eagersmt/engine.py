@@ -181,6 +181,10 @@ class Session:
         self.config = config
         self.results: list[Result] = []
         self.print_success = False
+        # ``(set-option :regular-output-channel X)``: where the lines ``run`` yields from then
+        # on belong ("stdout", "stderr" or a file name); the caller (the CLI) routes them.
+        self.regular_channel = "stdout"
+        self.regular_channel_pos: Optional[int] = None  # source offset of that set-option
 
     def check_sat(self, assumptions: Sequence[Term] = ()) -> Result:
         assertions = self._assertions + list(assumptions)
@@ -287,6 +291,9 @@ class Session:
                 continue
             elif name == "set-option" and cmd.args[0] == ":print-success":
                 self.print_success = cmd.args[1] == "true"
+            elif name == "set-option" and cmd.args[0] == ":regular-output-channel":
+                self.regular_channel = str(cmd.args[1])
+                self.regular_channel_pos = cmd.pos
             elif name == "exit":
                 if self.print_success:
                     yield "success"

@@ -208,3 +208,36 @@ def test_cross_check_with_cvc5_and_all():
         p = run("solve", str(EXAMPLE), "--cross-check", solver)
         assert p.returncode == 0, p.stderr
         assert p.stdout.startswith("sat")
+
+
+def test_regular_output_channel_routes_the_answers(tmp_path):
+    out_file = tmp_path / "answers.txt"
+    out_file.write_text("before\n")  # appended to, not truncated
+    f = write(tmp_path, f"""(declare-const x Int)
+(assert (> x 2))
+(check-sat)
+(set-option :regular-output-channel "{out_file}")
+(assert (< x 4))
+(check-sat)
+(get-value (x))
+(set-option :regular-output-channel "stderr")
+(assert (< x 3))
+(check-sat)
+(set-option :regular-output-channel "stdout")
+(echo "done")
+""")
+    p = run("solve", f)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["sat", '"done"']
+    assert out_file.read_text().splitlines() == ["before", "sat", "((x 3))"]
+    assert p.stderr.splitlines() == ["unsat"]
+
+
+def test_regular_output_channel_that_cannot_be_opened_is_an_input_error(tmp_path):
+    f = write(tmp_path, '(check-sat)\n(set-option :regular-output-channel "/nonexistent/d/x")\n'
+                        '(check-sat)\n')
+    p = run("solve", f)
+    assert p.returncode == 1
+    assert p.stdout.split() == ["sat"]
+    assert p.stderr.startswith(f"error: {f}:2:1: cannot open :regular-output-channel")
+    assert "Traceback" not in p.stderr

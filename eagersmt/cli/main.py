@@ -88,22 +88,57 @@ def solve(file: str, stats: bool, progress: bool, **kwargs: Any) -> None:
         for w in script.warnings:
             click.echo(f"warning: {w.locate('', file)}", err=True)
         session = Session(script, config=config)
-        lines = []
-        with progress_display(config, force=progress):
+        lines: list[tuple[tuple[str, Any], str]] = []  # ((channel, its set-option), line)
+        with _Channels(script) as out, progress_display(config, force=progress):
             for line in session.run():
+                where = (session.regular_channel, session.regular_channel_pos)
                 if config.cross_check == "none":
-                    click.echo(line)
+                    out.write(where, line)
                 else:
-                    lines.append(line)
-        if config.cross_check != "none":
-            _cross_check(file, [str(r.status) for r in session.results], config)
-            for line in lines:
-                click.echo(line)
+                    lines.append((where, line))
+            if config.cross_check != "none":
+                _cross_check(file, [str(r.status) for r in session.results], config)
+                for where, line in lines:
+                    out.write(where, line)
         for i, r in enumerate(session.results, 1):
             if str(r.status) == "unknown" and r.reason:
                 click.echo(f"note: check-sat #{i}: unknown: {r.reason}", err=True)
     if stats:
         _print_stats(session.results, parse_s)
+
+
+class _Channels:
+    """Where ``solve`` prints a line: stdout, stderr, or the file a script named with
+    ``(set-option :regular-output-channel "FILE")`` (opened for appending, kept open)."""
+
+    def __init__(self, script: Any) -> None:
+        self.script = script  # to locate an error at the set-option that named the file
+        self.files: dict[str, Any] = {}
+
+    def __enter__(self) -> "_Channels":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self.files.values():
+            f.close()
+
+    def write(self, where: tuple[str, Any], line: str) -> None:
+        channel, pos = where
+        if channel == "stdout":
+            click.echo(line)
+        elif channel == "stderr":
+            click.echo(line, err=True)
+        else:
+            f = self.files.get(channel)
+            if f is None:
+                try:
+                    f = self.files[channel] = open(channel, "a")  # noqa: SIM115 (closed in __exit__)
+                except OSError as e:
+                    raise self.script.locate(InputError(
+                        f"cannot open :regular-output-channel {channel!r}: {e.strerror}",
+                        pos)) from None
+            f.write(line + "\n")
+            f.flush()
 
 
 def _cross_check(file: str, ours: list[str], config: Config) -> None:
