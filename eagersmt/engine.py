@@ -150,7 +150,7 @@ def _monolithic(cnf, config: Config, left: Optional[float]):  # type: ignore[no-
         return sat
     try:
         left = None if left is None else left - sat.stats.get("seconds", 0.0)
-        return get_backend(config.backend).solve(cnf, timeout=left, warm=warm)  # type: ignore[call-arg]
+        return get_backend(config.backend).solve(cnf, timeout=left, warm=warm)
     finally:
         warm.delete()
 

@@ -29,13 +29,15 @@ class SatResult:
 
 class SatBackend(Protocol):
     """``solve`` decides the CNF under the assumptions; with ``proof_path`` an UNSAT answer
-    comes with a text DRAT proof written there (of the CNF plus the assumption units)."""
+    comes with a text DRAT proof written there (of the CNF plus the assumption units).
+    ``warm``: a CaDiCaL already loaded with the CNF (``cadical.solve_limited(keep=True)``)
+    that a back end running CaDiCaL goes on from; the others ignore it."""
 
     name: str
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None) -> SatResult: ...
+              proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult: ...
 
 
 def write_proof(path: PathLike, lines: Iterable[str]) -> None:

@@ -189,9 +189,10 @@ class KissatBackend:
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None) -> SatResult:
+              proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult:
         """Run Kissat once.  ``proof_path``: write a text DRAT proof there (of the CNF plus
-        the assumption units) -- complete when the answer is UNSAT."""
+        the assumption units) -- complete when the answer is UNSAT.  ``warm`` (a loaded
+        CaDiCaL) is of no use to Kissat and ignored."""
         run = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
                         proof_path=proof_path)
         try:
