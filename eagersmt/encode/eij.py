@@ -32,6 +32,8 @@ the order and small-domain encodings pay for large domains.
 
 from __future__ import annotations
 
+import heapq
+
 from typing import Callable
 
 from .base import EncodingTooLarge, VarClass
@@ -96,6 +98,23 @@ class EIJ:
         # Edges: needed directed constraints, by vertex; edge = (lit, x, y, c) for x - y <= c.
         edges: dict[tuple[int, int, int], int] = {}
         incident: dict[int, set[tuple[int, int, int]]] = {v: set() for v in cls.variables}
+        # live neighbours of each vertex, with the number of edges to each: the degree is
+        # ``len(nbrs[u])``; a heap of (degree, vertex) with lazy deletion picks the
+        # min-degree vertex (recounting every live vertex at every step was quadratic:
+        # 0.42 s of RVpredict_12's 0.68 s encoding)
+        nbrs: dict[int, dict[int, int]] = {v: {} for v in cls.variables}
+        heap: list[tuple[int, int]] = []
+
+        def link(a: int, b: int, delta: int) -> None:
+            for u, w in ((a, b), (b, a)):
+                m = nbrs[u]
+                n = m.get(w, 0) + delta
+                if n:
+                    m[w] = n
+                else:
+                    del m[w]
+                if (n == 1 and delta > 0) or n == 0:  # the degree of u changed
+                    heapq.heappush(heap, (len(m), u))
 
         def add_edge(x: int, y: int, c: int, lit: int) -> None:
             key = (x, y, c)
@@ -103,6 +122,8 @@ class EIJ:
                 edges[key] = lit
                 incident[x].add(key)
                 incident[y].add(key)
+                if x != y:
+                    link(x, y, 1)
 
         for p in cls.preds:
             if p.polarity & POS:
@@ -111,9 +132,13 @@ class EIJ:
                 add_edge(p.y, p.x, -p.c - 1, -p.var)
 
         alive = set(cls.variables)
+        heap.extend((len(nbrs[v]), v) for v in cls.variables)
+        heapq.heapify(heap)
         while alive:
             # min-degree vertex (degree = number of distinct live neighbours)
-            v = min(alive, key=lambda u: len({k[0] if k[1] == u else k[1] for k in incident[u]}))
+            deg, v = heapq.heappop(heap)
+            if v not in alive or deg != len(nbrs[v]):
+                continue  # stale entry: eliminated, or its degree changed since
             alive.discard(v)
             ins = [(k, edges[k]) for k in incident[v] if k[0] == v]  # v - u <= a
             outs = [(k, edges[k]) for k in incident[v] if k[1] == v]  # w - v <= b
@@ -139,6 +164,7 @@ class EIJ:
                 other = k[0] if k[1] == v else k[1]
                 if other != v:
                     incident[other].discard(k)
+                    link(v, other, -1)
 
         # Pair clauses: implication chains per direction, conflicts between directions.
         by_pair: dict[tuple[int, int], list[tuple[int, int]]] = {}
