@@ -46,6 +46,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -471,24 +472,19 @@ def _solve_limited(solver: Any, assumptions: list[int], deadline: Optional[float
                    stats: Stats) -> tuple[Status, list[int]]:
     """Solve in chunks of conflicts (``solve_limited``), so that ``deadline`` is honoured and
     Python regains control between chunks (CaDiCaL cannot be interrupted from a thread)."""
-    budget = CHUNK_CONFLICTS
+    from .backends.cadical import solve_sliced
+
     t0 = time.perf_counter()
     try:
-        while True:
-            now = time.perf_counter()
-            if deadline is not None and now >= deadline:
-                return Status.UNKNOWN, []
-            solver.conf_budget(budget)
-            ok = solver.solve_limited(assumptions=assumptions)
-            if ok is not None:
-                break
-            # Next chunk: double, but aim at no more than a quarter of the time left (at most
-            # 0.5 s) at the conflict rate just measured, so the deadline is met promptly.
-            rate = budget / max(time.perf_counter() - now, 1e-4)
-            aim = 0.5 if deadline is None else min(0.5, max((deadline - time.perf_counter()) / 4, 0.01))
-            budget = int(max(100, min(budget * 2, 200_000, rate * aim)))
+        # slices of about 0.5 s (at most a quarter of the time left), so the deadline is met
+        # promptly; sliced without a deadline too, so that Ctrl-C is seen between slices
+        ok, _ = solve_sliced(solver, assumptions,
+                             deadline=math.inf if deadline is None else deadline,
+                             first=CHUNK_CONFLICTS, slice_seconds=0.5)
     finally:
         stats.add_time("solve", time.perf_counter() - t0)
+    if ok is None:
+        return Status.UNKNOWN, []
     key = "sat_calls" if ok else "unsat_calls"
     stats.counts[key] = stats.counts.get(key, 0) + 1
     return (Status.SAT, solver.get_model() or []) if ok else (Status.UNSAT, [])

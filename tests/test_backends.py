@@ -240,3 +240,23 @@ def test_warm_start_goes_on_from_a_limited_first_try(backend):
     easy.clauses = [[1, 2], [-1]]
     r, kept = solve_limited(easy, 10, keep=True)
     assert r.status == Status.SAT and kept is None and r.model == [-1, 2]
+
+
+def test_solve_sliced_keeps_deadline_and_conflict_budget():
+    """The one bounded-solve loop (first try, cube workers, optimizer): a deadline and a
+    conflict budget each stop it with None; an easy CNF is answered."""
+    from pysat.solvers import Cadical195
+
+    from eagersmt.backends.cadical import solve_sliced
+
+    hard = php(11, 10)
+    with Cadical195(bootstrap_with=hard.clauses) as s:
+        t = time.perf_counter()
+        ok, _ = solve_sliced(s, deadline=t + 0.3)
+        assert ok is None and time.perf_counter() - t < 1.0
+    with Cadical195(bootstrap_with=hard.clauses) as s:
+        ok, _ = solve_sliced(s, conflicts=300, first=100)
+        # CaDiCaL may pass a conflict limit by one per call (3 slices of 100 here)
+        assert ok is None and 300 <= s.accum_stats()["conflicts"] <= 303
+    with Cadical195(bootstrap_with=php(5, 4).clauses) as s:
+        assert solve_sliced(s, deadline=time.perf_counter() + 30)[0] is False

@@ -49,6 +49,38 @@ def _solve(cnf: CNF, assumptions: Sequence[int], proof_path: Optional[PathLike] 
     return SatResult(Status.SAT if ok else Status.UNSAT, model, stats)
 
 
+def solve_sliced(solver: Cadical195, assumptions: Sequence[int] = (), *,
+                 deadline: Optional[float] = None, conflicts: Optional[int] = None,
+                 first: int = 1000, slice_seconds: float = 0.2) -> tuple[Optional[bool], int]:
+    """``solver.solve`` kept within a ``deadline`` (``time.perf_counter()`` value) and/or a
+    budget of ``conflicts``, by conflict-budget slices (python-sat's CaDiCaL cannot be
+    interrupted from another thread; between slices Python regains control).  A slice starts
+    at ``first`` conflicts, then aims at ``slice_seconds`` (at most a quarter of the time
+    left) at the conflict rate just measured.  Returns the answer (None: a limit ran out)
+    and the next slice size, for a caller that solves again.  The one bounded-solve loop of
+    the project: the first try here, cube workers, the optimizer."""
+    assumptions = list(assumptions)
+    if deadline is None and conflicts is None:
+        return solver.solve(assumptions=assumptions), first
+    n, spent = first, 0
+    while True:
+        t = time.perf_counter()
+        left = None if deadline is None else deadline - t
+        if left is not None and left <= 0:
+            return None, n
+        step = n if conflicts is None else min(n, conflicts - spent)
+        if step <= 0:
+            return None, n
+        solver.conf_budget(step)
+        ok = solver.solve_limited(assumptions=assumptions)
+        if ok is not None:
+            return ok, n
+        spent += step
+        rate = step / max(time.perf_counter() - t, 1e-4)  # conflicts per second
+        aim = slice_seconds if left is None else min(slice_seconds, max(left / 4, 0.01))
+        n = int(min(max(rate * aim, 100), 1_000_000))
+
+
 def solve_limited(cnf: CNF, conflicts: int, assumptions: Sequence[int] = (), *,
                   keep: bool = False) -> tuple[SatResult, Optional[Cadical195]]:
     """CaDiCaL in this process, stopped after ``conflicts`` conflicts (UNKNOWN then): a
@@ -59,8 +91,7 @@ def solve_limited(cnf: CNF, conflicts: int, assumptions: Sequence[int] = (), *,
     t0 = time.perf_counter()
     s = Cadical195(bootstrap_with=cnf.clauses)
     try:
-        s.conf_budget(conflicts)
-        ok = s.solve_limited(assumptions=list(assumptions))
+        ok, _ = solve_sliced(s, assumptions, conflicts=conflicts, first=conflicts)
         model = s.get_model() if ok else None
         st = s.accum_stats() or {}
     except BaseException:

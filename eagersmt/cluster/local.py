@@ -33,6 +33,7 @@ import time
 from typing import Hashable, Optional, Sequence
 
 from ..backends.base import SatResult
+from ..backends.cadical import solve_sliced
 from ..encode.cnf import CNF
 from ..result import Status
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
@@ -91,12 +92,12 @@ class CubeWorker:
             return res
         s = self._solver
         if timeout is not None:
-            ok = self._solve_sliced(list(cube), t0 + timeout, conflict_budget)
-        elif conflict_budget is not None:
-            s.conf_budget(conflict_budget)
-            ok = s.solve_limited(assumptions=list(cube))
-        else:
-            ok = s.solve(assumptions=list(cube))
+            ok, self._slice = solve_sliced(s, cube, deadline=t0 + timeout,
+                                           conflicts=conflict_budget, first=self._slice,
+                                           slice_seconds=self.slice_seconds)
+        else:  # one slice of the whole budget (or no limit)
+            ok, _ = solve_sliced(s, cube, conflicts=conflict_budget,
+                                 first=conflict_budget or self._slice)
         seconds = time.perf_counter() - t0
         if ok is None:
             return SatResult(Status.UNKNOWN, None, {"seconds": seconds})
@@ -106,29 +107,6 @@ class CubeWorker:
             if len(model) < self.cnf.nvars:
                 model = model + [-(v + 1) for v in range(len(model), self.cnf.nvars)]
         return SatResult(Status.SAT if ok else Status.UNSAT, model, {"seconds": seconds})
-
-    def _solve_sliced(self, cube: list[int], deadline: float,
-                      conflict_budget: Optional[int]) -> Optional[bool]:
-        s = self._solver
-        spent = 0
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return None
-            n = self._slice
-            if conflict_budget is not None:
-                n = min(n, conflict_budget - spent)
-                if n <= 0:
-                    return None
-            t = time.perf_counter()
-            s.conf_budget(n)
-            ok = s.solve_limited(assumptions=cube)
-            if ok is not None:
-                return ok
-            spent += n
-            rate = n / max(time.perf_counter() - t, 1e-4)  # conflicts per second
-            target = min(self.slice_seconds, max(left / 4, 0.01))
-            self._slice = int(min(max(rate * target, 100), 1_000_000))
 
     def split(self, cube: Sequence[int], *, children: Optional[int] = None,
               time_budget: Optional[float] = None):  # type: ignore[no-untyped-def]
