@@ -67,8 +67,6 @@ def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
     CNF's redundant lemmas)."""
     nvars = max([cnf.nvars, *(abs(a) for a in assumptions)])
     clauses = cnf.essential() if essential else cnf.clauses
-    if not isinstance(clauses, list):
-        clauses = list(clauses)
     out.write(f"p cnf {nvars} {len(clauses) + len(assumptions)}\n")
     out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in clauses)
     out.writelines(f"{a} 0\n" for a in assumptions)

@@ -35,8 +35,9 @@ class PortfolioBackend:
               timeout: Optional[float] = None,
               proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult:
         """``warm``: a loaded CaDiCaL to go on with (``cadical.solve_limited(keep=True)``);
-        the forked child continues it.  With ``proof_path`` each engine writes its own DRAT proof beside it and the
-        winner's is renamed to ``proof_path`` (the loser's is removed)."""
+        the forked child continues it.  With ``proof_path`` each engine writes its own DRAT
+        proof beside it and the winner's is renamed to ``proof_path`` (the loser's is
+        removed)."""
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
                    "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})

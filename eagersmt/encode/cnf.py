@@ -42,7 +42,7 @@ class CNF:
     def extend(self, clauses: Iterable[Sequence[int]]) -> None:
         self.clauses.extend(clauses)
 
-    def essential(self) -> Iterable[Sequence[int]]:
+    def essential(self) -> list[Sequence[int]]:
         """The clauses without the ``redundant`` ranges."""
         if not self.redundant:
             return self.clauses
