@@ -69,3 +69,20 @@ def test_model_check_catches_a_wrong_model(monkeypatch):
 @given(data=st.data())
 def test_cube_and_conquer_agrees_with_z3(level, data):
     agree(data.draw(idl_script(big_constants=False)), "auto", cubes="4", cube_level=level, jobs=2)
+
+
+@pytest.mark.parametrize("logic, sort", [("QF_LRA", "Real"), ("QF_LIA", "Int")])
+@pytest.mark.parametrize("negate", [False, True])
+def test_nested_ite_over_one_condition_agrees_with_z3(logic, sort, negate):
+    """An ite nested inside an ite on the same condition: the case with contradictory guards
+    must vanish.  It once turned into a wrong case (a failed model check for the positive
+    atom; for the negated atom it could have meant a wrong unsat)."""
+    atom = "(< (ite (< x1 x0) (ite (< x1 x0) x0 x1) x0) (ite (< x1 x0) x0 x1))"
+    body = f"(not {atom})" if negate else atom
+    text = (f"(set-logic {logic})(declare-fun x0 () {sort})(declare-fun x1 () {sort})"
+            f"(assert {body})(assert (< x1 (+ x0 5)))(check-sat)")
+    expected = z3_status(text)
+    assert expected in ("sat", "unsat")
+    for encoding in ("order", "eij", "sd"):
+        r = solve_smtlib(text, config=Config(encoding=encoding, backend="cadical"))
+        assert str(r.status) == expected, (encoding, r.status, expected)

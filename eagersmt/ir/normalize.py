@@ -194,9 +194,18 @@ class _Normalizer:
             return [(g, {v: cf * k for v, cf in lin.items()}, c0 * k)  # type: ignore[operator]
                     for g, lin, c0 in cases[t.args[0]]]
         if op == T.ITE:
+            # A case of a branch may already be guarded by the same condition (nested ite
+            # over one condition): merged, and dropped when it contradicts the branch.  (A
+            # guard tuple holding both (c, True) and (c, False) once turned into (c, True)
+            # in ``_merge_guards``: a wrong case, caught by the model check; found by the
+            # hypothesis RDL differential test.)
             cond = t.args[0]
-            out = [(g + ((cond, True),), lin, c0) for g, lin, c0 in cases[t.args[1]]]
-            out += [(g + ((cond, False),), lin, c0) for g, lin, c0 in cases[t.args[2]]]
+            out = []
+            for branch, pol in ((t.args[1], True), (t.args[2], False)):
+                for g, lin, c0 in cases[branch]:
+                    merged = _merge_guards(g, ((cond, pol),))
+                    if merged is not None:
+                        out.append((merged, lin, c0))
             return out
         if op == T.ADD:
             acc: list[Case] = [((), {}, 0)]
