@@ -195,11 +195,11 @@ class own_sessions:
     what that one-line change in ``eagersmt/cluster/local.py`` would give."""
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        import eagersmt.cluster.local as local
+        import eagersmt.conquer.local as local
 
         self.local, self.orig = local, getattr(local, "_worker_main", None)
         if self.orig is None:
-            raise RuntimeError("eagersmt.cluster.local._worker_main is gone: drop --own-sessions")
+            raise RuntimeError("eagersmt.conquer.local._worker_main is gone: drop --own-sessions")
         orig = self.orig
 
         def worker_main(*args):  # type: ignore[no-untyped-def]
@@ -232,7 +232,7 @@ def race(enc, cubes, jobs: int, timeout: Optional[float]) -> dict:  # type: igno
     callback (a few times a second), which raises: ``solve_cubes`` then kills its workers."""
     import signal
 
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     ctx = mp.get_context("fork")
     a, b = ctx.Pipe(duplex=False)
@@ -341,7 +341,7 @@ def core_sharing(enc, cubes, jobs: int) -> dict:  # type: ignore[no-untyped-def]
 
 def table_instance(name: str, args: argparse.Namespace) -> dict:
     from eagersmt.backends import get_backend
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     path = instance_path(name)
     enc, t_enc = timed(lambda: load(path))

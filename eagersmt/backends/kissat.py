@@ -61,6 +61,15 @@ def find_kissat() -> str:
     return path
 
 
+def unavailable() -> str:
+    """Why Kissat cannot run here ('' when it can): the registry's availability check."""
+    try:
+        find_kissat()
+    except KissatNotFound as e:
+        return str(e)
+    return ""
+
+
 def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
                  essential: bool = False) -> None:
     """``cnf`` plus one unit clause per assumption, in DIMACS (``essential``: without the

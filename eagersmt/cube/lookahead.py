@@ -163,7 +163,7 @@ class _Run:
     # -- set-up ------------------------------------------------------------------------
     def setup(self) -> bool:
         """Load the solver, fix the root implications; False if they conflict."""
-        from pysat.solvers import Glucose4
+        from ..backends import propagator
 
         by_len: dict[int, list[Sequence[int]]] = {}
         for c in self.cnf.clauses:
@@ -176,7 +176,7 @@ class _Run:
             w = 0.2 ** (k - 2)
             for v, n in Counter(map(abs, chain.from_iterable(cls))).items():
                 score[v] = score.get(v, 0.0) + w * n
-        self.solver = Glucose4(bootstrap_with=[c for k in by_len for c in by_len[k]])
+        self.solver = propagator(c for k in by_len for c in by_len[k])
         ok, root = self.propagate(units)
         if not ok:
             return False
@@ -216,7 +216,7 @@ class _Run:
             return self.search()
         finally:
             if hasattr(self, "solver"):
-                self.solver.delete()
+                self.solver.close()
 
     def search(self) -> CubeSet:
         open_ = _Open(self.order_kind)

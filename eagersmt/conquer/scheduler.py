@@ -3,7 +3,7 @@
 ``CubeScheduler`` owns every cube of a run: the pending queue (cuber order; a retried
 cube and the children of a re-split cube go to the front), which worker runs which cube,
 and how each cube ended.  A transport (``local.ProcessPool``: forked processes and pipes;
-``ray_conquer.ActorPool``: Ray actors and ``ray.wait``) only starts workers, sends them
+``ray_actors.ActorPool``: Ray actors and ``ray.wait``) only starts workers, sends them
 ``Task`` values and reports what came back (``Outcome``) or which worker died; ``drive``
 is the one loop between the two.  The soundness of the answer lives here:
 
