@@ -43,7 +43,7 @@ class Compiled:
 
     @property
     def cnf(self) -> CNF:
-        """The CNF to solve (for a trivial formula, the empty clause)."""
+        """The CNF to solve (for a trivial formula not encoded, the empty clause)."""
         if self.enc is not None:
             return self.enc.cnf
         cnf = CNF()
@@ -72,32 +72,40 @@ def normalize_assertions(assertions: Sequence[Term], *,
 
 def encode_normalized(norm: "Normalized", config: Config = Config(), *,
                       stats: Optional[Stats] = None, checkable: bool = False,
-                      prefer_order: frozenset[int] = frozenset()) -> Compiled:
+                      prefer_order: frozenset[int] = frozenset(),
+                      encode_trivial: bool = False) -> Compiled:
     """Encode ``norm`` as ``config`` says (``encode.encode``: ``checkable`` avoids encodings
     whose clauses certificates do not check; ``prefer_order`` forces the order encoding on
-    the classes of those circuit variables)."""
-    if FALSE in norm.circuit.roots:
-        return Compiled(norm, None, FALSE_REASON, stats)
+    the classes of those circuit variables).  A formula that normalizes to false is not
+    encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
+    empty clause)."""
+    trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
+    if trivial and not encode_trivial:
+        return Compiled(norm, None, trivial, stats)
     from .encode import encode
 
     enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
                  stats=stats, checkable=checkable, prefer_order=prefer_order)
-    return Compiled(norm, enc, "", stats)
+    if trivial:
+        enc.cnf.add([])
+    return Compiled(norm, enc, trivial, stats)
 
 
 def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,
                        positions: Optional[Mapping[Term, int]] = None,
-                       stats: Optional[Stats] = None, checkable: bool = False) -> Compiled:
+                       stats: Optional[Stats] = None, checkable: bool = False,
+                       encode_trivial: bool = False) -> Compiled:
     """Normalize and encode the conjunction of ``assertions``."""
     norm = normalize_assertions(assertions, positions=positions, stats=stats)
-    return encode_normalized(norm, config, stats=stats, checkable=checkable)
+    return encode_normalized(norm, config, stats=stats, checkable=checkable,
+                             encode_trivial=encode_trivial)
 
 
 def compile_script(script: "Script", config: Config = Config(), *,
-                   stats: Optional[Stats] = None) -> Compiled:
+                   stats: Optional[Stats] = None, encode_trivial: bool = False) -> Compiled:
     """``compile_assertions`` of a parsed script's assertions, errors located in its text."""
     try:
         return compile_assertions(script.assertions, config, positions=script.atom_pos,
-                                  stats=stats)
+                                  stats=stats, encode_trivial=encode_trivial)
     except InputError as e:
         raise script.locate(e) from None

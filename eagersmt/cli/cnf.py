@@ -51,7 +51,8 @@ def _load(path: str, encoding: str, *, dimacs: bool = True) -> tuple[Any, Any, l
         cnf.nvars = ic.nvars
         cnf.clauses = ic.clauses
         return cnf, None, ic.cubes
-    compiled = compile_script(parse_file(path), Config(encoding=encoding), stats=Stats())
+    compiled = compile_script(parse_file(path), Config(encoding=encoding), stats=Stats(),
+                              encode_trivial=True)
     return compiled.cnf, compiled, []
 
 
