@@ -2,7 +2,7 @@
 
 CaDiCaL runs in a forked child (as in ``process``), Kissat as a subprocess (see ``kissat``);
 the parent waits on both and kills the loser at once.  Cost: two cores for the duration of
-the call, plus both per-call overheads (~5 ms in all on a tiny CNF).  Chosen with
+the call, plus both per-call overheads (a few ms on a tiny CNF).  Chosen with
 ``--backend portfolio`` when it is not known in advance which solver suits an instance.
 ``stats["winner"]`` names the engine that answered.  UNKNOWN only if both give up or time
 out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ctrl-C).
