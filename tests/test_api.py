@@ -191,7 +191,10 @@ def test_check_with_assumptions_and_statistics():
         assert s.check(assumptions=[Not(p)]) == Status.SAT
         assert s.model()["p"] is False
         st_ = s.statistics()
-        assert st_["checks"] == 5 and st_["assertions"] == 2 and "encode_s" in st_
+        assert st_["checks"] == 5 and st_["assertions"] == 2 and "solve_s" in st_
+        # the first check() ran the one-shot pipeline; the others one kept encoding, which
+        # already had the assumption Not(p) (as a guarded assertion) by the last one
+        assert st_["incremental"] == "unchanged"
     with pytest.raises(NoModelError):
         Solver().model()
 

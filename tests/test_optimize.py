@@ -117,8 +117,8 @@ def test_ft06_session_prints_objectives_like_z3():
     from eagersmt.session import Session
 
     inst_text = jobshop_smtlib(_ft06())
-    session = Session(parse(inst_text + "(get-value (ms))"), config=FAST)
-    out = list(session.run())
+    session = Session(config=FAST)
+    out = list(session.run_text(inst_text + "(get-value (ms))"))
     assert out == ["sat", "(objectives\n (ms 55)\n)", "((ms 55))"]
     c = z3.Context()
     assert z3.Z3_eval_smtlib2_string(c.ref(), inst_text).split() == \
@@ -137,7 +137,7 @@ def test_lexicographic_objectives_and_unbounded_output():
     (maximize x)(minimize (- y x))(minimize z)(check-sat)(get-objectives)"""
     from eagersmt.session import Session
 
-    out = list(Session(parse(text), config=FAST).run())
+    out = list(Session(config=FAST).run_text(text))
     c = z3.Context()
     expected = z3.Z3_eval_smtlib2_string(c.ref(), text)
     assert "\n".join(out) + "\n" == expected  # x 10, (- y x) -10, z unbounded, as Z3
@@ -218,10 +218,9 @@ def test_constant_objective_probes_with_the_plain_encoding():
     if not path.exists():
         pytest.skip("shared benchmarks not found")
     text = path.read_text().replace("(check-sat)", "(minimize 1)\n(check-sat)")
-    script = parse(text)
     from eagersmt.session import Session
 
-    session = Session(script, config=Config())
-    out = list(session.run())
+    session = Session(config=Config())
+    out = list(session.run_text(text))
     assert out[0] == "unsat"
     assert "sd" not in session.results[0].stats.notes.get("encodings", "")

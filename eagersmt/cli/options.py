@@ -6,7 +6,9 @@ back end or encoding registered at run time (a plug-in, a test) is accepted and 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import os
+import re
+from typing import Any, Callable, Optional
 
 import click
 
@@ -56,10 +58,38 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+RAY_ADDRESS = re.compile(r"local|auto|ray://\S+|[^\s/:]+:\d+|\[[0-9A-Fa-f:.]+\]:\d+")
+
+
 def make_config(kwargs: dict[str, Any]) -> Config:
-    """The ``Config`` of a command's options (``UsageError`` for a bad combination)."""
+    """The ``Config`` of a command's options (``UsageError`` for a bad value or combination,
+    naming the options as they are written)."""
+    ray = kwargs.get("ray")
+    if ray is not None and not RAY_ADDRESS.fullmatch(ray):
+        raise click.UsageError(f"--ray {ray}: not an address (local, auto, HOST:PORT or "
+                               "ray://HOST:PORT)")
     names = {o.name for o in OPTIONS}
     try:
         return Config(**{k: v for k, v in kwargs.items() if k in names})
     except ValueError as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(option_names(str(e))) from None
+
+
+def file_after_ray(kwargs: dict[str, Any], file: Optional[str]) -> Optional[str]:
+    """``solve --ray FILE``: click reads FILE as the address of ``--ray`` (it takes an
+    optional value).  When FILE is missing and that value is an existing file rather than an
+    address, it is the FILE, and ``--ray`` a private local Ray (``kwargs`` is updated)."""
+    ray = kwargs.get("ray")
+    if file is None and ray is not None and not RAY_ADDRESS.fullmatch(ray) \
+            and os.path.exists(ray):
+        kwargs["ray"] = "local"
+        return str(ray)
+    return file
+
+
+def option_names(message: str) -> str:
+    """``message`` with the options table's field names written as options
+    (``memory_limit`` -> ``--memory-limit``)."""
+    for o in sorted(OPTIONS, key=lambda o: -len(o.name)):
+        message = re.sub(rf"(?<![\w-]){o.name}(?![\w-])", "--" + o.name.replace("_", "-"), message)
+    return message
