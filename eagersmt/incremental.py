@@ -18,7 +18,7 @@ its class already has (``OrderDecoder.le_clauses``).  When that is not sound the
 is rebuilt from the live assertions (``build``; the stats say ``incremental: rebuilt``):
 a new integer variable or two classes joined (no literals for them), a class not
 order-encoded, real variables (their scaling depends on every atom), or a small-domain box
-that would have to grow.
+that would have to grow (unless the unit atoms alone give the class's domains).
 
 Soundness.  Domains (``encode/domains.py``) come from the top-level unit atoms and the
 small-domain range ``d = min(n - 1, m) * w`` of a class (``sd.py``: ``m`` the needed
@@ -31,7 +31,9 @@ of them that the guards switch on: if such a subset with the permanent assertion
 model, the shortest-path model of its needed constraints lies in the box and within the
 unit-derived bounds, and setting every predicate and gate variable to its value there
 satisfies the CNF.  In place, a class's range is recomputed with the new directions and
-must stay within the ``d`` its domains were built with; otherwise: rebuild.  Every ``sat``
+must stay within the ``d`` its domains were built with; otherwise: rebuild.  When the
+permanent units alone imply every domain (anchored frame, no bound clipped to ``d``: job
+shop), any model of the permanent assertions lies in them and ``d`` does not matter.  Every ``sat``
 model is still checked on the original assertions (``check_model``).
 
 Cost: a ``check-sat`` that adds ``k`` assertions to a built encoding costs their
@@ -41,6 +43,7 @@ keeps what it learnt).  A rebuild costs what a first ``check-sat`` costs.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
@@ -50,6 +53,7 @@ from .backends.base import SatSolver
 from .compile import Compiled, encode_normalized, normalize_assertions
 from .config import Config
 from .encode.base import VarClass, split_classes
+from .encode.domains import Domains, NegativeCycle, shortest_paths
 from .encode.order import OrderDecoder
 from .encode.sd import sd_range
 from .encode.tseitin import PredUse, gate_clauses
@@ -65,11 +69,35 @@ Item = tuple[Term, Optional[str]]  # an assertion and its guard key (None: perma
 
 @dataclass
 class _ClassBox:
-    """An order-encoded class: the small-domain range ``d`` its domains were built with, and
-    the class with the directions added in place since (``cls.preds`` grows)."""
+    """An order-encoded class: the small-domain range ``d`` its domains were built with
+    (infinite when the unit atoms alone give the domains), and the class with the directions
+    added in place since (``cls.preds`` grows)."""
 
-    d: int
+    d: float
     cls: VarClass
+
+
+def _unit_determined(cls: VarClass, dom: Domains) -> bool:
+    """Do the permanent unit atoms alone imply the class's domains (anchored frame, no bound
+    clipped to the small-domain range)?  Then every model of the permanent assertions lies
+    in them (shifted to its anchor), whatever else is asserted: any predicate over the
+    class's variables may be added in place (job shop: every start time between the horizon
+    bounds)."""
+    if dom.anchor is None:
+        return False
+    fwd: dict[int, list[tuple[int, int]]] = {}
+    rev: dict[int, list[tuple[int, int]]] = {}
+    for x, y, k in cls.units:  # x - y <= k: an edge y -> x of weight k
+        fwd.setdefault(y, []).append((x, k))
+        rev.setdefault(x, []).append((y, k))
+    n = len(cls.variables)
+    try:
+        up = shortest_paths({dom.anchor: 0}, fwd, n)
+        down = shortest_paths({dom.anchor: 0}, rev, n)
+    except NegativeCycle:
+        return False
+    return all(x in up and x in down and dom.hi[x] == up[x] and dom.lo[x] == -down[x]
+               for x in cls.variables)
 
 
 class IncrementalSolver:
@@ -95,7 +123,8 @@ class IncrementalSolver:
             for cls in split_classes(enc.tseitin.preds, c.unit_preds()):
                 dec = enc.order_decoder(cls.variables[0])
                 if dec is not None:  # (the same classes and ranges as the encoder's)
-                    self.boxes[id(dec)] = _ClassBox(sd_range(cls), cls)
+                    d = math.inf if _unit_determined(cls, dec.dom) else sd_range(cls)
+                    self.boxes[id(dec)] = _ClassBox(d, cls)
         t0 = time.perf_counter()
         self.solver: Optional[SatSolver] = incremental(self.compiled.cnf)
         if stats is not None:

@@ -126,7 +126,7 @@ def test_minimize_keeps_only_what_the_predicate_needs():
 
 
 def test_a_disagreement_makes_the_command_fail(tmp_path):
-    """A planted wrong back end (kissat flips its answers): exit 1, reproducers saved."""
+    """A planted wrong back end (kissat flips its answers): exit 5, reproducers saved."""
     def wrong_kissat(text, combo, level, timeout):
         res = eagersmt_solve(text, combo, level, timeout)
         if combo.backend == "kissat" and res.status in (Status.SAT, Status.UNSAT):
@@ -136,7 +136,7 @@ def test_a_disagreement_makes_the_command_fail(tmp_path):
     out = tmp_path / "found"
     r = CliRunner().invoke(main, ["fuzz", "--cases", "10", "--seed", "3", "--out", str(out),
                                   "--max-saved", "1"], obj={"fuzz_solve": wrong_kissat})
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 5, r.output  # (cli/errors.py: EXIT_WRONG)
     assert "wrong-answer" in r.output and "kissat" in r.output
     saved = sorted(out.glob("wrong-answer-*kissat*.smt2"))
     assert saved and all("Z3" in p.read_text().splitlines()[0] for p in saved

@@ -1,7 +1,7 @@
 """``eagersmt fuzz`` (differential campaign against Z3) and ``eagersmt fuzz-input`` (mutated files).
 
 The logic lives in ``eagersmt/fuzz``; this module prints.  Exit codes of both: 0 nothing
-found; 1 at least one failure (a disagreement, a failed model check, a crash; for
+found; 5 at least one failure (a disagreement, a failed model check, a crash; for
 ``fuzz-input`` also a traceback, a hang, an internal error or an error without
 ``FILE:LINE:COL``); reproducers are written to ``--out``.  Tests inject a solver through
 ``ctx.obj["fuzz_solve"]`` (``CliRunner.invoke(main, args, obj=...)``).
@@ -14,6 +14,8 @@ import time
 from typing import Any
 
 import click
+
+from .errors import EXIT_WRONG
 
 
 @click.command("fuzz")
@@ -45,7 +47,7 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
     \b
     Schedule: every case runs sd, order, eij, auto on in-process CaDiCaL, and Z3; the 20
     other combinations (kissat, portfolio; cubed on all three back ends) rotate, --rotate
-    of them per case.  Exit code: 0 no finding, 1 a disagreement or failure.
+    of them per case.  Exit code: 0 no finding, 5 a disagreement or failure.
     """
     from ..fuzz.campaign import Campaign
 
@@ -71,7 +73,7 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
         report = campaign.run(cases, first=first)
     _print_campaign(report, time.perf_counter() - t0, first)
     if report.failed:
-        sys.exit(1)
+        sys.exit(EXIT_WRONG)
 
 
 def _print_campaign(rep: Any, seconds: float, first: int) -> None:
@@ -136,7 +138,7 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
     \b
     Every run must end in a correct answer (checked against Z3 when Z3 reads the mutant)
     or 'error: FILE:LINE:COL: ...' with exit 1: never a traceback, an internal error, a
-    hang.  Exit code: 0 all runs passed, 1 a failure (mutants saved in --out).
+    hang.  Exit code: 0 all runs passed, 5 a failure (mutants saved in --out).
     """
     from pathlib import Path
 
@@ -157,7 +159,7 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
                     progress_every=progress_every or 100)
     _print_inputs(report, seeds, time.perf_counter() - t0, first)
     if report.failed:
-        sys.exit(1)
+        sys.exit(EXIT_WRONG)
 
 
 def run_solve_in_process(path: str, timeout: float) -> Any:

@@ -59,6 +59,7 @@ def run_script(file: str, config: Config, *, progress: bool = False, stats: bool
                     out.write(where, line)
                 else:
                     held.append((where, line))
+                _notes(session, config)
             if config.cross_check != "none":
                 agreed = _cross_check(file, [str(r.status) for r in session.results], config)
                 for where, line in held:
@@ -67,7 +68,6 @@ def run_script(file: str, config: Config, *, progress: bool = False, stats: bool
                     click.echo(f"cross-check: {agreed}", err=True)
     finally:
         session.close()
-    _notes(session)
     return session
 
 
@@ -83,11 +83,11 @@ def run_stream(config: Config, *, progress: bool = False, interactive: bool = Fa
             for chunk, final in _stdin_chunks(session):
                 for line in session.feed(chunk, final=final):
                     out.write((session.regular_channel, session.regular_channel_pos), line)
+                    _notes(session, config)
                 if session.exited:
                     break
     finally:
         session.close()
-    _notes(session)
     return session
 
 
@@ -111,10 +111,12 @@ def _stdin_chunks(session: Any) -> Iterator[tuple[str, bool]]:
         data = b"".join(parts)
         try:
             text = held_cr + decoder.decode(data, final=not data)
-        except UnicodeDecodeError as e:
+        except UnicodeDecodeError as e:  # answer what comes before the bad byte first
             start = min(max(e.start, 0), len(data) - 1)
-            before = (session.text + held_cr + data[:start].decode("utf-8", "replace"))
-            before = before.replace("\r\n", "\n").replace("\r", "\n")
+            good = (held_cr + data[:start].decode("utf-8", "replace"))
+            good = good.replace("\r\n", "\n").replace("\r", "\n")
+            yield good, False
+            before = session.text
             raise ParseError(f"not UTF-8 text (byte {seen + start}: 0x{data[start]:02x})",
                              line=before.count("\n") + 1, col=len(before) - before.rfind("\n"),
                              filename=STDIN_NAME) from None
@@ -133,10 +135,32 @@ def _display(config: Config, progress: bool) -> Any:
     return progress_display(config, force=progress)
 
 
-def _notes(session: Any) -> None:
-    for i, r in enumerate(session.results, 1):
+def _notes(session: Any, config: Config) -> None:
+    """On stderr, once per check-sat: why an answer is unknown, and a forced ``--encoding``
+    that some variable class did not get (it exceeded its budget: ``eij->order``)."""
+    for i in range(getattr(session, "noted", 0), len(session.results)):
+        r = session.results[i]
         if str(r.status) == "unknown" and r.reason:
-            click.echo(f"note: check-sat #{i}: unknown: {r.reason}", err=True)
+            click.echo(f"note: check-sat #{i + 1}: unknown: {r.reason}", err=True)
+        note = encoding_fallback(config, r.stats.notes.get("encodings", ""))
+        if note:
+            click.echo(f"note: check-sat #{i + 1}: {note}", err=True)
+    session.noted = len(session.results)
+
+
+def encoding_fallback(config: Config, encodings: str) -> str:
+    """What to say when ``--encoding X`` was not honoured for some class ('' if it was):
+    ``encodings`` is the stats note (``eij->order:2,eij:1``)."""
+    if config.encoding == "auto" or not encodings:
+        return ""
+    fell = [item for item in encodings.split(",") if "->" in item]
+    if not fell:
+        return ""
+    classes = sum(int(item.rsplit(":", 1)[1]) for item in fell)
+    how = ", ".join(item.rsplit(":", 1)[0] for item in fell)
+    return (f"--encoding {config.encoding} was not used for {classes} variable class"
+            f"{'es' if classes != 1 else ''} ({how}): it exceeded its size budget"
+            f"{' (--eij-max-clauses)' if config.encoding == 'eij' else ''}")
 
 
 class _Channels:

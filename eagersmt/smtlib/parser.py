@@ -85,7 +85,21 @@ class Script:
 
     @property
     def assertions(self) -> list[Term]:
-        return [c.args[0] for c in self.commands if c.name == "assert"]
+        """The assertions in force at the end of the script (those of popped levels, and
+        those before a reset, are not)."""
+        asserted: list[Term] = []
+        levels: list[int] = []  # len(asserted) at each push
+        for c in self.commands:
+            if c.name == "assert":
+                asserted.append(c.args[0])
+            elif c.name == "push":
+                levels += [len(asserted)] * c.args[0]
+            elif c.name == "pop" and c.args[0]:
+                del asserted[levels[-c.args[0]]:]
+                del levels[-c.args[0]:]
+            elif c.name in ("reset", "reset-assertions"):
+                asserted, levels = [], []
+        return asserted
 
 
 def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None,
