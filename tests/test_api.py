@@ -251,3 +251,38 @@ def test_errors_are_eagersmt_exceptions():
     assert issubclass(UnsupportedError, eagersmt.EagerSmtError)
     with pytest.raises(UnsupportedError, match="minimize"):
         Solver().add("(declare-const x Int)(minimize x)")
+
+
+def test_incremental_checks_reuse_one_encoding_and_unsat_core_names_assumptions():
+    """After the first check(), push / add / check / pop rounds encode only what changed
+    (the Solver runs on the SMT-LIB session's assertion stack: context.Context)."""
+    xs = [Int(f"t{i}") for i in range(6)]
+    chain = [c for a, b in zip(xs, xs[1:]) for c in (b - a >= 2, a >= 0, b <= 30)]
+    with Solver(backend="cadical") as s:
+        s.add(chain)
+        assert s.check() == Status.SAT
+        notes = []
+        for bound in (20, 10, 9):
+            s.push()
+            s.add(xs[-1] <= bound)
+            st = s.check()
+            assert st == (Status.SAT if bound >= 10 else Status.UNSAT)
+            notes.append(s.statistics()["incremental"])
+            s.pop()
+        assert notes[0] == "built" and notes[1:] == ["1 added in place"] * 2, notes
+        late, early, free = xs[-1] <= 9, xs[0] >= 1, xs[2] <= 100
+        assert s.check(free, early, late) == Status.UNSAT
+        core = s.unsat_core()  # a subset of the assumptions, unsat with the assertions
+        assert late in core and free not in core and set(core) <= {free, early, late}
+        again = Solver(backend="cadical")
+        again.add(chain, core)
+        assert again.check() == Status.UNSAT
+        assert s.check(early) == Status.SAT and s.model()[xs[0]] >= 1
+        with pytest.raises(NoModelError):
+            s.unsat_core()
+
+
+def test_solver_add_refuses_stack_commands_in_text():
+    s = Solver()
+    with pytest.raises(UnsupportedError, match=r"call Solver.push\(...\) instead"):
+        s.add("(declare-const x Int)(push 1)(assert (> x 0))")

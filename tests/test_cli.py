@@ -341,7 +341,7 @@ def test_every_solve_option_is_a_config_field_or_an_output_option():
     fields = {o.name for o in OPTIONS}
     others = {p.name for p in solve_cmd.params if p.name not in fields} - {"file", "help"}
     assert others == {"stats", "progress", "interactive"}
-    readme = (REPO / "README.md").read_text()
+    readme = " ".join((REPO / "README.md").read_text().split())
     assert "`--stats`, `--progress` and `--interactive` are not" in readme
 
 
