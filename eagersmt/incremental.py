@@ -39,6 +39,10 @@ model is still checked on the original assertions (``check_model``).
 Cost: a ``check-sat`` that adds ``k`` assertions to a built encoding costs their
 normalization, one polarity pass over the circuit, their clauses, and the SAT call (which
 keeps what it learnt).  A rebuild costs what a first ``check-sat`` costs.
+
+Reference: activation literals and assumptions for incremental SAT (Eén, Sörensson,
+"Temporal induction by incremental SAT solving", BMC 2003; "An extensible SAT-solver",
+SAT 2003); unsat cores as failed assumptions (the same; CaDiCaL's ``failed``).
 """
 
 from __future__ import annotations

@@ -293,3 +293,32 @@ def test_fifty_checks_reuse_one_encoding():
         f"(push 1)(assert (<= ms {b}))(check-sat)(pop 1)" for b in range(40, 15, -1))))
     assert answers == expected
     assert notes[0] == "built" and all(n == "1 added in place" for n in notes[1:]), notes
+
+
+def test_certificates_of_check_sats_after_push_and_pop_are_checked_against_their_level(tmp_path):
+    """--proof with several check-sats: each unsat one gets a certificate (check-sat-N/),
+    which check-proof verifies against the assertions in force at that check-sat: those of
+    popped levels are not (else a certificate of a stronger formula would pass)."""
+    from eagersmt.check.proof import CertificateError, check_certificate
+
+    f = tmp_path / "levels.smt2"
+    f.write_text("""(declare-const x Int)(declare-const y Int)
+(assert (<= (- x y) 3))
+(push 1)(assert (>= (- x y) 5))(check-sat)(pop 1)
+(push 1)(assert (>= (- x y) 3))(check-sat)(pop 1)
+(assert (>= (- x y) 4))(check-sat)""")
+    cert = tmp_path / "cert"
+    s = Session(config=Config(proof=str(cert), backend="cadical"), filename=str(f))
+    assert list(s.run_text(f.read_text())) == ["unsat", "sat", "unsat"]
+    for n in (1, 3):
+        assert check_certificate(str(cert / f"check-sat-{n}"), str(f)).verified
+    assert not (cert / "check-sat-2").exists()
+    # the certificate of check-sat 1 read as if it answered check-sat 2 (x - y >= 3 is sat
+    # with the rest): its CNF has a clause no assertion in force at check-sat 2 justifies
+    import json
+
+    meta = json.loads((cert / "check-sat-1" / "certificate.json").read_text())
+    meta["check_sat"] = 2
+    (cert / "check-sat-1" / "certificate.json").write_text(json.dumps(meta))
+    with pytest.raises(CertificateError):
+        check_certificate(str(cert / "check-sat-1"), str(f))
