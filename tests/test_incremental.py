@@ -322,3 +322,15 @@ def test_certificates_of_check_sats_after_push_and_pop_are_checked_against_their
     (cert / "check-sat-1" / "certificate.json").write_text(json.dumps(meta))
     with pytest.raises(CertificateError):
         check_certificate(str(cert / "check-sat-1"), str(f))
+
+
+def test_reason_unknown_after_a_timeout_in_both_paths():
+    n = 13  # pigeonhole in difference logic: 13 pigeons in 12 holes, far from decided in 1 s
+    text = "".join(f"(declare-fun p{i} () Int)" for i in range(n))
+    text += "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+    text += "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))"
+    s = Session(config=Config(timeout=1, encoding="sd", backend="cadical"), interactive=True)
+    out = list(s.run_text(text + "(check-sat)(get-info :reason-unknown)(push 1)(check-sat)"
+                                  "(get-info :reason-unknown)(get-info :assertion-stack-levels)"))
+    assert out == ["unknown", "(:reason-unknown timeout)"] * 2 + ["(:assertion-stack-levels 1)"]
+    assert s.results[1].stats.notes["incremental"] == "built"  # the second: incremental

@@ -135,20 +135,14 @@ def read_source(path: str) -> str:
     any line ending (a lone CR ends a line, and a comment, as text mode reads)."""
     with open(path, "rb") as f:
         raw = f.read()
-    return decode_source(raw, path)
-
-
-def decode_source(raw: bytes, filename: Optional[str], start: int = 0) -> str:
-    """``raw`` as ``read_source`` reads it (``start``: offset of ``raw`` in the input, for the
-    position of a bad byte in a stream)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:  # point at the bad byte: line and column of what precedes it
         before = raw[:e.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         line = before.count("\n") + 1
         col = len(before) - before.rfind("\n")
-        raise ParseError(f"not UTF-8 text (byte {start + e.start}: 0x{raw[e.start]:02x})",
-                         line=line, col=col, filename=filename) from None
+        raise ParseError(f"not UTF-8 text (byte {e.start}: 0x{raw[e.start]:02x})", line=line,
+                         col=col, filename=path) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -417,6 +411,15 @@ class Parser:
             self.check_sort(t, BOOL, sx[1], k)
             lits.append(t)
         self.add("check-sat", sx, *lits)
+
+    def _cmd_check_sat_using(self, sx: SList) -> None:
+        """Z3's ``(check-sat-using TACTIC)``: a ``check-sat`` (the tactic is ignored, with a
+        warning: eagersmt has one decision procedure)."""
+        if len(sx) < 2:
+            raise self.err("'check-sat-using' expects a tactic", sx)
+        self.script.warnings.append(self.err(
+            "check-sat-using: the tactic is ignored (a check-sat)", sx, 1, UnsupportedError))
+        self.add("check-sat", sx)
 
     def _cmd_get_model(self, sx: SList) -> None:
         self.arity(sx, 0)
@@ -841,6 +844,7 @@ _COMMANDS: dict[str, Callable[[Parser, SList], None]] = {
     "assert": Parser._cmd_assert,
     "check-sat": Parser._cmd_check_sat,
     "check-sat-assuming": Parser._cmd_check_sat_assuming,
+    "check-sat-using": Parser._cmd_check_sat_using,
     "get-model": Parser._cmd_get_model,
     "get-value": Parser._cmd_get_value,
     "get-info": Parser._cmd_get_info,
@@ -867,7 +871,7 @@ _UNSUPPORTED_COMMANDS = {
     "declare-datatype": "algebraic datatypes", "declare-datatypes": "algebraic datatypes",
     "define-fun-rec": "recursive functions", "define-funs-rec": "recursive functions",
     "get-proof": "use 'eagersmt solve --proof DIR' for a checkable certificate",
-    "get-assignment": "use get-value", "check-sat-using": "Z3 tactics",
+    "get-assignment": "use get-value",
     "get-model-values": "use get-value", "declare-heap": "separation logic",
 }
 for _name in _UNSUPPORTED_COMMANDS:
