@@ -357,3 +357,19 @@ def test_one_table_of_exit_codes_in_the_readme():
     assert len(set(EXIT_CODES)) == len(EXIT_CODES)  # one meaning per code
     p = run("solve", "--help")
     assert "70 internal error" in p.stdout and "2 usage" in p.stdout
+
+
+def test_job_run_prints_the_result_line(tmp_path):
+    """What a submitted Ray job runs (no Ray needed): solve, then the EAGERSMT-RESULT line
+    that 'eagersmt result' reads; a bad input gives its error and exit code in that line."""
+    import json
+
+    p = run("job-run", str(EXAMPLE))
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout.splitlines()[-1].split(" ", 1)[1])
+    assert doc["answers"] == ["sat"] and doc["exit_code"] == 0
+    f = write(tmp_path, "(check-sat)\n(push 1)(assert (< x 0))")
+    p = run("job-run", f)
+    assert p.returncode == 1
+    doc = json.loads(p.stdout.splitlines()[-1].split(" ", 1)[1])
+    assert doc["output"] == ["sat"] and doc["exit_code"] == 1 and "unknown symbol 'x'" in doc["error"]

@@ -156,6 +156,6 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
             click.echo(result_line(file, output, [], error=message, exit_code=code))
 
         with reported_errors(file, on_failure=failed):
-            session, _ = run_script(file, config, echo=output.append)
+            session = run_script(file, config, echo=output.append)
         click.echo(f"solved in {time.perf_counter() - t0:.3f} s", err=True)
         click.echo(result_line(file, output, session.results))
