@@ -197,7 +197,7 @@ def test_judge_catches_each_kind_of_failure(tmp_path):
     assert judge(Run(0, "unsat\n", "", 0.1), ok, p).outcome == "wrong-answer"
     assert judge(Run(1, "", f"error: {p}:1:5: unknown symbol 'y'\n", 0.1), ok, p).outcome == "error"
     assert judge(Run(1, "", f"error: {p}: not UTF-8 text\n", 0.1), ok, p).outcome == "error-format"
-    assert judge(Run(2, "", "internal error: RuntimeError: boom\n", 0.1), ok, p).outcome == \
+    assert judge(Run(70, "", "internal error: RuntimeError: boom\n", 0.1), ok, p).outcome == \
         "internal-error"
     assert judge(Run(1, "", "Traceback (most recent call last):\n  ...\nValueError: x\n", 0.1),
                  ok, p).outcome == "traceback"

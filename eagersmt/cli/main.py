@@ -31,10 +31,8 @@ def main() -> None:
 @main.command("solve")
 @click.argument("file", type=click.Path(), required=False)
 @click.option("--interactive", "-in", "interactive", is_flag=True,
-              help="Read commands from standard input and answer each as it arrives, "
-                   "as 'z3 -in' does: an error is an (error \"...\") answer and the "
-                   "session goes on.  (FILE '-' also reads standard input and answers as "
-                   "commands arrive, but a bad command ends it with exit 1, as for a file.)")
+              help="Answer the commands of standard input as they arrive, as 'z3 -in': an "
+                   "error is an (error \"...\") answer and the session goes on.")
 @config_options
 @click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr "
               "(and what --cross-check agreed on).")
