@@ -334,3 +334,15 @@ def test_reason_unknown_after_a_timeout_in_both_paths():
                                   "(get-info :reason-unknown)(get-info :assertion-stack-levels)"))
     assert out == ["unknown", "(:reason-unknown timeout)"] * 2 + ["(:assertion-stack-levels 1)"]
     assert s.results[1].stats.notes["incremental"] == "built"  # the second: incremental
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_sessions_over_reals_agree_with_z3(seed):
+    """The same sessions over Real (QF_RDL): the scaling to integers depends on every atom,
+    so each change re-encodes; the answers must still be Z3's."""
+    text = RandomSession(seed + 500, steps=25).text.replace(" Int)", " Real)")
+    text = text.replace("QF_IDL", "QF_RDL")
+    s = Session(config=FAST)
+    ours = [line for cmd in text.splitlines() for line in s.feed(cmd + "\n")]
+    s.close()
+    assert _answers(ours) == _answers(z3_outputs(text)), text
