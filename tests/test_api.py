@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -238,7 +239,7 @@ def test_bad_input_raises_with_line_and_column_like_the_cli(tmp_path, text, cls,
     assert e.line == line and e.col is not None and e.col >= 1
     f = tmp_path / "bad.smt2"
     f.write_text(text + "\n(check-sat)\n")
-    cli = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(f)],
+    cli = subprocess.run([str(Path(sys.executable).with_name("eagersmt")), "solve", str(f)],
                          capture_output=True, text=True)
     assert cli.returncode == 1
     assert cli.stderr.strip() == f"error: {f}:{e.line}:{e.col}: {e.message}"
