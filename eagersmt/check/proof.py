@@ -290,38 +290,44 @@ class _Checker:
             else:
                 self._give(v, ("gate", n))
             self.node_lit[n] = v
-        claimed = meta.get("classes", [])
-        for cl in claimed:
-            enc = cl.get("encoding")
-            if enc == "order":
-                anchor = cl.get("anchor")
-                variables = {x for x, *_ in cl["vars"]}
-                g = self._class_with(variables, "order")
-                _set_frame(g, "anchored" if anchor is not None else "source", anchor)
-                for x, base, lo, hi in cl["vars"]:
-                    if x not in g.variables:
-                        raise CertificateError(f"order variable {x} is not in its class")
-                    for i in range(hi - lo):
-                        self._give(base + i, ("atom", x, g.origin, lo + i))
-            elif enc == "eij":
-                g = self._class_with(set(cl["variables"]), "eij")
-                _set_frame(g, "source", None)
-                for v, x, y, k in cl["atoms"]:
-                    if x not in g.variables or y not in g.variables:
-                        raise CertificateError(f"EIJ atom {v} leaves its class")
-                    self._give(v, ("atom", x, y, k))
-            elif enc == "sd":
-                self._class_with(set(cl["variables"]), "sd")
-                first, last = cl["var_range"]
-                for b in range(first, last + 1):
-                    self._give(b, ("sd",))
-            else:
-                raise CertificateError(f"unknown encoding {enc!r}")
+        for cl in meta.get("classes", []):
+            read = self._CLAIMS.get(cl.get("encoding"))
+            if read is None:
+                raise CertificateError(f"unknown encoding {cl.get('encoding')!r}")
+            read(self, cl)
         for g in self.classes:
             if not g.claimed and _bellman_ford(sorted(g.variables),
                                                [(y, x, k) for x, y, k in g.units]) is not None:
                 raise CertificateError(f"the variable class of {sorted(g.variables)[:5]} has no "
                                        "encoding (and its unit atoms are consistent)")
+
+    # -- what each encoding's variables mean (one reader per encoding: this checker's own
+    # table, independent of the encoders; an encoding without a reader is rejected) ------
+    def _claim_order(self, cl: dict) -> None:
+        anchor = cl.get("anchor")
+        g = self._class_with({x for x, *_ in cl["vars"]}, "order")
+        _set_frame(g, "anchored" if anchor is not None else "source", anchor)
+        for x, base, lo, hi in cl["vars"]:
+            if x not in g.variables:
+                raise CertificateError(f"order variable {x} is not in its class")
+            for i in range(hi - lo):
+                self._give(base + i, ("atom", x, g.origin, lo + i))
+
+    def _claim_eij(self, cl: dict) -> None:
+        g = self._class_with(set(cl["variables"]), "eij")
+        _set_frame(g, "source", None)
+        for v, x, y, k in cl["atoms"]:
+            if x not in g.variables or y not in g.variables:
+                raise CertificateError(f"EIJ atom {v} leaves its class")
+            self._give(v, ("atom", x, y, k))
+
+    def _claim_sd(self, cl: dict) -> None:  # bits: their clauses are not checked (module doc)
+        self._class_with(set(cl["variables"]), "sd")
+        first, last = cl["var_range"]
+        for b in range(first, last + 1):
+            self._give(b, ("sd",))
+
+    _CLAIMS = {"order": _claim_order, "eij": _claim_eij, "sd": _claim_sd}
 
     def _class_with(self, variables: set, enc: str) -> _Class:
         g = self.class_of.get(next(iter(variables))) if variables else None
