@@ -39,12 +39,13 @@ PY = sys.executable
 CADICAL_SCRIPT = r"""
 import signal, sys, time
 from pysat.formula import CNF
-from pysat.solvers import Cadical195
+from eagersmt.backends.cadical import solver
 clauses = CNF(from_file=sys.argv[1]).clauses
 signal.signal(signal.SIGALRM, signal.SIG_DFL)
 t0 = time.perf_counter()
 signal.setitimer(signal.ITIMER_REAL, float(sys.argv[2]))
-with Cadical195(bootstrap_with=clauses) as s:
+with solver() as s:
+    s.add_clauses(clauses)
     ok = s.solve()
 seconds = time.perf_counter() - t0
 signal.setitimer(signal.ITIMER_REAL, 0)
