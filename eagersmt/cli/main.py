@@ -227,5 +227,9 @@ main.add_command(make_optimize_cmd(config_options, make_config))
 from .fuzz import add_commands as add_fuzz_commands  # noqa: E402  (fuzz, fuzz-input: cli/fuzz.py)
 add_fuzz_commands(main)
 
+from .memo import memo_cmd  # noqa: E402  (eagersmt memo stats|gc|export|import: cli/memo.py)
+
+main.add_command(memo_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -291,19 +291,20 @@ class MemoStore:
         except Refused:
             return False
 
-    def export(self, out: IO[str]) -> int:
+    def export(self, out: IO[str]) -> tuple[int, int]:
         """Write every authentic entry as JSON lines (sealed headers, base64): an export is
-        authenticated by the same key.  Refused rows are left out.  The count written."""
-        n = 0
+        authenticated by the same key.  Refused rows are left out.  (written, left out)."""
+        n = skipped = 0
         for x in self.listing():
             if x.refused is not None:
+                skipped += 1
                 continue
             att = self.backend.attachment(x.kind, x.ident)  # type: ignore[attr-defined]
             out.write(json.dumps({"kind": x.kind, "id": x.ident,
                                   "head": base64.b64encode(x.head).decode(),
                                   "attach": None if att is None else base64.b64encode(att).decode()}) + "\n")
             n += 1
-        return n
+        return n, skipped
 
     def import_(self, lines: Iterable[str], *, from_sealer: Optional[Sealer] = None) -> dict[str, object]:
         """Read an export: each entry is opened with ``from_sealer`` (another owner's key;
