@@ -230,10 +230,10 @@ class _Hasher:
             seen.add(r.id)
             stack = [(r, kids(r), 0)]
             while stack:
-                n, ks, i = stack[-1]
-                if i < len(ks):
-                    stack[-1] = (n, ks, i + 1)
-                    c = ks[i]
+                n, children, i = stack[-1]
+                if i < len(children):
+                    stack[-1] = (n, children, i + 1)
+                    c = children[i]
                     if c.id not in seen:
                         seen.add(c.id)
                         stack.append((c, kids(c), 0))
@@ -322,18 +322,18 @@ def query_keys(assertions: Sequence[Term], logic: Optional[str] = None, *,
     atoms: dict[str, Atom] = {}
     bounds: dict[tuple, Atom] = {}
     for a in assertions:
-        ks = []
+        akeys = []
         for d in h.conjuncts(lit[a]):
             k = d.hex()
-            ks.append(k)
+            akeys.append(k)
             f = h.fact(d)
             if f is not None:
                 atoms[k] = f
                 old = bounds.get((f.u, f.v))
                 if old is None or old.implied_by(f):  # f is at least as strong
                     bounds[(f.u, f.v)] = f
-        per.append(tuple(ks))
-    keys = frozenset(k for ks in per for k in ks)
+        per.append(tuple(akeys))
+    keys = frozenset(k for akeys in per for k in akeys)
     logic = logic or ""
     qkey = _h(b"q" + logic.encode() + b"\x00" + "".join(sorted(keys)).encode()).hex()
     return QueryKeys(logic, qkey, keys, tuple(per), atoms, bounds)

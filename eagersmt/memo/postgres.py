@@ -61,26 +61,13 @@ class PostgresBackend(SqlBackend):
         except ImportError:
             raise MemoError("a postgresql:// lemma store needs psycopg: "
                             "pip install 'eagersmt[cluster]'") from None
-        self._errors = psycopg.Error
+        self._errors = (psycopg.Error,)
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
             with self.conn.transaction():
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                 self._init_schema("BYTEA", "DOUBLE PRECISION")  # nested: a savepoint
         except psycopg.Error as e:
-            raise MemoError(f"lemma store {self.location}: {str(e).strip()}") from None
-
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        try:
-            return self.conn.execute(sql, params)
-        except self._errors as e:
-            raise MemoError(f"lemma store {self.location}: {str(e).strip()}") from None
-
-    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        try:
-            with self.conn.cursor() as cur:
-                cur.executemany(sql, rows)
-        except self._errors as e:
             raise MemoError(f"lemma store {self.location}: {str(e).strip()}") from None
 
     @contextmanager

@@ -31,6 +31,7 @@ from typing import Any, Iterator, Optional, Sequence
 
 from .entries import ANSWER, CUBE
 from .keys import Atom
+from .trust import MemoError
 
 TABLE = {ANSWER: "memo_answers", CUBE: "memo_cubes"}
 SCHEMA_VERSION = "1"
@@ -77,14 +78,24 @@ class SqlBackend:
 
     P = "?"  # parameter placeholder
     location = ""
+    conn: Any  # a DB-API connection with ``execute`` (sqlite3, psycopg 3)
+    _errors: tuple[type[BaseException], ...] = ()  # its exceptions, reported as MemoError
 
-    # -- provided by the dialect ---------------------------------------------------------
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
+        try:
+            return self.conn.execute(sql, params)
+        except self._errors as e:
+            raise MemoError(f"lemma store {self.location}: {str(e).strip()}") from None
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        raise NotImplementedError
+        try:
+            cur = self.conn.cursor()
+            cur.executemany(sql, rows)
+            cur.close()
+        except self._errors as e:
+            raise MemoError(f"lemma store {self.location}: {str(e).strip()}") from None
 
+    # -- provided by the dialect ---------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[None]:
         raise NotImplementedError
@@ -190,8 +201,6 @@ class SqlBackend:
                                   "ON CONFLICT (name) DO NOTHING"), ("schema", SCHEMA_VERSION))
         row = self._one("SELECT value FROM memo_meta WHERE name = ?", ("schema",))
         if row is None or row[0] != SCHEMA_VERSION:
-            from .trust import MemoError
-
             raise MemoError(f"{self.location}: lemma store schema {row and row[0]}, this eagersmt "
                             f"reads schema {SCHEMA_VERSION}")
 

@@ -41,6 +41,7 @@ def default_path() -> Path:
 
 class SqliteBackend(SqlBackend):
     P = "?"
+    _errors = (sqlite3.Error,)
 
     def __init__(self, path: str):
         self.location = path
@@ -57,18 +58,6 @@ class SqliteBackend(SqlBackend):
             self._init_schema("BLOB", "REAL")
         except (OSError, sqlite3.Error) as e:
             raise MemoError(f"lemma store {path}: {e}") from None
-
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        try:
-            return self.conn.execute(sql, params)
-        except sqlite3.Error as e:
-            raise MemoError(f"lemma store {self.location}: {e}") from None
-
-    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        try:
-            self.conn.executemany(sql, rows)
-        except sqlite3.Error as e:
-            raise MemoError(f"lemma store {self.location}: {e}") from None
 
     @contextmanager
     def _write(self) -> Iterator[None]:

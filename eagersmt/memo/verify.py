@@ -75,9 +75,9 @@ def _check_cube_input(entry: CubeEntry, script: object) -> None:
         raise Refused("the stored input has fewer assertions than the cube has literals")
     qk = query_keys(assertions, script.logic)  # type: ignore[attr-defined]
     cube_part = qk.per_assertion[len(assertions) - n:]
-    if [tuple(ks) for ks in cube_part] != [(literal_key(x),) for x in entry.cube]:
+    if [tuple(akeys) for akeys in cube_part] != [(literal_key(x),) for x in entry.cube]:
         raise Refused("the stored input does not assert the cube")
-    support_keys = {k for ks in qk.per_assertion[:len(assertions) - n] for k in ks}
+    support_keys = {k for akeys in qk.per_assertion[:len(assertions) - n] for k in akeys}
     if support_keys != {k for k, _ in entry.support}:
         raise Refused("the stored input does not assert exactly the support")
     for k, atom in entry.support:
