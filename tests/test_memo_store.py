@@ -312,3 +312,28 @@ def test_the_shared_server_is_real(memo_pg_url: str) -> None:
     with psycopg.connect(memo_pg_url) as c:
         version = c.execute("SHOW server_version").fetchone()[0]
     assert int(version.split(".")[0]) >= 12
+
+
+def test_verify_catches_a_wrong_entry_the_owner_sealed(location: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The key vouches for who wrote an entry, the proof for what it says: an authentic
+    entry whose certificate proves something else is rejected by ``verify_entry`` (and
+    deleted by ``gc --check-proofs``)."""
+    from eagersmt.api import solve_smtlib
+    from eagersmt.config import Config
+    from eagersmt.memo import Refused
+
+    other = query("(assert (< x y))(assert (< y x))")  # unsat, but not the query below
+    d = str(tmp_path / "cert")
+    assert solve_smtlib(other.text, config=Config(proof=d)).status == Status.UNSAT
+    q = query("(assert (< x y))")  # sat
+    with open_store(location) as s:
+        s.put_unsat(q.qk, d, other.text)  # a buggy solver's claim, sealed all the same
+        s.put_cube(CHAIN.qk.support_of([0]), [Atom("y", "x", 5)], logic="QF_IDL",
+                   certificate_dir=d, input_text=other.text)
+        hit = s.lookup(q.qk)
+        with pytest.raises(Refused, match="not the query"):
+            verify_entry(s, hit)
+        [e] = s.applicable(CHAIN.qk)
+        with pytest.raises(Refused, match="does not assert"):
+            verify_entry(s, e)
+        assert s.gc(check_proofs=True) == {"refused": 0, "old": 0, "bad_proof": 2, "size": 0, "kept": 0}

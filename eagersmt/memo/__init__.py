@@ -39,10 +39,10 @@ from .keys import Atom, BoolLit, Literal, QueryKeys, query_keys
 from .match import applies, lemma_term
 from .store import Counters, MemoStore, model_for, open_store
 from .trust import MemoError, Refused
-from .verify import verify_entry
+from .verify import verify_entry, verify_extracted
 
 __all__ = [
     "AnswerEntry", "Atom", "BoolLit", "Counters", "CubeEntry", "Literal", "MemoError",
     "MemoStore", "QueryKeys", "Refused", "applies", "lemma_term", "model_for", "open_store",
-    "query_keys", "record_cube", "refute_cube", "verify_entry",
+    "query_keys", "record_cube", "refute_cube", "verify_entry", "verify_extracted",
 ]

@@ -32,7 +32,7 @@ import tempfile
 from typing import Union
 
 from ..result import Status
-from .entries import AnswerEntry, CubeEntry
+from .entries import INPUT_FILE, AnswerEntry, CubeEntry
 from .keys import literal_key, query_keys
 from .trust import Refused
 
@@ -40,32 +40,41 @@ from .trust import Refused
 def verify_entry(store: object, entry: Union[AnswerEntry, CubeEntry], *, engine: str = "auto") -> str:
     """Check ``entry`` (read from ``store``) as the module doc says; a one-line verdict, or
     ``Refused``."""
+    if isinstance(entry, AnswerEntry) and entry.status == Status.SAT:
+        return "sat: the model is checked on the query at every use"
+    with tempfile.TemporaryDirectory(prefix="eagersmt-memo-") as d:
+        store.extract(entry, d)  # type: ignore[attr-defined]
+        return verify_extracted(entry, d, engine=engine)
+
+
+def verify_extracted(entry: Union[AnswerEntry, CubeEntry], directory: str, *,
+                     engine: str = "auto") -> str:
+    """Check an entry whose certificate and ``input.smt2`` were extracted into
+    ``directory`` (``MemoStore.extract``; e.g. into a run's ``--proof`` directory, for
+    ``check-proof`` to verify without the store)."""
     from ..check.certificate import META_FILE
     from ..check.proof import CertificateError, _assertions_at, check_certificate
     from ..errors import InputError
     from ..smtlib.parser import parse_file
 
-    if isinstance(entry, AnswerEntry) and entry.status == Status.SAT:
-        return "sat: the model is checked on the query at every use"
-    with tempfile.TemporaryDirectory(prefix="eagersmt-memo-") as d:
-        path = store.extract(entry, d)  # type: ignore[attr-defined]
-        try:
-            with open(os.path.join(d, META_FILE)) as f:
-                meta = json.load(f)
-            script = parse_file(path)
-            if isinstance(entry, AnswerEntry):
-                index = int(meta.get("check_sat", 1))
-                qk = query_keys(_assertions_at(script, index), script.logic)
-                if qk.key != entry.qkey:
-                    raise Refused("the stored input is not the query the entry answers")
-            else:
-                _check_cube_input(entry, script)
-            report = check_certificate(d, path, engine=engine)
-        except (CertificateError, InputError, ValueError, OSError) as e:
-            raise Refused(f"the proof does not check: {e}") from None
-        if not report.verified:
-            raise Refused("the certificate is not fully checkable: " + "; ".join(report.notes))
-        return "verified: " + "; ".join(report.notes)
+    path = os.path.join(directory, INPUT_FILE)
+    try:
+        with open(os.path.join(directory, META_FILE)) as f:
+            meta = json.load(f)
+        script = parse_file(path)
+        if isinstance(entry, AnswerEntry):
+            index = int(meta.get("check_sat", 1))
+            qk = query_keys(_assertions_at(script, index), script.logic)
+            if qk.key != entry.qkey:
+                raise Refused("the stored input is not the query the entry answers")
+        else:
+            _check_cube_input(entry, script)
+        report = check_certificate(directory, path, engine=engine)
+    except (CertificateError, InputError, ValueError, OSError) as e:
+        raise Refused(f"the proof does not check: {e}") from None
+    if not report.verified:
+        raise Refused("the certificate is not fully checkable: " + "; ".join(report.notes))
+    return "verified: " + "; ".join(report.notes)
 
 
 def _check_cube_input(entry: CubeEntry, script: object) -> None:
