@@ -49,15 +49,18 @@ def _populate(store: MemoStore) -> dict:
     return {"sat": sat, "unsat": unsat}
 
 
-def _row(store: MemoStore, kind: str, ident: str) -> tuple:
+def _row(store: MemoStore, kind: str, ident: str):  # type: ignore[no-untyped-def]
+    """(head, attachment) of a stored entry, or None."""
     table = "memo_answers" if kind == ANSWER else "memo_cubes"
-    return store.backend._one(f"SELECT head, attach FROM {table} WHERE id = ?", (ident,))  # type: ignore[attr-defined]
+    row = store.backend._one(f"SELECT head FROM {table} WHERE id = ?", (ident,))  # type: ignore[attr-defined]
+    return None if row is None else (row[0], store.backend.attachment(kind, ident))  # type: ignore[attr-defined]
 
 
 def _set(store: MemoStore, kind: str, ident: str, head: bytes, attach: object) -> None:
     table = "memo_answers" if kind == ANSWER else "memo_cubes"
-    store.backend._execute(store.backend._q(f"UPDATE {table} SET head = ?, attach = ? WHERE id = ?"),  # type: ignore[attr-defined]
-                           (head, attach, ident))
+    b = store.backend
+    b._execute(b._q(f"UPDATE {table} SET head = ? WHERE id = ?"), (head, ident))  # type: ignore[attr-defined]
+    b._put_attachment(kind, ident, attach)  # type: ignore[attr-defined]
 
 
 def _repack(head: bytes, edit) -> bytes:  # type: ignore[no-untyped-def]

@@ -1,11 +1,14 @@
 """The lemma store's tables and queries, shared by SQLite (``sqlite.py``) and PostgreSQL
 (``postgres.py``).
 
-Idea.  Entries are rows holding their sealed header and their attachment; the rest of a row
-(status, sizes, times, hit counts) and the two index tables are bookkeeping, not trusted:
+Idea.  Entries are rows holding their sealed header; their attachments (certificates, up
+to hundreds of MB) have a table of their own, so that reading or touching an entry never
+reads or rewrites one (SQLite rewrites a whole row on UPDATE).  The rest of a row (status,
+sizes, times, hit counts) and the two index tables are bookkeeping, not trusted:
 
-    memo_answers (id = query key, status, head, attach, size, created, used, hits)
-    memo_cubes   (id, nsupport, head, attach, size, created, used, hits)
+    memo_answers (id = query key, status, head, size, created, used, hits)
+    memo_cubes   (id, nsupport, head, size, created, used, hits)
+    memo_attachments  (kind, id, data)          -- the certificate of an entry
     memo_support      (cube, pos, akey)         -- support item pos of cube has key akey
     memo_support_atom (cube, pos, u, v, c)      -- ... and is the literal u - v <= c
 
@@ -56,13 +59,15 @@ def schema(blob: str, real: str) -> list[str]:
     return [
         "CREATE TABLE IF NOT EXISTS memo_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"""CREATE TABLE IF NOT EXISTS memo_answers (
-            id TEXT PRIMARY KEY, status TEXT NOT NULL, head {blob} NOT NULL, attach {blob},
+            id TEXT PRIMARY KEY, status TEXT NOT NULL, head {blob} NOT NULL,
             size BIGINT NOT NULL, created {real} NOT NULL, used {real} NOT NULL,
             hits BIGINT NOT NULL DEFAULT 0)""",
         f"""CREATE TABLE IF NOT EXISTS memo_cubes (
-            id TEXT PRIMARY KEY, nsupport INTEGER NOT NULL, head {blob} NOT NULL, attach {blob},
+            id TEXT PRIMARY KEY, nsupport INTEGER NOT NULL, head {blob} NOT NULL,
             size BIGINT NOT NULL, created {real} NOT NULL, used {real} NOT NULL,
             hits BIGINT NOT NULL DEFAULT 0)""",
+        f"""CREATE TABLE IF NOT EXISTS memo_attachments (
+            kind TEXT NOT NULL, id TEXT NOT NULL, data {blob} NOT NULL, PRIMARY KEY (kind, id))""",
         """CREATE TABLE IF NOT EXISTS memo_support (
             cube TEXT NOT NULL, pos INTEGER NOT NULL, akey TEXT NOT NULL, PRIMARY KEY (cube, pos))""",
         "CREATE INDEX IF NOT EXISTS memo_support_akey ON memo_support (akey)",
@@ -119,19 +124,28 @@ class SqlBackend:
         return None if row is None else bytes(row[0])
 
     def attachment(self, kind: str, ident: str) -> Optional[bytes]:
-        row = self._one(f"SELECT attach FROM {TABLE[kind]} WHERE id = ?", (ident,))
-        return None if row is None or row[0] is None else bytes(row[0])
+        row = self._one("SELECT data FROM memo_attachments WHERE kind = ? AND id = ?", (kind, ident))
+        return None if row is None else bytes(row[0])
+
+    def _put_attachment(self, kind: str, ident: str, attach: Optional[bytes]) -> None:
+        if attach is None:
+            self._execute(self._q("DELETE FROM memo_attachments WHERE kind = ? AND id = ?"), (kind, ident))
+        else:
+            self._execute(self._q(
+                "INSERT INTO memo_attachments (kind, id, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data"), (kind, ident, attach))
 
     def put_answer(self, qkey: str, status: str, head: bytes, attach: Optional[bytes],
                    now: float) -> None:
         size = len(head) + (len(attach) if attach else 0)
         with self._write():
             self._execute(self._q(
-                "INSERT INTO memo_answers (id, status, head, attach, size, created, used, hits) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
-                "status = excluded.status, head = excluded.head, attach = excluded.attach, "
+                "INSERT INTO memo_answers (id, status, head, size, created, used, hits) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
+                "status = excluded.status, head = excluded.head, "
                 "size = excluded.size, created = excluded.created, used = excluded.used"),
-                (qkey, status, head, attach, size, now, now))
+                (qkey, status, head, size, now, now))
+            self._put_attachment(ANSWER, qkey, attach)
 
     def put_cube(self, ident: str, support: Sequence[tuple[str, Optional[Atom]]], head: bytes,
                  attach: Optional[bytes], now: float) -> bool:
@@ -139,11 +153,12 @@ class SqlBackend:
         size = len(head) + (len(attach) if attach else 0)
         with self._write():
             cur = self._execute(self._q(
-                "INSERT INTO memo_cubes (id, nsupport, head, attach, size, created, used, hits) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING"),
-                (ident, len(support), head, attach, size, now, now))
+                "INSERT INTO memo_cubes (id, nsupport, head, size, created, used, hits) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING"),
+                (ident, len(support), head, size, now, now))
             if cur.rowcount != 1:
                 return False
+            self._put_attachment(CUBE, ident, attach)
             self._executemany(self._q("INSERT INTO memo_support (cube, pos, akey) VALUES (?, ?, ?)"),
                               [(ident, i, k) for i, (k, _) in enumerate(support)])
             atoms = [(ident, i, index_name(a.u), index_name(a.v), index_const(a.c))
@@ -178,6 +193,8 @@ class SqlBackend:
         with self._write():
             rows = [(i,) for i in idents]
             self._executemany(self._q(f"DELETE FROM {TABLE[kind]} WHERE id = ?"), rows)
+            self._executemany(self._q("DELETE FROM memo_attachments WHERE kind = ? AND id = ?"),
+                              [(kind, i) for i in idents])
             if kind == CUBE:
                 self._executemany(self._q("DELETE FROM memo_support WHERE cube = ?"), rows)
                 self._executemany(self._q("DELETE FROM memo_support_atom WHERE cube = ?"), rows)
