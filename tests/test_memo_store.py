@@ -120,6 +120,12 @@ def test_real_cube_and_bounds(tmp_path) -> None:  # type: ignore[no-untyped-def]
                         ("(assert (<= x (/ 1 2)))(assert (<= y x))", 0)):  # weaker: x <= 1/2
             s2 = parse(head + text)
             assert len(s.applicable(query_keys(s2.assertions, s2.logic))) == n, text
+        # an integer query never takes a real refutation (x < 1/2 is no integer atom)
+        s3 = parse("(set-logic QF_IDL)(declare-const x Int)(declare-const y Int)"
+                   "(assert (<= x 0))(assert (<= y x))")
+        assert s.applicable(query_keys(s3.assertions, s3.logic)) == []
+        e = s.applicable(k1)[0]
+        assert lemma_term(e, s3.terms, {"x": "Int", "y": "Int"}) is None
 
 
 def test_reject_deletes_and_counts(location: str) -> None:

@@ -72,8 +72,11 @@ class Atom:
     strict: bool = False
 
     def implied_by(self, other: "Atom") -> bool:
-        """Does ``other`` (same two variables) imply this constraint?"""
-        if (other.u, other.v) != (self.u, self.v):
+        """Does ``other`` (same two variables, same sort) imply this constraint?  (An
+        integer constraint has an ``int`` constant, a real one a ``Fraction``: the two are
+        not compared, as ``x - y < 1/2`` over the reals is no integer atom.)"""
+        if (other.u, other.v) != (self.u, self.v) or \
+                isinstance(other.c, int) != isinstance(self.c, int):
             return False
         return other.c < self.c or (other.c == self.c and (other.strict or not self.strict))
 

@@ -58,6 +58,8 @@ def literal_term(lit: Literal, terms: TermManager, sorts: Mapping[str, str]) -> 
                 return None
             sort = s
     assert sort is not None
+    if sort == INT and not isinstance(lit.c, int):
+        return None  # a real constraint: not a literal of an integer query
     zero = terms.const(0, sort)
     u = zero if lit.u is None else terms.var(lit.u, sort)
     v = zero if lit.v is None else terms.var(lit.v, sort)
