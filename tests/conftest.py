@@ -36,9 +36,10 @@ def bench_dir() -> Path:
 
 
 # -- the lemma store's PostgreSQL server (tests/test_memo_*.py) ---------------------------
-# EAGERSMT_MEMO_PG_URL: a running server (.ci/run starts one); else the tests start a private
-# one from the installed Debian package (tests/pgserver.py).  Without either the tests that
-# need it are skipped, unless EAGERSMT_REQUIRE_MEMO_SERVER is set (CI): then they fail.
+# EAGERSMT_TEST_PG_URL: a database the tests may wipe (.ci/run starts one); else they start
+# a private server from the installed Debian package (tests/pgserver.py).  Without either
+# the tests that need it are skipped, unless EAGERSMT_REQUIRE_MEMO_SERVER is set (CI): then
+# they fail.
 REQUIRE_MEMO_SERVER = "EAGERSMT_REQUIRE_MEMO_SERVER"
 
 
@@ -53,13 +54,13 @@ def memo_pg_url():  # type: ignore[no-untyped-def]
     import shutil
     import tempfile
 
-    url = os.environ.get("EAGERSMT_MEMO_PG_URL")
+    url = os.environ.get("EAGERSMT_TEST_PG_URL")
     server = None
     if not url:
         from .pgserver import PgServer, bindir
 
         if bindir() is None:
-            _no_memo_server("PostgreSQL is not installed and EAGERSMT_MEMO_PG_URL is not set")
+            _no_memo_server("PostgreSQL is not installed and EAGERSMT_TEST_PG_URL is not set")
         server = PgServer(tempfile.mkdtemp(prefix="eagersmt-pg-"))
         try:
             url = server.start()

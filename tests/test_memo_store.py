@@ -1,5 +1,5 @@
 """The lemma store (eagersmt/memo/store.py) on both back ends: SQLite and a real PostgreSQL
-server (tests/pgserver.py, or EAGERSMT_MEMO_PG_URL)."""
+server (tests/pgserver.py, or EAGERSMT_TEST_PG_URL)."""
 
 from __future__ import annotations
 
