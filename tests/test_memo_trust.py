@@ -292,7 +292,8 @@ def _answer(text: str, store: MemoStore) -> Status:
 _STORE: dict[str, MemoStore] = {}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=int(os.environ.get("EAGERSMT_MEMO_HOSTILE_N", "60")), deadline=None,
+          suppress_health_check=list(HealthCheck), derandomize=True)
 @given(idl_script(max_vars=4, big_constants=False))
 def test_no_wrong_answer_with_a_hostile_store(text: str) -> None:
     """Each formula is answered twice through a store in between which an attacker flips
