@@ -1,4 +1,11 @@
-"""Shared fixtures: where ../shared is, and the benchmark manifest."""
+"""Shared fixtures: where ../shared is, the benchmark manifest, and what happens without it.
+
+``SHARED`` is ``$EAGERSMT_SHARED`` or the ``shared`` folder next to the repository.  A test
+that needs its benchmarks is marked ``@needs_shared`` (or calls ``require_shared()``, or
+takes the ``bench_dir`` fixture): where they are missing it is skipped with the reason --
+unless ``EAGERSMT_REQUIRE_SHARED=1`` (CI sets it in ``.ci/run``), where it fails, so a CI
+run without the benchmarks cannot pass by skipping them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,38 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared"))
 BENCH = SHARED / "benchmarks"
+REQUIRE_SHARED = os.environ.get("EAGERSMT_REQUIRE_SHARED") == "1"
+HAVE_SHARED = (BENCH / "MANIFEST.tsv").is_file()
+
+needs_shared = pytest.mark.needs_shared
+
+
+def require_shared() -> None:
+    """Skip the running test (fail it under ``EAGERSMT_REQUIRE_SHARED=1``) when the shared
+    benchmarks are missing."""
+    if HAVE_SHARED:
+        return
+    why = f"shared benchmarks not found at {BENCH} (set EAGERSMT_SHARED)"
+    if REQUIRE_SHARED:
+        pytest.fail(why + "; EAGERSMT_REQUIRE_SHARED=1 makes that a failure", pytrace=False)
+    pytest.skip(why)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_shared: needs ../shared/benchmarks (skipped without it, failed "
+                   "without it under EAGERSMT_REQUIRE_SHARED=1)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    state = "found" if HAVE_SHARED else "MISSING"
+    return (f"shared benchmarks: {BENCH} ({state}; "
+            f"{'required' if REQUIRE_SHARED else 'tests that need them skip without them'})")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_shared") is not None:
+        require_shared()
 
 
 def manifest() -> list[dict[str, str]]:
@@ -30,6 +69,53 @@ def z3_seconds(row: dict[str, str]) -> float:
 
 @pytest.fixture(scope="session")
 def bench_dir() -> Path:
-    if not BENCH.exists():
-        pytest.fail(f"shared benchmarks not found at {BENCH} (set EAGERSMT_SHARED)")
+    require_shared()
     return BENCH
+
+
+# -- the lemma store's PostgreSQL server (tests/test_memo_*.py) ---------------------------
+# EAGERSMT_TEST_PG_URL: a database the tests may wipe (.ci/run starts one); else they start
+# a private server from the installed Debian package (tests/pgserver.py).  Without either
+# the tests that need it are skipped, unless EAGERSMT_REQUIRE_MEMO_SERVER is set (CI): then
+# they fail.
+REQUIRE_MEMO_SERVER = "EAGERSMT_REQUIRE_MEMO_SERVER"
+
+
+def _no_memo_server(why: str) -> None:
+    if os.environ.get(REQUIRE_MEMO_SERVER):
+        pytest.fail(f"PostgreSQL for the lemma store is required ({REQUIRE_MEMO_SERVER}) but {why}")
+    pytest.skip(f"no PostgreSQL for the lemma store: {why}")
+
+
+@pytest.fixture(scope="session")
+def memo_pg_url():  # type: ignore[no-untyped-def]
+    import shutil
+    import tempfile
+
+    url = os.environ.get("EAGERSMT_TEST_PG_URL")
+    server = None
+    if not url:
+        from .pgserver import PgServer, bindir
+
+        if bindir() is None:
+            _no_memo_server("PostgreSQL is not installed and EAGERSMT_TEST_PG_URL is not set")
+        server = PgServer(tempfile.mkdtemp(prefix="eagersmt-pg-"))
+        try:
+            url = server.start()
+        except Exception as e:  # noqa: BLE001 - any failure to start is reported as such
+            try:
+                server.stop()
+            except Exception:  # noqa: BLE001
+                pass
+            _no_memo_server(f"the private server did not start: {e}")
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=10):
+            pass
+    except Exception as e:  # noqa: BLE001
+        _no_memo_server(f"cannot connect: {e}")
+    yield url
+    if server is not None:
+        server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)

@@ -5,8 +5,8 @@ Exit codes (``EXIT_CODES``, the README's table; no two meanings share a code):
 0 an answer was printed (sat / unsat / unknown, a verified certificate, a finished run);
 1 bad input: a file that cannot be read or written, or its content (``error:
 FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a missing
-argument (click's code); 3 a cross-check disagreed; 4 a certificate is rejected or not
-verified (``check-proof``); 5 wrong answers or failures found (``bench``, ``fuzz``,
+argument (click's code); 3 a cross-check disagreed; 4 a verification refused (``check-proof``:
+a certificate rejected or not verified; ``memo``: entries not authentic); 5 wrong answers or failures found (``bench``, ``fuzz``,
 ``fuzz-input``); 6 a Ray job has not finished, 7 it ended without a result (``status``,
 ``result``); 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
 internal error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
@@ -36,7 +36,8 @@ EXIT_CODES: dict[int, str] = {
                 "(error: FILE:LINE:COL: message)",
     EXIT_USAGE: "usage: an unknown option, a bad option value, a missing argument",
     EXIT_CROSSCHECK: "--cross-check: the reference solver disagrees",
-    EXIT_REJECTED: "check-proof: the certificate is rejected or not verified",
+    EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected or not "
+                   "verified), memo (entries not authentic under the key)",
     EXIT_WRONG: "bench, fuzz, fuzz-input: wrong answers or failures found",
     EXIT_NOT_FINISHED: "status, result: the Ray job has not finished",
     EXIT_NO_RESULT: "result: the Ray job ended without a result",
