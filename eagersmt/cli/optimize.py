@@ -30,7 +30,7 @@ from .options import config_options, make_config
 # The rows of the options table that the optimizer honours (one in-process CaDiCaL
 # searches, so the back end, cube and Ray options are not offered).
 OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_timeout",
-           "eij_max_clauses", "quiet", "proof", "memory_limit")
+           "eij_max_clauses", "quiet", "proof", "memory_limit", "memo")
 
 
 @click.command("optimize")
@@ -109,7 +109,7 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             results = _within_memory_limit(config, lambda: optimize_lex(
                 assertions, script.declarations, objectives, script.terms, config=config,
                 positions=script.atom_pos, progress=report if show_progress else None,
-                strategy=strategy))
+                strategy=strategy, logic=script.logic))
         except InputError as e:
             raise script.locate(e) from None
         if not results:
@@ -139,9 +139,11 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             click.echo(f"; {obj.text} is unbounded ({'above' if obj.maximize else 'below'})")
         elif r.proven and r.value is not None:
             rel, k = (">=", r.value + 1) if obj.maximize else ("<=", r.value - 1)
+            memo = r.stats.notes.get("memo")
             click.echo(f"; optimum {obj.text} = {r.value}; proof: ({rel} {obj.text} {_num(k)}) is "
                        f"unsat ({r.stats.counts.get('sat_calls', 0)} sat, "
-                       f"{r.stats.counts.get('unsat_calls', 0)} unsat calls, "
+                       f"{r.stats.counts.get('unsat_calls', 0)} unsat calls"
+                       f"{'; lemma store: ' + memo if memo else ''}, "
                        f"{time.perf_counter() - t0:.2f} s)")
         else:
             bound = "none" if r.bound is None else r.bound
