@@ -151,20 +151,52 @@ def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
         f.write(f"c eagersmt {__version__} certificate CNF (optimizer bound search)\n")
         f.write(f"p cnf {enc.cnf.nvars} {n}\n")
         for part in (clauses, oracle.added, [[lit]]):
-            f.writelines(" ".join(map(str, cl)) + " 0\n" for cl in part)
-    with open(os.path.join(directory, PROOF_FILE), "w", buffering=1 << 20) as f:
-        for line in oracle.solver.proof():
-            f.write(line + "\n")
-        f.write(f"{-lit} 0\n0\n")
+            for i in range(0, len(part), 4096):
+                f.write(" 0\n".join(" ".join(map(str, cl)) for cl in part[i:i + 4096]) + " 0\n")
+    binary = _copy_binary_proof(oracle, os.path.join(directory, PROOF_FILE), [[-lit], []])
     node_var, classes = encoding_meaning(enc)
     meta = {"format": FORMAT, "eagersmt": __version__, "solver": "cadical (optimizer bound search)",
             "solve_seconds": round(oracle.refute_seconds, 6), "written": time.time(),
             "cnf": CNF_FILE, "proof": PROOF_FILE, "node_var": node_var, "classes": classes,
             "atom_vars": [[v, oracle.p, oracle.m, b] for b, v in sorted(oracle.lits.items())],
-            "check_sat": 1, "assumptions": 0}
+            "check_sat": 1, "assumptions": 0, "proof_format": "binary" if binary else "text"}
     with open(os.path.join(directory, META_FILE), "w") as f:
         json.dump(meta, f, separators=(",", ":"))
     oracle.stats.add_time("memo_certificate", time.perf_counter() - t0)
+
+
+def _varint(lit: int) -> bytes:
+    u = 2 * abs(lit) + (lit < 0)
+    out = bytearray()
+    while u >= 0x80:
+        out.append((u & 0x7F) | 0x80)
+        u >>= 7
+    out.append(u)
+    return bytes(out)
+
+
+def _copy_binary_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> bool:
+    """Write the oracle's DRAT trace to ``path`` as CaDiCaL wrote it (binary DRAT; the
+    text conversion is the checker's: it is slow in Python), then the ``extra`` lemmas;
+    as text when the trace is not reachable that way.  True for binary."""
+    inner = getattr(getattr(oracle.solver, "_s", None), "solver", None)
+    prfile, prfp = getattr(inner, "prfile", None), getattr(inner, "prfp", None)
+    if prfile is None or prfp is None:
+        with open(path, "w", buffering=1 << 20) as f:
+            for line in oracle.solver.proof():
+                f.write(line + "\n")
+            f.writelines(" ".join(map(str, cl + [0])) + "\n" for cl in extra)
+        return False
+    from pysat import pysolvers
+
+    pysolvers.flushpr(prfp)
+    with open(path, "wb") as out:
+        prfile.seek(0)
+        shutil.copyfileobj(prfile, out, 1 << 22)
+        prfile.seek(0, os.SEEK_END)
+        for cl in extra:
+            out.write(b"a" + b"".join(_varint(x) for x in cl) + b"\0")
+    return True
 
 
 __all__ = ["Memo", "certify_bound"]
