@@ -57,10 +57,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube-and-conquer: 'none' (one SAT call), a number of cubes, or 'auto': give "
+           "Cube-and-conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the "
+           "whole problem, diversified, sharing clauses), a number of cubes, or 'auto': give "
            "CaDiCaL about a second on the whole problem first and cube only if that did not "
-           "decide it, aiming at 8 cubes per worker (--ray on a cluster of unknown size: "
-           "march_cu's dynamic cutoff)."),
+           "decide it, aiming at 8 cubes per worker."),
+    Option("share", bool, True,
+           "Clause sharing between the workers of a conquer or portfolio: short learnt "
+           "clauses exchanged in rounds (off: each worker learns alone)."),
     Option("cube_level", str, "bounds",
            "Where the cuber splits: bounds (bisect the time windows of order-encoded "
            "integers; the atoms where there are none), smt (difference atoms), smt+bounds "
@@ -92,8 +95,10 @@ def _make_config_class() -> type:
                 raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive")
-        if self.cubes not in ("none", "auto") and not (str(self.cubes).isdigit() and int(self.cubes) > 0):
-            raise ValueError(f"cubes must be 'none', 'auto' or a positive number, not {self.cubes!r}")
+        if self.cubes not in ("none", "auto", "portfolio") and not (
+                str(self.cubes).isdigit() and int(self.cubes) > 0):
+            raise ValueError("cubes must be 'none', 'portfolio', 'auto' or a positive number, "
+                             f"not {self.cubes!r}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
         if self.cube_timeout is not None and self.cube_timeout <= 0:

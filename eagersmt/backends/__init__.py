@@ -16,7 +16,7 @@ instance load neither multiprocessing nor the Kissat machinery).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..registry import Entry, Registry
@@ -79,15 +79,18 @@ def get_backend(name: str) -> SatBackend:
 
 
 def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
-                proof: bool = False) -> SatSolver:
+                proof: bool = False, tracer: Any = None,
+                options: Optional[dict[str, int]] = None) -> SatSolver:
     """An incremental solver loaded with ``cnf``: back end ``backend``'s own, or its cube
-    workers' (``worker``); ``ValueError`` when it has none."""
+    workers' (``worker``); ``ValueError`` when it has none.  ``tracer`` and ``options``:
+    see ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
     entry = resolve(backend)
     if not entry.incremental and entry.worker is not None:
         entry = resolve(entry.worker)
     if not entry.incremental:
         raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
-    return entry.load().incremental(cnf, proof=proof)  # type: ignore[no-any-return]
+    extra = {} if tracer is None and not options else {"tracer": tracer, "options": options}
+    return entry.load().incremental(cnf, proof=proof, **extra)  # type: ignore[no-any-return]
 
 
 def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str = "cadical",
