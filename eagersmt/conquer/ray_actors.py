@@ -10,11 +10,17 @@ scheduler's ``batch_size``), so the cost of a call is shared (``benchmarks/bench
 The first ``sat`` kills every actor; an actor that dies (``RayActorError``) has its cubes re-queued and is replaced; with
 ``cube_timeout`` a cube past it comes back split (the actor runs the lookahead).
 
+With ``share`` the actors share learnt clauses through the same ``sharing`` code as local
+workers (threaded actors: the driver's ``exchange`` call runs beside ``run``).
+
 Where to connect (``address``): ``"local"`` starts a private Ray on this machine
 (``num_cpus=jobs``, ``object_store_memory`` capped at 150 MB, no dashboard, Ray's token
 authentication on) and shuts it down afterwards; ``"auto"`` joins ``RAY_ADDRESS`` or the
 cluster ``ray start`` left on this machine; anything else is a cluster address
-``HOST:PORT``.  A cluster gets one actor per CPU it has.  If this process is already
+``HOST:PORT``.  An address where nothing listens fails in seconds (``check_cluster``: a TCP
+connect first; ``ray.init`` alone retries for minutes), as ``ClusterUnreachable`` (an
+``InputError``: ``error:`` and exit 1 from the CLI).  A cluster gets one actor per CPU it
+has.  If this process is already
 connected (``ray.is_initialized()``, e.g. inside a Ray Job) that connection is used as is.
 
 Token authentication (Ray 2.60): a client presents the cluster's token, found in

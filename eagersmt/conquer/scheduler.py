@@ -18,7 +18,12 @@ is the one loop between the two.  The soundness of the answer lives here:
   or one ``max_generations`` splits deep, runs again without a time limit;
 * a racer on the whole CNF (``race.WholeRacer``: Kissat beside the cubes with the portfolio
   back end) decides the run when it answers first (``whole``): its ``sat`` model is one of
-  the whole CNF, its ``unsat`` needs no cube.
+  the whole CNF, its ``unsat`` needs no cube; so does the refutation of an empty cube (a
+  sharing portfolio gives every worker the empty cube, i.e. the whole CNF);
+* clause sharing (``exchange``: a ``sharing.Exchange``): ``drive`` closes a round every
+  ``sharing.ROUND_SECONDS`` and sends its buffer to each worker without a request in flight
+  (``pool.share``); the answers (``"share"`` events) go into the next round.  Sharing never
+  decides anything: an answer is still a refuted cube or a model.
 
 Cost: a few dictionary operations per cube; the transports add their round trip (a pipe
 message locally, an actor call on Ray), shared by a batch when cubes prove quick
