@@ -39,12 +39,10 @@ CUBE_LEVELS = cube.LEVELS.names()
 
 OPTIONS: tuple[Option, ...] = (
     Option("encoding", str, "auto",
-           "Eager encoding of the integer atoms: auto chooses per variable class; "
-           "sd (small-domain bit-vectors), order (order encoding) or eij (per-constraint "
-           "Booleans with transitivity) for every class.", encode.choices),
+           "Eager encoding of the integer atoms, per variable class (auto: chosen from the "
+           "formula; see README 'How it works').", encode.choices),
     Option("backend", str, "portfolio",
-           "SAT back end: cadical (CaDiCaL), kissat (Kissat), or portfolio (both at once, "
-           "the first answer wins; CaDiCaL alone where Kissat is missing).",
+           "SAT back end (portfolio: CaDiCaL and Kissat at once, the first answer wins).",
            backends.BACKENDS.names),
     Option("timeout", Optional[float], None,
            "Wall-clock limit in seconds for each check-sat; the answer is 'unknown' when it runs out."),
@@ -57,21 +55,17 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube-and-conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the "
-           "whole problem, diversified, sharing clauses), a number of cubes, or 'auto': give "
-           "CaDiCaL about a second on the whole problem first and cube only if that did not "
-           "decide it, aiming at 8 cubes per worker."),
+           "Cube and conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the whole "
+           "problem, sharing clauses), a number of cubes, or 'auto' (a short probe of the "
+           "whole problem first, then about 8 cubes per worker)."),
     Option("share", bool, True,
-           "Clause sharing between the workers of a conquer or portfolio: short learnt "
-           "clauses exchanged in rounds (off: each worker learns alone)."),
+           "Workers of a conquer or portfolio share short learnt clauses (off: each learns alone)."),
     Option("cube_level", str, "bounds",
-           "Where the cuber splits: bounds (bisect the time windows of order-encoded "
-           "integers; the atoms where there are none), smt (difference atoms), smt+bounds "
-           "(both) or cnf (any CNF variable).", cube.LEVELS.names),
+           "Where the cuber splits: bounds (bisect integer windows), smt (difference atoms), "
+           "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),
     Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
     Option("cube_timeout", Optional[float], None,
-           "Per-cube time budget of the conquer (seconds): a cube that runs past it is split "
-           "again and its children re-queued (default: no budget)."),
+           "Per-cube time budget (seconds): a cube past it is split again (default: none)."),
     Option("ray", Optional[str], None,
            "Conquer the cubes on Ray: 'local' (a private local Ray; what a bare --ray means), "
            "'auto' (join a running cluster, honouring RAY_ADDRESS) or an address HOST:PORT."),
@@ -80,9 +74,8 @@ OPTIONS: tuple[Option, ...] = (
            "On unsat, write a checkable certificate (CNF, DRAT proof, encoding certificate) into "
            "this directory; verify it with 'eagersmt check-proof DIR FILE'."),
     Option("memory_limit", Optional[int], None,
-           "Memory (MB of address space) each check-sat may use beyond what the process maps "
-           "when it starts, in this process and in every solver process; past it the answer "
-           "is 'unknown' with a message instead of the machine running out."),
+           "Memory (MB of address space beyond what is in use) each check-sat may take, in "
+           "all its processes; past it the answer is 'unknown'."),
 )
 
 
