@@ -41,9 +41,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Optional, Sequence
 
-ROUND_SECONDS = 0.1  # driver: a round every this often
-SLICE_SECONDS = 0.05  # a sharing worker's conflict-budget slices (the exchange points)
+ROUND_SECONDS = 0.25  # driver: a round every this often
+SLICE_SECONDS = 0.1  # a sharing worker's conflict-budget slices (the exchange points)
 MAX_LENGTH = 8  # longest clause shared
+SHARE_BINARIES = False  # binary clauses come in bursts from inprocessing: see the module doc
 CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 1,500)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
 
@@ -205,9 +206,11 @@ class Sharer:
     """A worker's side of clause sharing: the trace of its solver, what waits to be
     exported, what it has seen (exported or imported), and ``exchange``."""
 
-    def __init__(self, tag: str, nvars: int, max_length: int = MAX_LENGTH):
+    def __init__(self, tag: str, nvars: int, max_length: int = MAX_LENGTH,
+                 binaries: bool = SHARE_BINARIES):
         self.tag = tag
         self.nvars = nvars
+        self.binaries = binaries
         self.trace = LearntTrace(max_length)
         self.seen: set[Clause] = set()
         self.outbox: list[list[int]] = []
@@ -216,8 +219,9 @@ class Sharer:
     def collect(self) -> None:
         """Move what the solver learnt since the last call into the outbox."""
         nvars, seen = self.nvars, self.seen
+        binaries = self.binaries
         for c in self.trace.read():
-            if not c or max(map(abs, c)) > nvars:
+            if not c or max(map(abs, c)) > nvars or (len(c) == 2 and not binaries):
                 continue
             k = key(c)
             if k not in seen:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from ..result import Status
-from .sharing import Exchange, Sharer, cnf_tag
+from .sharing import ROUND_SECONDS, Exchange, Sharer, cnf_tag
 
 
 @dataclass
@@ -61,7 +61,7 @@ def efficiency(one_worker_seconds: float, wall: float, workers: int) -> float:
 @dataclass
 class SimResult:
     status: Status
-    wall: float
+    wall: float  # ``projected_wall``: lock-step rounds
     schedule: Schedule
     rounds: int
     work: list[float]  # CPU seconds each worker spent
@@ -69,15 +69,25 @@ class SimResult:
     sharing: dict[str, float] = field(default_factory=dict)
     winner: Optional[int] = None
 
+    @property
+    def free_running(self) -> float:
+        """The other estimate: workers that do not wait for each other's rounds (as real
+        ones do not): the deciding worker's own seconds, plus the exchange and latency (for
+        cubes, the last worker's).  Not above ``wall``; the gap is what lock-step costs."""
+        s = self.schedule
+        own = self.work[self.winner] if self.winner is not None else max(self.work, default=0)
+        return own + sum(s.exchange) + s.latency * len(s.rounds) + s.load_seconds
+
 
 class _Worker:
     def __init__(self, cnf: Any, index: int, share: bool, max_length: int,
-                 options: Optional[dict[str, int]]):
+                 options: Optional[dict[str, int]], binaries: Optional[bool] = None):
         from ..backends import incremental
         from ..backends.cadical import diversity
 
         self.index = index
-        self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length) if share else None
+        kw = {} if binaries is None else {"binaries": binaries}
+        self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
         opts = diversity(index) if options is None else options
         self.solver = incremental(cnf, tracer=None if self.sharer is None
                                   else self.sharer.trace.attach, options=opts)
@@ -95,10 +105,10 @@ class _Worker:
 
 
 def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]] = None,
-             share: bool = True, round_seconds: float = 0.1, max_length: int = 8,
+             share: bool = True, round_seconds: float = ROUND_SECONDS, max_length: int = 8,
              per_worker: Optional[int] = None, latency: float = 0.0,
              max_seconds: float = 600.0, options: Optional[list[dict[str, int]]] = None,
-             min_slice: int = 20) -> SimResult:
+             min_slice: int = 20, binaries: Optional[bool] = None) -> SimResult:
     """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
     to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
     ``max_seconds``: give up (``unknown``) past this much simulated wall time."""
@@ -106,7 +116,7 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
 
     pending: deque[list[int]] = deque([list(c) for c in cubes] if cubes is not None else [])
     portfolio = cubes is None
-    ws = [_Worker(cnf, i, share, max_length, None if options is None else options[i])
+    ws = [_Worker(cnf, i, share, max_length, None if options is None else options[i], binaries)
           for i in range(workers)]
     ex = Exchange(cnf_tag(cnf), workers=workers, max_length=max_length,
                   per_worker=CAPACITY if per_worker is None else per_worker)
