@@ -195,8 +195,9 @@ def exchange_cost(args: argparse.Namespace) -> dict:
     a = Sharer(cnf_tag(cnf), cnf.nvars)
     sa = incremental(cnf, tracer=a.trace.attach)
     learnt: list[list[int]] = []
-    while len(learnt) < 20000:
-        if sa.solve(conflicts=2000) is not None:
+    t0 = time.process_time()
+    while len(learnt) < 20000 and time.process_time() - t0 < 20:
+        if sa.solve(conflicts=1000) is not None:
             break
         a.collect()
         learnt += a.outbox
