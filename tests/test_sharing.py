@@ -261,3 +261,20 @@ def test_simulated_conquers_answer_like_the_real_ones():
     r = simulate(unsat, 2, cubes=[[1], [-1]], round_seconds=0.02, share=False)
     assert r.status == Status.UNSAT and r.cubes_done == 2
     assert simulate(sat, 3, round_seconds=0.02).status == Status.SAT
+
+
+def test_an_answer_keeps_the_shortest_clauses_within_its_size():
+    from eagersmt.conquer.sharing import ANSWER_LITERALS
+
+    cnf = php(5, 5)
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    s = incremental(cnf, tracer=sharer.trace.attach)
+    try:
+        sharer.outbox = [[1, 2, 3]] * ANSWER_LITERALS + [[4]] * 10
+        tag, data, counters = sharer.exchange(None, s)
+        got = unpack(data)
+        assert got[:10] == [(4,)] * 10 and sum(map(len, got)) <= ANSWER_LITERALS
+        assert counters["dropped"] == ANSWER_LITERALS + 10 - len(got)
+    finally:
+        s.close()
+        sharer.close()

@@ -46,6 +46,7 @@ SLICE_SECONDS = 0.1  # a sharing worker's conflict-budget slices (the exchange p
 MAX_LENGTH = 8  # longest clause shared
 SHARE_BINARIES = False  # binary clauses come in bursts from inprocessing: see the module doc
 CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 1,500)
+ANSWER_LITERALS = 4 * CAPACITY  # a worker's answer at most (24 KB: well inside a pipe's buffer)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
 
 _HIGH = bytes(range(128, 256))
@@ -258,6 +259,16 @@ class Sharer:
             self.take(request[0], request[1], solver)
         self.collect()
         out, self.outbox = self.outbox, []
+        if sum(map(len, out)) > ANSWER_LITERALS:  # a burst: the shortest, within a message
+            out.sort(key=len)
+            room, kept = ANSWER_LITERALS, []
+            for c in out:
+                if len(c) > room:
+                    break
+                kept.append(c)
+                room -= len(c)
+            self.stats.dropped += len(out) - len(kept)
+            out = kept
         self.stats.exported += len(out)
         self.stats.rounds += 1
         self.stats.conflicts = conflicts
