@@ -16,8 +16,8 @@ each other.  Every clause CaDiCaL 1.9.5 derives is implied by the clauses it was
 LRAT tracer "has no RAT steps"; its eliminations only delete clauses), so what a worker
 exports is implied by the CNF; CaDiCaL 2.1+'s bounded variable addition (``factor``) would
 add clauses over fresh variables that are not: ``SHARING_OPTIONS`` keeps it off where it
-exists.  ``benchmarks/RESULTS.md``, "Clause sharing", has the measurements behind the
-diversity list.
+exists.  ``benchmarks/RESULTS.md``, "Clause sharing", has the measurements (and CaDiCaL
+3.0.0's, which was slower here).
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ PYSAT_NAME = "cadical195"
 SHARING_OPTIONS: dict[str, int] = {"binary": 1}
 
 # The options of portfolio worker i (i modulo the list; the seed is i on top): the default
-# first, then a focused-mode (no stable phases, CaDiCaL's 'unsat' configuration) and an
-# initial-phase-false worker, the two that differed most from the default on job shop.
+# first, then CaDiCaL's 'unsat' configuration (focused mode only), initial phase false,
+# stable mode only, and two mixes, as Mallob cycles CaDiCaL's configurations.  Not tuned
+# here: two of them without sharing ran at 1.04x one CaDiCaL (RESULTS.md).
 DIVERSITY: tuple[dict[str, int], ...] = (
     {},
     {"stabilize": 0, "walk": 0},
