@@ -26,6 +26,8 @@ from .base import PathLike, SatBackend, SatResult, SatSolver
 @dataclass(frozen=True)
 class BackendEntry(Entry):
     incremental: bool = False  # ``target.incremental(cnf, proof=)`` gives a SatSolver
+    shares: bool = False  # its incremental solver takes ``tracer=`` and ``options=``: its
+    # workers can share learnt clauses (``conquer.sharing``)
     proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
     warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
     requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
@@ -43,7 +45,7 @@ class BackendEntry(Entry):
 BACKENDS: Registry[BackendEntry] = Registry("SAT back end")
 BACKENDS.register(BackendEntry(
     "cadical", "eagersmt.backends.cadical:CadicalBackend", "CaDiCaL 1.9.5 (python-sat)",
-    incremental=True, warm=True))
+    incremental=True, warm=True, shares=True))
 BACKENDS.register(BackendEntry(
     "kissat", "eagersmt.backends.kissat:KissatBackend", "Kissat 4.0.4 (an executable)",
     requires="eagersmt.backends.kissat:unavailable"))

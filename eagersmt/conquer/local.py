@@ -78,7 +78,8 @@ class CubeWorker:
         # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
         self.sharer: Optional[Sharer] = None
         self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
-        if share is not None and self.incremental and proof_dir is None and solver is None:
+        if (share is not None and BACKENDS[backend].shares and proof_dir is None
+                and solver is None):
             from ..backends.cadical import diversity
 
             self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
@@ -280,7 +281,7 @@ class ProcessPool:
         self.procs: dict[int, tuple[mp.process.BaseProcess, object]] = {}
         self._next = 0
         self.racer = racer
-        self.sharing = share and one_shot is False and proof_dir is None
+        self.sharing = share and BACKENDS[backend].shares and proof_dir is None
 
     def start_racer(self) -> None:
         if self.racer is not None:
@@ -387,8 +388,8 @@ class LocalConquer:
         # A solver over the same CNF (the probe's) each forked worker starts from, with
         # what it has learnt; the caller keeps it alive (and unchanged) until the call ends.
         self.warm = warm if BACKENDS[backend].incremental and proof_dir is None else None
-        # clause sharing between the workers (``sharing``): incremental workers, no certificate
-        self.share = share and BACKENDS[backend].incremental and proof_dir is None
+        # clause sharing between the workers (``sharing``): a back end that can, no certificate
+        self.share = share and BACKENDS[backend].shares and proof_dir is None
 
     def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None) -> ConquerResult:

@@ -292,7 +292,10 @@ class RayConquer:
         self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
-        self.share = share  # clause sharing between the actors (``sharing``)
+        # clause sharing between the actors (``sharing``): a back end that can
+        from ..backends import BACKENDS
+
+        self.share = share and BACKENDS[backend].shares
 
     def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
