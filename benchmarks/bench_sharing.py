@@ -17,7 +17,7 @@ simulated wall, speed-up and efficiency; ``--latency`` seconds are added per rou
 (``--offer`` clauses each) and one worker's import of the merged buffer.
 
 ``ray``: the sharing portfolio on Ray (``--ray auto`` against a running 2-CPU head started
-here, ``bench_ray.Head``) against the local one, whole processes, alternately.
+here, ``eagersmt.tools.ray_head.RayHead``) against the local one, whole processes, alternately.
 
 ``validate``: the real K = 2 sharing portfolio (``LocalConquer(jobs=2, share=True)``, wall
 seconds, forked workers loading the CNF) against the simulated K = 2 wall plus one CNF load
@@ -232,11 +232,11 @@ def exchange_cost(args: argparse.Namespace) -> dict:
 
 
 def ray_vs_local(args: argparse.Namespace) -> dict:
-    """The sharing portfolio through Ray (a running 2-CPU head, ``bench_ray.Head``) against
+    """The sharing portfolio through Ray (a running 2-CPU head, ``RayHead``) against
     the local one, whole ``solve`` processes, alternately, ``--repeat`` times."""
-    from bench_ray import Head
+    from eagersmt.tools.ray_head import RayHead
 
-    head = Head(2)
+    head = RayHead(2, object_store_mb=150)
     rows = []
     try:
         for name in args.instances.split(","):

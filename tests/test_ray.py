@@ -270,7 +270,7 @@ def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
     assert "ray start --head" in p.stderr and "--ray local" in p.stderr
 
 
-@pytest.mark.skipif(not LA01.exists(), reason="shared benchmarks not found")
+@needs_shared
 def test_an_easy_instance_does_not_pay_for_the_cluster(head):
     # la01 at 665 is unsat in 0.5 s: the probe decides before any cube or actor
     t0 = time.monotonic()

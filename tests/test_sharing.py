@@ -27,7 +27,7 @@ from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
 from .cnfs import php
-from .conftest import BENCH
+from .conftest import BENCH, needs_shared, require_shared
 from .oracle import z3_status
 
 REPO = Path(__file__).resolve().parents[1]
@@ -220,8 +220,8 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("path", [EXAMPLE, LA01], ids=["jobshop_3x3", "la01_b665"])
 def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
-    if not path.exists():
-        pytest.skip("shared benchmarks not found")
+    if path == LA01:
+        require_shared()
     want = z3_status(path.read_text())
     for share in ("--share", "--no-share"):
         p = cli("solve", str(path), "--cubes", "portfolio", share, "--stats")
@@ -232,9 +232,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
             assert re.search(r"model_checked +yes", p.stderr)
 
 
+@needs_shared
 def test_certified_portfolio_run_gives_a_checked_certificate(tmp_path):
-    if not LA01.exists():
-        pytest.skip("shared benchmarks not found")
     p = cli("solve", str(LA01), "--cubes", "portfolio", "--proof", str(tmp_path / "cert"))
     assert p.returncode == 0 and p.stdout.strip() == "unsat", p.stderr
     p = cli("check-proof", str(tmp_path / "cert"), str(LA01))
