@@ -64,5 +64,9 @@ def _register() -> None:
 
 _register()
 
+from .memo import memo_cmd  # noqa: E402  (eagersmt memo stats|gc|export|import: cli/memo.py)
+
+main.add_command(memo_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -56,6 +56,8 @@ class Normalized:
     scale: int = 1  # K * D for reals
     stats: dict[str, int] = field(default_factory=dict)
     aliases: dict[str, tuple[str, int]] = field(default_factory=dict)  # x -> (rep, offset)
+    # Each atom's difference forms (``_Normalizer.forms``), for the lemma store's keys.
+    forms: dict[Term, list[tuple[tuple, tuple]]] = field(default_factory=dict)
 
     def decode(self, int_values: Mapping[int, int], bool_values: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -77,6 +79,13 @@ class Normalized:
             raw = (int_values.get(i, zero) - zero if i is not None else 0) + offset
             out[name] = Fraction(raw, self.scale) if v.sort == REAL else raw  # type: ignore[index]
         return out
+
+
+def difference_forms(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None
+                     ) -> dict[Term, list[tuple[tuple, tuple]]]:
+    """The difference forms of every atom below ``assertions`` (pass 1 of ``normalize``,
+    which keeps the same dict in ``Normalized.forms``)."""
+    return _Normalizer(positions or {}).forms(iter_dag(assertions))[0]
 
 
 def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None,
@@ -109,7 +118,25 @@ class _Normalizer:
             raise UnsupportedError("mixed integer and real variables are not supported")
         sort = REAL if REAL in sorts else INT
 
-        # Pass 1: linear cases of arithmetic terms, difference forms of atoms.
+        atoms, names, dens = self.forms(order)
+        if sort == INT:
+            c = self._circuit(assertions, order, atoms, INT, 1, None)
+            return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1},
+                              forms=atoms)
+        origins: dict[int, set[tuple[int, bool]]] = {}
+        c = self._circuit(assertions, order, atoms, REAL, dens, origins)
+        scale = dens
+        if _strict_used(c, origins):
+            scale = (len(names) + 2) * dens
+            c = self._circuit(assertions, order, atoms, REAL, scale, None)
+        return Normalized(c, REAL, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1,
+                                           "real_scale": scale}, forms=atoms)
+
+    def forms(self, order: list[Term]) -> tuple[dict[Term, list[tuple[tuple, tuple]]], set[str], int]:
+        """Pass 1: the difference forms of the atoms in ``order`` (children before parents),
+        the integer/real variable names they use and the common denominator of their
+        constants.  A form is ``(guards, (p, m, q))``: under ``guards`` the atom says
+        ``p - m rel q`` (``None`` = the zero variable), or ``(guards, (truth,))``."""
         cases: dict[Term, list[Case]] = {}
         atoms: dict[Term, list[tuple[tuple, tuple]]] = {}
         names: set[str] = set()
@@ -130,17 +157,7 @@ class _Normalizer:
                             dens = math.lcm(dens, q.denominator)
                     forms.append((g, form))
                 atoms[t] = forms
-        if sort == INT:
-            c = self._circuit(assertions, order, atoms, INT, 1, None)
-            return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1})
-        origins: dict[int, set[tuple[int, bool]]] = {}
-        c = self._circuit(assertions, order, atoms, REAL, dens, origins)
-        scale = dens
-        if _strict_used(c, origins):
-            scale = (len(names) + 2) * dens
-            c = self._circuit(assertions, order, atoms, REAL, scale, None)
-        return Normalized(c, REAL, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1,
-                                           "real_scale": scale})
+        return atoms, names, dens
 
     def _circuit(self, assertions: list[Term], order: list[Term], atoms: dict, sort: str,
                  scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]]) -> Circuit:
