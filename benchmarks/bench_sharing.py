@@ -51,7 +51,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_cubes import instance_path, load, load1  # noqa: E402
 
 HARD = ("orb03", "orb05", "orb06", "ft10", "abz5", "js4-4")
-VARIANTS = ("--cubes portfolio --jobs 2", "--cubes portfolio --jobs 2 --no-share",
+VARIANTS = ("--cubes portfolio --jobs 2", "--cubes portfolio --jobs 2 --share off",
             "--cubes auto --jobs 2")
 
 

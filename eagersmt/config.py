@@ -58,8 +58,9 @@ OPTIONS: tuple[Option, ...] = (
            "Cube and conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the whole "
            "problem, sharing clauses), a number of cubes, or 'auto' (a short probe of the "
            "whole problem first, then about 8 cubes per worker)."),
-    Option("share", bool, True,
-           "Workers of a conquer or portfolio share short learnt clauses (off: each learns alone)."),
+    Option("share", str, "auto",
+           "Workers share short learnt clauses: on, off, or auto (the portfolio shares, cube "
+           "workers do not: on two CPUs sharing slowed cubes down).", ("auto", "on", "off")),
     Option("cube_level", str, "bounds",
            "Where the cuber splits: bounds (bisect integer windows), smt (difference atoms), "
            "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),

@@ -223,8 +223,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
     if path == LA01:
         require_shared()
     want = z3_status(path.read_text())
-    for share in ("--share", "--no-share"):
-        p = cli("solve", str(path), "--cubes", "portfolio", share, "--stats")
+    for share in ("on", "off"):
+        p = cli("solve", str(path), "--cubes", "portfolio", "--share", share, "--stats")
         assert p.returncode == 0, p.stderr
         assert p.stdout.splitlines()[0] == want
         assert "conquer" in p.stderr and "portfolio" in p.stderr

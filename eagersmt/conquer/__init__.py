@@ -49,7 +49,7 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     by the ``jobs`` workers (``cpus``: this machine's count): with every CPU busy the racer
     only slowed the cubes, so ``--jobs`` below the CPU count is how to ask for it.  Never with
     ``proof_dir``: a certificate covers the refuted cubes, not a racer's answer.  ``share``:
-    the workers share learnt clauses (``sharing``; default ``config.share``; never with
+    the workers share learnt clauses (``sharing``; default: ``config.share`` is "on"; never with
     ``proof_dir``: each refuted cube is proved afresh there)."""
     from ..backends import BACKENDS
 
@@ -58,7 +58,7 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     progress = progress if progress is not None else _progress.get()
     variables = None if space is None else space.variables
     ladders = () if space is None else space.ladders
-    share = (config.share if share is None else share) and proof_dir is None
+    share = (config.share == "on" if share is None else share) and proof_dir is None
     if config.ray is None:
         from .local import LocalConquer
 

@@ -11,7 +11,7 @@ warm start paid more than sharing: ``benchmarks/RESULTS.md``, "Clause sharing").
 aiming at ``CUBES_PER_WORKER`` cubes per worker (a cluster is connected to first, so its CPU
 count is known; ``UNKNOWN_WORKERS`` otherwise), within ``CUBE_SECONDS`` (the open nodes then
 become cubes).  The conquer (``conquer.make_conquer``: local processes, or Ray actors with
-``config.ray``; ``config.share``: the workers share learnt clauses) solves the cubes; with
+``config.ray``; ``--share on``: the workers share learnt clauses) solves the cubes; with
 the portfolio back end and a spare CPU the local conquer also races Kissat on the whole CNF.
 ``--ray ADDRESS`` where no cluster listens fails before anything else
 (``conquer.ray_actors.check_cluster``).  Measurements behind the constants:

@@ -41,9 +41,9 @@ class SharingPortfolio:
         if compiled.trivial:
             return SatResult(Status.UNSAT)
         config = self.config
-        conquer = make_conquer(config)
+        conquer = make_conquer(config, share=config.share != "off")
         r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
-        stats.notes["conquer"] = ("sharing portfolio" if config.share else "portfolio") + (
+        stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
             "" if config.ray is None else f" on ray ({config.ray})")
         report(r, stats)
         return SatResult(r.status, r.model, {"winner": "portfolio"})

@@ -69,7 +69,7 @@ class Combo:
             opts += " --cubes portfolio --jobs 2"
         elif self.cubed:
             opts += f" --cubes 4 --jobs 2 --cube-level {cube_level}"
-            opts += " --no-share" if self.sharing == "no-share" else ""
+            opts += " --share off" if self.sharing == "no-share" else " --share on"
         return opts
 
 
@@ -112,7 +112,7 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
     in_process = combo.backend == "cadical" and not combo.cubed
     cubes = "none" if not combo.cubed else "portfolio" if combo.sharing == "portfolio" else "4"
     config = Config(encoding=combo.encoding, backend=combo.backend, cubes=cubes,
-                    cube_level=level, jobs=2, share=combo.sharing != "no-share",
+                    cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
                     timeout=None if in_process else timeout, quiet=True)
     if not in_process:
         return solve_smtlib(text, config=config)
