@@ -33,6 +33,7 @@ def input_digest(text: str) -> str:
 
 def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
     """``node_var`` pairs and per-class meanings of an ``encode.Encoded`` (JSON-ready)."""
+    from ..encode.disjunctive import RefutedDecoder
     from ..encode.eij import EIJDecoder
     from ..encode.order import OrderDecoder
     from ..encode.sd import SDDecoder
@@ -45,6 +46,11 @@ def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
             lo, hi = dec.dom.lo, dec.dom.hi
             classes.append({"encoding": "order", "anchor": dec.dom.anchor,
                             "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(dec.base.items())]})
+            if dec.lemmas:  # root lemmas that narrowed the domains (encode/disjunctive.py)
+                classes[-1].update(lemma_anchor=dec.lemma_anchor, lemmas=dec.lemmas)
+        elif isinstance(dec, RefutedDecoder):
+            classes.append({"encoding": "refuted", "variables": sorted(dec.variables),
+                            "lemma_anchor": dec.anchor, "lemmas": dec.lemmas})
         elif isinstance(dec, EIJDecoder):
             atoms = {}
             for lit, x, y, c in dec.edges:

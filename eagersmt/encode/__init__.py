@@ -13,6 +13,9 @@ constraint graph) is then handed to one theory encoding from ``ENCODINGS``.
    scheduling in our measurements (ft06 at optimum-1: order 0.01 s, SD 48 s, EIJ blows up);
 3. else EIJ with the budget (sparse classes with few distinct constants);
 4. else small-domain bit-vectors, whose size is logarithmic in the domain.
+Before the rule, a class with machines (cliques of root disjunctions, ``disjunctive.py``)
+is propagated at the root; its lemmas narrow the order encoding's domains (rule 2 then
+sees the narrowed class), decide disjunctions (unit clauses), or refute the class.
 An explicitly requested encoding that exceeds its budget (``EncodingTooLarge``) falls back
 for that class (``order`` to SD; ``eij`` to order when it fits, else SD: SD on job shop is
 hopeless), and the stats say so (``order->sd``, ``eij->order``).
@@ -27,6 +30,7 @@ from typing import Callable, Optional
 from ..ir.normalize import Normalized
 from ..result import Stats
 from .base import Decoder, Encoding, EncodingTooLarge, VarClass, split_classes
+from . import disjunctive
 from .cnf import CNF
 from .domains import NegativeCycle, class_domains
 from .eij import EIJ, is_ordering
@@ -111,18 +115,29 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
     reasons: list[str] = []
     lemma_preds = []
+    disj = disjunctive.root_disjunctions(norm.circuit) if encoding == "auto" and not prefer_order else []
     for cls in classes:
         try:
             tried = []
+            sched = disjunctive.strengthen(cls, disj) if disj else None
+            if sched is not None and _schedule_hook(sched, cls, cnf, out, stats):
+                continue
             if prefer_order and not prefer_order.isdisjoint(cls.variables):
                 candidates, why = [Order(), SmallDomain()], "objective class"
             else:
-                candidates, why = _candidates(cls, encoding, eij_max_clauses, checkable)
+                candidates, why = _candidates(sched[2] if sched else cls, encoding, eij_max_clauses, checkable)
+                if sched is not None and isinstance(candidates[0], Order):
+                    cls, why = sched[2], "machines, narrowed; " + why  # the lemmas are units
+                elif sched is not None:  # the lemmas serve the order encoding only
+                    sched = None
+                    candidates, why = _candidates(cls, encoding, eij_max_clauses, checkable)
             for enc in candidates:
                 tried.append(enc.name)
                 try:
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
+                    if sched is not None:
+                        disjunctive.attach(sched, out.decoders[-1], cls, cnf)
                     if enc.name != "eij":  # EIJ has pair clauses of its own
                         lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))
@@ -148,3 +163,21 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
             more = f" (+{len(classes) - len(reasons)} more classes)" if len(classes) > len(reasons) else ""
             stats.notes["choice"] = "; ".join(reasons) + more
     return out
+
+
+def _schedule_hook(sched, cls: VarClass, cnf: CNF, out: Encoded, stats: Optional[Stats]) -> bool:
+    """Record the root propagation of a class with machines; True when it refuted the class
+    (then the class needs no encoding: the CNF gets the empty clause)."""
+    res = sched[0]
+    if stats is not None:
+        stats.counts.update(machines=stats.counts.get("machines", 0) + len(res.machines),
+                            fixed_pairs=stats.counts.get("fixed_pairs", 0) + res.fixed,
+                            root_lemmas=stats.counts.get("root_lemmas", 0) + len(res.lemmas))
+        stats.notes["schedule"] = disjunctive.describe(res)
+    if not res.infeasible:
+        return False
+    cnf.add([])
+    out.decoders.append(disjunctive.RefutedDecoder(list(cls.variables), sched[1], res.lemmas))
+    out.var_ranges.append((cnf.nvars + 1, cnf.nvars))
+    out.choices["refuted"] = out.choices.get("refuted", 0) + 1
+    return True

@@ -34,6 +34,9 @@ class OrderDecoder:
     def __init__(self, dom: Domains, base: dict[int, int]):
         self.dom = dom
         self.base = base
+        # root lemmas that narrowed ``dom`` (``disjunctive.py``), and their time origin
+        self.lemmas: list = []
+        self.lemma_anchor: Optional[int] = None
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         out = {}
