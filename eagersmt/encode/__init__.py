@@ -115,7 +115,7 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
     reasons: list[str] = []
     lemma_preds = []
-    disj = disjunctive.root_disjunctions(norm.circuit) if encoding == "auto" and not prefer_order else []
+    disj = disjunctive.Root(norm.circuit, checkable) if encoding == "auto" and not prefer_order else None
     for cls in classes:
         try:
             tried = []
@@ -127,7 +127,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
             else:
                 candidates, why = _candidates(sched[2] if sched else cls, encoding, eij_max_clauses, checkable)
                 if sched is not None and isinstance(candidates[0], Order):
-                    cls, why = sched[2], "machines, narrowed; " + why  # the lemmas are units
+                    tag = "restricted to a list schedule" if sched[0].restricted else "narrowed"
+                    cls, why = sched[2], f"machines, {tag}; " + why  # the lemmas are units
                 elif sched is not None:  # the lemmas serve the order encoding only
                     sched = None
                     candidates, why = _candidates(cls, encoding, eij_max_clauses, checkable)

@@ -83,6 +83,9 @@ class Analysis:
     rounds: int = 0
     width_before: int = 0  # sum of window widths (hi - lo) of the machines' tasks
     width_after: int = 0
+    restricted: bool = False  # domains restricted to a list schedule (listsched.py)
+    lo: dict = field(default_factory=dict)  # the final windows (relative to the anchor)
+    hi: dict = field(default_factory=dict)
 
     def units(self) -> list[Con]:
         return [(x, y, k) for x, y, k, _, _ in self.lemmas]
@@ -271,6 +274,7 @@ def analyze(variables: Sequence[int], units: Sequence[Con],
         res.lemmas.append((anchor, anchor, -1, None, s))  # "false": G (overloaded by S) is infeasible
         return res
     res.width_after = _width(w, tasks)
+    res.lo, res.hi = w.lo, w.hi
     return res
 
 
@@ -383,19 +387,52 @@ class RefutedDecoder:
         return {}
 
 
-def strengthen(cls, disjunctions: Sequence[tuple[Con, Con]]):
+class Root:
+    """What the hook needs from the whole formula: its root disjunctions, and (for the
+    list-scheduling member) which variables occur in other atoms."""
+
+    def __init__(self, circuit, checkable: bool):
+        self.circuit = circuit
+        self.checkable = checkable
+        self.disjunctions = root_disjunctions(circuit)
+        self._impure: Optional[set[int]] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.disjunctions)
+
+    def impure(self) -> set[int]:
+        if self._impure is None:
+            from .listsched import impure_vars
+
+            self._impure = impure_vars(self.circuit)
+        return self._impure
+
+
+def strengthen(cls, root: Root):
     """The hook of ``encode``: ``(analysis, anchor, class with the lemmas as units)`` for a
-    class with machines, else None."""
+    class with machines, else None.  Without certificates, a pure class whose tightest
+    machine has no slack also gets a list-scheduling try (``listsched.py``): when it finds a
+    schedule, the class's domains are restricted to it (``analysis.restricted``)."""
+    from . import listsched
     from .base import VarClass
 
-    own = [d for d in disjunctions if d[0][0] in cls_vars(cls)]
+    own = [d for d in root.disjunctions if d[0][0] in cls_vars(cls)]
     if not own:
         return None
     anchor = lemma_anchor(cls.variables, cls.units)
     res = analyze(cls.variables, cls.units, own, anchor)
     if res is None:
         return None
-    return res, anchor, VarClass(cls.variables, cls.preds, list(cls.units) + res.units())
+    units = list(cls.units) + res.units()
+    if not res.infeasible and not root.checkable and listsched.tight_machine(res, res.lo, res.hi) \
+            and root.impure().isdisjoint(cls.variables):
+        start = listsched.schedule(cls.variables, units, res, anchor, res.lo, res.hi)
+        if start is not None:
+            res.restricted = True
+            for v, t in start.items():
+                if v != anchor:
+                    units += [(v, anchor, t), (anchor, v, -t)]
+    return res, anchor, VarClass(cls.variables, cls.preds, units)
 
 
 def cls_vars(cls) -> set[int]:
@@ -435,4 +472,5 @@ def describe(res: Analysis) -> str:
                 f"({len(res.lemmas)} lemmas)")
     return (f"{len(res.machines)} machines, {n} operations, {len(res.pairs)} pairs: "
             f"{res.fixed} fixed, {len(res.lemmas)} lemmas, {res.rounds} rounds; "
-            f"windows {res.width_before} -> {res.width_after}")
+            f"windows {res.width_before} -> {res.width_after}"
+            + ("; domains restricted to a list schedule" if res.restricted else ""))
