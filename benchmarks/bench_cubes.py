@@ -99,16 +99,12 @@ def instance_path(name: str) -> Path:
 
 
 def load(path: Path):  # type: ignore[no-untyped-def]
-    from eagersmt.encode import encode
-    from eagersmt.ir.normalize import normalize
+    from eagersmt.compile import compile_script
     from eagersmt.smtlib.parser import parse_file
 
-    script = parse_file(str(path))
-    norm = normalize(script.assertions, positions=script.atom_pos)
-    enc = encode(norm)
-    if -1 in norm.circuit.roots:
-        enc.cnf.add([])
-    return enc
+    compiled = compile_script(parse_file(str(path)))
+    assert compiled.enc is not None, f"{path}: {compiled.trivial}"
+    return compiled.enc
 
 
 def make_cubes(enc, level: str, n: int):  # type: ignore[no-untyped-def]
@@ -195,11 +191,11 @@ class own_sessions:
     what that one-line change in ``eagersmt/cluster/local.py`` would give."""
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        import eagersmt.cluster.local as local
+        import eagersmt.conquer.local as local
 
         self.local, self.orig = local, getattr(local, "_worker_main", None)
         if self.orig is None:
-            raise RuntimeError("eagersmt.cluster.local._worker_main is gone: drop --own-sessions")
+            raise RuntimeError("eagersmt.conquer.local._worker_main is gone: drop --own-sessions")
         orig = self.orig
 
         def worker_main(*args):  # type: ignore[no-untyped-def]
@@ -219,10 +215,10 @@ class _WholeWon(Exception):
 
 
 def _whole(cnf, conn) -> None:  # type: ignore[no-untyped-def]
-    from pysat.solvers import Cadical195
+    from eagersmt.backends import incremental
 
     os.setpgid(0, 0)
-    with Cadical195(bootstrap_with=cnf.clauses) as s:
+    with incremental(cnf) as s:
         conn.send(s.solve())
 
 
@@ -232,7 +228,7 @@ def race(enc, cubes, jobs: int, timeout: Optional[float]) -> dict:  # type: igno
     callback (a few times a second), which raises: ``solve_cubes`` then kills its workers."""
     import signal
 
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     ctx = mp.get_context("fork")
     a, b = ctx.Pipe(duplex=False)
@@ -259,10 +255,10 @@ def race(enc, cubes, jobs: int, timeout: Optional[float]) -> dict:  # type: igno
 
 
 def _share_worker(cnf, conn) -> None:  # type: ignore[no-untyped-def]
-    from pysat.solvers import Cadical195
+    from eagersmt.backends import incremental
 
     os.setpgid(0, 0)
-    with Cadical195(bootstrap_with=cnf.clauses) as s:
+    with incremental(cnf) as s:
         conn.send(None)  # loaded
         while True:
             msg = conn.recv()
@@ -272,8 +268,8 @@ def _share_worker(cnf, conn) -> None:  # type: ignore[no-untyped-def]
             for cl in clauses:
                 s.add_clause(cl)
             t0 = time.perf_counter()
-            ok = s.solve(assumptions=cube)
-            core = None if ok else s.get_core()
+            ok = s.solve(cube)
+            core = None if ok else s.core()
             if not ok and not core and s.solve():  # an empty core must mean "unsat"
                 raise AssertionError("empty core of a satisfiable formula")
             conn.send((cid, ok, list(core or []), time.perf_counter() - t0))
@@ -341,7 +337,7 @@ def core_sharing(enc, cubes, jobs: int) -> dict:  # type: ignore[no-untyped-def]
 
 def table_instance(name: str, args: argparse.Namespace) -> dict:
     from eagersmt.backends import get_backend
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     path = instance_path(name)
     enc, t_enc = timed(lambda: load(path))
@@ -426,11 +422,11 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
 # -- the sweep ----------------------------------------------------------------------------
 
 def sweep_instance(name: str, levels: Sequence[str], counts: Sequence[int]) -> dict:
-    from pysat.solvers import Cadical195
+    from eagersmt.backends import incremental
 
     path = instance_path(name)
     enc = load(path)
-    with Cadical195(bootstrap_with=enc.cnf.clauses) as s:
+    with incremental(enc.cnf) as s:
         c0 = time.process_time()
         s.solve()
         mono = time.process_time() - c0
@@ -441,10 +437,10 @@ def sweep_instance(name: str, levels: Sequence[str], counts: Sequence[int]) -> d
             cs = make_cubes(enc, level, n)
             cubing = time.process_time() - c0
             times = []
-            with Cadical195(bootstrap_with=enc.cnf.clauses) as s:
+            with incremental(enc.cnf) as s:
                 for c in cs.cubes:
                     c0 = time.process_time()
-                    assert not s.solve(assumptions=c), "a cube of an unsat instance is sat"
+                    assert not s.solve(c), "a cube of an unsat instance is sat"
                     times.append(time.process_time() - c0)
             k2 = cubing + list_schedule(times, 2)
             row["runs"].append({"level": level, "n": n, "cubes": len(cs.cubes), "cubing": round(cubing, 3),

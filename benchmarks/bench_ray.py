@@ -55,23 +55,23 @@ from bench_ray import hard, overhead, trivial
 mode, arg = sys.argv[1], sys.argv[2:]
 out = {}
 if mode == "local-overhead":
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
     out = overhead(lambda: LocalConquer(jobs=int(arg[1])), int(arg[0]))
 elif mode == "local-hard":
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
     cnf, cubes, atoms = hard(arg[0], int(arg[1]))
     t = time.perf_counter()
     r = LocalConquer(jobs=int(arg[2]), variables=atoms).solve_cubes(cnf, cubes)
     out = {"seconds": time.perf_counter() - t, "status": str(r.status)}
 elif mode == "private":  # what `solve --ray` does: start, conquer, shut down
-    from eagersmt.cluster.ray_conquer import RayConquer
+    from eagersmt.conquer.ray_actors import RayConquer
     cnf, cubes, atoms = hard(arg[0], int(arg[1]))
     t = time.perf_counter()
     r = RayConquer("local", jobs=int(arg[2]), variables=atoms).solve_cubes(cnf, cubes)
     out = {"seconds": time.perf_counter() - t, "status": str(r.status)}
 else:  # against the running cluster (RAY_ADDRESS), connected before the clock starts
     import ray
-    from eagersmt.cluster.ray_conquer import RayConquer
+    from eagersmt.conquer.ray_actors import RayConquer
     t = time.perf_counter()
     ray.init(address="auto", log_to_driver=False, logging_level="ERROR")
     out["connect"] = time.perf_counter() - t
@@ -100,7 +100,7 @@ def trivial(n: int):  # type: ignore[no-untyped-def]
 
 def overhead(make, n: int, runs: int = 3) -> dict:  # type: ignore[no-untyped-def]
     """Per-cube ms (median of ``runs``), batched and one cube per message; start-up apart."""
-    from eagersmt.cluster.scheduler import CubeScheduler
+    from eagersmt.conquer.scheduler import CubeScheduler
 
     out: dict = {}
     batched = CubeScheduler.max_batch

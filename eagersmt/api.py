@@ -1,4 +1,9 @@
-"""The one-call Python API: ``solve_smtlib(text)`` and ``solve_file(path)``."""
+"""The one-call Python API: ``solve_smtlib(text)`` and ``solve_file(path)``.
+
+Both run the script through the SMT-LIB session (``session.Session``), as ``eagersmt solve``
+does, and return the answer of its last ``check-sat`` (a script without one is decided as
+if it ended with ``(check-sat)``).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,16 @@ import time
 from typing import Optional
 
 from .config import Config
-from .errors import InputError
-from .engine import Session, solve_assertions
 from .result import Result
+from .session import Session
 from .smtlib.parser import Script, parse, parse_file
 
 
-def _solve_script(script: Script, config: Config, parse_s: float) -> Result:
-    if any(c.name == "check-sat" for c in script.commands):
-        session = Session(script, config=config)
-        for _ in session.run():
-            pass
-        res = session.results[-1]
-    else:
-        try:
-            res = solve_assertions(script.assertions, script.declarations, config=config,
-                                   positions=script.atom_pos)
-        except InputError as e:
-            raise script.locate(e)
+def _run(script: Script, config: Config, parse_s: float) -> Result:
+    session = Session(script, config=config)
+    for _ in session.run():
+        pass
+    res = session.last if session.last is not None else session.check_sat()
     res.stats.times = {"parse": parse_s, **res.stats.times}
     return res
 
@@ -37,11 +34,11 @@ def solve_smtlib(text: str, *, config: Optional[Config] = None, filename: str | 
     """
     t0 = time.perf_counter()
     script = parse(text, filename=filename)
-    return _solve_script(script, config or Config(), time.perf_counter() - t0)
+    return _run(script, config or Config(), time.perf_counter() - t0)
 
 
 def solve_file(path: str, *, config: Optional[Config] = None) -> Result:
     """Decide the SMT-LIB file at ``path`` (see ``solve_smtlib``)."""
     t0 = time.perf_counter()
     script = parse_file(path)
-    return _solve_script(script, config or Config(), time.perf_counter() - t0)
+    return _run(script, config or Config(), time.perf_counter() - t0)

@@ -1,15 +1,22 @@
 """The one options table: ``Config`` (library) and the ``solve`` CLI options both come from it.
 
-Each row is ``Option(name, type, default, help, choices)``.  ``Config`` is a frozen dataclass
-built from the rows, passed keyword-only; tests vary it with ``dataclasses.replace``.  The
-CLI (``eagersmt/cli``) turns every row into a click option, so the two cannot drift.
+Each row is ``Option(name, type, default, help, choices)``; ``choices`` of the extension
+points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
+``cube.LEVELS``) when a value is checked, so a registered encoding or back end is a valid
+choice everywhere at once.  ``Config`` is a frozen dataclass built from the rows, passed
+keyword-only; tests vary it with ``dataclasses.replace``.  The CLI (``eagersmt/cli``) turns
+every row into a click option, so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
+
+from . import backends, cube, encode
+
+Choices = Union[tuple[str, ...], Callable[[], tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -18,25 +25,25 @@ class Option:
     type: Any
     default: Any
     help: str
-    choices: Optional[tuple[str, ...]] = None
+    choices: Optional[Choices] = None
+
+    def choice_names(self) -> Optional[tuple[str, ...]]:
+        return self.choices() if callable(self.choices) else self.choices
 
 
-ENCODINGS = ("auto", "sd", "order", "eij")
-BACKENDS = ("cadical", "kissat", "portfolio")
 CROSS_CHECKERS = ("none", "z3", "cvc5", "all")
-# Where the cuber may split: the levels of ``cube.smt.LEVELS`` (``cube/smt.py`` says what each
-# means), spelled out so ``import eagersmt`` does not load the encoders; tests check they agree.
-CUBE_LEVELS = ("smt", "bounds", "smt+bounds", "cnf")
+# The names registered when this module was imported (the registries are the truth).
+ENCODINGS = encode.choices()
+BACKENDS = backends.BACKENDS.names()
+CUBE_LEVELS = cube.LEVELS.names()
 
 OPTIONS: tuple[Option, ...] = (
     Option("encoding", str, "auto",
-           "Eager encoding of integer atoms: sd (small-domain bit-vectors), order "
-           "(order encoding), eij (per-constraint + transitivity), auto (choose per "
-           "variable class).", ENCODINGS),
+           "Eager encoding of the integer atoms, per variable class (auto: chosen from the "
+           "formula; see README 'How it works').", encode.choices),
     Option("backend", str, "portfolio",
-           "SAT back end: cadical (CaDiCaL 1.9.5), kissat (Kissat 4.0.4), or portfolio (both at "
-           "once, first answer wins; measured best on the job-shop families, PAR-2 0.60x "
-           "CaDiCaL's; falls back to cadical where Kissat is missing).", BACKENDS),
+           "SAT back end (portfolio: CaDiCaL and Kissat at once, the first answer wins).",
+           backends.BACKENDS.names),
     Option("timeout", Optional[float], None,
            "Wall-clock limit in seconds for each check-sat; the answer is 'unknown' when it runs out."),
     Option("check_models", bool, True,
@@ -48,22 +55,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube-and-conquer: 'none' (one SAT call), 'auto' or a number of cubes to aim for.  "
-           "'auto' first gives CaDiCaL about a second on the whole problem, cubes only if "
-           "that did not decide it (the workers start from what it learnt) and aims at 8 "
-           "cubes per worker.  With --ray: no probe, and on a cluster of unknown size "
-           "march_cu's dynamic cutoff instead of 8 per worker.  With --backend portfolio "
-           "the local conquer also runs Kissat on the whole problem; the first answer wins."),
+           "Cube and conquer: 'none' (one SAT call), a number of cubes, or 'auto' (a short "
+           "probe of the whole problem first, then about 8 cubes per worker)."),
     Option("cube_level", str, "bounds",
-           "Where the cuber splits: 'bounds' (bisect the start-time windows of order-encoded "
-           "integers, [x <= a]: cubes are boxes; measured best on job shop from 8 cubes on; "
-           "falls back to the atoms where no integer is order-encoded), 'smt' (difference "
-           "atoms: cubes are orderings), 'smt+bounds' (both, lookahead picks) or 'cnf' (any "
-           "CNF variable).", CUBE_LEVELS),
+           "Where the cuber splits: bounds (bisect integer windows), smt (difference atoms), "
+           "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),
     Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
     Option("cube_timeout", Optional[float], None,
-           "Per-cube time budget of the conquer (seconds): a cube that runs past it is stopped, "
-           "split again by the lookahead cuber and its children re-queued (default: no budget)."),
+           "Per-cube time budget (seconds): a cube past it is split again (default: none)."),
     Option("ray", Optional[str], None,
            "Conquer the cubes on Ray: 'local' (a private local Ray; what a bare --ray means), "
            "'auto' (join a running cluster, honouring RAY_ADDRESS) or an address HOST:PORT."),
@@ -72,9 +71,8 @@ OPTIONS: tuple[Option, ...] = (
            "On unsat, write a checkable certificate (CNF, DRAT proof, encoding certificate) into "
            "this directory; verify it with 'eagersmt check-proof DIR FILE'."),
     Option("memory_limit", Optional[int], None,
-           "Memory (MB of address space) each check-sat may use beyond what the process maps "
-           "when it starts, in this process and in every solver process; past it the answer "
-           "is 'unknown' with a message instead of the machine running out."),
+           "Memory (MB of address space beyond what is in use) each check-sat may take, in "
+           "all its processes; past it the answer is 'unknown'."),
 )
 
 
@@ -82,8 +80,9 @@ def _make_config_class() -> type:
     def validate(self: Any) -> None:
         for o in OPTIONS:
             value = getattr(self, o.name)
-            if o.choices is not None and value not in o.choices:
-                raise ValueError(f"{o.name} must be one of {', '.join(o.choices)}, not {value!r}")
+            names = o.choice_names()
+            if names is not None and value not in names:
+                raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive")
         if self.cubes not in ("none", "auto") and not (str(self.cubes).isdigit() and int(self.cubes) > 0):

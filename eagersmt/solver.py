@@ -1,7 +1,7 @@
 """``Solver``: the incremental Python API for embedding eagersmt.
 
 Assertions come as SMT-LIB text, builder terms (``eagersmt.builder``), pysmt formulas or Z3
-expressions; every ``check()`` runs the one pipeline (``engine.solve_assertions``) on the
+expressions; every ``check()`` runs the one pipeline (``engine.check_sat``) on the
 current assertions, and every ``sat`` model is checked on them before it is returned.
 
 >>> from eagersmt import Solver, Int, Status
@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 
 from .builder import Expr, to_term
 from .config import Config
-from .engine import solve_assertions
+from .engine import check_sat
 from .errors import EagerSmtError, InputError, UnsupportedError
 from .ir.normalize import normalize
 from .ir.terms import BOOL, Term, TermManager
@@ -179,7 +179,7 @@ class Solver:
         assumptions = tuple(args) + tuple(assumptions)
         extra = [t for a in assumptions for t in self._terms_of(a, declare=True)]
         cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
-        self._last = solve_assertions(self.assertions + extra, self.declarations, config=cfg)
+        self._last = check_sat(self.assertions + extra, self.declarations, config=cfg)
         self._optimum = None
         self._counts["checks"] += 1
         return self._last.status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import os
 import random
 import signal
@@ -222,41 +223,43 @@ def test_solve_file_jobshop_ft06(name, bound, expected):
 
 @pytest.mark.parametrize("backend", ["cadical", "portfolio"])
 def test_warm_start_goes_on_from_a_limited_first_try(backend):
-    """``solve_limited(keep=True)`` hands its loaded solver on; the back end's child goes on
-    from it to the right answer, and the engine's first try returns decided runs itself."""
-    from eagersmt.backends.cadical import solve_limited
+    """A solver stopped by a conflict budget is handed on (``warm``); the back end's child
+    goes on from it to the right answer."""
+    from eagersmt.backends import incremental
 
     cnf = php(8, 7)  # unsat, needs thousands of conflicts
-    first, warm = solve_limited(cnf, 10, keep=True)
-    assert first.status == Status.UNKNOWN and warm is not None
+    warm = incremental(cnf)
     try:
+        assert warm.solve(conflicts=10) is None
         r = get_backend(backend).solve(cnf, warm=warm)
     finally:
-        warm.delete()
+        warm.close()
     assert r.status == Status.UNSAT
     assert not psutil.Process().children()
     easy = CNF()
-    easy.nvars = 2
+    easy.nvars = 3  # variable 3 is in no clause: the model still has it
     easy.clauses = [[1, 2], [-1]]
-    r, kept = solve_limited(easy, 10, keep=True)
-    assert r.status == Status.SAT and kept is None and r.model == [-1, 2]
+    with incremental(easy) as s:
+        assert s.solve(conflicts=10) is True and s.model() == [-1, 2, -3]
 
 
-def test_solve_sliced_keeps_deadline_and_conflict_budget():
+def test_incremental_solver_keeps_deadline_and_conflict_budget():
     """The one bounded-solve loop (first try, cube workers, optimizer): a deadline and a
-    conflict budget each stop it with None; an easy CNF is answered."""
-    from pysat.solvers import Cadical195
-
-    from eagersmt.backends.cadical import solve_sliced
+    conflict budget each stop it with None; an easy CNF is answered; the core names the
+    failed assumptions."""
+    from eagersmt.backends import incremental
 
     hard = php(11, 10)
-    with Cadical195(bootstrap_with=hard.clauses) as s:
+    with incremental(hard) as s:
         t = time.perf_counter()
-        ok, _ = solve_sliced(s, deadline=t + 0.3)
-        assert ok is None and time.perf_counter() - t < 1.0
-    with Cadical195(bootstrap_with=hard.clauses) as s:
-        ok, _ = solve_sliced(s, conflicts=300, first=100)
+        assert s.solve(deadline=t + 0.3) is None and time.perf_counter() - t < 1.0
+    with incremental(hard) as s:
+        s.next_slice = 100
+        assert s.solve(deadline=math.inf, conflicts=300) is None
         # CaDiCaL may pass a conflict limit by one per call (3 slices of 100 here)
-        assert ok is None and 300 <= s.accum_stats()["conflicts"] <= 303
-    with Cadical195(bootstrap_with=php(5, 4).clauses) as s:
-        assert solve_sliced(s, deadline=time.perf_counter() + 30)[0] is False
+        assert 300 <= s.stats()["conflicts"] <= 303
+    with incremental(php(5, 4)) as s:
+        assert s.solve(deadline=time.perf_counter() + 30) is False
+    with incremental(CNF()) as s:
+        s.add_clauses([[1, 2], [-1, 3]])
+        assert s.solve([-2, -3]) is False and set(s.core()) <= {-2, -3} and s.core()

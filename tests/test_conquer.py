@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from eagersmt.cluster.local import CubeWorker, LocalConquer
+from eagersmt.conquer.local import CubeWorker, LocalConquer
 from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
@@ -95,7 +95,7 @@ def test_killed_worker_loses_no_cube():
 
 # -- the shared scheduler, re-splitting, progress -------------------------------------------
 
-from eagersmt.cluster.scheduler import CubeScheduler, Outcome  # noqa: E402
+from eagersmt.conquer.scheduler import CubeScheduler, Outcome  # noqa: E402
 from eagersmt.cube import check_coverage  # noqa: E402
 
 from .conftest import BENCH  # noqa: E402
@@ -204,8 +204,8 @@ def test_local_resplit_keeps_the_answer_and_coverage():
 def test_progress_lines_and_quiet():
     import io
 
-    from eagersmt.cli.cluster import PlainProgress, RichProgress, progress_display
-    from eagersmt.cluster.scheduler import Progress
+    from eagersmt.cli.progress import PlainProgress, RichProgress, progress_display
+    from eagersmt.conquer.scheduler import Progress
     from eagersmt.config import Config
 
     out = io.StringIO()
@@ -232,7 +232,7 @@ def test_progress_lines_and_quiet():
 def test_job_helpers_without_ray(monkeypatch, tmp_path):
     from fractions import Fraction
 
-    from eagersmt.cluster import jobs
+    from eagersmt import ray_jobs as jobs
     from eagersmt.config import Config
     from eagersmt.result import Result
 
@@ -270,7 +270,7 @@ def test_no_ray_needed_to_import_or_ask_for_help():
     from pathlib import Path
 
     code = ("import sys; sys.modules['ray'] = None\n"
-            "import eagersmt, eagersmt.cluster, eagersmt.cluster.jobs, eagersmt.cli.main\n"
+            "import eagersmt, eagersmt.conquer, eagersmt.ray_jobs, eagersmt.cli.main\n"
             "from click.testing import CliRunner\n"
             "from eagersmt.cli.main import main\n"
             "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0 and 'submit' in r.output\n"
@@ -324,7 +324,7 @@ class FakePool:
 
 
 def test_drive_spreads_cubes_before_queueing_a_second():
-    from eagersmt.cluster.scheduler import drive
+    from eagersmt.conquer.scheduler import drive
 
     pool = FakePool()
     r = drive(pool, CubeScheduler([[1], [2]]), workers=2, depth=2)
@@ -332,7 +332,7 @@ def test_drive_spreads_cubes_before_queueing_a_second():
 
 
 def test_drive_replaces_a_dead_worker_and_requeues_its_cubes():
-    from eagersmt.cluster.scheduler import drive
+    from eagersmt.conquer.scheduler import drive
 
     pool = FakePool(die={1})
     r = drive(pool, CubeScheduler([[1], [2], [3]]), workers=2, depth=1)
@@ -415,9 +415,9 @@ def test_default_cube_level_is_bounds():
 @needs_bench
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_cubes_auto_aims_at_8_cubes_per_worker(monkeypatch, jobs):
-    import eagersmt.cluster as cluster
+    import eagersmt.strategy.cubes as cubes
 
-    monkeypatch.setattr(cluster, "PROBE_SECONDS", 0.0)  # a probe that decides nothing
+    monkeypatch.setattr(cubes, "PROBE_SECONDS", 0.0)  # a probe that decides nothing
     r = solve_file(str(FT06_SAT), config=Config(cubes="auto", jobs=jobs, backend="cadical"))
     check_answer(r, "sat")
     assert 1 <= r.stats.counts["cubes"] <= 8 * jobs
@@ -457,17 +457,17 @@ def test_portfolio_races_kissat_beside_the_cubes(path, status):
 
 @needs_bench
 def test_no_racer_with_a_single_back_end():
-    from eagersmt.cluster import make_conquer
+    from eagersmt.conquer import make_conquer
 
     for backend in ("cadical", "kissat"):
-        assert make_conquer(Config(backend=backend), race=True).race_kissat is None
+        assert make_conquer(Config(backend=backend), race=True).racer is None
     r = solve_file(str(FT06_SAT), config=Config(cubes="4", jobs=2, backend="cadical"))
     assert "kissat" not in r.stats.notes["conquer"] and "decided_by" not in r.stats.notes
     if not unavailable("kissat"):
-        assert make_conquer(Config(jobs=1), race=True, cpus=2).race_kissat is not None
-        assert make_conquer(Config(jobs=2), race=True, cpus=2).race_kissat is None  # no spare CPU
-        assert make_conquer(Config(), race=True, proof_dir="/nonexistent").race_kissat is None
-        assert make_conquer(Config()).race_kissat is None  # only when asked
+        assert make_conquer(Config(jobs=1), race=True, cpus=2).racer is not None
+        assert make_conquer(Config(jobs=2), race=True, cpus=2).racer is None  # no spare CPU
+        assert make_conquer(Config(), race=True, proof_dir="/nonexistent").racer is None
+        assert make_conquer(Config()).racer is None  # only when asked
 
 
 def _stuck_worker(self, task):  # type: ignore[no-untyped-def]
@@ -478,14 +478,12 @@ def _stuck_worker(self, task):  # type: ignore[no-untyped-def]
 @needs_kissat
 @pytest.mark.parametrize("path, status", [(FT06_UNSAT, Status.UNSAT), (FT06_SAT, Status.SAT)])
 def test_the_racer_decides_when_the_cubes_do_not(monkeypatch, path, status):
-    from eagersmt.cluster.race import kissat_executable
-
     from .test_cube import encoded, satisfies
 
     enc = encoded(path)
     monkeypatch.setattr(CubeWorker, "run", _stuck_worker)  # the forked workers inherit it
     t0 = time.monotonic()
-    r = LocalConquer(jobs=2, race_kissat=kissat_executable()).solve_cubes(
+    r = LocalConquer(jobs=2, racer="kissat").solve_cubes(
         enc.cnf, [[1], [-1]], timeout=30)
     assert time.monotonic() - t0 < 10
     assert r.status == status and r.decided_by == "racer"
@@ -497,14 +495,14 @@ def test_the_racer_decides_when_the_cubes_do_not(monkeypatch, path, status):
 @needs_bench
 @needs_kissat
 def test_racer_is_killed_when_the_cubes_finish_first(monkeypatch):
-    import eagersmt.cluster.race as race
+    import eagersmt.conquer.race as race
 
     real = race._racer_main
     pids: list[int] = []
 
-    def slow_racer(cnf, executable, timeout, tmpdir, conn):  # type: ignore[no-untyped-def]
+    def slow_racer(cnf, backend, timeout, tmpdir, conn):  # type: ignore[no-untyped-def]
         time.sleep(60)  # the cubes win; the racer must not outlive the call
-        real(cnf, executable, timeout, tmpdir, conn)
+        real(cnf, backend, timeout, tmpdir, conn)
 
     monkeypatch.setattr(race, "_racer_main", slow_racer)
     real_start = race.WholeRacer.start
@@ -515,7 +513,7 @@ def test_racer_is_killed_when_the_cubes_finish_first(monkeypatch):
         assert os.path.isdir(self.tmpdir)
 
     monkeypatch.setattr(race.WholeRacer, "start", start)
-    r = LocalConquer(jobs=2, race_kissat=race.kissat_executable()).solve_cubes(
+    r = LocalConquer(jobs=2, racer="kissat").solve_cubes(
         php(6, 5), all_cubes([1, 2]))
     assert r.status == Status.UNSAT and r.decided_by == "cubes"
     assert pids and not psutil.pid_exists(pids[0])  # killed and reaped
@@ -523,7 +521,7 @@ def test_racer_is_killed_when_the_cubes_finish_first(monkeypatch):
 
 
 def test_scheduler_takes_a_racer_answer():
-    from eagersmt.cluster.scheduler import drive
+    from eagersmt.conquer.scheduler import drive
 
     s = CubeScheduler([[1], [2]])
     s.whole(Status.UNKNOWN, None, "no answer")

@@ -235,7 +235,8 @@ def test_random_small_formulas_agree_with_a_direct_solve(seed):
 # -- bisection ladders and SMT-level split spaces ------------------------------------------
 
 from eagersmt.cube.lookahead import _middle, _window  # noqa: E402
-from eagersmt.cube.smt import LEVELS, split_space  # noqa: E402
+from eagersmt.cube import LEVELS  # noqa: E402
+from eagersmt.cube.smt import split_space  # noqa: E402
 
 from .conftest import BENCH  # noqa: E402
 from .oracle import z3_status  # noqa: E402
@@ -284,7 +285,7 @@ def test_split_space_levels():
             assert all(not g.propagate(assumptions=[a, -b])[0] for a, b in zip(lad, lad[1:]))
     with pytest.raises(ValueError):
         split_space(enc, "bisect")
-    assert set(LEVELS) == {"smt", "bounds", "smt+bounds", "cnf"}
+    assert set(LEVELS.names()) == {"smt", "bounds", "smt+bounds", "cnf"}
 
 
 def test_bounds_without_an_order_encoding_falls_back_to_the_atoms():
@@ -358,7 +359,7 @@ def test_free_order_splits_the_open_node_with_most_free_variables_first():
 
 
 def test_conquer_of_bisection_cubes_matches_the_status():
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     for bound, status in ((54, Status.UNSAT), (55, Status.SAT)):
         enc = jobshop(bound)
@@ -376,7 +377,7 @@ def test_conquer_of_bisection_cubes_matches_the_status():
 @pytest.mark.parametrize("name", ["jobshop_lsidl/jobshop4-4-2-2-2-4-24.smt2",
                                   "jobshop_classic/jobshop_la16_b944.smt2"])
 def test_bisection_cubes_of_hard_unsat_instances(name):
-    from eagersmt.cluster.local import LocalConquer
+    from eagersmt.conquer.local import LocalConquer
 
     enc = encoded(BENCH / name)
     sp = split_space(enc, "bounds")
@@ -392,7 +393,7 @@ def test_bisection_cubes_of_hard_unsat_instances(name):
 def test_config_offers_every_split_level():
     from eagersmt.config import CUBE_LEVELS, Config
 
-    assert CUBE_LEVELS == LEVELS
+    assert CUBE_LEVELS == LEVELS.names()
     assert Config().cube_level == "bounds"
 
 

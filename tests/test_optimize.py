@@ -114,7 +114,7 @@ def test_random_formulas_optimum_equals_z3(data):
 
 
 def test_ft06_session_prints_objectives_like_z3():
-    from eagersmt.engine import Session
+    from eagersmt.session import Session
 
     inst_text = jobshop_smtlib(_ft06())
     session = Session(parse(inst_text + "(get-value (ms))"), config=FAST)
@@ -135,7 +135,7 @@ def test_lexicographic_objectives_and_unbounded_output():
     text = """(declare-const x Int)(declare-const y Int)(declare-const z Int)
     (assert (<= x 10))(assert (>= y 0))(assert (<= (- y x) 3))
     (maximize x)(minimize (- y x))(minimize z)(check-sat)(get-objectives)"""
-    from eagersmt.engine import Session
+    from eagersmt.session import Session
 
     out = list(Session(parse(text), config=FAST).run())
     c = z3.Context()
@@ -219,7 +219,7 @@ def test_constant_objective_probes_with_the_plain_encoding():
         pytest.skip("shared benchmarks not found")
     text = path.read_text().replace("(check-sat)", "(minimize 1)\n(check-sat)")
     script = parse(text)
-    from eagersmt.engine import Session
+    from eagersmt.session import Session
 
     session = Session(script, config=Config())
     out = list(session.run())

@@ -196,7 +196,7 @@ def test_killed_actor_is_retried(head):
     r = in_child(head, """
         import itertools, json, os, signal, time
         from tests.cnfs import php
-        from eagersmt.cluster.ray_conquer import RayConquer
+        from eagersmt.conquer.ray_actors import RayConquer
 
         killed = []
         def progress(p):
@@ -221,7 +221,7 @@ def test_killed_actor_is_retried(head):
 def test_resplit_on_ray(head):
     r = in_child(head, f"""
         import json
-        from eagersmt.cluster.ray_conquer import RayConquer
+        from eagersmt.conquer.ray_actors import RayConquer
         from eagersmt.cube import check_coverage
         from eagersmt.encode import encode
         from eagersmt.ir.normalize import normalize
@@ -247,7 +247,7 @@ def test_resplit_on_ray(head):
 
 
 def test_job_round_trip(head, tmp_path):
-    from eagersmt.cluster import jobs
+    from eagersmt import ray_jobs as jobs
 
     unsat = LA01 if LA01.exists() else unsat_example(tmp_path)
     base = ["--address", head.dashboard, "--token", head.token]

@@ -1,57 +1,135 @@
-"""SAT back ends, by name; each module is imported when its back end is first asked for
-(``import eagersmt`` and the quick path of an easy instance load neither multiprocessing
-nor the Kissat machinery).
+"""SAT back ends: a registry of what each can do, and the incremental solver facade.
 
-``kissat`` and ``portfolio`` need the Kissat executable (see ``kissat.find_kissat``); without
-it ``get_backend`` says why (and the default ``portfolio`` degrades to CaDiCaL).
+``BACKENDS`` lists the one-shot back ends (``SatBackend``) by name; each entry says whether
+the back end needs something that may be missing (``requires``: Kissat's executable), what
+to use instead when it is (``fallback``: the default ``portfolio`` degrades to CaDiCaL),
+whether it offers an incremental solver (``incremental``: assumptions, conflict budgets,
+warm starts; cube workers need one), whether it writes DRAT proofs, and for a portfolio
+which back end its cube workers use and which one races them on the whole CNF.  Modules are
+imported when a back end is first used (``import eagersmt`` and the quick path of an easy
+instance load neither multiprocessing nor the Kissat machinery).
+
+``incremental(cnf, backend)`` is the one way to get an in-process solver (``SatSolver``);
+``propagator(clauses)`` a cheap one for unit propagation only (the lookahead cuber).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Callable
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
 
-from .base import SatBackend, SatResult
-
-
-def _lazy(module: str, cls: str) -> Callable[[], SatBackend]:
-    def make() -> SatBackend:
-        return getattr(importlib.import_module(f"{__name__}.{module}"), cls)()
-
-    return make
+from ..encode.cnf import CNF
+from ..registry import Entry, Registry
+from .base import PathLike, SatBackend, SatResult, SatSolver
 
 
-# name -> factory (tests and the fuzzer may swap one in)
-BACKENDS: dict[str, Callable[[], SatBackend]] = {
-    "cadical": _lazy("cadical", "CadicalBackend"),
-    "kissat": _lazy("kissat", "KissatBackend"),
-    "portfolio": _lazy("portfolio", "PortfolioBackend"),
-}
+@dataclass(frozen=True)
+class BackendEntry(Entry):
+    incremental: bool = False  # ``target.incremental(cnf, proof=)`` gives a SatSolver
+    proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
+    warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
+    requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
+    fallback: Optional[str] = None  # used instead when ``requires`` fails
+    worker: Optional[str] = None  # the back end a conquer's cube workers run (default: itself)
+    racer: Optional[str] = None  # a back end raced on the whole CNF beside the cube workers
+
+    def unavailable(self) -> str:
+        """Why this back end cannot run here ('' when it can)."""
+        if self.requires is None:
+            return ""
+        return str(Entry(self.name, self.requires, "").load()())
+
+
+BACKENDS: Registry[BackendEntry] = Registry("SAT back end")
+BACKENDS.register(BackendEntry(
+    "cadical", "eagersmt.backends.cadical:CadicalBackend", "CaDiCaL 1.9.5 (python-sat)",
+    incremental=True, warm=True))
+BACKENDS.register(BackendEntry(
+    "kissat", "eagersmt.backends.kissat:KissatBackend", "Kissat 4.0.4 (an executable)",
+    requires="eagersmt.backends.kissat:unavailable"))
+BACKENDS.register(BackendEntry(
+    "portfolio", "eagersmt.backends.portfolio:PortfolioBackend",
+    "CaDiCaL and Kissat at once, the first answer wins (CaDiCaL alone without Kissat)",
+    warm=True, requires="eagersmt.backends.kissat:unavailable", fallback="cadical",
+    worker="cadical", racer="kissat"))
 
 
 def unavailable(name: str) -> str:
     """Why back end ``name`` cannot run here ('' when it can)."""
-    if name in ("kissat", "portfolio"):
-        from .kissat import KissatNotFound, find_kissat
+    return BACKENDS[name].unavailable()
 
-        try:
-            find_kissat()
-        except KissatNotFound as e:
-            return str(e)
-    return ""
+
+def resolve(name: str) -> BackendEntry:
+    """The entry that will run for ``name``: its fallback when it cannot run here;
+    ``ValueError`` naming the available ones when neither can."""
+    entry = BACKENDS[name]
+    why = entry.unavailable()
+    if not why:
+        return entry
+    if entry.fallback is not None:
+        return resolve(entry.fallback)
+    available = [e.name for e in BACKENDS if not e.unavailable()]
+    raise ValueError(f"SAT back end {name!r} is not available: {why} "
+                     f"(available: {', '.join(available)})")
 
 
 def get_backend(name: str) -> SatBackend:
-    if name not in BACKENDS:
-        raise ValueError(f"unknown SAT back end {name!r} (known: {', '.join(sorted(BACKENDS))})")
-    why = unavailable(name)
-    if why and name == "portfolio":
-        return BACKENDS["cadical"]()  # the default portfolio degrades to CaDiCaL without Kissat
-    if why:
-        available = [n for n in sorted(BACKENDS) if not unavailable(n)]
-        raise ValueError(f"SAT back end {name!r} is not available: {why} "
-                         f"(available: {', '.join(available)})")
-    return BACKENDS[name]()
+    """An instance of back end ``name`` (or of its fallback, see ``resolve``)."""
+    return resolve(name).load()()  # type: ignore[no-any-return]
 
 
-__all__ = ["BACKENDS", "SatBackend", "SatResult", "get_backend", "unavailable"]
+def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
+                proof: bool = False) -> SatSolver:
+    """An incremental solver loaded with ``cnf``: back end ``backend``'s own, or its cube
+    workers' (``worker``); ``ValueError`` when it has none."""
+    entry = resolve(backend)
+    if not entry.incremental and entry.worker is not None:
+        entry = resolve(entry.worker)
+    if not entry.incremental:
+        raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
+    return entry.load().incremental(cnf, proof=proof)  # type: ignore[no-any-return]
+
+
+def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str = "cadical",
+                     proof_path: Optional[PathLike] = None,
+                     warm: Optional[SatSolver] = None) -> SatResult:
+    """Decide ``cnf`` with back end ``backend``'s incremental solver, in this process (no
+    time limit: the caller is a process boundary, or wants none).  ``warm``: a solver already
+    loaded with ``cnf`` to go on with (ignored with ``proof_path``: that proof would lack its
+    start); closed on return, like one made here.  With ``proof_path`` the assumptions go in
+    as unit clauses: a refutation *under assumptions* does not end in the empty clause that
+    a DRAT proof of "CNF and cube" needs."""
+    import time
+
+    from ..result import Status
+    from .base import write_proof
+
+    t0 = time.perf_counter()
+    if warm is not None and proof_path is None:
+        s = warm
+    else:
+        s = incremental(cnf, backend, proof=proof_path is not None)
+        if proof_path is not None:
+            s.add_clauses([lit] for lit in assumptions)
+            assumptions = ()
+    with s:
+        t1 = time.perf_counter()
+        ok = s.solve(assumptions)
+        t2 = time.perf_counter()
+        model = s.model() if ok else None
+        stats = {"load_s": t1 - t0, "sat_s": t2 - t1, **s.stats()}
+        if proof_path is not None and not ok:
+            write_proof(proof_path, s.proof())
+    return SatResult(Status.SAT if ok else Status.UNSAT, model, stats)
+
+
+def propagator(clauses: Iterable[Sequence[int]]) -> SatSolver:
+    """A solver used for unit propagation only (``SatSolver.propagate``): Glucose 4, whose
+    python-sat ``propagate`` is much cheaper than CaDiCaL's."""
+    from .pysat import PysatSolver
+
+    return PysatSolver("glucose4", list(clauses))
+
+
+__all__ = ["BACKENDS", "BackendEntry", "SatBackend", "SatResult", "SatSolver", "get_backend",
+           "incremental", "propagator", "resolve", "solve_in_process", "unavailable"]

@@ -1,7 +1,17 @@
-"""SAT back ends behind one interface: ``solve(cnf, assumptions, timeout) -> SatResult``.
+"""The two interfaces of the SAT layer: one-shot ``SatBackend`` and incremental ``SatSolver``.
 
-Back ends register in ``BACKENDS`` by name when their module imports (see ``__init__``).
-A model is a list of DIMACS literals indexed by ``var - 1``.
+* ``SatBackend.solve(cnf, assumptions, *, timeout, proof_path, warm) -> SatResult``: decide a
+  whole CNF once (in a child process or an external executable, so a timeout or Ctrl-C can
+  stop it).  What a back end can do is said by its registry entry (``backends.BACKENDS``).
+* ``SatSolver``: one SAT solver object in this process, kept across calls: clauses added
+  at any time, ``solve`` under assumptions within a deadline and/or a conflict budget (by
+  conflict-budget slices: python-sat's solvers cannot be interrupted from another thread),
+  model, failed-assumption core, statistics, DRAT proof, unit propagation.  The cube
+  workers, the probe, the optimizer, the cuber and the coverage check all use this one
+  facade (``backends.incremental``); a ``SatSolver`` survives ``fork`` (copy-on-write), which
+  is how a warm start reaches a worker process.
+
+A model is a list of DIMACS literals indexed by ``var - 1``, one per CNF variable.
 """
 
 from __future__ import annotations
@@ -27,17 +37,47 @@ class SatResult:
         return self.model[var - 1] > 0
 
 
+class SatSolver(Protocol):
+    """An incremental SAT solver in this process (see the module doc)."""
+
+    nvars: int
+
+    def add_clause(self, clause: Sequence[int]) -> None: ...
+    def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None: ...
+
+    def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
+              conflicts: Optional[int] = None) -> Optional[bool]:
+        """True / False, or None when the deadline (``time.perf_counter()`` value) or the
+        conflict budget ran out first."""
+
+    def propagate(self, assumptions: Sequence[int]) -> tuple[bool, list[int]]: ...
+    def model(self) -> list[int]: ...
+    def core(self) -> list[int]: ...
+    def stats(self) -> dict[str, float]: ...
+    def proof(self) -> list[str]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "SatSolver": ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
 class SatBackend(Protocol):
     """``solve`` decides the CNF under the assumptions; with ``proof_path`` an UNSAT answer
     comes with a text DRAT proof written there (of the CNF plus the assumption units).
-    ``warm``: a CaDiCaL already loaded with the CNF (``cadical.solve_limited(keep=True)``)
-    that a back end running CaDiCaL goes on from; the others ignore it."""
+    ``warm``: a ``SatSolver`` already loaded with the CNF (and what it has learnt) that a back
+    end whose entry says ``warm`` goes on from; the others ignore it."""
 
     name: str
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
-              timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult: ...
+              timeout: Optional[float] = None, proof_path: Optional[PathLike] = None,
+              warm: Optional[SatSolver] = None) -> SatResult: ...
+
+
+def pad_model(model: list[int], nvars: int) -> list[int]:
+    """``model`` extended to ``nvars`` variables (a variable in no clause is false)."""
+    if len(model) < nvars:
+        model = model + [-(v + 1) for v in range(len(model), nvars)]
+    return model
 
 
 def write_proof(path: PathLike, lines: Iterable[str]) -> None:

@@ -2,7 +2,7 @@
 
 A call writes the CNF as DIMACS to a temporary file, runs ``kissat -q`` on it and reads the
 ``s``/``v`` lines back.  Cost: a process start plus writing and parsing text, a few ms on a tiny
-CNF and roughly 0.5 s per million clauses; worth it on large, hard instances.  Chosen with
+CNF and writing and reading text per clause; worth it on large, hard instances.  Chosen with
 ``--backend kissat`` and raced against CaDiCaL by the ``portfolio`` back end.
 
 The executable is looked up in this order: ``$EAGERSMT_KISSAT`` (a path or a name on PATH),
@@ -61,6 +61,15 @@ def find_kissat() -> str:
     return path
 
 
+def unavailable() -> str:
+    """Why Kissat cannot run here ('' when it can): the registry's availability check."""
+    try:
+        find_kissat()
+    except KissatNotFound as e:
+        return str(e)
+    return ""
+
+
 def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
                  essential: bool = False) -> None:
     """``cnf`` plus one unit clause per assumption, in DIMACS (``essential``: without the
@@ -89,9 +98,9 @@ class KissatRun:
         fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
         try:
             t0 = time.perf_counter()
-            # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they cost it
-            # 1.1-2.8x on job shops where they save CaDiCaL up to 2x), except for a DRAT
-            # proof, which must refute the certificate's CNF itself.
+            # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they slow it on
+            # job shops where they speed CaDiCaL up), except for a DRAT proof, which must
+            # refute the certificate's CNF itself.
             with os.fdopen(fd, "w", buffering=1 << 20) as f:
                 write_dimacs(f, cnf, assumptions, essential=proof_path is None)
             self.start = time.perf_counter()

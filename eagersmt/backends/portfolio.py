@@ -2,7 +2,7 @@
 
 CaDiCaL runs in a forked child (as in ``process``), Kissat as a subprocess (see ``kissat``);
 the parent waits on both and kills the loser at once.  Cost: two cores for the duration of
-the call, plus both per-call overheads (~5 ms in all on a tiny CNF).  Chosen with
+the call, plus both per-call overheads (a few ms on a tiny CNF).  Chosen with
 ``--backend portfolio`` when it is not known in advance which solver suits an instance.
 ``stats["winner"]`` names the engine that answered.  UNKNOWN only if both give up or time
 out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ctrl-C).
@@ -19,10 +19,10 @@ from typing import Any, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..result import Status
+from . import solve_in_process
 from .base import PathLike, SatResult
-from .cadical import _solve as cadical_solve
 from .kissat import KissatRun, resolve_kissat
-from .process import _child
+from .process import start_child
 
 
 class PortfolioBackend:
@@ -34,7 +34,7 @@ class PortfolioBackend:
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
               proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult:
-        """``warm``: a loaded CaDiCaL to go on with (``cadical.solve_limited(keep=True)``);
+        """``warm``: a loaded CaDiCaL (``SatSolver``) to go on with;
         the forked child continues it.  With ``proof_path`` each engine writes its own DRAT
         proof beside it and the winner's is renamed to ``proof_path`` (the loser's is
         removed)."""
@@ -45,12 +45,8 @@ class PortfolioBackend:
         recv = child = kissat = pidfd = None
         errors: dict[str, str] = {}
         try:  # CaDiCaL first: it loads the clauses while this process writes Kissat's DIMACS
-            ctx = mp.get_context("fork")
-            recv, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_child, daemon=True,
-                                args=(lambda: cadical_solve(cnf, assumptions, proofs.get("cadical"), warm), send))
-            child.start()
-            send.close()
+            child, recv = start_child(lambda: solve_in_process(
+                cnf, assumptions, proof_path=proofs.get("cadical"), warm=warm))
             kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
                                proof_path=proofs.get("kissat"))
             try:  # wakes the wait below when Kissat exits (Linux >= 5.3); else poll

@@ -14,7 +14,7 @@ import os
 import resource
 import signal
 import time
-from typing import Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 R = TypeVar("R")
 
@@ -23,7 +23,8 @@ class Timeout(Exception):
     pass
 
 
-def _child(fn: Callable[[], R], conn) -> None:  # type: ignore[no-untyped-def]
+def child_main(fn: Callable[[], R], conn) -> None:  # type: ignore[no-untyped-def]
+    """The body of a solver child: ``fn()``'s value (or its error) goes back through ``conn``."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -34,13 +35,20 @@ def _child(fn: Callable[[], R], conn) -> None:  # type: ignore[no-untyped-def]
         conn.close()
 
 
-def run_with_timeout(fn: Callable[[], R], timeout: Optional[float]) -> R:
-    """``fn()`` in a child process; ``Timeout`` if it has not answered after ``timeout`` s."""
+def start_child(fn: Callable[[], R]) -> tuple[mp.process.BaseProcess, Any]:
+    """Fork a child that runs ``fn`` (``child_main``): the process and the receiving end of
+    its pipe (one message: ``("ok", value)`` or ``("error", text)``)."""
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(fn, send), daemon=True)
+    proc = ctx.Process(target=child_main, args=(fn, send), daemon=True)
     proc.start()
     send.close()
+    return proc, recv
+
+
+def run_with_timeout(fn: Callable[[], R], timeout: Optional[float]) -> R:
+    """``fn()`` in a child process; ``Timeout`` if it has not answered after ``timeout`` s."""
+    proc, recv = start_child(fn)
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while True:

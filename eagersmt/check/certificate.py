@@ -32,41 +32,12 @@ def input_digest(text: str) -> str:
 
 
 def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
-    """``node_var`` pairs and per-class meanings of an ``encode.Encoded`` (JSON-ready)."""
-    from ..encode.disjunctive import RefutedDecoder
-    from ..encode.eij import EIJDecoder
-    from ..encode.order import OrderDecoder
-    from ..encode.sd import SDDecoder
-
+    """``node_var`` pairs and per-class meanings of an ``encode.Encoded`` (JSON-ready): each
+    encoding's decoder says what its variables mean (``Decoder.meaning``)."""
     node_var = sorted([n, v] for n, v in enc.tseitin.node_var.items())
     pred_vars = {p.var for p in enc.tseitin.preds}
-    classes: list[dict[str, Any]] = []
-    for dec, var_range in zip(enc.decoders, enc.var_ranges):
-        if isinstance(dec, OrderDecoder):
-            lo, hi = dec.dom.lo, dec.dom.hi
-            classes.append({"encoding": "order", "anchor": dec.dom.anchor,
-                            "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(dec.base.items())]})
-            if dec.lemmas:  # root lemmas that narrowed the domains (encode/disjunctive.py)
-                classes[-1].update(lemma_anchor=dec.lemma_anchor, lemmas=dec.lemmas)
-        elif isinstance(dec, RefutedDecoder):
-            classes.append({"encoding": "refuted", "variables": sorted(dec.variables),
-                            "lemma_anchor": dec.anchor, "lemmas": dec.lemmas})
-        elif isinstance(dec, EIJDecoder):
-            atoms = {}
-            for lit, x, y, c in dec.edges:
-                v = abs(lit)
-                if v in pred_vars:
-                    continue
-                if lit < 0:  # the literal is the negation of the variable's predicate
-                    x, y, c = y, x, -c - 1
-                atoms[v] = [v, x, y, c]
-            classes.append({"encoding": "eij", "variables": sorted(dec.variables),
-                            "atoms": sorted(atoms.values())})
-        elif isinstance(dec, SDDecoder):
-            classes.append({"encoding": "sd", "variables": sorted(dec.bits),
-                            "var_range": list(var_range)})
-        else:  # pragma: no cover - a new encoding must say what its variables mean
-            raise TypeError(f"no certificate format for {type(dec).__name__}")
+    classes = [dec.meaning(var_range, pred_vars)
+               for dec, var_range in zip(enc.decoders, enc.var_ranges)]
     return node_var, classes
 
 

@@ -387,41 +387,11 @@ class _Checker:
             else:
                 self._give(v, ("gate", n))
             self.node_lit[n] = v
-        claimed = meta.get("classes", [])
-        for cl in claimed:
-            enc = cl.get("encoding")
-            if enc == "order":
-                anchor = cl.get("anchor")
-                variables = {x for x, *_ in cl["vars"]}
-                g = self._class_with(variables, "order")
-                if cl.get("lemmas"):
-                    self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
-                _set_frame(g, "anchored" if anchor is not None else "source", anchor)
-                for x, base, lo, hi in cl["vars"]:
-                    if x not in g.variables:
-                        raise CertificateError(f"order variable {x} is not in its class")
-                    for i in range(hi - lo):
-                        self._give(base + i, ("atom", x, g.origin, lo + i))
-            elif enc == "eij":
-                g = self._class_with(set(cl["variables"]), "eij")
-                _set_frame(g, "source", None)
-                for v, x, y, k in cl["atoms"]:
-                    if x not in g.variables or y not in g.variables:
-                        raise CertificateError(f"EIJ atom {v} leaves its class")
-                    self._give(v, ("atom", x, y, k))
-            elif enc == "refuted":
-                g = self._class_with(set(cl["variables"]), "refuted")
-                self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
-                if _bellman_ford(sorted(g.variables), [(y, x, k) for x, y, k in g.units]) is not None:
-                    raise CertificateError("the root lemmas of a refuted class do not refute it")
-                g.infeasible = True
-            elif enc == "sd":
-                self._class_with(set(cl["variables"]), "sd")
-                first, last = cl["var_range"]
-                for b in range(first, last + 1):
-                    self._give(b, ("sd",))
-            else:
-                raise CertificateError(f"unknown encoding {enc!r}")
+        for cl in meta.get("classes", []):
+            read = self._CLAIMS.get(cl.get("encoding"))
+            if read is None:
+                raise CertificateError(f"unknown encoding {cl.get('encoding')!r}")
+            read(self, cl)
         for g in self.classes:
             if not g.claimed and _bellman_ford(sorted(g.variables),
                                                [(y, x, k) for x, y, k in g.units]) is not None:
@@ -459,6 +429,44 @@ class _Checker:
             g.units.append(lem)
             g.units_of.setdefault(x, []).append(lem)
             self.counts["root_lemmas"] += 1
+
+    # -- what each encoding's variables mean (one reader per encoding: this checker's own
+    # table, independent of the encoders; an encoding without a reader is rejected) ------
+    def _claim_order(self, cl: dict) -> None:
+        anchor = cl.get("anchor")
+        g = self._class_with({x for x, *_ in cl["vars"]}, "order")
+        if cl.get("lemmas"):  # root lemmas narrowed the domains (module doc)
+            self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
+        _set_frame(g, "anchored" if anchor is not None else "source", anchor)
+        for x, base, lo, hi in cl["vars"]:
+            if x not in g.variables:
+                raise CertificateError(f"order variable {x} is not in its class")
+            for i in range(hi - lo):
+                self._give(base + i, ("atom", x, g.origin, lo + i))
+
+    def _claim_eij(self, cl: dict) -> None:
+        g = self._class_with(set(cl["variables"]), "eij")
+        _set_frame(g, "source", None)
+        for v, x, y, k in cl["atoms"]:
+            if x not in g.variables or y not in g.variables:
+                raise CertificateError(f"EIJ atom {v} leaves its class")
+            self._give(v, ("atom", x, y, k))
+
+    def _claim_sd(self, cl: dict) -> None:  # bits: their clauses are not checked (module doc)
+        self._class_with(set(cl["variables"]), "sd")
+        first, last = cl["var_range"]
+        for b in range(first, last + 1):
+            self._give(b, ("sd",))
+
+    def _claim_refuted(self, cl: dict) -> None:  # a class its root lemmas refute
+        g = self._class_with(set(cl["variables"]), "refuted")
+        self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
+        if _bellman_ford(sorted(g.variables), [(y, x, k) for x, y, k in g.units]) is not None:
+            raise CertificateError("the root lemmas of a refuted class do not refute it")
+        g.infeasible = True
+
+    _CLAIMS = {"order": _claim_order, "eij": _claim_eij, "sd": _claim_sd,
+               "refuted": _claim_refuted}
 
     def _class_with(self, variables: set, enc: str) -> _Class:
         g = self.class_of.get(next(iter(variables))) if variables else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import click
 
@@ -35,28 +35,44 @@ def fail(kind: str, msg: str, code: int) -> None:
     sys.exit(code)
 
 
+def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
+    """``(kind, message, exit code)`` of an exception a command reports (None: not ours)."""
+    if isinstance(e, FileNotFoundError):
+        return "error", f"{file}: no such file", EXIT_INPUT
+    if isinstance(e, IsADirectoryError):
+        return "error", f"{file}: is a directory", EXIT_INPUT
+    if isinstance(e, InputError):
+        return "error", str(e), EXIT_INPUT
+    if isinstance(e, CrossCheckError):
+        return "error", f"cross-check failed: {e}", EXIT_CROSSCHECK
+    if isinstance(e, InternalError):
+        return ("internal error",
+                f"{e} (this is a bug in eagersmt; please report it with the input)", EXIT_INTERNAL)
+    if isinstance(e, Terminated):
+        return "error", "terminated", EXIT_TERMINATED
+    if isinstance(e, KeyboardInterrupt):
+        return "error", "interrupted", EXIT_INTERRUPT
+    if isinstance(e, (EagerSmtError, RuntimeError, MemoryError, RecursionError)):
+        return "internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL
+    return None
+
+
 @contextlib.contextmanager
-def reported_errors(file: str) -> Iterator[None]:
+def reported_errors(file: str,
+                    on_failure: Optional[Callable[[str, int], None]] = None) -> Iterator[None]:
     """Run a command on ``file``: SIGTERM behaves like Ctrl-C; exceptions become messages and
-    exit codes (module doc)."""
+    exit codes (module doc; an interrupt prints ``unknown`` first).  ``on_failure(message,
+    exit_code)`` runs before the exit (a Ray job prints its result line there)."""
     signal.signal(signal.SIGTERM, _terminate)
     try:
         yield
-    except FileNotFoundError:
-        fail("error", f"{file}: no such file", EXIT_INPUT)
-    except IsADirectoryError:
-        fail("error", f"{file}: is a directory", EXIT_INPUT)
-    except InputError as e:
-        fail("error", str(e), EXIT_INPUT)
-    except CrossCheckError as e:
-        fail("error", f"cross-check failed: {e}", EXIT_CROSSCHECK)
-    except InternalError as e:
-        fail("internal error", f"{e} (this is a bug in eagersmt; please report it with the input)",
-             EXIT_INTERNAL)
-    except KeyboardInterrupt as e:
-        click.echo("unknown")
-        if isinstance(e, Terminated):
-            fail("error", "terminated", EXIT_TERMINATED)
-        fail("error", "interrupted", EXIT_INTERRUPT)
-    except (EagerSmtError, RuntimeError, MemoryError, RecursionError) as e:
-        fail("internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL)
+    except BaseException as e:
+        reported = classify(e, file)
+        if reported is None:
+            raise
+        kind, message, code = reported
+        if isinstance(e, KeyboardInterrupt):
+            click.echo("unknown")
+        if on_failure is not None:
+            on_failure(message, code)
+        fail(kind, message, code)

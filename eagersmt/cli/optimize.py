@@ -48,11 +48,10 @@ def make_optimize_cmd(config_options: Callable[..., Any],
         optimality (unsat at optimum - 1).  With --timeout the best model found so
         far is printed, marked as not proven.
         """
-        from ..optimize import Objective, Progress, format_objectives, optimize
+        from ..optimize import Objective, Optimum, Progress, format_objectives, optimize_lex
         from ..result import Status
-        from ..smtlib.parser import parse
+        from ..smtlib.parser import parse, parse_file
         from ..smtlib.printer import format_model
-        from ..ir.terms import INT
 
         config = make_config(kwargs)
         if show_progress is None:
@@ -66,21 +65,15 @@ def make_optimize_cmd(config_options: Callable[..., Any],
                        f"{'  (optimal)' if p.proven else ''}", err=True)
 
         with reported_errors(file):
-            try:
-                with open(file, encoding="utf-8") as f:
-                    text = f.read()
-            except UnicodeDecodeError as e:
-                raise InputError(f"not UTF-8 text (byte {e.start})", filename=file) from None
-            symbols: dict = {}
-            functions: dict = {}
-            script = parse(text, filename=file, symbols=symbols, functions=functions)
+            tables: dict[str, Any] = {"symbols": {}, "functions": {}}
+            script = parse_file(file, **tables)
             objectives = [Objective(c.args[0], c.name == "maximize", c.args[1])
                           for c in script.commands if c.name in ("minimize", "maximize")]
             for sense, terms in (("minimize", minimize), ("maximize", maximize)):
                 for term in terms:
                     try:
-                        extra = parse(f"({sense} {term})", terms=script.terms, symbols=symbols,
-                                      functions=functions, filename=f"--{sense}")
+                        extra = parse(f"({sense} {term})", terms=script.terms,
+                                      filename=f"--{sense}", **tables)
                     except InputError as e:  # columns of TERM as the user wrote it
                         if e.line == 1 and e.col is not None:
                             e.col = max(1, e.col - len(sense) - 2)
@@ -90,24 +83,15 @@ def make_optimize_cmd(config_options: Callable[..., Any],
             if not objectives:
                 raise click.UsageError("nothing to optimize: give --minimize TERM or --maximize TERM "
                                        "(or put (minimize ...) in the file)")
-            assertions, declared = script.assertions, script.declarations
-            results = []
-            for k, obj in enumerate(objectives):
-                left = None if config.timeout is None else config.timeout - (time.perf_counter() - t0)
-                if left is not None and left <= 0:
-                    break
-                import dataclasses
-
-                cfg = dataclasses.replace(config, timeout=left)
-                try:
-                    r = optimize(assertions, declared, obj, config=cfg, positions=script.atom_pos,
-                                 progress=report if show_progress else None, strategy=strategy)
-                except InputError as e:
-                    raise script.locate(e)
-                results.append(r)
-                if r.status != Status.SAT or not r.proven or r.value is None:
-                    break
-                assertions = assertions + [script.terms.eq(obj.term, script.terms.const(r.value, INT))]
+            try:
+                results = optimize_lex(script.assertions, script.declarations, objectives,
+                                       script.terms, config=config, positions=script.atom_pos,
+                                       progress=report if show_progress else None,
+                                       strategy=strategy)
+            except InputError as e:
+                raise script.locate(e) from None
+            if not results:
+                results = [Optimum(Status.UNKNOWN, reason="timeout", objective=objectives[0])]
 
         first = results[0]
         click.echo(str(first.status))

@@ -3,11 +3,10 @@
 Builds a decision tree depth first, as in Heule, Kullmann, Wieringa, Biere, "Cube and
 Conquer: Guiding CDCL SAT Solvers by Lookaheads" (HVC 2011); the engine uses it for
 ``cubes=auto`` or a number, the ``cube`` command always.  Cost: 2 propagations a node per
-candidate (python-sat's ``propagate`` on Glucose 4, ~10x faster than on CaDiCaL; a
-profile of ft10 at optimum - 1 puts ~55 % of the time in Glucose's propagation and ~18 %
-in turning the implied literals into Python integers); on ft10's 335k clauses, 64 cubes
-took 0.6 s with 30 atom candidates, 0.7 s with 16 ladders, 1.4 s with both (CPU,
-loading the CNF included).
+candidate (``backends.propagator``: Glucose 4, whose propagation python-sat makes much
+cheaper than CaDiCaL's); most of the time goes to propagation and to turning the implied
+literals into Python integers (profile and timings: ``benchmarks/RESULTS.md``,
+"Cube-and-conquer speed-up").
 
 At a node the cuber preselects the ``candidates`` unassigned variables of best static
 score (occurrences in short clauses: binary 1, ternary 0.2, ...; only ``variables`` when
@@ -19,10 +18,9 @@ order-encoding literals ``[x <= a]`` of one integer ``x`` for ascending ``a`` (e
 the next), and at every node the literal in the middle of ``x``'s open window (between the
 last one propagated false and the first propagated true) is a candidate, scored like any
 other (a failed one tightens the bound); only the ``ladder_candidates`` (16) ladders of
-widest open window are tried, a cheap pre-score that cut the cubing time 5x (64 cubes of
-ft10) without making the cubes harder.  On job shop at optimum - 1 these cubes cost about
-what the monolithic solve does in total (x1.06-1.10) at 4 to 16 cubes, where splits on
-ordering atoms cost x1.1-1.7 (``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up").
+widest open window are tried, a cheap pre-score that cuts the cubing time without making
+the cubes harder.  On job shop at optimum - 1 these cubes cost in total about what the
+monolithic solve does, where splits on ordering atoms cost more (``benchmarks/RESULTS.md``).
 
 A node is a leaf (a cube: the decisions on its path) at the fixed ``depth``, when
 ``max_cubes`` leaves are reached (the tree then grows breadth first, to stay balanced;
@@ -163,7 +161,7 @@ class _Run:
     # -- set-up ------------------------------------------------------------------------
     def setup(self) -> bool:
         """Load the solver, fix the root implications; False if they conflict."""
-        from pysat.solvers import Glucose4
+        from ..backends import propagator
 
         by_len: dict[int, list[Sequence[int]]] = {}
         for c in self.cnf.clauses:
@@ -176,7 +174,7 @@ class _Run:
             w = 0.2 ** (k - 2)
             for v, n in Counter(map(abs, chain.from_iterable(cls))).items():
                 score[v] = score.get(v, 0.0) + w * n
-        self.solver = Glucose4(bootstrap_with=[c for k in by_len for c in by_len[k]])
+        self.solver = propagator(c for k in by_len for c in by_len[k])
         ok, root = self.propagate(units)
         if not ok:
             return False
@@ -216,7 +214,7 @@ class _Run:
             return self.search()
         finally:
             if hasattr(self, "solver"):
-                self.solver.delete()
+                self.solver.close()
 
     def search(self) -> CubeSet:
         open_ = _Open(self.order_kind)

@@ -5,14 +5,13 @@ SMT problem (``split_space``), by level:
 
 * ``smt``: the difference atoms ``x - y <= c`` (their Tseitin variables).  Cubes read as
   orderings; on job shop, which of two operations goes first on a machine;
-* ``bounds``: bisection of integer bounds (issue item 2): for each integer ``x`` of an
-  order-encoded class the ladder of its literals ``[x <= a]``, of which the cuber tries
-  the middle of the window still open at each node, so a cube is a box of start times.
-  Measured on six hard job-shop instances at optimum - 1 (``benchmarks/bench_cubes.py
-  sweep``, RESULTS.md "Cube-and-conquer speed-up"): from 2 to 16 cubes the cubes' total
-  refutation work stays at 1.06-1.12x the monolithic solve's, where atom splits grow to
-  1.66x and CNF-level ones to 1.33x (at 2-4 cubes those are as good); the cost is 2
-  propagations a node per ladder tried (``LookaheadCuber.ladder_candidates``);
+* ``bounds``: bisection of integer bounds: for each integer ``x`` of an order-encoded class
+  the ladder of its literals ``[x <= a]``, of which the cuber tries the middle of the
+  window still open at each node, so a cube is a box of start times.  On job shop at
+  optimum - 1 the cubes' total work stays close to the monolithic solve's as the number of
+  cubes grows, where atom and CNF-level splits grow it (RESULTS.md, "Cube-and-conquer
+  speed-up"); the cost is 2 propagations a node per ladder tried
+  (``LookaheadCuber.ladder_candidates``);
 * ``smt+bounds``: both pools, the lookahead picks;
 * ``cnf``: any CNF variable (``variables=None``, no ladders).
 
@@ -24,8 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Optional
-
-LEVELS = ("smt", "bounds", "smt+bounds", "cnf")
 
 
 @dataclass
@@ -53,16 +50,25 @@ def ladders(enc: Any) -> list[list[int]]:
     return out
 
 
-def split_space(enc: Any, level: str) -> SplitSpace:
-    """Where to split ``enc`` (an ``encode.Encoded``) at ``level`` (one of ``LEVELS``)."""
-    if level not in LEVELS:
-        raise ValueError(f"cube level must be one of {', '.join(LEVELS)}, not {level!r}")
-    if level == "cnf":
-        return SplitSpace(None)
-    atoms = [p.var for p in enc.tseitin.preds]
-    if level == "smt":
-        return SplitSpace(atoms)
+def atoms(enc: Any) -> SplitSpace:
+    return SplitSpace([p.var for p in enc.tseitin.preds])
+
+
+def bounds(enc: Any) -> SplitSpace:
     lads = ladders(enc)
-    if level == "bounds":
-        return SplitSpace([] if lads else atoms, lads)
-    return SplitSpace(atoms, lads)
+    return SplitSpace([] if lads else [p.var for p in enc.tseitin.preds], lads)
+
+
+def atoms_and_bounds(enc: Any) -> SplitSpace:
+    return SplitSpace([p.var for p in enc.tseitin.preds], ladders(enc))
+
+
+def anything(enc: Any) -> SplitSpace:
+    return SplitSpace(None)
+
+
+def split_space(enc: Any, level: str) -> SplitSpace:
+    """Where to split ``enc`` (an ``encode.Encoded``) at ``level`` (a name of ``cube.LEVELS``)."""
+    from . import LEVELS
+
+    return LEVELS[level].load()(enc)  # type: ignore[no-any-return]

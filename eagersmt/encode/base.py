@@ -10,7 +10,7 @@ class's variables back from a SAT model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from .cnf import CNF
 from .tseitin import PredUse
@@ -21,8 +21,15 @@ class EncodingTooLarge(Exception):
 
 
 class Decoder(Protocol):
+    encoding: str  # the name of the encoding that made it
+
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         """Integer values of the class's variables given the truth of each SAT variable."""
+
+    def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
+        """What the class's SAT variables (``var_range``, first and last) mean, as a
+        certificate records it (``check/certificate.py``; ``pred_vars``: the variables of
+        the input's atoms, named elsewhere)."""
 
 
 @dataclass
@@ -40,6 +47,7 @@ class VarClass:
 
 class Encoding(Protocol):
     name: str
+    own_pair_clauses: bool  # True: no pair lemmas for its classes (it has such clauses itself)
 
     def encode(self, cls: VarClass, cnf: CNF) -> Decoder: ...
 

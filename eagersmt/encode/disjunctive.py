@@ -386,6 +386,11 @@ class RefutedDecoder:
     def decode(self, value) -> dict[int, int]:  # pragma: no cover - never sat
         return {}
 
+    def meaning(self, var_range, pred_vars) -> dict:
+        """For a certificate: the lemmas that refute the class (``check/proof.py``)."""
+        return {"encoding": "refuted", "variables": sorted(self.variables),
+                "lemma_anchor": self.anchor, "lemmas": self.lemmas}
+
 
 class Root:
     """What the hook needs from the whole formula: its root disjunctions, and (for the
@@ -474,3 +479,22 @@ def describe(res: Analysis) -> str:
             f"{res.fixed} fixed, {len(res.lemmas)} lemmas, {res.rounds} rounds; "
             f"windows {res.width_before} -> {res.width_after}"
             + ("; domains restricted to a list schedule" if res.restricted else ""))
+
+
+def record(sched, cls, cnf, out, stats) -> bool:
+    """Report the root propagation of a class in ``stats``; True when it refuted the class
+    (then the class needs no encoding: the CNF gets the empty clause)."""
+    res = sched[0]
+    if stats is not None:
+        c = stats.counts
+        c.update(machines=c.get("machines", 0) + len(res.machines),
+                 fixed_pairs=c.get("fixed_pairs", 0) + res.fixed,
+                 root_lemmas=c.get("root_lemmas", 0) + len(res.lemmas))
+        stats.notes["schedule"] = describe(res)
+    if not res.infeasible:
+        return False
+    cnf.add([])
+    out.decoders.append(RefutedDecoder(list(cls.variables), sched[1], res.lemmas))
+    out.var_ranges.append((cnf.nvars + 1, cnf.nvars))
+    out.choices["refuted"] = out.choices.get("refuted", 0) + 1
+    return True

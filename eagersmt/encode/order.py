@@ -22,7 +22,7 @@ so ``auto`` uses it only where the predicted clause count is affordable.
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from .base import EncodingTooLarge, VarClass
 from .cnf import CNF
@@ -31,12 +31,24 @@ from .tseitin import NEG, POS
 
 
 class OrderDecoder:
+    encoding = "order"
+
     def __init__(self, dom: Domains, base: dict[int, int]):
         self.dom = dom
         self.base = base
         # root lemmas that narrowed ``dom`` (``disjunctive.py``), and their time origin
         self.lemmas: list = []
         self.lemma_anchor: Optional[int] = None
+
+    def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
+        """What this class's variables mean, for a certificate (``check/certificate.py``):
+        literal ``base + i`` is ``x - anchor <= lo + i``."""
+        lo, hi = self.dom.lo, self.dom.hi
+        out = {"encoding": "order", "anchor": self.dom.anchor,
+               "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(self.base.items())]}
+        if self.lemmas:  # root lemmas that narrowed the domains (disjunctive.py)
+            out.update(lemma_anchor=self.lemma_anchor, lemmas=self.lemmas)
+        return out
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         out = {}
@@ -111,6 +123,7 @@ def predicted_clauses(cls: VarClass, dom: Domains) -> int:
 
 class Order:
     name = "order"
+    own_pair_clauses = False
 
     def __init__(self, domains: Domains | None = None, max_clauses: int = 10_000_000):
         self.domains = domains

@@ -14,12 +14,10 @@ theory lemma (its negation is a 2-cycle of negative weight ``k1 - k2 - 1``), so 
 certificate checker accepts it as a theory clause.  The EIJ encoding has its own pair
 clauses (``eij.py``); the order and small-domain encodings get these.
 
-Measured (in-process, same CNF with and without, jobshop instances of ../shared and
-generated ones at optimum and optimum - 1): CaDiCaL 1.7-2.5x faster on orb05_b886,
-abz5_b1233, la11_b1222, within noise on la16/abz6/la03/la04/ft10_b929/lsidl js4-4;
-Kissat 1.1-2.8x *slower* on ft10_b929, orb03_b1005, js4-4 and flat elsewhere.  So the
-lemmas are recorded as ``cnf.redundant`` and Kissat gets the CNF without them
-(``backends/kissat.py``): the portfolio then races two differently strengthened CNFs.
+On job shops they make CaDiCaL faster and Kissat slower (``benchmarks/RESULTS.md``, "Start-up
+and pair lemmas"), so the lemmas are recorded as ``cnf.redundant`` and Kissat gets the CNF
+without them (``backends/kissat.py``): the portfolio then races two differently strengthened
+CNFs.
 """
 
 from __future__ import annotations

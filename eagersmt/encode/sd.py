@@ -31,7 +31,7 @@ kept because it is complete for any bound and is the baseline of the literature.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from .base import VarClass
 from .cnf import CNF, Gates
@@ -51,8 +51,15 @@ def sd_range(cls: VarClass) -> int:
 
 
 class SDDecoder:
+    encoding = "sd"
+
     def __init__(self, bits: dict[int, list[int]]):
         self.bits = bits
+
+    def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
+        """For a certificate: the class and the range of its bit variables (whose clauses
+        the checker does not verify)."""
+        return {"encoding": "sd", "variables": sorted(self.bits), "var_range": list(var_range)}
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         return {x: sum(1 << i for i, b in enumerate(bs) if value(b)) for x, bs in self.bits.items()}
@@ -60,6 +67,7 @@ class SDDecoder:
 
 class SmallDomain:
     name = "sd"
+    own_pair_clauses = False
 
     def encode(self, cls: VarClass, cnf: CNF) -> SDDecoder:
         d = max(sd_range(cls), 1)

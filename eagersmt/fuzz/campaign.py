@@ -33,7 +33,7 @@ the four in-process encodings and 12% to Z3 (``benchmarks/RESULTS.md``).
 from __future__ import annotations
 
 import contextlib
-import functools
+import dataclasses
 import os
 import re
 import time
@@ -108,12 +108,16 @@ def _in_process_cadical() -> Iterator[None]:
     from ..backends import BACKENDS as REGISTRY
     from ..backends.cadical import CadicalBackend
 
+    class InProcess(CadicalBackend):
+        def __init__(self) -> None:
+            super().__init__(in_process=True)
+
     saved = REGISTRY["cadical"]
-    REGISTRY["cadical"] = functools.partial(CadicalBackend, in_process=True)
+    REGISTRY.register(dataclasses.replace(saved, target=InProcess), replace=True)
     try:
         yield
     finally:
-        REGISTRY["cadical"] = saved
+        REGISTRY.register(saved, replace=True)
 
 
 @dataclass

@@ -121,21 +121,14 @@ class _Normalizer:
             elif op in (T.LE, T.LT, T.EQ):
                 forms = []
                 a, b = t.args
-                for ga, la, ka in cases[a]:
-                    for gb, lb, kb in cases[b]:
-                        g = _merge_guards(ga, gb)
-                        if g is None:
-                            continue
-                        lin = dict(la)
-                        for v, cf in lb.items():
-                            lin[v] = lin.get(v, 0) - cf  # type: ignore[operator]
-                        form = self._difference(t, lin, ka - kb)  # type: ignore[operator]
-                        if len(form) == 3:
-                            names.update(n for n in form[:2] if n is not None)
-                            q = form[2]
-                            if isinstance(q, Fraction):
-                                dens = math.lcm(dens, q.denominator)
-                        forms.append((g, form))
+                for g, lin, k in _combine(cases[a], cases[b], -1):
+                    form = self._difference(t, lin, k)
+                    if len(form) == 3:
+                        names.update(n for n in form[:2] if n is not None)
+                        q = form[2]
+                        if isinstance(q, Fraction):
+                            dens = math.lcm(dens, q.denominator)
+                    forms.append((g, form))
                 atoms[t] = forms
         if sort == INT:
             c = self._circuit(assertions, order, atoms, INT, 1, None)
@@ -210,17 +203,7 @@ class _Normalizer:
         if op == T.ADD:
             acc: list[Case] = [((), {}, 0)]
             for a in t.args:
-                nxt: list[Case] = []
-                for g1, l1, c1 in acc:
-                    for g2, l2, c2 in cases[a]:
-                        g = _merge_guards(g1, g2)
-                        if g is None:
-                            continue
-                        lin = dict(l1)
-                        for v, cf in l2.items():
-                            lin[v] = lin.get(v, 0) + cf  # type: ignore[operator]
-                        nxt.append((g, lin, c1 + c2))  # type: ignore[operator]
-                acc = nxt
+                acc = _combine(acc, cases[a], 1)
             return acc
         raise self.unsupported(t, f"operator {op} in arithmetic")
 
@@ -284,6 +267,22 @@ def _strict_used(c: Circuit, origins: dict[int, set[tuple[int, bool]]]) -> bool:
         if (pol[node] & POS and true_strict) or (pol[node] & NEG and not true_strict):
             return True
     return False
+
+
+def _combine(xs: list[Case], ys: list[Case], sign: int) -> list[Case]:
+    """The cases of ``x + sign * y``: every pair of compatible cases (guards merged; a pair
+    whose guards contradict is dropped), in the order of ``xs`` then ``ys``."""
+    out: list[Case] = []
+    for g1, l1, c1 in xs:
+        for g2, l2, c2 in ys:
+            g = _merge_guards(g1, g2)
+            if g is None:
+                continue
+            lin = dict(l1)
+            for v, cf in l2.items():
+                lin[v] = lin.get(v, 0) + sign * cf  # type: ignore[operator]
+            out.append((g, lin, c1 + sign * c2))  # type: ignore[operator]
+    return out
 
 
 def _merge_guards(g1: tuple, g2: tuple) -> Optional[tuple]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from ..errors import InputError, ParseError, UnsupportedError
 from ..ir import terms as T
@@ -88,7 +88,9 @@ def parse(text: str, *, terms: TermManager | None = None, filename: str | None =
         raise e.locate(text, filename)
 
 
-def parse_file(path: str) -> Script:
+def parse_file(path: str, **tables: Any) -> Script:
+    """Parse the SMT-LIB file at ``path`` (UTF-8; any line ending); ``tables``: the keyword
+    arguments of ``parse`` (``terms``, ``symbols``, ``functions``)."""
     with open(path, "rb") as f:
         raw = f.read()
     try:
@@ -100,7 +102,7 @@ def parse_file(path: str) -> Script:
         raise ParseError(f"not UTF-8 text (byte {e.start}: 0x{raw[e.start]:02x})", line=line,
                          col=col, filename=path) from None
     # Universal newlines, as text mode reads: a lone CR ends a line (and a comment) too.
-    return parse(text.replace("\r\n", "\n").replace("\r", "\n"), filename=path)
+    return parse(text.replace("\r\n", "\n").replace("\r", "\n"), filename=path, **tables)
 
 
 # Work-stack frame kinds of the term elaborator.

@@ -6,7 +6,7 @@ lists that remember the offset of their opening parenthesis.  Atoms are ``str``:
 symbols, numerals and keywords as they are written, ``|quoted|`` symbols without their bars
 (``QSymbol`` when the name would otherwise read as a numeral or keyword), and string
 literals as ``String``.  Positions of atoms are recovered on the error path only
-(``locate_child``), so the hot path creates no per-atom objects.  Measured: ~10 MB/s.
+(``locate_child``), so the hot path creates no per-atom objects (speed: ``eagersmt bench``).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..config import OPTIONS, Config
+from .config import OPTIONS, Config
 
 MARKER = "EAGERSMT-RESULT "
 DEFAULT_ADDRESS = "http://127.0.0.1:8265"

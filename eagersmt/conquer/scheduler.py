@@ -3,7 +3,7 @@
 ``CubeScheduler`` owns every cube of a run: the pending queue (cuber order; a retried
 cube and the children of a re-split cube go to the front), which worker runs which cube,
 and how each cube ended.  A transport (``local.ProcessPool``: forked processes and pipes;
-``ray_conquer.ActorPool``: Ray actors and ``ray.wait``) only starts workers, sends them
+``ray_actors.ActorPool``: Ray actors and ``ray.wait``) only starts workers, sends them
 ``Task`` values and reports what came back (``Outcome``) or which worker died; ``drive``
 is the one loop between the two.  The soundness of the answer lives here:
 
@@ -22,8 +22,8 @@ is the one loop between the two.  The soundness of the answer lives here:
 
 Cost: a few dictionary operations per cube; the transports add their round trip (a pipe
 message locally, an actor call on Ray), shared by a batch when cubes prove quick
-(``batch_size``: ~20 ms of work per message, at most 64 cubes, never more than a fair
-share of what is pending); ``benchmarks/bench_ray.py`` measures both.
+(``batch_size``: about ``batch_seconds`` of work per message, at most ``max_batch`` cubes,
+never more than a fair share of what is pending); ``benchmarks/bench_ray.py`` measures both.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class CubeScheduler:
     max_generations = 10  # re-splits of re-splits; deeper cubes run without a time limit
     report_every = 0.2  # seconds between progress callbacks
     batch_seconds = 0.02  # cubes per message: about this much work (quick cubes travel
-    max_batch = 64  # in batches, so a Ray call's ~1-4 ms is shared; hard ones go alone)
+    max_batch = 64  # in batches, so a Ray call's cost is shared; hard ones go alone)
     prefetch_below = 0.5  # a second message in flight only while cubes take less than this
 
     def __init__(self, cubes: Iterable[Sequence[int]], *, cube_timeout: Optional[float] = None,

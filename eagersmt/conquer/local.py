@@ -6,18 +6,18 @@ once into CaDiCaL (or, with ``warm``, starts from its copy of the caller's CaDiC
 *incrementally* (the cube's literals as assumptions; learnt clauses carry over).  Idle
 workers pull the next cube from the driver, in the cuber's order.  The first ``sat`` cube
 stops everything at once: every worker runs in its own process group, which is killed
-(SIGKILL) with anything it started (a Kissat process), so no process outlives the call.
+(SIGKILL) with anything it started (a solver executable), so no process outlives the call.
 ``unsat`` needs every cube refuted.  A worker that dies has its cube put back
 (``retried``); with ``cube_timeout`` a cube that runs past it is split again by the
 lookahead cuber and its children re-queued.  That bookkeeping is
 ``scheduler.CubeScheduler``, shared with the Ray conquer.
-With ``backend="kissat"`` a worker runs one Kissat process per cube with the cube as unit
-clauses (never python-sat's kissat404, which ignores assumptions).
+With a back end that has no incremental solver (Kissat) a worker makes one one-shot call per
+cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
-``CubeWorker`` is the plain, process-free part (``ray_conquer`` wraps the same class in
+``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
-them to the scheduler.  With ``racer`` (a ``race.WholeRacer``: Kissat on the whole CNF,
-what ``--backend portfolio`` adds) the pool watches one more process beside the workers,
+them to the scheduler.  With ``racer`` (a ``race.WholeRacer``: the portfolio's other member
+on the whole CNF) the pool watches one more process beside the workers,
 and its answer decides the run if it comes first (``scheduler.CubeScheduler.whole``).
 """
 
@@ -32,8 +32,8 @@ import tempfile
 import time
 from typing import Hashable, Optional, Sequence
 
+from ..backends import BACKENDS, get_backend, incremental, solve_in_process
 from ..backends.base import SatResult
-from ..backends.cadical import solve_sliced
 from ..encode.cnf import CNF
 from ..result import Status
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
@@ -46,14 +46,12 @@ class CubeWorker:
 
     ``variables`` and ``ladders`` are what a re-split may branch on (``cube.smt.split_space``:
     the SMT atoms and/or the bound ladders of the cube level; ``variables=None``: any).
-    A time limit is kept by solving in conflict-budget slices (python-sat's CaDiCaL cannot
-    be interrupted): each slice aims at ``slice_seconds``, its size follows the measured
-    conflict rate, so a stop costs at most a slice.  ``solver``: a CaDiCaL already loaded
+    A time limit is kept by the solver's conflict-budget slices (``backends.pysat``), so a
+    stop costs at most a slice.  ``solver``: a CaDiCaL already loaded
     with ``cnf`` to use instead of a fresh one (a forked worker's copy of the probe's, with
     its learnt clauses: ``LocalConquer(warm=...)``).
     """
 
-    slice_seconds = 0.2
     split_children = 4  # cubes a timed-out cube is split into
     split_seconds = 2.0  # time budget of that lookahead (the open nodes then become cubes)
 
@@ -68,44 +66,32 @@ class CubeWorker:
         self.ladders = [list(lad) for lad in ladders]
         self.conflict_budget = conflict_budget
         self._solver = None
-        self._slice = 1000
-        if solver is not None and backend == "cadical":
-            self._solver = solver  # a CaDiCaL over ``cnf`` that has learnt already (``warm``)
-        elif backend == "cadical":
-            from pysat.solvers import Cadical195
-
-            self._solver = Cadical195(bootstrap_with=cnf.clauses)
+        self.incremental = BACKENDS[backend].incremental
+        if solver is not None and self.incremental:
+            self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
+        elif self.incremental:
+            self._solver = incremental(cnf, backend)
 
     @property
     def solver(self):  # type: ignore[no-untyped-def]
-        """The CaDiCaL of this worker (None with the Kissat back end)."""
+        """The incremental solver of this worker (None with a one-shot back end)."""
         return self._solver
 
     def solve(self, cube: Sequence[int], conflict_budget: Optional[int] = None,
               timeout: Optional[float] = None) -> SatResult:
         t0 = time.perf_counter()
         if self._solver is None:
-            from ..backends.kissat import KissatBackend
-
-            res = KissatBackend().solve(self.cnf, list(cube), timeout=timeout)
+            res = get_backend(self.backend).solve(self.cnf, list(cube), timeout=timeout)
             res.stats["seconds"] = time.perf_counter() - t0
             return res
         s = self._solver
-        if timeout is not None:
-            ok, self._slice = solve_sliced(s, cube, deadline=t0 + timeout,
-                                           conflicts=conflict_budget, first=self._slice,
-                                           slice_seconds=self.slice_seconds)
-        else:  # one slice of the whole budget (or no limit)
-            ok, _ = solve_sliced(s, cube, conflicts=conflict_budget,
-                                 first=conflict_budget or self._slice)
+        # a time limit: slices (``PysatSolver``); else one call of the whole budget (or none)
+        ok = s.solve(cube, deadline=None if timeout is None else t0 + timeout,
+                     conflicts=conflict_budget)
         seconds = time.perf_counter() - t0
         if ok is None:
             return SatResult(Status.UNKNOWN, None, {"seconds": seconds})
-        model = None
-        if ok:
-            model = s.get_model()
-            if len(model) < self.cnf.nvars:
-                model = model + [-(v + 1) for v in range(len(model), self.cnf.nvars)]
+        model = s.model() if ok else None
         return SatResult(Status.SAT if ok else Status.UNSAT, model, {"seconds": seconds})
 
     def split(self, cube: Sequence[int], *, children: Optional[int] = None,
@@ -113,13 +99,13 @@ class CubeWorker:
         """Cubes covering ``cube``: lookahead on "CNF + the cube's units", each child
         prefixed with ``cube``.  A ``CubeSet``: UNSAT if lookahead refutes the cube, SAT
         with a model, else UNKNOWN with the children (just ``cube`` if it cannot split)."""
-        from ..cube.lookahead import LookaheadCuber
+        from ..cube import make_cuber
 
         sub = CNF()
         sub.nvars = self.cnf.nvars
         sub.clauses = list(self.cnf.clauses)
         sub.clauses.extend([lit] for lit in cube)
-        cuber = LookaheadCuber(max_cubes=children or self.split_children, dynamic=False)
+        cuber = make_cuber(children or self.split_children)
         cs = cuber.cubes(sub, variables=self.variables, ladders=self.ladders,
                          time_budget=self.split_seconds if time_budget is None else time_budget)
         cs.cubes = [list(cube) + [lit for lit in c if lit not in cube] for c in cs.cubes]
@@ -137,17 +123,14 @@ class CubeWorker:
     def prove(self, task: Task) -> Outcome:
         """Certificate mode: solve "CNF + the cube as units" afresh with a DRAT proof
         (``cube-ID.drat``), and on unsat record the cube (``cube-ID.cube``) beside it."""
-        from ..backends import get_backend
         from ..check.certificate import write_cube
 
         t0 = time.perf_counter()
         proof = os.path.join(self.proof_dir, f"cube-{task.id}.drat")  # type: ignore[arg-type]
-        backend = get_backend(self.backend) if self.backend != "cadical" else None
-        if backend is None:
-            from ..backends.cadical import CadicalBackend
-
-            backend = CadicalBackend(in_process=True)
-        r = backend.solve(self.cnf, task.cube, proof_path=proof)
+        if self.incremental:  # in this process: the worker is the process boundary
+            r = solve_in_process(self.cnf, task.cube, backend=self.backend, proof_path=proof)
+        else:
+            r = get_backend(self.backend).solve(self.cnf, task.cube, proof_path=proof)
         seconds = time.perf_counter() - t0
         if r.status == Status.SAT:
             return Outcome(task.id, "sat", model=r.model, seconds=seconds)
@@ -185,7 +168,7 @@ class CubeWorker:
 
     def close(self) -> None:
         if self._solver is not None:
-            self._solver.delete()
+            self._solver.close()
             self._solver = None
 
 
@@ -196,7 +179,7 @@ def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if tmpdir is not None:  # Kissat's DIMACS files: the parent removes them, killed or not
+    if tmpdir is not None:  # a one-shot solver's files: the parent removes them, killed or not
         tempfile.tempdir = tmpdir
     # ``warm``: the caller's CaDiCaL (the probe's), this process's copy of it since the fork
     worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders, warm)
@@ -234,9 +217,10 @@ class ProcessPool:
                  conflict_budget: Optional[int], proof_dir: Optional[str] = None,
                  ladders: Sequence[Sequence[int]] = (), racer=None,  # type: ignore[no-untyped-def]
                  warm=None):
-        # A Kissat worker killed mid-cube cannot remove its DIMACS file: they all go into a
+        # A one-shot worker killed mid-cube cannot remove its files (Kissat's DIMACS): all go into a
         # directory of the pool's, removed by ``close``.
-        self.tmpdir = tempfile.mkdtemp(prefix="eagersmt-pool-") if backend == "kissat" else None
+        one_shot = not BACKENDS[backend].incremental
+        self.tmpdir = tempfile.mkdtemp(prefix="eagersmt-pool-") if one_shot else None
         self.args = (cnf, backend, variables, [list(lad) for lad in ladders], conflict_budget,
                      proof_dir, warm, self.tmpdir)
         self.ctx = mp.get_context("fork")
@@ -317,7 +301,7 @@ class LocalConquer:
     """A pool of ``jobs`` forked workers over one CNF (see the module doc).
 
     ``variables``/``ladders``: the split space of re-splits (``cube.smt.split_space``);
-    ``race_kissat``: the Kissat executable of a whole-CNF racer beside the workers
+    ``racer``: the back end of a whole-CNF racer beside the workers
     (``race.py``; ignored with ``proof_dir``, whose certificate covers cubes only)."""
 
     def __init__(self, jobs: int = 2, backend: str = "cadical",
@@ -327,7 +311,7 @@ class LocalConquer:
                  ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
                  proof_dir: Optional[str] = None,
-                 race_kissat: Optional[str] = None, warm=None):  # type: ignore[no-untyped-def]
+                 racer: Optional[str] = None, warm=None):  # type: ignore[no-untyped-def]
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.proof_dir = proof_dir  # certificates: a DRAT proof per refuted cube (no re-split)
@@ -338,10 +322,10 @@ class LocalConquer:
         self.variables = None if variables is None else list(variables)
         self.ladders = [list(lad) for lad in ladders]
         self.progress = progress
-        self.race_kissat = None if proof_dir is not None else race_kissat
-        # A CaDiCaL over the same CNF (the probe's) each forked worker starts from, with
+        self.racer = None if proof_dir is not None else racer
+        # A solver over the same CNF (the probe's) each forked worker starts from, with
         # what it has learnt; the caller keeps it alive (and unchanged) until the call ends.
-        self.warm = warm if backend == "cadical" and proof_dir is None else None
+        self.warm = warm if BACKENDS[backend].incremental and proof_dir is None else None
 
     def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
@@ -350,10 +334,10 @@ class LocalConquer:
         if not sched.cubes:  # no cube: the cuber refuted every branch
             return sched.result()
         racer = None
-        if self.race_kissat is not None:
+        if self.racer is not None:
             from .race import WholeRacer
 
-            racer = WholeRacer(cnf, self.race_kissat, timeout=timeout)
+            racer = WholeRacer(cnf, self.racer, timeout=timeout)
         pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget,
                            self.proof_dir, self.ladders, racer, self.warm)
         try:

@@ -1,13 +1,13 @@
 """Ray conquer: the cubes of a CNF solved by long-lived Ray actors (the only module that
-imports ``ray`` for solving; ``jobs`` uses Ray's job-submission client).
+imports ``ray`` for solving; ``ray_jobs`` uses Ray's job-submission client).
 
 Same interface and bookkeeping as the local conquer (``scheduler.drive``): the CNF goes
 into the object store once (``ray.put``); each actor (one CPU) loads it once into
 CaDiCaL and solves cube after cube incrementally (``local.CubeWorker``); the driver keeps
 ``depth=2`` requests in flight per actor (``ray.wait``), so an actor never idles for a
 round trip and the idle ones pull the next cube; quick cubes go in batches (the
-scheduler's ``batch_size``), so a call's 0.5-4 ms is shared (``benchmarks/bench_ray.py``).  The first ``sat`` kills every actor;
-an actor that dies (``RayActorError``) has its cubes re-queued and is replaced; with
+scheduler's ``batch_size``), so the cost of a call is shared (``benchmarks/bench_ray.py``).
+The first ``sat`` kills every actor; an actor that dies (``RayActorError``) has its cubes re-queued and is replaced; with
 ``cube_timeout`` a cube past it comes back split (the actor runs the lookahead).
 
 Where to connect (``address``): ``"local"`` starts a private Ray on this machine

@@ -1,0 +1,108 @@
+"""``PysatSolver``: any python-sat solver behind the incremental ``SatSolver`` facade.
+
+python-sat's solvers (CaDiCaL 1.9.5, Glucose 4, ...) share one API; this class adds what
+eagersmt needs on top: a time limit kept by conflict-budget slices (the solvers cannot be
+interrupted from another thread, and the GIL is held while they search), models padded to
+the CNF's variables, and one place that knows python-sat's method names.
+
+Slices: a ``solve`` with a ``deadline`` runs ``solve_limited`` with a budget of
+``next_slice`` conflicts, then sizes each next slice by the conflict rate just measured so
+that it takes about ``slice_seconds`` (at most a quarter of the time left).  A stop costs at
+most one slice; between slices Python sees Ctrl-C.  The slice size carries over to the next
+call (a cube worker's next cube starts at the right size).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterable, Optional, Sequence
+
+from .base import pad_model
+
+
+class PysatSolver:
+    """One python-sat solver (``name``: python-sat's, e.g. ``cadical195``, ``glucose4``)."""
+
+    slice_seconds = 0.2
+
+    def __init__(self, name: str, clauses: Iterable[Sequence[int]] = (), *, nvars: int = 0,
+                 proof: bool = False, tracer: Any = None):
+        from pysat.solvers import Solver
+
+        self.name = name
+        self.nvars = nvars
+        self.next_slice = 1000
+        self._s: Any = Solver(name=name, with_proof=proof)
+        if tracer is not None:  # before any clause: see ``cadical.trace_learnt``
+            tracer(self._s.solver)
+        clauses = list(clauses) if not isinstance(clauses, list) else clauses
+        if clauses:
+            self._s.append_formula(clauses)
+
+    # -- clauses ------------------------------------------------------------------------
+    def add_clause(self, clause: Sequence[int]) -> None:
+        self._s.add_clause(clause)
+
+    def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
+        self._s.append_formula(clauses)
+
+    # -- solving ------------------------------------------------------------------------
+    def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
+              conflicts: Optional[int] = None) -> Optional[bool]:
+        """See ``SatSolver.solve`` and the module doc; ``deadline=math.inf`` slices
+        without a limit (so that Ctrl-C is seen between slices)."""
+        s = self._s
+        assumptions = list(assumptions)
+        if deadline is None:
+            if conflicts is None:
+                return s.solve(assumptions=assumptions)  # type: ignore[no-any-return]
+            if conflicts <= 0:
+                return None
+            s.conf_budget(conflicts)
+            return s.solve_limited(assumptions=assumptions)  # type: ignore[no-any-return]
+        n, spent = self.next_slice, 0
+        while True:
+            t = time.perf_counter()
+            left = deadline - t
+            step = n if conflicts is None else min(n, conflicts - spent)
+            if left <= 0 or step <= 0:
+                self.next_slice = n
+                return None
+            s.conf_budget(step)
+            ok = s.solve_limited(assumptions=assumptions)
+            if ok is not None:
+                self.next_slice = n
+                return ok  # type: ignore[no-any-return]
+            spent += step
+            rate = step / max(time.perf_counter() - t, 1e-4)  # conflicts per second
+            aim = min(self.slice_seconds, max(left / 4, 0.01))
+            n = int(min(max(rate * aim, 100), 1_000_000))
+
+    def propagate(self, assumptions: Sequence[int]) -> tuple[bool, list[int]]:
+        """Unit propagation of ``assumptions``: (no conflict, the implied literals)."""
+        return self._s.propagate(assumptions=assumptions)  # type: ignore[no-any-return]
+
+    # -- results ------------------------------------------------------------------------
+    def model(self) -> list[int]:
+        return pad_model(self._s.get_model() or [], self.nvars)
+
+    def core(self) -> list[int]:
+        return list(self._s.get_core() or [])
+
+    def stats(self) -> dict[str, float]:
+        return {k: float(v) for k, v in (self._s.accum_stats() or {}).items()}
+
+    def proof(self) -> list[str]:
+        return list(self._s.get_proof() or [])
+
+    # -- life cycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        if self._s is not None:
+            self._s.delete()
+            self._s = None
+
+    def __enter__(self) -> "PysatSolver":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,162 @@
+"""The DIMACS-level commands: ``encode`` (DIMACS out), ``cube`` (iCNF out), ``conquer`` (iCNF in).
+
+``encode`` writes the CNF of an SMT-LIB file for any SAT solver; ``cube`` writes iCNF (``p
+inccnf``, the clauses, one ``a <lits> 0`` line per cube) so other tools can conquer our
+cubes; ``conquer`` reads iCNF from anywhere (march_cu's included).  They follow the
+SAT-competition conventions: ``s SATISFIABLE`` and ``v`` lines with exit 10, ``s
+UNSATISFIABLE`` with exit 20, ``s UNKNOWN`` with exit 0; bad input is ``error: FILE:LINE:
+message`` with exit 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Optional
+
+import click
+
+from .. import __version__
+from ..backends import BACKENDS
+from ..cube import LEVELS
+from ..result import Status
+from .errors import reported_errors
+from .options import LiveChoice
+
+
+def _encoding_option(fn: Any) -> Any:
+    from ..encode import choices
+
+    return click.option("--encoding", type=LiveChoice(choices), default="auto",
+                        show_default=True, help="Eager encoding (as for solve).")(fn)
+
+
+def _load(path: str, encoding: str, *, dimacs: bool = True) -> tuple[Any, Any, list[list[int]]]:
+    """A CNF, its ``compile.Compiled`` (None for a DIMACS / iCNF input) and the cubes of an
+    iCNF input (``dimacs``: such inputs are accepted)."""
+    from ..compile import compile_script
+    from ..config import Config
+    from ..encode.cnf import CNF
+    from ..result import Stats
+    from ..smtlib.parser import parse_file
+
+    with open(path, "rb") as f:
+        head = f.read(200).lstrip()
+    if dimacs and (path.endswith((".cnf", ".icnf", ".dimacs")) or head.startswith((b"p ", b"c"))):
+        from ..cube.icnf import read_icnf
+
+        with open(path, encoding="utf-8", errors="replace") as f:
+            ic = read_icnf(f.read(), filename=path)
+        cnf = CNF()
+        cnf.nvars = ic.nvars
+        cnf.clauses = ic.clauses
+        return cnf, None, ic.cubes
+    compiled = compile_script(parse_file(path), Config(encoding=encoding), stats=Stats(),
+                              encode_trivial=True)
+    return compiled.cnf, compiled, []
+
+
+@click.command("encode")
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
+              help="Where to write the DIMACS CNF (default: stdout).")
+@_encoding_option
+def encode_cmd(file: str, output: str, encoding: str) -> None:
+    """Encode the assertions of FILE to DIMACS CNF (for any SAT solver).
+
+    The CNF is satisfiable iff the conjunction of FILE's assertions is.
+    """
+    with reported_errors(file):
+        cnf, compiled, _ = _load(file, encoding, dimacs=False)
+    stats = compiled.stats
+    header = [f"eagersmt {__version__} encoding of {file}",
+              f"encoding: {stats.notes.get('encodings', '')}; "
+              f"classes: {stats.counts.get('classes', 0)}; predicates: {stats.counts.get('preds', 0)}"]
+    out = sys.stdout if output == "-" else open(output, "w")
+    try:
+        cnf.write_dimacs(out, header)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+@click.command("cube")
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", default="-", help="Where to write the iCNF (default: stdout).")
+@click.option("--cubes", "count", default="auto", show_default=True,
+              help="'auto' (march_cu dynamic cutoff) or the number of cubes to aim for.")
+@click.option("--depth", type=int, default=None, help="Fixed cube depth (overrides --cubes).")
+@click.option("--level", type=LiveChoice(lambda: LEVELS.names()), default=None,
+              help="Where to split an SMT-LIB input: bounds (the default, as for solve), smt, "
+                   "smt+bounds or cnf (see solve --cube-level).  DIMACS input has only cnf.")
+@_encoding_option
+@click.option("--time-budget", type=float, default=None, help="Seconds the cuber may spend.")
+def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Optional[str],
+             encoding: str, time_budget: Optional[float]) -> None:
+    """Split FILE (SMT-LIB, or DIMACS CNF) into cubes and write them as iCNF.
+
+    Exit 20 when lookahead alone refutes the formula (the iCNF then has no cube), else 0.
+    """
+    from ..config import Config
+    from ..cube import make_cuber
+    from ..cube.icnf import write_icnf
+    from ..cube.smt import SplitSpace, split_space
+
+    with reported_errors(file):
+        cnf, compiled, _ = _load(file, encoding)
+    if count != "auto" and not count.isdigit():
+        raise click.UsageError("--cubes takes 'auto' or a number")
+    if compiled is None and level not in (None, "cnf"):
+        click.echo(f"error: {file}: --level {level} needs an SMT-LIB input (it splits on what "
+                   "the encoding's variables mean); a DIMACS input is cubed at --level cnf",
+                   err=True)
+        sys.exit(1)
+    space = SplitSpace(None) if compiled is None or compiled.enc is None else \
+        split_space(compiled.enc, level or Config().cube_level)
+    cuber = make_cuber(None if count == "auto" else int(count), depth=depth)
+    t0 = time.perf_counter()
+    cs = cuber.cubes(cnf, variables=space.variables, ladders=space.ladders,
+                     time_budget=time_budget)
+    seconds = time.perf_counter() - t0
+    out = sys.stdout if output == "-" else open(output, "w")
+    try:
+        write_icnf(out, cnf, cs.cubes, comments=[f"eagersmt cubes of {file}",
+                                                 f"{len(cs.cubes)} cubes in {seconds:.3f} s"])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    click.echo(f"c {len(cs.cubes)} cubes in {seconds:.3f} s ({cs.status})", err=True)
+    if cs.status == Status.UNSAT:
+        sys.exit(20)
+
+
+@click.command("conquer")
+@click.argument("file", type=click.Path())
+@click.option("--jobs", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option("--backend", type=LiveChoice(lambda: BACKENDS.names()), default="cadical",
+              show_default=True,
+              help="SAT back end of the workers (as for solve).")
+@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+def conquer_cmd(file: str, jobs: int, backend: str, timeout: Optional[float]) -> None:
+    """Solve the cubes of an iCNF FILE (a plain DIMACS file is one cube: the whole problem).
+
+    Prints s SATISFIABLE / s UNSATISFIABLE / s UNKNOWN; exit 10 / 20 / 0; 1 on bad input.
+    """
+    from ..conquer.local import LocalConquer
+
+    with reported_errors(file):
+        cnf, _, cubes = _load(file, "auto")
+    r = LocalConquer(jobs=jobs, backend=backend).solve_cubes(cnf, cubes or [[]], timeout=timeout)
+    click.echo(f"c {len(cubes or [[]])} cubes, {len(r.cube_seconds)} refuted, "
+               f"{r.seconds:.3f} s", err=True)
+    if r.status == Status.SAT:
+        click.echo("s SATISFIABLE")
+        lits = [str(v) for v in (r.model or [])[:cnf.nvars]] + ["0"]
+        for i in range(0, len(lits), 20):
+            click.echo("v " + " ".join(lits[i:i + 20]))
+        sys.exit(10)
+    if r.status == Status.UNSAT:
+        click.echo("s UNSATISFIABLE")
+        sys.exit(20)
+    click.echo("s UNKNOWN")
+    sys.exit(0)

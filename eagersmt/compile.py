@@ -1,0 +1,111 @@
+"""The compile stage: assertions become a CNF with its decoder.
+
+    assertions --normalize--> circuit over x - y <= c --encode--> CNF + decoders
+
+Every caller (``solve``, ``encode``, ``cube``, the optimizer, the benchmarks) goes through
+these functions: they time the stages into ``Stats`` and handle a formula that normalizes to
+false (``Compiled.trivial`` says why; there is no encoding then, and ``cnf`` is the empty
+clause).  An atom outside difference logic raises ``InputError`` at its source offset
+(``positions``); ``compile_script`` also turns that offset into FILE:LINE:COL.  Each lossy step
+hands back its inverse: ``Compiled.decode`` reads a SAT model back into the values of the
+declared symbols (encoding, then normalization undone).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+
+from .config import Config
+from .encode.cnf import CNF
+from .errors import InputError
+from .ir.circuit import FALSE
+from .ir.terms import Term
+from .result import Stats, Value
+
+if TYPE_CHECKING:
+    from .encode import Encoded
+    from .ir.normalize import Normalized
+    from .smtlib.parser import Script
+
+FALSE_REASON = "an assertion simplifies to false"
+
+
+@dataclass
+class Compiled:
+    """A normalized formula and its encoding (``enc`` is None when ``trivial``)."""
+
+    norm: "Normalized"
+    enc: Optional["Encoded"]
+    trivial: str = ""  # why the formula is unsat without a SAT call ('' normally)
+    stats: Optional[Stats] = None  # what the stages recorded (when the caller gave one)
+
+    @property
+    def cnf(self) -> CNF:
+        """The CNF to solve (for a trivial formula not encoded, the empty clause)."""
+        if self.enc is not None:
+            return self.enc.cnf
+        cnf = CNF()
+        cnf.add([])
+        return cnf
+
+    def decode(self, model: Sequence[int], declarations: Sequence[Term]) -> dict[str, Value]:
+        """The values of ``declarations`` in a SAT model of ``cnf`` (DIMACS literals)."""
+        assert self.enc is not None
+        ints, bools = self.enc.decode(lambda v: v <= len(model) and model[v - 1] > 0)
+        return self.norm.decode(ints, bools, list(declarations))
+
+
+def normalize_assertions(assertions: Sequence[Term], *,
+                         positions: Optional[Mapping[Term, int]] = None,
+                         stats: Optional[Stats] = None) -> "Normalized":
+    from .ir.normalize import normalize
+
+    t0 = time.perf_counter()
+    norm = normalize(list(assertions), positions=positions)
+    if stats is not None:
+        stats.add_time("normalize", time.perf_counter() - t0)
+        stats.counts.update(norm.stats)
+    return norm
+
+
+def encode_normalized(norm: "Normalized", config: Config = Config(), *,
+                      stats: Optional[Stats] = None, checkable: bool = False,
+                      prefer_order: frozenset[int] = frozenset(),
+                      encode_trivial: bool = False) -> Compiled:
+    """Encode ``norm`` as ``config`` says (``encode.encode``: ``checkable`` avoids encodings
+    whose clauses certificates do not check; ``prefer_order`` forces the order encoding on
+    the classes of those circuit variables).  A formula that normalizes to false is not
+    encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
+    empty clause)."""
+    trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
+    if trivial and not encode_trivial:
+        return Compiled(norm, None, trivial, stats)
+    from .encode import encode
+
+    enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
+                 stats=stats, checkable=checkable, prefer_order=prefer_order)
+    if trivial:
+        enc.cnf.add([])
+    return Compiled(norm, enc, trivial, stats)
+
+
+def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,
+                       positions: Optional[Mapping[Term, int]] = None,
+                       stats: Optional[Stats] = None, checkable: bool = False,
+                       encode_trivial: bool = False) -> Compiled:
+    """Normalize and encode the conjunction of ``assertions``."""
+    norm = normalize_assertions(assertions, positions=positions, stats=stats)
+    return encode_normalized(norm, config, stats=stats, checkable=checkable,
+                             encode_trivial=encode_trivial)
+
+
+def compile_script(script: "Script", config: Config = Config(), *,
+                   stats: Optional[Stats] = None, encode_trivial: bool = False) -> Compiled:
+    """``compile_assertions`` of a parsed script's assertions, errors located in its text."""
+    try:
+        return compile_assertions(script.assertions, config, positions=script.atom_pos,
+                                  stats=stats, encode_trivial=encode_trivial)
+    except InputError as e:
+        raise script.locate(e) from None

@@ -1,0 +1,153 @@
+"""The oracles of the search: "is ``F and p - m <= a`` satisfiable?", with a model.
+
+``Incremental`` keeps ONE encoding and ONE incremental SAT solver for the whole search (step
+3 of ``__init__``): a fresh literal ``L_a`` per queried bound, with the clauses of ``L_a ->
+p - m <= a`` over the objective's order literals (``OrderDecoder.le_clauses``), chained
+``L_a -> L_b`` for ``a < b``; a query is a solve under the assumption ``L_a``.  ``Reencode``
+is the fall-back when the objective's class is not order-encoded: each query compiles ``F and
+p - m <= a`` afresh and decides it with the configured strategy (correct, slower).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from typing import Any, Mapping, Optional
+
+from ..backends import incremental
+from ..compile import encode_normalized, normalize_assertions
+from ..config import Config
+from ..encode.order import OrderDecoder
+from ..errors import InternalError
+from ..ir.terms import Term
+from ..result import Stats, Status
+from ..strategy import choose
+
+CHUNK_CONFLICTS = 20_000  # the first slice of a solve (then sized by the conflict rate)
+
+
+Model = tuple[dict[int, int], dict[str, bool]]
+
+
+class Oracle:
+    """Answers "is ``F and p - m <= a`` satisfiable?" (with a model)."""
+
+    def query(self, a: int, left: Optional[float]) -> tuple[Status, Optional[Model]]:
+        raise NotImplementedError
+
+    def exclude(self, a: int) -> None:
+        """``p - m <= a`` was shown unsatisfiable."""
+
+    def keep(self, ub: int) -> None:
+        """A model with ``p - m = ub`` exists: only better ones are wanted from now on."""
+
+    def close(self) -> None:
+        pass
+
+
+def solve_bounded(solver: Any, assumptions: list[int], deadline: Optional[float],
+                   stats: Stats) -> tuple[Status, list[int]]:
+    """Solve in chunks of conflicts (``solve_limited``), so that ``deadline`` is honoured and
+    Python regains control between chunks (CaDiCaL cannot be interrupted from a thread)."""
+    t0 = time.perf_counter()
+    try:
+        # slices of about 0.5 s (at most a quarter of the time left), so the deadline is met
+        # promptly; sliced without a deadline too, so that Ctrl-C is seen between slices
+        solver.next_slice, solver.slice_seconds = CHUNK_CONFLICTS, 0.5
+        ok = solver.solve(assumptions, deadline=math.inf if deadline is None else deadline)
+    finally:
+        stats.add_time("solve", time.perf_counter() - t0)
+    if ok is None:
+        return Status.UNKNOWN, []
+    key = "sat_calls" if ok else "unsat_calls"
+    stats.counts[key] = stats.counts.get(key, 0) + 1
+    return (Status.SAT, solver.model()) if ok else (Status.UNSAT, [])
+
+
+class Incremental(Oracle):
+    """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc, step 3)."""
+
+    def __init__(self, enc, dec: OrderDecoder, p: int, m: int, stats: Stats):
+        t0 = time.perf_counter()
+        self.enc, self.dec, self.p, self.m, self.stats = enc, dec, p, m, stats
+        self.cnf = enc.cnf
+        self.solver = incremental(enc.cnf)
+        self.had_model = False  # (an empty core before: the midpoint bound is too low)
+        self.bounds: list[int] = []  # sorted a's that have a literal
+        self.lits: dict[int, int] = {}
+        stats.add_time("load", time.perf_counter() - t0)
+        stats.counts["bound_literals"] = 0
+
+    def lit(self, a: int) -> int:
+        if a in self.lits:
+            return self.lits[a]
+        v = self.cnf.new_var()
+        clauses = self.dec.le_clauses(self.p, self.m, a, v)
+        i = bisect.bisect(self.bounds, a)
+        if i > 0:  # L_below -> L_a
+            clauses.append([-self.lits[self.bounds[i - 1]], v])
+        if i < len(self.bounds):  # L_a -> L_above
+            clauses.append([-v, self.lits[self.bounds[i]]])
+        for cl in clauses:
+            self.solver.add_clause(cl)
+        self.bounds.insert(i, a)
+        self.lits[a] = v
+        self.stats.counts["bound_literals"] += 1
+        return v
+
+    def query(self, a: int, left: Optional[float]) -> tuple[Status, Optional[Model]]:
+        lit = self.lit(a)
+        deadline = None if left is None else time.perf_counter() + left
+        st, sat = solve_bounded(self.solver, [lit], deadline, self.stats)
+        if st == Status.UNSAT and self.had_model and not self.solver.core():
+            # the formula itself: impossible after a model
+            raise InternalError("the optimization encoding became unsatisfiable")
+        self.had_model |= st == Status.SAT
+        if st != Status.SAT:
+            return st, None
+
+        def value(var: int) -> bool:
+            return var <= len(sat) and sat[var - 1] > 0
+
+        ints, bools = self.enc.decode(value)
+        return Status.SAT, (ints, bools)
+
+    def exclude(self, a: int) -> None:
+        self.solver.add_clause([-self.lit(a)])
+
+    def keep(self, ub: int) -> None:
+        self.solver.add_clause([self.lit(ub)])
+
+    def close(self) -> None:
+        if self.solver is not None:
+            self.solver.close()
+            self.solver = None  # type: ignore[assignment]
+
+
+class Reencode(Oracle):
+    """Fallback when the objective's class is not order-encoded: a fresh encoding of
+    ``F and p - m <= a`` per query (through the configured back end)."""
+
+    def __init__(self, assertions: list[Term], positions: Optional[Mapping[Term, int]], p: int,
+                 m: int, config: Config, stats: Stats):
+        self.assertions, self.positions, self.p, self.m = assertions, positions, p, m
+        self.config, self.stats = config, stats
+
+    def query(self, a: int, left: Optional[float]) -> tuple[Status, Optional[Model]]:
+        if left is not None and left <= 0:
+            return Status.UNKNOWN, None
+        norm = normalize_assertions(self.assertions, positions=self.positions)
+        norm.circuit.roots.append(norm.circuit.pred(self.p, self.m, a))
+        compiled = encode_normalized(norm, self.config)
+        t0 = time.perf_counter()
+        deadline = None if left is None else t0 + left
+        sat = choose(self.config).solve(compiled, deadline=deadline, stats=Stats())
+        self.stats.add_time("solve", time.perf_counter() - t0)
+        key = {Status.SAT: "sat_calls", Status.UNSAT: "unsat_calls"}.get(sat.status)
+        if key:
+            self.stats.counts[key] = self.stats.counts.get(key, 0) + 1
+        if sat.status != Status.SAT:
+            return sat.status, None
+        assert compiled.enc is not None and sat.model is not None
+        return Status.SAT, compiled.enc.decode(sat.value)

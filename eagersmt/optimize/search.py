@@ -1,0 +1,279 @@
+"""The search for the optimum (steps 1 to 3 of ``__init__``): probe, compaction, bounds.
+
+``optimize`` minimizes one objective; ``optimize_lex`` several, lexicographically (Z3's
+default).  Linear descent from each model until a step is slow, then bisection
+(``strategy``); the last unsat query, at optimum - 1, proves optimality.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Callable, Mapping, Optional, Sequence
+
+from ..backends import incremental
+from ..check.model import check_model
+from ..compile import encode_normalized, normalize_assertions
+from ..config import Config
+from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
+from ..ir.normalize import Normalized
+from ..ir.terms import INT, Term, TermManager
+from ..result import Stats, Status
+from .compact import compact, unit_bound
+from .objective import Objective, Optimum, Progress, difference_form
+from .oracles import Incremental, Oracle, Reencode, solve_bounded
+
+STRATEGIES = ("auto", "linear", "binary")
+SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
+# The encoding is built for the bound halfway between the proven lower bound and the first
+# (compacted) model when they are further apart than this: the order encoding's size, and
+# the time to load it, grow with the bound (RESULTS.md, "Optimization").  If the midpoint is
+# unsatisfiable (the first model was already within a factor two of the gap), that is a
+# proven lower bound and the encoding is rebuilt once at the first model's value
+# (``encodings: 2`` in the stats).
+GUESS_MIN_GAP = 16
+
+
+def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
+             config: Config = Config(), positions: Optional[Mapping[Term, int]] = None,
+             progress: Optional[Callable[[Progress], None]] = None,
+             strategy: str = "auto") -> Optimum:
+    """Minimize (or maximize) ``objective`` over the conjunction of ``assertions``."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    return _Search(list(assertions), list(declarations), objective, config, positions,
+                   progress, strategy).run()
+
+
+def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
+                 objectives: Sequence[Objective], terms: TermManager, *, config: Config = Config(),
+                 positions: Optional[Mapping[Term, int]] = None,
+                 progress: Optional[Callable[[Progress], None]] = None,
+                 strategy: str = "auto") -> list[Optimum]:
+    """Several objectives in lexicographic order (Z3's default): each optimum is fixed
+    (``t = value``) before the next is optimized.  Stops at the first that is not proven."""
+    out: list[Optimum] = []
+    fixed = list(assertions)
+    start = time.perf_counter()
+    for obj in objectives:
+        cfg = config
+        if config.timeout is not None:
+            left = config.timeout - (time.perf_counter() - start)
+            if left <= 0:
+                break
+            cfg = dataclasses.replace(config, timeout=left)
+        r = optimize(fixed, declarations, obj, config=cfg, positions=positions, progress=progress,
+                     strategy=strategy)
+        out.append(r)
+        if r.status != Status.SAT or not r.proven or r.value is None:
+            break
+        fixed.append(terms.eq(obj.term, terms.const(r.value, INT)))
+    return out
+
+
+
+class _Search:
+    def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
+                 config: Config, positions: Optional[Mapping[Term, int]],
+                 progress: Optional[Callable[[Progress], None]], strategy: str):
+        self.assertions = assertions
+        self.declarations = declarations
+        self.obj = objective
+        self.config = config
+        self.positions = positions
+        self.progress = progress
+        self.strategy = strategy
+        self.stats = Stats()
+        self.start = time.perf_counter()
+        self.deadline = None if config.timeout is None else self.start + config.timeout
+        self.history: list[tuple[float, int]] = []
+        self.best_model: dict[str, object] = {}
+
+    # -- helpers ---------------------------------------------------------------------
+    def left(self) -> Optional[float]:
+        return None if self.deadline is None else self.deadline - time.perf_counter()
+
+    def user(self, raw: Optional[int]) -> Optional[int]:
+        """Objective value as the user sees it from the raw ``p - m``."""
+        if raw is None:
+            return None
+        v = raw + self.k
+        return -v if self.obj.maximize else v
+
+    def result(self, status: Status, ub: Optional[int], lb: Optional[int], *,
+               unbounded: bool = False, reason: str = "") -> Optimum:
+        proven = ub is not None and lb is not None and lb >= ub
+        self.stats.add_time("optimize", time.perf_counter() - self.start)
+        return Optimum(status, self.user(ub), proven, unbounded, self.user(lb), self.best_model,
+                       self.stats, self.history, reason, self.obj)
+
+    def report(self, ub: Optional[int], lb: Optional[int]) -> None:
+        if self.progress is not None:
+            self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
+                                   ub is not None and lb is not None and lb >= ub))
+
+    def accept(self, norm: Normalized, vals: Mapping[int, int], bools: Mapping[str, bool]) -> int:
+        """Record a (compacted) model: decode, check on the original assertions; raw value."""
+        model = norm.decode(vals, bools, self.declarations)
+        t0 = time.perf_counter()
+        check_model(self.assertions, model)
+        self.stats.add_time("check", time.perf_counter() - t0)
+        self.best_model = model
+        raw = vals.get(self.p, 0) - vals.get(self.m, 0)
+        self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
+        return raw
+
+    # -- the search ------------------------------------------------------------------
+    def run(self) -> Optimum:
+        pname, mname, self.k = difference_form(self.obj.term, maximize=self.obj.maximize)
+        self.p = self.m = 0
+        cfg = self.config
+        t0 = time.perf_counter()
+        norm = normalize_assertions(self.assertions, positions=self.positions, stats=self.stats)
+        c = norm.circuit
+        if FALSE in c.roots:
+            return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
+        # Probe: one plain solve for a first model, in process (module doc, step 1).  A
+        # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
+        # then (SD is much slower to refute an unsat job shop than ``auto``).
+        constant = pname is None and mname is None
+        sd_probe = cfg.encoding == "auto" and not constant
+        probe = encode_normalized(norm, dataclasses.replace(
+            cfg, encoding="sd" if sd_probe else cfg.encoding), stats=self.stats)
+        t0 = time.perf_counter()
+        with incremental(probe.cnf) as solver:
+            self.stats.add_time("load", time.perf_counter() - t0)
+            st, sat = solve_bounded(solver, [], self.deadline, self.stats)
+        if st != Status.SAT:
+            return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
+        assert probe.enc is not None
+        ints, bools = probe.enc.decode(lambda v: v <= len(sat) and sat[v - 1] > 0)
+        self.best_model = norm.decode(ints, bools, self.declarations)
+        p, kp = self._index(norm, pname)
+        m, km = self._index(norm, mname)
+        self.k += kp - km
+        if p is None or m is None:  # a variable in no constraint: free
+            return self.result(Status.SAT, None, None, unbounded=True)
+        self.p, self.m = p, m
+        if p == m:
+            raw = 0
+            self.history.append((time.perf_counter() - self.start, self.user(0)))  # type: ignore[arg-type]
+            return self.result(Status.SAT, raw, raw)
+
+        # First model (probe), compacted.
+        pol, _ = polarities(c)
+        best = compact(c, pol, ints, p, m)
+        if best is None:
+            return self.result(Status.SAT, None, None, unbounded=True)
+        ub = self.accept(norm, best, bools)
+        lb = unit_bound(c, p, m)
+        self.report(ub, lb)
+        if lb is not None and lb >= ub:
+            return self.result(Status.SAT, ub, lb)
+
+        # One encoding of F and p - m <= bound, the objective's class order-encoded.
+        a_lo = lb
+        if lb is None:
+            n = len(c.int_names)
+            w = max((max(abs(c.args[i][2]), abs(c.args[i][2] + 1)) for i in range(2, len(c.kind))
+                     if c.kind[i] == K_PRED and pol[i]), default=1)
+            a_lo = -(n - 1) * w - 1
+        bound = ub
+        if lb is not None and ub - lb > GUESS_MIN_GAP:
+            bound = lb + (ub - lb) // 2  # see GUESS_MIN_GAP
+        c, pol, oracle = self._build(norm, bound, a_lo)
+        self.stats.counts["encodings"] = 1
+        try:
+            if bound < ub:
+                st, model = oracle.query(bound, self.left())
+                if st == Status.UNKNOWN:
+                    return self.result(Status.SAT, ub, lb, reason="timeout")
+                if st == Status.SAT:
+                    assert model is not None
+                    better = compact(c, pol, model[0], p, m)
+                    assert better is not None
+                    ub = self.accept(norm, better, model[1])
+                    oracle.keep(ub)
+                else:  # the guess was too low: a proven bound, and the encoding at ub
+                    lb = bound + 1
+                    self.report(ub, lb)
+                    oracle.close()
+                    norm = normalize_assertions(self.assertions, positions=self.positions)
+                    c, pol, oracle = self._build(norm, ub, a_lo)
+                    self.stats.counts["encodings"] = 2
+                self.report(ub, lb)
+            return self._search(oracle, norm, c, pol, ub, lb, a_lo)  # type: ignore[arg-type]
+        finally:
+            oracle.close()
+
+    def _build(self, norm: Normalized, bound: int, a_lo: int) -> tuple[Circuit, list[int], Oracle]:
+        """Encode ``F and p - m <= bound`` (plus the optional ``p - m <= a_lo`` that makes
+        the box cover every query) and the oracle that answers bound queries on it."""
+        p, m, cfg = self.p, self.m, self.config
+        c = norm.circuit
+        c.roots.append(c.pred(p, m, bound))
+        if a_lo < 0:
+            c.roots.append(c.or_((c.pred(p, m, a_lo), c.bool_var("\0objective-box"))))
+        pol, _ = polarities(c)
+        enc = encode_normalized(norm, cfg, stats=self.stats, prefer_order=frozenset((p, m))).enc
+        dec = None if enc is None else enc.order_decoder(p)
+        if dec is not None and (m not in dec.base):
+            dec = None
+        oracle: Oracle
+        if dec is not None:
+            oracle = Incremental(enc, dec, p, m, self.stats)
+            self.stats.notes["objective"] = "order literals, incremental"
+        else:
+            oracle = Reencode(self.assertions, self.positions, p, m, cfg, self.stats)
+            self.stats.notes["objective"] = "reencode"
+        return c, pol, oracle
+
+    def _search(self, oracle: Oracle, norm: Normalized, c: Circuit, pol: list[int], ub: int,
+                lb: Optional[int], a_lo: int) -> Optimum:
+        p, m = self.p, self.m
+        if lb is None:  # is the objective bounded at all?
+            st, model = oracle.query(a_lo, self.left())
+            if st == Status.SAT:
+                assert model is not None
+                vals, bools = model
+                self.accept(norm, vals, bools)
+                return self.result(Status.SAT, None, None, unbounded=True)
+            if st == Status.UNKNOWN:
+                return self.result(Status.SAT, ub, None, reason="timeout")
+            lb = a_lo + 1
+            self.report(ub, lb)
+        linear = self.strategy != "binary"
+        while lb < ub:
+            if linear or ub - lb <= 2:
+                a = ub - 1
+            else:
+                a = lb + (ub - lb - 1) // 2
+            t0 = time.perf_counter()
+            st, model = oracle.query(a, self.left())
+            step = time.perf_counter() - t0
+            if st == Status.UNKNOWN:
+                return self.result(Status.SAT, ub, lb, reason="timeout")
+            if st == Status.UNSAT:
+                lb = a + 1
+                oracle.exclude(a)
+            else:
+                assert model is not None
+                vals, bools = model
+                better = compact(c, pol, vals, p, m)
+                assert better is not None  # bounded: p - m <= ub is a top-level fact
+                ub = self.accept(norm, better, bools)
+                oracle.keep(ub)
+                if self.strategy == "auto" and step > SLOW_STEP_S:
+                    linear = False
+            self.report(ub, lb)
+        return self.result(Status.SAT, ub, lb)
+
+    @staticmethod
+    def _index(norm: Normalized, name: Optional[str]) -> tuple[Optional[int], int]:
+        """Circuit index of ``name`` (0 for the zero variable) and its offset (aliases)."""
+        if name is None:
+            return 0, 0
+        if name in norm.aliases:
+            rep, off = norm.aliases[name]
+            return (0 if rep == "0" else norm.circuit.int_index.get(rep)), off
+        return norm.circuit.int_index.get(name), 0

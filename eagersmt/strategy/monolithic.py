@@ -1,0 +1,62 @@
+"""One SAT call on the whole CNF (what ``solve`` does without ``--cubes``).
+
+The configured back end decides the CNF (the default portfolio races CaDiCaL and Kissat).
+A CNF of at most ``QUICK_CLAUSES`` clauses, with a back end that can go on from a loaded
+solver (its entry says ``warm``), first gets ``QUICK_CONFLICTS`` conflicts of CaDiCaL in this
+process: an easy instance ends there without starting a process, and otherwise the back
+end's CaDiCaL child is forked from that solver (nothing is loaded twice).  What it delays is
+the start of the portfolio's other member on instances it does not decide.  Measurements:
+``benchmarks/RESULTS.md``, "Start-up and pair lemmas".
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Optional
+
+from ..backends import BACKENDS, get_backend, incremental
+from ..backends.base import SatResult
+from ..config import Config
+from ..result import Stats, Status
+from . import remaining
+
+if TYPE_CHECKING:
+    from ..compile import Compiled
+
+QUICK_CLAUSES = 300_000
+QUICK_CONFLICTS = 500
+
+
+class Monolithic:
+    proves_by_cubes = False
+
+    def __init__(self, config: Config):
+        self.backend = config.backend
+
+    def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
+              proof_dir: Optional[str] = None) -> SatResult:
+        if compiled.trivial:
+            return SatResult(Status.UNSAT)
+        cnf = compiled.cnf
+        left = remaining(deadline)
+        if proof_dir is not None:
+            from ..check.certificate import PROOF_FILE
+
+            return get_backend(self.backend).solve(
+                cnf, timeout=left, proof_path=os.path.join(proof_dir, PROOF_FILE))
+        if (not BACKENDS[self.backend].warm or len(cnf.clauses) > QUICK_CLAUSES
+                or (left is not None and left <= 1.0)):
+            return get_backend(self.backend).solve(cnf, timeout=left)
+        t0 = time.perf_counter()
+        warm = incremental(cnf)
+        try:
+            ok = warm.solve(conflicts=QUICK_CONFLICTS)
+            if ok is not None:
+                return SatResult(Status.SAT if ok else Status.UNSAT, warm.model() if ok else None,
+                                 {**warm.stats(), "seconds": time.perf_counter() - t0,
+                                  "winner": "cadical (in-process first try)"})
+            left = None if left is None else left - (time.perf_counter() - t0)
+            return get_backend(self.backend).solve(cnf, timeout=left, warm=warm)
+        finally:
+            warm.close()

@@ -1,0 +1,115 @@
+"""The extension points are registries: a back end or an encoding registered at run time is
+a valid choice everywhere (Config, the CLI, the conquer, certificates) with no other edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+import pytest
+from click.testing import CliRunner
+
+from eagersmt import Config, Status, solve_file
+from eagersmt.backends import BACKENDS, BackendEntry, solve_in_process
+from eagersmt.backends.base import SatResult
+from eagersmt.backends.pysat import PysatSolver
+from eagersmt.cli.main import main
+from eagersmt.encode import ENCODINGS, EncodingEntry
+from eagersmt.encode.cnf import CNF
+from eagersmt.encode.order import Order
+from eagersmt.registry import Entry, Registry
+
+REPO = Path(__file__).resolve().parents[1]
+SAT_EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
+
+
+def unsat_example(tmp_path: Path) -> Path:
+    """The 3x3 job shop with a makespan of 10 (its optimum is 11): unsat."""
+    text = SAT_EXAMPLE.read_text().replace("(define-fun makespan () Int 11)",
+                                           "(define-fun makespan () Int 10)")
+    assert "Int 10)" in text
+    path = tmp_path / "jobshop_3x3_b10.smt2"
+    path.write_text(text.replace("(set-info :status sat)", "(set-info :status unsat)"))
+    return path
+
+
+class GlucoseBackend:
+    """A toy back end: python-sat's Glucose 4, incremental, in this process."""
+
+    name = "glucose"
+
+    @staticmethod
+    def incremental(cnf: Optional[CNF] = None, *, proof: bool = False) -> PysatSolver:
+        if cnf is None:
+            return PysatSolver("glucose4", proof=proof)
+        return PysatSolver("glucose4", cnf.clauses, nvars=cnf.nvars, proof=proof)
+
+    def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *, timeout: Optional[float] = None,
+              proof_path=None, warm=None) -> SatResult:  # type: ignore[no-untyped-def]
+        return solve_in_process(cnf, assumptions, backend=self.name, proof_path=proof_path)
+
+
+@pytest.fixture
+def glucose():
+    BACKENDS.register(BackendEntry("glucose", GlucoseBackend, "Glucose 4 (python-sat)",
+                                   incremental=True))
+    try:
+        yield
+    finally:
+        BACKENDS.unregister("glucose")
+
+
+def test_registry_lists_in_order_and_names_the_known_ones_on_a_miss():
+    reg: Registry[Entry] = Registry("widget")
+    reg.register(Entry("b", "os.path:join", "second letter"))
+    reg.register(Entry("a", len, "first letter"))
+    assert reg.names() == ("b", "a") and "a" in reg and reg["a"].load() is len
+    import os.path
+
+    assert reg["b"].load() is os.path.join
+    with pytest.raises(ValueError, match="unknown widget 'c' .known: b, a"):
+        reg["c"]
+    with pytest.raises(ValueError, match="already registered"):
+        reg.register(Entry("a", len, ""))
+
+
+def test_a_back_end_registered_at_run_time_solves_through_the_cli(glucose, tmp_path):
+    runner = CliRunner()
+    assert "glucose" in runner.invoke(main, ["solve", "--help"]).output
+    for path, expected in [(SAT_EXAMPLE, "sat"), (unsat_example(tmp_path), "unsat")]:
+        for extra in ([], ["--cubes", "4", "--jobs", "2"]):  # monolithic; cube workers too
+            r = runner.invoke(main, ["solve", str(path), "--backend", "glucose", "--stats",
+                                     *extra])
+            assert r.exit_code == 0, r.output
+            assert r.output.splitlines()[0] == expected
+    r = runner.invoke(main, ["solve", str(SAT_EXAMPLE), "--backend", "nosuch"])
+    assert r.exit_code == 2 and "glucose" in r.output  # the live choices are listed
+
+
+def test_a_registered_back_end_writes_a_certificate_that_check_proof_accepts(glucose, tmp_path):
+    cert = tmp_path / "cert"
+    path = unsat_example(tmp_path)
+    r = solve_file(str(path), config=Config(backend="glucose", proof=str(cert)))
+    assert r.status == Status.UNSAT
+    out = CliRunner().invoke(main, ["check-proof", str(cert), str(path)])
+    assert out.exit_code == 0 and out.output.startswith("verified"), out.output
+
+
+def test_an_encoding_registered_at_run_time_is_used_and_certified(tmp_path):
+    class Toy(Order):  # an "encoding" that encodes like order under its own name
+        name = "toy"
+
+    ENCODINGS.register(EncodingEntry("toy", Toy, "the order encoding, renamed"))
+    try:
+        r = solve_file(str(SAT_EXAMPLE), config=Config(encoding="toy"))
+        assert r.status == Status.SAT and r.stats.notes["encodings"] == "toy:1"
+        cert = tmp_path / "cert"
+        path = unsat_example(tmp_path)
+        r = solve_file(str(path), config=Config(encoding="toy", proof=str(cert)))
+        assert r.status == Status.UNSAT
+        out = CliRunner().invoke(main, ["check-proof", str(cert), str(path)])
+        assert out.exit_code == 0 and out.output.startswith("verified"), out.output
+    finally:
+        ENCODINGS.unregister("toy")
+    with pytest.raises(ValueError, match="encoding must be one of"):
+        Config(encoding="toy")
