@@ -224,3 +224,20 @@ def test_list_schedule_restriction_happens() -> None:
         r = solve_smtlib(text, config=Config(encoding="auto"))
         hits += "restricted" in r.stats.notes.get("schedule", "")
     assert hits >= 3
+
+
+def test_operation_that_is_the_time_origin() -> None:
+    """An operation pinned to 0 becomes the zero variable (equality substitution), the
+    anchor of the windows: the list-scheduling member must leave it alone (a KeyError
+    once, on examples/pysmt_example.py)."""
+    text = """(declare-fun a () Int)(declare-fun b () Int)(declare-fun c () Int)
+    (assert (= a 0)) (assert (>= b 0)) (assert (>= c 0))
+    (assert (<= b 4)) (assert (<= c 4))
+    (assert (or (>= (- b a) 2) (>= (- a b) 3)))
+    (assert (or (>= (- c a) 2) (>= (- a c) 2)))
+    (assert (or (>= (- c b) 3) (>= (- b c) 2)))
+    (check-sat)"""
+    r = solve_smtlib(text, config=Config(encoding="auto"))
+    assert r.status.value == z3_status(text)
+    if r.status == Status.SAT:
+        assert z3_accepts_model(text, r.model)

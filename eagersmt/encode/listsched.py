@@ -5,16 +5,17 @@ Idea.  A class whose atoms are only unit precedences and machine disjunctions
 schedule generation places operations one at a time: among the ready operations (every
 predecessor placed) take the one that can finish first, and on its machine choose among
 the operations that could start before that time, by a priority (least latest start, the
-``hi`` of the root windows, i.e. the longest tail; ties and later passes randomized with a
-fixed seed).  When a schedule meets every unit atom and every disjunction of the class,
+``hi`` of the root windows, i.e. the longest tail).  The first pass is exact; in later ones
+a third of the choices see priorities perturbed by up to 1, 3 or 8 mean durations (fixed
+seed, so the result is deterministic).  When a schedule meets every unit atom and every disjunction of the class,
 the class's domains are restricted to that schedule (one value per variable): the order
 encoding of the class shrinks to a handful of clauses.  This is exact because the class is
 *pure*: its atoms occur nowhere but in those top-level facts, so any model of the rest of
 the formula extends with this schedule, and the SAT answer (and model, checked as always)
 is the formula's.  Not used with certificates (the restriction is not a theory lemma).
 
-Cost: ``O(n^2)`` per pass over ``n`` operations; passes within a small time budget, and
-only on classes whose most loaded machine has no slack in its root windows (there the
+Cost: ``O(n^2)`` per pass over ``n`` operations; at most ``MAX_PASSES`` passes (and a
+second of wall time), and only on classes whose most loaded machine has no slack in its root windows (there the
 optimum is the machine load and schedules are found by this kind of search; elsewhere the
 budget would be wasted on instances at optimum - 1).
 
@@ -31,7 +32,9 @@ from typing import Optional, Sequence
 
 from .disjunctive import INF, Analysis, Con
 
-BUDGET_SECONDS = 0.3
+MAX_PASSES = 200  # the budget: passes (deterministic), capped in wall time
+BUDGET_SECONDS = 1.0
+NOISE = (1.0, 3.0, 8.0)  # priority noise of the passes after the first, in mean durations
 
 
 def tight_machine(res: Analysis, lo: dict, hi: dict) -> bool:
@@ -47,7 +50,8 @@ def schedule(variables: Sequence[int], units: Sequence[Con], res: Analysis, anch
              lo: dict, hi: dict, budget: float = BUDGET_SECONDS) -> Optional[dict[int, int]]:
     """Start times (anchor = 0) meeting ``units`` and every pair of ``res``, or None."""
     others = [v for v in variables if v != anchor]
-    if any(lo[v] == -INF or hi[v] == INF for v in others):
+    if any(lo[v] == -INF or hi[v] == INF for v in others) or \
+            any(anchor in m.tasks for m in res.machines):  # the time origin is no operation
         return None
     # precedences between operations: y >= x + d (from x - y <= -d, d >= 0)
     preds: dict[int, list[tuple[int, int]]] = {v: [] for v in others}
@@ -64,10 +68,11 @@ def schedule(variables: Sequence[int], units: Sequence[Con], res: Analysis, anch
         pairs_of[q.b].append((q.a, q.d_ba))
     rng = random.Random(0)
     deadline = time.perf_counter() + budget
-    first = True
-    while first or time.perf_counter() < deadline:
-        s = _pass(others, preds, pairs_of, on, res, lo, hi, rng, 0.0 if first else 0.3)
-        first = False
+    passes = 0
+    while passes < MAX_PASSES and (passes == 0 or time.perf_counter() < deadline):
+        noise = NOISE[(passes - 1) % len(NOISE)] if passes else 0.0
+        passes += 1
+        s = _pass(others, preds, pairs_of, on, res, lo, hi, rng, noise)
         if s is not None and _feasible(s, units, res, anchor):
             s[anchor] = 0
             return s
@@ -84,14 +89,20 @@ def _pass(ops, preds, pairs_of, on, res, lo, hi, rng, noise) -> Optional[dict[in
     est = {v: lo[v] for v in ops}  # earliest start given what is placed (kept up to date)
     ready = [v for v in ops if waiting[v] == 0]
     p = {t: m.p[t] for m in res.machines for t in m.tasks}
-    key = {v: hi[v] * (1 + noise * rng.random()) for v in ops}
+    # at each choice, a third of the priorities perturbed by up to ``noise`` mean durations
+    scale = noise * sum(p.values()) / max(1, len(p))
+    rand = rng.random
+
+    def key(v: int) -> float:
+        return hi[v] + scale * rand() if scale and rand() < 1 / 3 else hi[v]
+
     while ready:
         plain = [v for v in ready if v not in on]
         if plain:
             chosen = plain[0]
         else:
             c_star, m_star = min((est[v] + p[v], on[v]) for v in ready)
-            chosen = min((v for v in ready if on[v] == m_star and est[v] < c_star), key=key.__getitem__)
+            chosen = min((v for v in ready if on[v] == m_star and est[v] < c_star), key=key)
         s = start[chosen] = int(est[chosen])
         if s > hi[chosen]:
             return None
