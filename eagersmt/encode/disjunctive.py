@@ -168,44 +168,29 @@ class _Windows:
     def add(self, x: int, y: int, k: int) -> None:
         self.out[y].append((x, k))
         self.inc[x].append((y, k))
-        self._relax_hi([y])
-        self._relax_lo([x])
+        self._relax([y], self.hi, self.lo, self.out, 1)  # hi(x) <= hi(y) + k
+        self._relax([x], self.lo, self.hi, self.inc, -1)  # lo(y) >= lo(x) - k
 
-    def _relax_hi(self, start: list[int]) -> None:
-        hi, out = self.hi, self.out
+    def _relax(self, start: list[int], bound: dict, other: dict, edges: dict, sign: int) -> None:
+        """Label-correcting relaxation of ``bound`` (``hi``: sign 1; ``lo``: sign -1, the
+        mirror) from ``start``; ``Infeasible`` when a window empties or a path of more than
+        ``n`` edges still improves (a negative cycle)."""
         queue, depth = deque(start), {v: 0 for v in start}
         while queue:
-            y = queue.popleft()
-            hy = hi[y]
-            if hy == INF:
+            u = queue.popleft()
+            bu = bound[u]
+            if bu in (INF, -INF):
                 continue
-            for x, k in out[y]:
-                if hy + k < hi[x]:
-                    hi[x] = hy + k
-                    if hi[x] < self.lo[x]:
+            for v, k in edges[u]:
+                nb = bu + sign * k
+                if sign * nb < sign * bound[v]:
+                    bound[v] = nb
+                    if sign * (nb - other[v]) < 0:
                         raise Infeasible()
-                    depth[x] = depth[y] + 1
-                    if depth[x] > self.n:
+                    depth[v] = depth[u] + 1
+                    if depth[v] > self.n:
                         raise Infeasible()
-                    queue.append(x)
-
-    def _relax_lo(self, start: list[int]) -> None:
-        lo, inc = self.lo, self.inc
-        queue, depth = deque(start), {v: 0 for v in start}
-        while queue:
-            x = queue.popleft()
-            lx = lo[x]
-            if lx == -INF:
-                continue
-            for y, k in inc[x]:
-                if lx - k > lo[y]:
-                    lo[y] = lx - k
-                    if lo[y] > self.hi[y]:
-                        raise Infeasible()
-                    depth[y] = depth[x] + 1
-                    if depth[y] > self.n:
-                        raise Infeasible()
-                    queue.append(y)
+                    queue.append(v)
 
 
 class Infeasible(Exception):
