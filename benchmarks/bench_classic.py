@@ -10,6 +10,11 @@ a whole, and the geometric mean of eagersmt / Yices over the instances Yices dec
 
     python benchmarks/bench_classic.py combine /work/bench-i17/gen0 /work/bench-i17/gen1 ...
 
+``analyze``: what the root propagation (``encode/disjunctive.py``, ``listsched.py``) does
+to each file: fixed pairs, lemmas, window width, order clauses before and after, ms::
+
+    python benchmarks/bench_classic.py analyze FILES...
+
 ``certify``: every unsat instance of the given files gets ``eagersmt solve --proof`` and
 ``eagersmt check-proof`` (one line per instance: solve seconds, verdict, check seconds)::
 
@@ -61,6 +66,41 @@ def combine(dirs: list[str], limit: float) -> None:
         print(f"\ngeomean eagersmt / Yices: **{g:.2f}**")
 
 
+def analyze(files: list[str]) -> None:
+    from eagersmt.encode import disjunctive
+    from eagersmt.encode.base import split_classes
+    from eagersmt.encode.cnf import CNF
+    from eagersmt.encode.domains import class_domains
+    from eagersmt.encode.order import predicted_clauses
+    from eagersmt.encode.tseitin import tseitin
+    from eagersmt.ir.normalize import normalize
+    from eagersmt.smtlib.parser import parse_file
+
+    print("| instance | result | fixed | lemmas | windows | order clauses | ms |\n"
+          "|---|---|---|---|---|---|---|")
+    for f in files:
+        norm = normalize([c.args[0] for c in parse_file(f).commands if c.name == "assert"])
+        ts = tseitin(norm.circuit, CNF())
+        cls = split_classes(ts.preds, norm.circuit.unit_preds())[0]
+        t0 = time.perf_counter()
+        sched = disjunctive.strengthen(cls, disjunctive.Root(norm.circuit, checkable=False))
+        ms = (time.perf_counter() - t0) * 1000
+        name = Path(f).stem.replace("jobshop_", "")
+        if sched is None:
+            print(f"| {name} | no machines | | | | | {ms:.0f} |")
+            continue
+        res, _, narrowed = sched
+        before = predicted_clauses(cls, class_domains(cls))
+        if res.infeasible:
+            print(f"| {name} | refuted | {res.fixed} | {len(res.lemmas)} | {res.width_before} -> - "
+                  f"| {before} -> - | {ms:.0f} |")
+            continue
+        after = predicted_clauses(narrowed, class_domains(narrowed))
+        what = "restricted" if res.restricted else "narrowed"
+        print(f"| {name} | {what} | {res.fixed} | {len(res.lemmas)} | {res.width_before} -> "
+              f"{res.width_after} | {before} -> {after} | {ms:.0f} |")
+
+
 def certify(files: list[str], timeout: float) -> None:
     exe = [sys.executable, "-m", "eagersmt.cli.main"]
     for f in files:
@@ -90,12 +130,16 @@ def main() -> None:
     c = sub.add_parser("combine")
     c.add_argument("dirs", nargs="+")
     c.add_argument("--timeout", type=float, default=60.0)
+    z = sub.add_parser("analyze")
+    z.add_argument("files", nargs="+")
     k = sub.add_parser("certify")
     k.add_argument("files", nargs="+")
     k.add_argument("--timeout", type=float, default=120.0)
     a = ap.parse_args()
     if a.cmd == "combine":
         combine(a.dirs, a.timeout)
+    elif a.cmd == "analyze":
+        analyze(a.files)
     else:
         certify(a.files, a.timeout)
 
