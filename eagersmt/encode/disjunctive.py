@@ -269,69 +269,69 @@ def _width(w: _Windows, tasks: list[int]) -> int:
 
 def _edge_finding(m: Machine, w: _Windows, fix, lemma, anchor: int) -> bool:
     """One pass of overload checking and edge finding over the task intervals of ``m``
-    (both directions), with the windows at the start of the pass."""
+    (both directions), with the windows at the start of the pass.  "``i`` before
+    ``Omega``" is "``i`` after ``Omega``" in reversed time (``t -> -t``: a window
+    ``[est, lct)`` becomes ``[-lct, -est)``), so one sweep serves both."""
     p = m.p
-    lo = {t: w.lo[t] for t in m.tasks}
+    est = {t: w.lo[t] for t in m.tasks}
     lct = {t: w.hi[t] + p[t] for t in m.tasks}
-    if any(v in (INF, -INF) for v in lo.values()) or any(v == INF for v in lct.values()):
+    if any(v in (INF, -INF) for v in est.values()) or any(v == INF for v in lct.values()):
         return False
+
+    def after(first: int, then: int, s: tuple) -> bool:
+        return fix(first, then, s)
+
+    def head(i: int, v: int, s: list[int]) -> bool:  # i starts at v or later
+        if v > w.lo[i]:
+            lemma((anchor, i, -v), None, s)
+            return True
+        return False
+
+    def before(then: int, first: int, s: tuple) -> bool:  # reversed: "first after then"
+        return fix(first, then, s)
+
+    def tail(i: int, v: int, s: list[int]) -> bool:  # reversed head: i ends at -v or earlier
+        if -v - p[i] < w.hi[i]:
+            lemma((i, anchor, -v - p[i]), None, s)
+            return True
+        return False
+
+    changed = _sweep(m.tasks, p, est, lct, after, head)
+    rev_est = {t: -lct[t] for t in m.tasks}
+    rev_lct = {t: -est[t] for t in m.tasks}
+    return _sweep(m.tasks, p, rev_est, rev_lct, before, tail) or changed
+
+
+def _sweep(tasks: list[int], p: dict, est: dict, lct: dict, fix, head) -> bool:
+    """Overload and "``i`` after ``Omega``" over the task intervals ``Omega(E, L)`` (tasks
+    with ``est >= E`` and ``lct <= L``): ``fix(j, i, S)`` for ``j`` in ``Omega`` and
+    ``head(i, v, S')``, ``v`` the largest ``E' + p(Omega(E', L))`` (``S'`` its tasks)."""
     changed = False
-    by_est = sorted(m.tasks, key=lambda t: -lo[t])
+    by_est = sorted(tasks, key=lambda t: -est[t])
     for L in sorted(set(lct.values())):
-        # Omega(E, L) = tasks with lo >= E and lct <= L, for E descending over the lo's
-        omega: list[int] = []
+        omega: list[int] = []  # Omega(E, L) for E descending over the est's
         total = 0
-        best_tail = -INF  # max over E' >= E of E' + p(Omega(E', L)): the head of a task after Omega
+        best_tail = -INF  # max over E' >= E of E' + p(Omega(E', L))
         best_set: list[int] = []
         for t in by_est:
             if lct[t] > L:
                 continue
             omega.append(t)
             total += p[t]
-            E = lo[t]
+            E = est[t]
             if E + total > best_tail:
                 best_tail, best_set = E + total, list(omega)
             if E + total > L:
                 raise Infeasible(tuple(omega))
             inside = set(omega)
-            for i in m.tasks:
-                if i in inside or (lo[i] >= E and lct[i] <= L):
+            for i in tasks:
+                if i in inside or (est[i] >= E and lct[i] <= L):
                     continue
-                if min(E, lo[i]) + total + p[i] > L:
+                if min(E, est[i]) + total + p[i] > L:
                     s = tuple(omega) + (i,)
                     for j in omega:
                         changed |= fix(j, i, s)
-                    if best_tail > w.lo[i]:  # i starts after the whole of best_set
-                        lemma((anchor, i, -int(best_tail)), None, best_set)
-                        changed = True
-    # mirror: i before Omega (tasks with lct <= L and lo >= E, for L ascending per E)
-    by_lct = sorted(m.tasks, key=lambda t: lct[t])
-    for E in sorted(set(lo.values()), reverse=True):
-        omega = []
-        total = 0
-        best_head = INF  # min over L' <= L of L' - p(Omega(E, L')): the deadline of a task before Omega
-        best_set = []
-        for t in by_lct:
-            if lo[t] < E:
-                continue
-            omega.append(t)
-            total += p[t]
-            L = lct[t]
-            if L - total < best_head:
-                best_head, best_set = L - total, list(omega)
-            if E + total > L:
-                raise Infeasible(tuple(omega))
-            inside = set(omega)
-            for i in m.tasks:
-                if i in inside or (lo[i] >= E and lct[i] <= L):
-                    continue
-                if max(L, lct[i]) - total - p[i] < E:
-                    s = tuple(omega) + (i,)
-                    for j in omega:
-                        changed |= fix(i, j, s)
-                    if best_head - p[i] < w.hi[i]:  # i ends before the whole of best_set
-                        lemma((i, anchor, int(best_head - p[i])), None, best_set)
-                        changed = True
+                    changed |= head(i, int(best_tail), best_set)
     return changed
 
 
