@@ -29,7 +29,7 @@ becomes a unit clause.  A class the lemmas prove infeasible becomes the empty cl
 
 Cost: ``O(n^3)`` per machine of ``n`` operations and round (task intervals times tasks),
 plus incremental Bellman–Ford; rounds until nothing changes (capped).  Chosen by ``auto``
-when a class has machines (``encode/__init__.py``); ``--stats`` reports ``machines``,
+when a class has machines (``encode/assemble.py``); ``--stats`` reports ``machines``,
 ``fixed_pairs``, ``root_lemmas`` and the window reduction.
 
 References: J. Carlier, E. Pinson, "An algorithm for solving the job-shop problem",
