@@ -7,7 +7,7 @@
    connection and CNF loading are left out (they are reported apart); median of 3 runs,
    with batching (the default) and with one cube per message.  Local: ``LocalConquer``;
    Ray: ``RayConquer`` in a child process already connected to a running local Ray
-   (``ray start --head``, ``--jobs`` CPUs, own ports and token, started here).
+   (``eagersmt.tools.ray_head.RayHead``: ``--jobs`` CPUs, own ports and token).
 2. A hard-ish unsat instance (``--instance``, default ``jobshop4-4-2-2-2-4-24``: ~4 s in
    one CaDiCaL call): parsed, encoded and cubed in each child (``--split`` cubes, the
    cuber's order: the same cubes every time), then conquered ``--repeat`` times, local and
@@ -32,14 +32,11 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +44,8 @@ sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
 PYTHONPATH = os.pathsep.join([str(REPO), str(REPO / "benchmarks")])  # children: bench_ray
 DEFAULT_INSTANCE = SHARED / "jobshop_lsidl" / "jobshop4-4-2-2-2-4-24.smt2"
+
+from eagersmt.tools.ray_head import RayHead  # noqa: E402  (after the sys.path line)
 
 CHILD = """
 import json, sys, time
@@ -139,75 +138,6 @@ def hard(path: str, split: int):  # type: ignore[no-untyped-def]
     return enc.cnf, cs.cubes, atoms
 
 
-def free_ports(n: int) -> list[int]:
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-class Head:
-    """A private ``ray start --head --block`` (own ports, temp dir, token); killed on exit."""
-
-    def __init__(self, cpus: int):
-        self.tmp = tempfile.mkdtemp(prefix="esrb", dir="/tmp")
-        token_path = Path(self.tmp) / "auth_token"
-        token_path.write_text(secrets.token_hex(32))
-        token_path.chmod(0o600)
-        gcs, dash, cl, nm, om, ag, agg, rte, met, am, dm = free_ports(11)
-        self.env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token_path),
-                    "AUTOSCALER_METRIC_PORT": str(am), "DASHBOARD_METRIC_PORT": str(dm),
-                    "RAY_USAGE_STATS_ENABLED": "0", "RAY_ADDRESS": f"127.0.0.1:{gcs}",
-                    "PYTHONPATH": PYTHONPATH}
-        cmd = [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block",
-               "--node-ip-address", "127.0.0.1", "--port", str(gcs), "--dashboard-host",
-               "127.0.0.1", "--dashboard-port", str(dash), "--ray-client-server-port", str(cl),
-               "--node-manager-port", str(nm), "--object-manager-port", str(om),
-               "--dashboard-agent-listen-port", str(ag), "--dashboard-agent-grpc-port", str(agg),
-               "--runtime-env-agent-port", str(rte), "--metrics-export-port", str(met),
-               "--num-cpus", str(cpus), "--object-store-memory", str(150 * 2**20),
-               "--temp-dir", f"{self.tmp}/ray", "--disable-usage-stats"]
-        env = {k: v for k, v in self.env.items() if k != "RAY_ADDRESS"}
-        self.log = open(Path(self.tmp) / "head.log", "w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        url = f"http://127.0.0.1:{dash}/api/jobs/"
-        req = urllib.request.Request(url, headers={"Authorization":
-                                                   f"Bearer {token_path.read_text()}"})
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(req, timeout=5):
-                    break
-            except (urllib.error.URLError, OSError):
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("ray head did not start")
-                time.sleep(0.5)
-
-    def close(self) -> None:
-        import psutil
-
-        try:
-            root = psutil.Process(self.proc.pid)
-            procs = [root] + root.children(recursive=True)
-        except psutil.NoSuchProcess:
-            procs = []
-        for p in procs:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(procs, timeout=10)
-        self.proc.wait(timeout=10)
-        self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
 def child(head_env: dict, *args: str) -> dict:
     # Every measured side runs in a session of its own, as the Ray head does: with the
     # kernel's autogroup scheduling a session is one CPU-share group, and on a shared
@@ -237,7 +167,7 @@ def main() -> None:
     import ray
 
     res["ray"] = ray.__version__
-    head = Head(a.jobs)
+    head = RayHead(a.jobs, object_store_mb=150, extra_env={"PYTHONPATH": PYTHONPATH})
     try:
         # 1. overhead per cube
         res["overhead"] = {"n": a.cubes,

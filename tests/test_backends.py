@@ -26,9 +26,11 @@ from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
 from .cnfs import php
+from .conftest import BENCH, needs_shared
+from .procs import no_children
 
 ALL = ["cadical", "kissat", "portfolio"]
-JOBSHOP = Path("/work/shared/benchmarks/jobshop_classic")
+JOBSHOP = BENCH / "jobshop_classic"
 
 
 
@@ -47,10 +49,6 @@ def planted_3sat(nvars: int = 60, nclauses: int = 250, seed: int = 1) -> CNF:
 
 def satisfies(model: list[int], clauses: list[list[int]]) -> bool:
     return all(any(model[abs(lit) - 1] == lit for lit in cl) for cl in clauses)
-
-
-def no_children() -> bool:
-    return psutil.Process().children(recursive=True) == []
 
 
 @pytest.fixture(autouse=True)
@@ -209,12 +207,11 @@ def test_portfolio_winner_and_polling_fallback(monkeypatch):
     assert res.status == Status.UNSAT and res.stats["winner"] in ("cadical", "kissat")
 
 
+@needs_shared
 @pytest.mark.parametrize("name", ["kissat", "portfolio"])
 @pytest.mark.parametrize("bound,expected", [(54, "unsat"), (55, "sat")])
 def test_solve_file_jobshop_ft06(name, bound, expected):
     path = JOBSHOP / f"jobshop_ft06_b{bound}.smt2"
-    if not path.exists():
-        pytest.skip(f"{path} not present")
     res = eagersmt.solve_file(str(path), config=Config(backend=name))
     assert str(res.status) == expected
     if expected == "sat":

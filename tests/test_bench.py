@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from eagersmt.bench.instances import from_manifest, from_paths
-from eagersmt.bench.plot import cactus
-from eagersmt.bench.report import VBS, Row, check, read_csv, summarize, to_markdown
-from eagersmt.bench.runner import Limits, run_one
-from eagersmt.bench.solvers import SolverSpec, parse_solver
+from eagersmt.tools.bench.instances import from_manifest, from_paths
+from eagersmt.tools.bench.plot import cactus
+from eagersmt.tools.bench.report import (VBS, Row, check, ratio_table, read_csv, summarize,
+                                         to_markdown)
+from eagersmt.tools.bench.runner import Limits, run_one
+from eagersmt.tools.bench.solvers import SolverSpec, parse_solver
 
 from .conftest import BENCH
 
@@ -61,7 +62,8 @@ def test_bench_end_to_end(tmp_path, bench_dir):
     with open(out / "results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["instance", "family", "expected", "solver", "answer", "seconds",
-                             "check", "note", "parse_s", "encode_s", "clauses", "bytes"]
+                             "check", "note", "parse_s", "encode_s", "clauses", "bytes",
+                             "solve_s", "vars"]
     names = [r["instance"] for r in rows]
     expected = {n: s for n, s in zip(
         [str(BENCH / k) for k in list(INSTANCES)[:-1]] + ["inst/jobshop_ft06_b55.smt2"],
@@ -80,8 +82,10 @@ def test_bench_end_to_end(tmp_path, bench_dir):
             assert 0 < float(r["parse_s"]) < float(r["seconds"]), r
             assert float(r["encode_s"]) >= 0 and int(r["bytes"]) > 100
             assert int(r["clauses"]) > 0 or "1b694516" in r["instance"]  # decided in presolve
+            if int(r["clauses"]) > 0:  # a SAT call: its time and the CNF's variables
+                assert 0 <= float(r["solve_s"]) < float(r["seconds"]) and int(r["vars"]) > 0, r
         else:
-            assert r["parse_s"] == "nan" and r["clauses"] == "0"
+            assert r["parse_s"] == "nan" and r["clauses"] == "0" and r["solve_s"] == "nan"
 
     md = (out / "summary.md").read_text()
     for solver in ("eagersmt", "z3", "cadical-cnf", VBS):
@@ -89,6 +93,11 @@ def test_bench_end_to_end(tmp_path, bench_dir):
     assert "PAR-2" in md and "## Per family" in md and "| fuzzsmt_yices | 2 |" in md
     assert "WRONG ANSWERS" not in md
     assert "## Front end" in md and "| eagersmt | 0 | - |" in md  # no run over 1 s here
+    assert "## Time ratios to z3" in md and "| eagersmt | all | 4 |" in md
+    assert "| cadical-cnf | jobshop_classic | 2 |" in md
+    per_instance = md[md.index("## Per instance"):]
+    assert "| jobshop_ft06_b54 | unsat | unsat " in per_instance
+    assert "## eagersmt stages per instance" in md
     assert "Solved and PAR-2" in p.stdout and "cadical-cnf" in p.stdout
 
     png = (out / "cactus.png").read_bytes()
@@ -96,6 +105,21 @@ def test_bench_end_to_end(tmp_path, bench_dir):
     labels = cactus(read_csv(str(out / "results.csv")), 30, str(tmp_path / "again.png"),
                     ["eagersmt", "z3", "cadical-cnf"])
     assert labels == ["eagersmt", "z3", "cadical-cnf", VBS]
+
+
+def test_ratio_table_by_hand():
+    rows = [R("i1", "A", "sat", 2.0, "sat"), R("i2", "A", "sat", 8.0, "sat", "g"),
+            R("i3", "A", "timeout", 10.0, "sat", "g"),
+            R("i1", "Z", "sat", 1.0, "sat"), R("i2", "Z", "sat", 2.0, "sat", "g"),
+            R("i3", "Z", "sat", 1.0, "sat", "g")]
+    head, table = ratio_table(rows, 10.0, "Z", ["A", "Z"])
+    assert head[3] == "geomean ×Z"
+    assert table == [["A", "all", "2", "2.83", "3.00", "10.00", "3.00"],  # sqrt(2 * 4)
+                     ["A", "f", "1", "2.00", "2.00", "2.00", "1.00"],
+                     ["A", "g", "1", "4.00", "4.00", "8.00", "2.00"]]
+    md = to_markdown(summarize(rows, 10.0, ["A", "Z"]), rows=rows, baseline="Z")
+    assert "## Time ratios to Z" in md and "## Per instance" in md
+    assert "| i3 | sat | timeout 10.00 | sat 1.00 |" in md
 
 
 def test_wrong_answer_is_flagged_and_exits_4(tmp_path, bench_dir):
@@ -222,7 +246,7 @@ def test_solver_names():
 
 
 def test_front_end_share_by_hand():
-    from eagersmt.bench.report import front_end_table
+    from eagersmt.tools.bench.report import front_end_table
 
     def r(inst: str, secs: float, parse: float, enc: float) -> Row:
         row = Row(inst, "f", "sat", "eagersmt", "sat", secs, "correct")
@@ -231,5 +255,98 @@ def test_front_end_share_by_hand():
 
     rows = [r("a", 10.0, 0.5, 0.5), r("b", 2.0, 0.2, 0.4), r("c", 0.5, 0.1, 0.1),
             Row("a", "f", "sat", "z3", "sat", 1.5, "correct")]
+    rows[0].solve_s, rows[1].solve_s = 9.0, 1.4  # c has no solve time: left out of the split
     head, table = front_end_table(rows)
-    assert table == [["eagersmt", "2", "20.0%", "30.0% (b)", "10.00", "2,500,000"]]
+    assert table == [["eagersmt", "2", "20.0%", "30.0% (b)", "10.00", "2,500,000",
+                      "5.8% / 7.5% / 86.7%"]]  # (0.7, 0.9, 10.4) of 12 s
+
+
+# -- reference solvers, eagersmt@REV, --parse-speed --------------------------------------------
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jobshop_3x3.smt2"
+
+
+@pytest.mark.parametrize("name", ["z3", "cvc5", "yices"])
+def test_reference_solvers_answer_each_check_sat(tmp_path, name):
+    from eagersmt.check import reference
+
+    assert reference.unavailable(name) is None
+    f = tmp_path / "two.smt2"
+    f.write_text("(set-logic QF_IDL)(declare-fun x () Int)(declare-fun y () Int)\n"
+                 "(assert (< (- x y) 0))(check-sat)\n"
+                 "(assert (< (- y x) 0))(check-sat)\n")
+    # yices-smt2 runs non-incremental (its IDL solver): one check-sat, then an (error ...)
+    assert reference.run(name, str(f), 20) == (["sat"] if name == "yices" else ["sat", "unsat"])
+    assert parse_solver(name).command(str(f)) == reference.command(name, str(f))  # bench too
+    assert reference.version(name)
+    bad = tmp_path / "bad.smt2"
+    bad.write_text("(assert (< x 0))(check-sat)\n")  # x undeclared
+    from eagersmt.errors import CrossCheckError
+    if name == "cvc5":  # the others print an (error ...) line and go on
+        with pytest.raises(CrossCheckError, match="cvc5 failed on .*cvc5 error"):
+            reference.run(name, str(bad), 20)
+
+
+def test_reference_time_limits():
+    from eagersmt.check import reference
+
+    assert reference.command("z3", "F", 2.5)[1:] == ["-T:3", "F"]
+    assert reference.command("yices", "F", 60)[1:] == ["--timeout=60", "F"]
+    assert reference.command("cvc5", "F", 2.5)[-2:] == ["F", "2.5"]
+    assert reference.command("z3", "F")[1:] == ["F"]  # bench: no limit of its own
+    with pytest.raises(ValueError):
+        reference.command("mathsat", "F")
+
+
+def test_eagersmt_at_a_revision_runs_the_committed_package(tmp_path):
+    from eagersmt.tools.bench import snapshot
+
+    try:
+        snapshot.repository()
+    except ValueError as e:
+        pytest.skip(str(e))
+    snaps = snapshot.Snapshots()
+    try:
+        spec = snaps.attach(parse_solver("eagersmt@HEAD:order"))
+        assert spec.rev == "HEAD" and len(spec.commit) == 40
+        assert (Path(spec.snapshot) / "eagersmt" / "__init__.py").is_file()
+        env, cwd = snapshot.child_env(spec)
+        assert cwd == spec.snapshot and env["PYTHONPATH"].startswith(spec.snapshot)
+        row = run_one(spec, _inst(tmp_path, "sat"), Limits(60.0))
+        assert (row.answer, row.check) == ("sat", "correct") and row.parse_s > 0
+        folder = spec.snapshot
+    finally:
+        snaps.close()
+    assert not Path(folder).exists()
+    p = bench(str(EXAMPLE), "--solver", "eagersmt@no-such-revision", "--out", str(tmp_path))
+    assert p.returncode == 2 and "no-such-revision" in p.stderr
+
+
+def test_blow_up_repeats_the_script_with_renamed_symbols():
+    from eagersmt.smtlib.parser import parse
+    from eagersmt.tools.bench.parse_speed import blow_up
+
+    text = ("; a comment (with parens\n(set-logic QF_IDL)\n(set-info :source |a (b|)\n"
+            "(declare-fun x () Int)(declare-const y Int)\n(define-fun d () Int 3)\n"
+            "(assert (< (- x y) d))\n(assert (! (> x 0) :named n))\n(check-sat)\n")
+    big, n = blow_up(text, 2000)
+    script = parse(big)
+    assert n == len(script.assertions) and n % 2 == 0 and 1900 < len(big) < 2300
+    assert "(declare-fun x_0 () Int)" in big and "(declare-const y_7 Int)" in big
+    assert "(define-fun d_3 () Int 3)" in big and "(< (- x_3 y_3) d_3)" in big
+    assert big.startswith("(set-logic QF_IDL)\n") and "check-sat" not in big
+
+
+def test_parse_speed_command(tmp_path):
+    out = tmp_path / "out"
+    p = bench("--parse-speed", str(EXAMPLE), "--parse-mb", "0.05", "--parse-repeat", "2",
+              "--solver", "eagersmt", "--solver", "z3", "--solver", "pysmt", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    with open(out / "parse_speed.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["parser"] for r in rows] == ["eagersmt", "z3", "pysmt"]
+    checks = {r["check"] for r in rows}
+    assert len(checks) == 1 and checks.pop().endswith(" assertions")  # all read the same
+    assert all(float(r["mb_s_best"]) > 0 and 0.04 < float(r["mb"]) < 0.07 for r in rows)
+    assert "| jobshop_3x3 | " in (out / "parse_speed.md").read_text()
+    p = bench("--parse-speed", str(EXAMPLE), "--solver", "cvc5", "--out", str(out))
+    assert p.returncode == 2 and "unknown parser" in p.stderr

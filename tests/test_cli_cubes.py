@@ -7,7 +7,7 @@ import pytest
 from eagersmt import Config, Status, solve_file
 from eagersmt.cube.icnf import read_icnf
 
-from .conftest import BENCH
+from .conftest import BENCH, needs_shared
 from .test_cli import EXAMPLE, run
 
 FT06 = BENCH / "jobshop_classic"
@@ -49,6 +49,7 @@ def test_malformed_icnf_is_an_error(tmp_path, text, line, message):
     assert message in p.stderr
 
 
+@needs_shared
 @pytest.mark.parametrize("name, status", [("jobshop_ft06_b54.smt2", "unsat"),
                                           ("jobshop_ft06_b55.smt2", "sat")])
 @pytest.mark.parametrize("cubes, level", [("4", "cnf"), ("auto", "smt")])

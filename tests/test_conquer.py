@@ -16,16 +16,13 @@ from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
 
 from .cnfs import php
+from .procs import no_children
 
 
 
 
 def all_cubes(vars_: list[int]) -> list[list[int]]:
     return [[s * v for s, v in zip(signs, vars_)] for signs in itertools.product((1, -1), repeat=len(vars_))]
-
-
-def no_children() -> bool:
-    return not psutil.Process().children(recursive=True)
 
 
 def test_worker_is_a_plain_class():
@@ -98,7 +95,7 @@ def test_killed_worker_loses_no_cube():
 from eagersmt.conquer.scheduler import CubeScheduler, Outcome  # noqa: E402
 from eagersmt.cube import check_coverage  # noqa: E402
 
-from .conftest import BENCH  # noqa: E402
+from .conftest import BENCH, needs_shared  # noqa: E402
 
 LA05 = BENCH / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat, ~1.5 s in one call
 
@@ -177,7 +174,7 @@ def test_split_children_cover_their_cube():
     w.close()
 
 
-@pytest.mark.skipif(not LA05.exists(), reason="shared benchmarks not found")
+@needs_shared
 def test_local_resplit_keeps_the_answer_and_coverage():
     from eagersmt.encode import encode
     from eagersmt.ir.normalize import normalize
@@ -368,7 +365,7 @@ from eagersmt.backends import unavailable  # noqa: E402
 FT06_UNSAT = BENCH / "jobshop_classic" / "jobshop_ft06_b54.smt2"
 FT06_SAT = BENCH / "jobshop_classic" / "jobshop_ft06_b55.smt2"
 ABZ6 = BENCH / "jobshop_classic" / "jobshop_abz6_b942.smt2"  # unsat, ~0.3 s in one call
-needs_bench = pytest.mark.skipif(not FT06_SAT.exists(), reason="shared benchmarks not found")
+needs_bench = needs_shared
 needs_kissat = pytest.mark.skipif(bool(unavailable("kissat")), reason="Kissat not installed")
 
 
@@ -426,7 +423,7 @@ def test_cubes_auto_aims_at_8_cubes_per_worker(monkeypatch, jobs):
     assert no_children()
 
 
-@pytest.mark.skipif(not ABZ6.exists(), reason="shared benchmarks not found")
+@needs_shared
 def test_probe_decides_an_easy_instance():
     r = solve_file(str(ABZ6), config=Config(cubes="auto", jobs=2))
     assert r.status == Status.UNSAT

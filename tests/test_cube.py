@@ -17,8 +17,9 @@ from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse_file
 
 from .cnfs import php
+from .conftest import BENCH, needs_shared, require_shared
 
-JOBSHOP = "/work/shared/benchmarks/jobshop_classic/jobshop_ft06_b{}.smt2"
+JOBSHOP = str(BENCH / "jobshop_classic" / "jobshop_ft06_b{}.smt2")
 
 
 def make_cnf(clauses, nvars=None) -> CNF:
@@ -45,6 +46,7 @@ _ENCODED: dict[int, object] = {}
 
 
 def jobshop(bound: int):  # type: ignore[no-untyped-def]
+    require_shared()
     if bound not in _ENCODED:
         script = parse_file(JOBSHOP.format(bound))
         norm = normalize(script.assertions, positions=script.atom_pos)
@@ -238,7 +240,6 @@ from eagersmt.cube.lookahead import _middle, _window  # noqa: E402
 from eagersmt.cube import LEVELS  # noqa: E402
 from eagersmt.cube.smt import split_space  # noqa: E402
 
-from .conftest import BENCH  # noqa: E402
 from .oracle import z3_status  # noqa: E402
 
 SMALL = ["jobshop_classic/jobshop_ft06_b54.smt2", "jobshop_classic/jobshop_ft06_b55.smt2",
@@ -249,6 +250,7 @@ SMALL = ["jobshop_classic/jobshop_ft06_b54.smt2", "jobshop_classic/jobshop_ft06_
 
 
 def encoded(path, encoding="auto"):  # type: ignore[no-untyped-def]
+    require_shared()
     script = parse_file(str(path))
     norm = normalize(script.assertions, positions=script.atom_pos)
     enc = encode(norm, encoding=encoding)
@@ -311,6 +313,7 @@ def test_bisection_cubes_on_jobshop(level, kw):
             assert cs.stats["ladder_branches"] >= 1
 
 
+@needs_shared
 @pytest.mark.parametrize("name", SMALL)
 @pytest.mark.parametrize("level", ["smt", "bounds", "smt+bounds", "cnf"])
 def test_cubes_answer_as_z3_does(name, level):
@@ -397,6 +400,7 @@ def test_config_offers_every_split_level():
     assert Config().cube_level == "bounds"
 
 
+@needs_shared
 def test_cube_command_levels(tmp_path):
     from .test_cli import run
 

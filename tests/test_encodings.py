@@ -121,10 +121,9 @@ def test_kissat_gets_the_cnf_without_pair_lemmas(path, tmp_path):
     from eagersmt.ir.normalize import normalize
     from eagersmt.smtlib.parser import parse_file
 
-    from .conftest import BENCH
+    from .conftest import BENCH, require_shared
 
-    if not (BENCH / path).exists():
-        pytest.skip("shared benchmarks not found")
+    require_shared()
     enc = encode(normalize(parse_file(str(BENCH / path)).assertions))
     (r,) = enc.cnf.redundant
     assert len(r) > 0 and r.stop == len(enc.cnf.clauses)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BENCH
+from .conftest import BENCH, needs_shared
 
 REPO = Path(__file__).resolve().parents[1]
 EX = REPO / "examples"
@@ -27,7 +27,7 @@ def test_jobshop_ft06_from_the_small_data_file():
     assert "optimum makespan 55 (proven: makespan <= 54 is unsat)" in out
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared data not found")
+@needs_shared
 def test_jobshop_la01_from_the_shared_data_file():
     out = run(str(EX / "jobshop.py"), "la01", "--data", str(DATA))
     assert "la01: 10 jobs x 5 machines" in out
@@ -35,7 +35,7 @@ def test_jobshop_la01_from_the_shared_data_file():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DATA.exists(), reason="shared data not found")
+@needs_shared
 @pytest.mark.parametrize("name, opt", [("la02", 655), ("la03", 597), ("la04", 590),
                                        ("la05", 593)])
 def test_jobshop_la02_to_la05(name, opt):

@@ -15,12 +15,14 @@ from eagersmt import Config, Status, solve_smtlib
 from eagersmt.cli.fuzz import run_solve_in_process, run_solve_subprocess
 from eagersmt.cli.main import main
 from eagersmt.errors import ParseError, UnsupportedError
-from eagersmt.fuzz.campaign import ALL_COMBOS, ROTATING, Campaign, Combo, eagersmt_solve
-from eagersmt.fuzz.generate import SHAPES, generate
-from eagersmt.fuzz.inputs import InputFuzz, Run, default_seed_files, judge
-from eagersmt.fuzz.minimize import minimize
-from eagersmt.fuzz.mutate import MUTATIONS, mutate
+from eagersmt.tools.fuzz.campaign import ALL_COMBOS, ROTATING, Campaign, Combo, eagersmt_solve
+from eagersmt.tools.fuzz.generate import SHAPES, generate
+from eagersmt.tools.fuzz.inputs import InputFuzz, Run, default_seed_files, judge
+from eagersmt.tools.fuzz.minimize import minimize
+from eagersmt.tools.fuzz.mutate import MUTATIONS, mutate
 from eagersmt.smtlib.parser import parse, parse_file
+
+from .conftest import needs_shared
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
@@ -52,8 +54,52 @@ def test_generator_is_deterministic_and_round_robin():
         parse(c.text)
 
 
+def _ites_nested_over_their_condition(text: str) -> list[str]:
+    """The heads of the terms holding an ``(ite c a b)`` with an arm ``(ite c' ...)``, c' = c
+    or (not c) (the shape of a normalizer bug that hypothesis found)."""
+    from eagersmt.smtlib.tokenizer import read_sexprs
+
+    heads = []
+    todo: list = [("", x) for x in read_sexprs(text)]
+    while todo:
+        head, x = todo.pop()
+        if not isinstance(x, list) or not x:
+            continue
+        todo.extend((str(x[0]), y) for y in x)
+        if len(x) == 4 and x[0] == "ite" and any(
+                isinstance(arm, list) and len(arm) == 4 and arm[0] == "ite"
+                and arm[1] in (x[1], ["not", x[1]]) for arm in x[2:]):
+            heads.append(head)
+    return heads
+
+
+def test_generator_nests_an_ite_over_the_same_condition():
+    """Boolean and arithmetic ites, in strict and sugared logics, get an arm that is an ite
+    over the same condition (or its negation), in the campaign and in the hypothesis
+    scripts; eagersmt agrees with Z3 on such cases."""
+    import random
+
+    from eagersmt.tools.fuzz.generate import formula_script
+    from eagersmt.tools.fuzz.oracle import z3_status
+
+    cases = [generate(3, i) for i in range(300)]
+    nested = [c for c in cases if _ites_nested_over_their_condition(c.text)]
+    assert len(nested) > 20
+    assert {c.logic for c in nested} >= {"QF_IDL", "QF_LIA"}
+    heads = {h for c in nested for h in _ites_nested_over_their_condition(c.text)}
+    assert heads & {"<", "<=", ">=", ">", "+", "-"}  # arithmetic ites
+    assert heads & {"and", "or", "not", "assert", "=>", "xor"}  # Boolean ones
+    assert any(_ites_nested_over_their_condition(formula_script(random.Random(i)))
+               for i in range(50))
+    for c in nested[:20]:
+        expected = z3_status(c.text)[0]
+        if expected in ("sat", "unsat"):
+            got = solve_smtlib(c.text, config=Config(backend="cadical")).status
+            assert str(got) == expected, c.text
+
+
 def test_schedule_gives_every_rotating_combination_its_share():
-    from eagersmt.fuzz.campaign import ALWAYS, schedule
+    from eagersmt.tools.fuzz.campaign import ALWAYS, schedule
 
     counts = {str(c): 0 for c in ROTATING}
     for i in range(1000):
@@ -98,8 +144,8 @@ def test_minimizer_shrinks_a_planted_bug_to_a_small_reproducer(tmp_path):
     combo = Combo("auto", "cadical")
     key = camp.classify(BIG, combo, "smt")
     assert key is not None and key.startswith("wrong-answer")
-    from eagersmt.fuzz.campaign import Finding
-    from eagersmt.fuzz.generate import Case
+    from eagersmt.tools.fuzz.campaign import Finding
+    from eagersmt.tools.fuzz.generate import Case
 
     f = Finding("wrong-answer", key.split(": ", 1)[1], combo, Case(0, "boolean", "QF_LIA", BIG))
     camp._record(f)
@@ -163,11 +209,12 @@ def test_a_crash_is_a_finding_too(tmp_path):
 
 
 # -- the input fuzzer ------------------------------------------------------------------------
+@needs_shared
 def test_input_fuzz_slice(tmp_path):
     """200 mutants through the solve command in process, 4 of them also as real processes:
     only correct answers or 'error: FILE:LINE:COL' with exit 1."""
     seeds = default_seed_files()
-    assert len(seeds) >= 5, "shared benchmarks missing (set EAGERSMT_SHARED)"
+    assert len(seeds) >= 5, seeds
     fz = InputFuzz(4, seeds, run_solve_in_process, out=str(tmp_path), timeout=10,
                    subprocess_run=run_solve_subprocess, subprocess_every=50)
     rep = fz.run(200)
@@ -182,7 +229,7 @@ def test_every_mutation_changes_something():
     import random
 
     for name, f in MUTATIONS.items():
-        from eagersmt.fuzz.mutate import tokens
+        from eagersmt.tools.fuzz.mutate import tokens
 
         outs = {f(random.Random(k), data, tokens(data)) for k in range(5)}
         assert outs != {data}, name

@@ -17,7 +17,7 @@ from eagersmt import Config, Int, Solver, Status, UnsupportedError, solve_smtlib
 from eagersmt.check.model import check_model
 from eagersmt.smtlib.parser import parse
 
-from .conftest import BENCH
+from .conftest import BENCH, needs_shared, require_shared
 from .oracle import z3_accepts_model
 from .smtgen import idl_script
 
@@ -172,7 +172,7 @@ def test_progress_is_monotone_and_model_checked():
     check_model(s.assertions, s.model())
 
 
-@pytest.mark.skipif(not (BENCH / "data" / "jobshop1.txt").exists(), reason="no shared data")
+@needs_shared
 def test_timeout_returns_best_so_far_not_proven():
     from gen_jobshop import load_instances
 
@@ -214,9 +214,8 @@ def test_cli_optimize(tmp_path):
 def test_constant_objective_probes_with_the_plain_encoding():
     """``(minimize 1)`` bounds nothing: the probe uses ``auto`` (order on a job shop), not SD
     (which took seconds to refute an unsat job shop)."""
+    require_shared()
     path = BENCH / "jobshop_classic" / "jobshop_ft06_b54.smt2"
-    if not path.exists():
-        pytest.skip("shared benchmarks not found")
     text = path.read_text().replace("(check-sat)", "(minimize 1)\n(check-sat)")
     script = parse(text)
     from eagersmt.session import Session

@@ -17,13 +17,12 @@ from eagersmt import Config, solve_file
 from eagersmt.check.proof import CertificateError, check_certificate
 from eagersmt.result import Status
 
-from .conftest import BENCH
+from .conftest import BENCH, needs_shared
 from .oracle import z3_status
 from .smtgen import idl_script
 
 FT06 = BENCH / "jobshop_classic" / "jobshop_ft06_b54.smt2"
 FUZZ_UNSAT = [BENCH / "fuzzsmt_yices" / f for f in ("35d358eb.smt2", "b1b3b307.smt2")]
-needs_shared = pytest.mark.skipif(not FT06.exists(), reason="../shared/benchmarks not found")
 
 
 def certify(path: Path, cert: Path, **options) -> Status:

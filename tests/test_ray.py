@@ -2,27 +2,20 @@
 dir, own token): answers against Z3, a killed actor, re-splitting, a Ray Job round trip,
 and a client without the token refused.  Skipped when Ray is not installed.
 
-The head is ``ray start --head --block`` in its own session; teardown kills its whole
-process tree (never ``ray stop``, which would stop every Ray on the machine).  Code that
-connects to Ray runs in child processes, so this pytest process never joins a cluster.
+The head is ``eagersmt.tools.ray_head.RayHead`` (``ray start --head --block`` in its own
+session; teardown kills its whole process tree, never ``ray stop``).  Code that connects
+to Ray runs in child processes, so this pytest process never joins a cluster.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -33,118 +26,33 @@ from eagersmt import Config
 pytest.importorskip("ray")
 pytest.importorskip("ray.job_submission")
 
+from eagersmt.tools.ray_head import RayHead, http_status  # noqa: E402
+
+from .conftest import BENCH, needs_shared, require_shared  # noqa: E402
 from .oracle import z3_status  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
-SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
-LA01 = SHARED / "jobshop_classic" / "jobshop_la01_b665.smt2"  # unsat; 8 cubes to conquer
-LA05 = SHARED / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat; ~1.5 s in one call
-RAY = str(Path(sys.executable).parent / "ray")
-
-
-@dataclass
-class Head:
-    address: str  # GCS, HOST:PORT
-    dashboard: str  # Jobs endpoint URL
-    token: str
-    env: dict[str, str]  # what a client of this head needs (address, token, PATH)
-    tmp: str
-
-
-def free_ports(n: int) -> list[int]:
-    socks = []
-    try:
-        for _ in range(n):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
-
-
-def http_status(url: str, token: str | None) -> int:
-    req = urllib.request.Request(url)
-    if token is not None:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except OSError:  # not listening (yet)
-        return 0
-
-
-def kill_tree(proc: subprocess.Popen, marker: str) -> None:
-    procs: list[psutil.Process] = []
-    try:
-        root = psutil.Process(proc.pid)
-        procs = [root] + root.children(recursive=True)
-    except psutil.NoSuchProcess:
-        pass
-    for p in psutil.process_iter(["cmdline"]):  # daemons that left the tree, if any
-        if marker in " ".join(p.info["cmdline"] or ()) and p not in procs:
-            procs.append(p)
-    for p in procs:
-        try:
-            p.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(procs, timeout=10)
-    proc.wait(timeout=10)
+LA01 = BENCH / "jobshop_classic" / "jobshop_la01_b665.smt2"  # unsat; 8 cubes to conquer
+LA05 = BENCH / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat; ~1.5 s in one call
 
 
 @pytest.fixture(scope="module")
 def head():
-    tmp = tempfile.mkdtemp(prefix="esr", dir="/tmp")  # short: Ray's socket paths are limited
-    token = secrets.token_hex(32)
-    token_path = Path(tmp) / "auth_token"
-    token_path.write_text(token)
-    token_path.chmod(0o600)
-    gcs, dash, client, nm, om, agent, agent_grpc, rte, metrics, am, dm = free_ports(11)
-    wmin = random.randrange(30000, 39000)
-    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token_path),
-           "AUTOSCALER_METRIC_PORT": str(am), "DASHBOARD_METRIC_PORT": str(dm),  # else fixed
-           "RAY_USAGE_STATS_ENABLED": "0",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("RAY_ADDRESS", None)
-    env.pop("RAY_AUTH_TOKEN", None)
-    cmd = [RAY, "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
-           "--port", str(gcs), "--dashboard-host", "127.0.0.1", "--dashboard-port", str(dash),
-           "--ray-client-server-port", str(client), "--node-manager-port", str(nm),
-           "--object-manager-port", str(om), "--dashboard-agent-listen-port", str(agent),
-           "--dashboard-agent-grpc-port", str(agent_grpc), "--runtime-env-agent-port", str(rte),
-           "--metrics-export-port", str(metrics), "--min-worker-port", str(wmin),
-           "--max-worker-port", str(wmin + 200), "--num-cpus", "2",
-           "--object-store-memory", str(100 * 1024 * 1024), "--temp-dir", f"{tmp}/ray",
-           "--disable-usage-stats"]
-    log = open(Path(tmp) / "head.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, cwd=tmp)
-    url = f"http://127.0.0.1:{dash}"
     try:
-        deadline = time.monotonic() + 90
-        while http_status(f"{url}/api/jobs/", token) != 200:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("ray head did not start:\n" + (Path(tmp) / "head.log").read_text())
-            time.sleep(0.5)
-        client_env = {**env, "RAY_ADDRESS": f"127.0.0.1:{gcs}"}
-        yield Head(f"127.0.0.1:{gcs}", url, token, client_env, tmp)
-    finally:
-        kill_tree(proc, tmp)
-        log.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        h = RayHead(2, object_store_mb=100)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    with h:
+        yield h
 
 
-def eagersmt(head: Head, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def eagersmt(head: RayHead, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args], env=head.env,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
 
 
-def in_child(head: Head, code: str, timeout: float = 120) -> dict:
+def in_child(head: RayHead, code: str, timeout: float = 120) -> dict:
     """Run ``code`` (which prints one JSON line last) in a Python child joined to ``head``."""
     p = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=head.env, cwd=REPO,
                        capture_output=True, text=True, timeout=timeout)
@@ -174,8 +82,8 @@ def unsat_example(tmp_path: Path) -> Path:
 def test_solve_ray_auto_agrees_with_z3(head, kind):
     # (the example with bound 10 is refuted by the cuber alone: la01 needs the conquer)
     f = EXAMPLE if kind == "sat" else LA01
-    if not f.exists():
-        pytest.skip("shared benchmarks not found")
+    if kind == "unsat":
+        require_shared()
     # (--cube-level smt: at the default level, bounds, the cuber alone finds the example's model)
     # (--encoding order: auto refutes la01_b665 at the root, encode/disjunctive.py)
     p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats",
@@ -217,7 +125,7 @@ def test_killed_actor_is_retried(head):
     assert r["refuted"] == 4 and r["workers"] >= 3
 
 
-@pytest.mark.skipif(not LA05.exists(), reason="shared benchmarks not found")
+@needs_shared
 def test_resplit_on_ray(head):
     r = in_child(head, f"""
         import json

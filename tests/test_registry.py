@@ -86,13 +86,18 @@ def test_a_back_end_registered_at_run_time_solves_through_the_cli(glucose, tmp_p
     assert r.exit_code == 2 and "glucose" in r.output  # the live choices are listed
 
 
-def test_a_registered_back_end_writes_a_certificate_that_check_proof_accepts(glucose, tmp_path):
+def assert_certified_unsat(tmp_path: Path, **options: str) -> None:
+    """The unsat example solved with ``options`` and ``--proof``: check-proof verifies it."""
     cert = tmp_path / "cert"
     path = unsat_example(tmp_path)
-    r = solve_file(str(path), config=Config(backend="glucose", proof=str(cert)))
+    r = solve_file(str(path), config=Config(proof=str(cert), **options))
     assert r.status == Status.UNSAT
     out = CliRunner().invoke(main, ["check-proof", str(cert), str(path)])
     assert out.exit_code == 0 and out.output.startswith("verified"), out.output
+
+
+def test_a_registered_back_end_writes_a_certificate_that_check_proof_accepts(glucose, tmp_path):
+    assert_certified_unsat(tmp_path, backend="glucose")
 
 
 def test_an_encoding_registered_at_run_time_is_used_and_certified(tmp_path):
@@ -103,12 +108,7 @@ def test_an_encoding_registered_at_run_time_is_used_and_certified(tmp_path):
     try:
         r = solve_file(str(SAT_EXAMPLE), config=Config(encoding="toy"))
         assert r.status == Status.SAT and r.stats.notes["encodings"] == "toy:1"
-        cert = tmp_path / "cert"
-        path = unsat_example(tmp_path)
-        r = solve_file(str(path), config=Config(encoding="toy", proof=str(cert)))
-        assert r.status == Status.UNSAT
-        out = CliRunner().invoke(main, ["check-proof", str(cert), str(path)])
-        assert out.exit_code == 0 and out.output.startswith("verified"), out.output
+        assert_certified_unsat(tmp_path, encoding="toy")
     finally:
         ENCODINGS.unregister("toy")
     with pytest.raises(ValueError, match="encoding must be one of"):

@@ -8,7 +8,9 @@ import pytest
 
 from eagersmt import Config, Status, solve_file
 
-from .conftest import BENCH, manifest, z3_seconds
+from .conftest import BENCH, manifest, needs_shared, z3_seconds
+
+pytestmark = needs_shared
 
 KNOWN = [r for r in manifest() if r["status"] in ("sat", "unsat") and z3_seconds(r) <= 30]
 # Instances that take eagersmt (default configuration) over ~5 s on this machine.

@@ -1,7 +1,8 @@
 """``eagersmt bench``: eagersmt configurations and peer solvers over a set of instances.
 
 The command only gathers options, shows progress and prints; the work is in
-``eagersmt.bench`` (runner, report, plot).  Registered on the ``eagersmt`` group in
+``eagersmt.tools.bench`` (runner, report, plot, snapshot, parse_speed), imported inside the
+command so that loading the CLI does not load it.  Registered on the ``eagersmt`` group in
 ``cli/main.py``.
 """
 
@@ -18,7 +19,7 @@ EXIT_WRONG, EXIT_INTERRUPT = 4, 130
 
 
 def _instances(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...]) -> list:
-    from ..bench.instances import dedupe, from_manifest, from_paths
+    from ..tools.bench.instances import dedupe, from_manifest, from_paths
 
     fams = [x for f in families for x in f.split(",") if x]
     found = []
@@ -31,13 +32,13 @@ def _instances(paths: tuple[str, ...], manifest: Optional[str], families: tuple[
     return dedupe(found)
 
 
-def _specs(names: tuple[str, ...]) -> list:
-    from ..bench.solvers import DEFAULT_SOLVERS, parse_solver, unavailable
+def _specs(names: tuple[str, ...], snapshots: Any) -> list:
+    from ..tools.bench.solvers import DEFAULT_SOLVERS, parse_solver, unavailable
 
     specs = []
     for name in names or DEFAULT_SOLVERS:
         try:
-            spec = parse_solver(name)
+            spec = snapshots.attach(parse_solver(name))
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="--solver") from None
         why = unavailable(spec)
@@ -49,13 +50,29 @@ def _specs(names: tuple[str, ...]) -> list:
     return specs
 
 
+def _parsers(names: tuple[str, ...], snapshots: Any) -> list:
+    from ..tools.bench.parse_speed import PARSERS, parser_spec
+
+    try:
+        specs = [snapshots.attach(parser_spec(n)) for n in dict.fromkeys(names or PARSERS)]
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--solver") from None
+    import importlib.util
+
+    for spec in specs:
+        if spec.argv[0] != "eagersmt" and importlib.util.find_spec(spec.argv[0]) is None:
+            raise click.BadParameter(f"{spec.name}: the {spec.argv[0]} module is not installed",
+                                     param_hint="--solver")
+    return specs
+
+
 class _Display:
     """A rich progress bar on a terminal, else one plain line per finished run (stderr)."""
 
     def __init__(self, total: int, csv_path: Path):
         from rich.console import Console
 
-        from ..bench.report import FIELDS
+        from ..tools.bench.report import FIELDS
 
         self.total, self.done = total, 0
         self.console = Console(stderr=True)
@@ -104,7 +121,7 @@ class _Display:
 
 
 def _preamble(specs: list, n: int, timeout: float, memory: int, jobs: int) -> list[str]:
-    from ..bench.solvers import version
+    from ..tools.bench.solvers import version
 
     versions = "; ".join(f"{s.name}: {version(s) or '?'}" for s in specs)
     import datetime as _dt
@@ -122,7 +139,7 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..bench.report import VBS, family_table, solver_table, wrong_table
+    from ..tools.bench.report import VBS, family_table, solver_table, wrong_table
 
     con = Console()
     if not con.is_terminal:  # a pipe or a file: do not squeeze the tables into 80 columns
@@ -158,8 +175,9 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
 @click.option("--family", "families", multiple=True, metavar="F",
               help="Only instances of family F (repeatable; comma-separated works too).")
 @click.option("--solver", "solvers", multiple=True, metavar="NAME",
-              help="eagersmt[:ENC[:BACKEND]], z3, cvc5, yices, cadical-cnf[:ENC], "
-                   "kissat-cnf[:ENC] or cmd:NAME=COMMAND ({file} = the instance); repeatable. "
+              help="eagersmt[@REV][:ENC[:BACKEND]] (@REV: as committed at git revision REV), "
+                   "z3, cvc5, yices, cadical-cnf[:ENC], kissat-cnf[:ENC] or "
+                   "cmd:NAME=COMMAND ({file} = the instance); repeatable. "
                    "Default: eagersmt, z3, cvc5, yices, cadical-cnf.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
               show_default=True, metavar="S", help="Wall-clock limit per run (seconds).")
@@ -169,31 +187,55 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
               help="Folder for results.csv, summary.md and cactus.png.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Instances run at once (more than 1 disturbs the timings).")
+@click.option("--baseline", metavar="NAME",
+              help="Solver whose times the others are divided by in summary.md (instances "
+                   "both solved). Default: z3 when it runs.")
+@click.option("--parse-speed", is_flag=True,
+              help="Measure parser throughput instead: each instance repeated to about "
+                   "--parse-mb MB, parsed by eagersmt[@REV], z3 and pysmt (--solver picks "
+                   "among them); writes parse_speed.csv and parse_speed.md.")
+@click.option("--parse-mb", type=click.FloatRange(min=0, min_open=True), default=5.0,
+              show_default=True, metavar="MB", help="Size of each --parse-speed text.")
+@click.option("--parse-repeat", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Parses per parser and text (best and median reported).")
 def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...],
-          solvers: tuple[str, ...], timeout: float, memory_limit: int, out: str, jobs: int) -> None:
+          solvers: tuple[str, ...], timeout: float, memory_limit: int, out: str, jobs: int,
+          baseline: Optional[str], parse_speed: bool, parse_mb: float, parse_repeat: int) -> None:
     """Compare solvers on PATHS (.smt2 files or folders) and/or a --manifest.
 
     Each (instance, solver) pair runs in its own process group with a wall and a memory
     limit; every answer is checked against the expected one (the manifest's status column,
-    else the file's (set-info :status ...)).  eagersmt runs as `eagersmt solve`; the *-cnf
-    solvers time only the SAT solver on eagersmt's CNF.  Writes results.csv, summary.md
-    (solved sat/unsat, PAR-2, per family, virtual best) and cactus.png into --out, and
+    else the file's (set-info :status ...)).  eagersmt runs as `eagersmt solve --stats`
+    (stage times go to the report); the *-cnf solvers time only the SAT solver on
+    eagersmt's CNF.  Writes results.csv, summary.md (solved sat/unsat, PAR-2, per family,
+    virtual best, time ratios to --baseline, per instance) and cactus.png into --out, and
     prints the summary.
 
     \b
     Exit codes: 0 done (errors and timeouts are results, not failures);
     2 bad usage; 4 some solver gave a WRONG answer; 130 interrupted.
     """
-    from ..bench.report import read_csv, summarize, to_markdown, write_csv
-    from ..bench.runner import Limits, kill_all, run_all
+    from ..tools.bench.report import read_csv, summarize, to_markdown, write_csv
+    from ..tools.bench.runner import Limits, kill_all, run_all
+    from ..tools.bench.snapshot import Snapshots
 
     instances = _instances(paths, manifest, families)
     if not instances:
         raise click.UsageError("no instances: give .smt2 files or folders, or --manifest")
-    specs = _specs(solvers)
+    snapshots = Snapshots()
+    click.get_current_context().call_on_close(snapshots.close)
     outdir = Path(out)
-    outdir.mkdir(parents=True, exist_ok=True)
     limits = Limits(timeout, memory_limit or None)
+    if parse_speed:
+        _parse_speed(instances, _parsers(solvers, snapshots), outdir, limits, parse_mb,
+                     parse_repeat)
+        return
+    specs = _specs(solvers, snapshots)
+    names = [s.name for s in specs]
+    if baseline is not None and baseline not in names:
+        raise click.BadParameter(f"{baseline} is not one of the solvers ({', '.join(names)})",
+                                 param_hint="--baseline")
+    outdir.mkdir(parents=True, exist_ok=True)
     display = _Display(len(instances) * len(specs), outdir / "results.csv")
     interrupted = False
     try:
@@ -207,14 +249,14 @@ def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, 
     if interrupted:
         rows = read_csv(str(outdir / "results.csv"))
         click.echo(f"interrupted: reporting the {len(rows)} finished runs", err=True)
-    names = [s.name for s in specs]
     write_csv(rows, str(outdir / "results.csv"))
     summary = summarize(rows, timeout, names)
     pre = _preamble(specs, len(instances), timeout, memory_limit, jobs)
-    (outdir / "summary.md").write_text(to_markdown(summary, pre, rows))
+    base = baseline or ("z3" if "z3" in names else None)
+    (outdir / "summary.md").write_text(to_markdown(summary, pre, rows, base))
     wrote = ["results.csv", "summary.md"]
     try:
-        from ..bench.plot import cactus
+        from ..tools.bench.plot import cactus
         cactus(rows, timeout, str(outdir / "cactus.png"), names)
         wrote.append("cactus.png")
     except ImportError:
@@ -222,3 +264,30 @@ def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, 
                    "no cactus.png", err=True)
     _print_summary(summary, outdir, wrote)
     sys.exit(EXIT_INTERRUPT if interrupted else EXIT_WRONG if summary.wrong else 0)
+
+
+def _parse_speed(instances: list, specs: list, outdir: Path, limits: Any, mb: float,
+                 repeat: int) -> None:
+    import csv
+    from dataclasses import asdict, fields
+
+    from ..tools.bench.parse_speed import ParseRow, measure, table
+    from ..tools.bench.report import markdown_table
+
+    def done(r: Any) -> None:
+        click.echo(f"parse-speed: {Path(r.instance).name} ({r.mb:.2f} MB) {r.parser}: "
+                   f"{r.mb_s_best:.2f} MB/s best; {r.check}", err=True)
+
+    rows = measure(instances, specs, mb=mb, repeat=repeat, limits=limits, on_done=done)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with open(outdir / "parse_speed.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=[x.name for x in fields(ParseRow)])
+        w.writeheader()
+        w.writerows(asdict(r) for r in rows)
+    pre = _preamble(specs, len(instances), limits.timeout, limits.memory_mb or 0, 1)
+    md = "\n".join(["# eagersmt bench --parse-speed", "", *pre, "", markdown_table(table(rows)),
+                     "", f"{repeat} parses per parser and text in a fresh process, timed around "
+                     "the parse call only (text in memory, imports done)."]) + "\n"
+    (outdir / "parse_speed.md").write_text(md)
+    click.echo(markdown_table(table(rows)))
+    click.echo(f"wrote {outdir / 'parse_speed.csv'}, {outdir / 'parse_speed.md'}")

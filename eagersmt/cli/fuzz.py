@@ -1,9 +1,9 @@
 """``eagersmt fuzz`` (differential campaign against Z3) and ``eagersmt fuzz-input`` (mutated files).
 
-The logic lives in ``eagersmt/fuzz``; this module prints.  Exit codes of both: 0 nothing
-found; 1 at least one failure (a disagreement, a failed model check, a crash; for
-``fuzz-input`` also a traceback, a hang, an internal error or an error without
-``FILE:LINE:COL``); reproducers are written to ``--out``.  Tests inject a solver through
+The logic lives in ``eagersmt/tools/fuzz``, imported inside the commands; this module
+prints.  Exit codes of both: 0 nothing found; 1 at least one failure (a disagreement, a
+failed model check, a crash; for ``fuzz-input`` also a traceback, a hang, an internal error
+or an error without ``FILE:LINE:COL``); reproducers are written to ``--out``.  Tests inject a solver through
 ``ctx.obj["fuzz_solve"]`` (``CliRunner.invoke(main, args, obj=...)``).
 """
 
@@ -16,26 +16,44 @@ from typing import Any
 import click
 
 
+def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
+                 progress_note: str = "") -> Any:
+    """The options both campaigns share: how many runs, seed, first index, output folder,
+    time limit, progress lines."""
+    options = [
+        click.option(count, dest, type=click.IntRange(min=1), default=1000, show_default=True,
+                     help=f"Number of {what}s to run."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help=f"Campaign seed: {what} i is a function of (seed, i) alone."),
+        click.option("--first", type=click.IntRange(min=0), default=0, show_default=True,
+                     help=f"Index of the first {what} (to resume, split, or rerun one)."),
+        click.option("--out", type=click.Path(file_okay=False), default=out, show_default=True,
+                     help="Directory for the reproducers of failures (created on a finding)."),
+        click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0,
+                     show_default=True, help=timeout_help),
+        click.option("--progress-every", type=click.IntRange(min=0), default=0,
+                     help=f"Print a progress line on stderr every N {what}s{progress_note}."),
+    ]
+
+    def decorate(f: Any) -> Any:
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return decorate
+
+
 @click.command("fuzz")
-@click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Number of generated scripts.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Campaign seed: case i is a function of (seed, i) alone.")
-@click.option("--out", type=click.Path(file_okay=False), default="fuzz-findings",
-              show_default=True, help="Directory for minimized reproducers (created on a finding).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
-              help="Seconds per solve for Z3 and the forked back ends (kissat, portfolio, cubed).")
-@click.option("--rotate", type=click.IntRange(0, 20), default=2, show_default=True,
-              help="Rotating combinations per case (of 20), on top of the 4 in-process ones.")
-@click.option("--first", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Index of the first case (to resume, split, or rerun one case).")
+@_run_options("--cases", "cases", "case", "fuzz-findings",
+              "Seconds per solve for Z3 and the forked back ends (kissat, portfolio, cubed).",
+              " (0: a bar when stderr is a terminal)")
+@click.option("--rotate", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Rotating combinations (other back ends, cubed runs) per case, on top of "
+                   "the in-process ones; more than there are means all of them.")
 @click.option("--shape", "shapes", multiple=True,
               type=click.Choice(("jobshop", "boolean", "let", "huge", "components", "equalities",
                                  "macros")), help="Only these shapes (default: all, round robin).")
 @click.option("--max-saved", type=click.IntRange(min=1), default=3, show_default=True,
               help="Reproducers minimized and saved per distinct bug (the rest are counted).")
-@click.option("--progress-every", type=click.IntRange(min=0), default=0,
-              help="Print a progress line on stderr every N cases (0: a bar when stderr is a terminal).")
 @click.pass_context
 def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float, rotate: int,
              first: int, shapes: tuple[str, ...], max_saved: int, progress_every: int) -> None:
@@ -43,11 +61,11 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
     x (monolithic, cubed), against Z3; disagreements are minimized into --out.
 
     \b
-    Schedule: every case runs sd, order, eij, auto on in-process CaDiCaL, and Z3; the 20
-    other combinations (kissat, portfolio; cubed on all three back ends) rotate, --rotate
-    of them per case.  Exit code: 0 no finding, 1 a disagreement or failure.
+    Schedule: every case runs every encoding on in-process CaDiCaL, and Z3; the other
+    combinations (the other back ends; cubed on every back end) rotate, --rotate of them
+    per case.  Exit code: 0 no finding, 1 a disagreement or failure.
     """
-    from ..fuzz.campaign import Campaign
+    from ..tools.fuzz.campaign import Campaign
 
     obj = ctx.find_object(dict) or {}
     campaign = Campaign(seed, out=out, timeout=timeout, rotate=rotate,
@@ -77,7 +95,7 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
 def _print_campaign(rep: Any, seconds: float, first: int) -> None:
     from rich.table import Table
 
-    from ..fuzz.campaign import FAILING
+    from ..tools.fuzz.campaign import FAILING
 
     con = _console()
     nfail = sum(v for k, v in rep.bugs.items() if k.split(":")[0] in FAILING)
@@ -94,7 +112,7 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
     for col in ("combination", "runs", "sat", "unsat", "unknown", "failures", "ms/run"):
         table.add_column(col, justify="left" if col == "combination" else "right")
     for name, st in rep.combos.items():
-        table.add_row(name, str(st.runs), str(st.sat), str(st.unsat), str(st.unknown),
+        table.add_row(name, str(st.runs), *(str(st.answers[k]) for k in ("sat", "unsat", "unknown")),
                       str(st.failures), f"{1000 * st.seconds / max(1, st.runs):.1f}")
     con.print(table)
     slow = sum(v for k, v in rep.bugs.items() if k.startswith("slow"))
@@ -109,23 +127,13 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
 
 @click.command("fuzz-input")
 @click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-@click.option("--mutations", "count", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Number of mutated files to run.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Mutant i is a function of (seed, i) and the seed files alone.")
-@click.option("--out", type=click.Path(file_okay=False), default="fuzz-input-findings",
-              show_default=True, help="Directory for failing mutants (and a sample for review).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
-              help="--timeout of each solve (the watchdog calls a run a hang after 3x + 10 s).")
+@_run_options("--mutations", "count", "mutant", "fuzz-input-findings",
+              "--timeout of each solve (the watchdog calls a run a hang after 3x + 10 s).")
 @click.option("--subprocess", "subprocess_every", type=click.IntRange(min=0), default=50,
               show_default=True,
               help="Also run every Nth mutant through a real 'python -m eagersmt.cli.main' (0: none).")
-@click.option("--first", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Index of the first mutant.")
 @click.option("--max-seed-bytes", type=click.IntRange(min=1), default=9000, show_default=True,
               help="Default seed files: shared benchmarks up to this size, plus the bundled example.")
-@click.option("--progress-every", type=click.IntRange(min=0), default=0,
-              help="Print a progress line on stderr every N mutants.")
 @click.pass_context
 def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, seed: int,
                    out: str, timeout: float, subprocess_every: int, first: int,
@@ -140,7 +148,7 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
     """
     from pathlib import Path
 
-    from ..fuzz.inputs import InputFuzz, default_seed_files
+    from ..tools.fuzz.inputs import InputFuzz, default_seed_files
 
     obj = ctx.find_object(dict) or {}
     seeds = [Path(p) for p in seed_files] or default_seed_files(max_seed_bytes)
@@ -166,7 +174,7 @@ def run_solve_in_process(path: str, timeout: float) -> Any:
 
     from click.testing import CliRunner
 
-    from ..fuzz.inputs import Run
+    from ..tools.fuzz.inputs import Run
     from .main import main
 
     t = time.perf_counter()
@@ -183,8 +191,8 @@ def run_solve_subprocess(path: str, timeout: float) -> Any:
     """``python -m eagersmt.cli.main solve PATH --timeout T`` as a real process."""
     import subprocess
 
-    from ..fuzz.oracle import CaseTimeout
-    from ..fuzz.inputs import Run
+    from ..tools.fuzz.oracle import CaseTimeout
+    from ..tools.fuzz.inputs import Run
 
     t = time.perf_counter()
     cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", path, "--timeout", str(timeout)]
@@ -199,7 +207,7 @@ def run_solve_subprocess(path: str, timeout: float) -> Any:
 def _print_inputs(rep: Any, seeds: list, seconds: float, first: int) -> None:
     from rich.table import Table
 
-    from ..fuzz.inputs import FAILING, OK
+    from ..tools.fuzz.inputs import FAILING, OK
 
     con = _console()
     con.print(f"eagersmt fuzz-input: seed {rep.seed}, mutants {first}..{first + rep.mutants - 1} "

@@ -44,7 +44,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Optional, Sequence, Union
+from typing import ClassVar, Optional, Sequence, Union
 
 from ..encode.cnf import CNF
 from ..result import Status
@@ -105,32 +105,33 @@ class _Open:
         return len(self.items) + len(self.queue)
 
 
+@dataclass
 class LookaheadCuber:
     """Configuration of the cuber (see the module doc); ``cubes`` runs it on a CNF."""
 
-    depth_cap = 12  # safety cap on the depth when ``depth`` is None
-    max_nodes = 5_000  # lookahead nodes per run; the open nodes then become cubes
-    fraction = 0.02  # F of the dynamic cutoff
-    down_exp = 0.30  # E of the dynamic cutoff
+    depth: Optional[int] = None
+    max_cubes: Optional[int] = None
+    dynamic: bool = True
+    candidates: int = 30
+    seed: int = 0
+    order: str = "bfs"
+    ladder_candidates: Optional[int] = 16
 
-    def __init__(self, depth: Optional[int] = None, max_cubes: Optional[int] = None,
-                 dynamic: bool = True, candidates: int = 30, seed: int = 0,
-                 order: str = "bfs", ladder_candidates: Optional[int] = 16):
-        if order not in ("bfs", "free"):
+    depth_cap: ClassVar[int] = 12  # safety cap on the depth when ``depth`` is None
+    max_nodes: ClassVar[int] = 5_000  # lookahead nodes per run; the open nodes then become cubes
+    fraction: ClassVar[float] = 0.02  # F of the dynamic cutoff
+    down_exp: ClassVar[float] = 0.30  # E of the dynamic cutoff
+
+    def __post_init__(self) -> None:
+        if self.order not in ("bfs", "free"):
             raise ValueError("order must be 'bfs' or 'free'")
-        if depth is not None and depth < 0:
+        if self.depth is not None and self.depth < 0:
             raise ValueError("depth must be at least 0")
-        if max_cubes is not None and max_cubes < 1:
+        if self.max_cubes is not None and self.max_cubes < 1:
             raise ValueError("max_cubes must be at least 1")
-        if candidates < 1 or (ladder_candidates is not None and ladder_candidates < 1):
+        if self.candidates < 1 or (self.ladder_candidates is not None
+                                   and self.ladder_candidates < 1):
             raise ValueError("candidates must be at least 1")
-        self.depth = depth
-        self.max_cubes = max_cubes
-        self.dynamic = dynamic
-        self.candidates = candidates
-        self.seed = seed
-        self.order = order
-        self.ladder_candidates = ladder_candidates
 
     def cubes(self, cnf: CNF, *, variables: Optional[Sequence[int]] = None,
               ladders: Sequence[Sequence[int]] = (),

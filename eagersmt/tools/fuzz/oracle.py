@@ -7,11 +7,12 @@ simplex configuration.  ``z3_model_ok`` evaluates the assertions under a model b
 substitution and simplification: an independent check of eagersmt's models (which
 eagersmt also checks itself, on its own terms).  ``z3_script_answers`` runs a whole script
 (several ``check-sat``s, errors and all) in a fresh Z3 context, for the input fuzzer.
-Cost: ~1.5 ms per ``z3_status`` on a campaign case, ~5 ms per ``z3_script_answers``.
+Cost: milliseconds per campaign case (no process: Z3's Python API).
 
 ``watchdog(seconds)`` raises ``CaseTimeout`` in the main thread when a block of Python code
 runs too long (SIGALRM; the check happens between Python bytecodes, so a SAT call inside C
-is stopped when it returns; forked solver processes are never timed by it).
+is stopped when it returns; forked solver processes are never timed by it).  ``Report``
+holds what both fuzzers report (seed, wall seconds, findings); each adds its counters.
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ import contextlib
 import signal
 import threading
 from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Optional
 
 import z3
 
 from .generate import oracle_text
+
+
+@dataclass
+class Report:
+    """A fuzzing run: its seed, wall seconds and findings (the subclasses add counters)."""
+
+    seed: int
+    seconds: float = 0.0
+    findings: list = field(default_factory=list)
 
 
 class CaseTimeout(Exception):

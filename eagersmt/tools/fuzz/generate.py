@@ -19,13 +19,19 @@ robin over ``SHAPES`` so each gets the same number of cases:
   ``distinct`` pigeonholes against bounds, ite-valued equalities.
 * ``macros``: ``define-fun`` with parameters, 0-ary definitions, ``(! t :named n)``.
 
-Logics: QF_IDL and QF_RDL use the syntax real benchmark files use (``(op (- x y) c)``,
-``(op x c)``, ``(op x y)``); QF_LIA / QF_LRA / no ``set-logic`` add the sugar eagersmt accepts
-in difference form: ``(+ x c)``, ``(- (+ x c) (+ y d))``, ``(* (- 1) y)``, ``(* 2 (- x y))``,
-chains ``(< x y z)``, ``ite`` under arithmetic, let-bound arithmetic.  Constants are small
-(|c| <= 30) except in ``huge``: medium constants (10^3..10^6) would only make the order
-encoding slow, not find different bugs.  Z3 needs QF_LIA / QF_LRA for the sugar; the
-campaign rewrites the logic for the oracle only (``oracle_text``).  Cost: ~0.1 ms a case.
+Every ``ite`` (Boolean or arithmetic) has, a quarter of the time, an arm that is again an
+``ite`` over the same condition or its negation, whose guards must merge with the outer
+ones.  Logics: QF_IDL and QF_RDL use the syntax real benchmark files use
+(``(op (- x y) c)``, ``(op x c)``, ``(op x y)``); QF_LIA / QF_LRA / no ``set-logic`` add the
+sugar eagersmt accepts in difference form: ``(+ x c)``, ``(- (+ x c) (+ y d))``,
+``(* (- 1) y)``, ``(* 2 (- x y))``, chains ``(< x y z)``, ``ite`` under arithmetic, let-bound
+arithmetic.  Constants are small (|c| <= 30) except in ``huge``: medium constants
+(10^3..10^6) would only make the order encoding slow, not find different bugs (the
+hypothesis tests draw them, through ``formula_script``, for the other encodings).  Z3 needs
+QF_LIA / QF_LRA for the sugar; the campaign rewrites the logic for the oracle only
+(``oracle_text``).  ``TermGen`` builds the terms; ``tests/smtgen.py`` drives it with
+hypothesis's random source, so the campaign and the property tests share one generator.
+Cost: well under a millisecond a case.
 """
 
 from __future__ import annotations
@@ -55,9 +61,20 @@ def generate(seed: int, index: int, shape: Optional[str] = None) -> Case:
     rng = random.Random(f"{seed}/{index}")
     shape = shape or SHAPES[index % len(SHAPES)]
     logic = rng.choices(LOGICS, _LOGIC_WEIGHTS)[0]
-    g = _Gen(rng, logic, huge=shape == "huge")
+    g = TermGen(rng, logic, huge=shape == "huge")
     body = _SHAPE_FUNCS[shape](g)
     return Case(index, shape, logic, g.script(body))
+
+
+def formula_script(rng: random.Random, *, real: bool = False, max_vars: int = 4,
+                   big: bool = False) -> str:
+    """A QF_LIA script (QF_LRA with ``real``) of 1-4 assertions over 2 to ``max_vars``
+    numeric and 0-2 Boolean variables, each a Boolean combination of depth 0-3; ``big``:
+    half the constants up to 10^6.  The ``boolean`` shape at the sizes of the hypothesis
+    tests (``tests/smtgen.py``, with a hypothesis-driven ``rng``), in syntax Z3 reads."""
+    g = TermGen(rng, "QF_LRA" if real else "QF_LIA", big=big)
+    g.variables((2, max_vars), 2)
+    return g.script(g.assertions(rng.randint(1, 4), 3), queries=False)
 
 
 def oracle_text(text: str) -> str:
@@ -66,10 +83,12 @@ def oracle_text(text: str) -> str:
         "(set-logic QF_RDL)", "(set-logic QF_LRA)")
 
 
-class _Gen:
-    """Term builder for one case: variables, constants and atoms as SMT-LIB text."""
+class TermGen:
+    """Term builder for one script: variables, constants, atoms and Boolean structure as
+    SMT-LIB text, every choice drawn from ``rng`` (a ``random.Random``, or hypothesis's
+    ``st.randoms()`` in the tests: the same generator, shrinkable there)."""
 
-    def __init__(self, rng: random.Random, logic: str, *, huge: bool = False):
+    def __init__(self, rng: random.Random, logic: str, *, huge: bool = False, big: bool = False):
         self.rng = rng
         self.logic = logic
         self.real = logic in ("QF_RDL", "QF_LRA") or (logic == "none" and rng.random() < 0.4)
@@ -77,6 +96,7 @@ class _Gen:
         # Without a logic Z3 types a numeral as Int even next to Reals: write "2.0" there.
         self.decimal = self.real and logic == "none"
         self.huge = huge
+        self.big = big  # half the constants up to 10^6 (medium: wide domains, long adders)
         self.sort = "Real" if self.real else "Int"
         self.small = rng.choice((3, 6, 10) if self.real else (3, 6, 10, 30))
         # Reals are scaled to integers by the lcm of the denominators times (variables + 1),
@@ -88,6 +108,10 @@ class _Gen:
         self.pool: list[str] = []  # earlier Bool subterms, reused (shared DAG)
         self.nlet = 0
         self.nx = 0  # integer / real variables declared so far
+
+    def pick(self, *forms: Callable[[], str]) -> str:
+        """One of ``forms`` (a form listed twice is twice as likely), built."""
+        return forms[self.rng.randint(0, len(forms) - 1)]()
 
     # -- declarations and the script ------------------------------------------------------
     def ints(self, n: int, prefix: str = "x") -> list[str]:
@@ -105,29 +129,44 @@ class _Gen:
         self.bs = self.bs + names
         return names
 
+    def variables(self, ints: tuple[int, int], bools: int) -> list[str]:
+        """Between ``ints`` numeric variables (bounds included) and up to ``bools`` Booleans;
+        returns the numeric ones."""
+        xs = self.ints(self.rng.randint(*ints))
+        self.bools(self.rng.randint(0, bools))
+        return xs
+
     def _declare(self, name: str, sort: str) -> str:
         if self.rng.random() < 0.5:
             return f"(declare-fun {name} () {sort})"
         return f"(declare-const {name} {sort})"
 
-    def script(self, body: list[str]) -> str:
+    def script(self, body: list[str], *, queries: bool = True) -> str:
+        """The whole script: logic, declarations, ``body``, ``check-sat`` (then, with
+        ``queries``, sometimes ``get-model`` / ``get-value``)."""
         rng = self.rng
         lines = [] if self.logic == "none" else [f"(set-logic {self.logic})"]
         lines += self.decls
         lines += body
         lines.append("(check-sat)")
-        if rng.random() < 0.3:
+        if queries and rng.random() < 0.3:
             lines.append("(get-model)")
-        if self.xs and rng.random() < 0.2:
+        if queries and self.xs and rng.random() < 0.2:
             x, y = rng.choice(self.xs), rng.choice(self.xs)
             lines.append(f"(get-value ({x} (- {x} {y})))")
         return "\n".join(lines) + "\n"
+
+    def assertions(self, count: int, max_depth: int) -> list[str]:
+        """``count`` assertions, each a Boolean combination of depth 0 to ``max_depth``."""
+        return [f"(assert {self.boolean(self.rng.randint(0, max_depth))})" for _ in range(count)]
 
     # -- constants -----------------------------------------------------------------------
     def value(self, huge: Optional[bool] = None) -> object:
         rng = self.rng
         if (self.huge if huge is None else huge) and rng.random() < 0.5:
             v: object = rng.choice((-1, 1)) * (2 ** rng.choice(_HUGE_EXP) + rng.randint(-3, 3))
+        elif self.big and rng.random() < 0.5:
+            v = rng.randint(-10**6, 10**6)
         else:
             v = rng.randint(-self.small, self.small)
         if self.real and rng.random() < 0.25:  # few denominators: RDL scales by their lcm
@@ -164,77 +203,54 @@ class _Gen:
 
     def unit(self, depth: int = 0) -> str:
         """A term ``x + c`` or ``c`` (coefficient 1): any two differ by a difference."""
+        v, c = self.var, self.const
+        forms = (v, v, c,
+                 lambda: v() if self.strict else f"(+ {v()} {c()})",
+                 lambda: f"(- {v()} {c()})", lambda: f"(+ {c()} {v()})", lambda: f"(* 1 {v()})",
+                 lambda: self.ite(depth - 1, lambda: self.unit(depth - 1)) if depth > 0 else v())
+        return self.pick(*(forms[:4] if self.strict else forms))
+
+    def ite(self, depth: int, arm: Callable[[], str]) -> str:
+        """``(ite c a b)`` with a condition of ``depth`` and arms from ``arm``.  A quarter of
+        the time one arm is itself an ``ite`` over ``c`` (or ``(not c)``): the inner guards
+        must merge with the outer ones (a case once went wrong there)."""
         rng = self.rng
-        k = rng.randint(0, 3 if self.strict else 7)
-        if k <= 1:
-            return self.var()
-        if k == 2:
-            return self.const()
-        if k == 3:
-            return f"(+ {self.var()} {self.const()})" if not self.strict else self.var()
-        if k == 4:
-            return f"(- {self.var()} {self.const()})"
-        if k == 5:
-            return f"(+ {self.const()} {self.var()})"
-        if k == 6:
-            return f"(* 1 {self.var()})"
-        if depth > 0:
-            return f"(ite {self.boolean(depth - 1)} {self.unit(depth - 1)} {self.unit(depth - 1)})"
-        return self.var()
+        c = self.boolean(depth)
+        a, b = arm(), arm()
+        if rng.random() < 0.25:
+            inner = f"(ite {c if rng.random() < 0.7 else f'(not {c})'} {arm()} {arm()})"
+            a, b = (inner, b) if rng.random() < 0.5 else (a, inner)
+        return f"(ite {c} {a} {b})"
 
     def diff(self) -> str:
         """A term ``x - y (+ c)`` in one of the written forms."""
-        rng = self.rng
         x, y = self.two()
         if self.strict:
             return f"(- {x} {y})"
-        k = rng.randint(0, 7)
-        if k == 0:
-            return f"(- {x} {y})"
-        if k == 1:
-            return f"(- {x} {y} {self.const()})"
-        if k == 2:
-            return f"(+ {x} (- {y}))"
-        if k == 3:
-            return f"(+ {x} (* (- 1) {y}))"
-        if k == 4:
-            return f"(- (+ {x} {self.const()}) (+ {y} {self.const()}))"
-        if k == 5:
-            return f"(+ (- {x} {y}) {self.const()})"
-        if k == 6:
-            return f"(- (- {y} {x}))"
-        return f"(* {rng.choice((2, 3))} (- {x} {y}))"
+        c = self.const
+        return self.pick(lambda: f"(- {x} {y})", lambda: f"(- {x} {y} {c()})",
+                         lambda: f"(+ {x} (- {y}))", lambda: f"(+ {x} (* (- 1) {y}))",
+                         lambda: f"(- (+ {x} {c()}) (+ {y} {c()}))",
+                         lambda: f"(+ (- {x} {y}) {c()})", lambda: f"(- (- {y} {x}))",
+                         lambda: f"(* {self.rng.choice((2, 3))} (- {x} {y}))")
 
     def atom(self, depth: int = 0) -> str:
         rng = self.rng
         op = rng.choice(_CMP)
-        k = rng.randint(0, 9)
+        c, d, u = self.const, self.diff, self.unit
+        diff_c, c_diff = (lambda: f"({op} {d()} {c()})"), (lambda: f"({op} {c()} {d()})")
+        var_c = lambda: f"({op} {self.var()} {c()})"  # noqa: E731
         if self.strict:
-            if k <= 4:
-                return f"({op} {self.diff()} {self.const()})"
-            if k <= 6:
-                return f"({op} {self.var()} {self.const()})"
-            if k == 7:
-                return f"({op} {' '.join(self.two())})"
-            if k == 8:
-                return f"(distinct {' '.join(self.two())})"
-            return f"({op} {self.const()} {self.diff()})"
-        if k <= 2:
-            return f"({op} {self.diff()} {self.const()})"
-        if k == 3:
-            return f"({op} {self.const()} {self.diff()})"
-        if k <= 5:
-            return f"({op} {self.unit(depth)} {self.unit(depth)})"
-        if k == 6:
-            n = rng.randint(2, 4)
-            return "(distinct " + " ".join(self.unit(depth) for _ in range(n)) + ")"
-        if k == 7:
-            op = rng.choice(("<", "<=", "=", ">=", ">"))
-            return f"({op} " + " ".join(self.unit(0) for _ in range(3)) + ")"
-        if k == 8 and depth > 0:
-            return (f"({op} {self.diff()} (ite {self.boolean(depth - 1)} {self.const()} "
-                    f"{self.const()}))")
-        return f"({op} {self.var()} {self.const()})"
+            return self.pick(*(diff_c,) * 5, var_c, var_c,
+                             lambda: f"({op} {' '.join(self.two())})",
+                             lambda: f"(distinct {' '.join(self.two())})", c_diff)
+        units = lambda n, k: " ".join(u(k) for _ in range(n))  # noqa: E731
+        return self.pick(
+            diff_c, diff_c, diff_c, c_diff, *(lambda: f"({op} {units(2, depth)})",) * 2,
+            lambda: f"(distinct {units(rng.randint(2, 4), depth)})",
+            lambda: f"({rng.choice(_CMP)} {units(3, 0)})",  # a chain
+            lambda: (f"({op} {d()} {self.ite(depth - 1, c)})" if depth > 0 else var_c()),
+            var_c)
 
     # -- Boolean structure ---------------------------------------------------------------
     def boolean(self, depth: int) -> str:
@@ -250,33 +266,23 @@ class _Gen:
             if self.bs and rng.random() < 0.2:
                 return rng.choice(self.bs)
             return self.atom(0)
-        b = self.boolean
-        k = rng.randint(0, 10)
-        if k <= 1:
-            return self.atom(depth)
-        if k == 2:
-            return f"(not {b(depth - 1)})"
-        if k == 3:
-            return "(and " + " ".join(b(depth - 1) for _ in range(rng.randint(2, 4))) + ")"
-        if k == 4:
-            return "(or " + " ".join(b(depth - 1) for _ in range(rng.randint(2, 4))) + ")"
-        if k == 5:
-            return f"(=> {b(depth - 1)} {b(depth - 1)})"
-        if k == 6:
-            return f"(xor {b(depth - 1)} {b(depth - 1)})"
-        if k == 7:
-            return f"(= {b(depth - 1)} {b(depth - 1)})"
-        if k == 8:
-            return f"(ite {b(depth - 1)} {b(depth - 1)} {b(depth - 1)})"
-        if k == 9 and rng.random() < 0.3:
-            return f"(distinct {b(depth - 1)} {b(depth - 1)})"
+        b = lambda: self.boolean(depth - 1)  # noqa: E731
+        nary = lambda op: f"({op} " + " ".join(b() for _ in range(rng.randint(2, 4))) + ")"  # noqa: E731
+        return self.pick(lambda: self.atom(depth), lambda: self.atom(depth),
+                         lambda: f"(not {b()})", lambda: nary("and"), lambda: nary("or"),
+                         lambda: f"(=> {b()} {b()})", lambda: f"(xor {b()} {b()})",
+                         lambda: f"(= {b()} {b()})", lambda: self.ite(depth - 1, b),
+                         lambda: f"(distinct {b()} {b()})" if rng.random() < 0.3 else self._let(b),
+                         lambda: self._let(b))
+
+    def _let(self, b: Callable[[], str]) -> str:
         self.nlet += 1
         name = f"l{self.nlet}"
-        return f"(let (({name} {b(depth - 1)})) (and {name} (or {name} {b(depth - 1)})))"
+        return f"(let (({name} {b()})) (and {name} (or {name} {b()})))"
 
 
 # -- shapes ----------------------------------------------------------------------------------
-def _jobshop(g: _Gen) -> list[str]:
+def _jobshop(g: TermGen) -> list[str]:
     rng = g.rng
     jobs, machines = rng.randint(2, 4), rng.randint(2, 3)
     ops: list[list[tuple[str, int, object]]] = []  # per job: (var, machine, duration)
@@ -338,17 +344,14 @@ def _jobshop(g: _Gen) -> list[str]:
     return out
 
 
-def _boolean(g: _Gen) -> list[str]:
-    rng = g.rng
-    g.ints(rng.randint(2, 5))
-    g.bools(rng.randint(0, 3))
-    return [f"(assert {g.boolean(rng.randint(0, 4))})" for _ in range(rng.randint(1, 5))]
+def _boolean(g: TermGen) -> list[str]:
+    g.variables((2, 5), 3)
+    return g.assertions(g.rng.randint(1, 5), 4)
 
 
-def _let(g: _Gen) -> list[str]:
+def _let(g: TermGen) -> list[str]:
     rng = g.rng
-    g.ints(rng.randint(2, 4))
-    g.bools(rng.randint(0, 2))
+    g.variables((2, 4), 2)
     depth = rng.randint(5, 40)
     names: list[str] = []
     arith: list[str] = []
@@ -390,11 +393,10 @@ def _let(g: _Gen) -> list[str]:
     return out
 
 
-def _huge(g: _Gen) -> list[str]:
+def _huge(g: TermGen) -> list[str]:
     rng = g.rng
-    xs = g.ints(rng.randint(2, 5))
-    g.bools(rng.randint(0, 2))
-    out = [f"(assert {g.boolean(rng.randint(0, 3))})" for _ in range(rng.randint(0, 2))]
+    xs = g.variables((2, 5), 2)
+    out = g.assertions(rng.randint(0, 2), 3)
     # A cycle whose huge constants cancel to a small sum: feasible iff the sum is >= 0
     # (or > 0 with a strict edge) -- wrong by one if any constant is mishandled.
     k = rng.randint(2, min(3, len(xs)))  # longer cycles make forced sd slow (wide adders)
@@ -416,7 +418,7 @@ def _huge(g: _Gen) -> list[str]:
     return out
 
 
-def _components(g: _Gen) -> list[str]:
+def _components(g: TermGen) -> list[str]:
     rng = g.rng
     out = []
     all_x = g.xs
@@ -434,10 +436,9 @@ def _components(g: _Gen) -> list[str]:
     return out
 
 
-def _equalities(g: _Gen) -> list[str]:
+def _equalities(g: TermGen) -> list[str]:
     rng = g.rng
-    xs = g.ints(rng.randint(3, 6))
-    g.bools(rng.randint(0, 2))
+    xs = g.variables((3, 6), 2)
     out = []
     for a, b in zip(xs, xs[1:]):  # chains the preprocessor substitutes
         r = rng.random()
@@ -458,18 +459,15 @@ def _equalities(g: _Gen) -> list[str]:
             out.append(f"(assert (and (>= {x} {g.num(lo)}) (<= {x} {g.num(lo + width)})))")
     if not g.strict:
         for _ in range(rng.randint(0, 2)):
-            out.append(f"(assert (= {rng.choice(xs)} (ite {g.boolean(1)} {g.unit(0)} {g.unit(0)})))")
+            out.append(f"(assert (= {rng.choice(xs)} {g.ite(1, g.unit)}))")
     if g.bs:
         out.append(f"(assert (= {rng.choice(g.bs)} {g.atom(0)}))")
-    for _ in range(rng.randint(0, 2)):
-        out.append(f"(assert {g.boolean(rng.randint(0, 2))})")
-    return out
+    return out + g.assertions(rng.randint(0, 2), 2)
 
 
-def _macros(g: _Gen) -> list[str]:
+def _macros(g: TermGen) -> list[str]:
     rng = g.rng
-    xs = g.ints(rng.randint(2, 4))
-    g.bools(rng.randint(0, 2))
+    xs = g.variables((2, 4), 2)
     s = g.sort
     out = []
     op = rng.choice(_CMP)
@@ -499,7 +497,7 @@ def _macros(g: _Gen) -> list[str]:
     return out
 
 
-_SHAPE_FUNCS: dict[str, Callable[[_Gen], list[str]]] = {
+_SHAPE_FUNCS: dict[str, Callable[[TermGen], list[str]]] = {
     "jobshop": _jobshop, "boolean": _boolean, "let": _let, "huge": _huge,
     "components": _components, "equalities": _equalities, "macros": _macros,
 }

@@ -1,17 +1,18 @@
 """The differential campaign: generated scripts, every configuration of eagersmt, Z3 as referee.
 
-Schedule (per case ``i`` of a campaign; ``Combo`` = encoding × back end × mode):
+Schedule (per case ``i`` of a campaign; ``Combo`` = encoding × back end × mode; the names
+come from ``eagersmt.config``'s registries):
 
-* always: the four encodings (sd, order, eij, auto) on CaDiCaL *in process*
-  (``CadicalBackend(in_process=True)``, swapped into the back-end registry for the call:
-  ~0.6 ms a solve instead of ~4 ms through a forked child), plus Z3 (in process).
-* rotating: the other 20 combinations -- kissat and portfolio monolithic (8), and all
-  three back ends cubed (``cubes=4``, ``jobs=2``; 12) -- ``rotate`` of them per case
-  (default 2), in a fixed cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % 20]`` for
-  ``j < rotate``.  The cycle (10 cases) and the shape cycle (7) are coprime, so every
-  combination meets every shape; at 100,000 cases each rotating combination runs 10,000
-  times.  Cubed runs rotate ``cube_level`` (bounds, smt, smt+bounds, cnf) with the case index.
-  (Cubed with the portfolio back end conquers with CaDiCaL: that is what the engine does.)
+* always: every encoding on CaDiCaL *in process* (``CadicalBackend(in_process=True)``,
+  swapped into the back-end registry for the call: far cheaper than a forked child), plus
+  Z3 (in process).
+* rotating: the other combinations -- the other back ends monolithic, and every back end
+  cubed (``cubes=4``, ``jobs=2``) -- ``rotate`` of them per case (default 2), in a fixed
+  cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % len(ROTATING)]`` for ``j < rotate``.
+  With today's 20 rotating combinations the cycle (10 cases) and the shape cycle (7) are
+  coprime, so every combination meets every shape.  Cubed runs rotate ``cube_level``
+  (``config.CUBE_LEVELS``) with the case index.  (Cubed with the portfolio back end
+  conquers with CaDiCaL: that is what the engine does.)
 
 Every answer is compared with Z3's; ``unknown`` on either side is a skip, not an agreement.
 Every ``sat`` model is evaluated again by Z3 (``z3_model_ok``), independently of eagersmt's
@@ -24,10 +25,9 @@ minimized (``minimize.py``) and written to ``out`` with a header saying how to r
 the rest are counted.
 
 The solver is injectable (``solve=``) so tests can plant a wrong one; libraries return,
-``CampaignReport`` is what the CLI prints.  Cost with ``rotate=2``: ~31 ms of CPU a case
-(this process and its children); 100,000 cases took 51 CPU-minutes, of whose wall time 59%
-went to the rotating forked back ends and cube workers (process start-up, mostly), 28% to
-the four in-process encodings and 12% to Z3 (``benchmarks/RESULTS.md``).
+``CampaignReport`` is what the CLI prints.  Cost: a few solves a case, most of it process
+start-up of the rotating forked back ends and cube workers; the recorded runs are in
+``benchmarks/RESULTS.md`` ("Fuzzing").
 """
 
 from __future__ import annotations
@@ -38,16 +38,16 @@ import os
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Callable, Iterator, Optional
 
-from ..config import CUBE_LEVELS
+from ... import config
 from .generate import SHAPES, Case, generate
 from .minimize import minimize
-from .oracle import CaseTimeout, Z3Rejects, watchdog, z3_model_ok, z3_status
+from .oracle import CaseTimeout, Report, Z3Rejects, watchdog, z3_model_ok, z3_status
 
-ENCODINGS = ("sd", "order", "eij", "auto")
-BACKENDS = ("cadical", "kissat", "portfolio")
+ENCODINGS = tuple(sorted(config.ENCODINGS, key=lambda e: e == "auto"))  # auto last
+BACKENDS = config.BACKENDS
 FAILING = ("wrong-answer", "model-check", "bad-model", "crash", "rejected")
 
 
@@ -67,7 +67,7 @@ class Combo:
         return opts
 
 
-ALWAYS = tuple(Combo(e, "cadical") for e in ENCODINGS)
+ALWAYS = tuple(Combo(e, "cadical") for e in ENCODINGS)  # in process: see eagersmt_solve
 ROTATING = tuple(Combo(e, b, c) for c in (False, True) for b in BACKENDS for e in ENCODINGS
                  if (b, c) != ("cadical", False))
 ALL_COMBOS = ALWAYS + ROTATING
@@ -81,7 +81,7 @@ def schedule(index: int, rotate: int = 2) -> list[Combo]:
 
 def cube_level(index: int) -> str:
     """The split space of case ``index``'s cubed runs: every level in turn."""
-    return CUBE_LEVELS[index % len(CUBE_LEVELS)]
+    return config.CUBE_LEVELS[index % len(config.CUBE_LEVELS)]
 
 
 # A solve function: (script text, combination, cube level, timeout) -> eagersmt Result.
@@ -90,8 +90,8 @@ SolveFn = Callable[[str, Combo, str, Optional[float]], object]
 
 def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]) -> object:
     """eagersmt's answer on ``text`` with ``combo`` (the default ``SolveFn``)."""
-    from ..api import solve_smtlib
-    from ..config import Config
+    from ...api import solve_smtlib
+    from ...config import Config
 
     in_process = combo.backend == "cadical" and not combo.cubed
     config = Config(encoding=combo.encoding, backend=combo.backend,
@@ -105,8 +105,8 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
 
 @contextlib.contextmanager
 def _in_process_cadical() -> Iterator[None]:
-    from ..backends import BACKENDS as REGISTRY
-    from ..backends.cadical import CadicalBackend
+    from ...backends import BACKENDS as REGISTRY
+    from ...backends.cadical import CadicalBackend
 
     class InProcess(CadicalBackend):
         def __init__(self) -> None:
@@ -144,25 +144,21 @@ def _normalize(detail: str) -> str:
 @dataclass
 class ComboStats:
     runs: int = 0
-    sat: int = 0
-    unsat: int = 0
-    unknown: int = 0
+    answers: Counter = field(default_factory=Counter)  # sat / unsat / unknown
     failures: int = 0
     seconds: float = 0.0
 
 
 @dataclass
-class CampaignReport:
-    seed: int
+class CampaignReport(Report):
+    findings: list[Finding] = field(default_factory=list)
     cases: int = 0
-    seconds: float = 0.0
     shapes: Counter = field(default_factory=Counter)
     logics: Counter = field(default_factory=Counter)
     oracle: Counter = field(default_factory=Counter)  # Z3: sat / unsat / unknown / rejects
     combos: dict[str, ComboStats] = field(default_factory=dict)
     cube_levels: Counter = field(default_factory=Counter)
     models_checked: int = 0  # sat models Z3 re-evaluated
-    findings: list[Finding] = field(default_factory=list)
     bugs: Counter = field(default_factory=Counter)  # Finding.bug -> occurrences
     z3_seconds: float = 0.0
 
@@ -175,23 +171,28 @@ class CampaignReport:
         return any(k.split(":")[0] in FAILING for k in self.bugs)
 
 
+@dataclass
 class Campaign:
-    """Runs cases ``first .. first+cases-1`` of ``seed`` (see the module doc)."""
+    """Runs cases ``first .. first+cases-1`` of ``seed`` (see the module doc): ``timeout``
+    per solve, ``case_limit`` per case (default ``6 timeout + 30`` s), findings minimized
+    with at most ``minimize_checks`` candidates and written to ``out``."""
 
-    def __init__(self, seed: int, *, out: Optional[str] = None, timeout: float = 10.0,
-                 rotate: int = 2, solve: Optional[SolveFn] = None, max_saved: int = 3,
-                 case_limit: Optional[float] = None, minimize_checks: int = 400,
-                 shapes: Optional[tuple[str, ...]] = None):
-        self.seed = seed
-        self.out = out
-        self.timeout = timeout
-        self.rotate = rotate
-        self.solve = solve or eagersmt_solve
-        self.max_saved = max_saved
-        self.case_limit = case_limit if case_limit is not None else 6 * timeout + 30
-        self.minimize_checks = minimize_checks
-        self.shapes = shapes
-        self.report = CampaignReport(seed)
+    seed: int
+    _: KW_ONLY
+    out: Optional[str] = None
+    timeout: float = 10.0
+    rotate: int = 2
+    solve: Optional[SolveFn] = None  # default: eagersmt_solve
+    max_saved: int = 3
+    case_limit: Optional[float] = None
+    minimize_checks: int = 400
+    shapes: Optional[tuple[str, ...]] = None
+
+    def __post_init__(self) -> None:
+        self.solver: SolveFn = self.solve or eagersmt_solve
+        if self.case_limit is None:
+            self.case_limit = 6 * self.timeout + 30
+        self.report = CampaignReport(self.seed)
         for c in ALL_COMBOS:
             self.report.combos[str(c)] = ComboStats()
 
@@ -240,7 +241,7 @@ class Campaign:
             if combo.cubed:
                 rep.cube_levels[level] += 1
             if got in ("sat", "unsat", "unknown"):
-                setattr(stats, got, getattr(stats, got) + 1)
+                stats.answers[got] += 1
             if got == "sat" and finding is None:
                 rep.models_checked += 1
             if finding is not None:
@@ -250,10 +251,10 @@ class Campaign:
     def check(self, text: str, combo: Combo, level: str, expected: str,
               assertions: list) -> tuple[str, Optional[tuple[str, str]]]:
         """Run one combination: (its answer or "error", a (kind, detail) finding or None)."""
-        from ..errors import InputError, InternalError
+        from ...errors import InputError, InternalError
 
         try:
-            res = self.solve(text, combo, level, self.timeout)
+            res = self.solver(text, combo, level, self.timeout)
         except InternalError as e:
             return "error", ("model-check", f"InternalError: {str(e)[:160]}")
         except InputError as e:

@@ -4,8 +4,12 @@ A ``Row`` is one (instance, solver) run.  It is *solved* when the answer is sat 
 not contradicted by the expected answer, and within the limit.  PAR-2 is the sum over the
 instances of the wall seconds when solved, else twice the limit; a wrong answer counts as
 unsolved and is listed first, loudly.  The virtual best solver (VBS) takes per instance the
-fastest solved run.  Tables come out as (header, rows) of strings, rendered here as markdown
-and by the CLI with rich.  Cost: linear in the number of rows.
+fastest solved run.  Against a baseline solver (``--baseline``, Z3 by default) each other
+solver gets the geometric mean and median of its time ratios over the instances both
+solved, overall and per family.  eagersmt rows carry the stage times of its ``--stats``
+(parse, normalize+encode, SAT solve; CNF size), shown per instance and summed as shares.
+Tables come out as (header, rows) of strings, rendered here as markdown and by the CLI
+with rich.  Cost: linear in the number of rows.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 ANSWERS = ("sat", "unsat")
@@ -30,12 +35,15 @@ class Row:
     seconds: float  # wall seconds (cnf solvers: the SAT solver only)
     check: str      # correct wrong unknown error
     note: str = ""
-    # eagersmt rows (from its --stats): parse and normalize+encode seconds, CNF clauses,
-    # input bytes; NaN / 0 for other solvers
+    # eagersmt rows (from its --stats, summed over the check-sats): parse and
+    # normalize+encode seconds, CNF clauses, input bytes, SAT solve seconds, CNF variables;
+    # NaN / 0 for other solvers
     parse_s: float = math.nan
     encode_s: float = math.nan
     clauses: int = 0
     bytes: int = 0
+    solve_s: float = math.nan
+    vars: int = 0
 
 
 FIELDS = [f.name for f in fields(Row)]
@@ -180,7 +188,7 @@ def wrong_table(s: Summary) -> Table:
             [[r.solver, r.instance, r.family, r.expected, r.answer, _s(r.seconds)] for r in s.wrong])
 
 
-def _md(table: Table) -> str:
+def markdown_table(table: Table) -> str:
     head, rows = table
     esc = [[c.replace("|", "\\|") for c in row] for row in [head, *rows]]
     lines = ["| " + " | ".join(esc[0]) + " |", "|" + "---|" * len(head)]
@@ -196,7 +204,8 @@ def front_end_table(rows: Sequence[Row]) -> Table:
     share of wall time spent parsing, normalizing and encoding (median, max), parser MB/s
     and encoder clauses/s (medians over all its runs with stage times)."""
     head = ["solver", f"runs > {FRONT_MIN_S:g} s", "parse+encode share median",
-            "share max (instance)", "parser MB/s (median)", "encoder clauses/s (median)"]
+            "share max (instance)", "parser MB/s (median)", "encoder clauses/s (median)",
+            "parse / norm+enc / solve (sums)"]
     out = []
     for name in dict.fromkeys(r.solver for r in rows if not math.isnan(r.parse_s)):
         mine = [r for r in rows if r.solver == name and not math.isnan(r.parse_s)]
@@ -208,7 +217,70 @@ def front_end_table(rows: Sequence[Row]) -> Table:
                     f"{_median([x for x, _ in shares]):.1%}" if shares else "-",
                     f"{shares[-1][0]:.1%} ({shares[-1][1]})" if shares else "-",
                     f"{_median(mbs):.2f}" if mbs else "-",
-                    f"{_median(cps):,.0f}" if cps else "-"])
+                    f"{_median(cps):,.0f}" if cps else "-", _stage_split(mine)])
+    return head, out
+
+
+def _stage_split(rows: Sequence[Row]) -> str:
+    """Shares of parse, normalize+encode and SAT solve in their summed seconds."""
+    done = [r for r in rows if not math.isnan(r.solve_s)]
+    parts = [sum(r.parse_s for r in done), sum(r.encode_s for r in done),
+             sum(r.solve_s for r in done)]
+    total = sum(parts)
+    return " / ".join(f"{x / total:.1%}" for x in parts) if total > 0 else "-"
+
+
+def _geomean(xs: Sequence[float]) -> float:
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else math.nan
+
+
+def ratio_table(rows: Sequence[Row], limit: float, base: str,
+                solvers: Optional[Sequence[str]] = None) -> Table:
+    """Per solver (overall, then per family): its wall seconds divided by ``base``'s on the
+    instances both solved -- geometric mean, median -- and the two sums."""
+    solvers = list(solvers) if solvers else list(dict.fromkeys(r.solver for r in rows))
+    mine = {(r.solver, r.instance): r for r in rows if solved(r, limit) and r.seconds > 0}
+    head = ["solver", "family", "both solved", f"geomean ×{base}", f"median ×{base}",
+            "sum s", f"sum {base} s"]
+    out = []
+    for name in solvers:
+        if name == base:
+            continue
+        pairs = [(mine[name, i], mine[base, i]) for (s_, i) in mine
+                 if s_ == name and (base, i) in mine]
+        families = sorted({a.family for a, _ in pairs})
+        for fam in ["all", *(families if len(families) > 1 else [])]:
+            sel = [(a, b) for a, b in pairs if fam == "all" or a.family == fam]
+            ratios = [a.seconds / b.seconds for a, b in sel]
+            out.append([name, fam, str(len(sel)), _s(_geomean(ratios)),
+                        _s(_median(ratios)) if ratios else "-",
+                        _s(sum(a.seconds for a, _ in sel)), _s(sum(b.seconds for _, b in sel))])
+    return head, out
+
+
+def instance_table(rows: Sequence[Row], solvers: Sequence[str]) -> Table:
+    """One line per instance: each solver's answer and wall seconds."""
+    cells = {(r.instance, r.solver): r for r in rows}
+    head = ["instance", "expected", *solvers]
+    out = []
+    for inst, expected in dict.fromkeys((r.instance, r.expected) for r in rows):
+        line = [Path(inst).stem, expected]
+        for name in solvers:
+            r = cells.get((inst, name))
+            line.append("-" if r is None else
+                        f"{r.answer}{' (WRONG)' if r.check == 'wrong' else ''} {_s(r.seconds)}")
+        out.append(line)
+    return head, out
+
+
+def stage_table(rows: Sequence[Row]) -> Table:
+    """eagersmt runs with stage times: parse, normalize+encode, solve seconds, CNF size."""
+    head = ["instance", "solver", "answer", "wall s", "parse s", "norm+enc s", "solve s",
+            "vars", "clauses"]
+    out = [[Path(r.instance).stem, r.solver, r.answer, _s(r.seconds), f"{r.parse_s:.3f}",
+            f"{r.encode_s:.3f}", "-" if math.isnan(r.solve_s) else f"{r.solve_s:.3f}",
+            str(r.vars), str(r.clauses)]
+           for r in rows if not math.isnan(r.parse_s)]
     return head, out
 
 
@@ -218,16 +290,18 @@ def _median(xs: Sequence[float]) -> float:
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
-def to_markdown(s: Summary, preamble: Sequence[str] = (), rows: Sequence[Row] = ()) -> str:
-    """The whole report: wrong answers first (if any), solved, per family, VBS, errors."""
+def to_markdown(s: Summary, preamble: Sequence[str] = (), rows: Sequence[Row] = (),
+                baseline: Optional[str] = None) -> str:
+    """The whole report: wrong answers first (if any), solved, per family, VBS, ratios to
+    ``baseline``, front end, per instance, errors."""
     out = ["# eagersmt bench", "", *preamble]
     if s.wrong:
         out += ["", f"## WRONG ANSWERS ({len(s.wrong)})", "",
-                "Each one is counted as unsolved (2 × limit in PAR-2).", "", _md(wrong_table(s))]
-    out += ["", "## Solved", "", _md(solver_table(s)), "",
+                "Each one is counted as unsolved (2 × limit in PAR-2).", "", markdown_table(wrong_table(s))]
+    out += ["", "## Solved", "", markdown_table(solver_table(s)), "",
             f"PAR-2: sum over instances of wall seconds when solved, else 2 × {s.limit:g} s. "
             "unique: solved by no other solver; fastest: the virtual best's pick."]
-    out += ["", "## Per family (solved · PAR-2 s)", "", _md(family_table(s))]
+    out += ["", "## Per family (solved · PAR-2 s)", "", markdown_table(family_table(s))]
     v = s.totals[VBS]
     picks = ", ".join(f"{x} {s.totals[x].fastest}" for x in s.solvers if s.totals[x].fastest)
     unsolved = [i for i in s.instances if i not in s.vbs]
@@ -236,19 +310,30 @@ def to_markdown(s: Summary, preamble: Sequence[str] = (), rows: Sequence[Row] = 
             f"Fastest per instance: {picks or 'none'}."]
     if unsolved:
         out += ["", f"Solved by no solver: {', '.join(unsolved)}."]
+    if baseline and baseline in s.solvers and len(s.solvers) > 1:
+        out += ["", f"## Time ratios to {baseline}", "",
+                markdown_table(ratio_table(rows, s.limit, baseline, s.solvers)), "",
+                f"Wall seconds of each solver divided by {baseline}'s, over the instances both "
+                "solved (eagersmt's include the interpreter start and imports)."]
     front = front_end_table(rows)
     if front[1]:
-        out += ["", "## Front end (eagersmt: parse + normalize + encode)", "", _md(front), "",
+        out += ["", "## Front end (eagersmt: parse + normalize + encode)", "", markdown_table(front), "",
                 "Share: (parse + normalize + encode seconds, from `--stats`) / wall seconds of "
                 f"the whole run (interpreter start included), over runs longer than "
-                f"{FRONT_MIN_S:g} s; MB/s and clauses/s over every run with stage times."]
+                f"{FRONT_MIN_S:g} s; MB/s and clauses/s over every run with stage times; "
+                "the last column splits the summed stage seconds."]
+    if rows:
+        out += ["", "## Per instance (answer, wall s)", "", markdown_table(instance_table(rows, s.solvers))]
+        stages = stage_table(rows)
+        if stages[1]:
+            out += ["", "## eagersmt stages per instance (from `--stats`)", "", markdown_table(stages)]
     if s.disagreements:
         out += ["", "## Disagreements (no known answer)", ""]
         out += [f"- {i}: " + "; ".join(f"{a} by {', '.join(v)}" for a, v in d.items())
                 for i, d in s.disagreements.items()]
     if s.errors:
         out += ["", f"## Errors ({len(s.errors)})", "",
-                _md((["solver", "instance", "note"],
+                markdown_table((["solver", "instance", "note"],
                      [[r.solver, r.instance, r.note] for r in s.errors]))]
     return "\n".join(out) + "\n"
 
@@ -266,5 +351,7 @@ def read_csv(path: str) -> list[Row]:
         return [Row(**{**d, "seconds": float(d["seconds"]),
                        "parse_s": float(d.get("parse_s") or "nan"),
                        "encode_s": float(d.get("encode_s") or "nan"),
-                       "clauses": int(d.get("clauses") or 0), "bytes": int(d.get("bytes") or 0)})
+                       "clauses": int(d.get("clauses") or 0), "bytes": int(d.get("bytes") or 0),
+                       "solve_s": float(d.get("solve_s") or "nan"),
+                       "vars": int(d.get("vars") or 0)})
                 for d in csv.DictReader(f)]

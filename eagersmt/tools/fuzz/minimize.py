@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterator, Optional
 
-from ..smtlib.tokenizer import QSymbol, SList, String, read_sexprs
+from ...smtlib.tokenizer import QSymbol, SList, String, read_sexprs
 
 Sexpr = object  # str | SList
 

@@ -1,9 +1,12 @@
 """Benchmarking eagersmt against its peers (the library behind ``eagersmt bench``).
 
 ``instances`` (which files, with which expected answer), ``solvers`` (names to command
-lines), ``runner`` (one process per run, wall and memory limits), ``report`` (solved counts,
-PAR-2, per family, virtual best; markdown and CSV), ``plot`` (cactus PNG).  Importing this
-package runs nothing; matplotlib is imported only by ``plot.cactus``.
+lines; the reference solvers come from ``eagersmt.check.reference``), ``snapshot``
+(``eagersmt@REV``: a committed version in a private folder), ``runner`` (one process per
+run, wall and memory limits), ``report`` (solved counts, PAR-2, per family, virtual best,
+time ratios, stage times; markdown and CSV), ``plot`` (cactus PNG), ``parse_speed``
+(parser MB/s).  Importing this package runs nothing; matplotlib is imported only by
+``plot.cactus``.
 """
 
 from .instances import Instance, from_manifest, from_paths

@@ -4,8 +4,8 @@ Mutant ``i`` of a run with ``seed`` is ``mutate.mutate`` applied to a seed file 
 ``random.Random(f"{seed}/input/{i}")``: small valid files (the shared benchmarks up to
 9 KB and ``examples/jobshop_3x3.smt2`` by default).  Each mutant is written to a file and
 run by a ``RunFn`` -- the CLI provides one that invokes ``eagersmt solve FILE --timeout T``
-in process (click's ``CliRunner``: ~10 ms) and one through a real subprocess (~0.3 s, for
-a sample) -- under a watchdog (``hang_after``, default ``3 T + 10`` s).  Verdicts:
+in process (click's ``CliRunner``: no process start) and one through a real subprocess (an
+interpreter start each, so for a sample) -- under a watchdog (``hang_after``, default ``3 T + 10`` s).  Verdicts:
 
 * ``answer-checked``: exit 0, and the answers equal Z3's on the mutated text (Z3 read it
   cleanly: no ``(error ...)`` but harmless ones -- a wrong ``:status``, no model to show, a
@@ -30,12 +30,12 @@ import re
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from .mutate import mutate
-from .oracle import CaseTimeout, watchdog, z3_script_answers
+from .oracle import CaseTimeout, Report, watchdog, z3_script_answers
 
 OK = ("answer-checked", "answer-unchecked", "error")
 FAILING = ("wrong-answer", "traceback", "hang", "internal-error", "error-format", "exit-code",
@@ -78,15 +78,13 @@ class InputFinding:
 
 
 @dataclass
-class InputReport:
-    seed: int
+class InputReport(Report):
+    findings: list[InputFinding] = field(default_factory=list)  # failures (all of them)
     mutants: int = 0
-    seconds: float = 0.0
     outcomes: Counter = field(default_factory=Counter)
     by_mutation: dict[str, Counter] = field(default_factory=dict)
     subprocess_outcomes: Counter = field(default_factory=Counter)
     subprocess_agree: int = 0  # subprocess verdict == in-process verdict
-    findings: list[InputFinding] = field(default_factory=list)  # failures (all of them)
     review: list[InputFinding] = field(default_factory=list)  # unchecked answers (saved ones)
     max_seconds: float = 0.0
 
@@ -97,7 +95,7 @@ class InputReport:
 
 def default_seed_files(max_bytes: int = 9000) -> list[Path]:
     """``examples/*.smt2`` of the repository and shared benchmarks of at most ``max_bytes``."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     shared = Path(os.environ.get("EAGERSMT_SHARED", repo.parent / "shared"))
     out = [p for p in [repo / "examples" / "jobshop_3x3.smt2"] if p.exists()]
     bench = shared / "benchmarks"
@@ -179,28 +177,36 @@ def _harmless(problem: str, text: str) -> bool:
     return bool(cmd) and cmd[0] in _NO_ANSWER_CHANGE and before.lstrip().startswith("(")
 
 
+@dataclass
 class InputFuzz:
-    def __init__(self, seed: int, seeds: list[Path], run: RunFn, *, out: Optional[str] = None,
-                 timeout: float = 10.0, z3_timeout: float = 5.0,
-                 subprocess_run: Optional[RunFn] = None, subprocess_every: int = 0,
-                 review: int = 30, hang_after: Optional[float] = None):
-        if not seeds:
+    """Mutants ``first .. first+n-1`` of ``seed`` made from the files ``seeds``, each run by
+    ``run`` (every ``subprocess_every``-th also by ``subprocess_run``) with ``timeout``, a
+    hang after ``hang_after`` (default ``3 timeout + 10`` s); failures and the first
+    ``review`` unchecked answers are written to ``out``."""
+
+    seed: int
+    seeds: Sequence[Path]
+    run_fn: RunFn
+    _: KW_ONLY
+    out: Optional[str] = None
+    timeout: float = 10.0
+    z3_timeout: float = 5.0
+    subprocess_run: Optional[RunFn] = None
+    subprocess_every: int = 0
+    review: int = 30
+    hang_after: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        if not self.seeds:
             raise ValueError("no seed files")
-        self.seed = seed
-        self.seeds = [(str(p), Path(p).read_bytes()) for p in seeds]
-        self.run_fn = run
-        self.out = out
-        self.timeout = timeout
-        self.z3_timeout = z3_timeout
-        self.subprocess_run = subprocess_run
-        self.subprocess_every = subprocess_every
-        self.max_review = review
-        self.hang_after = hang_after if hang_after is not None else 3 * timeout + 10
-        self.report = InputReport(seed)
+        self.texts = [(str(p), Path(p).read_bytes()) for p in self.seeds]
+        if self.hang_after is None:
+            self.hang_after = 3 * self.timeout + 10
+        self.report = InputReport(self.seed)
 
     def mutant(self, index: int) -> tuple[str, list[str], bytes]:
         rng = random.Random(f"{self.seed}/input/{index}")
-        name, data = rng.choice(self.seeds)
+        name, data = rng.choice(self.texts)
         mutations, data = mutate(rng, data)
         return name, mutations, data
 
@@ -247,7 +253,7 @@ class InputFuzz:
     def _keep(self, f: InputFinding, data: bytes) -> None:
         rep = self.report
         if f.verdict.ok and not (f.verdict.outcome == "answer-unchecked"
-                                 and len(rep.review) < self.max_review and f.via == "in-process"):
+                                 and len(rep.review) < self.review and f.via == "in-process"):
             return
         (rep.review if f.verdict.ok else rep.findings).append(f)
         if self.out is None:

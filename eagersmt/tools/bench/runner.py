@@ -13,6 +13,7 @@ Cost: the solvers' own time plus a process start per run.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import resource
@@ -24,10 +25,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterator, Mapping, Optional, Sequence
 
+from ...check import reference
 from .instances import ANSWERS, Instance
 from .report import Row, check
+from .snapshot import child_env
 from .solvers import SolverSpec
 
 _MEMOUT = re.compile(r"MemoryError|bad_alloc|out of memory|Cannot allocate memory|"
@@ -72,16 +75,18 @@ def _preexec(memory_mb: Optional[int]) -> Optional[Callable[[], None]]:
     return limit
 
 
-def run_limited(argv: Sequence[str], limits: Limits, *, wall: Optional[float] = None) -> Outcome:
-    """Run ``argv``; kill its process group after ``wall`` (default: the timeout) seconds."""
+def run_limited(argv: Sequence[str], limits: Limits, *, wall: Optional[float] = None,
+                env: Optional[Mapping[str, str]] = None, cwd: Optional[str] = None) -> Outcome:
+    """Run ``argv`` (in ``env``, default this process's, and ``cwd``); kill its process
+    group after ``wall`` (default: the timeout) seconds."""
     wall = limits.timeout if wall is None else wall
     tmp = tempfile.mkdtemp(prefix="eagersmt-bench-")
-    env = {**os.environ, "TMPDIR": tmp}
+    env = {**(os.environ if env is None else env), "TMPDIR": tmp}
     try:
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, errors="replace", env=env,
-                                start_new_session=True, preexec_fn=_preexec(limits.memory_mb))
+                                cwd=cwd, start_new_session=True, preexec_fn=_preexec(limits.memory_mb))
         with _LIVE_LOCK:
             _LIVE.add(proc.pid)
         timed_out = False
@@ -118,10 +123,6 @@ def kill_all() -> None:
             _killpg(pid)
 
 
-def _answers(text: str) -> list[str]:
-    return [w for w in (ln.strip() for ln in text.splitlines()) if w in ("sat", "unsat", "unknown")]
-
-
 def _row(inst: Instance, spec: SolverSpec, answer: str, seconds: float, note: str = "") -> Row:
     return Row(inst.name, inst.family, inst.expected, spec.name, answer, round(seconds, 4),
                check(answer, inst.expected), note)
@@ -140,8 +141,9 @@ def _unanswered(o: Outcome) -> tuple[str, str]:
 
 
 def _smt_row(spec: SolverSpec, inst: Instance, limits: Limits) -> Row:
-    o = run_limited(spec.command(str(inst.path)), limits)
-    answers = _answers(o.stdout)
+    env, cwd = child_env(spec)
+    o = run_limited(spec.command(str(inst.path)), limits, env=env, cwd=cwd)
+    answers = reference.answers(o.stdout)
     if o.timed_out or not answers or (spec.strict_exit and o.returncode != 0):
         answer, note = _unanswered(o)
         if answers and answer == "error":
@@ -154,7 +156,8 @@ def _smt_row(spec: SolverSpec, inst: Instance, limits: Limits) -> Row:
     return row
 
 
-_STAT = re.compile(r"^  (parse_s|normalize_s|encode_s|clauses)\s+([0-9.e+-]+)\s*$", re.M)
+_STAT = re.compile(r"^  (parse_s|normalize_s|encode_s|solve_s|vars|clauses)\s+([0-9.e+-]+)\s*$",
+                   re.M)
 
 
 def _stage_times(row: Row, stderr: str, inst: Instance) -> None:
@@ -167,6 +170,8 @@ def _stage_times(row: Row, stderr: str, inst: Instance) -> None:
         return
     row.parse_s = round(seen["parse_s"], 6)
     row.encode_s = round(seen.get("normalize_s", 0.0) + seen.get("encode_s", 0.0), 6)
+    row.solve_s = round(seen.get("solve_s", math.nan), 6)
+    row.vars = int(seen.get("vars", 0))
     row.clauses = int(seen.get("clauses", 0))
     try:
         row.bytes = os.path.getsize(inst.path)
