@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from eagersmt.bench.report import family_table, read_csv, solved, solver_table, summarize, _md
+from eagersmt.tools.bench.report import family_table, read_csv, solved, solver_table, summarize, _md
 
 CLASSIC = ("jobshop_classic", "jobshop_classic_rdl", "jobshop_classic_gen")
 
