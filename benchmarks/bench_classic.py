@@ -32,7 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from eagersmt.tools.bench.report import family_table, read_csv, solved, solver_table, summarize, _md
+from eagersmt.tools.bench.report import (family_table, markdown_table as _md, read_csv, solved,
+                                         solver_table, summarize)
 
 CLASSIC = ("jobshop_classic", "jobshop_classic_rdl", "jobshop_classic_gen")
 

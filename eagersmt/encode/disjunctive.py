@@ -384,7 +384,9 @@ class Root:
     def __init__(self, circuit, checkable: bool):
         self.circuit = circuit
         self.checkable = checkable
-        self.disjunctions = root_disjunctions(circuit)
+        # only the pairs of opposite separations can form machines
+        self.disjunctions = [d for d in root_disjunctions(circuit)
+                             if d[0][0] == d[1][1] and d[0][1] == d[1][0]]
         self._impure: Optional[set[int]] = None
 
     def __bool__(self) -> bool:
@@ -406,7 +408,8 @@ def strengthen(cls, root: Root):
     from . import listsched
     from .base import VarClass
 
-    own = [d for d in root.disjunctions if d[0][0] in cls_vars(cls)]
+    variables = set(cls.variables)
+    own = [d for d in root.disjunctions if d[0][0] in variables]
     if not own:
         return None
     anchor = lemma_anchor(cls.variables, cls.units)
@@ -423,13 +426,6 @@ def strengthen(cls, root: Root):
                 if v != anchor:
                     units += [(v, anchor, t), (anchor, v, -t)]
     return res, anchor, VarClass(cls.variables, cls.preds, units)
-
-
-def cls_vars(cls) -> set[int]:
-    s = getattr(cls, "_varset", None)
-    if s is None:
-        s = set(cls.variables)
-    return s
 
 
 def decided_units(cls, lemmas: Sequence[Lemma]) -> list[list[int]]:
