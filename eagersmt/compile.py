@@ -59,11 +59,12 @@ class Compiled:
 
 def normalize_assertions(assertions: Sequence[Term], *,
                          positions: Optional[Mapping[Term, int]] = None,
-                         stats: Optional[Stats] = None) -> "Normalized":
+                         stats: Optional[Stats] = None, substitute: bool = True) -> "Normalized":
+    """``ir.normalize`` timed into ``stats`` (``substitute``: top-level equalities)."""
     from .ir.normalize import normalize
 
     t0 = time.perf_counter()
-    norm = normalize(list(assertions), positions=positions)
+    norm = normalize(list(assertions), positions=positions, substitute=substitute)
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)

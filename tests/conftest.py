@@ -71,3 +71,51 @@ def z3_seconds(row: dict[str, str]) -> float:
 def bench_dir() -> Path:
     require_shared()
     return BENCH
+
+
+# -- the lemma store's PostgreSQL server (tests/test_memo_*.py) ---------------------------
+# EAGERSMT_TEST_PG_URL: a database the tests may wipe (.ci/run starts one); else they start
+# a private server from the installed Debian package (tests/pgserver.py).  Without either
+# the tests that need it are skipped, unless EAGERSMT_REQUIRE_MEMO_SERVER is set (CI): then
+# they fail.
+REQUIRE_MEMO_SERVER = "EAGERSMT_REQUIRE_MEMO_SERVER"
+
+
+def _no_memo_server(why: str) -> None:
+    if os.environ.get(REQUIRE_MEMO_SERVER):
+        pytest.fail(f"PostgreSQL for the lemma store is required ({REQUIRE_MEMO_SERVER}) but {why}")
+    pytest.skip(f"no PostgreSQL for the lemma store: {why}")
+
+
+@pytest.fixture(scope="session")
+def memo_pg_url():  # type: ignore[no-untyped-def]
+    import shutil
+    import tempfile
+
+    url = os.environ.get("EAGERSMT_TEST_PG_URL")
+    server = None
+    if not url:
+        from .pgserver import PgServer, bindir
+
+        if bindir() is None:
+            _no_memo_server("PostgreSQL is not installed and EAGERSMT_TEST_PG_URL is not set")
+        server = PgServer(tempfile.mkdtemp(prefix="eagersmt-pg-"))
+        try:
+            url = server.start()
+        except Exception as e:  # noqa: BLE001 - any failure to start is reported as such
+            try:
+                server.stop()
+            except Exception:  # noqa: BLE001
+                pass
+            _no_memo_server(f"the private server did not start: {e}")
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=10):
+            pass
+    except Exception as e:  # noqa: BLE001
+        _no_memo_server(f"cannot connect: {e}")
+    yield url
+    if server is not None:
+        server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)

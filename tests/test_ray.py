@@ -193,7 +193,7 @@ def test_client_without_the_token_is_refused(head):
     p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "status", "raysubmit_x",
                         "--address", head.dashboard], env=env, capture_output=True,
                        text=True, timeout=60)
-    assert p.returncode == 5, p.stderr
+    assert p.returncode == 7, p.stderr  # (cli/errors.py: EXIT_NO_RESULT)
     assert "AuthenticationError" in p.stderr and "Missing authentication token" in p.stderr
 
 

@@ -87,12 +87,21 @@ class CheckReport:
 # -- the formula -------------------------------------------------------------------------
 
 def _assertions_at(script: Any, index: int) -> list:
-    """The assertions (and assumptions) in force at the ``index``-th check-sat (1-based)."""
+    """The assertions (and assumptions) in force at the ``index``-th check-sat (1-based):
+    those of the levels ``pop`` has not removed."""
     asserted: list = []
+    levels: list[int] = []  # len(asserted) at each push
     seen = 0
     for cmd in script.commands:
         if cmd.name == "assert":
             asserted.append(cmd.args[0])
+        elif cmd.name == "push":
+            levels += [len(asserted)] * cmd.args[0]
+        elif cmd.name == "pop" and cmd.args[0]:
+            del asserted[levels[-cmd.args[0]]:]
+            del levels[-cmd.args[0]:]
+        elif cmd.name in ("reset", "reset-assertions"):
+            asserted, levels = [], []
         elif cmd.name == "check-sat":
             seen += 1
             if seen == index:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from ..errors import UnsupportedError
 from . import terms as T
@@ -56,6 +56,8 @@ class Normalized:
     scale: int = 1  # K * D for reals
     stats: dict[str, int] = field(default_factory=dict)
     aliases: dict[str, tuple[str, int]] = field(default_factory=dict)  # x -> (rep, offset)
+    # Each atom's difference forms (``_Normalizer.forms``), for the lemma store's keys.
+    forms: dict[Term, list[tuple[tuple, tuple]]] = field(default_factory=dict)
 
     def decode(self, int_values: Mapping[int, int], bool_values: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -79,6 +81,13 @@ class Normalized:
         return out
 
 
+def difference_forms(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None
+                     ) -> dict[Term, list[tuple[tuple, tuple]]]:
+    """The difference forms of every atom below ``assertions`` (pass 1 of ``normalize``,
+    which keeps the same dict in ``Normalized.forms``)."""
+    return _Normalizer(positions or {}).forms(iter_dag(assertions))[0]
+
+
 def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None,
               substitute: bool = True) -> Normalized:
     """Build the circuit of the conjunction of ``assertions`` (then substitute equalities)."""
@@ -88,6 +97,15 @@ def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]]
         if norm.aliases:
             norm.stats["substituted"] = len(norm.aliases)
     return norm
+
+
+def normalize_into(circuit: Circuit, assertions: list[Term], *,
+                   positions: Optional[Mapping[Term, int]] = None) -> Optional[list[int]]:
+    """Add integer ``assertions`` to ``circuit`` (a circuit of ``normalize(...,
+    substitute=False)`` over integers): the literal of each, its roots untouched; the nodes
+    it already has are shared.  None when a variable is Real (reals are scaled as a whole:
+    normalize everything again).  The incremental solver's hook (``eagersmt/incremental.py``)."""
+    return _Normalizer(positions or {}).run(assertions, into=circuit)
 
 
 class _Normalizer:
@@ -102,14 +120,39 @@ class _Normalizer:
             text = text[:117] + "..."
         return UnsupportedError(f"{why}: {text}", self.positions.get(atom))
 
-    def run(self, assertions: list[Term]) -> Normalized:
+    def run(self, assertions: list[Term], into: Optional[Circuit] = None) -> Any:
         order = iter_dag(assertions)
         sorts = {t.sort for t in order if t.op == T.VAR and t.sort != BOOL}
         if len(sorts) > 1:
             raise UnsupportedError("mixed integer and real variables are not supported")
         sort = REAL if REAL in sorts else INT
+        if into is not None and sort == REAL:
+            return None
 
-        # Pass 1: linear cases of arithmetic terms, difference forms of atoms.
+        atoms, names, dens = self.forms(order)
+        if into is not None:
+            roots = into.roots
+            self._circuit(assertions, order, atoms, INT, 1, None, into)
+            added, into.roots = into.roots, roots
+            return added
+        if sort == INT:
+            c = self._circuit(assertions, order, atoms, INT, 1, None)
+            return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1},
+                              forms=atoms)
+        origins: dict[int, set[tuple[int, bool]]] = {}
+        c = self._circuit(assertions, order, atoms, REAL, dens, origins)
+        scale = dens
+        if _strict_used(c, origins):
+            scale = (len(names) + 2) * dens
+            c = self._circuit(assertions, order, atoms, REAL, scale, None)
+        return Normalized(c, REAL, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1,
+                                           "real_scale": scale}, forms=atoms)
+
+    def forms(self, order: list[Term]) -> tuple[dict[Term, list[tuple[tuple, tuple]]], set[str], int]:
+        """Pass 1: the difference forms of the atoms in ``order`` (children before parents),
+        the integer/real variable names they use and the common denominator of their
+        constants.  A form is ``(guards, (p, m, q))``: under ``guards`` the atom says
+        ``p - m rel q`` (``None`` = the zero variable), or ``(guards, (truth,))``."""
         cases: dict[Term, list[Case]] = {}
         atoms: dict[Term, list[tuple[tuple, tuple]]] = {}
         names: set[str] = set()
@@ -130,22 +173,14 @@ class _Normalizer:
                             dens = math.lcm(dens, q.denominator)
                     forms.append((g, form))
                 atoms[t] = forms
-        if sort == INT:
-            c = self._circuit(assertions, order, atoms, INT, 1, None)
-            return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1})
-        origins: dict[int, set[tuple[int, bool]]] = {}
-        c = self._circuit(assertions, order, atoms, REAL, dens, origins)
-        scale = dens
-        if _strict_used(c, origins):
-            scale = (len(names) + 2) * dens
-            c = self._circuit(assertions, order, atoms, REAL, scale, None)
-        return Normalized(c, REAL, scale, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1,
-                                           "real_scale": scale})
+        return atoms, names, dens
 
     def _circuit(self, assertions: list[Term], order: list[Term], atoms: dict, sort: str,
-                 scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]]) -> Circuit:
-        """Pass 2: the circuit (``origins`` records which real atom each predicate stands for)."""
-        c = Circuit()
+                 scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]],
+                 c: Optional[Circuit] = None) -> Circuit:
+        """Pass 2: the circuit (``origins`` records which real atom each predicate stands for;
+        ``c``: a circuit to add to)."""
+        c = Circuit() if c is None else c
         lit: dict[Term, int] = {}
         for t in order:
             if t.sort != BOOL:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Optional, Sequence
 
 from ..ir import terms as T
-from ..ir.terms import BOOL, REAL, Term
+from ..ir.terms import BOOL, REAL, Term, iter_dag
 
 _OPNAME = {T.NOT: "not", T.AND: "and", T.OR: "or", T.ITE: "ite", T.IFF: "=", T.EQ: "=",
            T.LE: "<=", T.LT: "<", T.ADD: "+"}
@@ -69,3 +69,51 @@ def term_to_smtlib(t: Term) -> str:
             s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
         out[n.id] = s
     return out[t.id]
+
+
+def script_text(assertions: Sequence[Term], *, logic: Optional[str] = None,
+                declarations: Iterable[Term] = ()) -> str:
+    """An SMT-LIB script that declares every variable of ``assertions`` (and
+    ``declarations``), asserts each and checks: the parser reads back the same terms.
+    Subterms used twice in an assertion are bound by ``let`` (so a DAG prints in linear
+    size, where ``term_to_smtlib`` would repeat them)."""
+    roots = list(assertions)
+    variables = {t.val: t for t in iter_dag(roots) if t.op == T.VAR}
+    variables.update((v.val, v) for v in declarations)
+    lines = [f"(set-logic {logic})"] if logic else []
+    for name in sorted(variables):  # type: ignore[type-var]
+        lines.append(f"(declare-fun {quote_symbol(name)} () {variables[name].sort})")  # type: ignore[arg-type]
+    prefix = "?s"
+    while any(str(n).startswith(prefix) for n in variables):
+        prefix = "?" + prefix
+    for a in roots:
+        lines.append(f"(assert {_shared_text(a, prefix)})")
+    lines.append("(check-sat)")
+    return "\n".join(lines) + "\n"
+
+
+def _shared_text(root: Term, prefix: str) -> str:
+    order = iter_dag([root])
+    parents: dict[int, int] = {}
+    for n in order:
+        for a in n.args:
+            parents[a.id] = parents.get(a.id, 0) + 1
+    out: dict[int, str] = {}
+    binds: list[str] = []
+    for n in order:
+        if n.op == T.CONST:
+            s = format_value(n.val, n.sort)
+        elif n.op == T.VAR:
+            s = quote_symbol(n.val)  # type: ignore[arg-type]
+        elif n.op == T.MUL:
+            s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
+        elif n.op in _OPNAME:
+            s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+        else:
+            raise ValueError(f"cannot print operator {n.op}")
+        if n.args and parents.get(n.id, 0) > 1:
+            name = f"{prefix}{len(binds)}"
+            binds.append(f"(let (({name} {s})) ")
+            s = name
+        out[n.id] = s
+    return "".join(binds) + out[root.id] + ")" * len(binds)

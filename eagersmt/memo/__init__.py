@@ -1,0 +1,48 @@
+"""The lemma store: answers and cube refutations that later queries reuse (issue 16).
+
+Modules, in the order data flows:
+
+    keys.py     assertion keys (canonical hashes), query keys, asserted difference literals
+    entries.py  whole answers and refuted cubes, their byte format
+    trust.py    the owner's HMAC key; sealing and opening entries
+    match.py    when a stored refutation applies to a query; its clause as a term
+    sql.py      tables and queries, shared by
+    sqlite.py   the embedded store (a file under the user's cache directory)
+    postgres.py the shared store of a cluster (a PostgreSQL server)
+    store.py    MemoStore: lookup / applicable / put_* for the pipeline; stats, gc, export,
+                import for the owner
+    certify.py  certifying a cube refutation before it is stored
+    verify.py   re-checking an entry's proof with check/proof.py
+
+How the pipeline uses it (the wiring is a later step; these are the calls)::
+
+    store = open_store(config.memo)                  # MemoError: warn, go on without it
+    qk = query_keys(assertions, script.logic, forms=norm.forms)   # after normalize
+    hit = store.lookup(qk)
+    if hit is not None and hit.status == Status.SAT:
+        model = model_for(hit, declarations)
+        check_model(assertions, model)               # InternalError -> store.reject(...)
+    elif hit is not None:                            # unsat; with --proof: store.extract(hit, dir)
+        ...
+    for e in store.applicable(qk):                   # stored refutations that apply
+        assertions.append(lemma_term(e, script.terms, sorts))     # assert "not cube"
+    ... solve ...
+    store.put_sat(qk, model) / store.put_unsat(qk, proof_dir, script.source)
+    record_cube(store, qk, assertions, core, cube, terms=..., sorts=...)   # from the conquer
+"""
+
+from __future__ import annotations
+
+from .certify import record_cube, refute_cube
+from .entries import AnswerEntry, CubeEntry
+from .keys import Atom, BoolLit, Literal, QueryKeys, query_keys
+from .match import applies, lemma_term
+from .store import Counters, MemoStore, model_for, open_store
+from .trust import MemoError, Refused
+from .verify import verify_entry, verify_extracted
+
+__all__ = [
+    "AnswerEntry", "Atom", "BoolLit", "Counters", "CubeEntry", "Literal", "MemoError",
+    "MemoStore", "QueryKeys", "Refused", "applies", "lemma_term", "model_for", "open_store",
+    "query_keys", "record_cube", "refute_cube", "verify_entry", "verify_extracted",
+]

@@ -1,0 +1,361 @@
+"""Keys of the lemma store: a canonical hash of each assertion, and of a query.
+
+Idea.  Each asserted term gets a *signed digest* (a sign byte + 16 bytes of BLAKE2b) computed
+bottom-up over the hash-consed term DAG, in the normal form the rest of eagersmt uses:
+
+* atoms by their difference form (``ir/normalize.py``, pass 1): ``x - y <= c`` over variable
+  *names* (``None`` is the zero variable of bounds), integers rounded as the circuit does
+  (``x - y < c`` is ``x - y <= c - 1``), kept in one orientation (the mirror ``y - x <= d``
+  is the negation of ``x - y <= -d - 1``; over the reals ``<`` and ``<=`` swap), an
+  equality the conjunction of its two directions, an ``ite`` under arithmetic its guarded
+  cases;
+* ``not`` flips the sign byte; ``and`` is the sorted set of its children's digests (nested
+  ``and`` flattened, constants folded, ``a and not a`` false); ``or`` is ``not and not``;
+  ``=`` on Booleans and ``ite`` are brought to one sign.
+The key of an assertion is the hex of its digest; a top-level conjunction is split, so
+``(assert (and a b))`` and ``(assert a) (assert b)`` give the same keys.  The *query key* is
+the digest of the logic and the sorted set of assertion keys.
+
+Recognised as the same: assertions in another order or repeated; ``let`` and
+``define-fun`` (expanded by the parser); the sugar the term manager rewrites (``>``, ``>=``,
+``-``, ``=>``, ``xor``, ``distinct``, constant folding); any way of writing one difference
+atom (``(< x y)``, ``(not (>= x y))``, ``(<= (+ x 1) y)``, ``(<= (- x y) -1)``, scaled
+coefficients ``(<= (* 2 x) (* 2 y))`` over the reals); the order of ``and``/``or``/``=``
+arguments; ``or`` vs ``not and not``.  Not recognised (different keys, so nothing is
+reused): renamed variables (names are part of the key: ``x`` and ``y`` swapped is another
+formula), other logical equivalences (distributivity, absorption, ``a or (a and b)``),
+equalities substituted in one query and not the other, an Int and a Real variable of the
+same name.  Equal keys mean equivalent assertions (up to BLAKE2b-128 collisions), so a key
+match is sound; a missed equivalence only costs a miss.
+
+*Facts*: a top-level conjunct that is one difference literal is also kept as the directed
+constraint ``u - v <= c`` (``<`` when strict, reals) it asserts, so that a stored
+refutation whose support has ``u - v <= c`` applies to a query asserting ``u - v <= c'``,
+``c' <= c`` (``match.py``).
+
+Cost: one pass over the DAG, one BLAKE2b call per Boolean node; the difference forms are
+taken from ``Normalized.forms`` when the caller has normalized already (else computed here:
+pass 1 of ``normalize`` again).  ``benchmarks/bench_memo.py`` measures it.
+
+Reference: hash-consing and Merkle-style structural hashing of terms (Filliâtre and
+Conchon, "Type-safe modular hash-consing", ML Workshop 2006); canonical difference atoms as
+in ``ir/circuit.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Mapping, Optional, Sequence, Union
+
+from ..ir import terms as T
+from ..ir.terms import INT, Term
+
+Number = Union[int, Fraction]
+POS, NEGB = b"\x00", b"\x01"
+_ATOM_OPS = (T.LE, T.LT, T.EQ)
+
+
+def _h(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Atom:
+    """The difference constraint ``u - v <= c`` (``< c`` if ``strict``: reals only);
+    ``None`` is the zero variable, so ``Atom("x", None, 5)`` is ``x <= 5``."""
+
+    u: Optional[str]
+    v: Optional[str]
+    c: Number
+    strict: bool = False
+
+    def implied_by(self, other: "Atom") -> bool:
+        """Does ``other`` (same two variables, same sort) imply this constraint?  (An
+        integer constraint has an ``int`` constant, a real one a ``Fraction``: the two are
+        not compared, as ``x - y < 1/2`` over the reals is no integer atom.)"""
+        if (other.u, other.v) != (self.u, self.v) or \
+                isinstance(other.c, int) != isinstance(self.c, int):
+            return False
+        return other.c < self.c or (other.c == self.c and (other.strict or not self.strict))
+
+    def negation(self) -> "Atom":
+        """``not (u - v <= c)`` is ``v - u < -c``; over the integers ``v - u <= -c - 1``."""
+        if isinstance(self.c, int):
+            return Atom(self.v, self.u, -self.c - 1)
+        return Atom(self.v, self.u, -self.c, not self.strict)
+
+
+@dataclass(frozen=True)
+class BoolLit:
+    """A Boolean variable, or its negation (a cube literal)."""
+
+    name: str
+    positive: bool = True
+
+
+Literal = Union[Atom, BoolLit]
+
+
+class _Hasher:
+    """Signed digests of Boolean terms (17 bytes: sign, BLAKE2b-128)."""
+
+    def __init__(self, forms: Mapping[Term, list]):
+        self.forms = forms
+        self.true = POS + _h(b"T")
+        self.false = NEGB + self.true[1:]
+        self.conj: dict[bytes, tuple[bytes, ...]] = {}  # unsigned AND digest -> children
+        self.atoms: dict[bytes, tuple] = {}  # predicate digest (unsigned) -> (u, v, c, strict)
+
+    @staticmethod
+    def neg(s: bytes) -> bytes:
+        return (NEGB if s[0] == 0 else POS) + s[1:]
+
+    def and_(self, children: Iterable[bytes]) -> bytes:
+        true, false, conj = self.true, self.false, self.conj
+        seen: set[bytes] = set()
+        stack = list(children)
+        while stack:
+            c = stack.pop()
+            if c == true:
+                continue
+            if c == false:
+                return false
+            if c[0] == 0 and c in conj:
+                stack.extend(conj[c])
+                continue
+            seen.add(c)
+        if not seen:
+            return true
+        if len(seen) == 1:
+            return seen.pop()
+        flip = {(b"\x01" if c[0] == 0 else b"\x00") + c[1:] for c in seen}
+        if not flip.isdisjoint(seen):
+            return false
+        kids = tuple(sorted(seen))
+        d = POS + _h(b"&" + b"".join(kids))
+        conj[d] = kids
+        return d
+
+    def or_(self, children: Iterable[bytes]) -> bytes:
+        return self.neg(self.and_(self.neg(c) for c in children))
+
+    def iff(self, a: bytes, b: bytes) -> bytes:
+        sign = a[0] ^ b[0]
+        a, b = POS + a[1:], POS + b[1:]
+        if a == b:
+            d = self.true
+        elif a == self.true:
+            d = b
+        else:
+            lo, hi = (a, b) if a < b else (b, a)
+            d = POS + _h(b"=" + lo + hi)
+        return self.neg(d) if sign else d
+
+    def ite(self, c: bytes, t: bytes, e: bytes) -> bytes:
+        if c[0]:
+            c, t, e = self.neg(c), e, t
+        if c == self.true:
+            return t
+        if t == e:
+            return t
+        sign = t[0]
+        if sign:
+            t, e = self.neg(t), self.neg(e)
+        d = POS + _h(b"?" + c + t + e)
+        return self.neg(d) if sign else d
+
+    def pred(self, u: Optional[str], v: Optional[str], c: Number, strict: bool = False) -> bytes:
+        """Signed digest of the literal ``u - v <= c`` (``<`` if strict), oriented so that
+        ``u`` comes before ``v`` (the zero variable first, then names in order)."""
+        sign = POS
+        if v is None or (u is not None and u > v):  # the mirror: not (v - u <= -c - 1)
+            sign = NEGB
+            if isinstance(c, int):
+                u, v, c = v, u, -c - 1
+            else:
+                u, v, c, strict = v, u, -c, not strict
+        if isinstance(c, int):
+            d = _h(b"d" + repr(("i", u, v, c)).encode())
+        else:
+            d = _h(b"d" + repr(("r", u, v, c.numerator, c.denominator, strict)).encode())
+        self.atoms[d] = (u, v, c, strict)
+        return sign + d
+
+    def atom_term(self, t: Term, lit: dict[Term, bytes]) -> bytes:
+        """An LE / LT / EQ term: the disjunction of its guarded difference forms."""
+        integer = t.args[0].sort == INT
+        forms = self.forms[t]
+        if len(forms) == 1 and not forms[0][0] and len(forms[0][1]) == 3:  # the common case
+            p, m, q = forms[0][1]
+            return self._form(t.op, p, m, q, integer)
+        alts = []
+        for guards, form in forms:
+            if len(form) == 1:
+                a = self.true if form[0] else self.false
+            else:
+                p, m, q = form
+                a = self._form(t.op, p, m, q, integer)
+            alts.append(self.and_([a] + [lit[g] if pol else self.neg(lit[g]) for g, pol in guards]))
+        return self.or_(alts)
+
+    def _form(self, op: str, p: Optional[str], m: Optional[str], q: Fraction, integer: bool) -> bytes:
+        n, d = q.numerator, q.denominator
+        if integer:
+            if op == T.LE:
+                return self.pred(p, m, n // d)
+            if op == T.LT:
+                return self.pred(p, m, -(-n // d) - 1)
+            if d != 1:
+                return self.false
+            return self.and_((self.pred(p, m, n), self.pred(m, p, -n)))
+        q = Fraction(q)
+        if op == T.EQ:
+            return self.and_((self.pred(p, m, q), self.pred(m, p, -q)))
+        return self.pred(p, m, q, op == T.LT)
+
+    def _order(self, roots: Sequence[Term]) -> list[Term]:
+        """The Boolean nodes below ``roots``, children first; an atom's children are the
+        guards of its forms (``ite`` conditions under arithmetic), not its arithmetic."""
+        forms = self.forms
+        order: list[Term] = []
+        seen: set[int] = set()
+
+        def kids(t: Term) -> tuple:
+            if t.op in _ATOM_OPS:
+                return tuple({g for guards, _ in forms[t] for g, _ in guards})
+            return t.args
+
+        for r in roots:
+            if r.id in seen:
+                continue
+            seen.add(r.id)
+            stack = [(r, kids(r), 0)]
+            while stack:
+                n, children, i = stack[-1]
+                if i < len(children):
+                    stack[-1] = (n, children, i + 1)
+                    c = children[i]
+                    if c.id not in seen:
+                        seen.add(c.id)
+                        stack.append((c, kids(c), 0))
+                else:
+                    stack.pop()
+                    order.append(n)
+        return order
+
+    def digests(self, roots: Sequence[Term]) -> dict[Term, bytes]:
+        lit: dict[Term, bytes] = {}
+        for t in self._order(roots):
+            op = t.op
+            if op == T.CONST:
+                d = self.true if t.val else self.false
+            elif op == T.VAR:
+                d = POS + _h(b"b" + str(t.val).encode())
+            elif op == T.NOT:
+                d = self.neg(lit[t.args[0]])
+            elif op == T.AND:
+                d = self.and_(lit[a] for a in t.args)
+            elif op == T.OR:
+                d = self.or_(lit[a] for a in t.args)
+            elif op == T.IFF:
+                d = self.iff(lit[t.args[0]], lit[t.args[1]])
+            elif op == T.ITE:
+                d = self.ite(lit[t.args[0]], lit[t.args[1]], lit[t.args[2]])
+            elif op in (T.LE, T.LT, T.EQ):
+                d = self.atom_term(t, lit)
+            else:  # pragma: no cover - the term manager makes no other Boolean node
+                raise ValueError(f"no key for operator {op}")
+            lit[t] = d
+        return lit
+
+    def conjuncts(self, d: bytes) -> list[bytes]:
+        """The top-level conjuncts of a signed digest (``and`` split, ``true`` dropped)."""
+        if d == self.true:
+            return []
+        if d[0] == 0 and d in self.conj:
+            return list(self.conj[d])
+        return [d]
+
+    def fact(self, d: bytes) -> Optional[Atom]:
+        """The constraint a conjunct asserts when it is one difference literal."""
+        t = self.atoms.get(d[1:])
+        if t is None:
+            return None
+        a = Atom(*t)
+        return a.negation() if d[0] else a
+
+
+@dataclass
+class QueryKeys:
+    """The keys of one query (the assertions of one ``check-sat``, assumptions included)."""
+
+    logic: str
+    key: str  # the query key (hex)
+    keys: frozenset[str]  # every assertion key (hex), i.e. every top-level conjunct
+    per_assertion: tuple[tuple[str, ...], ...]  # the keys of each input assertion, in order
+    atoms: dict[str, Atom] = field(default_factory=dict)  # key -> its constraint (one literal)
+    bounds: dict[tuple, Atom] = field(default_factory=dict)  # (u, v) -> strongest asserted
+
+    def implies(self, atom: Atom) -> bool:
+        """Does some asserted difference literal imply ``atom``?"""
+        b = self.bounds.get((atom.u, atom.v))
+        return b is not None and atom.implied_by(b)
+
+    def support_of(self, assertions: Iterable[int]) -> list[tuple[str, Optional[Atom]]]:
+        """The support items of input assertions (0-based indices): their keys, each with
+        its constraint when it is one difference literal (for ``Store.put_cube``)."""
+        keys = sorted({k for i in assertions for k in self.per_assertion[i]})
+        return [(k, self.atoms.get(k)) for k in keys]
+
+
+def query_keys(assertions: Sequence[Term], logic: Optional[str] = None, *,
+               forms: Optional[Mapping[Term, list]] = None) -> QueryKeys:
+    """The keys of ``assertions`` (see module doc).  ``forms``: ``Normalized.forms`` of a
+    ``normalize`` over (a superset of) the same terms, to skip recomputing them.  Raises
+    ``UnsupportedError`` for an atom outside difference logic, as ``normalize`` does."""
+    if forms is None:
+        from ..ir.normalize import difference_forms
+
+        forms = difference_forms(list(assertions))
+    h = _Hasher(forms)
+    lit = h.digests(assertions)
+    per: list[tuple[str, ...]] = []
+    atoms: dict[str, Atom] = {}
+    bounds: dict[tuple, Atom] = {}
+    for a in assertions:
+        akeys = []
+        for d in h.conjuncts(lit[a]):
+            k = d.hex()
+            akeys.append(k)
+            f = h.fact(d)
+            if f is not None:
+                atoms[k] = f
+                old = bounds.get((f.u, f.v))
+                if old is None or old.implied_by(f):  # f is at least as strong
+                    bounds[(f.u, f.v)] = f
+        per.append(tuple(akeys))
+    keys = frozenset(k for akeys in per for k in akeys)
+    logic = logic or ""
+    qkey = _h(b"q" + logic.encode() + b"\x00" + "".join(sorted(keys)).encode()).hex()
+    return QueryKeys(logic, qkey, keys, tuple(per), atoms, bounds)
+
+
+def query_keys_of(script: object, index: Optional[int] = None) -> QueryKeys:
+    """The keys of a parsed script's assertions at its ``index``-th ``check-sat`` (1-based;
+    default: all assertions, as a script without ``check-sat`` is solved)."""
+    from ..check.proof import _assertions_at
+
+    assertions = script.assertions if index is None else _assertions_at(script, index)  # type: ignore[attr-defined]
+    return query_keys(assertions, script.logic)  # type: ignore[attr-defined]
+
+
+def literal_key(lit: Literal) -> str:
+    """The assertion key of a cube literal asserted alone (``verify.py`` checks that a
+    stored refutation's formula asserts exactly its cube)."""
+    h = _Hasher({})
+    if isinstance(lit, BoolLit):
+        d = POS + _h(b"b" + lit.name.encode())
+        return (d if lit.positive else h.neg(d)).hex()
+    return h.pred(lit.u, lit.v, lit.c, lit.strict).hex()
