@@ -84,7 +84,7 @@ def analyze(files: list[str]) -> None:
         ts = tseitin(norm.circuit, CNF())
         cls = split_classes(ts.preds, norm.circuit.unit_preds())[0]
         t0 = time.perf_counter()
-        sched = disjunctive.strengthen(cls, disjunctive.Root(norm.circuit, checkable=False))
+        sched = disjunctive.strengthen(cls, disjunctive.Root(norm.circuit, exact=False))
         ms = (time.perf_counter() - t0) * 1000
         name = Path(f).stem.replace("jobshop_", "")
         if sched is None:

@@ -84,7 +84,7 @@ def analysis_of(text: str):
     norm = normalize(assertions)
     cnf = CNF()
     ts = tseitin(norm.circuit, cnf)
-    root = D.Root(norm.circuit, checkable=True)
+    root = D.Root(norm.circuit, exact=True)
     out = []
     for cls in split_classes(ts.preds, norm.circuit.unit_preds()):
         sched = D.strengthen(cls, root)
@@ -241,3 +241,26 @@ def test_operation_that_is_the_time_origin() -> None:
     assert r.status.value == z3_status(text)
     if r.status == Status.SAT:
         assert z3_accepts_model(text, r.model)
+
+
+def test_no_list_schedule_restriction_in_an_incremental_encoding(tmp_path: Path) -> None:
+    """Assertions added in place after the first check-sat must not meet a class restricted
+    to one schedule: after the model of the first check-sat, forbid its start times one by
+    one (each check-sat vs Z3 on the same prefix)."""
+    import subprocess
+    import sys
+
+    rng = random.Random(1001)  # a tight job shop that the one-shot path restricts
+    base = job_shop(rng, rng.randint(3, 6), rng.randint(2, 3), 1.0).replace("(check-sat)\n", "")
+    assert "restricted" in solve_smtlib(base + "(check-sat)",
+                                        config=Config(encoding="auto")).stats.notes["schedule"]
+    first = solve_smtlib(base + "(check-sat)", config=Config(encoding="auto")).model
+    extra = [f"(assert (distinct {n} {v}))" for n, v in sorted(first.items()) if n != "z"][:4]
+    script = base + "(check-sat)\n" + "".join(e + "\n(check-sat)\n" for e in extra)
+    path = tmp_path / "inc.smt2"
+    path.write_text(script)
+    out = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(path)],
+                         capture_output=True, text=True, timeout=120)
+    got = [line for line in out.stdout.split() if line in ("sat", "unsat", "unknown")]
+    want = [z3_status(base + "".join(extra[:i]) + "(check-sat)") for i in range(len(extra) + 1)]
+    assert got == want

@@ -51,11 +51,12 @@ class Encoded:
 
 def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2_000_000,
            stats: Optional[Stats] = None, prefer_order: frozenset[int] = frozenset(),
-           checkable: bool = False) -> Encoded:
+           checkable: bool = False, extendable: bool = False) -> Encoded:
     """``prefer_order``: circuit variable indices whose class gets the order encoding whatever
     ``encoding`` says (SD if it does not fit): the optimizer reads and extends the order
     literals ``[x <= a]`` of its objective through ``Encoded.order_decoder(x)``.
-    ``checkable``: avoid the small-domain encoding where order or EIJ fit (certificates)."""
+    ``checkable``: avoid the small-domain encoding where order or EIJ fit (certificates).
+    ``extendable``: the caller will add clauses for further assertions (incremental)."""
     t0 = time.perf_counter()
     cnf = CNF()
     ts = tseitin(norm.circuit, cnf)
@@ -64,7 +65,9 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     reasons: list[str] = []
     lemma_preds = []
     # machines propagated at the root (auto only: explicit encodings keep their CNF)
-    root = disjunctive.Root(norm.circuit, checkable) if encoding == "auto" and not prefer_order else None
+    # (no list-schedule restriction when certificates must check it or clauses will be added)
+    root = (disjunctive.Root(norm.circuit, exact=checkable or extendable)
+            if encoding == "auto" and not prefer_order else None)
     for cls in classes:
         try:
             tried = []

@@ -381,9 +381,9 @@ class Root:
     """What the hook needs from the whole formula: its root disjunctions, and (for the
     list-scheduling member) which variables occur in other atoms."""
 
-    def __init__(self, circuit, checkable: bool):
+    def __init__(self, circuit, exact: bool):
         self.circuit = circuit
-        self.checkable = checkable
+        self.exact = exact  # no restriction to a list schedule (certificates, incremental)
         # only the pairs of opposite separations can form machines
         self.disjunctions = [d for d in root_disjunctions(circuit)
                              if d[0][0] == d[1][1] and d[0][1] == d[1][0]]
@@ -402,7 +402,8 @@ class Root:
 
 def strengthen(cls, root: Root):
     """The hook of ``encode``: ``(analysis, anchor, class with the lemmas as units)`` for a
-    class with machines, else None.  Without certificates, a pure class whose tightest
+    class with machines, else None.  Unless ``root.exact`` (certificates; an encoding that
+    will be extended in place), a pure class whose tightest
     machine has no slack also gets a list-scheduling try (``listsched.py``): when it finds a
     schedule, the class's domains are restricted to it (``analysis.restricted``)."""
     from . import listsched
@@ -417,7 +418,7 @@ def strengthen(cls, root: Root):
     if res is None:
         return None
     units = list(cls.units) + res.units()
-    if not res.infeasible and not root.checkable and listsched.tight_machine(res, res.lo, res.hi) \
+    if not res.infeasible and not root.exact and listsched.tight_machine(res, res.lo, res.hi) \
             and root.impure().isdisjoint(cls.variables):
         start = listsched.schedule(cls.variables, units, res, anchor, res.lo, res.hi)
         if start is not None:
