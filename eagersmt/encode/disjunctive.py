@@ -384,9 +384,10 @@ class Root:
     def __init__(self, circuit, exact: bool):
         self.circuit = circuit
         self.exact = exact  # no restriction to a list schedule (certificates, incremental)
-        # only the pairs of opposite separations can form machines
-        self.disjunctions = [d for d in root_disjunctions(circuit)
-                             if d[0][0] == d[1][1] and d[0][1] == d[1][0]]
+        # every top-level clause of two atoms (a restricted schedule must meet them all);
+        # only the pairs of opposite separations among them can form machines
+        self.clauses = root_disjunctions(circuit)
+        self.disjunctions = [d for d in self.clauses if d[0][0] == d[1][1] and d[0][1] == d[1][0]]
         self._impure: Optional[set[int]] = None
 
     def __bool__(self) -> bool:
@@ -420,7 +421,8 @@ def strengthen(cls, root: Root):
     units = list(cls.units) + res.units()
     if not res.infeasible and not root.exact and listsched.tight_machine(res, res.lo, res.hi) \
             and root.impure().isdisjoint(cls.variables):
-        start = listsched.schedule(cls.variables, units, res, anchor, res.lo, res.hi)
+        clauses = [d for d in root.clauses if {d[0][0], d[0][1], d[1][0], d[1][1]} <= variables]
+        start = listsched.schedule(cls.variables, units, res, anchor, res.lo, res.hi, clauses)
         if start is not None:
             res.restricted = True
             for v, t in start.items():

@@ -7,7 +7,7 @@ predecessor placed) take the one that can finish first, and on its machine choos
 the operations that could start before that time, by a priority (least latest start, the
 ``hi`` of the root windows, i.e. the longest tail).  The first pass is exact; in later ones
 a third of the choices see priorities perturbed by up to 1, 3 or 8 mean durations (fixed
-seed, so the result is deterministic).  When a schedule meets every unit atom and every disjunction of the class,
+seed, so the result is deterministic).  When a schedule meets every unit atom and every top-level clause of two atoms of the class,
 the class's domains are restricted to that schedule (one value per variable): the order
 encoding of the class shrinks to a handful of clauses.  This is exact because the class is
 *pure*: its atoms occur nowhere but in those top-level facts, so any model of the rest of
@@ -47,11 +47,13 @@ def tight_machine(res: Analysis, lo: dict, hi: dict) -> bool:
 
 
 def schedule(variables: Sequence[int], units: Sequence[Con], res: Analysis, anchor: int,
-             lo: dict, hi: dict, budget: float = BUDGET_SECONDS) -> Optional[dict[int, int]]:
-    """Start times (anchor = 0) meeting ``units`` and every pair of ``res``, or None."""
+             lo: dict, hi: dict, clauses: Sequence[tuple[Con, Con]] = (),
+             budget: float = BUDGET_SECONDS) -> Optional[dict[int, int]]:
+    """Start times (anchor = 0) meeting ``units``, every pair of ``res`` and every
+    top-level clause of two atoms in ``clauses`` (all those of the class), or None."""
     others = [v for v in variables if v != anchor]
     if any(lo[v] == -INF or hi[v] == INF for v in others) or \
-            any(anchor in m.tasks for m in res.machines):  # the time origin is no operation
+            any(anchor in (q.a, q.b) for q in res.pairs):  # the time origin is no operation
         return None
     # precedences between operations: y >= x + d (from x - y <= -d, d >= 0)
     preds: dict[int, list[tuple[int, int]]] = {v: [] for v in others}
@@ -73,7 +75,7 @@ def schedule(variables: Sequence[int], units: Sequence[Con], res: Analysis, anch
         noise = NOISE[(passes - 1) % len(NOISE)] if passes else 0.0
         passes += 1
         s = _pass(others, preds, pairs_of, on, res, lo, hi, rng, noise)
-        if s is not None and _feasible(s, units, res, anchor):
+        if s is not None and _feasible(s, units, res, anchor, clauses):
             s[anchor] = 0
             return s
     return None
@@ -119,10 +121,14 @@ def _pass(ops, preds, pairs_of, on, res, lo, hi, rng, noise) -> Optional[dict[in
     return start if len(start) == len(ops) else None
 
 
-def _feasible(s: dict[int, int], units: Sequence[Con], res: Analysis, anchor: int) -> bool:
+def _feasible(s: dict[int, int], units: Sequence[Con], res: Analysis, anchor: int,
+              clauses: Sequence[tuple[Con, Con]]) -> bool:
     val = dict(s)
     val[anchor] = 0
     if any(val[x] - val[y] > k for x, y, k in units):
+        return False
+    if not all(val[x1] - val[y1] <= k1 or val[x2] - val[y2] <= k2
+               for (x1, y1, k1), (x2, y2, k2) in clauses):
         return False
     return all(val[q.b] - val[q.a] >= q.d_ab or val[q.a] - val[q.b] >= q.d_ba for q in res.pairs)
 
