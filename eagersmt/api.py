@@ -2,26 +2,29 @@
 
 Both run the script through the SMT-LIB session (``session.Session``), as ``eagersmt solve``
 does, and return the answer of its last ``check-sat`` (a script without one is decided as
-if it ended with ``(check-sat)``).
+if it ended with ``(check-sat)``).  Bad input raises ``ParseError`` / ``UnsupportedError``
+with its line and column; a command eagersmt does not implement (``declare-sort``, ...) is
+skipped, as ``solve`` answers it with ``(error ...)`` and goes on.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Optional
 
 from .config import Config
 from .result import Result
 from .session import Session
-from .smtlib.parser import Script, parse, parse_file
 
 
-def _run(script: Script, config: Config, parse_s: float) -> Result:
-    session = Session(script, config=config)
-    for _ in session.run():
-        pass
-    res = session.last if session.last is not None else session.check_sat()
-    res.stats.times = {"parse": parse_s, **res.stats.times}
+def _run(text: str, config: Config, filename: Optional[str]) -> Result:
+    session = Session(config=config, filename=filename)
+    try:
+        for _ in session.run_text(text):
+            pass
+        res = session.last if session.last is not None else session.check_sat()
+    finally:
+        session.close()
+    res.stats.times = {"parse": session.parse_s, **res.stats.times}
     return res
 
 
@@ -32,13 +35,11 @@ def solve_smtlib(text: str, *, config: Optional[Config] = None, filename: str | 
     >>> str(r.status), r.model
     ('sat', {'x': 1})
     """
-    t0 = time.perf_counter()
-    script = parse(text, filename=filename)
-    return _run(script, config or Config(), time.perf_counter() - t0)
+    return _run(text, config or Config(), filename)
 
 
 def solve_file(path: str, *, config: Optional[Config] = None) -> Result:
     """Decide the SMT-LIB file at ``path`` (see ``solve_smtlib``)."""
-    t0 = time.perf_counter()
-    script = parse_file(path)
-    return _run(script, config or Config(), time.perf_counter() - t0)
+    from .smtlib.parser import read_source
+
+    return _run(read_source(path), config or Config(), path)

@@ -12,7 +12,7 @@ calls ``check_sat``; libraries return values, only the CLI prints.
 from __future__ import annotations
 
 import time
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from .check.model import check_model
 from .compile import compile_assertions
@@ -32,14 +32,21 @@ def check_sat(assertions: Sequence[Term], declarations: Sequence[Term], *, confi
     the reason.
     """
     stats = stats or Stats()
+    return within_memory_limit(config, stats, lambda: _check_sat(
+        assertions, declarations, config, positions, stats, proof_dir))
+
+
+def within_memory_limit(config: Config, stats: Stats, run: Callable[[], Result]) -> Result:
+    """``run()`` under ``config.memory_limit`` (when set): past it, ``unknown`` with the reason.
+    (Also the incremental solver's ``check``, ``context.py``.)"""
     if config.memory_limit is None:
-        return _check_sat(assertions, declarations, config, positions, stats, proof_dir)
+        return run()
     from .backends.process import memory_limit
 
     mb = config.memory_limit
     try:
         with memory_limit(mb):
-            return _check_sat(assertions, declarations, config, positions, stats, proof_dir)
+            return run()
     except MemoryError:
         return Result(Status.UNKNOWN, {}, stats, f"memory limit ({mb} MB) reached")
     except RuntimeError as e:  # a solver process that died under the limit

@@ -1,7 +1,8 @@
 """Exceptions of eagersmt: every failure a user can cause has a class and a position.
 
 The CLI turns these into ``error: FILE:LINE:COL: message`` (exit 1) for bad input and a
-loud message (exit 2 / 3) for internal failures; the library only raises them.
+loud message (exit 70 / 3) for internal failures (the table: ``cli/errors.py``); the
+library only raises them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """``Solver``: the incremental Python API for embedding eagersmt.
 
 Assertions come as SMT-LIB text, builder terms (``eagersmt.builder``), pysmt formulas or Z3
-expressions; every ``check()`` runs the one pipeline (``engine.check_sat``) on the
-current assertions, and every ``sat`` model is checked on them before it is returned.
+expressions.  The assertion stack and ``check()`` are the SMT-LIB session's
+(``context.Context``): the same implementation as ``eagersmt solve`` and its interactive
+mode, and every ``sat`` model is checked on the assertions before it is returned.
 
 >>> from eagersmt import Solver, Int, Status
 >>> x, y = Int("x"), Int("y")
@@ -22,12 +23,14 @@ current assertions, and every ``sat`` model is checked on them before it is retu
 <Status.UNSAT: 'unsat'>
 Optimum(minimize x = 11, proven)
 
-Cost of ``push``/``pop``: nothing (a stack of assertion frames).  Eager encodings depend on
-all constraints at once (domains come from the top-level bounds), so each ``check()``
-normalizes and encodes the current assertions from scratch: one ``check()`` costs what
-``solve_smtlib`` costs on the same assertions, whatever the push/pop history.
-``minimize``/``maximize`` keep one encoding and one incremental SAT solver for the whole
-search (``eagersmt/optimize.py``).
+Cost: the first ``check()`` costs what ``solve_smtlib`` costs on the same assertions.
+After it, or once ``push`` or assumptions are used, one encoding and one in-process
+CaDiCaL are kept: an assertion added since the last ``check()`` is encoded into them when
+that is sound, under a guard literal of its ``push`` level (``eagersmt/incremental.py``),
+and ``pop`` switches its guard off; the encoding is rebuilt only when an assertion does not
+fit it (a new integer variable, say).  ``unsat_core()`` names the assumptions a failed
+``check(...)`` needed.  ``minimize``/``maximize`` keep one encoding and one incremental SAT
+solver for the whole search (``eagersmt/optimize``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 
 from .builder import Expr, to_term
 from .config import Config
-from .engine import check_sat
+from .context import Context
 from .errors import EagerSmtError, InputError, UnsupportedError
 from .ir.normalize import normalize
 from .ir.terms import BOOL, Term, TermManager
@@ -90,14 +93,6 @@ class Model(Mapping[str, Value]):
         return f"Model({self._values!r})"
 
 
-@dataclasses.dataclass
-class _Frame:
-    assertions: list[Term] = dataclasses.field(default_factory=list)
-    declared: list[Term] = dataclasses.field(default_factory=list)
-    symbols: dict[str, Term] = dataclasses.field(default_factory=dict)  # snapshot at push
-    functions: dict = dataclasses.field(default_factory=dict)
-
-
 class Solver:
     """An incremental eagersmt solver (see the module doc for an example).
 
@@ -110,8 +105,10 @@ class Solver:
         self.terms = TermManager()
         self._symbols: dict[str, Term] = {}
         self._functions: dict = {}
-        self._frames: list[_Frame] = [_Frame()]
+        self._context = Context(self.config)
+        self._snapshots: list[tuple[dict, dict]] = []  # symbol tables at each push
         self._last: Optional[Result] = None
+        self._assumed: list[Any] = []  # the assumptions of the last check, as given
         self._optimum: Optional[Optimum] = None
         self._counts = {"checks": 0, "optimizations": 0}
 
@@ -125,11 +122,11 @@ class Solver:
     # -- assertions --------------------------------------------------------------------
     @property
     def assertions(self) -> list[Term]:
-        return [a for f in self._frames for a in f.assertions]
+        return self._context.terms()
 
     @property
     def declarations(self) -> list[Term]:
-        return [d for f in self._frames for d in f.declared]
+        return list(self._context.declared)
 
     def add(self, *items: Any) -> None:
         """Assert each item: SMT-LIB text (declarations, definitions, assertions), a builder
@@ -142,7 +139,7 @@ class Solver:
             for t in self._terms_of(item, declare=True, text_asserts=True):
                 if t.sort != BOOL:
                     raise TypeError(f"an assertion must be Bool, got a {t.sort} term {t!r}")
-                self._frames[-1].assertions.append(t)
+                self._context.add(t)
 
     def add_z3(self, expr_or_solver: Any) -> None:
         """Assert Z3 expressions (or all assertions of a ``z3.Solver``), via their SMT-LIB text."""
@@ -151,22 +148,26 @@ class Solver:
         self.add(z3_to_smtlib(expr_or_solver, self._symbols))
 
     def push(self) -> None:
-        """Open a frame; ``pop`` removes what was added (and declared) since."""
-        self._frames.append(_Frame(symbols=dict(self._symbols), functions=dict(self._functions)))
+        """Open a level; ``pop`` removes what was added (and declared) since."""
+        self._context.push()
+        self._snapshots.append((dict(self._symbols), dict(self._functions)))
 
     def pop(self, n: int = 1) -> None:
-        if n < 0 or n > len(self._frames) - 1:
-            raise ValueError(f"cannot pop {n} frame(s): {len(self._frames) - 1} pushed")
+        if n < 0 or n > len(self._snapshots):
+            raise ValueError(f"cannot pop {n} level(s): {len(self._snapshots)} pushed")
+        self._context.pop(n)
         for _ in range(n):
-            f = self._frames.pop()
+            symbols, functions = self._snapshots.pop()
+        if n:
             self._symbols.clear()
-            self._symbols.update(f.symbols)
+            self._symbols.update(symbols)
             self._functions.clear()
-            self._functions.update(f.functions)
+            self._functions.update(functions)
         self._last = None
 
     def reset(self) -> None:
         """Forget every assertion, declaration and answer."""
+        self._context.close()
         self.__init__(self.config)  # type: ignore[misc]
 
     # -- solving -----------------------------------------------------------------------
@@ -177,12 +178,33 @@ class Solver:
         if len(args) == 1 and isinstance(args[0], (list, tuple)):
             args = tuple(args[0])
         assumptions = tuple(args) + tuple(assumptions)
-        extra = [t for a in assumptions for t in self._terms_of(a, declare=True)]
-        cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
-        self._last = check_sat(self.assertions + extra, self.declarations, config=cfg)
+        extra, self._assumed = [], []
+        for a in assumptions:
+            for t in self._terms_of(a, declare=True):
+                if t.sort != BOOL:
+                    raise TypeError(f"an assumption must be Bool, got a {t.sort} term {t!r}")
+                extra.append(t)
+                self._assumed.append(a)
+        ctx = self._context
+        if timeout is not None:
+            ctx.config = dataclasses.replace(self.config, timeout=timeout)
+        try:
+            self._last = ctx.check(extra)
+        finally:
+            ctx.config = self.config
         self._optimum = None
         self._counts["checks"] += 1
         return self._last.status
+
+    def unsat_core(self) -> list[Any]:
+        """The assumptions (as given to ``check``) that the last ``unsat`` answer needed: the
+        assertions with those assumptions are unsat.  ``[]`` when the assertions alone are."""
+        if self._last is None or self._last.status != Status.UNSAT:
+            raise NoModelError("no unsat core: the last check() did not answer unsat")
+        failed = self._context.failed
+        if failed is None:  # a check that ran one-shot (--cubes, ...): every assumption
+            return list(self._assumed)
+        return [self._assumed[i] for i in failed]
 
     def model(self) -> Model:
         """The model of the last ``sat`` answer (or of the last optimum)."""
@@ -220,7 +242,7 @@ class Solver:
     def statistics(self) -> dict[str, object]:
         """Stage times, sizes and counters of the last answer, plus this solver's totals."""
         out: dict[str, object] = dict(self._counts)
-        out.update(assertions=len(self.assertions), scopes=len(self._frames) - 1)
+        out.update(assertions=len(self.assertions), scopes=self._context.levels)
         if self._last is not None:
             out.update(self._last.stats.as_dict())
         return out
@@ -232,9 +254,12 @@ class Solver:
         if isinstance(item, Term):
             return [item]
         if isinstance(item, Expr):
-            declared = self._frames[-1].declared if declare else []
+            declared: list[Term] = []
             symbols = self._symbols if declare else dict(self._symbols)
             t = to_term(item, self.terms, symbols, declared)
+            if declare:
+                for v in declared:
+                    self._context.declare(v)
             if t.sort == BOOL:
                 self._check_supported([t], {})
             return [t]
@@ -272,9 +297,11 @@ class Solver:
                 out.append(cmd.args[0])
             elif cmd.name == "get-value":
                 out.extend(cmd.args[0])
-            elif cmd.name in ("minimize", "maximize"):
+            elif cmd.name in ("minimize", "maximize", "push", "pop", "reset",
+                              "reset-assertions"):
+                method = {"reset-assertions": "reset"}.get(cmd.name, cmd.name)
                 raise UnsupportedError(f"({cmd.name} ...) in Solver.add: call "
-                                       f"Solver.{cmd.name}(term) instead",
+                                       f"Solver.{method}(...) instead",
                                        cmd.pos).locate(text, filename)
         try:
             self._check_supported([t for t in out if t.sort == BOOL], script.atom_pos)
@@ -284,7 +311,8 @@ class Solver:
         self._symbols.update(symbols)
         self._functions.clear()
         self._functions.update(functions)
-        self._frames[-1].declared.extend(script.declarations)
+        for v in script.declarations:
+            self._context.declare(v)
         return out
 
     def _parse_term(self, text: str) -> list[Term]:

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -191,7 +192,10 @@ def test_check_with_assumptions_and_statistics():
         assert s.check(assumptions=[Not(p)]) == Status.SAT
         assert s.model()["p"] is False
         st_ = s.statistics()
-        assert st_["checks"] == 5 and st_["assertions"] == 2 and "encode_s" in st_
+        assert st_["checks"] == 5 and st_["assertions"] == 2 and "solve_s" in st_
+        # the first check() ran the one-shot pipeline; the others one kept encoding, which
+        # already had the assumption Not(p) (as a guarded assertion) by the last one
+        assert st_["incremental"] == "unchanged"
     with pytest.raises(NoModelError):
         Solver().model()
 
@@ -235,7 +239,7 @@ def test_bad_input_raises_with_line_and_column_like_the_cli(tmp_path, text, cls,
     assert e.line == line and e.col is not None and e.col >= 1
     f = tmp_path / "bad.smt2"
     f.write_text(text + "\n(check-sat)\n")
-    cli = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(f)],
+    cli = subprocess.run([str(Path(sys.executable).with_name("eagersmt")), "solve", str(f)],
                          capture_output=True, text=True)
     assert cli.returncode == 1
     assert cli.stderr.strip() == f"error: {f}:{e.line}:{e.col}: {e.message}"
@@ -248,3 +252,38 @@ def test_errors_are_eagersmt_exceptions():
     assert issubclass(UnsupportedError, eagersmt.EagerSmtError)
     with pytest.raises(UnsupportedError, match="minimize"):
         Solver().add("(declare-const x Int)(minimize x)")
+
+
+def test_incremental_checks_reuse_one_encoding_and_unsat_core_names_assumptions():
+    """After the first check(), push / add / check / pop rounds encode only what changed
+    (the Solver runs on the SMT-LIB session's assertion stack: context.Context)."""
+    xs = [Int(f"t{i}") for i in range(6)]
+    chain = [c for a, b in zip(xs, xs[1:]) for c in (b - a >= 2, a >= 0, b <= 30)]
+    with Solver(backend="cadical") as s:
+        s.add(chain)
+        assert s.check() == Status.SAT
+        notes = []
+        for bound in (20, 10, 9):
+            s.push()
+            s.add(xs[-1] <= bound)
+            st = s.check()
+            assert st == (Status.SAT if bound >= 10 else Status.UNSAT)
+            notes.append(s.statistics()["incremental"])
+            s.pop()
+        assert notes[0] == "built" and notes[1:] == ["1 added in place"] * 2, notes
+        late, early, free = xs[-1] <= 9, xs[0] >= 1, xs[2] <= 100
+        assert s.check(free, early, late) == Status.UNSAT
+        core = s.unsat_core()  # a subset of the assumptions, unsat with the assertions
+        assert late in core and free not in core and set(core) <= {free, early, late}
+        again = Solver(backend="cadical")
+        again.add(chain, core)
+        assert again.check() == Status.UNSAT
+        assert s.check(early) == Status.SAT and s.model()[xs[0]] >= 1
+        with pytest.raises(NoModelError):
+            s.unsat_core()
+
+
+def test_solver_add_refuses_stack_commands_in_text():
+    s = Solver()
+    with pytest.raises(UnsupportedError, match=r"call Solver.push\(...\) instead"):
+        s.add("(declare-const x Int)(push 1)(assert (> x 0))")

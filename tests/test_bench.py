@@ -122,13 +122,13 @@ def test_ratio_table_by_hand():
     assert "| i3 | sat | timeout 10.00 | sat 1.00 |" in md
 
 
-def test_wrong_answer_is_flagged_and_exits_4(tmp_path, bench_dir):
+def test_wrong_answer_is_flagged_and_exits_5(tmp_path, bench_dir):
     manifest = write_manifest(tmp_path, {"jobshop_classic/jobshop_ft06_b54.smt2": "unsat",
                                          "jobshop_classic/jobshop_ft06_b55.smt2": "sat"})
     out = tmp_path / "out"
     p = bench("--manifest", str(manifest), "--solver", "cmd:liar=sh -c 'echo sat' {file}",
               "--solver", "z3", "--timeout", "20", "--out", str(out))
-    assert p.returncode == 4, p.stderr
+    assert p.returncode == 5, p.stderr  # (cli/errors.py: EXIT_WRONG)
     assert "WRONG ANSWER" in p.stderr and "WRONG ANSWERS (1)" in p.stdout
     rows = read_csv(str(out / "results.csv"))
     liar = {Path(r.instance).name: r for r in rows if r.solver == "liar"}

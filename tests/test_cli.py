@@ -13,9 +13,12 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
 
 
+EAGERSMT = str(Path(sys.executable).with_name("eagersmt"))  # the console script pip installed
+
+
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args], capture_output=True,
-                          text=True, input=stdin, timeout=120)
+    return subprocess.run([EAGERSMT, *args], capture_output=True, text=True, input=stdin,
+                          timeout=120)
 
 
 def write(tmp_path: Path, text: str, name: str = "f.smt2") -> str:
@@ -86,7 +89,7 @@ def test_cross_check_disagreement_exits_3(tmp_path, monkeypatch):
     fake.write_text("#!/bin/sh\necho unsat\n")
     fake.chmod(0o755)
     env_path = f"{tmp_path}:{__import__('os').environ['PATH']}"
-    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(EXAMPLE),
+    p = subprocess.run([EAGERSMT, "solve", str(EXAMPLE),
                         "--cross-check", "z3"], capture_output=True, text=True, timeout=120,
                        env={**__import__("os").environ, "PATH": env_path})
     assert p.returncode == 3
@@ -127,7 +130,7 @@ BAD_INPUTS = [
      ":2:17: non-linear"),
     ("non-difference atom", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
      "(assert (< (+ x y) 1))\n(check-sat)\n", ":2:9: not a difference constraint"),
-    ("push", "(push 1)\n", ":1:2: command 'push' is not supported"),
+    ("pop without push", "(pop 1)\n", ":1:6: cannot pop 1 level: 0 pushed"),
     ("ill-sorted", "(declare-fun x () Int)\n(assert (and x true))\n", ":2:14: 'and' expects Bool"),
     ("garbage bytes", b"(set-logic QF_IDL)\n\xff\xfe(check-sat)\n", "not UTF-8"),
     ("unterminated string", '(echo "abc)\n', ':1:7: unterminated string'),
@@ -185,7 +188,7 @@ def test_sigint_prints_unknown_and_leaves_no_solver_process(tmp_path):
     body = "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
     body += "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))"
     f = write(tmp_path, decl + body + "(check-sat)")
-    proc = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve", f, "--encoding", "sd"],
+    proc = subprocess.Popen([EAGERSMT, "solve", f, "--encoding", "sd"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     kids: list[psutil.Process] = []
     deadline = time.monotonic() + 20
@@ -241,3 +244,132 @@ def test_regular_output_channel_that_cannot_be_opened_is_an_input_error(tmp_path
     assert p.stdout.split() == ["sat"]
     assert p.stderr.startswith(f"error: {f}:2:1: cannot open :regular-output-channel")
     assert "Traceback" not in p.stderr
+
+
+# -- rough edges of a first session (issue 15) ------------------------------------------
+def test_an_output_that_cannot_be_written_is_an_error_line(tmp_path):
+    for cmd in ("encode", "cube"):
+        p = run(cmd, str(EXAMPLE), "-o", "/nonexistent/dir/x.out")
+        assert p.returncode == 1, (cmd, p.stderr)
+        assert p.stderr.startswith("error: cannot write /nonexistent/dir/x.out: No such file")
+        assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("args, option", [
+    (["cube", str(EXAMPLE), "--depth", "-1"], "'--depth'"),
+    (["cube", str(EXAMPLE), "--cubes", "0"], "'--cubes'"),
+    (["conquer", "x.icnf", "--jobs", "0"], "'--jobs'"),
+    (["conquer", "x.icnf", "--timeout", "-1"], "'--timeout'"),
+    (["solve", str(EXAMPLE), "--timeout", "-1"], "--timeout"),
+    (["solve", str(EXAMPLE), "--memory-limit", "0"], "--memory-limit must be positive"),
+    (["solve", str(EXAMPLE), "--jobs", "0"], "--jobs must be at least 1"),
+    (["solve", str(EXAMPLE), "--ray", "not an address"], "--ray not an address: not an address"),
+    (["optimize", str(EXAMPLE), "--cubes", "4"], "No such option '--cubes'"),
+])
+def test_bad_option_values_are_usage_errors_naming_the_option(args, option):
+    p = run(*args)
+    assert p.returncode == 2, p.stderr  # usage: never the code of an internal error (70)
+    assert option in p.stderr and "Traceback" not in p.stderr
+    assert "memory_limit" not in p.stderr and "cube_timeout" not in p.stderr
+
+
+def test_submit_of_a_missing_file_is_bad_input_like_solve(tmp_path):
+    for cmd in ("solve", "submit"):
+        p = run(cmd, str(tmp_path / "nope.smt2"))
+        assert p.returncode == 1, (cmd, p.stderr)
+        assert p.stderr == f"error: {tmp_path / 'nope.smt2'}: no such file\n"
+
+
+def test_ray_option_does_not_swallow_the_file():
+    from eagersmt.cli.options import file_after_ray
+
+    kwargs = {"ray": str(EXAMPLE)}
+    assert file_after_ray(kwargs, None) == str(EXAMPLE) and kwargs["ray"] == "local"
+    kwargs = {"ray": "auto"}
+    assert file_after_ray(kwargs, None) is None and kwargs["ray"] == "auto"
+    kwargs = {"ray": "10.0.0.1:6379"}
+    assert file_after_ray(kwargs, "f.smt2") == "f.smt2" and kwargs["ray"] == "10.0.0.1:6379"
+
+
+def test_a_forced_encoding_that_falls_back_is_said(tmp_path):
+    f = write(tmp_path, "(declare-const a Int)(declare-const b Int)(declare-const c Int)"
+                        "(assert (< a b))(assert (< b c))(assert (or (< c a) (> a 5)))(check-sat)")
+    p = run("solve", f, "--encoding", "eij", "--eij-max-clauses", "1")
+    assert p.returncode == 0 and p.stdout == "sat\n"
+    assert "note: check-sat #1: --encoding eij was not used for 1 variable class (eij->order)" \
+        in p.stderr
+    p = run("solve", f, "--encoding", "eij")
+    assert p.stderr == ""
+
+
+def test_cross_check_says_it_agreed_with_stats():
+    p = run("solve", str(EXAMPLE), "--cross-check", "z3", "--stats")
+    assert p.returncode == 0 and "cross-check: z3 agrees on 1 of 1 answer" in p.stderr
+    p = run("solve", str(EXAMPLE), "--cross-check", "z3")
+    assert p.stderr == ""
+
+
+def test_no_stray_punctuation_for_a_formula_that_is_false(tmp_path):
+    f = write(tmp_path, "(declare-const x Int)(assert (< x x))(check-sat)")
+    p = run("encode", f)
+    assert "c encoding: none: an assertion simplifies to false" in p.stdout
+    assert "encoding: ;" not in p.stdout
+    cert = tmp_path / "cert"
+    assert run("solve", f, "--proof", str(cert)).stdout == "unsat\n"
+    p = run("check-proof", str(cert), f)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "unsat (the formula normalizes to false" in p.stdout and "(;" not in p.stdout
+
+
+def test_unsupported_commands_are_answered_and_the_script_goes_on(tmp_path):
+    f = write(tmp_path, "(declare-const x Int)(assert (> x 1))(check-sat)\n(get-proof)\n"
+                        "(declare-sort U 0)(push 1)(assert (< x 0))(check-sat)(pop 1)(check-sat)")
+    p = run("solve", f)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == "sat" and lines[3:] == ["unsat", "sat"]
+    assert lines[1].startswith('(error "line 2 column 2: command \'get-proof\' is not supported')
+    assert lines[2].startswith('(error "line 3 column 2: command \'declare-sort\'')
+
+
+def test_every_solve_option_is_a_config_field_or_an_output_option():
+    """The README says which options of solve are not Config fields: they only shape the
+    output (and where the input comes from)."""
+    from eagersmt.cli.main import solve_cmd
+    from eagersmt.config import OPTIONS
+
+    fields = {o.name for o in OPTIONS}
+    others = {p.name for p in solve_cmd.params if p.name not in fields} - {"file", "help"}
+    assert others == {"stats", "progress", "interactive"}
+    readme = " ".join((REPO / "README.md").read_text().split())
+    assert "`--stats`, `--progress` and `--interactive` are not" in readme
+
+
+def test_one_table_of_exit_codes_in_the_readme():
+    import re
+
+    from eagersmt.cli.errors import EXIT_CODES
+
+    readme = (REPO / "README.md").read_text()
+    table = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", readme.split("## Exit codes")[1],
+                            re.MULTILINE))
+    assert {int(k) for k in table} == set(EXIT_CODES)
+    assert len(set(EXIT_CODES)) == len(EXIT_CODES)  # one meaning per code
+    p = run("solve", "--help")
+    assert "70 internal error" in p.stdout and "2 usage" in p.stdout
+
+
+def test_job_run_prints_the_result_line(tmp_path):
+    """What a submitted Ray job runs (no Ray needed): solve, then the EAGERSMT-RESULT line
+    that 'eagersmt result' reads; a bad input gives its error and exit code in that line."""
+    import json
+
+    p = run("job-run", str(EXAMPLE))
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout.splitlines()[-1].split(" ", 1)[1])
+    assert doc["answers"] == ["sat"] and doc["exit_code"] == 0
+    f = write(tmp_path, "(check-sat)\n(push 1)(assert (< x 0))")
+    p = run("job-run", f)
+    assert p.returncode == 1
+    doc = json.loads(p.stdout.splitlines()[-1].split(" ", 1)[1])
+    assert doc["output"] == ["sat"] and doc["exit_code"] == 1 and "unknown symbol 'x'" in doc["error"]

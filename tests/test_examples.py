@@ -22,6 +22,14 @@ def run(*args: str, timeout: float = 120) -> str:
     return r.stdout
 
 
+def cli(*args: str) -> str:
+    """The console script (what a user runs)."""
+    r = subprocess.run([str(Path(sys.executable).with_name("eagersmt")), *args],
+                       capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
 def test_jobshop_ft06_from_the_small_data_file():
     out = run(str(EX / "jobshop.py"))
     assert "optimum makespan 55 (proven: makespan <= 54 is unsat)" in out
@@ -58,9 +66,9 @@ def test_smtlib_optimize_example_matches_z3():
     import z3
 
     path = EX / "jobshop_3x3_optimize.smt2"
-    out = run("-m", "eagersmt.cli.main", "solve", str(path))
+    out = cli("solve", str(path))
     c = z3.Context()
     assert out.split() == z3.Z3_eval_smtlib2_string(c.ref(), path.read_text()).split()
     assert "(makespan 11)" in out
-    out = run("-m", "eagersmt.cli.main", "optimize", str(path))
+    out = cli("optimize", str(path))
     assert "; optimum makespan = 11; proof: (<= makespan 10) is unsat" in out

@@ -173,7 +173,7 @@ def test_minimize_keeps_only_what_the_predicate_needs():
 
 
 def test_a_disagreement_makes_the_command_fail(tmp_path):
-    """A planted wrong back end (kissat flips its answers): exit 1, reproducers saved."""
+    """A planted wrong back end (kissat flips its answers): exit 5, reproducers saved."""
     def wrong_kissat(text, combo, level, timeout):
         res = eagersmt_solve(text, combo, level, timeout)
         if combo.backend == "kissat" and res.status in (Status.SAT, Status.UNSAT):
@@ -183,7 +183,7 @@ def test_a_disagreement_makes_the_command_fail(tmp_path):
     out = tmp_path / "found"
     r = CliRunner().invoke(main, ["fuzz", "--cases", "10", "--seed", "3", "--out", str(out),
                                   "--max-saved", "1"], obj={"fuzz_solve": wrong_kissat})
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 5, r.output  # (cli/errors.py: EXIT_WRONG)
     assert "wrong-answer" in r.output and "kissat" in r.output
     saved = sorted(out.glob("wrong-answer-*kissat*.smt2"))
     assert saved and all("Z3" in p.read_text().splitlines()[0] for p in saved
@@ -245,7 +245,7 @@ def test_judge_catches_each_kind_of_failure(tmp_path):
     assert judge(Run(0, "unsat\n", "", 0.1), ok, p).outcome == "wrong-answer"
     assert judge(Run(1, "", f"error: {p}:1:5: unknown symbol 'y'\n", 0.1), ok, p).outcome == "error"
     assert judge(Run(1, "", f"error: {p}: not UTF-8 text\n", 0.1), ok, p).outcome == "error-format"
-    assert judge(Run(2, "", "internal error: RuntimeError: boom\n", 0.1), ok, p).outcome == \
+    assert judge(Run(70, "", "internal error: RuntimeError: boom\n", 0.1), ok, p).outcome == \
         "internal-error"
     assert judge(Run(1, "", "Traceback (most recent call last):\n  ...\nValueError: x\n", 0.1),
                  ok, p).outcome == "traceback"

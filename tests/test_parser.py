@@ -111,7 +111,9 @@ def test_reals_and_division_by_constants():
     ("(declare-const x Int)(assert (+ x 1))", "expected a term of sort Bool", 1, 30),
     ("(declare-const x Int)(assert (and x true))", "expects Bool arguments", 1, 35),
     ("(declare-fun f (Int) Int)", "uninterpreted functions", 1, 16),
-    ("(push 1)", "not supported", 1, 2),
+    ("(declare-sort U 0)", "not supported (uninterpreted sorts", 1, 2),
+    ("(pop 1)", "cannot pop 1 level: 0 pushed", 1, 6),
+    ("(push -1)", "expects a numeral", 1, 7),
     ("(declare-const x Int)(declare-const x Int)", "already declared", 1, 37),
     ("(assert (< 1 2)) \"open", "unterminated string", 1, 18),
     ("(declare-const x BitVec)", "unsupported sort", 1, 18),
@@ -136,3 +138,24 @@ def test_unsupported_is_distinguished_from_malformed():
 def test_unknown_option_is_a_warning_not_an_error():
     s = parse("(set-option :frobnicate 3)(set-option :produce-models true)")
     assert len(s.warnings) == 1 and ":frobnicate" in s.warnings[0].message
+
+
+def test_negative_numerals_where_no_symbol_has_that_name():
+    s = parse("(declare-const x Int)(assert (< x -2))(assert (> x -5))")
+    a, b = s.assertions
+    assert a.args[1].val == -2 and b.args[0].val == -5
+    s = parse("(set-logic QF_RDL)(declare-const r Real)(assert (> r -2.5))")
+    assert s.assertions[0].args[0].val == Fraction(-5, 2)
+    s = parse("(declare-const |-2| Int)(declare-const x Int)(assert (< x -2))")
+    assert s.assertions[0].args[1].op == "var"  # a declared symbol -2 keeps its meaning
+
+
+def test_push_pop_scope_declarations_and_check_sat_using_is_a_check_sat():
+    s = parse("(declare-const x Int)(push 2)(declare-const y Int)(assert (< x y))(pop 2)"
+              "(declare-const y Bool)(assert y)(check-sat-using (then simplify smt))")
+    assert [c.name for c in s.commands] == ["declare", "push", "declare", "assert", "pop",
+                                            "declare", "assert", "check-sat"]
+    assert len(s.assertions) == 1 and s.assertions[0].sort == "Bool"  # the popped one is gone
+    assert "tactic is ignored" in s.warnings[0].message
+    with pytest.raises(ParseError, match="unknown symbol 'y'"):
+        parse("(push 1)(declare-const y Int)(pop 1)(assert (> y 0))")

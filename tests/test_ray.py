@@ -21,6 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from eagersmt import Config
+
 pytest.importorskip("ray")
 pytest.importorskip("ray.job_submission")
 
@@ -83,8 +85,9 @@ def test_solve_ray_auto_agrees_with_z3(head, kind):
     if kind == "unsat":
         require_shared()
     # (--cube-level smt: at the default level, bounds, the cuber alone finds the example's model)
+    # (--encoding order: auto refutes la01_b665 at the root, encode/disjunctive.py)
     p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats",
-                 "--cube-level", "smt")
+                 "--cube-level", "smt", "--encoding", "order")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[0] == z3_status(f.read_text()) == kind
     st = stats_of(p.stderr)
@@ -133,7 +136,7 @@ def test_resplit_on_ray(head):
         from eagersmt.smtlib.parser import parse_file
 
         script = parse_file({str(LA05)!r})
-        enc = encode(normalize(script.assertions))
+        enc = encode(normalize(script.assertions), encoding="order")  # auto: refuted at the root
         atoms = [p.var for p in enc.tseitin.preds]
         first = atoms[0]
         r = RayConquer("auto", cube_timeout=0.3, variables=atoms).solve_cubes(
@@ -153,16 +156,16 @@ def test_resplit_on_ray(head):
 
 def test_job_round_trip(head, tmp_path):
     from eagersmt import ray_jobs as jobs
-    from eagersmt.config import Config
 
     unsat = LA01 if LA01.exists() else unsat_example(tmp_path)
     base = ["--address", head.dashboard, "--token", head.token]
     p = eagersmt(head, "submit", str(EXAMPLE), "--cubes", "4", *base)
     assert p.returncode == 0, p.stderr
     sat_job = p.stdout.strip().splitlines()[-1]
-    # (--cubes 8: with cubes auto the probe decides la01 in this process, issue 15 (b))
-    unsat_job = jobs.submit(str(unsat), Config(cubes="8"), address=head.dashboard,
-                            token=head.token, python=sys.executable)
+    # (encoding order: auto refutes la01 at the root; --cubes 8: with cubes auto the 1 s
+    # probe decides it in this process, issue 15 (b))
+    unsat_job = jobs.submit(str(unsat), Config(encoding="order", cubes="8"),
+                            address=head.dashboard, token=head.token, python=sys.executable)
     for job, want in ((sat_job, "sat"), (unsat_job, "unsat")):
         assert jobs.wait(job, address=head.dashboard, token=head.token, timeout=120,
                          poll=0.5) == "SUCCEEDED", jobs.logs(job, address=head.dashboard,
@@ -192,7 +195,7 @@ def test_client_without_the_token_is_refused(head):
     p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "status", "raysubmit_x",
                         "--address", head.dashboard], env=env, capture_output=True,
                        text=True, timeout=60)
-    assert p.returncode == 5, p.stderr
+    assert p.returncode == 7, p.stderr  # (cli/errors.py: EXIT_NO_RESULT)
     assert "AuthenticationError" in p.stderr and "Missing authentication token" in p.stderr
 
 
@@ -272,9 +275,10 @@ def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
 
 @needs_shared
 def test_an_easy_instance_does_not_pay_for_the_cluster(head):
-    # la01 at 665 is unsat in 0.5 s: the probe decides before any cube or actor
+    # la01 at 665 is unsat in 0.5 s: the probe decides before any cube or actor (--encoding
+    # order: auto refutes it at the root, before any strategy)
     t0 = time.monotonic()
-    p = eagersmt(head, "solve", str(LA01), "--ray", "auto", "--stats")
+    p = eagersmt(head, "solve", str(LA01), "--ray", "auto", "--stats", "--encoding", "order")
     assert p.returncode == 0 and p.stdout.splitlines()[0] == "unsat", p.stderr
     st = stats_of(p.stderr)
     assert st["conquer"] == "none (the probe decided)" and st["cubes"] == "0"

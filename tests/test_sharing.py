@@ -224,7 +224,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
         require_shared()
     want = z3_status(path.read_text())
     for share in ("on", "off"):
-        p = cli("solve", str(path), "--cubes", "portfolio", "--share", share, "--stats")
+        p = cli("solve", str(path), "--cubes", "portfolio", "--share", share, "--stats",
+                "--encoding", "order")  # (auto refutes la01 at the root: no portfolio)
         assert p.returncode == 0, p.stderr
         assert p.stdout.splitlines()[0] == want
         assert "conquer" in p.stderr and "portfolio" in p.stderr
@@ -234,7 +235,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
 
 @needs_shared
 def test_certified_portfolio_run_gives_a_checked_certificate(tmp_path):
-    p = cli("solve", str(LA01), "--cubes", "portfolio", "--proof", str(tmp_path / "cert"))
+    p = cli("solve", str(LA01), "--cubes", "portfolio", "--proof", str(tmp_path / "cert"),
+            "--encoding", "order")
     assert p.returncode == 0 and p.stdout.strip() == "unsat", p.stderr
     p = cli("check-proof", str(tmp_path / "cert"), str(LA01))
     assert p.returncode == 0, p.stdout + p.stderr

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import click
 
-EXIT_WRONG, EXIT_INTERRUPT = 4, 130
+from .errors import EXIT_INTERRUPT, EXIT_WRONG
 
 
 def _instances(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...]) -> list:
@@ -213,7 +213,7 @@ def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, 
 
     \b
     Exit codes: 0 done (errors and timeouts are results, not failures);
-    2 bad usage; 4 some solver gave a WRONG answer; 130 interrupted.
+    2 bad usage; 5 some solver gave a WRONG answer; 130 interrupted.
     """
     from ..tools.bench.report import read_csv, summarize, to_markdown, write_csv
     from ..tools.bench.runner import Limits, kill_all, run_all

@@ -4,8 +4,9 @@
 inccnf``, the clauses, one ``a <lits> 0`` line per cube) so other tools can conquer our
 cubes; ``conquer`` reads iCNF from anywhere (march_cu's included).  They follow the
 SAT-competition conventions: ``s SATISFIABLE`` and ``v`` lines with exit 10, ``s
-UNSATISFIABLE`` with exit 20, ``s UNKNOWN`` with exit 0; bad input is ``error: FILE:LINE:
-message`` with exit 1.
+UNSATISFIABLE`` with exit 20, ``s UNKNOWN`` with exit 0; bad input (or an output file that
+cannot be written) is ``error: ...`` with exit 1, a bad option value a usage error (exit 2):
+the table of ``cli/errors.py``.
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ from .. import __version__
 from ..backends import BACKENDS
 from ..cube import LEVELS
 from ..result import Status
-from .errors import reported_errors
+from .errors import EXIT_INPUT, EXIT_SAT, EXIT_UNSAT, fail, output_file, reported_errors
 from .options import LiveChoice
+
+POSITIVE = click.FloatRange(min=0, min_open=True)
 
 
 def _encoding_option(fn: Any) -> Any:
     from ..encode import choices
 
     return click.option("--encoding", type=LiveChoice(choices), default="auto",
-                        show_default=True, help="Eager encoding (as for solve).")(fn)
+                        show_default=True,
+                        help="Eager encoding of an SMT-LIB input, as for 'solve --encoding': "
+                             "auto chooses per variable class, or sd, order, eij for all "
+                             "(a DIMACS input is used as it is).")(fn)
 
 
 def _load(path: str, encoding: str, *, dimacs: bool = True) -> tuple[Any, Any, list[list[int]]]:
@@ -69,28 +75,30 @@ def encode_cmd(file: str, output: str, encoding: str) -> None:
     with reported_errors(file):
         cnf, compiled, _ = _load(file, encoding, dimacs=False)
     stats = compiled.stats
-    header = [f"eagersmt {__version__} encoding of {file}",
-              f"encoding: {stats.notes.get('encodings', '')}; "
-              f"classes: {stats.counts.get('classes', 0)}; predicates: {stats.counts.get('preds', 0)}"]
-    out = sys.stdout if output == "-" else open(output, "w")
-    try:
+    if compiled.trivial:
+        what = f"none: {compiled.trivial} (the CNF is the empty clause)"
+    else:
+        what = (f"{stats.notes.get('encodings', '')}; classes: {stats.counts.get('classes', 0)}; "
+                f"predicates: {stats.counts.get('preds', 0)}")
+    header = [f"eagersmt {__version__} encoding of {file}", f"encoding: {what}"]
+    with output_file(output) as out:
         cnf.write_dimacs(out, header)
-    finally:
-        if out is not sys.stdout:
-            out.close()
 
 
 @click.command("cube")
 @click.argument("file", type=click.Path())
-@click.option("-o", "--output", default="-", help="Where to write the iCNF (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
+              help="Where to write the iCNF (default: stdout).")
 @click.option("--cubes", "count", default="auto", show_default=True,
-              help="'auto' (march_cu dynamic cutoff) or the number of cubes to aim for.")
-@click.option("--depth", type=int, default=None, help="Fixed cube depth (overrides --cubes).")
+              help="'auto' (march_cu dynamic cutoff) or the number of cubes to aim for "
+                   "(at least 1).")
+@click.option("--depth", type=click.IntRange(min=1), default=None,
+              help="Fixed cube depth (overrides --cubes).")
 @click.option("--level", type=LiveChoice(lambda: LEVELS.names()), default=None,
               help="Where to split an SMT-LIB input: bounds (the default, as for solve), smt, "
                    "smt+bounds or cnf (see solve --cube-level).  DIMACS input has only cnf.")
 @_encoding_option
-@click.option("--time-budget", type=float, default=None, help="Seconds the cuber may spend.")
+@click.option("--time-budget", type=POSITIVE, default=None, help="Seconds the cuber may spend.")
 def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Optional[str],
              encoding: str, time_budget: Optional[float]) -> None:
     """Split FILE (SMT-LIB, or DIMACS CNF) into cubes and write them as iCNF.
@@ -102,15 +110,15 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
     from ..cube.icnf import write_icnf
     from ..cube.smt import SplitSpace, split_space
 
+    if count != "auto" and not (count.isdigit() and int(count) >= 1):
+        raise click.BadParameter(f"{count!r}: give 'auto' or a number of cubes (at least 1)",
+                                 param_hint="'--cubes'")
     with reported_errors(file):
         cnf, compiled, _ = _load(file, encoding)
-    if count != "auto" and not count.isdigit():
-        raise click.UsageError("--cubes takes 'auto' or a number")
     if compiled is None and level not in (None, "cnf"):
-        click.echo(f"error: {file}: --level {level} needs an SMT-LIB input (it splits on what "
-                   "the encoding's variables mean); a DIMACS input is cubed at --level cnf",
-                   err=True)
-        sys.exit(1)
+        fail("error", f"{file}: --level {level} needs an SMT-LIB input (it splits on what "
+                      "the encoding's variables mean); a DIMACS input is cubed at --level cnf",
+             EXIT_INPUT)
     space = SplitSpace(None) if compiled is None or compiled.enc is None else \
         split_space(compiled.enc, level or Config().cube_level)
     cuber = make_cuber(None if count == "auto" else int(count), depth=depth)
@@ -118,25 +126,22 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
     cs = cuber.cubes(cnf, variables=space.variables, ladders=space.ladders,
                      time_budget=time_budget)
     seconds = time.perf_counter() - t0
-    out = sys.stdout if output == "-" else open(output, "w")
-    try:
+    with output_file(output) as out:
         write_icnf(out, cnf, cs.cubes, comments=[f"eagersmt cubes of {file}",
                                                  f"{len(cs.cubes)} cubes in {seconds:.3f} s"])
-    finally:
-        if out is not sys.stdout:
-            out.close()
     click.echo(f"c {len(cs.cubes)} cubes in {seconds:.3f} s ({cs.status})", err=True)
     if cs.status == Status.UNSAT:
-        sys.exit(20)
+        sys.exit(EXIT_UNSAT)
 
 
 @click.command("conquer")
 @click.argument("file", type=click.Path())
-@click.option("--jobs", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes.")
 @click.option("--backend", type=LiveChoice(lambda: BACKENDS.names()), default="cadical",
               show_default=True,
               help="SAT back end of the workers (as for solve).")
-@click.option("--timeout", type=float, default=None, help="Wall-clock limit in seconds.")
+@click.option("--timeout", type=POSITIVE, default=None, help="Wall-clock limit in seconds.")
 def conquer_cmd(file: str, jobs: int, backend: str, timeout: Optional[float]) -> None:
     """Solve the cubes of an iCNF FILE (a plain DIMACS file is one cube: the whole problem).
 
@@ -154,9 +159,9 @@ def conquer_cmd(file: str, jobs: int, backend: str, timeout: Optional[float]) ->
         lits = [str(v) for v in (r.model or [])[:cnf.nvars]] + ["0"]
         for i in range(0, len(lits), 20):
             click.echo("v " + " ".join(lits[i:i + 20]))
-        sys.exit(10)
+        sys.exit(EXIT_SAT)
     if r.status == Status.UNSAT:
         click.echo("s UNSATISFIABLE")
-        sys.exit(20)
+        sys.exit(EXIT_UNSAT)
     click.echo("s UNKNOWN")
     sys.exit(0)

@@ -1,11 +1,17 @@
-"""How the SMT-LIB commands (``solve``, ``optimize``) end: one mapping from exceptions to a
-message on stderr and an exit code, so that every command reports a failure the same way.
+"""How the commands end: one table of exit codes, and one mapping from exceptions to a
+message on stderr and a code, so that every command reports a failure the same way.
 
-Exit codes: 0 an answer was printed (sat, unsat or unknown); 1 bad input (``error:
-FILE:LINE:COL: message``); 2 internal error (e.g. a SAT model that does not satisfy the
-formula: never printed as ``sat``); 3 a cross-check disagreed; 130 interrupted (SIGINT),
-143 terminated (SIGTERM): both print ``unknown`` first, and every solver process is killed
-by the ``finally`` blocks that started it.
+Exit codes (``EXIT_CODES``, the README's table; no two meanings share a code):
+0 an answer was printed (sat / unsat / unknown, a verified certificate, a finished run);
+1 bad input: a file that cannot be read or written, or its content (``error:
+FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a missing
+argument (click's code); 3 a cross-check disagreed; 4 a verification refused (``check-proof``:
+a certificate rejected or not verified; ``memo``: entries not authentic); 5 wrong answers or failures found (``bench``, ``fuzz``,
+``fuzz-input``); 6 a Ray job has not finished, 7 it ended without a result (``status``,
+``result``); 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
+internal error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
+``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first,
+and every solver process is killed by the ``finally`` blocks that started it.
 """
 
 from __future__ import annotations
@@ -13,13 +19,34 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, TextIO
 
 import click
 
 from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
 
-EXIT_INPUT, EXIT_INTERNAL, EXIT_CROSSCHECK, EXIT_INTERRUPT, EXIT_TERMINATED = 1, 2, 3, 130, 143
+EXIT_ANSWER, EXIT_INPUT, EXIT_USAGE, EXIT_CROSSCHECK, EXIT_REJECTED = 0, 1, 2, 3, 4
+EXIT_WRONG, EXIT_NOT_FINISHED, EXIT_NO_RESULT = 5, 6, 7
+EXIT_SAT, EXIT_UNSAT, EXIT_INTERNAL, EXIT_INTERRUPT, EXIT_TERMINATED = 10, 20, 70, 130, 143
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_ANSWER: "an answer (sat, unsat or unknown; DIMACS: s UNKNOWN), a verified "
+                 "certificate, a finished run",
+    EXIT_INPUT: "bad input: a file that cannot be read or written, or its content "
+                "(error: FILE:LINE:COL: message)",
+    EXIT_USAGE: "usage: an unknown option, a bad option value, a missing argument",
+    EXIT_CROSSCHECK: "--cross-check: the reference solver disagrees",
+    EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected or not "
+                   "verified), memo (entries not authentic under the key)",
+    EXIT_WRONG: "bench, fuzz, fuzz-input: wrong answers or failures found",
+    EXIT_NOT_FINISHED: "status, result: the Ray job has not finished",
+    EXIT_NO_RESULT: "result: the Ray job ended without a result",
+    EXIT_SAT: "DIMACS commands (conquer): s SATISFIABLE",
+    EXIT_UNSAT: "DIMACS commands (conquer, cube): s UNSATISFIABLE",
+    EXIT_INTERNAL: "internal error: a bug in eagersmt (e.g. a model that failed its check)",
+    EXIT_INTERRUPT: "interrupted (SIGINT): unknown is printed first, no solver process is left",
+    EXIT_TERMINATED: "terminated (SIGTERM): as for SIGINT",
+}
 
 
 class Terminated(KeyboardInterrupt):
@@ -35,12 +62,31 @@ def fail(kind: str, msg: str, code: int) -> None:
     sys.exit(code)
 
 
+@contextlib.contextmanager
+def output_file(path: str) -> Iterator[TextIO]:
+    """``path`` opened for writing (``-``: stdout, left open); ``error: cannot write PATH``
+    and exit 1 when it cannot be."""
+    if path == "-":
+        yield sys.stdout
+        return
+    try:
+        f = open(path, "w")  # noqa: SIM115 (closed below)
+    except OSError as e:
+        fail("error", f"cannot write {path}: {e.strerror}", EXIT_INPUT)
+    try:
+        yield f
+    finally:
+        f.close()
+
+
 def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
     """``(kind, message, exit code)`` of an exception a command reports (None: not ours)."""
     if isinstance(e, FileNotFoundError):
         return "error", f"{file}: no such file", EXIT_INPUT
     if isinstance(e, IsADirectoryError):
         return "error", f"{file}: is a directory", EXIT_INPUT
+    if isinstance(e, PermissionError):
+        return "error", f"{e.filename or file}: permission denied", EXIT_INPUT
     if isinstance(e, InputError):
         return "error", str(e), EXIT_INPUT
     if isinstance(e, CrossCheckError):

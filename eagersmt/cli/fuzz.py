@@ -1,7 +1,7 @@
 """``eagersmt fuzz`` (differential campaign against Z3) and ``eagersmt fuzz-input`` (mutated files).
 
 The logic lives in ``eagersmt/tools/fuzz``, imported inside the commands; this module
-prints.  Exit codes of both: 0 nothing found; 1 at least one failure (a disagreement, a
+prints.  Exit codes of both: 0 nothing found; 5 at least one failure (a disagreement, a
 failed model check, a crash; for ``fuzz-input`` also a traceback, a hang, an internal error
 or an error without ``FILE:LINE:COL``); reproducers are written to ``--out``.  Tests inject a solver through
 ``ctx.obj["fuzz_solve"]`` (``CliRunner.invoke(main, args, obj=...)``).
@@ -14,6 +14,8 @@ import time
 from typing import Any
 
 import click
+
+from .errors import EXIT_WRONG
 
 
 def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
@@ -63,7 +65,7 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
     \b
     Schedule: every case runs every encoding on in-process CaDiCaL, and Z3; the other
     combinations (the other back ends; cubed on every back end) rotate, --rotate of them
-    per case.  Exit code: 0 no finding, 1 a disagreement or failure.
+    per case.  Exit code: 0 no finding, 5 a disagreement or failure.
     """
     from ..tools.fuzz.campaign import Campaign
 
@@ -89,7 +91,7 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
         report = campaign.run(cases, first=first)
     _print_campaign(report, time.perf_counter() - t0, first)
     if report.failed:
-        sys.exit(1)
+        sys.exit(EXIT_WRONG)
 
 
 def _print_campaign(rep: Any, seconds: float, first: int) -> None:
@@ -146,7 +148,7 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
     \b
     Every run must end in a correct answer (checked against Z3 when Z3 reads the mutant)
     or 'error: FILE:LINE:COL: ...' with exit 1: never a traceback, an internal error, a
-    hang.  Exit code: 0 all runs passed, 1 a failure (mutants saved in --out).
+    hang.  Exit code: 0 all runs passed, 5 a failure (mutants saved in --out).
     """
     from pathlib import Path
 
@@ -167,7 +169,7 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
                     progress_every=progress_every or 100)
     _print_inputs(report, seeds, time.perf_counter() - t0, first)
     if report.failed:
-        sys.exit(1)
+        sys.exit(EXIT_WRONG)
 
 
 def run_solve_in_process(path: str, timeout: float) -> Any:

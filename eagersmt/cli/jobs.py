@@ -1,10 +1,11 @@
 """Ray Jobs from the command line: ``submit``, ``status``, ``logs``, ``result`` (and the hidden
 ``job-run``, what a submitted job runs: ``solve`` plus a result line).
 
-Exit codes of ``result``: 0 the job's output printed (then the job's own solve exit code
-if it was not 0: 1 bad input, 2 internal error), 4 the job has not finished, 5 the job
-ended without a result (failed, stopped); ``status``/``logs``: 0, or 5 if the Jobs
-endpoint cannot be reached or refuses the token.
+Exit codes (the table of ``cli/errors.py``) of ``result``: 0 the job's output printed (then
+the job's own solve exit code if it was not 0: 1 bad input, 70 internal error), 6 the job
+has not finished, 7 the job ended without a result (failed, stopped); ``status``/``logs``:
+0, or 7 if the Jobs endpoint cannot be reached or refuses the token; ``submit``: 1 for a
+FILE that does not exist, as ``solve``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import click
 
 from ..config import Config
 
-EXIT_NOT_FINISHED, EXIT_NO_RESULT = 4, 5
+from .errors import EXIT_INPUT, EXIT_NO_RESULT, EXIT_NOT_FINISHED, fail
 
 
 def _address_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +58,7 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
     """Register the Ray Jobs commands on the ``eagersmt`` group (called by ``cli.main``)."""
 
     @group.command("submit")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.argument("file", type=click.Path(dir_okay=False))
     @config_options
     @_address_option
     @click.option("--python", "python", default="python", show_default=True,
@@ -72,9 +73,13 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
         with these options (and --ray auto unless --ray is given: the cluster
         conquers the cubes).  Follow it with status / logs / result JOB_ID.
         """
+        import os
+
         from .. import ray_jobs as jobs
 
         config = make_config(kwargs)
+        if not os.path.isfile(file):
+            fail("error", f"{file}: no such file", EXIT_INPUT)
         job_id = _job_errors(lambda: jobs.submit(file, config, address=address,
                                                      token=token, python=python))
         click.echo(job_id)
@@ -115,7 +120,7 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
 
         \b
         Exit codes: 0 printed (or the job's solve exit code: 1 bad input,
-        2 internal error); 4 not finished yet; 5 ended without a result.
+        70 internal error); 6 not finished yet; 7 ended without a result.
         """
         import json
 
@@ -151,6 +156,6 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
             click.echo(result_line(file, output, [], error=message, exit_code=code))
 
         with reported_errors(file, on_failure=failed):
-            session, _ = run_script(file, config, echo=output.append)
+            session = run_script(file, config, echo=output.append)
         click.echo(f"solved in {time.perf_counter() - t0:.3f} s", err=True)
         click.echo(result_line(file, output, session.results))

@@ -6,7 +6,10 @@ back end or encoding registered at run time (a plug-in, a test) is accepted and 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import os
+import re
+import sys
+from typing import Any, Callable, Optional
 
 import click
 
@@ -32,34 +35,89 @@ class LiveChoice(click.Choice):
         pass
 
 
-def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """One click option per row of the options table."""
+def config_options(fn: Optional[Callable[..., Any]] = None, *,
+                   only: Optional[tuple[str, ...]] = None,
+                   help: Optional[dict[str, str]] = None) -> Any:
+    """One click option per row of the options table (``only``: those rows; ``help``: a
+    command's own help text for some rows).  A decorator, with or without arguments."""
+    if fn is None:
+        return lambda f: _add_options(f, only, help or {})
+    return _add_options(fn, only, help or {})
+
+
+def _add_options(fn: Callable[..., Any], only: Optional[tuple[str, ...]],
+                 helps: dict[str, str]) -> Callable[..., Any]:
     for o in reversed(OPTIONS):
+        if only is not None and o.name not in only:
+            continue
         flag = "--" + o.name.replace("_", "-")
+        text = helps.get(o.name, o.help)
         if o.type is bool:
             neg = "--no-" + o.name.replace("_", "-")
             fn = click.option(f"{flag}/{neg}", o.name, default=o.default, show_default=True,
-                              help=o.help)(fn)
+                              help=text)(fn)
         elif o.choices is not None:
             choice = LiveChoice(o.choices) if callable(o.choices) else click.Choice(o.choices)
             fn = click.option(flag, o.name, type=choice, default=o.default,
-                              show_default=True, help=o.help)(fn)
+                              show_default=True, help=text)(fn)
         elif o.name == "ray":  # --ray alone means a private local Ray; --ray ADDRESS joins one
             fn = click.option(flag, o.name, is_flag=False, flag_value="local", default=None,
-                              metavar="[ADDRESS]", help=o.help)(fn)
+                              metavar="[ADDRESS]", help=text)(fn)
         else:
-            text = str(o.type)
+            kind = str(o.type)
             typ = {int: int, float: float}.get(
-                o.type, float if "float" in text else int if "int" in text else str)
+                o.type, float if "float" in kind else int if "int" in kind else str)
             fn = click.option(flag, o.name, type=typ, default=o.default, show_default=True,
-                              help=o.help, metavar=METAVARS.get(o.name))(fn)
+                              help=text, metavar=METAVARS.get(o.name))(fn)
     return fn
 
 
+RAY_ADDRESS = re.compile(r"local|auto|ray://\S+|[^\s/:]+:\d+|\[[0-9A-Fa-f:.]+\]:\d+")
+
+
 def make_config(kwargs: dict[str, Any]) -> Config:
-    """The ``Config`` of a command's options (``UsageError`` for a bad combination)."""
+    """The ``Config`` of a command's options (``UsageError`` for a bad value or combination,
+    naming the options as they are written)."""
+    ray = kwargs.get("ray")
+    if ray is not None and not RAY_ADDRESS.fullmatch(ray):
+        raise click.UsageError(f"--ray {ray}: not an address (local, auto, HOST:PORT or "
+                               "ray://HOST:PORT)")
+    if ray is not None and not _have("ray"):
+        raise click.UsageError("--ray needs Ray: pip install 'eagersmt[cluster]'")
     names = {o.name for o in OPTIONS}
     try:
         return Config(**{k: v for k, v in kwargs.items() if k in names})
     except ValueError as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(option_names(str(e))) from None
+
+
+def _have(module: str) -> bool:
+    """Is ``module`` importable (without importing it: Ray takes a second)?"""
+    import importlib.util
+
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def file_after_ray(kwargs: dict[str, Any], file: Optional[str]) -> Optional[str]:
+    """``solve --ray FILE``: click reads FILE as the address of ``--ray`` (it takes an
+    optional value).  When FILE is missing and that value is an existing file rather than an
+    address, it is the FILE, and ``--ray`` a private local Ray (``kwargs`` is updated)."""
+    ray = kwargs.get("ray")
+    if file is None and ray is not None and not RAY_ADDRESS.fullmatch(ray) \
+            and os.path.exists(ray):
+        kwargs["ray"] = "local"
+        return str(ray)
+    return file
+
+
+def option_names(message: str) -> str:
+    """``message`` with the options table's field names written as options
+    (``memory_limit`` -> ``--memory-limit``)."""
+    for o in sorted(OPTIONS, key=lambda o: -len(o.name)):
+        message = re.sub(rf"(?<![\w-]){o.name}(?![\w-])", "--" + o.name.replace("_", "-"), message)
+    return message

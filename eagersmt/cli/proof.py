@@ -1,7 +1,7 @@
 """``eagersmt check-proof DIR FILE.smt2``: verify an UNSAT certificate (``check/proof.py``).
 
-Exit codes: 0 verified; 1 bad input (no such file, FILE does not parse); 4 rejected, or not
-fully checkable (clauses of the small-domain encoding).
+Exit codes (the table of ``cli/errors.py``): 0 verified; 1 bad input (no such file, FILE
+does not parse); 4 rejected, or not fully checkable (clauses of the small-domain encoding).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import sys
 import click
 
 from ..errors import InputError
-
-EXIT_REJECTED = 4
+from .errors import EXIT_REJECTED
 
 
 @click.command("check-proof")
@@ -31,14 +30,19 @@ def check_proof_cmd(directory: str, file: str, engine: str) -> None:
     Checks: the DRAT refutation of the CNF; every CNF clause a Tseitin clause of FILE's
     circuit, a root clause, or a theory clause implied by the small-domain lemma's box.
     With several check-sat commands, DIRECTORY holds one certificate per unsat answer
-    (check-sat-N/); each is checked.
+    (check-sat-N/); each is checked.  A certificate of optimality ('optimize --proof
+    DIRECTORY'): the optimum's model satisfies FILE with the objective at its value,
+    and the unsat certificate of every better value verifies.
     """
     from ..check.certificate import META_FILE
     from ..check.proof import CertificateError, check_certificate
+    from ..optimize.certificate import OPTIMUM_FILE
 
     if not os.path.exists(file):
         click.echo(f"error: {file}: no such file", err=True)
         sys.exit(1)
+    if os.path.exists(os.path.join(directory, OPTIMUM_FILE)):
+        _check_optimum(directory, file, engine)
     if os.path.exists(os.path.join(directory, META_FILE)):
         dirs = [directory]
     else:
@@ -62,6 +66,30 @@ def check_proof_cmd(directory: str, file: str, engine: str) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items() if v)
         times = ", ".join(f"{k} {v:.2f}" for k, v in r.times.items())
         word = "verified" if r.verified else "not verified"
-        click.echo(f"{word}: {d}: unsat ({counts}; {'; '.join(r.notes)}; {times})")
+        details = "; ".join(part for part in (counts, "; ".join(r.notes), times) if part)
+        click.echo(f"{word}: {d}: unsat ({details})")
         failed |= not r.verified
     sys.exit(EXIT_REJECTED if failed else 0)
+
+
+def _check_optimum(directory: str, file: str, engine: str) -> None:
+    """Check a certificate of optimality (``check/optimum.py``) and exit."""
+    from ..check.optimum import check_optimum
+    from ..check.proof import CertificateError
+    from ..optimize.certificate import numeral
+
+    try:
+        r = check_optimum(directory, file, engine=engine)
+    except InputError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except CertificateError as e:
+        click.echo(f"rejected: {directory}: {e}")
+        sys.exit(EXIT_REJECTED)
+    for (sense, term, value), b in zip(r.objectives, r.bounds):
+        word = "verified" if b.verified else "not verified"
+        rel = ">=" if sense == "maximize" else "<="
+        better = value + 1 if sense == "maximize" else value - 1
+        click.echo(f"{word}: {directory}: {sense} {term} = {value} (the model attains it; "
+                   f"({rel} {term} {numeral(better)}) is unsat: {'; '.join(b.notes)})")
+    sys.exit(0 if r.verified else EXIT_REJECTED)

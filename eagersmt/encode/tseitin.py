@@ -12,11 +12,12 @@ Cost: linear in the circuit; about 2 clauses per gate input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..ir.circuit import BOTH, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, NEG, POS, Circuit, polarities
 from .cnf import CNF
 
-__all__ = ["BOTH", "NEG", "POS", "PredUse", "Tseitin", "tseitin"]
+__all__ = ["BOTH", "NEG", "POS", "PredUse", "Tseitin", "gate_clauses", "tseitin"]
 
 
 @dataclass
@@ -54,32 +55,41 @@ def tseitin(circuit: Circuit, cnf: CNF) -> Tseitin:
         add([lit_of(a) for a in clause])
     for n, v in var.items():
         k, p = kind[n], pol[n]
-        if k == K_AND:
-            ch = [lit_of(a) for a in args[n]]
-            if p & POS:
-                for a in ch:
-                    add([-v, a])
-            if p & NEG:
-                add([v] + [-a for a in ch])
-        elif k == K_ITE:
-            c, t, e = (lit_of(a) for a in args[n])
-            if p & POS:
-                add([-v, -c, t])
-                add([-v, c, e])
-            if p & NEG:
-                add([v, -c, -t])
-                add([v, c, -e])
-        elif k == K_IFF:
-            a, b = (lit_of(x) for x in args[n])
-            if p & POS:
-                add([-v, -a, b])
-                add([-v, a, -b])
-            if p & NEG:
-                add([v, a, b])
-                add([v, -a, -b])
-        elif k == K_PRED:
+        if k == K_PRED:
             x, y, c = args[n]
             out.preds.append(PredUse(x, y, c, v, p))
         elif k == K_BVAR:
             out.bool_vars[args[n][0]] = v
+        else:
+            gate_clauses(k, args[n], v, p, lit_of, add)
     return out
+
+
+def gate_clauses(k: int, args: tuple, v: int, p: int, lit_of: Callable[[int], int],
+                 add: Callable[[list[int]], None]) -> None:
+    """The clauses of gate ``v`` (kind ``k``, children ``args``) in the directions ``p``:
+    ``v -> definition`` with ``POS``, ``definition -> v`` with ``NEG``.  (Also used by the
+    incremental solver, ``eagersmt/incremental.py``, for the direction a gate gains later.)"""
+    if k == K_AND:
+        ch = [lit_of(a) for a in args]
+        if p & POS:
+            for a in ch:
+                add([-v, a])
+        if p & NEG:
+            add([v] + [-a for a in ch])
+    elif k == K_ITE:
+        c, t, e = (lit_of(a) for a in args)
+        if p & POS:
+            add([-v, -c, t])
+            add([-v, c, e])
+        if p & NEG:
+            add([v, -c, -t])
+            add([v, c, -e])
+    elif k == K_IFF:
+        a, b = (lit_of(x) for x in args)
+        if p & POS:
+            add([-v, -a, b])
+            add([-v, a, -b])
+        if p & NEG:
+            add([v, a, b])
+            add([v, -a, -b])

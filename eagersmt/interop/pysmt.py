@@ -22,9 +22,13 @@ True
 Registration is explicit (call ``register``): ``import eagersmt`` does not import pysmt, and
 pysmt builds its solver table when an environment is created, before any plug-in could add
 itself.  The solver accepts QF_IDL / QF_RDL and the difference-logic part of QF_LIA / QF_LRA
-(an atom outside it raises ``eagersmt.UnsupportedError`` at ``add_assertion``).  Options:
+(an atom outside it raises ``eagersmt.UnsupportedError`` at ``add_assertion``); it declares
+QF_LIRA too, so that ``Solver(name="eagersmt")`` needs no ``logic=`` (Int and Real mixed in
+one problem are refused).  Options:
 ``Solver(name="eagersmt", solver_options={"encoding": "order", "timeout": 10})`` sets
-``eagersmt.Config`` fields.  Each ``solve`` re-encodes the assertions (see ``eagersmt.Solver``).
+``eagersmt.Config`` fields.  ``push``/``pop`` and ``solve`` run on ``eagersmt.Solver``, so
+the encoding is kept between calls (see there).  pysmt can also drive ``eagersmt solve
+--interactive`` as an external solver over a pipe (``pysmt.smtlib.solver.SmtLibSolver``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from pysmt.exceptions import SolverReturnedUnknownResultError
-from pysmt.logics import QF_BOOL, QF_IDL, QF_LIA, QF_LRA, QF_RDL
+from pysmt.logics import QF_BOOL, QF_IDL, QF_LIA, QF_LIRA, QF_LRA, QF_RDL
 from pysmt.solvers.eager import EagerModel
 from pysmt.solvers.solver import IncrementalTrackingSolver
 
@@ -86,7 +90,10 @@ def pysmt_to_smtlib(formula: Any, declared: Mapping[str, Term] = {}) -> str:
 class EagerSmtPysmtSolver(IncrementalTrackingSolver):
     """pysmt ``Solver`` backed by ``eagersmt.Solver`` (models: ``EagerModel``)."""
 
-    LOGICS = [QF_BOOL, QF_IDL, QF_RDL, QF_LIA, QF_LRA]
+    # QF_LIRA last: pysmt's Solver(name="eagersmt") without a logic picks the most generic
+    # one of the list, which must cover all the others; a formula outside difference logic,
+    # or mixing Int and Real, is refused where it is added (UnsupportedError)
+    LOGICS = [QF_BOOL, QF_IDL, QF_RDL, QF_LIA, QF_LRA, QF_LIRA]
 
     def __init__(self, environment: Any, logic: Any, **options: Any):
         IncrementalTrackingSolver.__init__(self, environment, logic, **options)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from ..errors import UnsupportedError
 from . import terms as T
@@ -99,6 +99,15 @@ def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]]
     return norm
 
 
+def normalize_into(circuit: Circuit, assertions: list[Term], *,
+                   positions: Optional[Mapping[Term, int]] = None) -> Optional[list[int]]:
+    """Add integer ``assertions`` to ``circuit`` (a circuit of ``normalize(...,
+    substitute=False)`` over integers): the literal of each, its roots untouched; the nodes
+    it already has are shared.  None when a variable is Real (reals are scaled as a whole:
+    normalize everything again).  The incremental solver's hook (``eagersmt/incremental.py``)."""
+    return _Normalizer(positions or {}).run(assertions, into=circuit)
+
+
 class _Normalizer:
     def __init__(self, positions: Mapping[Term, int]):
         self.positions = positions
@@ -111,14 +120,21 @@ class _Normalizer:
             text = text[:117] + "..."
         return UnsupportedError(f"{why}: {text}", self.positions.get(atom))
 
-    def run(self, assertions: list[Term]) -> Normalized:
+    def run(self, assertions: list[Term], into: Optional[Circuit] = None) -> Any:
         order = iter_dag(assertions)
         sorts = {t.sort for t in order if t.op == T.VAR and t.sort != BOOL}
         if len(sorts) > 1:
             raise UnsupportedError("mixed integer and real variables are not supported")
         sort = REAL if REAL in sorts else INT
+        if into is not None and sort == REAL:
+            return None
 
         atoms, names, dens = self.forms(order)
+        if into is not None:
+            roots = into.roots
+            self._circuit(assertions, order, atoms, INT, 1, None, into)
+            added, into.roots = into.roots, roots
+            return added
         if sort == INT:
             c = self._circuit(assertions, order, atoms, INT, 1, None)
             return Normalized(c, INT, 1, {"atoms": len(atoms), "int_vars": len(c.int_names) - 1},
@@ -160,9 +176,11 @@ class _Normalizer:
         return atoms, names, dens
 
     def _circuit(self, assertions: list[Term], order: list[Term], atoms: dict, sort: str,
-                 scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]]) -> Circuit:
-        """Pass 2: the circuit (``origins`` records which real atom each predicate stands for)."""
-        c = Circuit()
+                 scale: int, origins: Optional[dict[int, set[tuple[int, bool]]]],
+                 c: Optional[Circuit] = None) -> Circuit:
+        """Pass 2: the circuit (``origins`` records which real atom each predicate stands for;
+        ``c``: a circuit to add to)."""
+        c = Circuit() if c is None else c
         lit: dict[Term, int] = {}
         for t in order:
             if t.sort != BOOL:

@@ -24,7 +24,9 @@ from ..ir.terms import Term
 from ..result import Stats, Status
 from ..strategy import choose
 
-CHUNK_CONFLICTS = 20_000  # the first slice of a solve (then sized by the conflict rate)
+FIRST_SLICE = 2_000  # conflicts of the first slice of a fresh solver (then sized by the rate)
+SLICE_SECONDS = 0.5
+LOAD_CHUNK = 50_000  # clauses loaded between two looks at the deadline
 
 
 Model = tuple[dict[int, int], dict[str, bool]]
@@ -47,14 +49,23 @@ class Oracle:
 
 
 def solve_bounded(solver: Any, assumptions: list[int], deadline: Optional[float],
-                   stats: Stats) -> tuple[Status, list[int]]:
-    """Solve in chunks of conflicts (``solve_limited``), so that ``deadline`` is honoured and
-    Python regains control between chunks (CaDiCaL cannot be interrupted from a thread)."""
+                  stats: Stats) -> tuple[Status, list[int]]:
+    """Solve in slices of conflicts (``solve_limited``), so that ``deadline`` is honoured and
+    Python regains control between slices (CaDiCaL cannot be interrupted from a thread).
+
+    Slices take about 0.5 s (at most a quarter of the time left; ``backends/pysat.py`` sizes
+    each by the conflict rate of the one before, and the size carries over to the next call),
+    sliced without a deadline too, so that Ctrl-C is seen between them.  The first slice of
+    a call is scaled down to a quarter of the time left (a slice is never cut short)."""
     t0 = time.perf_counter()
     try:
-        # slices of about 0.5 s (at most a quarter of the time left), so the deadline is met
-        # promptly; sliced without a deadline too, so that Ctrl-C is seen between slices
-        solver.next_slice, solver.slice_seconds = CHUNK_CONFLICTS, 0.5
+        if not getattr(solver, "bounded_before", False):  # a fresh solver: no rate known yet
+            solver.next_slice, solver.bounded_before = FIRST_SLICE, True
+        solver.slice_seconds = SLICE_SECONDS
+        if deadline is not None:
+            scale = max(deadline - t0, 0.0) / 4 / SLICE_SECONDS
+            if scale < 1:
+                solver.next_slice = max(100, int(solver.next_slice * scale))
         ok = solver.solve(assumptions, deadline=math.inf if deadline is None else deadline)
     finally:
         stats.add_time("solve", time.perf_counter() - t0)
@@ -68,11 +79,22 @@ def solve_bounded(solver: Any, assumptions: list[int], deadline: Optional[float]
 class Incremental(Oracle):
     """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc, step 3)."""
 
-    def __init__(self, enc, dec: OrderDecoder, p: int, m: int, stats: Stats):
+    def __init__(self, enc, dec: OrderDecoder, p: int, m: int, stats: Stats,
+                 deadline: Optional[float] = None):
         t0 = time.perf_counter()
         self.enc, self.dec, self.p, self.m, self.stats = enc, dec, p, m, stats
         self.cnf = enc.cnf
-        self.solver = incremental(enc.cnf)
+        self.solver = incremental()
+        self.solver.nvars = enc.cnf.nvars
+        clauses = enc.cnf.clauses
+        for i in range(0, len(clauses), LOAD_CHUNK):  # loading a big CNF takes a while
+            if deadline is not None and time.perf_counter() >= deadline:
+                self.solver.add_clause([])  # out of time: every query is unknown
+                self.loaded = False
+                break
+            self.solver.add_clauses(clauses[i:i + LOAD_CHUNK])
+        else:
+            self.loaded = True
         self.had_model = False  # (an empty core before: the midpoint bound is too low)
         self.bounds: list[int] = []  # sorted a's that have a literal
         self.lits: dict[int, int] = {}
@@ -97,6 +119,8 @@ class Incremental(Oracle):
         return v
 
     def query(self, a: int, left: Optional[float]) -> tuple[Status, Optional[Model]]:
+        if not self.loaded:
+            return Status.UNKNOWN, None
         lit = self.lit(a)
         deadline = None if left is None else time.perf_counter() + left
         st, sat = solve_bounded(self.solver, [lit], deadline, self.stats)

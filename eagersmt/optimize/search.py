@@ -115,9 +115,10 @@ class _Search:
     def accept(self, norm: Normalized, vals: Mapping[int, int], bools: Mapping[str, bool]) -> int:
         """Record a (compacted) model: decode, check on the original assertions; raw value."""
         model = norm.decode(vals, bools, self.declarations)
-        t0 = time.perf_counter()
-        check_model(self.assertions, model)
-        self.stats.add_time("check", time.perf_counter() - t0)
+        if self.config.check_models:
+            t0 = time.perf_counter()
+            check_model(self.assertions, model)
+            self.stats.add_time("check", time.perf_counter() - t0)
         self.best_model = model
         raw = vals.get(self.p, 0) - vals.get(self.m, 0)
         self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
@@ -221,7 +222,7 @@ class _Search:
             dec = None
         oracle: Oracle
         if dec is not None:
-            oracle = Incremental(enc, dec, p, m, self.stats)
+            oracle = Incremental(enc, dec, p, m, self.stats, self.deadline)
             self.stats.notes["objective"] = "order literals, incremental"
         else:
             oracle = Reencode(self.assertions, self.positions, p, m, cfg, self.stats)

@@ -1,9 +1,14 @@
-"""SMT-LIB v2 parser: s-expressions -> ``Script`` of commands with elaborated terms.
+"""SMT-LIB v2 parser: s-expressions -> commands with elaborated terms.
 
-One handler per command (``_cmd_<name>``), one handler per operator (``_OPS``).  Terms are
-elaborated with an explicit work stack, so a file with thousands of nested ``let``s parses
-without touching Python's recursion limit; ``let`` scopes are a dict of per-name binding
-stacks (O(1) lookup at any depth).  Every error carries the offset of the offending token.
+``Parser.command(sx)`` elaborates one command at a time (the SMT-LIB session runs each
+before it reads the next: standard input, interactive mode); ``parse(text)`` elaborates a
+whole script into a ``Script``.  One handler per command (``_cmd_<name>``), one handler per
+operator (``_OPS``).  Terms are elaborated with an explicit work stack, so a file with
+thousands of nested ``let``s parses without touching Python's recursion limit; ``let``
+scopes are a dict of per-name binding stacks (O(1) lookup at any depth).  Declarations live
+on the assertion stack: each level keeps an undo log of the names it added, which ``pop``
+removes (unless ``:global-declarations``), so ``push``/``pop`` cost what was declared in
+between.  Every error carries the offset of the offending token.
 """
 
 from __future__ import annotations
@@ -22,14 +27,20 @@ from .tokenizer import QSymbol, SList, String, locate_child, read_sexprs
 # every atom outside difference form is reported as unsupported where it stands).
 SUPPORTED_LOGICS = {"QF_IDL": INT, "QF_RDL": REAL, "QF_LIA": INT, "QF_LRA": REAL, "ALL": None}
 
+# The options eagersmt knows, with what (get-option ...) answers before any set-option (the
+# standard's defaults); a session acts on :print-success, :produce-unsat-cores,
+# :regular-output-channel and :global-declarations.  Others are warned about and ignored.
 KNOWN_OPTIONS = {
-    ":produce-models", ":print-success", ":random-seed", ":verbosity", ":produce-assignments",
-    ":global-declarations", ":diagnostic-output-channel", ":regular-output-channel",
-    ":produce-unsat-cores", ":interactive-mode",
+    ":print-success": "false", ":produce-models": "true", ":produce-unsat-cores": "false",
+    ":produce-unsat-assumptions": "false", ":produce-assertions": "false",
+    ":produce-assignments": "false", ":global-declarations": "false",
+    ":interactive-mode": "false", ":random-seed": "0", ":verbosity": "0",
+    ":regular-output-channel": '"stdout"', ":diagnostic-output-channel": '"stderr"',
 }
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _NUMERAL = re.compile(r"0|[1-9][0-9]*")
+_NEGATIVE = re.compile(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")  # -2, -2.5 (as Z3 reads them)
 MAX_NUMERAL_DIGITS = 4000  # below Python's int/str conversion limit (4300 digits)
 RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", "par", "BINARY",
                             "DECIMAL", "HEXADECIMAL", "NUMERAL", "STRING"))  # SMT-LIB 2.6, 3.1
@@ -37,11 +48,22 @@ RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", 
 
 @dataclass
 class Command:
-    """A command to run: ``name`` (e.g. ``assert``), its elaborated ``args``, source offset."""
+    """A command to run: ``name`` (e.g. ``assert``), its elaborated ``args``, source offsets
+    (``end``: after its closing parenthesis).
+
+    ``assert``: ``(term, names)`` (the ``:named`` names of the asserted term itself);
+    ``push`` / ``pop``: ``(n,)``; ``check-sat``: the assumptions (``check-sat-assuming``).
+    """
 
     name: str
     args: tuple
     pos: int
+    end: int = -1
+
+
+class UnsupportedCommand(UnsupportedError):
+    """A command of the SMT-LIB standard that eagersmt does not implement: a session answers
+    it with ``(error "...")`` and goes on (as Z3 and cvc5 do)."""
 
 
 @dataclass
@@ -63,7 +85,21 @@ class Script:
 
     @property
     def assertions(self) -> list[Term]:
-        return [c.args[0] for c in self.commands if c.name == "assert"]
+        """The assertions in force at the end of the script (those of popped levels, and
+        those before a reset, are not)."""
+        asserted: list[Term] = []
+        levels: list[int] = []  # len(asserted) at each push
+        for c in self.commands:
+            if c.name == "assert":
+                asserted.append(c.args[0])
+            elif c.name == "push":
+                levels += [len(asserted)] * c.args[0]
+            elif c.name == "pop" and c.args[0]:
+                del asserted[levels[-c.args[0]]:]
+                del levels[-c.args[0]:]
+            elif c.name in ("reset", "reset-assertions"):
+                asserted, levels = [], []
+        return asserted
 
 
 def parse(text: str, *, terms: TermManager | None = None, filename: str | None = None,
@@ -76,12 +112,12 @@ def parse(text: str, *, terms: TermManager | None = None, filename: str | None =
     later text can use what an earlier one declared.
     """
     try:
-        parser = _Parser(text, terms or TermManager())
+        parser = Parser(terms or TermManager())
         if symbols is not None:
             parser.symbols = symbols
         if functions is not None:
             parser.functions = functions
-        script = parser.run()
+        script = parser.run(text)
         script.source, script.filename = text, filename
         return script
     except InputError as e:
@@ -89,8 +125,14 @@ def parse(text: str, *, terms: TermManager | None = None, filename: str | None =
 
 
 def parse_file(path: str, **tables: Any) -> Script:
-    """Parse the SMT-LIB file at ``path`` (UTF-8; any line ending); ``tables``: the keyword
+    """Parse the SMT-LIB file at ``path`` (``read_source``); ``tables``: the keyword
     arguments of ``parse`` (``terms``, ``symbols``, ``functions``)."""
+    return parse(read_source(path), filename=path, **tables)
+
+
+def read_source(path: str) -> str:
+    """The text of the SMT-LIB file at ``path``: UTF-8 (``ParseError`` at the first bad byte),
+    any line ending (a lone CR ends a line, and a comment, as text mode reads)."""
     with open(path, "rb") as f:
         raw = f.read()
     try:
@@ -101,24 +143,31 @@ def parse_file(path: str, **tables: Any) -> Script:
         col = len(before) - before.rfind("\n")
         raise ParseError(f"not UTF-8 text (byte {e.start}: 0x{raw[e.start]:02x})", line=line,
                          col=col, filename=path) from None
-    # Universal newlines, as text mode reads: a lone CR ends a line (and a comment) too.
-    return parse(text.replace("\r\n", "\n").replace("\r", "\n"), filename=path, **tables)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # Work-stack frame kinds of the term elaborator.
 _EVAL, _APPLY, _BIND, _UNBIND, _NAMED, _CALL = range(6)
 
 
-class _Parser:
-    def __init__(self, text: str, terms: TermManager):
+class Parser:
+    """Elaborates commands one at a time (``command``); keeps the symbol tables, the logic and
+    the scopes of ``push``/``pop`` between them.  ``text`` must hold the source the
+    s-expressions were read from (their offsets point into it)."""
+
+    def __init__(self, terms: Optional[TermManager] = None, text: str = ""):
         self.text = text
-        self.tm = terms
-        self.script = Script(terms=terms)
+        self.tm = terms or TermManager()
+        self.script = Script(terms=self.tm)  # logic, declarations, atom positions, warnings
         self.symbols: dict[str, Term] = {}  # declared constants and 0-ary definitions
         self.functions: dict[str, tuple[list[Term], Term]] = {}  # define-fun with parameters
         self.scopes: dict[str, list[Term]] = {}  # let bindings, innermost last
         self.exited = False
         self.numeral_sort = INT
+        # the assertion stack's levels: per level, the names it added (to undo on pop)
+        self.levels: list[list[tuple[dict, str]]] = [[]]
+        self.global_declarations = False
+        self._out: Optional[Command] = None
 
     # -- errors ----------------------------------------------------------------------
     def err(self, msg: str, where: SList, index: int | None = None,
@@ -127,20 +176,41 @@ class _Parser:
         return cls(msg, pos)
 
     # -- commands --------------------------------------------------------------------
-    def run(self) -> Script:
-        for sx in read_sexprs(self.text):
+    def run(self, text: str) -> Script:
+        """Elaborate the whole script ``text`` (its commands go to ``script.commands``)."""
+        self.text = text
+        for sx in read_sexprs(text):
             if self.exited:
                 break  # SMT-LIB: nothing after (exit) is read
-            if not sx or type(sx[0]) is not str or isinstance(sx[0], (String, QSymbol)):
-                raise self.err("expected a command name", sx, 0 if sx else None)
-            handler = _COMMANDS.get(sx[0])
-            if handler is None:
-                raise self.err(f"unknown command '{sx[0]}'", sx, 0)
-            handler(self, sx)
+            cmd = self.command(sx)
+            if cmd is not None:
+                self.script.commands.append(cmd)
         return self.script
 
+    def command(self, sx: SList) -> Optional[Command]:
+        """Elaborate one top-level s-expression (None: nothing for a session to run, e.g.
+        ``define-fun``).  Raises ``ParseError`` / ``UnsupportedError`` with an offset."""
+        if not sx or type(sx[0]) is not str or isinstance(sx[0], (String, QSymbol)):
+            raise self.err("expected a command name", sx, 0 if sx else None)
+        handler = _COMMANDS.get(sx[0])
+        if handler is None:
+            raise self.err(f"unknown command '{sx[0]}'", sx, 0)
+        self._out = None
+        self.scopes.clear()  # (a let left open by an error in the previous command)
+        handler(self, sx)
+        out, self._out = self._out, None
+        if out is not None:
+            out.end = getattr(sx, "end", -1)
+        return out
+
     def add(self, name: str, sx: SList, *args: object) -> None:
-        self.script.commands.append(Command(name, args, sx.pos))
+        self._out = Command(name, args, sx.pos)
+
+    def bind(self, table: dict, name: str, value: Any) -> None:
+        """Declare ``name`` at the current assertion level (undone by its ``pop``)."""
+        table[name] = value
+        if not self.global_declarations:
+            self.levels[-1].append((table, name))
 
     def arity(self, sx: SList, n: int) -> None:
         if len(sx) != n + 1:
@@ -200,6 +270,8 @@ class _Parser:
         if sx[1] not in KNOWN_OPTIONS:
             self.script.warnings.append(
                 self.err(f"unknown option {sx[1]} ignored", sx, 1, UnsupportedError))
+        elif sx[1] == ":global-declarations" and len(sx) == 3:
+            self.global_declarations = sx[2] == "true"
         self.add("set-option", sx, str(sx[1]), sx[2] if len(sx) > 2 else None)
 
     def _cmd_declare_fun(self, sx: SList) -> None:
@@ -218,7 +290,7 @@ class _Parser:
 
     def _declare(self, name: str, sort: str, sx: SList) -> None:
         v = self.tm.var(name, sort)
-        self.symbols[name] = v
+        self.bind(self.symbols, name, v)
         self.script.declarations.append(v)
         self.add("declare", sx, v)
 
@@ -246,15 +318,84 @@ class _Parser:
                 self.scopes[pname].pop()
         self.check_sort(body, sort, sx, 4)
         if formals:
-            self.functions[name] = (formals, body)
+            self.bind(self.functions, name, (formals, body))
         else:
-            self.symbols[name] = body
+            self.bind(self.symbols, name, body)
 
     def _cmd_assert(self, sx: SList) -> None:
         self.arity(sx, 1)
         t = self.term(sx, 1)
         self.check_sort(t, BOOL, sx, 1)
-        self.add("assert", sx, t)
+        a = sx[1]
+        names: tuple[str, ...] = ()
+        if type(a) is SList and a and a[0] == "!" and type(a[0]) is str:
+            names = tuple(str(a[k + 1]) for k in range(2, len(a) - 1, 2) if a[k] == ":named")
+        self.add("assert", sx, t, names)
+
+    # -- the assertion stack -------------------------------------------------------------
+    def _levels_arg(self, sx: SList) -> int:
+        """The numeral of ``(push n)`` / ``(pop n)``; 1 when left out (as Z3 allows)."""
+        if len(sx) == 1:
+            return 1
+        self.arity(sx, 1)
+        n = sx[1]
+        if type(n) is not str or not _NUMERAL.fullmatch(n) or len(n) > 9:
+            raise self.err(f"'{sx[0]}' expects a numeral", sx, 1)
+        return int(n)
+
+    def _cmd_push(self, sx: SList) -> None:
+        n = self._levels_arg(sx)
+        self.levels.extend([] for _ in range(n))
+        self.add("push", sx, n)
+
+    def _cmd_pop(self, sx: SList) -> None:
+        n = self._levels_arg(sx)
+        if n > len(self.levels) - 1:
+            raise self.err(f"cannot pop {n} level{'s' if n != 1 else ''}: "
+                           f"{len(self.levels) - 1} pushed", sx, 1 if len(sx) > 1 else None)
+        self.pop_levels(n)
+        self.add("pop", sx, n)
+
+    def pop_levels(self, n: int) -> None:
+        """Remove the names the ``n`` innermost levels declared (and those levels)."""
+        for _ in range(n):
+            for table, name in reversed(self.levels.pop()):
+                del table[name]
+
+    def _cmd_reset_assertions(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.pop_levels(len(self.levels) - 1)
+        self.pop_levels(1)  # level 0's declarations too (SMT-LIB 2.6; kept when global)
+        self.levels.append([])
+        self.add("reset-assertions", sx)
+
+    def _cmd_reset(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.symbols.clear()
+        self.functions.clear()
+        self.levels = [[]]
+        self.global_declarations = False
+        self.numeral_sort = INT
+        self.script.logic = None
+        self.add("reset", sx)
+
+    def _cmd_get_unsat_core(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("get-unsat-core", sx)
+
+    def _cmd_get_unsat_assumptions(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("get-unsat-assumptions", sx)
+
+    def _cmd_get_assertions(self, sx: SList) -> None:
+        self.arity(sx, 0)
+        self.add("get-assertions", sx)
+
+    def _cmd_get_option(self, sx: SList) -> None:
+        self.arity(sx, 1)
+        if type(sx[1]) is not str or not sx[1].startswith(":"):
+            raise self.err("get-option expects a keyword", sx, 1)
+        self.add("get-option", sx, str(sx[1]))
 
     def _cmd_check_sat(self, sx: SList) -> None:
         self.arity(sx, 0)
@@ -270,6 +411,15 @@ class _Parser:
             self.check_sort(t, BOOL, sx[1], k)
             lits.append(t)
         self.add("check-sat", sx, *lits)
+
+    def _cmd_check_sat_using(self, sx: SList) -> None:
+        """Z3's ``(check-sat-using TACTIC)``: a ``check-sat`` (the tactic is ignored, with a
+        warning: eagersmt has one decision procedure)."""
+        if len(sx) < 2:
+            raise self.err("'check-sat-using' expects a tactic", sx)
+        self.script.warnings.append(self.err(
+            "check-sat-using: the tactic is ignored (a check-sat)", sx, 1, UnsupportedError))
+        self.add("check-sat", sx)
 
     def _cmd_get_model(self, sx: SList) -> None:
         self.arity(sx, 0)
@@ -321,7 +471,8 @@ class _Parser:
         self.exited = True
 
     def _unsupported_cmd(self, sx: SList) -> None:
-        raise self.err(f"command '{sx[0]}' is not supported yet", sx, 0, UnsupportedError)
+        why = _UNSUPPORTED_COMMANDS[sx[0]]
+        raise self.err(f"command '{sx[0]}' is not supported ({why})", sx, 0, UnsupportedCommand)
 
     # -- terms -----------------------------------------------------------------------
     def check_sort(self, t: Term, sort: str, sx: SList, i: int) -> None:
@@ -364,7 +515,7 @@ class _Parser:
                 _, name, x, i = frame
                 if name in self.symbols or name in self.functions or name in _OPS:
                     raise self.err(f"symbol '{name}' is already declared", x, i)
-                self.symbols[name] = values[-1]
+                self.bind(self.symbols, name, values[-1])
             else:  # _CALL
                 _, fname, n, x = frame
                 args = values[len(values) - n:]
@@ -407,6 +558,13 @@ class _Parser:
             return self.tm.true
         if a == "false":
             return self.tm.false
+        if type(a) is str and a[0] == "-" and _NEGATIVE.fullmatch(a):  # -2, no symbol '-2' (as Z3)
+            if len(a) > MAX_NUMERAL_DIGITS:
+                raise self.err(f"numeral of {len(a)} characters is too large (eagersmt reads "
+                               f"at most {MAX_NUMERAL_DIGITS})", parent, index, UnsupportedError)
+            if "." in a:
+                return self.tm.const(Fraction(a), REAL)
+            return self.tm.const(int(a), self.numeral_sort)
         if a in self.functions:
             raise self.err(f"function '{a}' needs arguments", parent, index)
         if a in _OPS:
@@ -539,19 +697,19 @@ def _show(a: object) -> str:
 
 
 # -- operators ---------------------------------------------------------------------------
-def _chain(p: _Parser, args: list[Term], x: SList, make: Callable[[Term, Term], Term]) -> Term:
+def _chain(p: Parser, args: list[Term], x: SList, make: Callable[[Term, Term], Term]) -> Term:
     if len(args) < 2:
         raise p.err(f"'{x[0]}' expects at least 2 arguments", x)
     return p.tm.and_(make(args[i], args[i + 1]) for i in range(len(args) - 1))
 
 
-def _op_not(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_not(p: Parser, a: list[Term], x: SList) -> Term:
     if len(a) != 1:
         raise p.err("'not' expects 1 argument", x)
     return p.tm.not_(p.bools(a, x)[0])
 
 
-def _op_implies(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_implies(p: Parser, a: list[Term], x: SList) -> Term:
     p.bools(a, x)
     if len(a) < 2:
         raise p.err("'=>' expects at least 2 arguments", x)
@@ -561,7 +719,7 @@ def _op_implies(p: _Parser, a: list[Term], x: SList) -> Term:
     return r
 
 
-def _op_xor(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_xor(p: Parser, a: list[Term], x: SList) -> Term:
     p.bools(a, x)
     if len(a) < 2:
         raise p.err("'xor' expects at least 2 arguments", x)
@@ -571,7 +729,7 @@ def _op_xor(p: _Parser, a: list[Term], x: SList) -> Term:
     return r
 
 
-def _op_ite(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_ite(p: Parser, a: list[Term], x: SList) -> Term:
     if len(a) != 3:
         raise p.err("'ite' expects 3 arguments", x)
     if a[0].sort != BOOL:
@@ -582,7 +740,7 @@ def _op_ite(p: _Parser, a: list[Term], x: SList) -> Term:
     return p.tm.ite(a[0], t, e)
 
 
-def _op_eq(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_eq(p: Parser, a: list[Term], x: SList) -> Term:
     if len(a) < 2:
         raise p.err("'=' expects at least 2 arguments", x)
     if len({t.sort == BOOL for t in a}) != 1:
@@ -591,7 +749,7 @@ def _op_eq(p: _Parser, a: list[Term], x: SList) -> Term:
     return _chain(p, a, x, p.tm.eq)
 
 
-def _op_distinct(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_distinct(p: Parser, a: list[Term], x: SList) -> Term:
     if len(a) < 2:
         raise p.err("'distinct' expects at least 2 arguments", x)
     if len({t.sort == BOOL for t in a}) != 1:
@@ -599,24 +757,24 @@ def _op_distinct(p: _Parser, a: list[Term], x: SList) -> Term:
     return p.tm.distinct(p.same_sort(a, x))
 
 
-def _cmp(make: str) -> Callable[[_Parser, list[Term], SList], Term]:
-    def op(p: _Parser, a: list[Term], x: SList) -> Term:
+def _cmp(make: str) -> Callable[[Parser, list[Term], SList], Term]:
+    def op(p: Parser, a: list[Term], x: SList) -> Term:
         return _chain(p, p.numbers(a, x), x, getattr(p.tm, make))
     return op
 
 
-def _op_add(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_add(p: Parser, a: list[Term], x: SList) -> Term:
     return p.tm.add(p.numbers(a, x))
 
 
-def _op_sub(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_sub(p: Parser, a: list[Term], x: SList) -> Term:
     a = p.numbers(a, x)
     if len(a) == 1:
         return p.tm.neg(a[0])
     return p.tm.add([a[0]] + [p.tm.neg(t) for t in a[1:]])
 
 
-def _op_mul(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_mul(p: Parser, a: list[Term], x: SList) -> Term:
     a = p.numbers(a, x)
     coef: object = 1
     rest: Term | None = None
@@ -633,7 +791,7 @@ def _op_mul(p: _Parser, a: list[Term], x: SList) -> Term:
     return p.tm.mul(coef, rest)  # type: ignore[arg-type]
 
 
-def _op_div(p: _Parser, a: list[Term], x: SList) -> Term:
+def _op_div(p: Parser, a: list[Term], x: SList) -> Term:
     if any(t.sort == INT and t.op != T.CONST for t in a) or p.script.logic in ("QF_IDL", "QF_LIA"):
         raise p.err("real division '/' is not supported in integer logics", x, 0, UnsupportedError)
     a = [p.tm.const(t.val, REAL) if t.op == T.CONST else t for t in p.numbers(a, x)]
@@ -649,7 +807,7 @@ def _op_div(p: _Parser, a: list[Term], x: SList) -> Term:
     return r
 
 
-_OPS: dict[str, Callable[[_Parser, list[Term], SList], Term]] = {
+_OPS: dict[str, Callable[[Parser, list[Term], SList], Term]] = {
     "not": _op_not,
     "and": lambda p, a, x: p.tm.and_(p.bools(a, x)),
     "or": lambda p, a, x: p.tm.or_(p.bools(a, x)),
@@ -676,27 +834,45 @@ _UNSUPPORTED_OPS = {
     "is_int": "mixed integer/real arithmetic", "select": "arrays", "store": "arrays",
 }
 
-_COMMANDS: dict[str, Callable[[_Parser, SList], None]] = {
-    "set-logic": _Parser._cmd_set_logic,
-    "set-info": _Parser._cmd_set_info,
-    "set-option": _Parser._cmd_set_option,
-    "declare-fun": _Parser._cmd_declare_fun,
-    "declare-const": _Parser._cmd_declare_const,
-    "define-fun": _Parser._cmd_define_fun,
-    "assert": _Parser._cmd_assert,
-    "check-sat": _Parser._cmd_check_sat,
-    "check-sat-assuming": _Parser._cmd_check_sat_assuming,
-    "get-model": _Parser._cmd_get_model,
-    "get-value": _Parser._cmd_get_value,
-    "get-info": _Parser._cmd_get_info,
-    "minimize": _Parser._cmd_minimize,
-    "maximize": _Parser._cmd_maximize,
-    "get-objectives": _Parser._cmd_get_objectives,
-    "echo": _Parser._cmd_echo,
-    "exit": _Parser._cmd_exit,
+_COMMANDS: dict[str, Callable[[Parser, SList], None]] = {
+    "set-logic": Parser._cmd_set_logic,
+    "set-info": Parser._cmd_set_info,
+    "set-option": Parser._cmd_set_option,
+    "declare-fun": Parser._cmd_declare_fun,
+    "declare-const": Parser._cmd_declare_const,
+    "define-fun": Parser._cmd_define_fun,
+    "assert": Parser._cmd_assert,
+    "check-sat": Parser._cmd_check_sat,
+    "check-sat-assuming": Parser._cmd_check_sat_assuming,
+    "check-sat-using": Parser._cmd_check_sat_using,
+    "get-model": Parser._cmd_get_model,
+    "get-value": Parser._cmd_get_value,
+    "get-info": Parser._cmd_get_info,
+    "minimize": Parser._cmd_minimize,
+    "maximize": Parser._cmd_maximize,
+    "get-objectives": Parser._cmd_get_objectives,
+    "echo": Parser._cmd_echo,
+    "exit": Parser._cmd_exit,
 }
-for _name in ("push", "pop", "reset", "reset-assertions", "get-assertions", "get-proof",
-              "get-unsat-core", "get-assignment", "get-option", "declare-sort", "define-sort",
-              "define-fun-rec", "define-funs-rec", "declare-datatype", "declare-datatypes",
-              "get-unsat-assumptions", "check-sat-using"):
-    _COMMANDS[_name] = _Parser._unsupported_cmd
+_COMMANDS.update({
+    "push": Parser._cmd_push,
+    "pop": Parser._cmd_pop,
+    "reset": Parser._cmd_reset,
+    "reset-assertions": Parser._cmd_reset_assertions,
+    "get-assertions": Parser._cmd_get_assertions,
+    "get-unsat-core": Parser._cmd_get_unsat_core,
+    "get-unsat-assumptions": Parser._cmd_get_unsat_assumptions,
+    "get-option": Parser._cmd_get_option,
+})
+# Commands of the standard (and Z3's check-sat-using) that eagersmt does not implement.
+_UNSUPPORTED_COMMANDS = {
+    "declare-sort": "uninterpreted sorts; eagersmt decides Bool, Int and Real difference logic",
+    "define-sort": "sort definitions; eagersmt decides Bool, Int and Real difference logic",
+    "declare-datatype": "algebraic datatypes", "declare-datatypes": "algebraic datatypes",
+    "define-fun-rec": "recursive functions", "define-funs-rec": "recursive functions",
+    "get-proof": "use 'eagersmt solve --proof DIR' for a checkable certificate",
+    "get-assignment": "use get-value",
+    "get-model-values": "use get-value", "declare-heap": "separation logic",
+}
+for _name in _UNSUPPORTED_COMMANDS:
+    _COMMANDS[_name] = Parser._unsupported_cmd

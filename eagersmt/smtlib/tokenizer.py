@@ -31,7 +31,7 @@ _TOKEN = re.compile(
 class SList(list):
     """A parenthesised list; ``pos`` is the offset of its ``(``."""
 
-    __slots__ = ("pos",)
+    __slots__ = ("pos", "end")
 
 
 class String(str):
@@ -59,41 +59,88 @@ _SIMPLE = re.compile(r"[A-Za-z0-9~!@$%^&*_\-+=<>.?/]+")
 
 def read_sexprs(text: str) -> Iterator[SList]:
     """Yield the top-level s-expressions of ``text`` in order (each an ``SList``)."""
-    stack: list[SList] = []
-    cur: SList | None = None
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        c = tok[0]
-        if c == "(":
-            new = SList()
-            new.pos = m.start()
-            if cur is not None:
-                cur.append(new)
-                stack.append(cur)
-            cur = new
-        elif c == ")":
-            if cur is None:
-                raise ParseError("unexpected ')'", m.start())
-            if stack:
-                cur = stack.pop()
-            else:
-                done, cur = cur, None
-                yield done
-        elif c == ";":
-            continue
-        elif cur is None:
-            if c in '"|\\' and (len(tok) == 1):
-                raise ParseError(_unterminated(c), m.start())
-            raise ParseError(f"expected '(' at top level, found '{tok}'", m.start())
-        elif len(tok) == 1 and c in '"|\\':
-            raise ParseError(_unterminated(c), m.start())
-        elif c == "|" or c == '"':
-            cur.append(_atom(tok, m.start()))
+    return Reader().feed(text, final=True)
+
+
+class Reader:
+    """Top-level s-expressions of a text that arrives in pieces (standard input).
+
+    ``feed(chunk)`` appends ``chunk`` to ``text`` and yields every command completed by it,
+    as soon as its closing parenthesis has been read: the reader goes on where it stopped
+    (no re-scan).  Without ``final`` it reads up to the last newline (a token never spans
+    a line, except a string literal or quoted symbol, which waits for its closing quote),
+    or to the end when that ends with ``)`` and holds no comment.  ``feed(..., final=True)``
+    reads to the end and reports what is left open.  Positions are offsets into ``text``;
+    a top-level list also has ``end``, the offset after its ``)``.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.pos = 0  # where scanning goes on
+        self._stack: list[SList] = []
+        self._cur: SList | None = None
+
+    def feed(self, chunk: str, *, final: bool = False) -> Iterator[SList]:
+        text = self.text = self.text + chunk if self.text else chunk
+        if final:
+            limit = len(text)
         else:
-            cur.append(tok)
-    if cur is not None:
-        outer = stack[0] if stack else cur  # the command that is never finished
-        raise ParseError("unbalanced parentheses: this '(' is never closed", outer.pos)
+            nl = text.rfind("\n") + 1
+            tail = text[nl:]
+            limit = len(text) if tail.rstrip().endswith(")") and ";" not in tail else nl
+        stack, cur = self._stack, self._cur
+        try:
+            for m in _TOKEN.finditer(text, self.pos, limit):
+                tok = m.group()
+                c = tok[0]
+                if c == "(":
+                    new = SList()
+                    new.pos = m.start()
+                    if cur is not None:
+                        cur.append(new)
+                        stack.append(cur)
+                    cur = new
+                elif c == ")":
+                    if cur is None:
+                        self.pos = m.end()  # (a session that goes on skips it)
+                        raise ParseError("unexpected ')'", m.start())
+                    if stack:
+                        cur = stack.pop()
+                    else:
+                        done, cur = cur, None
+                        done.end = m.end()
+                        self.pos = m.end()
+                        yield done
+                elif c == ";":
+                    continue
+                elif len(tok) == 1 and c in '"|\\':
+                    bar = text.find("|", m.start() + 1, limit) if c == "|" else -1
+                    if not final and c != "\\" and bar < 0:
+                        self.pos = m.start()  # wait for the closing quote
+                        return
+                    # skip what cannot be read (and the command it is in)
+                    self.pos = bar + 1 if bar >= 0 else m.end() if c == "\\" else limit
+                    stack, cur = [], None
+                    raise ParseError(_unterminated(c), m.start())
+                elif cur is None:
+                    self.pos = m.end()
+                    raise ParseError(f"expected '(' at top level, found '{tok}'", m.start())
+                elif c == "|" or c == '"':
+                    cur.append(_atom(tok, m.start()))
+                else:
+                    cur.append(tok)
+            self.pos = limit
+            if final and cur is not None:
+                outer = stack[0] if stack else cur  # the command that is never finished
+                stack, cur = [], None
+                raise ParseError("unbalanced parentheses: this '(' is never closed", outer.pos)
+        finally:
+            self._stack, self._cur = stack, cur
+
+    @property
+    def pending(self) -> bool:
+        """Is a command open (read in part)?"""
+        return self._cur is not None
 
 
 def _unterminated(c: str) -> str:

@@ -65,8 +65,6 @@ class CubeAndConquer:
 
     def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
               proof_dir: Optional[str] = None) -> SatResult:
-        if compiled.trivial:
-            return SatResult(Status.UNSAT)
         config = self.config
         if config.ray is not None:
             from ..conquer import ray_conquer_class
@@ -75,6 +73,8 @@ class CubeAndConquer:
             from ..conquer.ray_actors import check_cluster
 
             check_cluster(config.ray, remaining(deadline))  # no cluster there: fail fast
+        if compiled.trivial:
+            return SatResult(Status.UNSAT)
         auto = config.cubes in ("auto", "none")  # --ray without --cubes: auto
         warm = None
         if auto and proof_dir is None:  # easy instances do not pay for cubes or a cluster

@@ -15,7 +15,7 @@ interpreter start each, so for a sample) -- under a watchdog (``hang_after``, de
 * ``answer-unchecked``: exit 0 but Z3 rejects the text or times out (kept for review);
 * ``error``: exit 1 with ``error: FILE:LINE:COL: message`` on stderr and no traceback;
 * failures: ``wrong-answer`` (exit 0, Z3 answers differently), ``traceback``, ``hang``,
-  ``internal-error`` (exit 2), ``error-format`` (exit 1 without ``FILE:LINE:COL``),
+  ``internal-error`` (exit 70), ``error-format`` (exit 1 without ``FILE:LINE:COL``),
   ``exit-code`` (anything else), ``accepted-invalid-utf8``.
 
 Failing mutants are written to ``out`` (bytes, plus a ``.txt`` with the command's output);
@@ -150,7 +150,7 @@ def judge(run: Run, data: bytes, path: str, z3_timeout: float = 5.0) -> Verdict:
             last = run.stderr.strip().splitlines()[-1:] or [""]
             return Verdict("error-format", last[0][:300])
         return Verdict("error", run.stderr[m.start():].splitlines()[0][len("error: ") + len(path) + 1:][:200])
-    if run.exit_code == 2:
+    if run.exit_code == 70:  # (cli/errors.py: internal error)
         return Verdict("internal-error", run.stderr.strip()[:300])
     return Verdict("exit-code", f"exit {run.exit_code}: {run.stderr.strip()[:300]}")
 
