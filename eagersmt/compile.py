@@ -74,19 +74,21 @@ def normalize_assertions(assertions: Sequence[Term], *,
 def encode_normalized(norm: "Normalized", config: Config = Config(), *,
                       stats: Optional[Stats] = None, checkable: bool = False,
                       prefer_order: frozenset[int] = frozenset(),
-                      encode_trivial: bool = False) -> Compiled:
+                      encode_trivial: bool = False, extendable: bool = False) -> Compiled:
     """Encode ``norm`` as ``config`` says (``encode.encode``: ``checkable`` avoids encodings
     whose clauses certificates do not check; ``prefer_order`` forces the order encoding on
     the classes of those circuit variables).  A formula that normalizes to false is not
     encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
-    empty clause)."""
+    empty clause).  ``extendable``: assertions will be added to this encoding in place
+    (``incremental.py``), so no class may be restricted to one schedule (``listsched.py``)."""
     trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
     if trivial and not encode_trivial:
         return Compiled(norm, None, trivial, stats)
     from .encode import encode
 
     enc = encode(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
-                 stats=stats, checkable=checkable, prefer_order=prefer_order)
+                 stats=stats, checkable=checkable, prefer_order=prefer_order,
+                 extendable=extendable)
     if trivial:
         enc.cnf.add([])
     return Compiled(norm, enc, trivial, stats)

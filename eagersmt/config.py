@@ -55,8 +55,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube and conquer: 'none' (one SAT call), a number of cubes, or 'auto' (a short "
-           "probe of the whole problem first, then about 8 cubes per worker)."),
+           "Cube and conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the whole "
+           "problem, sharing clauses), a number of cubes, or 'auto' (a short probe of the "
+           "whole problem first, then about 8 cubes per worker)."),
+    Option("share", str, "auto",
+           "Workers share short learnt clauses: on, off, or auto (the portfolio shares, cube "
+           "workers do not: on two CPUs sharing slowed cubes down).", ("auto", "on", "off")),
     Option("cube_level", str, "bounds",
            "Where the cuber splits: bounds (bisect integer windows), smt (difference atoms), "
            "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),
@@ -90,8 +94,10 @@ def _make_config_class() -> type:
                 raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive")
-        if self.cubes not in ("none", "auto") and not (str(self.cubes).isdigit() and int(self.cubes) > 0):
-            raise ValueError(f"cubes must be 'none', 'auto' or a positive number, not {self.cubes!r}")
+        if self.cubes not in ("none", "auto", "portfolio") and not (
+                str(self.cubes).isdigit() and int(self.cubes) > 0):
+            raise ValueError("cubes must be 'none', 'portfolio', 'auto' or a positive number, "
+                             f"not {self.cubes!r}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
         if self.cube_timeout is not None and self.cube_timeout <= 0:

@@ -118,7 +118,8 @@ class IncrementalSolver:
         for i, (_, key) in enumerate(items):
             if key is not None:
                 c.roots[i] = c.or_((-c.bool_var(GUARD + key), c.roots[i]))
-        self.compiled: Compiled = encode_normalized(self.norm, config, stats=stats)
+        self.compiled: Compiled = encode_normalized(self.norm, config, stats=stats,
+                                                    extendable=True)
         self.extendable = self.norm.sort == INT and self.compiled.enc is not None
         self.pol, _ = polarities(c)
         self.boxes: dict[int, _ClassBox] = {}  # id(OrderDecoder) -> its class

@@ -21,6 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from eagersmt import Config
+
 pytest.importorskip("ray")
 pytest.importorskip("ray.job_submission")
 
@@ -83,8 +85,9 @@ def test_solve_ray_auto_agrees_with_z3(head, kind):
     if kind == "unsat":
         require_shared()
     # (--cube-level smt: at the default level, bounds, the cuber alone finds the example's model)
+    # (--encoding order: auto refutes la01_b665 at the root, encode/disjunctive.py)
     p = eagersmt(head, "solve", str(f), "--cubes", "8", "--ray", "auto", "--stats",
-                 "--cube-level", "smt")
+                 "--cube-level", "smt", "--encoding", "order")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[0] == z3_status(f.read_text()) == kind
     st = stats_of(p.stderr)
@@ -133,7 +136,7 @@ def test_resplit_on_ray(head):
         from eagersmt.smtlib.parser import parse_file
 
         script = parse_file({str(LA05)!r})
-        enc = encode(normalize(script.assertions))
+        enc = encode(normalize(script.assertions), encoding="order")  # auto: refuted at the root
         atoms = [p.var for p in enc.tseitin.preds]
         first = atoms[0]
         r = RayConquer("auto", cube_timeout=0.3, variables=atoms).solve_cubes(
@@ -159,8 +162,10 @@ def test_job_round_trip(head, tmp_path):
     p = eagersmt(head, "submit", str(EXAMPLE), "--cubes", "4", *base)
     assert p.returncode == 0, p.stderr
     sat_job = p.stdout.strip().splitlines()[-1]
-    unsat_job = jobs.submit(str(unsat), address=head.dashboard, token=head.token,
-                            python=sys.executable)
+    # (encoding order: auto refutes la01 at the root; --cubes 8: with cubes auto the 1 s
+    # probe decides it in this process, issue 15 (b))
+    unsat_job = jobs.submit(str(unsat), Config(encoding="order", cubes="8"),
+                            address=head.dashboard, token=head.token, python=sys.executable)
     for job, want in ((sat_job, "sat"), (unsat_job, "unsat")):
         assert jobs.wait(job, address=head.dashboard, token=head.token, timeout=120,
                          poll=0.5) == "SUCCEEDED", jobs.logs(job, address=head.dashboard,
@@ -200,8 +205,9 @@ def test_private_local_ray_leaves_nothing(tmp_path):
     (tmp_path / "token").write_text(secrets.token_hex(32))
     env.pop("RAY_ADDRESS", None)
     p = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve",
-                          str(EXAMPLE), "--ray", "--jobs", "2", "--stats",
-                          "--cube-level", "smt"],  # (bounds cubes: the cuber alone decides)
+                          str(EXAMPLE), "--ray", "--jobs", "2", "--stats", "--cubes", "4",
+                          "--cube-level", "smt"],  # (bounds cubes: the cuber alone decides;
+                         # cubes auto: the probe decides, without Ray)
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)
     seen: set[int] = set()
@@ -232,3 +238,62 @@ def test_private_local_ray_leaves_nothing(tmp_path):
         except psutil.NoSuchProcess:
             pass
     assert not alive
+
+
+def test_ray_actors_share_clauses(head):
+    # A sharing portfolio of four actors on a private local Ray (4 CPUs): every actor on the
+    # whole CNF, clauses exchanged in rounds through the actors' ``exchange`` calls.
+    r = in_child(head, """
+        import json
+        from tests.cnfs import php
+        from eagersmt.conquer.ray_actors import RayConquer
+
+        r = RayConquer("local", jobs=4, share=True).solve_cubes(php(9, 8), None)
+        print(json.dumps({"status": str(r.status), "sharing": r.sharing,
+                          "workers": r.workers, "stats": r.worker_stats}))
+    """)
+    assert r["status"] == "unsat" and r["workers"] == 4
+    assert r["sharing"]["rounds"] >= 3 and r["sharing"]["refused"] == 0
+    assert r["sharing"]["exported"] > 0 and r["sharing"]["imported"] > 0
+    assert len(r["stats"]) >= 2
+
+
+@pytest.mark.parametrize("address", ["foo:1", "127.0.0.1:1", "auto"])
+def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
+    if address == "auto" and Path("/tmp/ray/ray_current_cluster").exists():
+        pytest.skip("a Ray cluster was started on this machine: 'auto' would find it")
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(EXAMPLE),
+                        "--ray", address, "--timeout", "10"], env=env, capture_output=True,
+                       text=True, timeout=60, cwd=REPO)
+    assert time.monotonic() - t0 < 10
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr.startswith(f"error: --ray {address}: ") and "Traceback" not in p.stderr
+    assert "ray start --head" in p.stderr and "--ray local" in p.stderr
+
+
+@needs_shared
+def test_an_easy_instance_does_not_pay_for_the_cluster(head):
+    # la01 at 665 is unsat in 0.5 s: the probe decides before any cube or actor (--encoding
+    # order: auto refutes it at the root, before any strategy)
+    t0 = time.monotonic()
+    p = eagersmt(head, "solve", str(LA01), "--ray", "auto", "--stats", "--encoding", "order")
+    assert p.returncode == 0 and p.stdout.splitlines()[0] == "unsat", p.stderr
+    st = stats_of(p.stderr)
+    assert st["conquer"] == "none (the probe decided)" and st["cubes"] == "0"
+    assert time.monotonic() - t0 < 20
+
+
+def test_private_local_ray_writes_its_token_owner_only(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("RAY_AUTH") and k != "RAY_ADDRESS"}
+    env["HOME"] = str(tmp_path)  # no token yet: Ray makes ~/.ray/auth_token
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(EXAMPLE),
+                        "--ray", "--cubes", "4", "--cube-level", "smt"], env=env,
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert p.returncode == 0 and p.stdout.splitlines()[0] == "sat", p.stderr
+    token = tmp_path / ".ray" / "auth_token"
+    if not token.exists():
+        pytest.skip("this Ray wrote no token for a local cluster")
+    assert token.stat().st_mode & 0o777 == 0o600

@@ -16,7 +16,7 @@ instance load neither multiprocessing nor the Kissat machinery).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..registry import Entry, Registry
@@ -26,6 +26,8 @@ from .base import PathLike, SatBackend, SatResult, SatSolver
 @dataclass(frozen=True)
 class BackendEntry(Entry):
     incremental: bool = False  # ``target.incremental(cnf, proof=)`` gives a SatSolver
+    shares: bool = False  # its incremental solver takes ``tracer=`` and ``options=``: its
+    # workers can share learnt clauses (``conquer.sharing``)
     proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
     warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
     requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
@@ -43,7 +45,7 @@ class BackendEntry(Entry):
 BACKENDS: Registry[BackendEntry] = Registry("SAT back end")
 BACKENDS.register(BackendEntry(
     "cadical", "eagersmt.backends.cadical:CadicalBackend", "CaDiCaL 1.9.5 (python-sat)",
-    incremental=True, warm=True))
+    incremental=True, warm=True, shares=True))
 BACKENDS.register(BackendEntry(
     "kissat", "eagersmt.backends.kissat:KissatBackend", "Kissat 4.0.4 (an executable)",
     requires="eagersmt.backends.kissat:unavailable"))
@@ -79,15 +81,18 @@ def get_backend(name: str) -> SatBackend:
 
 
 def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
-                proof: bool = False) -> SatSolver:
+                proof: bool = False, tracer: Any = None,
+                options: Optional[dict[str, int]] = None) -> SatSolver:
     """An incremental solver loaded with ``cnf``: back end ``backend``'s own, or its cube
-    workers' (``worker``); ``ValueError`` when it has none."""
+    workers' (``worker``); ``ValueError`` when it has none.  ``tracer`` and ``options``:
+    see ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
     entry = resolve(backend)
     if not entry.incremental and entry.worker is not None:
         entry = resolve(entry.worker)
     if not entry.incremental:
         raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
-    return entry.load().incremental(cnf, proof=proof)  # type: ignore[no-any-return]
+    extra = {} if tracer is None and not options else {"tracer": tracer, "options": options}
+    return entry.load().incremental(cnf, proof=proof, **extra)  # type: ignore[no-any-return]
 
 
 def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str = "cadical",

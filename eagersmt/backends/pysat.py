@@ -9,13 +9,20 @@ Slices: a ``solve`` with a ``deadline`` runs ``solve_limited`` with a budget of
 ``next_slice`` conflicts, then sizes each next slice by the conflict rate just measured so
 that it takes about ``slice_seconds`` (at most a quarter of the time left).  A stop costs at
 most one slice; between slices Python sees Ctrl-C.  The slice size carries over to the next
-call (a cube worker's next cube starts at the right size).
+call (a cube worker's next cube starts at the right size).  ``between``: a callback run after
+each slice that did not decide (a sharing worker exchanges clauses there, ``conquer.sharing``);
+with it a call without a deadline slices too.
+
+``tracer`` runs on the python-sat solver right after it is made and before any clause (where
+CaDiCaL's proof tracing must start: ``cadical.trace_learnt``), then ``options`` are set
+(python-sat's ``configure``: CaDiCaL's option names).
 """
 
 from __future__ import annotations
 
+import math
 import time
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from .base import pad_model
 
@@ -26,7 +33,8 @@ class PysatSolver:
     slice_seconds = 0.2
 
     def __init__(self, name: str, clauses: Iterable[Sequence[int]] = (), *, nvars: int = 0,
-                 proof: bool = False, tracer: Any = None):
+                 proof: bool = False, tracer: Any = None,
+                 options: Optional[dict[str, int]] = None):
         from pysat.solvers import Solver
 
         self.name = name
@@ -35,6 +43,8 @@ class PysatSolver:
         self._s: Any = Solver(name=name, with_proof=proof)
         if tracer is not None:  # before any clause: see ``cadical.trace_learnt``
             tracer(self._s.solver)
+        if options:
+            self._s.solver.configure(options)
         clauses = list(clauses) if not isinstance(clauses, list) else clauses
         if clauses:
             self._s.append_formula(clauses)
@@ -48,11 +58,14 @@ class PysatSolver:
 
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
-              conflicts: Optional[int] = None) -> Optional[bool]:
+              conflicts: Optional[int] = None,
+              between: Optional[Callable[[], None]] = None) -> Optional[bool]:
         """See ``SatSolver.solve`` and the module doc; ``deadline=math.inf`` slices
         without a limit (so that Ctrl-C is seen between slices)."""
         s = self._s
         assumptions = list(assumptions)
+        if between is not None and deadline is None:
+            deadline = math.inf
         if deadline is None:
             if conflicts is None:
                 return s.solve(assumptions=assumptions)  # type: ignore[no-any-return]
@@ -74,6 +87,8 @@ class PysatSolver:
                 self.next_slice = n
                 return ok  # type: ignore[no-any-return]
             spent += step
+            if between is not None:
+                between()
             rate = step / max(time.perf_counter() - t, 1e-4)  # conflicts per second
             aim = min(self.slice_seconds, max(left / 4, 0.01))
             n = int(min(max(rate * aim, 100), 1_000_000))

@@ -47,6 +47,23 @@ bounds from the anchor.
   (``memo.match.lemma_root``), before the CNF is checked against it.  So FILE implies every
   lemma, and the CNF's clauses follow from FILE.
 
+**Root lemmas** (``encode/disjunctive.py``: machines recognized and propagated before
+encoding).  A class entry may carry ``lemmas``, difference constraints ``x - y <= k``
+claimed to follow from the formula, and their ``lemma_anchor``.  Each is checked in order
+from the class's top-level unit atoms and the lemmas before it (``G``), and then joins
+the unit atoms (so it narrows the box, and the order encoding's edge clauses over
+narrowed domains are theory clauses as before).  A lemma is accepted when a hypothesis
+added to ``G`` is infeasible; the hypothesis is the lemma's negation, or ``other``, the
+opposite side of a top-level clause ``lemma or other`` of two atoms (resolution).
+Infeasible means: Bellman–Ford from the anchor (both directions) meets a negative cycle,
+or the lemma names operations ``S`` that pairwise cannot overlap (for each pair a
+top-level clause ``(a - b <= -d_ab) or (b - a <= -d_ba)``, ``d >= 1``; with
+``p_a = min_b d_ab`` the intervals ``[a, a + p_a)`` are disjoint) and their total ``p``
+exceeds ``max(hi + p) - min(lo)`` over their Bellman–Ford windows (overload).  A class
+entry ``refuted`` is a class whose lemmas end in a negative cycle (the CNF then needs
+only the empty clause).  These two rules, the root clauses of two atoms and the small
+Bellman–Ford of ``_refuted`` are what the lemmas add to the trusted code.
+
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
 lifting, equality substitution, exact scaling of reals), this module, and the DRAT
@@ -192,6 +209,83 @@ def _negative_cycle(edges: list[tuple[Any, Any, int]]) -> bool:
     return True
 
 
+def _root_disjunctions(c: Circuit, top: list[int]) -> tuple[set, dict]:
+    """The top-level clauses of two atoms (as sets of constraints ``(x, y, k)``), and per
+    ordered pair ``(a, b)`` the separations ``(d_ab, d_ba)`` of those of the form
+    ``(a - b <= -d_ab) or (b - a <= -d_ba)`` with both ``d >= 1``."""
+    clauses: set = set()
+    pairs: dict = {}
+    for lit in top:
+        if lit < 0 and c.kind[-lit] == K_AND and len(c.args[-lit]) == 2:
+            cons = []
+            for ch in c.args[-lit]:
+                if c.kind[abs(ch)] != K_PRED:
+                    break
+                x, y, k = c.args[abs(ch)]
+                cons.append((x, y, k) if ch < 0 else (y, x, -k - 1))  # the disjunct is -ch
+            if len(cons) != 2:
+                continue
+            clauses.add(frozenset(cons))
+            (x1, y1, k1), (x2, y2, k2) = cons
+            if x1 == y2 and y1 == x2 and x1 != y1 and k1 <= -1 and k2 <= -1:
+                pairs.setdefault((x1, y1), []).append((-k1, -k2))
+                pairs.setdefault((y1, x1), []).append((-k2, -k1))
+    return clauses, pairs
+
+
+def _distances(adj: dict, source: Any, n: int) -> Optional[dict]:
+    """Shortest distances from ``source`` along ``adj`` (u -> [(v, w)]); None on a negative
+    cycle reachable from it (a path longer than ``n`` edges improved)."""
+    dist = {source: 0}
+    queue = [source]
+    for _ in range(n + 1):  # round r settles the shortest paths of r edges
+        if not queue:
+            return dist
+        nxt: dict = {}
+        for u in queue:
+            du = dist[u]
+            for v, w in adj.get(u, ()):
+                if du + w < dist.get(v, du + w + 1):
+                    dist[v] = du + w
+                    nxt[v] = None
+        queue = list(nxt)
+    return None if queue else dist
+
+
+def _refuted(fwd: dict, anchor: int, n: int, tasks: Optional[list], pairs: dict) -> Optional[str]:
+    """``None`` if the constraints ``fwd`` (y -> [(x, k)]: x - y <= k) are infeasible: a
+    negative cycle through the anchor's reach, or an overload of ``tasks``: operations that
+    pairwise cannot overlap (root clauses ``(a - b <= -d_ab) or (b - a <= -d_ba)``, so the
+    intervals ``[a, a + p_a)``, ``p_a = min_b d_ab``, are disjoint) whose total length
+    exceeds the span of their windows (Bellman–Ford from the anchor)."""
+    up = _distances(fwd, anchor, n)
+    rev: dict = {}
+    for y, outs in fwd.items():
+        for x, k in outs:
+            rev.setdefault(x, []).append((y, k))
+    down = _distances(rev, anchor, n)
+    if up is None or down is None:
+        return None
+    if not tasks:
+        return "no negative cycle (and no overload named)"
+    tasks = list(dict.fromkeys(tasks))
+    if len(tasks) < 2 or any(t not in up or t not in down for t in tasks):
+        return "the overload's operations lack a window"
+    p = {}
+    for a in tasks:
+        p[a] = min(max(d for d, _ in pairs.get((a, b), [(0, 0)])) for b in tasks if b != a)
+        if p[a] < 1:
+            return f"operation {a} is not disjunctive with every other one of the overload"
+    for i, a in enumerate(tasks):  # one root clause per pair separates both intervals
+        for b in tasks[i + 1:]:
+            if not any(dab >= p[a] and dba >= p[b] for dab, dba in pairs[(a, b)]):
+                return f"no root clause keeps operations {a} and {b} apart"
+    span = max(up[t] + p[t] for t in tasks) - min(-down[t] for t in tasks)
+    if sum(p.values()) <= span:
+        return f"no overload: {sum(p.values())} units of work in a span of {span}"
+    return None
+
+
 @dataclass
 class _Class:
     variables: set
@@ -288,8 +382,11 @@ class _Checker:
         self.classes, self.class_of = _classes(c, self.pol, self.top)
         self.meaning: dict[int, tuple] = {}  # var -> ("gate", n) | ("bool", n) | ("atom", x, y, k) | ("sd",)
         self.node_lit: dict[int, int] = {}
-        self.counts = {"tseitin": 0, "root": 0, "theory": 0, "empty": 0, "sd_unchecked": 0}
+        self.counts = {"tseitin": 0, "root": 0, "theory": 0, "empty": 0, "sd_unchecked": 0,
+                       "root_lemmas": 0}
         self._defs: dict[int, set[frozenset[int]]] = {}
+        self._disj: Optional[set] = None  # root clauses of two atoms (root lemmas)
+        self._pairs: dict = {}
         self._read_meanings(meta)
         self.roots = self._root_clauses()
 
@@ -331,11 +428,45 @@ class _Checker:
                 raise CertificateError(f"the variable class of {sorted(g.variables)[:5]} has no "
                                        "encoding (and its unit atoms are consistent)")
 
+    def _lemmas(self, g: _Class, anchor: int, lemmas: list) -> None:
+        """Check the root lemmas of class ``g`` in order (module doc, "Root lemmas"); each
+        accepted one joins the class's unit atoms."""
+        if anchor not in g.variables:
+            raise CertificateError(f"lemma anchor {anchor} is not a variable of its class")
+        if self._disj is None:
+            self._disj, self._pairs = _root_disjunctions(self.c, self.top)
+        fwd: dict = {}  # y -> [(x, k)]: x - y <= k
+        for x, y, k in g.units:
+            fwd.setdefault(y, []).append((x, k))
+        n = len(g.variables)
+        for i, (x, y, k, other, tasks) in enumerate(lemmas):
+            lem = (x, y, k)
+            if x not in g.variables or y not in g.variables:
+                raise CertificateError(f"root lemma {i + 1} {lem} leaves its class")
+            if other is not None:
+                other = tuple(other)
+                if frozenset((lem, other)) not in self._disj:
+                    raise CertificateError(f"root lemma {i + 1}: {lem} or {other} is not a root clause")
+                hx, hy, hk = other
+            else:
+                hx, hy, hk = y, x, -k - 1  # the negation of the lemma
+            fwd.setdefault(hy, []).append((hx, hk))
+            why = _refuted(fwd, anchor, n, tasks, self._pairs)
+            fwd[hy].pop()
+            if why is not None:
+                raise CertificateError(f"root lemma {i + 1} {lem}: {why}")
+            fwd.setdefault(y, []).append((x, k))
+            g.units.append(lem)
+            g.units_of.setdefault(x, []).append(lem)
+            self.counts["root_lemmas"] += 1
+
     # -- what each encoding's variables mean (one reader per encoding: this checker's own
     # table, independent of the encoders; an encoding without a reader is rejected) ------
     def _claim_order(self, cl: dict) -> None:
         anchor = cl.get("anchor")
         g = self._class_with({x for x, *_ in cl["vars"]}, "order")
+        if cl.get("lemmas"):  # root lemmas narrowed the domains (module doc)
+            self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
         _set_frame(g, "anchored" if anchor is not None else "source", anchor)
         for x, base, lo, hi in cl["vars"]:
             if x not in g.variables:
@@ -357,7 +488,15 @@ class _Checker:
         for b in range(first, last + 1):
             self._give(b, ("sd",))
 
-    _CLAIMS = {"order": _claim_order, "eij": _claim_eij, "sd": _claim_sd}
+    def _claim_refuted(self, cl: dict) -> None:  # a class its root lemmas refute
+        g = self._class_with(set(cl["variables"]), "refuted")
+        self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
+        if _bellman_ford(sorted(g.variables), [(y, x, k) for x, y, k in g.units]) is not None:
+            raise CertificateError("the root lemmas of a refuted class do not refute it")
+        g.infeasible = True
+
+    _CLAIMS = {"order": _claim_order, "eij": _claim_eij, "sd": _claim_sd,
+               "refuted": _claim_refuted}
 
     def _class_with(self, variables: set, enc: str) -> _Class:
         g = self.class_of.get(next(iter(variables))) if variables else None

@@ -110,6 +110,8 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
               + f"  ({rep.z3_seconds:.1f} s); sat models re-checked by Z3: {rep.models_checked}")
     if rep.cube_levels:
         con.print("cube levels: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.cube_levels.items())))
+    if rep.sharing:
+        con.print("clause sharing: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.sharing.items())))
     table = Table(title="per combination (encoding/back end/mode)")
     for col in ("combination", "runs", "sat", "unsat", "unknown", "failures", "ms/run"):
         table.add_column(col, justify="left" if col == "combination" else "right")

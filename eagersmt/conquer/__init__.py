@@ -40,7 +40,7 @@ def reporting(callback: Optional[ProgressCallback]) -> Iterator[None]:
 
 def make_conquer(config: Config, *, space: Any = None, progress: Optional[ProgressCallback] = None,
                  proof_dir: Optional[str] = None, race: bool = False, warm: Any = None,
-                 cpus: Optional[int] = None) -> Any:
+                 cpus: Optional[int] = None, share: Optional[bool] = None) -> Any:
     """The conquer ``config`` asks for: Ray when ``config.ray`` is set, else local processes
     (``proof_dir``: certificates, local only).  ``space``: where re-splits may branch (a
     ``cube.SplitSpace``; None: any variable).  The workers run the back end's ``worker``
@@ -48,7 +48,9 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     ``racer`` on the whole CNF (Kissat for the portfolio; ``race.py``) when a CPU is left over
     by the ``jobs`` workers (``cpus``: this machine's count): with every CPU busy the racer
     only slowed the cubes, so ``--jobs`` below the CPU count is how to ask for it.  Never with
-    ``proof_dir``: a certificate covers the refuted cubes, not a racer's answer."""
+    ``proof_dir``: a certificate covers the refuted cubes, not a racer's answer.  ``share``:
+    the workers share learnt clauses (``sharing``; default: ``config.share`` is "on"; never with
+    ``proof_dir``: each refuted cube is proved afresh there)."""
     from ..backends import BACKENDS
 
     entry = BACKENDS[config.backend]
@@ -56,6 +58,7 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     progress = progress if progress is not None else _progress.get()
     variables = None if space is None else space.variables
     ladders = () if space is None else space.ladders
+    share = (config.share == "on" if share is None else share) and proof_dir is None
     if config.ray is None:
         from .local import LocalConquer
 
@@ -65,10 +68,10 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
             racer = None  # (Kissat missing: the portfolio is its worker alone)
         return LocalConquer(jobs=config.jobs, backend=backend, cube_timeout=config.cube_timeout,
                             variables=variables, ladders=ladders, progress=progress,
-                            proof_dir=proof_dir, racer=racer, warm=warm)
+                            proof_dir=proof_dir, racer=racer, warm=warm, share=share)
     return ray_conquer_class()(address=config.ray, jobs=config.jobs, backend=backend,
                                cube_timeout=config.cube_timeout, variables=variables,
-                               ladders=ladders, progress=progress)
+                               ladders=ladders, progress=progress, share=share)
 
 
 def ray_conquer_class() -> Any:

@@ -14,6 +14,11 @@ lookahead cuber and its children re-queued.  That bookkeeping is
 With a back end that has no incremental solver (Kissat) a worker makes one one-shot call per
 cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
+With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL gets
+options of its own (``backends.cadical.diversity``) and traces what it learns; between two
+slices of a cube the worker reads its pipe, where the driver's sharing requests arrive, and
+answers them (an idle worker answers at once).
+
 ``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
 them to the scheduler.  With ``racer`` (a ``race.WholeRacer``: the portfolio's other member
@@ -30,13 +35,15 @@ import shutil
 import signal
 import tempfile
 import time
-from typing import Hashable, Optional, Sequence
+from collections import deque
+from typing import Callable, Hashable, Optional, Sequence
 
 from ..backends import BACKENDS, get_backend, incremental, solve_in_process
 from ..backends.base import SatResult
 from ..encode.cnf import CNF
 from ..result import Status
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
+from .sharing import SLICE_SECONDS, Exchange, Sharer, cnf_tag
 
 __all__ = ["ConquerResult", "CubeWorker", "LocalConquer", "ProcessPool"]
 
@@ -58,7 +65,8 @@ class CubeWorker:
     def __init__(self, cnf: CNF, backend: str = "cadical",
                  variables: Optional[Sequence[int]] = None,
                  conflict_budget: Optional[int] = None, proof_dir: Optional[str] = None,
-                 ladders: Sequence[Sequence[int]] = (), solver=None):  # type: ignore[no-untyped-def]
+                 ladders: Sequence[Sequence[int]] = (), solver=None,  # type: ignore[no-untyped-def]
+                 share: Optional[int] = None):
         self.cnf = cnf
         self.backend = backend
         self.proof_dir = proof_dir  # certificates: each refuted cube's DRAT proof goes there
@@ -67,7 +75,18 @@ class CubeWorker:
         self.conflict_budget = conflict_budget
         self._solver = None
         self.incremental = BACKENDS[backend].incremental
-        if solver is not None and self.incremental:
+        # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
+        self.sharer: Optional[Sharer] = None
+        self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
+        if (share is not None and BACKENDS[backend].shares and proof_dir is None
+                and solver is None):
+            from ..backends.cadical import diversity
+
+            self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+            self._solver = incremental(cnf, backend, tracer=self.sharer.trace.attach,
+                                       options=diversity(share))
+            self._solver.slice_seconds = SLICE_SECONDS  # type: ignore[attr-defined]
+        elif solver is not None and self.incremental:
             self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
         elif self.incremental:
             self._solver = incremental(cnf, backend)
@@ -87,7 +106,8 @@ class CubeWorker:
         s = self._solver
         # a time limit: slices (``PysatSolver``); else one call of the whole budget (or none)
         ok = s.solve(cube, deadline=None if timeout is None else t0 + timeout,
-                     conflicts=conflict_budget)
+                     conflicts=conflict_budget,
+                     between=self.between if self.sharer is not None else None)
         seconds = time.perf_counter() - t0
         if ok is None:
             return SatResult(Status.UNKNOWN, None, {"seconds": seconds})
@@ -166,33 +186,67 @@ class CubeWorker:
             return Outcome(task.id, "error", seconds=time.perf_counter() - t0,
                            message=f"{type(e).__name__}: {e}")
 
+    def exchange(self, request: Optional[tuple[str, bytes]]) -> tuple[str, bytes, dict]:
+        """Answer a sharing request of the driver (``sharing.Sharer.exchange``)."""
+        assert self.sharer is not None
+        conflicts = self._solver.stats().get("conflicts", 0.0) if self._solver else 0.0
+        return self.sharer.exchange(request, self._solver, conflicts)
+
     def close(self) -> None:
         if self._solver is not None:
             self._solver.close()
             self._solver = None
+        if self.sharer is not None:
+            self.sharer.close()
+            self.sharer = None
+
+
+class _Stop(BaseException):  # not an error of a cube: ``run`` lets it through
+    pass
 
 
 def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
                  ladders: list[list[int]], conflict_budget: Optional[int],
                  proof_dir: Optional[str], warm, tmpdir: Optional[str],
-                 conn) -> None:  # type: ignore[no-untyped-def]
+                 share: Optional[int], conn) -> None:  # type: ignore[no-untyped-def]
     os.setpgid(0, 0)  # own process group: the parent kills it with everything it started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if tmpdir is not None:  # a one-shot solver's files: the parent removes them, killed or not
         tempfile.tempdir = tmpdir
-    # ``warm``: the caller's CaDiCaL (the probe's), this process's copy of it since the fork
-    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders, warm)
+    # ``warm``: the caller's CaDiCaL (the probe's), this process's copy of it since the fork;
+    # ``share``: this worker's index in a sharing conquer (no warm start then: the solver's
+    # trace must start before its first clause)
+    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders,
+                        None if share is not None else warm, share=share)
+    queue: deque[Task] = deque()
+
+    def handle(msg) -> None:  # type: ignore[no-untyped-def]
+        if msg is None:
+            raise _Stop
+        if isinstance(msg, tuple) and msg[0] == "share":  # a sharing round: answer at once
+            if worker.sharer is not None:
+                conn.send(("share", worker.exchange(msg[1])))
+        else:
+            queue.extend(msg)
+
+    def between() -> None:  # between two slices of a cube: the driver's requests
+        while conn.poll():
+            handle(conn.recv())
+
+    worker.between = between
     conn.send(("ready", os.getpid()))
-    while True:
-        tasks = conn.recv()
-        if tasks is None:
-            break
-        for task in tasks:  # (not run_batch: each outcome goes back as soon as it is known)
-            r = worker.run(task)
+    try:
+        while True:
+            if not queue:
+                handle(conn.recv())
+                continue
+            r = worker.run(queue.popleft())  # each outcome goes back as soon as it is known
             conn.send(("done", r))
             if r.status == "sat":
-                break
+                queue.clear()
+    except _Stop:
+        pass
     worker.close()
 
 
@@ -216,7 +270,7 @@ class ProcessPool:
     def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
                  conflict_budget: Optional[int], proof_dir: Optional[str] = None,
                  ladders: Sequence[Sequence[int]] = (), racer=None,  # type: ignore[no-untyped-def]
-                 warm=None):
+                 warm=None, share: bool = False):
         # A one-shot worker killed mid-cube cannot remove its files (Kissat's DIMACS): all go into a
         # directory of the pool's, removed by ``close``.
         one_shot = not BACKENDS[backend].incremental
@@ -227,6 +281,7 @@ class ProcessPool:
         self.procs: dict[int, tuple[mp.process.BaseProcess, object]] = {}
         self._next = 0
         self.racer = racer
+        self.sharing = share and BACKENDS[backend].shares and proof_dir is None
 
     def start_racer(self) -> None:
         if self.racer is not None:
@@ -234,17 +289,23 @@ class ProcessPool:
 
     def spawn(self) -> Hashable:
         mine, theirs = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker_main, daemon=True, args=(*self.args, theirs))
+        index = self._next if self.sharing else None  # its options (``diversity``)
+        p = self.ctx.Process(target=_worker_main, daemon=True,
+                             args=(*self.args, index, theirs))
         p.start()
         theirs.close()
         self._next += 1
         self.procs[self._next] = (p, mine)
         return self._next
 
+    def share(self, worker: Hashable, request: tuple[str, bytes]) -> None:
+        """A sharing round's request (answered by a ``("share", worker, answer)`` event)."""
+        self.send(worker, ("share", request))  # type: ignore[arg-type]
+
     def workers(self) -> list[Hashable]:
         return list(self.procs)
 
-    def send(self, worker: Hashable, tasks: list[Task]) -> None:
+    def send(self, worker: Hashable, tasks) -> None:  # type: ignore[no-untyped-def]
         try:
             self.procs[worker][1].send(tasks)  # type: ignore[attr-defined,index]
         except (BrokenPipeError, OSError):
@@ -311,7 +372,8 @@ class LocalConquer:
                  ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
                  proof_dir: Optional[str] = None,
-                 racer: Optional[str] = None, warm=None):  # type: ignore[no-untyped-def]
+                 racer: Optional[str] = None, warm=None,  # type: ignore[no-untyped-def]
+                 share: bool = False):
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.proof_dir = proof_dir  # certificates: a DRAT proof per refuted cube (no re-split)
@@ -326,11 +388,18 @@ class LocalConquer:
         # A solver over the same CNF (the probe's) each forked worker starts from, with
         # what it has learnt; the caller keeps it alive (and unchanged) until the call ends.
         self.warm = warm if BACKENDS[backend].incremental and proof_dir is None else None
+        # clause sharing between the workers (``sharing``): a back end that can, no certificate
+        self.share = share and BACKENDS[backend].shares and proof_dir is None
 
-    def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
+    def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
+        """Conquer ``cubes`` (None: a portfolio, every worker on the whole CNF)."""
+        if cubes is None:
+            cubes = [[] for _ in range(self.jobs)]
         cube_timeout = None if self.proof_dir is not None else self.cube_timeout
-        sched = CubeScheduler(cubes, cube_timeout=cube_timeout, progress=self.progress)
+        exchange = Exchange(cnf_tag(cnf), workers=self.jobs) if self.share else None
+        sched = CubeScheduler(cubes, cube_timeout=cube_timeout, progress=self.progress,
+                              exchange=exchange)
         if not sched.cubes:  # no cube: the cuber refuted every branch
             return sched.result()
         racer = None
@@ -339,7 +408,7 @@ class LocalConquer:
 
             racer = WholeRacer(cnf, self.racer, timeout=timeout)
         pool = ProcessPool(cnf, self.backend, self.variables, self.conflict_budget,
-                           self.proof_dir, self.ladders, racer, self.warm)
+                           self.proof_dir, self.ladders, racer, self.warm, share=self.share)
         try:
             pool.start_racer()  # first: it writes its DIMACS while the workers load the CNF
         except BaseException:

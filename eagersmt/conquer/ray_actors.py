@@ -10,11 +10,17 @@ scheduler's ``batch_size``), so the cost of a call is shared (``benchmarks/bench
 The first ``sat`` kills every actor; an actor that dies (``RayActorError``) has its cubes re-queued and is replaced; with
 ``cube_timeout`` a cube past it comes back split (the actor runs the lookahead).
 
+With ``share`` the actors share learnt clauses through the same ``sharing`` code as local
+workers (threaded actors: the driver's ``exchange`` call runs beside ``run``).
+
 Where to connect (``address``): ``"local"`` starts a private Ray on this machine
 (``num_cpus=jobs``, ``object_store_memory`` capped at 150 MB, no dashboard, Ray's token
 authentication on) and shuts it down afterwards; ``"auto"`` joins ``RAY_ADDRESS`` or the
 cluster ``ray start`` left on this machine; anything else is a cluster address
-``HOST:PORT``.  A cluster gets one actor per CPU it has.  If this process is already
+``HOST:PORT``.  An address where nothing listens fails in seconds (``check_cluster``: a TCP
+connect first; ``ray.init`` alone retries for minutes), as ``ClusterUnreachable`` (an
+``InputError``: ``error:`` and exit 1 from the CLI).  A cluster gets one actor per CPU it
+has.  If this process is already
 connected (``ray.is_initialized()``, e.g. inside a Ray Job) that connection is used as is.
 
 Token authentication (Ray 2.60): a client presents the cluster's token, found in
@@ -30,51 +36,90 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 from typing import Hashable, Iterator, Optional, Sequence
 
 import ray
 
 from ..encode.cnf import CNF
+from ..errors import InputError
 from .local import CubeWorker
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
+from .sharing import Exchange, Mailbox, cnf_tag
 
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
+CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
 
 
 class CubeActor:
-    """The Ray side of a worker: a ``CubeWorker`` over the CNF, built once per actor."""
+    """The Ray side of a worker: a ``CubeWorker`` over the CNF, built once per actor.
+
+    With ``share`` (its index in a sharing conquer) the actor is threaded (two calls at
+    once): ``exchange`` posts the driver's request into a ``sharing.Mailbox`` that the
+    solving thread serves between two slices (or serves it itself when no cube runs), and
+    returns the answers that are ready (the same ``Sharer`` as a local worker's)."""
+
+    answer_wait = 0.5  # seconds an exchange waits for the solving thread's answer
 
     def __init__(self, cnf: CNF, backend: str, variables: Optional[list[int]],
-                 ladders: Sequence[Sequence[int]] = ()):
-        self.worker = CubeWorker(cnf, backend, variables, ladders=ladders)
+                 ladders: Sequence[Sequence[int]] = (), share: Optional[int] = None):
+        self.worker = CubeWorker(cnf, backend, variables, ladders=ladders, share=share)
+        self.mailbox = Mailbox()
+        self.solving = threading.Lock()  # held while a batch of cubes runs
+        if self.worker.sharer is not None:
+            self.worker.between = self._serve
+
+    def _serve(self) -> None:
+        assert self.worker.sharer is not None
+        conflicts = self.worker.solver.stats().get("conflicts", 0.0)
+        self.mailbox.serve(self.worker.sharer, self.worker.solver, conflicts)
 
     def info(self) -> tuple[int, str]:
         return os.getpid(), socket.gethostname()
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
-        return self.worker.run_batch(tasks)
+        with self.solving:
+            return self.worker.run_batch(tasks)
+
+    def exchange(self, request: tuple[str, bytes]) -> list[tuple[str, bytes, dict]]:
+        if self.worker.sharer is None:
+            return []
+        self.mailbox.post(request)
+        if self.solving.acquire(blocking=False):  # idle: no slice will serve it
+            try:
+                self._serve()
+            finally:
+                self.solving.release()
+        return self.mailbox.collect(self.answer_wait)
 
 
 class ActorPool:
     """``scheduler.WorkerPool`` over Ray actors (events from ``ray.wait`` on their calls)."""
 
     def __init__(self, cnf_ref, backend: str, variables: Optional[list[int]],  # type: ignore[no-untyped-def]
-                 spread: bool, ladders=()):
+                 spread: bool, ladders=(), share: bool = False):
         options = {"num_cpus": 1, "max_restarts": 0, "max_task_retries": 0}
         if spread:
             options["scheduling_strategy"] = "SPREAD"
+        if share:
+            options["max_concurrency"] = 2  # ``exchange`` beside ``run``
         self.actor_class = ray.remote(**options)(CubeActor)
         self.args = (cnf_ref, backend, variables, ladders)
+        self.sharing = share
         self.actors: dict[int, object] = {}
         self.calls: dict[object, tuple[int, str]] = {}  # ObjectRef -> (worker, kind)
         self._next = 0
 
     def spawn(self) -> Hashable:
+        index = self._next if self.sharing else None  # its options (``diversity``)
         self._next += 1
-        actor = self.actor_class.remote(*self.args)  # type: ignore[attr-defined]
+        actor = self.actor_class.remote(*self.args, index)  # type: ignore[attr-defined]
         self.actors[self._next] = actor
         self.calls[actor.info.remote()] = (self._next, "ready")
         return self._next
+
+    def share(self, worker: Hashable, request: tuple[str, bytes]) -> None:
+        self.calls[self.actors[worker].exchange.remote(request)] = (worker, "share")  # type: ignore[attr-defined,index]
 
     def workers(self) -> list[Hashable]:
         return list(self.actors)
@@ -113,6 +158,10 @@ class ActorPool:
                 continue
             if kind == "ready":
                 events.append(("ready", worker, value[0]))
+            elif kind == "share":  # no answer ready yet: still one request in flight
+                events.extend(("share", worker, answer) for answer in value)
+                if not value:
+                    events.append(("share", worker, (None, b"", None)))
             else:
                 events.extend(("done", worker, outcome) for outcome in value)
         return events
@@ -135,21 +184,85 @@ def _enable_token_auth_if_available() -> None:
     maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
+class ClusterUnreachable(InputError):
+    """``--ray ADDRESS`` names no running Ray cluster (exit 1 with ``error:``)."""
+
+    def __init__(self, address: str, why: str):
+        super().__init__(f"{why}; start one with 'ray start --head' (then --ray auto), give "
+                         "its HOST:PORT, or use --ray local (a private Ray on this machine)",
+                         filename=f"--ray {address}")
+
+
+def cluster_address(address: str) -> str:
+    """The HOST:PORT that ``address`` ("auto" or an address) means, as Ray finds it:
+    ``RAY_ADDRESS``, else the cluster ``ray start`` left on this machine; ``ClusterUnreachable``
+    when there is none."""
+    if address == "auto":
+        found = os.environ.get("RAY_ADDRESS") or ""
+        if not found:
+            try:
+                from ray._private.utils import read_ray_address
+
+                found = read_ray_address() or ""
+            except Exception:  # noqa: BLE001 - an older Ray: let ray.init find it
+                found = ""
+        if not found or found == "auto":
+            raise ClusterUnreachable(address, "no running Ray cluster found on this machine "
+                                     "(RAY_ADDRESS is not set)")
+        address = found
+    return address.split("://", 1)[-1]
+
+
+def check_cluster(address: str, timeout: Optional[float] = None) -> None:
+    """Fail fast (``ClusterUnreachable``) unless something listens at ``address``'s
+    HOST:PORT; ``ray.init`` itself retries an unreachable address for minutes."""
+    if address == "local" or ray.is_initialized():
+        return
+    target = cluster_address(address)
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterUnreachable(address, f"{target!r} is not HOST:PORT")
+    wait = CONNECT_SECONDS if timeout is None else max(0.1, min(CONNECT_SECONDS, timeout))
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=wait).close()
+    except OSError as e:
+        raise ClusterUnreachable(address, f"no Ray cluster answers at {target} "
+                                 f"({type(e).__name__}: {e})") from None
+
+
+def _init_private(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    """``ray.init`` of a private local Ray; the auth token Ray writes on first use
+    (``~/.ray/auth_token``, a secret) is created readable by its owner only."""
+    token = os.path.join(os.path.expanduser("~"), ".ray", "auth_token")
+    existed = os.path.exists(token)
+    old = os.umask(0o077)
+    try:
+        ray.init(**kwargs)
+    finally:
+        os.umask(old)
+    if not existed and os.path.exists(token):
+        os.chmod(token, 0o600)
+
+
 @contextlib.contextmanager
 def connected(address: str, *, num_cpus: int,
-              object_store_memory: int = OBJECT_STORE_BYTES) -> Iterator[bool]:
+              object_store_memory: int = OBJECT_STORE_BYTES,
+              timeout: Optional[float] = None) -> Iterator[bool]:
     """Connect this process to Ray for the ``with`` block (see the module doc).
 
-    Yields True for a private local Ray (started here, stopped on exit).
+    Yields True for a private local Ray (started here, stopped on exit).  An address where no
+    cluster listens fails within ``CONNECT_SECONDS`` (or ``timeout``): ``ClusterUnreachable``.
     """
     if ray.is_initialized():
         yield False
         return
     quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address == "local":
-        ray.init(address="local", num_cpus=num_cpus, object_store_memory=object_store_memory,
-                 include_dashboard=False, dashboard_host="127.0.0.1", **quiet)
+        _init_private(address="local", num_cpus=num_cpus,
+                      object_store_memory=object_store_memory, include_dashboard=False,
+                      dashboard_host="127.0.0.1", **quiet)
     else:
+        check_cluster(address, timeout)
         _enable_token_auth_if_available()
         ray.init(address=address, **quiet)  # "auto": RAY_ADDRESS or the local cluster
     try:
@@ -168,7 +281,7 @@ class RayConquer:
                  variables: Optional[Sequence[int]] = None,
                  ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
-                 object_store_memory: int = OBJECT_STORE_BYTES):
+                 object_store_memory: int = OBJECT_STORE_BYTES, share: bool = False):
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.address = address
@@ -179,16 +292,25 @@ class RayConquer:
         self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
+        # clause sharing between the actors (``sharing``): a back end that can
+        from ..backends import BACKENDS
 
-    def solve_cubes(self, cnf: CNF, cubes: Sequence[Sequence[int]], *,
+        self.share = share and BACKENDS[backend].shares
+
+    def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
-        sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress)
-        if not sched.cubes:  # no cube: the cuber refuted every branch
-            return sched.result()
+        """Conquer ``cubes`` (None: a portfolio, every actor on the whole CNF)."""
+        if cubes is not None and not cubes:  # no cube: the cuber refuted every branch
+            return CubeScheduler([]).result()
         with connected(self.address, num_cpus=self.jobs,
-                       object_store_memory=self.object_store_memory) as private:
+                       object_store_memory=self.object_store_memory, timeout=timeout) as private:
             workers = self.jobs if private else max(1, int(ray.cluster_resources().get("CPU", 1)))
+            if cubes is None:
+                cubes = [[] for _ in range(workers)]
+            exchange = Exchange(cnf_tag(cnf), workers=workers) if self.share else None
+            sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress,
+                                  exchange=exchange)
             ladders = ray.put(self.ladders) if self.ladders else ()  # once, not per actor
             pool = ActorPool(ray.put(cnf), self.backend, self.variables, spread=not private,
-                             ladders=ladders)
+                             ladders=ladders, share=self.share)
             return drive(pool, sched, workers=workers, depth=self.depth, timeout=timeout)

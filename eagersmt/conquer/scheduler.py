@@ -18,7 +18,12 @@ is the one loop between the two.  The soundness of the answer lives here:
   or one ``max_generations`` splits deep, runs again without a time limit;
 * a racer on the whole CNF (``race.WholeRacer``: Kissat beside the cubes with the portfolio
   back end) decides the run when it answers first (``whole``): its ``sat`` model is one of
-  the whole CNF, its ``unsat`` needs no cube.
+  the whole CNF, its ``unsat`` needs no cube; so does the refutation of an empty cube (a
+  sharing portfolio gives every worker the empty cube, i.e. the whole CNF);
+* clause sharing (``exchange``: a ``sharing.Exchange``): ``drive`` closes a round every
+  ``sharing.ROUND_SECONDS`` and sends its buffer to each worker without a request in flight
+  (``pool.share``); the answers (``"share"`` events) go into the next round.  Sharing never
+  decides anything: an answer is still a refuted cube or a model.
 
 Cost: a few dictionary operations per cube; the transports add their round trip (a pipe
 message locally, an actor call on Ray), shared by a batch when cubes prove quick
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Hashable, Iterable, Optional, Protocol, Sequence
 
 from ..result import Status
+from .sharing import ROUND_SECONDS, Exchange
 
 
 @dataclass
@@ -98,6 +104,8 @@ class ConquerResult:
     seconds: float = 0.0
     startup: float = 0.0  # seconds until the first answer (workers up, CNF loaded, 1 cube)
     decided_by: str = "cubes"  # or "racer": the whole-CNF racer answered first
+    sharing: dict[str, float] = field(default_factory=dict)  # clause sharing counters
+    worker_stats: list[dict[str, float]] = field(default_factory=list)  # each worker's last
 
 
 class CubeScheduler:
@@ -112,8 +120,10 @@ class CubeScheduler:
 
     def __init__(self, cubes: Iterable[Sequence[int]], *, cube_timeout: Optional[float] = None,
                  progress: Optional[ProgressCallback] = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 exchange: Optional[Exchange] = None):
         self.clock = clock
+        self.exchange = exchange  # clause sharing: ``drive`` runs its rounds
         self.t0 = clock()
         self.cube_timeout = cube_timeout
         self.progress = progress
@@ -185,6 +195,8 @@ class CubeScheduler:
         elif r.status == "unsat":
             out.cube_seconds[r.id] = r.seconds
             self.open -= 1
+            if not self.cubes[r.id]:  # the empty cube is the whole CNF (a portfolio's)
+                self.whole_unsat = True
         elif r.status == "split" and r.children:
             first = len(self.cubes)
             self.cubes.extend(list(c) for c in r.children)
@@ -262,6 +274,9 @@ class CubeScheduler:
             out.status = Status.UNSAT if everything_closed else Status.UNKNOWN
         out.cubes = len(self.cubes)
         out.seconds = self.clock() - self.t0
+        if self.exchange is not None:
+            out.sharing = self.exchange.totals()
+            out.worker_stats = list(self.exchange.worker_stats.values())
         return out
 
 
@@ -269,6 +284,8 @@ class WorkerPool(Protocol):
     """A transport: workers that each run ``CubeWorker.run`` on the tasks sent to them
     (a batch per message, solved in order, stopping at a ``sat``).
 
+    ``share`` sends a clause-sharing request (``sharing.Exchange.request``), answered by an
+    event ``("share", worker, (tag, clauses, counters))``.
     ``wait`` returns events: ``("ready", worker, pid)``, ``("done", worker, Outcome)``,
     ``("dead", worker, message)`` (the worker is gone; the pool has forgotten it), and from a
     pool with a racer ``("whole", None, (status, model, message))``.
@@ -277,6 +294,7 @@ class WorkerPool(Protocol):
     def spawn(self) -> Hashable: ...
     def workers(self) -> list[Hashable]: ...
     def send(self, worker: Hashable, tasks: list[Task]) -> None: ...
+    def share(self, worker: Hashable, request: tuple[str, bytes]) -> None: ...
     def wait(self, timeout: float) -> list[tuple]: ...
     def close(self) -> None: ...
 
@@ -296,6 +314,9 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
     want = max(1, min(workers, sched.open))
     max_deaths = 4 * workers + 4
     last_error = ""
+    exchange = sched.exchange
+    asked: set[Hashable] = set()  # workers with a sharing request in flight
+    next_round = sched.clock() + ROUND_SECONDS
     try:
         if not sched.finished:
             for _ in range(want):
@@ -315,16 +336,30 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
             now = sched.clock()
             if deadline is not None and now >= deadline:
                 break
+            if exchange is not None and now >= next_round:  # a sharing round
+                exchange.round()
+                for w in pool.workers():
+                    if w not in asked:
+                        asked.add(w)
+                        pool.share(w, exchange.request())
+                next_round = now + ROUND_SECONDS
             wait = 0.25 if deadline is None else min(0.25, deadline - now)
+            if exchange is not None:
+                wait = max(0.0, min(wait, next_round - now))
             for event in pool.wait(wait):
                 kind, w, value = event
                 if kind == "ready":
                     sched.worker_ready(w, value)
                 elif kind == "done":
                     sched.finish(w, value)
+                elif kind == "share" and exchange is not None:
+                    asked.discard(w)
+                    if value[0] is not None:  # (None: a Ray actor had no answer ready)
+                        exchange.offer(w, *value)
                 elif kind == "whole":
                     sched.whole(*value)
                 elif kind == "dead":
+                    asked.discard(w)
                     last_error = value or last_error
                     sched.lost(w, value)
                     if (not sched.finished and sched.deaths <= max_deaths

@@ -2,7 +2,8 @@
 
 The result, ``Encoded``, is the CNF with its inverse: ``decode`` reads the integer value of
 every variable and the truth of every Boolean back from a SAT model (each class through its
-encoding's decoder).  Which encoding a class gets: ``auto.py``.
+encoding's decoder).  Which encoding a class gets: ``auto.py``; under ``auto`` a class with
+machines is first propagated at the root (``disjunctive.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Callable, Optional
 
 from ..ir.normalize import Normalized
 from ..result import Stats
+from . import disjunctive
 from .auto import candidates
 from .base import Decoder, EncodingTooLarge, split_classes
 from .cnf import CNF
@@ -49,11 +51,12 @@ class Encoded:
 
 def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2_000_000,
            stats: Optional[Stats] = None, prefer_order: frozenset[int] = frozenset(),
-           checkable: bool = False) -> Encoded:
+           checkable: bool = False, extendable: bool = False) -> Encoded:
     """``prefer_order``: circuit variable indices whose class gets the order encoding whatever
     ``encoding`` says (SD if it does not fit): the optimizer reads and extends the order
     literals ``[x <= a]`` of its objective through ``Encoded.order_decoder(x)``.
-    ``checkable``: avoid the small-domain encoding where order or EIJ fit (certificates)."""
+    ``checkable``: avoid the small-domain encoding where order or EIJ fit (certificates).
+    ``extendable``: the caller will add clauses for further assertions (incremental)."""
     t0 = time.perf_counter()
     cnf = CNF()
     ts = tseitin(norm.circuit, cnf)
@@ -61,18 +64,33 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
     classes = split_classes(ts.preds, norm.circuit.unit_preds())
     reasons: list[str] = []
     lemma_preds = []
+    # machines propagated at the root (auto only: explicit encodings keep their CNF)
+    # (no list-schedule restriction when certificates must check it or clauses will be added)
+    root = (disjunctive.Root(norm.circuit, exact=checkable or extendable)
+            if encoding == "auto" and not prefer_order else None)
     for cls in classes:
         try:
             tried = []
+            sched = disjunctive.strengthen(cls, root) if root else None
+            if sched is not None and disjunctive.record(sched, cls, cnf, out, stats):
+                continue  # refuted at the root: the empty clause, no encoding
             if prefer_order and not prefer_order.isdisjoint(cls.variables):
                 encs, why = [Order(), SmallDomain()], "objective class"
             else:
-                encs, why = candidates(cls, encoding, eij_max_clauses, checkable)
+                encs, why = candidates(sched[2] if sched else cls, encoding, eij_max_clauses, checkable)
+                if sched is not None and isinstance(encs[0], Order):
+                    tag = "restricted to a list schedule" if sched[0].restricted else "narrowed"
+                    cls, why = sched[2], f"machines, {tag}; " + why  # the lemmas are units
+                elif sched is not None:  # the lemmas serve the order encoding only
+                    sched = None
+                    encs, why = candidates(cls, encoding, eij_max_clauses, checkable)
             for enc in encs:
                 tried.append(enc.name)
                 try:
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
+                    if sched is not None:
+                        disjunctive.attach(sched, out.decoders[-1], cls, cnf)
                     if not enc.own_pair_clauses:
                         lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))

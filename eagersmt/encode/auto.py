@@ -10,6 +10,11 @@
 3. else EIJ with the budget (sparse classes with few distinct constants);
 4. else small-domain bit-vectors, whose size is logarithmic in the domain.
 
+Before the rule, a class with machines (cliques of root disjunctions) is propagated at the
+root (``disjunctive.py``, called from ``assemble.py``): its lemmas narrow the domains the
+rule sees, decide disjunctions (unit clauses) or refute the class; a pure class whose
+tightest machine has no slack may be restricted to a list schedule (``listsched.py``).
+
 A requested encoding that exceeds its budget (``EncodingTooLarge``) falls back for that
 class (``order`` to SD; ``eij`` to order when it fits, else SD), and the stats say so
 (``order->sd``, ``eij->order``).  With ``checkable`` (``solve --proof``), every encoding

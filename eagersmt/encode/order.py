@@ -36,13 +36,19 @@ class OrderDecoder:
     def __init__(self, dom: Domains, base: dict[int, int]):
         self.dom = dom
         self.base = base
+        # root lemmas that narrowed ``dom`` (``disjunctive.py``), and their time origin
+        self.lemmas: list = []
+        self.lemma_anchor: Optional[int] = None
 
     def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
         """What this class's variables mean, for a certificate (``check/certificate.py``):
         literal ``base + i`` is ``x - anchor <= lo + i``."""
         lo, hi = self.dom.lo, self.dom.hi
-        return {"encoding": "order", "anchor": self.dom.anchor,
-                "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(self.base.items())]}
+        out = {"encoding": "order", "anchor": self.dom.anchor,
+               "vars": [[x, b, lo[x], hi[x]] for x, b in sorted(self.base.items())]}
+        if self.lemmas:  # root lemmas that narrowed the domains (disjunctive.py)
+            out.update(lemma_anchor=self.lemma_anchor, lemmas=self.lemmas)
+        return out
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         out = {}

@@ -7,6 +7,8 @@
   from.
 * ``CubeAndConquer`` (``cubes.py``): a probe on the whole CNF, lookahead cubes, and a conquer
   of the cubes on local processes or Ray actors (``eagersmt.conquer``).
+* ``SharingPortfolio`` (``portfolio.py``, ``--cubes portfolio``): K diversified CaDiCaLs on
+  the whole CNF sharing learnt clauses (certified runs: one CaDiCaL and its proof).
 * ``Certifying`` (``certify.py``): wraps either; the inner strategy writes its DRAT proofs
   into the certificate directory, the wrapper adds what ties them to the input (and, for
   cubes, the proof that the cubes cover every model).
@@ -16,6 +18,7 @@ A strategy never decodes or checks models: the engine does, whatever decided.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Optional, Protocol
 
 from ..config import Config
@@ -38,7 +41,15 @@ def choose(config: Config, proof_dir: Optional[str] = None) -> Strategy:
     """The strategy ``config`` asks for: cubes with ``--cubes`` or ``--ray``, else one SAT
     call; certified when ``proof_dir`` is given."""
     inner: Strategy
-    if config.cubes != "none" or config.ray is not None:
+    if config.cubes == "portfolio" and proof_dir is None:
+        from .portfolio import SharingPortfolio
+
+        inner = SharingPortfolio(config)
+    elif config.cubes == "portfolio":  # certified: one CaDiCaL and its DRAT proof
+        from .monolithic import Monolithic
+
+        inner = Monolithic(dataclasses.replace(config, backend="cadical"))
+    elif config.cubes != "none" or config.ray is not None:
         from .cubes import CubeAndConquer
 
         inner = CubeAndConquer(config)

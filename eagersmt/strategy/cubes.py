@@ -1,15 +1,21 @@
 """Cube and conquer: split the CNF into cubes by lookahead and solve them on K workers.
 
-``cubes='auto'`` first *probes*: CaDiCaL gets ``PROBE_SECONDS`` on the whole CNF in this
-process ("do not cube what the monolithic solve does in seconds": cubing such instances was
-always slower).  A probe that does not decide is not lost: its solver, with what it has
-learnt, is where every forked cube worker starts (``conquer.local``).  Then the lookahead
-cuber (``cube.make_cuber``) splits where ``config.cube_level`` says (re-splits of slow cubes
-too), aiming at ``CUBES_PER_WORKER`` cubes per worker, or, on a Ray cluster of unknown size,
-at march_cu's dynamic cutoff.  The conquer (``conquer.make_conquer``: local processes, or Ray
-actors with ``config.ray``) solves the cubes; with the portfolio back end and a spare CPU
-the local conquer also races Kissat on the whole CNF.  Measurements behind the constants:
-``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up".
+``cubes='auto'`` first *probes*, on Ray too: CaDiCaL gets ``PROBE_SECONDS`` on the whole CNF
+in this process ("do not cube what the monolithic solve does in seconds": cubing such
+instances was always slower, and an easy instance must not pay for a cluster).  Without
+clause sharing a probe that does not decide is not lost: its solver, with what it has learnt,
+is where every forked cube worker starts (``conquer.local``), and such warm workers do not
+share clauses (a sharing solver must trace its proof from its first clause; at K = 2 the
+warm start paid more than sharing: ``benchmarks/RESULTS.md``, "Clause sharing").  Then the lookahead cuber
+(``cube.make_cuber``) splits where ``config.cube_level`` says (re-splits of slow cubes too),
+aiming at ``CUBES_PER_WORKER`` cubes per worker (a cluster is connected to first, so its CPU
+count is known; ``UNKNOWN_WORKERS`` otherwise), within ``CUBE_SECONDS`` (the open nodes then
+become cubes).  The conquer (``conquer.make_conquer``: local processes, or Ray actors with
+``config.ray``; ``--share on``: the workers share learnt clauses) solves the cubes; with
+the portfolio back end and a spare CPU the local conquer also races Kissat on the whole CNF.
+``--ray ADDRESS`` where no cluster listens fails before anything else
+(``conquer.ray_actors.check_cluster``).  Measurements behind the constants:
+``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up" and "Clause sharing".
 
 With ``proof_dir`` (a certified run) there is no probe and no racer: each refuted cube
 leaves its DRAT proof there (``cube-ID.drat``, the cube in ``cube-ID.cube``); ``Certifying``
@@ -32,6 +38,8 @@ if TYPE_CHECKING:
 
 CUBES_PER_WORKER = 8
 PROBE_SECONDS = 1.0
+CUBE_SECONDS = 10.0  # the cuber's time budget at most (its open nodes then become cubes)
+UNKNOWN_WORKERS = 16  # cube for this many workers when the cluster's size is not known
 
 
 class CubeAndConquer:
@@ -57,16 +65,19 @@ class CubeAndConquer:
 
     def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
               proof_dir: Optional[str] = None) -> SatResult:
-        if compiled.trivial:
-            return SatResult(Status.UNSAT)
         config = self.config
         if config.ray is not None:
             from ..conquer import ray_conquer_class
 
             ray_conquer_class()  # no Ray: say so now, not after cubing (which may decide alone)
+            from ..conquer.ray_actors import check_cluster
+
+            check_cluster(config.ray, remaining(deadline))  # no cluster there: fail fast
+        if compiled.trivial:
+            return SatResult(Status.UNSAT)
         auto = config.cubes in ("auto", "none")  # --ray without --cubes: auto
         warm = None
-        if auto and config.ray is None and proof_dir is None:
+        if auto and proof_dir is None:  # easy instances do not pay for cubes or a cluster
             t0 = time.perf_counter()
             left = remaining(deadline)
             seconds = PROBE_SECONDS if left is None else min(PROBE_SECONDS, left / 4)
@@ -77,8 +88,17 @@ class CubeAndConquer:
                 stats.notes["conquer"] = "none (the probe decided)"
                 stats.counts["cubes"] = 0
                 return SatResult(r.status, r.model, {"winner": "probe (cadical)"})
+            if config.ray is not None:  # actors cannot start from this process's solver
+                warm.close()
+                warm = None
         try:
-            return self._cubes(compiled, deadline, stats, proof_dir, auto, warm)
+            if config.ray is None:
+                return self._cubes(compiled, deadline, stats, proof_dir, auto, warm)
+            from ..conquer.ray_actors import connected
+
+            # connected for the cubing too: the cube count follows the cluster's CPUs
+            with connected(config.ray, num_cpus=config.jobs, timeout=remaining(deadline)):
+                return self._cubes(compiled, deadline, stats, proof_dir, auto, warm)
         finally:
             if warm is not None:
                 warm.close()
@@ -95,12 +115,13 @@ class CubeAndConquer:
         workers = self.workers() if auto else None
         if not auto:
             cuber = make_cuber(int(config.cubes))
-        else:  # a cluster of unknown size: the dynamic cutoff (hundreds of cubes) feeds many
-            cuber = make_cuber(None if workers is None else CUBES_PER_WORKER * workers)
+        else:  # (a cluster whose size is not known: as many cubes as for UNKNOWN_WORKERS)
+            cuber = make_cuber(CUBES_PER_WORKER * (workers or UNKNOWN_WORKERS))
         space = split_space(enc, config.cube_level)
         left = remaining(deadline)
+        budget = CUBE_SECONDS if left is None else min(CUBE_SECONDS, left / 4)
         cs = cuber.cubes(enc.cnf, variables=space.variables, ladders=space.ladders,
-                         time_budget=None if left is None else left / 4)
+                         time_budget=budget)
         stats.add_time("cube", time.perf_counter() - t0)
         stats.counts["cubes"] = len(cs.cubes)
         if cs.status != Status.UNKNOWN:
@@ -109,8 +130,11 @@ class CubeAndConquer:
         left = remaining(deadline)
         if left is not None and left <= 0:
             return SatResult(Status.UNKNOWN)
+        # Warm workers do not share: a sharing solver traces its proof from its first clause,
+        # and at K = 2 the probe's warm start paid more than sharing (RESULTS.md)
         conquer = make_conquer(config, space=space, proof_dir=proof_dir, race=True,
-                               warm=None if warm is None else warm.solver)
+                               warm=None if warm is None else warm.solver,
+                               share=None if warm is None else False)
         r = conquer.solve_cubes(enc.cnf, cs.cubes, timeout=left)
         stats.counts.update(cubes_refuted=len(r.cube_seconds), cubes_retried=r.retried,
                             cubes_resplit=r.resplit, cubes_total=r.cubes, workers=r.workers)
@@ -127,6 +151,10 @@ class CubeAndConquer:
         stats.times["conquer_startup"] = r.startup
         if r.cube_seconds:
             stats.times["cube_sum"] = sum(r.cube_seconds.values())
+        if r.sharing:
+            from .portfolio import report
+
+            report(r, stats)
         return SatResult(r.status, r.model)
 
 

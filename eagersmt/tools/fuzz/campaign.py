@@ -11,8 +11,10 @@ come from ``eagersmt.config``'s registries):
   cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % len(ROTATING)]`` for ``j < rotate``.
   With today's 20 rotating combinations the cycle (10 cases) and the shape cycle (7) are
   coprime, so every combination meets every shape.  Cubed runs rotate ``cube_level``
-  (``config.CUBE_LEVELS``) with the case index.  (Cubed with the portfolio back end
-  conquers with CaDiCaL: that is what the engine does.)
+  (``config.CUBE_LEVELS``) with the case index, and clause sharing (``SHARING``: cubes
+  sharing, cubes not sharing, the sharing portfolio ``--cubes portfolio``) every
+  ``len(CUBE_LEVELS)`` cases.  (Cubed with the portfolio back end conquers with CaDiCaL:
+  that is what the engine does; Kissat's cube workers cannot share.)
 
 Every answer is compared with Z3's; ``unknown`` on either side is a skip, not an agreement.
 Every ``sat`` model is evaluated again by Z3 (``z3_model_ok``), independently of eagersmt's
@@ -56,15 +58,29 @@ class Combo:
     encoding: str
     backend: str
     cubed: bool = False
+    sharing: str = "share"  # cubed runs: one of SHARING (set per case, ``sharing_mode``)
 
     def __str__(self) -> str:
         return f"{self.encoding}/{self.backend}/{'cubed' if self.cubed else 'mono'}"
 
     def cli_options(self, cube_level: str = "smt") -> str:
         opts = f"--encoding {self.encoding} --backend {self.backend}"
-        if self.cubed:
+        if self.cubed and self.sharing == "portfolio":
+            opts += " --cubes portfolio --jobs 2"
+        elif self.cubed:
             opts += f" --cubes 4 --jobs 2 --cube-level {cube_level}"
+            opts += " --share off" if self.sharing == "no-share" else " --share on"
         return opts
+
+
+# Cubed runs rotate clause sharing (issue 14): cubes with sharing, cubes without, and the
+# sharing portfolio (every worker on the whole problem), changing every len(CUBE_LEVELS)
+# cases so that each meets every cube level.
+SHARING = ("share", "no-share", "portfolio")
+
+
+def sharing_mode(index: int) -> str:
+    return SHARING[(index // len(config.CUBE_LEVELS)) % len(SHARING)]
 
 
 ALWAYS = tuple(Combo(e, "cadical") for e in ENCODINGS)  # in process: see eagersmt_solve
@@ -94,8 +110,9 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
     from ...config import Config
 
     in_process = combo.backend == "cadical" and not combo.cubed
-    config = Config(encoding=combo.encoding, backend=combo.backend,
-                    cubes="4" if combo.cubed else "none", cube_level=level, jobs=2,
+    cubes = "none" if not combo.cubed else "portfolio" if combo.sharing == "portfolio" else "4"
+    config = Config(encoding=combo.encoding, backend=combo.backend, cubes=cubes,
+                    cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
                     timeout=None if in_process else timeout, quiet=True)
     if not in_process:
         return solve_smtlib(text, config=config)
@@ -158,6 +175,7 @@ class CampaignReport(Report):
     oracle: Counter = field(default_factory=Counter)  # Z3: sat / unsat / unknown / rejects
     combos: dict[str, ComboStats] = field(default_factory=dict)
     cube_levels: Counter = field(default_factory=Counter)
+    sharing: Counter = field(default_factory=Counter)  # cubed runs per ``SHARING`` mode
     models_checked: int = 0  # sat models Z3 re-evaluated
     bugs: Counter = field(default_factory=Counter)  # Finding.bug -> occurrences
     z3_seconds: float = 0.0
@@ -233,6 +251,8 @@ class Campaign:
         rep.oracle[expected] += 1
         level = cube_level(case.index)
         for combo in schedule(case.index, self.rotate):
+            if combo.cubed:
+                combo = dataclasses.replace(combo, sharing=sharing_mode(case.index))
             stats = rep.combos[str(combo)]
             t = time.perf_counter()
             got, finding = self.check(case.text, combo, level, expected, assertions)
@@ -240,6 +260,7 @@ class Campaign:
             stats.runs += 1
             if combo.cubed:
                 rep.cube_levels[level] += 1
+                rep.sharing[combo.sharing] += 1
             if got in ("sat", "unsat", "unknown"):
                 stats.answers[got] += 1
             if got == "sat" and finding is None:

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Clause sharing (issue 14): measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
+
+``table``: per instance, whole ``eagersmt solve`` processes (start-up, parse, encode
+included), wall seconds, in this order: today's default (``solve``: the CaDiCaL + Kissat
+portfolio), one CaDiCaL (``--backend cadical``), then each ``--variant`` (default: the
+sharing portfolio ``--cubes portfolio --jobs 2``, the same without sharing, and
+``--cubes auto --jobs 2`` with sharing); a run past ``--timeout`` counts as the timeout.
+Ratios are geometric means over the instances of reference wall / variant wall.
+
+``project``: the simulation (``eagersmt/conquer/simulate.py``) per instance: one CaDiCaL's
+CPU seconds on the whole CNF (the reference), then K virtual workers (``--ks``) of the
+sharing portfolio (and ``--cubes N``: cube and conquer with sharing, N cubes per worker),
+simulated wall, speed-up and efficiency; ``--latency`` seconds are added per round.
+
+``exchange``: what one round costs at K workers (``--ks``): the driver's merge of K answers
+(``--offer`` clauses each) and one worker's import of the merged buffer.
+
+``ray``: the sharing portfolio on Ray (``--ray auto`` against a running 2-CPU head started
+here, ``eagersmt.tools.ray_head.RayHead``) against the local one, whole processes, alternately.
+
+``validate``: the real K = 2 sharing portfolio (``LocalConquer(jobs=2, share=True)``, wall
+seconds, forked workers loading the CNF) against the simulated K = 2 wall plus one CNF load
+(CPU seconds), ``--repeat`` times each.
+
+    bench_sharing.py table --instances ft10,orb05 --timeout 300 --json out.json
+    bench_sharing.py project --instances ft10 --ks 1,2,16,64 --json proj.json
+    bench_sharing.py validate --instances ft10,orb05 --repeat 2
+
+Instances: as ``bench_cubes.py`` (names of the shared hard ones, ``gen_jobshop.py`` names
+at optimum - 1, or paths).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_cubes import instance_path, load, load1  # noqa: E402
+
+HARD = ("orb03", "orb05", "orb06", "ft10", "abz5", "js4-4")
+VARIANTS = ("--cubes portfolio --jobs 2", "--cubes portfolio --jobs 2 --share off",
+            "--cubes auto --jobs 2")
+
+
+def geomean(xs: list[float]) -> float:
+    xs = [x for x in xs if x > 0]
+    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+
+
+def run_cli(args: str, path: Path, timeout: float) -> dict:
+    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *shlex.split(args), str(path)]
+    t0, load0 = time.perf_counter(), load1()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                           env=dict(os.environ))
+        answer = p.stdout.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
+    except subprocess.TimeoutExpired:
+        answer = "timeout"
+    wall = time.perf_counter() - t0
+    return {"args": args, "answer": answer, "wall": round(min(wall, timeout), 3),
+            "load": [load0, load1()]}
+
+
+def table(args: argparse.Namespace) -> dict:
+    rows = []
+    for name in args.instances.split(","):
+        path = instance_path(name)
+        row: dict[str, Any] = {"instance": name, "path": str(path), "runs": []}
+        for variant in ("", "--backend cadical", *args.variant):
+            r = run_cli(variant, path, args.timeout)
+            row["runs"].append(r)
+            print(f"{name:10} {variant or '(default)':40} {r['answer']:8} {r['wall']:8.2f} s"
+                  f"  load {r['load'][0]}-{r['load'][1]}", flush=True)
+        rows.append(row)
+    summary = {}
+    for i, variant in enumerate(args.variant, start=2):
+        summary[variant] = {
+            "vs_default": geomean([r["runs"][0]["wall"] / r["runs"][i]["wall"] for r in rows]),
+            "vs_cadical": geomean([r["runs"][1]["wall"] / r["runs"][i]["wall"] for r in rows])}
+        print(f"{variant:40} geomean: {summary[variant]['vs_default']:.2f}x today's default, "
+              f"{summary[variant]['vs_cadical']:.2f}x one CaDiCaL", flush=True)
+    return {"rows": rows, "summary": summary}
+
+
+def reference_seconds(cnf: Any) -> tuple[str, float]:
+    """One CaDiCaL on the whole CNF, CPU seconds of the solve (load excluded)."""
+    from eagersmt.backends import incremental
+
+    s = incremental(cnf)
+    try:
+        t0 = time.process_time()
+        ok = s.solve()
+        return ("sat" if ok else "unsat"), time.process_time() - t0
+    finally:
+        s.close()
+
+
+def project(args: argparse.Namespace) -> dict:
+    from eagersmt.conquer.simulate import efficiency, simulate
+
+    out = []
+    for name in args.instances.split(","):
+        enc = load(instance_path(name))
+        answer, ref = reference_seconds(enc.cnf)
+        print(f"{name}: one CaDiCaL {answer} {ref:.2f} s CPU", flush=True)
+        row: dict[str, Any] = {"instance": name, "reference": ref, "runs": []}
+        for k in [int(x) for x in args.ks.split(",")]:
+            for mode in args.modes.split(","):
+                cubes = None
+                if mode == "cubes":
+                    cubes = cube_set(enc, args.cubes * k)
+                t0 = time.perf_counter()
+                r = simulate(enc.cnf, k, cubes=cubes, share=not args.no_share,
+                             round_seconds=args.round_seconds, latency=args.latency,
+                             max_seconds=args.max_seconds)
+                rec = {"k": k, "mode": mode, "status": str(r.status), "wall": r.wall,
+                       "free_running": r.free_running,
+                       "speedup": ref / r.wall, "efficiency": efficiency(ref, r.wall, k),
+                       "rounds": r.rounds, "work": sum(r.work), "sharing": r.sharing,
+                       "exchange": sum(r.schedule.exchange), "real": time.perf_counter() - t0,
+                       "load": load1()}
+                row["runs"].append(rec)
+                print(f"  K={k:4} {mode:9} {rec['status']:7} wall {r.wall:7.2f} s "
+                      f"speed-up {rec['speedup']:5.2f}x eff {rec['efficiency']:.2f} "
+                      f"(free-running {ref / r.free_running:5.2f}x) "
+                      f"rounds {r.rounds} work {rec['work']:.1f} s exch {rec['exchange']:.2f} s "
+                      f"{r.sharing}", flush=True)
+        out.append(row)
+    return {"rows": out}
+
+
+def cube_set(enc: Any, n: int) -> list[list[int]]:
+    from eagersmt.cube.lookahead import LookaheadCuber
+    from eagersmt.cube.smt import split_space
+
+    sp = split_space(enc, "bounds")
+    cs = LookaheadCuber(max_cubes=n, dynamic=False).cubes(enc.cnf, variables=sp.variables,
+                                                          ladders=sp.ladders)
+    return cs.cubes
+
+
+def validate(args: argparse.Namespace) -> dict:
+    from eagersmt.backends import incremental
+    from eagersmt.conquer.local import LocalConquer
+    from eagersmt.conquer.simulate import simulate
+
+    out = []
+    for name in args.instances.split(","):
+        enc = load(instance_path(name))
+        t0 = time.process_time()
+        incremental(enc.cnf).close()  # what each worker pays first: the CNF into CaDiCaL
+        load_s = time.process_time() - t0
+        for rep in range(args.repeat):
+            t0 = time.perf_counter()
+            r = LocalConquer(jobs=2, share=True).solve_cubes(enc.cnf, None)
+            real = time.perf_counter() - t0
+            s = simulate(enc.cnf, 2, round_seconds=args.round_seconds)
+            sim = s.wall + load_s
+            rec = {"instance": name, "real": real, "status": str(r.status), "simulated": sim,
+                   "free_running": s.free_running + load_s,
+                   "sim_status": str(s.status), "load_s": load_s, "rounds": s.rounds,
+                   "real_rounds": r.sharing.get("rounds"), "load": load1()}
+            out.append(rec)
+            print(f"{name:8} real K=2 {real:7.2f} s  simulated {sim:7.2f} s, free-running "
+                  f"{rec['free_running']:7.2f} s (load {load_s:.2f} s)"
+                  f"  real/simulated {real / sim:.2f}  load avg {rec['load']}", flush=True)
+    return {"rows": out}
+
+
+def exchange_cost(args: argparse.Namespace) -> dict:
+    """What one round costs at K workers: the driver's merge (``Exchange.offer`` + ``round``)
+    of K answers of ``--offer`` clauses each, and a worker's import of a full buffer (real
+    learnt clauses of the instance, added to a second CaDiCaL); CPU seconds."""
+    import random
+
+    from eagersmt.backends import incremental
+    from eagersmt.conquer.sharing import Exchange, Sharer, capacity, cnf_tag, pack
+
+    name = args.instances.split(",")[0]
+    enc = load(instance_path(name))
+    cnf = enc.cnf
+    a = Sharer(cnf_tag(cnf), cnf.nvars)
+    sa = incremental(cnf, tracer=a.trace.attach)
+    learnt: list[list[int]] = []
+    t0 = time.process_time()
+    while len(learnt) < 20000 and time.process_time() - t0 < 20:
+        if sa.solve(conflicts=1000) is not None:
+            break
+        a.collect()
+        learnt += a.outbox
+        a.outbox = []
+    sa.close()
+    a.close()
+    print(f"{name}: {len(learnt)} short learnt clauses, mean length "
+          f"{sum(map(len, learnt)) / max(1, len(learnt)):.2f}", flush=True)
+    rng = random.Random(1)
+    rows = []
+    for k in [int(x) for x in args.ks.split(",")]:
+        ex = Exchange(cnf_tag(cnf), workers=k)
+        answers = [pack(rng.sample(learnt, min(args.offer, len(learnt)))) for _ in range(k)]
+        t0 = time.process_time()
+        for w, data in enumerate(answers):
+            ex.offer(w, ex.tag, data)
+        buffer = ex.round()
+        merge = time.process_time() - t0
+        b = Sharer(cnf_tag(cnf), cnf.nvars)
+        sb = incremental(cnf, tracer=b.trace.attach)
+        t0 = time.process_time()
+        added = b.take(ex.tag, buffer, sb)
+        take = time.process_time() - t0
+        sb.close()
+        b.close()
+        rows.append({"k": k, "capacity": capacity(k), "buffer_bytes": len(buffer),
+                     "merge_s": merge, "import_s": take, "imported": added})
+        print(f"K={k:5} capacity {capacity(k):7} literals, buffer {len(buffer) / 1024:7.1f} KiB,"
+              f" driver merge {merge * 1000:8.1f} ms, one worker's import of {added} clauses "
+              f"{take * 1000:7.1f} ms", flush=True)
+    return {"rows": rows, "instance": name}
+
+
+def ray_vs_local(args: argparse.Namespace) -> dict:
+    """The sharing portfolio through Ray (a running 2-CPU head, ``RayHead``) against
+    the local one, whole ``solve`` processes, alternately, ``--repeat`` times."""
+    from eagersmt.tools.ray_head import RayHead
+
+    head = RayHead(2, object_store_mb=150)
+    rows = []
+    try:
+        for name in args.instances.split(","):
+            path = instance_path(name)
+            for _ in range(args.repeat):
+                local = run_cli("--cubes portfolio --jobs 2", path, args.timeout)
+                env = dict(os.environ)
+                os.environ.update(head.env)
+                try:
+                    ray_run = run_cli("--cubes portfolio --ray auto", path, args.timeout)
+                finally:
+                    os.environ.clear()
+                    os.environ.update(env)
+                rows.append({"instance": name, "local": local, "ray": ray_run})
+                print(f"{name:8} local {local['answer']} {local['wall']:7.2f} s   ray "
+                      f"{ray_run['answer']} {ray_run['wall']:7.2f} s   ray/local "
+                      f"{ray_run['wall'] / local['wall']:.2f}", flush=True)
+    finally:
+        head.close()
+    ratio = geomean([r["ray"]["wall"] / r["local"]["wall"] for r in rows])
+    print(f"geomean ray / local: {ratio:.2f}", flush=True)
+    return {"rows": rows, "ray_over_local": ratio}
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("mode", choices=("table", "project", "validate", "exchange", "ray"))
+    ap.add_argument("--offer", type=int, default=100, help="clauses per worker answer (exchange)")
+    ap.add_argument("--instances", default=",".join(HARD))
+    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--variant", action="append", default=None,
+                    help="extra solve arguments to time (repeatable)")
+    ap.add_argument("--ks", default="1,2,16,64")
+    ap.add_argument("--modes", default="portfolio", help="portfolio,cubes")
+    ap.add_argument("--cubes", type=int, default=8, help="cubes per worker (mode cubes)")
+    ap.add_argument("--no-share", action="store_true")
+    ap.add_argument("--round-seconds", type=float, default=None, help="default: sharing.ROUND_SECONDS")
+    ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--max-seconds", type=float, default=600.0)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--json")
+    args = ap.parse_args(argv)
+    if args.variant is None:
+        args.variant = list(VARIANTS)
+    if args.round_seconds is None:
+        from eagersmt.conquer.sharing import ROUND_SECONDS
+
+        args.round_seconds = ROUND_SECONDS
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    result = {"table": table, "project": project, "validate": validate,
+              "exchange": exchange_cost, "ray": ray_vs_local}[args.mode](args)
+    result.update(mode=args.mode, started=started, ended=time.strftime("%Y-%m-%d %H:%M:%S"),
+                  argv=sys.argv[1:])
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

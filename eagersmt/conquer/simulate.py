@@ -1,0 +1,175 @@
+"""A conquer of K virtual workers, run round by round in one process: the projection to K CPUs.
+
+This machine has 2 CPUs; the question is what K = 16, 64 or 1,000 workers would do.  The
+simulation runs the real thing in rounds: K CaDiCaLs in this process (each a worker:
+``diversity(i)`` options, its own ``sharing.Sharer``), and per round each one solves for
+``round_seconds`` of CPU time (conflict-budget slices sized by its measured rate; a worker
+whose cube ends mid-round takes the next cube and goes on), then every worker answers the
+driver's request and the ``sharing.Exchange`` merges the round, exactly as the real driver
+does every ``ROUND_SECONDS``.  Simulated wall time (``projected_wall``) is the sum over
+rounds of the slowest worker's round (its slices, imports and exports, CPU seconds) plus the
+exchange: the driver's merge (measured) and ``latency`` per round (a message round trip: a
+pipe or a local Ray call here, a network hop on a cluster).  Speed-up = one CaDiCaL's CPU
+seconds on the whole CNF over the simulated wall.
+
+Where it is optimistic (said in ``benchmarks/RESULTS.md`` with the validation against real
+K = 2 runs): workers are in lock-step (a real one answers at its next slice boundary, up
+to a slice later); memory bandwidth and caches are those of one process at a time, not of K
+solvers at once; the CNF's load time on each worker is not counted (it overlaps with the
+cuber's and other workers' start on a cluster; ``load_seconds`` adds it when asked); a
+worker lost to a crash is not simulated.  Where it is pessimistic: nothing runs between
+rounds, and lock-step rounds wait for the slowest slice.
+
+Cost: K solvers in one process (memory: K times one CaDiCaL on the CNF) and the CPU time of
+all K workers, one after the other: the run takes about K x the simulated wall.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from ..result import Status
+from .sharing import ROUND_SECONDS, Exchange, Sharer, cnf_tag
+
+
+@dataclass
+class Schedule:
+    """What a simulated run spent: per round, each worker's seconds; per round, the
+    exchange's seconds (driver merge); ``latency``: seconds added per round."""
+
+    rounds: list[list[float]] = field(default_factory=list)
+    exchange: list[float] = field(default_factory=list)
+    latency: float = 0.0
+    load_seconds: float = 0.0  # added once (the workers load the CNF at the same time)
+
+
+def projected_wall(schedule: Schedule) -> float:
+    """Simulated wall seconds: the slowest worker of each round, plus each round's exchange
+    and latency, plus the load."""
+    return (sum(max(r) if r else 0.0 for r in schedule.rounds) + sum(schedule.exchange)
+            + schedule.latency * len(schedule.rounds) + schedule.load_seconds)
+
+
+def efficiency(one_worker_seconds: float, wall: float, workers: int) -> float:
+    """Parallel efficiency: speed-up over one worker, per worker."""
+    return one_worker_seconds / wall / workers if wall > 0 and workers > 0 else 0.0
+
+
+@dataclass
+class SimResult:
+    status: Status
+    wall: float  # ``projected_wall``: lock-step rounds
+    schedule: Schedule
+    rounds: int
+    work: list[float]  # CPU seconds each worker spent
+    cubes_done: int = 0
+    sharing: dict[str, float] = field(default_factory=dict)
+    winner: Optional[int] = None
+
+    @property
+    def free_running(self) -> float:
+        """The other estimate: workers that do not wait for each other's rounds (as real
+        ones do not): the deciding worker's own seconds, plus the exchange and latency (for
+        cubes, the last worker's).  Not above ``wall``; the gap is what lock-step costs."""
+        s = self.schedule
+        own = self.work[self.winner] if self.winner is not None else max(self.work, default=0)
+        return own + sum(s.exchange) + s.latency * len(s.rounds) + s.load_seconds
+
+
+class _Worker:
+    def __init__(self, cnf: Any, index: int, share: bool, max_length: int,
+                 options: Optional[dict[str, int]], binaries: Optional[bool] = None):
+        from ..backends import incremental
+        from ..backends.cadical import diversity
+
+        self.index = index
+        kw = {} if binaries is None else {"binaries": binaries}
+        self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
+        opts = diversity(index) if options is None else options
+        self.solver = incremental(cnf, tracer=None if self.sharer is None
+                                  else self.sharer.trace.attach, options=opts)
+        self.cube: Optional[list[int]] = None
+        self.rate = 1000.0  # conflicts per CPU second, measured
+        self.work = 0.0
+
+    def conflicts(self) -> float:
+        return float(self.solver.stats().get("conflicts", 0.0))
+
+    def close(self) -> None:
+        self.solver.close()
+        if self.sharer is not None:
+            self.sharer.close()
+
+
+def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]] = None,
+             share: bool = True, round_seconds: float = ROUND_SECONDS, max_length: int = 8,
+             per_worker: Optional[int] = None, latency: float = 0.0,
+             max_seconds: float = 600.0, options: Optional[list[dict[str, int]]] = None,
+             min_slice: int = 20, binaries: Optional[bool] = None) -> SimResult:
+    """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
+    to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
+    ``max_seconds``: give up (``unknown``) past this much simulated wall time."""
+    from .sharing import CAPACITY
+
+    pending: deque[list[int]] = deque([list(c) for c in cubes] if cubes is not None else [])
+    portfolio = cubes is None
+    ws = [_Worker(cnf, i, share, max_length, None if options is None else options[i], binaries)
+          for i in range(workers)]
+    ex = Exchange(cnf_tag(cnf), workers=workers, max_length=max_length,
+                  per_worker=CAPACITY if per_worker is None else per_worker)
+    sched = Schedule(latency=latency)
+    status, winner, done = Status.UNKNOWN, None, 0
+    open_cubes = len(pending)
+    try:
+        for w in ws:
+            if portfolio:
+                w.cube = []
+            elif pending:
+                w.cube = pending.popleft()
+        while status == Status.UNKNOWN and projected_wall(sched) < max_seconds:
+            times = []
+            for w in ws:
+                spent = 0.0
+                while w.cube is not None and spent < round_seconds and status == Status.UNKNOWN:
+                    n = max(min_slice, int(w.rate * (round_seconds - spent)))
+                    t0 = time.process_time()
+                    ok = w.solver.solve(w.cube, conflicts=n)
+                    dt = time.process_time() - t0
+                    spent += dt
+                    if ok is None:
+                        w.rate = n / max(dt, 1e-4)
+                        continue
+                    if ok:
+                        status, winner = Status.SAT, w.index
+                    elif portfolio or not w.cube:
+                        status, winner = Status.UNSAT, w.index
+                    else:
+                        done += 1
+                        open_cubes -= 1
+                        if open_cubes == 0:
+                            status, winner = Status.UNSAT, w.index
+                        w.cube = pending.popleft() if pending else None
+                if w.sharer is not None and status == Status.UNKNOWN:
+                    t0 = time.process_time()
+                    tag, data, counters = w.sharer.exchange(ex.request() if ex.rounds else None,
+                                                            w.solver, w.conflicts())
+                    ex.offer(w.index, tag, data, counters)
+                    spent += time.process_time() - t0
+                w.work += spent
+                times.append(spent)
+            sched.rounds.append(times)
+            if share and status == Status.UNKNOWN:
+                t0 = time.process_time()
+                ex.round()
+                sched.exchange.append(time.process_time() - t0)
+            if all(w.cube is None for w in ws) and status == Status.UNKNOWN:
+                break  # every cube closed or none left: (unsat was set above)
+        stats = ex.totals() if share else {}
+        return SimResult(status, projected_wall(sched), sched, len(sched.rounds),
+                         [w.work for w in ws], done, stats, winner)
+    finally:
+        for w in ws:
+            w.close()

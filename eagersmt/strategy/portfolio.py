@@ -1,0 +1,63 @@
+"""A sharing portfolio: K diversified CaDiCaLs on the whole CNF, exchanging learnt clauses.
+
+No cubes: every worker of the conquer (local processes, or Ray actors with ``config.ray``)
+gets the empty cube, i.e. the whole problem, with options of its own
+(``backends.cadical.diversity``: seed, initial phase, search mode), and the workers share
+their short learnt clauses in rounds (``conquer.sharing``).  The first answer decides; an
+``unsat`` of the empty cube is the whole CNF's.  Mallob's design (Schreiber & Sanders,
+"MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
+
+Cost: K processes, each loading the CNF (no warm start: a sharing solver's trace must start
+before its first clause) and tracing its proof, plus the exchange.  Certified runs
+(``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
+so ``choose`` gives them one CaDiCaL with a DRAT proof instead.
+Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from ..backends.base import SatResult
+from ..config import Config
+from ..result import Stats, Status
+from . import remaining
+
+if TYPE_CHECKING:
+    from ..compile import Compiled
+
+
+class SharingPortfolio:
+    proves_by_cubes = False
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.backend = "cadical"
+
+    def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
+              proof_dir: Optional[str] = None) -> SatResult:
+        from ..conquer import make_conquer
+
+        if compiled.trivial:
+            return SatResult(Status.UNSAT)
+        config = self.config
+        conquer = make_conquer(config, share=config.share != "off")
+        r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
+        stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
+            "" if config.ray is None else f" on ray ({config.ray})")
+        report(r, stats)
+        return SatResult(r.status, r.model, {"winner": "portfolio"})
+
+
+def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
+    """A conquer's sharing counters and per-worker work into ``stats`` (``--stats``)."""
+    stats.counts["workers"] = r.workers
+    for k, v in r.sharing.items():
+        stats.counts[f"shared_{k}"] = int(v)
+    for i, w in enumerate(r.worker_stats):
+        stats.notes[f"worker_{i}"] = (f"{int(w.get('conflicts', 0))} conflicts, "
+                                      f"exported {int(w.get('exported', 0))}, "
+                                      f"imported {int(w.get('imported', 0))}, "
+                                      f"dropped {int(w.get('dropped', 0))}")
+    if r.messages:
+        stats.notes["conquer_messages"] = "; ".join(r.messages[:5])

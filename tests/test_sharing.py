@@ -1,0 +1,281 @@
+"""Clause sharing (``conquer/sharing.py``): what is shared is implied, another CNF's clauses
+are refused, sharing changes no answer (vs Z3 and vs sharing off), a killed worker loses
+nothing, and the projection of ``conquer/simulate.py`` on a toy schedule."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from pysat.solvers import Solver
+
+from eagersmt.backends import incremental
+from eagersmt.conquer.local import LocalConquer
+from eagersmt.conquer.sharing import (Exchange, LearntTrace, Sharer, capacity, cnf_tag,
+                                      decode_records, pack, unpack)
+from eagersmt.conquer.simulate import Schedule, efficiency, projected_wall, simulate
+from eagersmt.encode.cnf import CNF
+from eagersmt.result import Status
+
+from .cnfs import php
+from .conftest import BENCH, needs_shared, require_shared
+from .oracle import z3_status
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
+LA01 = BENCH / "jobshop_classic" / "jobshop_la01_b665.smt2"  # unsat, ~0.5 s
+
+
+def random_cnf(n: int, m: int, seed: int) -> CNF:
+    rng = random.Random(seed)
+    cnf = CNF()
+    cnf.nvars = n
+    cnf.clauses = [[v if rng.random() < 0.5 else -v for v in rng.sample(range(1, n + 1), 3)]
+                   for _ in range(m)]
+    return cnf
+
+
+def reference(cnf: CNF) -> bool:
+    with Solver(name="minisat22", bootstrap_with=cnf.clauses) as s:
+        return bool(s.solve())
+
+
+def varint(x: int) -> bytes:
+    out = bytearray()
+    while x >= 0x80:
+        out.append(x & 0x7F | 0x80)
+        x >>= 7
+    out.append(x)
+    return bytes(out)
+
+
+def drat(kind: str, clause: list[int]) -> bytes:
+    return kind.encode() + b"".join(varint(2 * abs(lit) + (lit < 0)) for lit in clause) + b"\0"
+
+
+def test_binary_drat_is_decoded_and_a_cut_record_waits_for_its_end():
+    data = (drat("a", [1, -2]) + drat("d", [3]) + drat("a", [-70000, 5, 6])
+            + drat("a", list(range(1, 12))) + drat("a", [9, -10]))
+    cut = len(data) - 2  # mid-record
+    clauses, records, tail = decode_records(data[:cut], max_length=8)
+    assert clauses == [[1, -2], [-70000, 5, 6]] and records == 4  # (11 literals: too long)
+    more, _, tail = decode_records(tail + data[cut:], max_length=8)
+    assert more == [[9, -10]] and tail == b""
+    assert unpack(pack([[1, -2], [3]])) == [(1, -2), (3,)]
+
+
+def test_the_trace_streams_what_cadical_learns_and_every_shared_clause_is_implied():
+    cnf = php(8, 7)
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    s = incremental(cnf, tracer=sharer.trace.attach)
+    try:
+        assert s.solve(conflicts=3000) is None
+        sharer.collect()
+        learnt = sharer.outbox
+        assert len(learnt) > 50  # short clauses streamed while the solver ran
+        assert all(len(c) <= 8 and max(map(abs, c)) <= cnf.nvars for c in learnt)
+    finally:
+        s.close()
+        sharer.close()
+    # implied: CNF and the clause's negation are unsat, for a sample
+    for c in random.Random(1).sample(learnt, 40):
+        with Solver(name="cadical195", bootstrap_with=cnf.clauses) as check:
+            assert check.solve(assumptions=[-lit for lit in c]) is False, c
+
+
+def test_clauses_learnt_under_assumptions_and_after_imports_are_implied():
+    cnf = random_cnf(120, 500, seed=3)  # sat, with search
+    a = Sharer(cnf_tag(cnf), cnf.nvars)
+    b = Sharer(cnf_tag(cnf), cnf.nvars)
+    sa = incremental(cnf, tracer=a.trace.attach)
+    sb = incremental(cnf, tracer=b.trace.attach, options={"seed": 7, "phase": 0})
+    shared = []
+    try:
+        for cube in ([1, 2], [-1, 3], [-2, -3], []):
+            sa.solve(cube, conflicts=300)
+            sb.solve([-lit for lit in cube], conflicts=300)
+            tag, data, _ = a.exchange(None, sa)
+            b.take(tag, data, sb)
+            tag, data, _ = b.exchange(None, sb)
+            a.take(tag, data, sa)
+            shared += unpack(data)
+    finally:
+        for s, sh in ((sa, a), (sb, b)):
+            s.close()
+            sh.close()
+    assert shared
+    with Solver(name="cadical195", bootstrap_with=cnf.clauses) as check:
+        for c in shared[:200]:
+            assert check.solve(assumptions=[-lit for lit in c]) is False, c
+
+
+def test_a_clause_of_another_cnf_is_refused():
+    mine, other = php(5, 5), php(6, 5)  # sat / unsat: the other's clauses would be wrong here
+    assert cnf_tag(mine) != cnf_tag(other)
+    sharer = Sharer(cnf_tag(mine), mine.nvars)
+    s = incremental(mine, tracer=sharer.trace.attach)
+    try:
+        wrong = pack([[-1], [-2], [-3], [-4], [-5]])  # pigeon 1 in no hole
+        assert sharer.take(cnf_tag(other), wrong, s) == 0
+        assert sharer.stats.dropped == 5 and sharer.stats.imported == 0
+        assert s.solve() is True  # nothing got in
+        assert sharer.take(cnf_tag(mine), pack([[mine.nvars + 1]]), s) == 0  # not its variable
+    finally:
+        s.close()
+        sharer.close()
+    ex = Exchange(cnf_tag(mine), workers=2)
+    ex.offer("w", cnf_tag(other), wrong)
+    assert ex.refused == 1 and unpack(ex.round()) == []
+
+
+def test_the_exchange_merges_short_first_without_duplicates_within_capacity():
+    ex = Exchange("t", workers=1, per_worker=6, max_length=3)
+    ex.offer(1, "t", pack([[1, 2, 3], [4], [5, 6]]))
+    ex.offer(2, "t", pack([[6, 5], [7, 8, 9], [1, 2, 3, 4]]))
+    assert capacity(1, 6) == 6
+    assert unpack(ex.round()) == [(4,), (5, 6), (1, 2, 3)]  # 6 literals; [6,5] is [5,6]
+    ex.offer(1, "t", pack([[4], [10]]))
+    assert unpack(ex.round()) == [(10,)]  # [4] was shared already
+    assert capacity(16) > capacity(2) > capacity(1) and capacity(16) < 16 * capacity(1)
+
+
+def test_the_trace_file_is_cut_once_read():
+    cnf = php(8, 7)
+    trace = LearntTrace()
+    trace.truncate_at = 1  # cut after every read
+    s = incremental(cnf, tracer=trace.attach)
+    try:
+        got = []
+        for _ in range(5):
+            s.solve(conflicts=500)
+            got += trace.read()
+            assert os.fstat(trace.fd).st_blocks * 512 < 1 << 20  # the read part is a hole
+        assert len(got) > 100 and trace.offset > 0
+    finally:
+        s.close()
+        trace.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sharing_agrees_with_sharing_off_and_the_reference_on_random_cnfs(seed):
+    cnf = random_cnf(90, 383, seed)  # ratio 4.26: sat and unsat, a few thousand conflicts
+    want = reference(cnf)
+    for share in (True, False):
+        r = LocalConquer(jobs=2, share=share).solve_cubes(cnf, None)  # portfolio
+        assert r.status == (Status.SAT if want else Status.UNSAT), (share, r.messages)
+        if want:
+            assert all(any((lit > 0) == (r.model[abs(lit) - 1] > 0) for lit in c)
+                       for c in cnf.clauses)
+        cubes = [[1, 2], [1, -2], [-1, 2], [-1, -2]]
+        r = LocalConquer(jobs=2, share=share).solve_cubes(cnf, cubes)
+        assert r.status == (Status.SAT if want else Status.UNSAT)
+
+
+def test_sharing_workers_exchange_and_report_their_work():
+    cnf = php(10, 9)  # seconds: rounds happen
+    r = LocalConquer(jobs=2, share=True).solve_cubes(cnf, None)
+    assert r.status == Status.UNSAT
+    assert r.sharing["rounds"] >= 2 and r.sharing["exported"] > 0
+    assert r.sharing["imported"] > 0 and r.sharing["refused"] == 0
+    assert len(r.worker_stats) == 2 and all(w["conflicts"] > 0 for w in r.worker_stats)
+
+
+def test_killed_sharing_worker_loses_no_cube():
+    cnf = php(10, 9)
+    cubes = [[a, b] for a in (1, -1) for b in (10, -10)]
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not killed:
+            kids = psutil.Process().children()
+            if kids:
+                time.sleep(0.5)  # mid-cube, after a few sharing rounds
+                os.kill(kids[0].pid, signal.SIGKILL)
+                killed.append(kids[0].pid)
+            time.sleep(0.05)
+
+    t = threading.Thread(target=killer)
+    t.start()
+    r = LocalConquer(jobs=2, share=True).solve_cubes(cnf, cubes)
+    t.join()
+    assert killed and r.status == Status.UNSAT and r.retried >= 1
+    assert len(r.cube_seconds) == len(cubes)
+    assert not psutil.Process().children(recursive=True)
+
+
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, LA01], ids=["jobshop_3x3", "la01_b665"])
+def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
+    if path == LA01:
+        require_shared()
+    want = z3_status(path.read_text())
+    for share in ("on", "off"):
+        p = cli("solve", str(path), "--cubes", "portfolio", "--share", share, "--stats",
+                "--encoding", "order")  # (auto refutes la01 at the root: no portfolio)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.splitlines()[0] == want
+        assert "conquer" in p.stderr and "portfolio" in p.stderr
+        if want == "sat":
+            assert re.search(r"model_checked +yes", p.stderr)
+
+
+@needs_shared
+def test_certified_portfolio_run_gives_a_checked_certificate(tmp_path):
+    p = cli("solve", str(LA01), "--cubes", "portfolio", "--proof", str(tmp_path / "cert"),
+            "--encoding", "order")
+    assert p.returncode == 0 and p.stdout.strip() == "unsat", p.stderr
+    p = cli("check-proof", str(tmp_path / "cert"), str(LA01))
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+# -- the projection -------------------------------------------------------------------------
+
+def test_projection_of_a_toy_schedule_is_the_hand_computed_figure():
+    # two workers, three rounds: slowest slices 2 + 3 + 1.5, merges 0.1 each, 0.05 latency
+    s = Schedule(rounds=[[1.0, 2.0], [3.0, 1.0], [1.5, 0.5]], exchange=[0.1, 0.1, 0.1],
+                 latency=0.05, load_seconds=0.5)
+    assert projected_wall(s) == pytest.approx(2 + 3 + 1.5 + 0.3 + 0.15 + 0.5)
+    assert efficiency(15.0, projected_wall(s), 2) == pytest.approx(15.0 / 7.45 / 2)
+
+
+def test_simulated_conquers_answer_like_the_real_ones():
+    unsat, sat = php(8, 7), random_cnf(90, 330, seed=1)
+    assert reference(sat)
+    r = simulate(unsat, 4, round_seconds=0.02)
+    assert r.status == Status.UNSAT and r.rounds >= 1 and len(r.work) == 4
+    assert r.wall == pytest.approx(projected_wall(r.schedule))
+    assert r.wall <= sum(r.work) + sum(r.schedule.exchange) + 1e-9
+    r = simulate(unsat, 2, cubes=[[1], [-1]], round_seconds=0.02, share=False)
+    assert r.status == Status.UNSAT and r.cubes_done == 2
+    assert simulate(sat, 3, round_seconds=0.02).status == Status.SAT
+
+
+def test_an_answer_keeps_the_shortest_clauses_within_its_size():
+    from eagersmt.conquer.sharing import ANSWER_LITERALS
+
+    cnf = php(5, 5)
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    s = incremental(cnf, tracer=sharer.trace.attach)
+    try:
+        sharer.outbox = [[1, 2, 3]] * ANSWER_LITERALS + [[4]] * 10
+        tag, data, counters = sharer.exchange(None, s)
+        got = unpack(data)
+        assert got[:10] == [(4,)] * 10 and sum(map(len, got)) <= ANSWER_LITERALS
+        assert counters["dropped"] == ANSWER_LITERALS + 10 - len(got)
+    finally:
+        s.close()
+        sharer.close()
