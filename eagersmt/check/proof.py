@@ -79,6 +79,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .. import drat
 from ..errors import EagerSmtError
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
 from .certificate import FORMAT, META_FILE, input_digest
@@ -771,44 +772,6 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     return report
 
 
-def _is_binary(data: bytes) -> bool:
-    """A binary DRAT proof (drat-trim's test: a byte no text proof has, among the first)."""
-    return any(b not in _TEXT_BYTES for b in data[:1024])
-
-
-_TEXT_BYTES = frozenset(b"0123456789-d c\n\r\t") | frozenset(range(32, 127))
-
-
-def binary_drat_text(data: bytes) -> str:
-    """Binary DRAT (``a``/``d``, literals as 7-bit varints of ``2v`` / ``2v + 1``, ``0``
-    ending each clause: CaDiCaL's proof trace) as text."""
-    out: list[str] = []
-    cur: list[str] = []
-    lit = shift = 0
-    start = True
-    for b in data:
-        if start:
-            if b == 100:
-                cur.append("d")
-            elif b != 97:
-                raise CertificateError("malformed binary DRAT proof")
-            start = False
-        elif b == 0 and shift == 0:
-            cur.append("0")
-            out.append(" ".join(cur))
-            cur, start = [], True
-        else:
-            lit |= (b & 0x7F) << shift
-            if b & 0x80:
-                shift += 7
-            else:
-                cur.append(str(-(lit >> 1) if lit & 1 else lit >> 1))
-                lit = shift = 0
-    if not start:
-        raise CertificateError("binary DRAT proof ends inside a clause")
-    return "\n".join(out) + "\n"
-
-
 def _check_drat(cnf_text: str, extra: list[list[int]], proof_path: str, engine: str,
                 what: str = "the CNF") -> str:
     """Replay the DRAT proof of "the CNF plus the ``extra`` clauses" (cube units, negated
@@ -829,7 +792,14 @@ def _check_drat(cnf_text: str, extra: list[list[int]], proof_path: str, engine: 
             data = f.read()
     except FileNotFoundError:
         raise CertificateError(f"{what}: no DRAT proof at {proof_path}") from None
-    proof = binary_drat_text(data) if _is_binary(data) else data.decode("ascii", "replace")
+    proof: Any = data.decode("ascii", "replace")
+    if drat.is_binary(data):  # CaDiCaL's own trace (the optimizer's bound certificates)
+        from dratify.lits import from_dimacs
+
+        try:
+            proof = [(k, tuple(map(from_dimacs, c))) for k, c in drat.steps(data)]
+        except ValueError as e:
+            raise CertificateError(f"{what}: {e}") from None
     res = dratify.check_proof(formula, proof, engine=used)
     if not res.ok:
         raise CertificateError(f"{what}: the DRAT proof is rejected: {res.reason}")

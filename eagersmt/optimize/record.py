@@ -153,7 +153,7 @@ def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
         for part in (clauses, oracle.added, [[lit]]):
             for i in range(0, len(part), 4096):
                 f.write(" 0\n".join(" ".join(map(str, cl)) for cl in part[i:i + 4096]) + " 0\n")
-    binary = _copy_binary_proof(oracle, os.path.join(directory, PROOF_FILE), [[-lit], []])
+    binary = _copy_proof(oracle, os.path.join(directory, PROOF_FILE), [[-lit], []])
     node_var, classes = encoding_meaning(enc)
     meta = {"format": FORMAT, "eagersmt": __version__, "solver": "cadical (optimizer bound search)",
             "solve_seconds": round(oracle.refute_seconds, 6), "written": time.time(),
@@ -165,38 +165,21 @@ def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
     oracle.stats.add_time("memo_certificate", time.perf_counter() - t0)
 
 
-def _varint(lit: int) -> bytes:
-    u = 2 * abs(lit) + (lit < 0)
-    out = bytearray()
-    while u >= 0x80:
-        out.append((u & 0x7F) | 0x80)
-        u >>= 7
-    out.append(u)
-    return bytes(out)
+def _copy_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> bool:
+    """Write the oracle's DRAT trace to ``path`` as CaDiCaL wrote it (binary DRAT: a
+    text conversion in Python would cost more than the search), then the ``extra``
+    lemmas; as text when the solver keeps no such trace.  True for binary."""
+    from .. import drat
 
-
-def _copy_binary_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> bool:
-    """Write the oracle's DRAT trace to ``path`` as CaDiCaL wrote it (binary DRAT; the
-    text conversion is the checker's: it is slow in Python), then the ``extra`` lemmas;
-    as text when the trace is not reachable that way.  True for binary."""
-    inner = getattr(getattr(oracle.solver, "_s", None), "solver", None)
-    prfile, prfp = getattr(inner, "prfile", None), getattr(inner, "prfp", None)
-    if prfile is None or prfp is None:
-        with open(path, "w", buffering=1 << 20) as f:
-            for line in oracle.solver.proof():
-                f.write(line + "\n")
-            f.writelines(" ".join(map(str, cl + [0])) + "\n" for cl in extra)
-        return False
-    from pysat import pysolvers
-
-    pysolvers.flushpr(prfp)
     with open(path, "wb") as out:
-        prfile.seek(0)
-        shutil.copyfileobj(prfile, out, 1 << 22)
-        prfile.seek(0, os.SEEK_END)
-        for cl in extra:
-            out.write(b"a" + b"".join(_varint(x) for x in cl) + b"\0")
-    return True
+        copy = getattr(oracle.solver, "copy_proof", None)
+        if copy is not None and copy(out):
+            out.writelines(drat.record(cl) for cl in extra)
+            return True
+    with open(path, "w", buffering=1 << 20) as f:
+        f.writelines(line + "\n" for line in oracle.solver.proof())
+        f.writelines(" ".join(map(str, cl + [0])) + "\n" for cl in extra)
+    return False
 
 
 __all__ = ["Memo", "certify_bound"]
