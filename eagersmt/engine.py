@@ -23,6 +23,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from .check.model import check_model
 from .compile import encode_normalized, normalize_assertions
 from .config import Config
+from .ir.circuit import FALSE
 from .ir.terms import Term
 from .memo.use import MemoContext
 from .result import Result, Stats, Status
@@ -71,7 +72,9 @@ def _check_sat(assertions: Sequence[Term], declarations: Sequence[Term], config:
 
     deadline = None if config.timeout is None else time.perf_counter() + config.timeout
     norm = normalize_assertions(assertions, positions=positions, stats=stats)
-    look = memo.start(config, assertions, logic, norm.forms)
+    # (a formula that normalizing decided costs less to answer than to look up)
+    decided = FALSE in norm.circuit.roots or not norm.circuit.roots
+    look = None if decided else memo.start(config, assertions, logic, norm.forms)
     try:
         if look is not None:
             known = memo.answer(look, assertions, declarations, proof_dir, stats)

@@ -204,6 +204,22 @@ def test_cli_options(tmp_path):  # type: ignore[no-untyped-def]
     assert json.loads(r.stdout)["answer"]["entries"] == 1
 
 
+def test_without_a_store_nothing_of_it_is_imported_or_written(tmp_path):  # type: ignore[no-untyped-def]
+    """--no-memo costs nothing (the store's modules are not even imported), and a formula
+    that normalizing decides is answered without the store."""
+    code = ("import sys; from eagersmt.api import solve_smtlib; from eagersmt.config import Config; "
+            f"r = solve_smtlib({CHAIN + '(check-sat)'!r}, config=Config(memo='off')); "
+            "print(r.status, sorted(m for m in sys.modules if m.startswith('eagersmt.memo.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
+    loc = tmp_path / "m.sqlite"
+    f = tmp_path / "q.smt2"
+    f.write_text("(set-logic QF_IDL)(declare-const x Int)(assert (< x x))(check-sat)")
+    r = _cli("solve", "--memo", str(loc), "--stats", str(f))
+    assert r.stdout.split() == ["unsat"] and "memo_looked_up" not in r.stderr
+    assert not loc.exists()
+
+
 # -- implication: clauses of difference literals (what-if variants) -------------------------
 
 def test_a_longer_operation_implies_the_original_job_shop():

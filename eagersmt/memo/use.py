@@ -42,12 +42,11 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 from ..errors import InternalError
 from ..result import Stats, Status
-from .entries import ANSWER, CUBE, AnswerEntry, CubeEntry
-from .keys import KeyCache, QueryKeys
-from .store import MEMO_ENV, MemoStore, model_for, open_store
-from .trust import MemoError, Refused
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the store's modules are imported once a store is used: no cost when off)
+    from .entries import AnswerEntry, CubeEntry
+    from .keys import KeyCache, QueryKeys
+    from .store import MemoStore
     from ..ir.normalize import Normalized
     from ..ir.terms import Term
 
@@ -66,6 +65,8 @@ def location(config: Any) -> Optional[str]:
     """The store ``config.memo`` names, '' for the default file, None when off."""
     loc = getattr(config, "memo", "auto")
     if loc == "auto":
+        from .store import MEMO_ENV
+
         loc = os.environ.get(MEMO_ENV) or ""
     return None if loc == OFF else loc
 
@@ -80,7 +81,8 @@ def store_for(config: Any) -> Optional[MemoStore]:
     loc = location(config)
     if loc is None:
         return None
-    from .trust import KEY_ENV, KEY_FILE_ENV, config_dir
+    from .store import open_store
+    from .trust import KEY_ENV, KEY_FILE_ENV, MemoError, config_dir
 
     ident = (loc, os.getpid(), os.environ.get(KEY_ENV), os.environ.get(KEY_FILE_ENV),
              str(config_dir()), os.environ.get("XDG_CACHE_HOME"))
@@ -133,6 +135,8 @@ class Lookup:
     (``MemoError``: warn, go on without it)."""
 
     def __init__(self, store: MemoStore, qk: QueryKeys, seconds: float = 0.0):
+        from .keys import KeyCache
+
         self.store: Optional[MemoStore] = store
         self.qk = qk
         self.used: list[CubeEntry] = []  # the refutations applied, in order
@@ -151,6 +155,8 @@ class Lookup:
         store = store_for(config)
         if store is None:
             return None
+        from .keys import KeyCache
+
         t0 = time.perf_counter()
         if cache is None:
             cache = KeyCache(forms)
@@ -167,6 +173,8 @@ class Lookup:
             (c.looked_up, c.hits, c.applied, c.refused, c.written, c.seconds)
 
     def _call(self, fn: Callable[[MemoStore], Any], default: Any = None) -> Any:
+        from .trust import MemoError
+
         store = self.store
         if store is None:
             return default
@@ -182,6 +190,8 @@ class Lookup:
     def answer(self, assertions: Sequence["Term"], declarations: Sequence["Term"]) -> Optional[Answer]:
         """The stored answer of this query, if any and usable (module doc)."""
         from ..check.model import check_model
+        from .entries import ANSWER
+        from .store import model_for
 
         hit = self._call(lambda s: s.lookup(self.qk))
         if hit is None:
@@ -255,6 +265,8 @@ class Lookup:
     def extract(self, entry: Any, directory: str) -> bool:
         """Write a stored entry's certificate into ``directory``; False if it is refused
         (or the store failed)."""
+        from .trust import Refused
+
         def run(s: MemoStore) -> bool:
             try:
                 s.extract(entry, directory)
@@ -289,6 +301,8 @@ class MemoContext:
     def start(self, config: Any, assertions: Sequence["Term"], logic: Optional[str],
               forms: Mapping) -> Optional[Lookup]:
         if self.cache is None and store_for(config) is not None:
+            from .keys import KeyCache
+
             self.cache = KeyCache()
         self.last = Lookup.start(config, assertions, logic, forms, cache=self.cache)
         return self.last
