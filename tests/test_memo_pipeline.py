@@ -282,6 +282,11 @@ def test_what_if_variants_get_the_lower_bound_and_agree_with_z3(memo, ops):  # t
     text, v = run(longer(FT06, ops))
     assert v.proven and v.value == _z3_optimum(text)
     assert v.stats.counts["memo_applied"] >= 1
+    # the search gallops up from the stored lower bound (each operation one unit longer
+    # moves the optimum by at most one): the first model, the midpoint, the optimum; no
+    # descent from the first model (8-10 sat calls here without it)
+    assert v.stats.counts.get("unsat_calls", 0) <= len(ops), v.stats.counts
+    assert v.stats.counts.get("sat_calls", 0) <= 3, v.stats.counts
     assert z3_accepts_model(text.split("(minimize")[0], v.model)
 
 

@@ -302,8 +302,16 @@ class _Search:
             lb = a_lo + 1
             self.report(ub, lb)
         linear = self.strategy != "binary"
+        # A lower bound from the lemma store (a stored refutation of this problem's bound, or
+        # of one this problem implies: a what-if variant) says where the optimum probably
+        # is: the search gallops up from it (lb, lb + 1, lb + 3, ...) until a model, then
+        # goes on as usual.  A variant with one operation one unit longer has its optimum
+        # at lb or lb + 1: one or two queries instead of a descent from the first model.
+        gallop: Optional[int] = 0 if self.memo is not None and self.memo.look.used else None
         while lb < ub:
-            if linear or ub - lb <= 2:
+            if gallop is not None and lb + gallop < ub:
+                a = lb + gallop
+            elif linear or ub - lb <= 2:
                 a = ub - 1
             else:
                 a = lb + (ub - lb - 1) // 2
@@ -315,7 +323,9 @@ class _Search:
             if st == Status.UNSAT:
                 lb = a + 1
                 oracle.exclude(a)
+                gallop = None if gallop is None else 2 * gallop + 1
             else:
+                gallop = None
                 assert model is not None
                 vals, bools = model
                 better = compact(c, pol, vals, p, m)
