@@ -153,33 +153,32 @@ def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
         for part in (clauses, oracle.added, [[lit]]):
             for i in range(0, len(part), 4096):
                 f.write(" 0\n".join(" ".join(map(str, cl)) for cl in part[i:i + 4096]) + " 0\n")
-    binary = _copy_proof(oracle, os.path.join(directory, PROOF_FILE), [[-lit], []])
+    _copy_proof(oracle, os.path.join(directory, PROOF_FILE), [[-lit], []])
     node_var, classes = encoding_meaning(enc)
     meta = {"format": FORMAT, "eagersmt": __version__, "solver": "cadical (optimizer bound search)",
             "solve_seconds": round(oracle.refute_seconds, 6), "written": time.time(),
             "cnf": CNF_FILE, "proof": PROOF_FILE, "node_var": node_var, "classes": classes,
             "atom_vars": [[v, oracle.p, oracle.m, b] for b, v in sorted(oracle.lits.items())],
-            "check_sat": 1, "assumptions": 0, "proof_format": "binary" if binary else "text"}
+            "check_sat": 1, "assumptions": 0}
     with open(os.path.join(directory, META_FILE), "w") as f:
         json.dump(meta, f, separators=(",", ":"))
     oracle.stats.add_time("memo_certificate", time.perf_counter() - t0)
 
 
-def _copy_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> bool:
+def _copy_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> None:
     """Write the oracle's DRAT trace to ``path`` as CaDiCaL wrote it (binary DRAT: a
-    text conversion in Python would cost more than the search), then the ``extra``
-    lemmas; as text when the solver keeps no such trace.  True for binary."""
+    text conversion in Python would cost more than the search; the checker reads both),
+    then the ``extra`` lemmas; as text when the solver keeps no such trace."""
     from .. import drat
 
     with open(path, "wb") as out:
         copy = getattr(oracle.solver, "copy_proof", None)
         if copy is not None and copy(out):
             out.writelines(drat.record(cl) for cl in extra)
-            return True
+            return
     with open(path, "w", buffering=1 << 20) as f:
         f.writelines(line + "\n" for line in oracle.solver.proof())
         f.writelines(" ".join(map(str, cl + [0])) + "\n" for cl in extra)
-    return False
 
 
 __all__ = ["Memo", "certify_bound"]
