@@ -41,6 +41,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Optional, Sequence
 
+from ..drat import decode_records
+
 ROUND_SECONDS = 0.25  # driver: a round every this often
 SLICE_SECONDS = 0.1  # a sharing worker's conflict-budget slices (the exchange points)
 MAX_LENGTH = 8  # longest clause shared
@@ -49,7 +51,6 @@ CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 
 ANSWER_LITERALS = 4 * CAPACITY  # a worker's answer at most (24 KB: well inside a pipe's buffer)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
 
-_HIGH = bytes(range(128, 256))
 _libc: Any = None
 
 Clause = tuple[int, ...]
@@ -101,32 +102,6 @@ def unpack(data: bytes) -> list[Clause]:
 
 def key(clause: Sequence[int]) -> Clause:
     return tuple(sorted(clause))
-
-
-def decode_records(data: bytes, max_length: int) -> tuple[list[list[int]], int, bytes]:
-    """The added clauses of at most ``max_length`` literals in binary DRAT ``data``: ``(clauses,
-    records seen, the unfinished tail)``.  A record is ``a`` or ``d``, varints of
-    ``2·|lit| + (lit < 0)``, and a 0 byte (the only 0 byte: a varint's last byte is not 0)."""
-    records = data.split(b"\0")
-    tail = records.pop()
-    out: list[list[int]] = []
-    limit = 1 + 5 * max_length
-    for r in records:
-        if not r or r[0] != 0x61 or len(r) > limit:  # 'a', and short enough to look at
-            continue
-        body = r[1:]
-        if len(body.translate(None, _HIGH)) > max_length:  # literals = bytes below 128
-            continue
-        clause, value, shift = [], 0, 0
-        for b in body:
-            value |= (b & 0x7F) << shift
-            if b & 0x80:
-                shift += 7
-                continue
-            clause.append(-(value >> 1) if value & 1 else value >> 1)
-            value, shift = 0, 0
-        out.append(clause)
-    return out, len(records), tail
 
 
 class LearntTrace:
