@@ -227,3 +227,14 @@ def test_cube_and_conquer_certificate(tmp_path: Path, backend: str) -> None:
     (bad / proof).write_text("0\n")
     with pytest.raises(CertificateError, match=f"cube {i}"):
         check_certificate(str(bad), str(src))
+
+
+def test_theory_clause_that_needs_a_variable_it_does_not_mention(tmp_path: Path) -> None:
+    """Found by the random test above: the order encoding's unit ``x1 > -2`` follows from
+    the unit ``x0 < x1`` and x0's box, and x0 is not in the clause."""
+    src = tmp_path / "chain.smt2"
+    src.write_text("(set-logic QF_LIA)(declare-fun x0 () Int)(declare-fun x1 () Int)"
+                   "(assert (< x0 x1 1))(assert (not (< x0 x1 1)))(check-sat)\n")
+    for enc in ("order", "eij"):
+        assert certify(src, tmp_path / enc, encoding=enc, backend="cadical") == Status.UNSAT
+        assert check_certificate(str(tmp_path / enc), str(src)).verified

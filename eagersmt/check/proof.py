@@ -16,8 +16,9 @@ the Tseitin pass, the SAT solvers):
      map (full Tseitin; the Plaisted–Greenbaum subset the encoder writes is accepted);
    * a **root clause**: a top-level literal (or top-level OR) of that circuit;
    * a **theory clause**: all literals are atoms, and the negation of the clause together
-     with the box bounds of its variables and the top-level unit atoms among them is
-     infeasible, i.e. the difference constraints have a negative cycle (Bellman–Ford);
+     with the box bounds of its variables and the top-level unit atoms among them (failing
+     that, the box and units of its whole class) is infeasible, i.e. the difference
+     constraints have a negative cycle (Bellman–Ford);
    * the **empty clause**, when the top-level unit atoms of a class have a negative cycle
      or its box is empty.
    Each SAT variable has one meaning (a gate, a Boolean, or an atom); order literals mean
@@ -604,6 +605,15 @@ class _Checker:
             for x, y, k in g.units_of.get(z, ()):
                 if x in real and y in real:
                     edges.append((y, x, k))
+        if _negative_cycle(edges):
+            self.counts["theory"] += 1
+            return None
+        # Rarely a clause needs a variable it does not mention (an order ladder's end,
+        # x1 >= lo(x0) + 1 through the unit x0 < x1): the whole class's box and units.
+        for z in g.variables - real:
+            edges.append((g.origin, z, g.hi[z]))
+            edges.append((z, g.origin, -g.lo[z]))
+        edges.extend((y, x, k) for x, y, k in g.units)
         if _negative_cycle(edges):
             self.counts["theory"] += 1
             return None
