@@ -193,7 +193,8 @@ def exchange_cost(args: argparse.Namespace) -> dict:
     enc = load(instance_path(name))
     cnf = enc.cnf
     a = Sharer(cnf_tag(cnf), cnf.nvars)
-    sa = incremental(cnf, tracer=a.trace.attach)
+    sa = incremental(cnf)
+    a.attach(sa)
     learnt: list[list[int]] = []
     t0 = time.process_time()
     while len(learnt) < 20000 and time.process_time() - t0 < 20:
@@ -202,8 +203,8 @@ def exchange_cost(args: argparse.Namespace) -> dict:
         a.collect()
         learnt += a.outbox
         a.outbox = []
-    sa.close()
     a.close()
+    sa.close()
     print(f"{name}: {len(learnt)} short learnt clauses, mean length "
           f"{sum(map(len, learnt)) / max(1, len(learnt)):.2f}", flush=True)
     rng = random.Random(1)
@@ -217,12 +218,13 @@ def exchange_cost(args: argparse.Namespace) -> dict:
         buffer = ex.round()
         merge = time.process_time() - t0
         b = Sharer(cnf_tag(cnf), cnf.nvars)
-        sb = incremental(cnf, tracer=b.trace.attach)
+        sb = incremental(cnf)
+        b.attach(sb)
         t0 = time.process_time()
         added = b.take(ex.tag, buffer, sb)
         take = time.process_time() - t0
-        sb.close()
         b.close()
+        sb.close()
         rows.append({"k": k, "capacity": capacity(k), "buffer_bytes": len(buffer),
                      "merge_s": merge, "import_s": take, "imported": added})
         print(f"K={k:5} capacity {capacity(k):7} literals, buffer {len(buffer) / 1024:7.1f} KiB,"

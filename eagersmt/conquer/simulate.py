@@ -89,8 +89,9 @@ class _Worker:
         kw = {} if binaries is None else {"binaries": binaries}
         self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
         opts = diversity(index) if options is None else options
-        self.solver = incremental(cnf, tracer=None if self.sharer is None
-                                  else self.sharer.trace.attach, options=opts)
+        self.solver = incremental(cnf, options=opts)
+        if self.sharer is not None:
+            self.sharer.attach(self.solver)
         self.cube: Optional[list[int]] = None
         self.rate = 1000.0  # conflicts per CPU second, measured
         self.work = 0.0
@@ -99,9 +100,9 @@ class _Worker:
         return float(self.solver.stats().get("conflicts", 0.0))
 
     def close(self) -> None:
-        self.solver.close()
         if self.sharer is not None:
             self.sharer.close()
+        self.solver.close()
 
 
 def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]] = None,
