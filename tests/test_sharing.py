@@ -19,7 +19,7 @@ import pytest
 from pysat.solvers import Solver
 
 from eagersmt.backends import incremental
-from eagersmt.conquer.local import LocalConquer
+from eagersmt.conquer.local import CubeWorker, LocalConquer
 from eagersmt.backends.cadical import Learner, learner_unavailable
 from eagersmt.conquer.sharing import Exchange, Sharer, capacity, cnf_tag, pack, unpack
 from eagersmt.conquer.simulate import Schedule, efficiency, projected_wall, simulate
@@ -184,13 +184,40 @@ def test_sharing_agrees_with_sharing_off_and_the_reference_on_random_cnfs(seed):
         assert r.status == (Status.SAT if want else Status.UNSAT)
 
 
-def test_sharing_workers_exchange_and_report_their_work():
+@pytest.mark.parametrize("seed", range(4))
+def test_warm_sharing_workers_agree_with_the_reference(seed):
+    cnf = random_cnf(100, 426, seed + 10)
+    want = reference(cnf)
+    probe = CubeWorker(cnf)  # as ``--cubes portfolio`` does: a probe, then forked copies
+    try:
+        if probe.solve([], conflict_budget=200).status != Status.UNKNOWN:
+            pytest.skip("the probe decided")
+        r = LocalConquer(jobs=2, share=True, warm=probe.solver).solve_cubes(cnf, None)
+    finally:
+        probe.close()
+    assert r.status == (Status.SAT if want else Status.UNSAT), r.messages
+    if want:
+        assert all(any((lit > 0) == (r.model[abs(lit) - 1] > 0) for lit in c)
+                   for c in cnf.clauses)
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_sharing_workers_exchange_and_report_their_work(warm):
     cnf = php(10, 9)  # seconds: rounds happen
-    r = LocalConquer(jobs=2, share=True).solve_cubes(cnf, None)
+    probe = CubeWorker(cnf) if warm else None
+    try:
+        if probe is not None:
+            assert probe.solve([], conflict_budget=2000).status == Status.UNKNOWN
+        r = LocalConquer(jobs=2, share=True, warm=probe and probe.solver).solve_cubes(cnf, None)
+    finally:
+        if probe is not None:
+            probe.close()
     assert r.status == Status.UNSAT
     assert r.sharing["rounds"] >= 2 and r.sharing["exported"] > 0
     assert r.sharing["imported"] > 0 and r.sharing["refused"] == 0
     assert len(r.worker_stats) == 2 and all(w["conflicts"] > 0 for w in r.worker_stats)
+    if warm:  # the workers went on from the probe's 2,000 conflicts
+        assert all(w["conflicts"] > 2000 for w in r.worker_stats)
 
 
 def test_killed_sharing_worker_loses_no_cube():
@@ -232,7 +259,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
                 "--encoding", "order")  # (auto refutes la01 at the root: no portfolio)
         assert p.returncode == 0, p.stderr
         assert p.stdout.splitlines()[0] == want
-        assert "conquer" in p.stderr and "portfolio" in p.stderr
+        assert re.search(r"conquer +(sharing portfolio|portfolio|none \(the probe decided)",
+                         p.stderr)
         if want == "sat":
             assert re.search(r"model_checked +yes", p.stderr)
 

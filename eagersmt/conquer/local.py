@@ -14,10 +14,11 @@ lookahead cuber and its children re-queued.  That bookkeeping is
 With a back end that has no incremental solver (Kissat) a worker makes one one-shot call per
 cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
-With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL gets
-options of its own (``backends.cadical.diversity``) and traces what it learns; between two
-slices of a cube the worker reads its pipe, where the driver's sharing requests arrive, and
-answers them (an idle worker answers at once).
+With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL (fresh,
+or its copy of ``warm``) gets options of its own (``backends.cadical.diversity``) and a
+learner that hands over what it learns; between two slices of a cube the worker reads its
+pipe, where the driver's sharing requests arrive, and answers them (an idle worker answers
+at once).
 
 ``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties

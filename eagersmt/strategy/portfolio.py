@@ -7,8 +7,13 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 ``unsat`` of the empty cube is the whole CNF's.  Mallob's design (Schreiber & Sanders,
 "MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
 
-Cost: K processes, each loading the CNF (no warm start: a sharing solver's trace must start
-before its first clause) and tracing its proof, plus the exchange.  Certified runs
+Locally it probes first, as ``--cubes auto`` does (``cubes.probe``: CaDiCaL for
+``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
+worker starts from its forked copy of the probe's solver with what it learnt, then gets its
+own options and its learner (``backends.cadical.Learner``).  Ray actors start afresh.
+
+Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
+per conflict (the export), plus the exchange.  Certified runs
 (``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
 so ``choose`` gives them one CaDiCaL with a DRAT proof instead.
 Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
@@ -16,6 +21,7 @@ Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Optional
 
 from ..backends.base import SatResult
@@ -41,8 +47,26 @@ class SharingPortfolio:
         if compiled.trivial:
             return SatResult(Status.UNSAT)
         config = self.config
-        conquer = make_conquer(config, share=config.share != "off")
-        r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
+        warm = None
+        if config.ray is None:
+            from .cubes import PROBE_SECONDS, probe
+
+            t0 = time.perf_counter()
+            left = remaining(deadline)
+            p, warm = probe(compiled.cnf, PROBE_SECONDS if left is None else min(PROBE_SECONDS,
+                                                                                  left / 4))
+            stats.add_time("probe", time.perf_counter() - t0)
+            if p.status != Status.UNKNOWN:
+                warm.close()
+                stats.notes["conquer"] = "none (the probe decided)"
+                return SatResult(p.status, p.model, {"winner": "probe (cadical)"})
+        try:
+            conquer = make_conquer(config, share=config.share != "off",
+                                   warm=None if warm is None else warm.solver)
+            r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
+        finally:
+            if warm is not None:
+                warm.close()
         stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
             "" if config.ray is None else f" on ray ({config.ray})")
         report(r, stats)
