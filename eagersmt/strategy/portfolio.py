@@ -10,7 +10,10 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 Locally it probes first, as ``--cubes auto`` does (``cubes.probe``: CaDiCaL for
 ``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
 worker starts from its forked copy of the probe's solver with what it learnt, then gets its
-own options and its learner (``backends.cadical.Learner``).  Ray actors start afresh.
+own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
+the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
+cluster meanwhile), with a learner on it: the actors start afresh, and the probe's short
+learnt clauses go into the first sharing round.
 
 Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
 per conflict (the export), plus the exchange.  Certified runs
@@ -28,6 +31,7 @@ from ..backends.base import SatResult
 from ..config import Config
 from ..result import Stats, Status
 from . import remaining
+from .cubes import PROBE_SECONDS, probe
 
 if TYPE_CHECKING:
     from ..compile import Compiled
@@ -47,26 +51,25 @@ class SharingPortfolio:
         if compiled.trivial:
             return SatResult(Status.UNSAT)
         config = self.config
-        warm = None
-        if config.ray is None:
-            from .cubes import PROBE_SECONDS, probe
-
-            t0 = time.perf_counter()
-            left = remaining(deadline)
-            p, warm = probe(compiled.cnf, PROBE_SECONDS if left is None else min(PROBE_SECONDS,
-                                                                                  left / 4))
+        left = remaining(deadline)
+        seconds = PROBE_SECONDS if left is None else min(PROBE_SECONDS, left / 4)
+        t0 = time.perf_counter()
+        if config.ray is not None:  # the probe runs while the actors boot
+            r = make_conquer(config, share=config.share != "off").solve_cubes(
+                compiled.cnf, None, timeout=left,
+                meanwhile=lambda: probe_learning(compiled.cnf, seconds))
+        else:
+            p, warm = probe(compiled.cnf, seconds)
+            try:
+                r = p if p.status != Status.UNKNOWN else make_conquer(
+                    config, share=config.share != "off", warm=warm.solver).solve_cubes(
+                    compiled.cnf, None, timeout=remaining(deadline))
+            finally:
+                warm.close()
+        if isinstance(r, SatResult):
             stats.add_time("probe", time.perf_counter() - t0)
-            if p.status != Status.UNKNOWN:
-                warm.close()
-                stats.notes["conquer"] = "none (the probe decided)"
-                return SatResult(p.status, p.model, {"winner": "probe (cadical)"})
-        try:
-            conquer = make_conquer(config, share=config.share != "off",
-                                   warm=None if warm is None else warm.solver)
-            r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
-        finally:
-            if warm is not None:
-                warm.close()
+            stats.notes["conquer"] = "none (the probe decided)"
+            return SatResult(r.status, r.model, {"winner": "probe (cadical)"})
         stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
             "" if config.ray is None else f" on ray ({config.ray})")
         report(r, stats)
@@ -85,3 +88,23 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
                                       f"dropped {int(w.get('dropped', 0))}")
     if r.messages:
         stats.notes["conquer_messages"] = "; ".join(r.messages[:5])
+
+
+def probe_learning(cnf, seconds: float):  # type: ignore[no-untyped-def]
+    """``cubes.probe`` with a learner on the probe's solver: its answer if it decides, else
+    the short clauses it learnt (implied by the CNF: the Ray actors' first import)."""
+    from ..conquer.local import CubeWorker
+    from ..conquer.sharing import Sharer, cnf_tag
+
+    worker = CubeWorker(cnf)
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    try:
+        sharer.attach(worker.solver)
+        p = worker.solve([], timeout=seconds)
+        if p.status != Status.UNKNOWN:
+            return p
+        sharer.collect()
+        return sharer.outbox
+    finally:
+        sharer.close()
+        worker.close()
