@@ -125,7 +125,7 @@ def project(args: argparse.Namespace) -> dict:
                 t0 = time.perf_counter()
                 r = simulate(enc.cnf, k, cubes=cubes, share=not args.no_share,
                              round_seconds=args.round_seconds, latency=args.latency,
-                             max_seconds=args.max_seconds)
+                             max_seconds=args.max_seconds, probe_seconds=args.probe)
                 rec = {"k": k, "mode": mode, "status": str(r.status), "wall": r.wall,
                        "free_running": r.free_running,
                        "speedup": ref / r.wall, "efficiency": efficiency(ref, r.wall, k),
@@ -277,6 +277,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--no-share", action="store_true")
     ap.add_argument("--round-seconds", type=float, default=None, help="default: sharing.ROUND_SECONDS")
     ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--probe", type=float, default=0.0,
+                    help="project: seconds of one CaDiCaL first, its learnt clauses to all")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json")

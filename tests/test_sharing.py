@@ -294,6 +294,9 @@ def test_simulated_conquers_answer_like_the_real_ones():
     r = simulate(unsat, 2, cubes=[[1], [-1]], round_seconds=0.02, share=False)
     assert r.status == Status.UNSAT and r.cubes_done == 2
     assert simulate(sat, 3, round_seconds=0.02).status == Status.SAT
+    r = simulate(unsat, 2, round_seconds=0.02, probe_seconds=0.05)  # warm by the probe's clauses
+    assert r.status == Status.UNSAT and r.schedule.probe_seconds > 0
+    assert r.wall == pytest.approx(projected_wall(r.schedule))
 
 
 def test_an_answer_keeps_the_shortest_clauses_within_its_size():
