@@ -193,12 +193,15 @@ def test_warm_sharing_workers_agree_with_the_reference(seed):
         if probe.solve([], conflict_budget=200).status != Status.UNKNOWN:
             pytest.skip("the probe decided")
         r = LocalConquer(jobs=2, share=True, warm=probe.solver).solve_cubes(cnf, None)
+        cubes = [[1, 2], [1, -2], [-1, 2], [-1, -2]]  # ``--cubes auto --share on``: warm cubes
+        rc = LocalConquer(jobs=2, share=True, warm=probe.solver).solve_cubes(cnf, cubes)
     finally:
         probe.close()
-    assert r.status == (Status.SAT if want else Status.UNSAT), r.messages
-    if want:
-        assert all(any((lit > 0) == (r.model[abs(lit) - 1] > 0) for lit in c)
-                   for c in cnf.clauses)
+    for res in (r, rc):
+        assert res.status == (Status.SAT if want else Status.UNSAT), res.messages
+        if want:
+            assert all(any((lit > 0) == (res.model[abs(lit) - 1] > 0) for lit in c)
+                       for c in cnf.clauses)
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
