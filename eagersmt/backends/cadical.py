@@ -16,8 +16,9 @@ uses).  python-sat does not wrap it, but its extension exports
 ctypes callbacks) and connects it to the solver behind a python-sat handle, at any time (a
 warm solver forked from the probe too).  It replaced reading CaDiCaL's proof trace, which
 had to start before the first clause and cost its writing (+27 %) and decoding.  The
-callbacks run inside ``solve`` with the GIL held (python-sat keeps it), one per conflict
-(``learning``) and one per literal of a clause short enough.  ``diversity(i)`` gives the
+callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
+conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
+method: see ``Learner``).  ``diversity(i)`` gives the
 i-th worker of a sharing portfolio its own options (seed, initial phase, search mode),
 since identical solvers fed identical clauses would repeat each other.  Every clause
 CaDiCaL 1.9.5 learns is implied by the clauses it was given (learnt under assumptions:
@@ -97,28 +98,27 @@ def learner_unavailable() -> str:
 class Learner:
     """CaDiCaL's ``Learner`` (see the module doc): the clauses of at most ``max_length``
     literals (and at least ``min_length``) that the connected solver learns; ``take()``
-    returns those learnt since the last call.  Keep it alive while connected."""
+    returns those learnt since the last call.  Keep it alive while connected.  Solve with
+    it outside the main thread of a process that gets Ctrl-C: there python-sat answers
+    SIGINT by a ``longjmp`` out of the solver, which crashes through the callbacks (forked
+    workers get no SIGINT; Ray actors and ``strategy.portfolio.probe_learning`` solve in
+    another thread)."""
 
     def __init__(self, max_length: int, min_length: int = 1):
         self.max_length, self.min_length = max_length, min_length
-        self.learnt: list[list[int]] = []
-        self.conflicts = 0  # learnt clauses seen (any length)
-        current: list[int] = []
-        learnt = self.learnt
+        # ``learn(this, lit)`` is a built-in method, no Python code: nothing (a signal
+        # handler, an exception) can run inside it and cut a clause short.  It appends every
+        # literal and the 0 that ends a clause to one flat list (``insert`` at index
+        # ``this``, past the end), which ``take`` splits.  ``learning`` is Python; should it
+        # fail, ctypes returns False: that clause is not exported, nothing is cut.
+        self._flat: list[int] = []
+        lengths = range(min_length, max_length + 1)
 
-        def learning(_self: int, size: int) -> bool:
-            self.conflicts += 1
-            return min_length <= size <= max_length
+        def learning(_this: int, size: int) -> bool:
+            return size in lengths
 
-        def learn(_self: int, lit: int) -> None:
-            if lit:
-                current.append(lit)
-            else:
-                learnt.append(current.copy())
-                current.clear()
-
-        noop = _DESTRUCTOR(lambda _self: None)  # CaDiCaL never deletes its learner
-        self._callbacks = (noop, _LEARNING(learning), _LEARN(learn))
+        noop = _DESTRUCTOR(id)  # CaDiCaL never deletes its learner
+        self._callbacks = (noop, _LEARNING(learning), _LEARN(self._flat.insert))
         # The C++ object: its first word points at the vtable's functions (Itanium ABI:
         # complete and deleting destructor, then ``learning`` and ``learn``).
         slots = (noop, noop, self._callbacks[1], self._callbacks[2])
@@ -139,8 +139,13 @@ class Learner:
         connect(self._solver, ctypes.addressof(self._object))
 
     def take(self) -> list[list[int]]:
-        out = self.learnt[:]
-        self.learnt.clear()
+        """The clauses learnt since the last call (between solves: none is half written)."""
+        flat, out, start = self._flat, [], 0
+        for i, lit in enumerate(flat):
+            if lit == 0:
+                out.append(flat[start:i])
+                start = i + 1
+        del flat[:start]
         return out
 
     def detach(self) -> None:

@@ -92,15 +92,38 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
 
 def probe_learning(cnf, seconds: float):  # type: ignore[no-untyped-def]
     """``cubes.probe`` with a learner on the probe's solver: its answer if it decides, else
-    the short clauses it learnt (implied by the CNF: the Ray actors' first import)."""
+    the short clauses it learnt (implied by the CNF: the Ray actors' first import).  The
+    search runs in a thread of its own (see ``cadical.Learner``); Ctrl-C waits for its end
+    (``seconds`` at most)."""
+    import threading
+
     from ..conquer.local import CubeWorker
     from ..conquer.sharing import Sharer, cnf_tag
 
     worker = CubeWorker(cnf)
     sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    box: dict = {}
+    done = threading.Event()
+
+    def search() -> None:
+        try:
+            box["answer"] = worker.solve([], timeout=seconds)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = e
+        finally:
+            done.set()
+
     try:
         sharer.attach(worker.solver)
-        p = worker.solve([], timeout=seconds)
+        threading.Thread(target=search, name="eagersmt-probe", daemon=True).start()
+        while not done.is_set():  # (an interrupted ``join`` may forget the thread runs)
+            try:
+                done.wait(0.1)
+            except KeyboardInterrupt as e:  # after the probe's deadline, it goes on up
+                box.setdefault("error", e)
+        if "error" in box:
+            raise box["error"]
+        p = box["answer"]
         if p.status != Status.UNKNOWN:
             return p
         sharer.collect()
