@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+os.environ["EAGERSMT_MEMO"] = "off"  # solving is measured, not the lemma store (bench_memo*.py)
 
 from eagersmt.tools.bench.report import (family_table, markdown_table as _md, read_csv, solved,
                                          solver_table, summarize)

@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+os.environ["EAGERSMT_MEMO"] = "off"  # solving is measured, not the lemma store (bench_memo*.py)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks"
 

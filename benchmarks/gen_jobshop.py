@@ -17,7 +17,13 @@ Usage::
     gen_jobshop.py ft06 --bound opt                 # SMT-LIB on stdout
     gen_jobshop.py la01 --bound opt-1 --real -o x.smt2
     gen_jobshop.py --instances la01,la02,ft10 --both [--out-dir DIR] [--real]
+    gen_jobshop.py ft10 --optimize [--longer 3_4,...]  # (minimize (- ms z)), no bound
     gen_jobshop.py --list
+
+``--optimize`` writes the optimization problem instead: a makespan ``ms`` after every job's
+last operation (``(>= (- ms s_j_last) d_j_last)``), no bound, ``(minimize (- ms z))``, for
+``eagersmt optimize FILE`` and Z3's ``Optimize``.  ``--longer J_K`` makes operation ``K`` of
+job ``J`` one time unit longer (a what-if variant; repeatable, comma-separated).
 
 The data file is ``<shared>/benchmarks/data/jobshop1.txt`` where ``<shared>`` is
 ``$EAGERSMT_SHARED`` or the ``shared`` folder next to the repository (``--data`` overrides).
@@ -171,26 +177,45 @@ def _quoted(text: str) -> str:
     return text.replace("|", "/").replace("\\", "/")
 
 
-def to_smtlib(inst: Instance, bound: int, *, real: bool = False) -> str:
-    """The decision problem "makespan <= bound" in the style of the shared jobshop files."""
+def longer(inst: Instance, ops: Iterable[tuple[int, int]], delta: int = 1) -> Instance:
+    """``inst`` with operation ``k`` of job ``j`` ``delta`` longer, for each ``(j, k)`` of
+    ``ops`` (a what-if variant; its name says which)."""
+    jobs = [list(ops_) for ops_ in inst.jobs]
+    tags = []
+    for j, k in ops:
+        mach, d = jobs[j][k]
+        jobs[j][k] = (mach, d + delta)
+        tags.append(f"{j}_{k}")
+    return Instance(f"{inst.name}+{'+'.join(tags)}" if tags else inst.name,
+                    inst.description + (f"; operations {', '.join(tags)} {delta:+d}" if tags else ""),
+                    inst.njobs, inst.nmachines, tuple(tuple(o) for o in jobs))
+
+
+def to_smtlib(inst: Instance, bound: Optional[int], *, real: bool = False) -> str:
+    """The decision problem "makespan <= bound" in the style of the shared jobshop files;
+    ``bound`` None: the optimization problem (module doc, ``--optimize``)."""
     sort = "Real" if real else "Int"
     opt = inst.optimum
+    what = "minimum makespan" if bound is None else f"makespan <= {bound}"
     out = [
         "(set-info :smt-lib-version 2.6)",
         f"(set-logic {'QF_RDL' if real else 'QF_IDL'})",
         "(set-info :source |",
-        _quoted(f"Job-shop decision problem: {inst.name} ({inst.description}), makespan <= {bound}."),
+        _quoted(f"Job-shop {'optimization' if bound is None else 'decision'} problem: "
+                f"{inst.name} ({inst.description}), {what}."),
         "Generated from OR-Library jobshop1.txt",
         "(copy in GitHub repository hromadka/jobshop, data/jobshop1.txt).",
     ]
-    if opt is not None:
+    if opt is not None and "+" not in inst.name:
         out.append(f"Known optimal makespan: {opt}.")
     out += [
         "|)",
         '(set-info :category "crafted")',
-        f"(set-info :status {expected_status(inst.name, bound)})",
+        f"(set-info :status {'sat' if bound is None else expected_status(inst.name, bound)})",
         f"(declare-fun z () {sort})",
     ]
+    if bound is None:
+        out.append(f"(declare-fun ms () {sort})")
     for j, ops in enumerate(inst.jobs):
         for k in range(len(ops)):
             out.append(f"(declare-fun s_{j}_{k} () {sort})")
@@ -199,7 +224,10 @@ def to_smtlib(inst: Instance, bound: int, *, real: bool = False) -> str:
         for k in range(1, len(ops)):
             out.append(f"(assert (>= (- s_{j}_{k} s_{j}_{k - 1}) {_num(ops[k - 1][1])}))")
         last = len(ops) - 1
-        out.append(f"(assert (<= (- s_{j}_{last} z) {_num(bound - ops[last][1])}))")
+        if bound is None:
+            out.append(f"(assert (>= (- ms s_{j}_{last}) {_num(ops[last][1])}))")
+        else:
+            out.append(f"(assert (<= (- s_{j}_{last} z) {_num(bound - ops[last][1])}))")
     for mach in range(inst.nmachines):
         on = [(j, k, d) for j, ops in enumerate(inst.jobs)
               for k, (mm, d) in enumerate(ops) if mm == mach]
@@ -209,7 +237,10 @@ def to_smtlib(inst: Instance, bound: int, *, real: bool = False) -> str:
                 jb, kb, db = on[y]
                 a, b = f"s_{ja}_{ka}", f"s_{jb}_{kb}"
                 out.append(f"(assert (or (>= (- {a} {b}) {_num(db)}) (>= (- {b} {a}) {_num(da)})))")
-    out += ["(check-sat)", "(exit)"]
+    if bound is None:
+        out += ["(minimize (- ms z))", "(check-sat)", "(get-objectives)", "(exit)"]
+    else:
+        out += ["(check-sat)", "(exit)"]
     return "\n".join(out) + "\n"
 
 
@@ -258,6 +289,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="write both the opt (sat) and opt-1 (unsat) files")
     ap.add_argument("--data", help="OR-Library data file (default shared/benchmarks/data/jobshop1.txt)")
     ap.add_argument("--list", action="store_true", help="list the instances and exit")
+    ap.add_argument("--optimize", action="store_true",
+                    help="the optimization problem: a makespan ms, no bound, (minimize (- ms z))")
+    ap.add_argument("--longer", default="",
+                    help="what-if: operations J_K (comma-separated) one time unit longer")
     args = ap.parse_args(argv)
 
     try:
@@ -283,6 +318,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     bounds: list[str | int] = ["opt", "opt-1"] if args.both else [args.bound]
 
     try:
+        ops = [tuple(int(x) for x in t.split("_")) for t in args.longer.split(",") if t.strip()]
+        if args.optimize or ops:
+            if not args.optimize or args.instances or args.both:
+                raise ValueError("--longer goes with --optimize, and --optimize with one instance")
+            if names[0] not in instances:
+                raise KeyError(f"unknown instance {names[0]!r} (see --list)")
+            text = to_smtlib(longer(instances[names[0]], ops), None, real=args.real)  # type: ignore[arg-type]
+            if args.output:
+                Path(args.output).write_text(text)
+            else:
+                sys.stdout.write(text)
+            return 0
         if args.instances or args.out_dir or args.both:
             written = write_instances(names, args.out_dir or DEFAULT_OUT_DIR, bounds=bounds,
                                       real=args.real, instances=instances)

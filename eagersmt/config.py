@@ -77,6 +77,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("memory_limit", Optional[int], None,
            "Memory (MB of address space beyond what is in use) each check-sat may take, in "
            "all its processes; past it the answer is 'unknown'."),
+    Option("memo", str, "auto",
+           "Lemma store that answers and refutations are looked up in and recorded to: a "
+           "SQLite file, postgresql://USER@HOST:PORT/DB, 'auto' ($EAGERSMT_MEMO, else "
+           "~/.cache/eagersmt/memo.sqlite) or 'off' (what --no-memo says); see README "
+           "'Lemma store'."),
 )
 
 
@@ -102,6 +107,8 @@ def _make_config_class() -> type:
                              "conquer: use --proof without --ray")
         if self.memory_limit is not None and self.memory_limit <= 0:
             raise ValueError("memory_limit must be positive (MB)")
+        if not isinstance(self.memo, str) or not self.memo:
+            raise ValueError("memo must be a path, a postgresql:// URL, 'auto' or 'off'")
 
     fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
     cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,

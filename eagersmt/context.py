@@ -14,6 +14,13 @@
 
 A core is relative to the assertions that are not named (as in Z3 and cvc5): the named
 assertions it lists, with every unnamed assertion in force, are unsat.
+
+The lemma store (``memo/use.py``): the one-shot pipeline consults it itself; before an
+incremental check the context looks up a stored answer of the query (a ``sat`` model is
+checked; an ``unsat`` one is used when no core or failed assumptions are asked for) and
+asserts the clauses of stored refutations that apply, for this check only (under a guard
+of their own, like an assumption: they follow from the assertions in force, which a
+``pop`` may remove).  Keys are shared across checks (``memo.cache``).
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from .config import Config
-from .ir.terms import Term
+from .ir.terms import Term, TermManager
+from .memo.use import MemoContext
 from .result import Result, Stats, Status
 
 
@@ -44,9 +52,13 @@ class Asserted:
 class Context:
     """Assertions and declarations by level, and ``check`` (see the module doc)."""
 
-    def __init__(self, config: Config, *, positions: Optional[Mapping[Term, int]] = None):
+    def __init__(self, config: Config, *, positions: Optional[Mapping[Term, int]] = None,
+                 terms: Optional[TermManager] = None):
         self.config = config
         self.positions = positions  # source offsets of atoms, for errors
+        self.terms_manager = terms  # (the lemma store's clauses are made with it)
+        self.logic: Optional[str] = None  # the script's (the lemma store's keys have it)
+        self.memo = MemoContext()
         self.cores = False  # track :named assertions (produce-unsat-cores)
         self._ids = itertools.count()
         self.permanent: list[Term] = []  # declarations no pop removes (:global-declarations)
@@ -132,7 +144,8 @@ class Context:
         self.core = self.failed = None
         if self._one_shot(assumptions, proof_dir):
             res = check_sat(self.terms() + list(assumptions), self.declared, config=self.config,
-                            positions=self.positions, proof_dir=proof_dir)
+                            positions=self.positions, proof_dir=proof_dir, logic=self.logic,
+                            memo=self.memo)
         else:
             stats = Stats()
             res = within_memory_limit(self.config, stats,
@@ -150,12 +163,63 @@ class Context:
                 and not self.cores)
 
     def _check_incremental(self, assumptions: list[Term], stats: Stats) -> Result:
+        look = self.memo.start(self.config, self.terms() + assumptions, self.logic, {})
+        if look is None:
+            return self._incremental(assumptions, stats, None)
+        try:
+            return self._incremental(assumptions, stats, look)
+        finally:
+            look.counters(stats)
+
+    def _stored(self, look, assumptions: list[Term], stats: Stats) -> Optional[Result]:  # type: ignore[no-untyped-def]
+        """A stored answer of the query, usable here (module doc), or None."""
+        if look is None:
+            return None
+        ans = look.answer(self.terms() + assumptions, self.declared)
+        if ans is None:
+            return None
+        if ans.status == Status.UNSAT and (self.cores or assumptions):
+            return None  # (a core or the failed assumptions are asked for: solve)
+        if ans.status == Status.UNSAT:
+            self.core, self.failed = [], []
+        stats.notes["memo"] = "answer from the lemma store"
+        return Result(ans.status, ans.model, stats)
+
+    def _lemma_items(self, look, assumptions: list[Term]) -> list[tuple[Term, str]]:  # type: ignore[no-untyped-def]
+        """The clauses of the stored refutations that apply, as this check's items."""
+        from .memo.match import lemma_term
+
+        if look is None or self.cores or assumptions or self.terms_manager is None:
+            return []
+        from .memo.use import LEMMA_ROUNDS
+
+        entries = look._call(lambda s: s.applicable(look.qk, rounds=LEMMA_ROUNDS), [])
+        sorts = {v.val: v.sort for v in self.declared}
+        items = []
+        for e in entries:
+            t = lemma_term(e, self.terms_manager, sorts)
+            if t is None:
+                break
+            items.append((t, f"m{e.id}"))
+            look.used.append(e)
+        if len(items) != len(entries) and look.store is not None:
+            look.store.counters.applied -= len(entries) - len(items)
+        return items
+
+    def _incremental(self, assumptions: list[Term], stats: Stats, look) -> Result:  # type: ignore[no-untyped-def]
         from .check.model import check_model
         from .incremental import IncrementalSolver
 
         deadline = None if self.config.timeout is None else \
             time.perf_counter() + self.config.timeout
+        stored = self._stored(look, assumptions, stats)
+        if stored is not None:
+            return stored
+        lemmas = self._lemma_items(look, assumptions)
+        if lemmas:
+            stats.notes["memo"] = f"{len(lemmas)} stored refutation(s) applied"
         keys = {t: f"a{t.id}" for t in assumptions}
+        keys.update(lemmas)
         pending = [(a.term, a.key) for a in self.assertions if a.serial not in self._encoded]
         pending += [(t, k) for t, k in keys.items()
                     if self._inc is None or not self._inc.knows(k)]
@@ -191,6 +255,8 @@ class Context:
             check_model(self.terms() + assumptions, model)
             stats.add_time("check", time.perf_counter() - t0)
             stats.notes["model_checked"] = "yes"
+        if look is not None:
+            look.record_sat(model, seconds=stats.times.get("solve", 0.0))
         return Result(status, model, stats)
 
 

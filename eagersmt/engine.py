@@ -7,6 +7,12 @@ r"""The pipeline of one ``check-sat``, written once.
 declared symbols and evaluated on the original assertions before it is returned.  Every
 driver (the CLI's commands, the SMT-LIB session, the Python API, the optimizer's fall-back)
 calls ``check_sat``; libraries return values, only the CLI prints.
+
+The lemma store (``memo/use.py``; ``config.memo``) sits between normalizing and encoding:
+a stored answer of the same query ends the check there (a ``sat`` model checked on the
+assertions first), stored refutations that apply become clauses of the circuit, and a
+``sat`` answer is recorded after the check (an ``unsat`` one by the session, once its
+certificate is stamped).
 """
 
 from __future__ import annotations
@@ -15,25 +21,31 @@ import time
 from typing import Callable, Mapping, Optional, Sequence
 
 from .check.model import check_model
-from .compile import compile_assertions
+from .compile import encode_normalized, normalize_assertions
 from .config import Config
+from .ir.circuit import FALSE
 from .ir.terms import Term
+from .memo.use import MemoContext
 from .result import Result, Stats, Status
 
 
 def check_sat(assertions: Sequence[Term], declarations: Sequence[Term], *, config: Config,
               positions: Optional[Mapping[Term, int]] = None, stats: Optional[Stats] = None,
-              proof_dir: Optional[str] = None) -> Result:
+              proof_dir: Optional[str] = None, logic: Optional[str] = None,
+              memo: Optional[MemoContext] = None) -> Result:
     """Decide the conjunction of ``assertions``; a ``sat`` model (values of
     ``declarations``) is checked unless ``config.check_models`` is off.
 
     ``positions``: source offsets of atoms, for errors.  ``proof_dir``: on ``unsat``, write
     a certificate there.  ``config.memory_limit``: past it the answer is ``unknown`` with
-    the reason.
+    the reason.  ``logic``: the script's (part of the lemma store's keys); ``memo``: the
+    caller's lemma-store state (keys shared across its checks; ``memo.last`` is this
+    check's ``Lookup`` afterwards).
     """
     stats = stats or Stats()
+    memo = memo if memo is not None else MemoContext()
     return within_memory_limit(config, stats, lambda: _check_sat(
-        assertions, declarations, config, positions, stats, proof_dir))
+        assertions, declarations, config, positions, stats, proof_dir, logic, memo))
 
 
 def within_memory_limit(config: Config, stats: Stats, run: Callable[[], Result]) -> Result:
@@ -55,12 +67,38 @@ def within_memory_limit(config: Config, stats: Stats, run: Callable[[], Result])
 
 def _check_sat(assertions: Sequence[Term], declarations: Sequence[Term], config: Config,
                positions: Optional[Mapping[Term, int]], stats: Stats,
-               proof_dir: Optional[str]) -> Result:
+               proof_dir: Optional[str], logic: Optional[str], memo: MemoContext) -> Result:
     from .strategy import choose
 
     deadline = None if config.timeout is None else time.perf_counter() + config.timeout
-    compiled = compile_assertions(assertions, config, positions=positions, stats=stats,
-                                  checkable=proof_dir is not None)
+    norm = normalize_assertions(assertions, positions=positions, stats=stats)
+    # (a formula that normalizing decided costs less to answer than to look up)
+    decided = FALSE in norm.circuit.roots or not norm.circuit.roots
+    look = None if decided else memo.start(config, assertions, logic, norm.forms)
+    try:
+        if look is not None:
+            known = memo.answer(look, assertions, declarations, proof_dir, stats)
+            if known is not None:
+                return known
+            if look.lemmas(norm, proof_dir):
+                stats.notes["memo"] = f"{len(look.used)} stored refutation(s) applied"
+        res = _solve(norm, assertions, declarations, config, stats, proof_dir, deadline, choose)
+        if look is not None and res.status == Status.SAT:
+            look.record_sat(res.model, seconds=stats.times.get("solve", 0.0))
+        if look is not None and look.used and proof_dir is not None:
+            if res.status == Status.UNSAT:
+                memo.write_lemmas(look, proof_dir)
+            else:
+                look.drop_lemma_certificates(proof_dir)
+        return res
+    finally:
+        if look is not None:
+            look.counters(stats)
+
+
+def _solve(norm, assertions: Sequence[Term], declarations: Sequence[Term], config: Config,  # type: ignore[no-untyped-def]
+           stats: Stats, proof_dir: Optional[str], deadline: Optional[float], choose) -> Result:
+    compiled = encode_normalized(norm, config, stats=stats, checkable=proof_dir is not None)
     if deadline is not None and time.perf_counter() >= deadline and not compiled.trivial:
         return Result(Status.UNKNOWN, {}, stats, "timeout")
     t0 = time.perf_counter()

@@ -50,7 +50,7 @@ class Session:
         self.warn = warn
         self.reader = Reader()
         self.parser = Parser()
-        self.context = Context(config, positions=self.parser.script.atom_pos)
+        self.context = Context(config, positions=self.parser.script.atom_pos, terms=self.parser.tm)
         self.results: list[Result] = []
         self.objectives: list = []  # optimize.Objective, from (minimize t) / (maximize t)
         self.objective_marks: list[int] = []
@@ -150,6 +150,7 @@ class Session:
         """Decide the assertions (and ``assumptions``); a certificate with ``config.proof``."""
         index = len(self.results) + 1
         proof_dir = self._proof_dir(index)
+        self.context.logic = self.parser.script.logic
         try:
             res = self.context.check(assumptions, proof_dir=proof_dir)
         except InputError as e:
@@ -160,6 +161,7 @@ class Session:
             stamp_input(proof_dir, text=self.reader.text, filename=self.filename,
                         check_sat=index, assumptions=len(assumptions))
             res.stats.notes["certificate"] = proof_dir
+            self._record_certificate(proof_dir, assumptions, res)
         elif proof_dir is not None and proof_dir != self.config.proof:
             try:  # no certificate for this check-sat: drop its (empty) directory
                 os.rmdir(proof_dir)
@@ -167,6 +169,23 @@ class Session:
                 pass
         self.results.append(res)
         return res
+
+    def _record_certificate(self, proof_dir: str, assumptions: Sequence[Term], res: Result) -> None:
+        """Give the lemma store this check's unsat answer with its certificate, and the
+        refutation of its innermost level's literals by the rest (``memo/record.py``)."""
+        look = self.context.memo.last
+        if look is None or look.answered is not None:
+            return
+        t0 = time.perf_counter()
+        look.record_unsat(proof_dir, self.reader.text, seconds=res.stats.times.get("solve", 0.0))
+        if not assumptions and self.context.marks and not look.used:
+            from .memo.record import record_level_refutation
+
+            na = self.context.marks[-1][0]
+            record_level_refutation(look, proof_dir, self.context.terms()[:na],
+                                    self.context.terms()[na:], self.parser.script.logic)
+        look.counters(res.stats)
+        res.stats.add_time("memo_record", time.perf_counter() - t0)
 
     def optimize(self, assumptions: Sequence[Term] = ()) -> Result:
         """``check-sat`` with objectives (lexicographic, as Z3): the answer and the model are
@@ -176,7 +195,8 @@ class Session:
         try:
             self.optima = optimize_lex(self.context.terms() + list(assumptions),
                                        self.context.declared, self.objectives, self.parser.tm,
-                                       config=self.config, positions=self.parser.script.atom_pos)
+                                       config=self.config, positions=self.parser.script.atom_pos,
+                                       logic=self.parser.script.logic)
         except InputError as e:
             raise self.locate(e) from None
         first, last = self.optima[0], self.optima[-1]

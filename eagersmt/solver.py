@@ -105,7 +105,7 @@ class Solver:
         self.terms = TermManager()
         self._symbols: dict[str, Term] = {}
         self._functions: dict = {}
-        self._context = Context(self.config)
+        self._context = Context(self.config, terms=self.terms)
         self._snapshots: list[tuple[dict, dict]] = []  # symbol tables at each push
         self._last: Optional[Result] = None
         self._assumed: list[Any] = []  # the assumptions of the last check, as given
@@ -232,7 +232,8 @@ class Solver:
         (t,) = self._terms_of(term, declare=True)
         cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
         obj = Objective(t, maximize, repr(t))
-        opt = optimize(self.assertions, self.declarations, obj, config=cfg, progress=progress)
+        opt = optimize(self.assertions, self.declarations, obj, config=cfg, progress=progress,
+                       terms=self.terms)
         self._optimum = opt
         self._last = Result(opt.status, opt.model if opt.status == Status.SAT else {}, opt.stats,
                             opt.reason)

@@ -35,7 +35,30 @@ def require_shared() -> None:
     pytest.skip(why)
 
 
+def _private_lemma_store() -> None:
+    """The test session's own lemma store and key (never the user's): ``EAGERSMT_MEMO`` and
+    ``EAGERSMT_MEMO_KEY_FILE`` in a temporary directory, inherited by the processes the
+    tests start.  The store is off unless ``EAGERSMT_TEST_MEMO`` says where it is ('on':
+    the session's file): a test's answer must not depend on which tests ran before it, so
+    the store's own tests (``test_memo_pipeline.py``) turn it on where they use it."""
+    import tempfile
+
+    from eagersmt.memo.trust import KEY_ENV, KEY_FILE_ENV, create_key_file
+
+    if os.environ.get("EAGERSMT_TEST_MEMO_DIR"):  # (set once, by the first configure)
+        return
+    d = tempfile.mkdtemp(prefix="eagersmt-test-memo-")
+    os.environ["EAGERSMT_TEST_MEMO_DIR"] = d
+    os.environ["EAGERSMT_TEST_MEMO_FILE"] = os.path.join(d, "memo.sqlite")
+    want = os.environ.get("EAGERSMT_TEST_MEMO", "off")
+    os.environ["EAGERSMT_MEMO"] = os.path.join(d, "memo.sqlite") if want == "on" else want
+    os.environ.pop(KEY_ENV, None)
+    create_key_file(Path(d) / "memo.key")
+    os.environ[KEY_FILE_ENV] = str(Path(d) / "memo.key")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _private_lemma_store()
     config.addinivalue_line(
         "markers", "needs_shared: needs ../shared/benchmarks (skipped without it, failed "
                    "without it under EAGERSMT_REQUIRE_SHARED=1)")

@@ -311,6 +311,7 @@ def test_eagersmt_at_a_revision_runs_the_committed_package(tmp_path):
         assert (Path(spec.snapshot) / "eagersmt" / "__init__.py").is_file()
         env, cwd = snapshot.child_env(spec)
         assert cwd == spec.snapshot and env["PYTHONPATH"].startswith(spec.snapshot)
+        assert env["EAGERSMT_MEMO"] == "off"  # no run answers from another's record
         row = run_one(spec, _inst(tmp_path, "sat"), Limits(60.0))
         assert (row.answer, row.check) == ("sat", "correct") and row.parse_s > 0
         folder = spec.snapshot
@@ -350,3 +351,16 @@ def test_parse_speed_command(tmp_path):
     assert "| jobshop_3x3 | " in (out / "parse_speed.md").read_text()
     p = bench("--parse-speed", str(EXAMPLE), "--solver", "cvc5", "--out", str(out))
     assert p.returncode == 2 and "unknown parser" in p.stderr
+
+
+def test_eagersmt_runs_of_a_bench_do_not_use_the_lemma_store(tmp_path, monkeypatch):
+    """A bench measures solving: one run's recorded answer must not answer the next."""
+    store = tmp_path / "memo.sqlite"
+    monkeypatch.setenv("EAGERSMT_MEMO", str(store))
+    inst = _inst(tmp_path)
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(inst.path)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.stdout.split() == ["sat"] and store.exists()  # solve itself records
+    store.unlink()
+    row = run_one(parse_solver("eagersmt"), inst, Limits(60.0))
+    assert (row.answer, row.check) == ("sat", "correct") and not store.exists()

@@ -340,9 +340,10 @@ def test_every_solve_option_is_a_config_field_or_an_output_option():
 
     fields = {o.name for o in OPTIONS}
     others = {p.name for p in solve_cmd.params if p.name not in fields} - {"file", "help"}
-    assert others == {"stats", "progress", "interactive"}
+    assert others == {"stats", "progress", "interactive", "no_memo"}  # (--no-memo: --memo off)
     readme = " ".join((REPO / "README.md").read_text().split())
     assert "`--stats`, `--progress` and `--interactive` are not" in readme
+    assert "`--no-memo` is `--memo off`" in readme
 
 
 def test_one_table_of_exit_codes_in_the_readme():

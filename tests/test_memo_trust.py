@@ -88,7 +88,10 @@ def _edits(rng: random.Random, kind: str):  # type: ignore[no-untyped-def]
 
     def support_atom(o: dict) -> None:
         for item in o["support"]:
-            if item[1] is not None:
+            if isinstance(item[1], dict):  # a clause: weaken its first literal
+                lit = item[1]["or"][0]
+                lit[2] = ["i", str(int(lit[2][1]) + 5)]
+            elif item[1] is not None:
                 item[1][2] = ["i", str(int(item[1][2][1]) + 5)]  # a weaker support literal
 
     def cube(o: dict) -> None:

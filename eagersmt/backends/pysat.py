@@ -21,8 +21,10 @@ the C++ solver behind it).
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import time
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Optional, Sequence
 
 from .base import pad_model
 
@@ -117,6 +119,21 @@ class PysatSolver:
 
     def proof(self) -> list[str]:
         return list(self._s.get_proof() or [])
+
+    def copy_proof(self, out: BinaryIO) -> bool:
+        """Copy the DRAT trace to ``out`` as the solver wrote it (CaDiCaL: binary DRAT,
+        ``eagersmt.drat``; no text conversion); False if it keeps none that way."""
+        inner = self._s.solver
+        prfile, prfp = getattr(inner, "prfile", None), getattr(inner, "prfp", None)
+        if prfile is None or prfp is None:
+            return False
+        import pysolvers
+
+        pysolvers.flushpr(prfp)
+        prfile.seek(0)
+        shutil.copyfileobj(prfile, out, 1 << 22)
+        prfile.seek(0, os.SEEK_END)
+        return True
 
     # -- life cycle ---------------------------------------------------------------------
     def close(self) -> None:

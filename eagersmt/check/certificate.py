@@ -85,12 +85,18 @@ def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
 
 
 def clear_certificate(directory: str) -> None:
-    """Create ``directory`` and remove any certificate files a previous run left there."""
+    """Create ``directory`` and remove any certificate files a previous run left there
+    (and the lemma store's entries it held: ``memo-answer/``, ``lemma-N/``)."""
+    import shutil
+
     os.makedirs(directory, exist_ok=True)
     for name in os.listdir(directory):
         if name in (CNF_FILE, PROOF_FILE, META_FILE, COVERAGE_FILE) or (
                 name.startswith("cube-") and name.endswith((".cube", ".drat"))):
             os.unlink(os.path.join(directory, name))
+        elif (name == "memo-answer" or name.startswith("lemma-")) and \
+                os.path.isdir(os.path.join(directory, name)):
+            shutil.rmtree(os.path.join(directory, name), ignore_errors=True)
 
 
 def stamp_input(directory: str, *, text: str, filename: Optional[str], check_sat: int,

@@ -21,7 +21,8 @@ the Tseitin pass, the SAT solvers):
    * the **empty clause**, when the top-level unit atoms of a class have a negative cycle
      or its box is empty.
    Each SAT variable has one meaning (a gate, a Boolean, or an atom); order literals mean
-   ``x - o <= a`` where ``o`` is the class's anchor variable or a fresh origin.
+   ``x - o <= a`` where ``o`` is the class's anchor variable or a fresh origin; the
+   optimizer's bound literals (``atom_vars``) mean the atoms they are listed with.
 
 **The small-domain lemma** (Seshia–Bryant, on the needed directions; recomputed here
 with this module's own polarity pass and Bellman–Ford): per variable class with ``n``
@@ -32,6 +33,19 @@ atom in its polarity), including all top-level unit atoms.  Its box in the *sour
 is ``[-d, 0]`` narrowed by the unit atoms; in the *anchored* frame (shift so that the
 anchor is 0) ``x - anchor`` lies in ``[-d, d]`` and in the unit atoms' shortest-path
 bounds from the anchor.
+
+**Entries of the lemma store** (``memo/``) that a run used are part of its certificate:
+
+* a stored unsat answer (``memo_answer``): the entry's own certificate and the input it
+  is about (``memo-answer/``) are checked like any certificate, and that input's assertions
+  and FILE's must have the same query key (``memo/keys.py``: equal keys mean equivalent
+  assertion sets);
+* stored refutations applied as clauses (``lemmas``, in the order they were added): each
+  one's certificate (``lemma-N/``) must prove its support and cube unsat (``memo/verify.py``),
+  its support must hold in FILE's assertions and the lemmas before it (``memo.match.applies``),
+  and its clause ``not cube`` is then added to the circuit, as the run added it
+  (``memo.match.lemma_root``), before the CNF is checked against it.  So FILE implies every
+  lemma, and the CNF's clauses follow from FILE.
 
 **Root lemmas** (``encode/disjunctive.py``: machines recognized and propagated before
 encoding).  A class entry may carry ``lemmas``, difference constraints ``x - y <= k``
@@ -53,7 +67,7 @@ Bellman–Ford of ``_refuted`` are what the lemmas add to the trusted code.
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
 lifting, equality substitution, exact scaling of reals), this module, and the DRAT
-checker.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
+checker; with store entries also ``memo/keys.py`` and ``memo/match.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
 that contains them is reported as *not verified*.
 """
 
@@ -65,6 +79,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .. import drat
 from ..errors import EagerSmtError
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
 from .certificate import FORMAT, META_FILE, input_digest
@@ -396,6 +411,13 @@ class _Checker:
             else:
                 self._give(v, ("gate", n))
             self.node_lit[n] = v
+        n_int = len(c.int_names)
+        for item in meta.get("atom_vars", []):  # fresh variables that stand for atoms
+            v, x, y, k = item
+            if not all(type(t) is int for t in item) or v <= 0 or not (0 <= x < n_int) \
+                    or not (0 <= y < n_int) or x == y:
+                raise CertificateError(f"atom variable {item}: malformed")
+            self._give(v, ("atom", x, y, k))
         for cl in meta.get("classes", []):
             read = self._CLAIMS.get(cl.get("encoding"))
             if read is None:
@@ -588,6 +610,69 @@ class _Checker:
         return "a theory clause that the box and the unit atoms do not imply"
 
 
+def _subdir(directory: str, name: Any) -> str:
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", ".."):
+        raise CertificateError(f"malformed certificate: bad entry directory {name!r}")
+    return os.path.join(directory, name)
+
+
+def _check_memo_answer(directory: str, meta: dict, assertions: list, logic: Optional[str],
+                       engine: str, report: CheckReport) -> CheckReport:
+    """A stored unsat answer (module doc): its certificate, and the same query key."""
+    from ..memo import AnswerEntry, Refused, query_keys, verify_extracted
+    from ..result import Status
+
+    try:
+        info = meta["memo_answer"]
+        qkey, sub = str(info["qkey"]), _subdir(directory, info["dir"])
+    except (KeyError, TypeError) as e:
+        raise CertificateError(f"malformed certificate: {type(e).__name__}: {e}") from None
+    if query_keys(assertions, logic).key != qkey:
+        raise CertificateError("the stored answer is about another query than the input's")
+    try:
+        verdict = verify_extracted(AnswerEntry(qkey, logic or "", Status.UNSAT), sub, engine=engine)
+    except Refused as e:
+        raise CertificateError(f"the stored answer's certificate: {e.reason}") from None
+    report.verified = True
+    report.notes.append("an answer from the lemma store, for the same query key; its "
+                        f"certificate (of {os.path.basename(sub)}/input.smt2) {verdict}")
+    return report
+
+
+def _add_lemmas(directory: str, lemmas: Any, assertions: list, logic: Optional[str], norm: Any,
+                engine: str, report: CheckReport) -> None:
+    """Verify the stored refutations a run applied and add their clauses (module doc)."""
+    from ..memo import CubeEntry, Refused, query_keys, verify_extracted
+    from ..memo.entries import decode_fact, decode_lit
+    from ..memo.match import applies, extend, lemma_root
+
+    qk = query_keys(assertions, logic, forms=norm.forms)
+    t0 = time.perf_counter()
+    for n, item in enumerate(lemmas, 1):
+        try:
+            sub = _subdir(directory, item["dir"])
+            entry = CubeEntry(str(item["id"]), str(item.get("logic", logic or "")),
+                              tuple((str(k), decode_fact(f)) for k, f in item["support"]),
+                              tuple(decode_lit(x) for x in item["cube"]))
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise CertificateError(f"malformed lemma {n}: {type(e).__name__}: {e}") from None
+        if not entry.support or not entry.cube:
+            raise CertificateError(f"lemma {n}: empty support or cube")
+        try:
+            verify_extracted(entry, sub, engine=engine)
+        except Refused as e:
+            raise CertificateError(f"lemma {n} ({item['dir']}): {e.reason}") from None
+        if not applies(entry, qk):
+            raise CertificateError(f"lemma {n}: its support does not hold in the input")
+        if lemma_root(entry, norm) is None:
+            raise CertificateError(f"lemma {n}: its clause cannot be stated in the input")
+        extend(qk, entry)
+    report.counts["lemmas"] = len(lemmas)
+    report.times["lemmas_s"] = time.perf_counter() - t0
+    report.notes.append(f"{len(lemmas)} stored refutation(s) applied: each certificate "
+                        "verified and its support implied by the input")
+
+
 def _read_dimacs(path: str) -> tuple[int, list[list[int]]]:
     nvars, clauses, cur = 0, [], []
     with open(path) as f:
@@ -631,7 +716,11 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     if meta.get("input", {}).get("sha256") != input_digest(script.source):
         raise CertificateError(f"the certificate is for another input than {smt2_path}")
     assertions = _assertions_at(script, int(meta.get("check_sat", 1)))
+    if "memo_answer" in meta:
+        return _check_memo_answer(directory, meta, assertions, script.logic, engine, report)
     norm = normalize(assertions)
+    if meta.get("lemmas"):
+        _add_lemmas(directory, meta["lemmas"], assertions, script.logic, norm, engine, report)
     c = norm.circuit
     report.times["formula_s"] = time.perf_counter() - t0
     if FALSE in c.roots:
@@ -699,10 +788,18 @@ def _check_drat(cnf_text: str, extra: list[list[int]], proof_path: str, engine: 
         cnf_text = cnf_text + "".join(" ".join(map(str, c)) + " 0\n" for c in extra)
     formula = dratify.parse_dimacs(cnf_text)
     try:
-        with open(proof_path) as f:
-            proof = f.read()
+        with open(proof_path, "rb") as f:
+            data = f.read()
     except FileNotFoundError:
         raise CertificateError(f"{what}: no DRAT proof at {proof_path}") from None
+    proof: Any = data.decode("ascii", "replace")
+    if drat.is_binary(data):  # CaDiCaL's own trace (the optimizer's bound certificates)
+        from dratify.lits import from_dimacs
+
+        try:
+            proof = [(k, tuple(map(from_dimacs, c))) for k, c in drat.steps(data)]
+        except ValueError as e:
+            raise CertificateError(f"{what}: {e}") from None
     res = dratify.check_proof(formula, proof, engine=used)
     if not res.ok:
         raise CertificateError(f"{what}: the DRAT proof is rejected: {res.reason}")

@@ -182,8 +182,8 @@ def run_solve_in_process(path: str, timeout: float) -> Any:
     from .main import main
 
     t = time.perf_counter()
-    res = CliRunner().invoke(main, ["solve", path, "--timeout", str(timeout), "--quiet"],
-                             catch_exceptions=True)
+    res = CliRunner().invoke(main, ["solve", path, "--timeout", str(timeout), "--quiet",
+                                    "--no-memo"], catch_exceptions=True)
     tb = None
     exc = res.exception if not isinstance(res.exception, SystemExit) else None
     if exc is not None and res.exc_info is not None:
@@ -192,14 +192,15 @@ def run_solve_in_process(path: str, timeout: float) -> Any:
 
 
 def run_solve_subprocess(path: str, timeout: float) -> Any:
-    """``python -m eagersmt.cli.main solve PATH --timeout T`` as a real process."""
+    """``python -m eagersmt.cli.main solve PATH --timeout T --no-memo`` as a real process."""
     import subprocess
 
     from ..tools.fuzz.oracle import CaseTimeout
     from ..tools.fuzz.inputs import Run
 
     t = time.perf_counter()
-    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", path, "--timeout", str(timeout)]
+    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", path, "--timeout", str(timeout),
+           "--no-memo"]
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=3 * timeout + 10)
     except subprocess.TimeoutExpired:

@@ -16,6 +16,8 @@ from typing import Any, Optional
 
 STARTED = time.perf_counter()  # (optimize --timeout counts from here)
 
+import warnings
+
 import click
 
 from .. import __version__
@@ -26,6 +28,13 @@ from .options import config_options, file_after_ray, make_config
 @click.version_option(__version__, prog_name="eagersmt")
 def main() -> None:
     """eagersmt: SMT (integer/real difference logic) by eager reduction to SAT."""
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Optional[str] = None) -> None:
+    """The library's warnings (a lemma store that cannot be used) as ``warning:`` lines."""
+    click.echo(f"warning: {message}", err=True)
 
 
 @main.command("solve")

@@ -9,7 +9,6 @@ rows found; ``gc`` deletes them and exits 0).
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Callable, Optional
 
@@ -63,6 +62,8 @@ def stats_cmd(location: Optional[str], key_file: Optional[str], scan: bool, as_j
     finally:
         store.close()
     if as_json:
+        import json
+
         click.echo(json.dumps(s, indent=1, default=str))
     else:
         a, c = s["answer"], s["cube"]

@@ -30,7 +30,7 @@ from .options import config_options, make_config
 # The rows of the options table that the optimizer honours (one in-process CaDiCaL
 # searches, so the back end, cube and Ray options are not offered).
 OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_timeout",
-           "eij_max_clauses", "quiet", "proof", "memory_limit")
+           "eij_max_clauses", "quiet", "proof", "memory_limit", "memo")
 
 
 @click.command("optimize")
@@ -46,6 +46,8 @@ OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_ti
                    "step is slow then bisection.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Report each improvement on stderr (default: when stderr is a terminal).")
+@click.option("--stats", "show_stats", is_flag=True,
+              help="Print each objective's statistics (times, calls, lemma store) to stderr.")
 @config_options(only=OPTIONS, help={
     "timeout": "Wall-clock limit in seconds for the whole command; the best model found by "
                "then is printed, marked as not proven optimal.",
@@ -58,7 +60,7 @@ OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_ti
                     "process maps when it starts; past it the answer is 'unknown' with a "
                     "message."})
 def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...], strategy: str,
-                 show_progress: Optional[bool], **kwargs: Any) -> None:
+                 show_progress: Optional[bool], show_stats: bool, **kwargs: Any) -> None:
     """Minimize / maximize Int objectives over the assertions of an SMT-LIB FILE.
 
     \b
@@ -88,6 +90,7 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
     with reported_errors(file):
         tables: dict[str, Any] = {"symbols": {}, "functions": {}}
         script = parse_file(file, **tables)
+        parse_s = time.perf_counter() - t0
         objectives = [Objective(c.args[0], c.name == "maximize", c.args[1])
                       for c in script.commands if c.name in ("minimize", "maximize")]
         for sense, terms in (("minimize", minimize), ("maximize", maximize)):
@@ -109,7 +112,7 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             results = _within_memory_limit(config, lambda: optimize_lex(
                 assertions, script.declarations, objectives, script.terms, config=config,
                 positions=script.atom_pos, progress=report if show_progress else None,
-                strategy=strategy))
+                strategy=strategy, logic=script.logic))
         except InputError as e:
             raise script.locate(e) from None
         if not results:
@@ -119,6 +122,11 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
         if config.proof is not None and results[0].status == Status.SAT:
             certified = _certify(file, script, results, config)
 
+    if show_stats:
+        from .solve import _print_stats
+
+        _print_stats(results, parse_s, [f"objective {r.objective.text}, {r.status}" if r.objective
+                                        else str(r.status) for r in results])
     first = results[0]
     click.echo(str(first.status))
     if config.encoding not in ("auto", "order") and first.status == Status.SAT:
@@ -139,9 +147,11 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             click.echo(f"; {obj.text} is unbounded ({'above' if obj.maximize else 'below'})")
         elif r.proven and r.value is not None:
             rel, k = (">=", r.value + 1) if obj.maximize else ("<=", r.value - 1)
+            memo = r.stats.notes.get("memo")
             click.echo(f"; optimum {obj.text} = {r.value}; proof: ({rel} {obj.text} {_num(k)}) is "
                        f"unsat ({r.stats.counts.get('sat_calls', 0)} sat, "
-                       f"{r.stats.counts.get('unsat_calls', 0)} unsat calls, "
+                       f"{r.stats.counts.get('unsat_calls', 0)} unsat calls"
+                       f"{'; lemma store: ' + memo if memo else ''}, "
                        f"{time.perf_counter() - t0:.2f} s)")
         else:
             bound = "none" if r.bound is None else r.bound

@@ -16,7 +16,7 @@ import click
 from ..config import OPTIONS, Config
 
 METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "memory_limit": "MB",
-            "proof": "DIR"}
+            "proof": "DIR", "memo": "PATH|URL"}
 
 
 class LiveChoice(click.Choice):
@@ -60,6 +60,11 @@ def _add_options(fn: Callable[..., Any], only: Optional[tuple[str, ...]],
             choice = LiveChoice(o.choices) if callable(o.choices) else click.Choice(o.choices)
             fn = click.option(flag, o.name, type=choice, default=o.default,
                               show_default=True, help=text)(fn)
+        elif o.name == "memo":  # --memo PATH|URL, and --no-memo for 'off'
+            fn = click.option("--no-memo", "no_memo", is_flag=True,
+                              help="Neither consult nor write the lemma store.")(fn)
+            fn = click.option(flag, o.name, default=o.default, show_default=True, help=text,
+                              metavar=METAVARS[o.name])(fn)
         elif o.name == "ray":  # --ray alone means a private local Ray; --ray ADDRESS joins one
             fn = click.option(flag, o.name, is_flag=False, flag_value="local", default=None,
                               metavar="[ADDRESS]", help=text)(fn)
@@ -85,6 +90,8 @@ def make_config(kwargs: dict[str, Any]) -> Config:
     if ray is not None and not _have("ray"):
         raise click.UsageError("--ray needs Ray: pip install 'eagersmt[cluster]'")
     names = {o.name for o in OPTIONS}
+    if kwargs.pop("no_memo", False):
+        kwargs["memo"] = "off"
     try:
         return Config(**{k: v for k, v in kwargs.items() if k in names})
     except ValueError as e:

@@ -219,10 +219,12 @@ def _cross_check(file: str, ours: list[str], config: Config) -> str:
     return "; ".join(said)
 
 
-def _print_stats(results: list, parse_s: float) -> None:
+def _print_stats(results: list, parse_s: float, labels: Optional[list[str]] = None) -> None:
+    """Each result's stats on stderr (``labels``: what each is; default its check-sat)."""
     for i, r in enumerate(results):
         d = {"parse_s": round(parse_s, 6), **r.stats.as_dict()}
-        click.echo(f"stats (check-sat #{i + 1}, {r.status}):", err=True)
+        label = labels[i] if labels else f"check-sat #{i + 1}, {r.status}"
+        click.echo(f"stats ({label}):", err=True)
         width = max(len(k) for k in d)
         for k, v in d.items():
             click.echo(f"  {k:<{width}}  {v}", err=True)

@@ -14,7 +14,8 @@ Modules, in the order data flows:
     certify.py  certifying a cube refutation before it is stored
     verify.py   re-checking an entry's proof with check/proof.py
 
-How the pipeline uses it (the wiring is a later step; these are the calls)::
+How the pipeline uses it (``use.py`` wires these calls into ``engine``, ``context``, the
+optimizer)::
 
     store = open_store(config.memo)                  # MemoError: warn, go on without it
     qk = query_keys(assertions, script.logic, forms=norm.forms)   # after normalize
@@ -33,13 +34,41 @@ How the pipeline uses it (the wiring is a later step; these are the calls)::
 
 from __future__ import annotations
 
-from .certify import record_cube, refute_cube
-from .entries import AnswerEntry, CubeEntry
-from .keys import Atom, BoolLit, Literal, QueryKeys, query_keys
-from .match import applies, lemma_term
-from .store import Counters, MemoStore, model_for, open_store
-from .trust import MemoError, Refused
-from .verify import verify_entry, verify_extracted
+import importlib
+from typing import Any
+
+# The package's names, imported on first use (PEP 562): a run that never opens a store
+# (``--no-memo``, a store that is off) does not pay for importing it.
+_WHERE = {
+    "AnswerEntry": "entries",
+    "Atom": "keys",
+    "BoolLit": "keys",
+    "Counters": "store",
+    "CubeEntry": "entries",
+    "Literal": "keys",
+    "MemoError": "trust",
+    "MemoStore": "store",
+    "QueryKeys": "keys",
+    "Refused": "trust",
+    "applies": "match",
+    "lemma_term": "match",
+    "model_for": "store",
+    "open_store": "store",
+    "query_keys": "keys",
+    "record_cube": "certify",
+    "refute_cube": "certify",
+    "verify_entry": "verify",
+    "verify_extracted": "verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AnswerEntry", "Atom", "BoolLit", "Counters", "CubeEntry", "Literal", "MemoError",

@@ -61,7 +61,8 @@ def refute_cube(support: Sequence[Term], cube: Sequence[Literal], *, terms: Term
         lits.append(t)
     text = script_text(list(support) + lits, logic=logic)
     directory = tempfile.mkdtemp(prefix="eagersmt-cube-")
-    cfg = replace(config or Config(), proof=directory, timeout=timeout, cubes="none", ray=None)  # type: ignore[type-var]
+    cfg = replace(config or Config(), proof=directory, timeout=timeout, cubes="none", ray=None,  # type: ignore[type-var]
+                  memo="off")
     t0 = time.perf_counter()
     try:
         r = solve_smtlib(text, config=cfg)

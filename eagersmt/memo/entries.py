@@ -10,7 +10,7 @@ only when needed):
   ``proof.drat`` or the cube proofs, ``certificate.json``) and the input it was stamped
   with (``input.smt2``), so ``check-proof`` can re-check it.
 * ``CubeEntry`` (id = digest of its content): ``support`` (assertion keys, each with its
-  difference constraint when it is one literal) and ``cube`` (SMT-level literals: difference
+  difference constraint when it is one literal, or its clause of them) and ``cube`` (SMT-level literals: difference
   atoms ``u - v <= c`` and Booleans) such that support and cube together are unsat; the
   attachment is the certificate of that, as an SMT formula (``input.smt2`` = the support
   assertions followed by one assertion per cube literal), so the existing checker verifies
@@ -37,7 +37,7 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..result import Status
-from .keys import Atom, BoolLit, Literal
+from .keys import Atom, BoolLit, Clause, Fact, Literal
 from .trust import Refused
 
 FORMAT = 1
@@ -71,7 +71,7 @@ class AnswerEntry:
 class CubeEntry:
     id: str
     logic: str
-    support: tuple[tuple[str, Optional[Atom]], ...]
+    support: tuple[tuple[str, Optional[Fact]], ...]
     cube: tuple[Literal, ...]
     created: float = 0.0
     seconds: float = 0.0
@@ -79,7 +79,7 @@ class CubeEntry:
     attachment: Optional[Attachment] = None
 
 
-def cube_id(logic: str, support: Iterable[tuple[str, Optional[Atom]]], cube: Iterable[Literal]) -> str:
+def cube_id(logic: str, support: Iterable[tuple[str, Optional[Fact]]], cube: Iterable[Literal]) -> str:
     """The id of a cube entry: a digest of its logic, support keys and literals."""
     body = json.dumps([logic, sorted(k for k, _ in support), sorted(json.dumps(encode_lit(x))
                                                                     for x in cube)])
@@ -124,6 +124,25 @@ def decode_atom(x: Any) -> Atom:
     if isinstance(c, int) and strict:
         raise ValueError("a strict integer atom")
     return Atom(_name(u), _name(v), c, strict)
+
+
+def encode_fact(f: Optional[Fact]) -> Any:
+    """A support item's constraint: null, an atom, or ``{"or": [atoms]}``."""
+    if f is None:
+        return None
+    if isinstance(f, Clause):
+        return {"or": [encode_atom(a) for a in f.lits]}
+    return encode_atom(f)
+
+
+def decode_fact(x: Any) -> Optional[Fact]:
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        if set(x) != {"or"} or not isinstance(x["or"], list) or len(x["or"]) < 2:
+            raise ValueError("malformed clause")
+        return Clause(tuple(decode_atom(a) for a in x["or"]))
+    return decode_atom(x)
 
 
 def encode_lit(x: Literal) -> list:
@@ -207,7 +226,7 @@ def answer_header(e: AnswerEntry) -> bytes:
 
 def cube_header(e: CubeEntry) -> bytes:
     return _pack({"format": FORMAT, "kind": CUBE, "id": e.id, "logic": e.logic,
-                  "support": [[k, None if a is None else encode_atom(a)] for k, a in e.support],
+                  "support": [[k, encode_fact(a)] for k, a in e.support],
                   "cube": [encode_lit(x) for x in e.cube], "created": e.created,
                   "seconds": e.seconds, "note": e.note,
                   "attachment": _attachment_json(e.attachment)})
@@ -253,7 +272,7 @@ def read_cube(ident: str, body: bytes) -> CubeEntry:
         for k, a in obj["support"]:
             if not isinstance(k, str):
                 raise ValueError("malformed support key")
-            support.append((k, None if a is None else decode_atom(a)))
+            support.append((k, decode_fact(a)))
         cube = tuple(decode_lit(x) for x in obj["cube"])
         if not support or not cube:
             raise ValueError("empty support or cube")

@@ -31,7 +31,11 @@ match is sound; a missed equivalence only costs a miss.
 *Facts*: a top-level conjunct that is one difference literal is also kept as the directed
 constraint ``u - v <= c`` (``<`` when strict, reals) it asserts, so that a stored
 refutation whose support has ``u - v <= c`` applies to a query asserting ``u - v <= c'``,
-``c' <= c`` (``match.py``).
+``c' <= c`` (``match.py``).  A conjunct that is a disjunction of difference literals is
+kept as its ``Clause`` of such constraints, filed under its *shape* (the set of its
+literals' ``(u, v)`` pairs): a query clause of the same shape whose every literal implies
+one of a support clause's implies that clause (a job made longer: its machine's
+disjunctions ``a - b >= d_b or b - a >= d_a`` get a larger ``d``).
 
 Cost: one pass over the DAG, one BLAKE2b call per Boolean node; the difference forms are
 taken from ``Normalized.forms`` when the caller has normalized already (else computed here:
@@ -96,6 +100,30 @@ class BoolLit:
 
 
 Literal = Union[Atom, BoolLit]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A disjunction of difference constraints (a support item or a fact of a query)."""
+
+    lits: tuple[Atom, ...]
+
+    @property
+    def shape(self) -> str:
+        return shape_of(self.lits)
+
+    def implied_by(self, other: "Clause") -> bool:
+        """Does ``other`` imply this clause (each of its literals implies one of these)?"""
+        return all(any(a.implied_by(q) for a in self.lits) for q in other.lits)
+
+
+Fact = Union[Atom, Clause]  # what a support item, or a query's conjunct, asserts
+
+
+def shape_of(lits: Iterable[Atom]) -> str:
+    """The shape of a clause: its literals' variable pairs, as a short digest."""
+    pairs = sorted({repr((a.u, a.v, isinstance(a.c, int))) for a in lits})
+    return _h(b"s" + "\x00".join(pairs).encode()).hex()
 
 
 class _Hasher:
@@ -215,9 +243,10 @@ class _Hasher:
             return self.and_((self.pred(p, m, q), self.pred(m, p, -q)))
         return self.pred(p, m, q, op == T.LT)
 
-    def _order(self, roots: Sequence[Term]) -> list[Term]:
+    def _order(self, roots: Sequence[Term], skip: Mapping[Term, object] = {}) -> list[Term]:
         """The Boolean nodes below ``roots``, children first; an atom's children are the
-        guards of its forms (``ite`` conditions under arithmetic), not its arithmetic."""
+        guards of its forms (``ite`` conditions under arithmetic), not its arithmetic.
+        Nodes in ``skip`` (and what is below them) are left out."""
         forms = self.forms
         order: list[Term] = []
         seen: set[int] = set()
@@ -228,7 +257,7 @@ class _Hasher:
             return t.args
 
         for r in roots:
-            if r.id in seen:
+            if r.id in seen or r in skip:
                 continue
             seen.add(r.id)
             stack = [(r, kids(r), 0)]
@@ -237,7 +266,7 @@ class _Hasher:
                 if i < len(children):
                     stack[-1] = (n, children, i + 1)
                     c = children[i]
-                    if c.id not in seen:
+                    if c.id not in seen and c not in skip:
                         seen.add(c.id)
                         stack.append((c, kids(c), 0))
                 else:
@@ -246,8 +275,18 @@ class _Hasher:
         return order
 
     def digests(self, roots: Sequence[Term]) -> dict[Term, bytes]:
-        lit: dict[Term, bytes] = {}
-        for t in self._order(roots):
+        return self.digests_from(roots, {})
+
+    def digests_from(self, roots: Sequence[Term], known: Mapping[Term, bytes]) -> dict[Term, bytes]:
+        """Digests of the Boolean nodes below ``roots`` that are not in ``known`` (whose
+        digests are looked up there)."""
+
+        class _Both(dict):  # new digests; a miss falls back on the known ones
+            def __missing__(self, t: Term) -> bytes:
+                return known[t]
+
+        lit: dict[Term, bytes] = _Both()
+        for t in self._order(roots, skip=known):
             op = t.op
             if op == T.CONST:
                 d = self.true if t.val else self.false
@@ -268,7 +307,7 @@ class _Hasher:
             else:  # pragma: no cover - the term manager makes no other Boolean node
                 raise ValueError(f"no key for operator {op}")
             lit[t] = d
-        return lit
+        return dict(lit)
 
     def conjuncts(self, d: bytes) -> list[bytes]:
         """The top-level conjuncts of a signed digest (``and`` split, ``true`` dropped)."""
@@ -286,6 +325,22 @@ class _Hasher:
         a = Atom(*t)
         return a.negation() if d[0] else a
 
+    def clause(self, d: bytes) -> Optional[Clause]:
+        """The constraints of a conjunct that is a disjunction of difference literals
+        (``or`` is ``not and not``: its negated digest is a conjunction of negations)."""
+        if d[0] == 0:
+            return None
+        kids = self.conj.get(POS + d[1:])
+        if kids is None:
+            return None
+        lits = []
+        for k in kids:
+            a = self.fact(self.neg(k))
+            if a is None:
+                return None
+            lits.append(a)
+        return Clause(tuple(lits))
+
 
 @dataclass
 class QueryKeys:
@@ -297,17 +352,43 @@ class QueryKeys:
     per_assertion: tuple[tuple[str, ...], ...]  # the keys of each input assertion, in order
     atoms: dict[str, Atom] = field(default_factory=dict)  # key -> its constraint (one literal)
     bounds: dict[tuple, Atom] = field(default_factory=dict)  # (u, v) -> strongest asserted
+    clauses: dict[str, Clause] = field(default_factory=dict)  # key -> its clause
+    shapes: dict[str, list[Clause]] = field(default_factory=dict)  # shape -> asserted clauses
 
     def implies(self, atom: Atom) -> bool:
         """Does some asserted difference literal imply ``atom``?"""
         b = self.bounds.get((atom.u, atom.v))
         return b is not None and atom.implied_by(b)
 
-    def support_of(self, assertions: Iterable[int]) -> list[tuple[str, Optional[Atom]]]:
+    def implies_clause(self, clause: Clause) -> bool:
+        """Does an asserted literal imply one of ``clause``'s, or an asserted clause of its
+        shape imply it?"""
+        if any(self.implies(a) for a in clause.lits):
+            return True
+        return any(clause.implied_by(q) for q in self.shapes.get(clause.shape, ()))
+
+    def fact(self, key: str) -> Optional[Fact]:
+        return self.atoms.get(key) or self.clauses.get(key)
+
+    def support_of(self, assertions: Iterable[int]) -> list[tuple[str, Optional[Fact]]]:
         """The support items of input assertions (0-based indices): their keys, each with
-        its constraint when it is one difference literal (for ``Store.put_cube``)."""
+        its constraint(s) when it is one difference literal or a clause of them (for
+        ``Store.put_cube``)."""
         keys = sorted({k for i in assertions for k in self.per_assertion[i]})
-        return [(k, self.atoms.get(k)) for k in keys]
+        return [(k, self.fact(k)) for k in keys]
+
+    def add_fact(self, key: str, fact: Optional[Fact]) -> None:
+        """Count ``key`` (with its constraint) among the query's assertions: a clause
+        that the query implies (a stored refutation's lemma, ``match.extend``)."""
+        self.keys = self.keys | {key}
+        if isinstance(fact, Atom):
+            self.atoms[key] = fact
+            old = self.bounds.get((fact.u, fact.v))
+            if old is None or old.implied_by(fact):
+                self.bounds[(fact.u, fact.v)] = fact
+        elif isinstance(fact, Clause):
+            self.clauses[key] = fact
+            self.shapes.setdefault(fact.shape, []).append(fact)
 
 
 def query_keys(assertions: Sequence[Term], logic: Optional[str] = None, *,
@@ -319,27 +400,56 @@ def query_keys(assertions: Sequence[Term], logic: Optional[str] = None, *,
         from ..ir.normalize import difference_forms
 
         forms = difference_forms(list(assertions))
-    h = _Hasher(forms)
-    lit = h.digests(assertions)
-    per: list[tuple[str, ...]] = []
-    atoms: dict[str, Atom] = {}
-    bounds: dict[tuple, Atom] = {}
-    for a in assertions:
-        akeys = []
-        for d in h.conjuncts(lit[a]):
-            k = d.hex()
-            akeys.append(k)
-            f = h.fact(d)
-            if f is not None:
-                atoms[k] = f
-                old = bounds.get((f.u, f.v))
-                if old is None or old.implied_by(f):  # f is at least as strong
-                    bounds[(f.u, f.v)] = f
-        per.append(tuple(akeys))
-    keys = frozenset(k for akeys in per for k in akeys)
-    logic = logic or ""
-    qkey = _h(b"q" + logic.encode() + b"\x00" + "".join(sorted(keys)).encode()).hex()
-    return QueryKeys(logic, qkey, keys, tuple(per), atoms, bounds)
+    return KeyCache(forms).query(assertions, logic)
+
+
+class KeyCache:
+    """Keys of queries that share assertions (a session's check-sats, an optimizer's bound
+    queries): each assertion's digests are computed once.  ``forms``: as for
+    ``query_keys`` (``add_forms`` adds those of later assertions)."""
+
+    def __init__(self, forms: Optional[Mapping[Term, list]] = None):
+        self.forms: dict = dict(forms) if forms is not None else {}
+        self.h = _Hasher(self.forms)
+        self.lit: dict[Term, bytes] = {}
+        self.per: dict[Term, tuple] = {}  # assertion -> ((key, fact or None), ...)
+
+    def add_forms(self, forms: Mapping[Term, list]) -> None:
+        self.forms.update(forms)
+
+    def _of(self, a: Term) -> tuple:
+        got = self.per.get(a)
+        if got is None:
+            if a not in self.lit:
+                if any(t.op in _ATOM_OPS and t not in self.forms for t in T.iter_dag([a])):
+                    from ..ir.normalize import difference_forms
+
+                    self.forms.update(difference_forms([a]))
+                self.lit.update(self.h.digests_from([a], self.lit))
+            got = self.per[a] = tuple((d.hex(), self.h.fact(d) or self.h.clause(d))
+                                      for d in self.h.conjuncts(self.lit[a]))
+        return got
+
+    def query(self, assertions: Sequence[Term], logic: Optional[str] = None) -> QueryKeys:
+        per: list[tuple[str, ...]] = []
+        qk = QueryKeys(logic or "", "", frozenset(), ())
+        for a in assertions:
+            items = self._of(a)
+            per.append(tuple(k for k, _ in items))
+            for k, f in items:
+                if isinstance(f, Atom):
+                    qk.atoms[k] = f
+                    old = qk.bounds.get((f.u, f.v))
+                    if old is None or old.implied_by(f):  # f is at least as strong
+                        qk.bounds[(f.u, f.v)] = f
+                elif isinstance(f, Clause):
+                    qk.clauses[k] = f
+                    qk.shapes.setdefault(f.shape, []).append(f)
+        keys = frozenset(k for akeys in per for k in akeys)
+        qk.keys = keys
+        qk.per_assertion = tuple(per)
+        qk.key = _h(b"q" + qk.logic.encode() + b"\x00" + "".join(sorted(keys)).encode()).hex()
+        return qk
 
 
 def query_keys_of(script: object, index: Optional[int] = None) -> QueryKeys:
@@ -351,11 +461,31 @@ def query_keys_of(script: object, index: Optional[int] = None) -> QueryKeys:
     return query_keys(assertions, script.logic)  # type: ignore[attr-defined]
 
 
+def _literal_digest(h: _Hasher, lit: Literal) -> bytes:
+    if isinstance(lit, BoolLit):
+        d = POS + _h(b"b" + lit.name.encode())
+        return d if lit.positive else h.neg(d)
+    return h.pred(lit.u, lit.v, lit.c, lit.strict)
+
+
 def literal_key(lit: Literal) -> str:
     """The assertion key of a cube literal asserted alone (``verify.py`` checks that a
     stored refutation's formula asserts exactly its cube)."""
+    return _literal_digest(_Hasher({}), lit).hex()
+
+
+def clause_key(lits: Iterable[Literal]) -> str:
+    """The assertion key of the disjunction of ``lits`` asserted alone."""
     h = _Hasher({})
+    return h.or_(_literal_digest(h, x) for x in lits).hex()
+
+
+def fact_key(fact: Fact) -> str:
+    """The key of the assertion that states ``fact`` (a support item's key must be it)."""
+    return literal_key(fact) if isinstance(fact, Atom) else clause_key(fact.lits)
+
+
+def negation(lit: Literal) -> Literal:
     if isinstance(lit, BoolLit):
-        d = POS + _h(b"b" + lit.name.encode())
-        return (d if lit.positive else h.neg(d)).hex()
-    return h.pred(lit.u, lit.v, lit.c, lit.strict).hex()
+        return BoolLit(lit.name, not lit.positive)
+    return lit.negation()

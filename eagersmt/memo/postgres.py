@@ -75,18 +75,22 @@ class PostgresBackend(SqlBackend):
         with self.conn.transaction():
             yield
 
-    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]]) -> tuple[str, Sequence[Any]]:
+    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]],
+                        shapes: list[str]) -> tuple[str, Sequence[Any]]:
         sql = """
             WITH m AS (
                 SELECT cube, pos FROM memo_support WHERE akey = ANY(%s::text[])
                 UNION
                 SELECT s.cube, s.pos FROM memo_support_atom s
                 JOIN unnest(%s::text[], %s::text[], %s::float8[]) AS q(u, v, c)
-                ON s.u = q.u AND s.v = q.v AND s.c >= q.c)
+                ON s.u = q.u AND s.v = q.v AND s.c >= q.c
+                UNION
+                SELECT cube, pos FROM memo_support_shape WHERE shape = ANY(%s::text[]))
             SELECT c.id, c.head FROM memo_cubes c
             JOIN (SELECT cube, COUNT(*) AS n FROM m GROUP BY cube) g ON g.cube = c.id
             WHERE g.n = c.nsupport"""
-        return sql, (keys, [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds])
+        return sql, (keys, [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds],
+                     shapes)
 
     def close(self) -> None:
         self.conn.close()

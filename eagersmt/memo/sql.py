@@ -11,12 +11,14 @@ sizes, times, hit counts) and the two index tables are bookkeeping, not trusted:
     memo_attachments  (kind, id, data)          -- the certificate of an entry
     memo_support      (cube, pos, akey)         -- support item pos of cube has key akey
     memo_support_atom (cube, pos, u, v, c)      -- ... and is the literal u - v <= c
+    memo_support_shape (cube, pos, shape)       -- ... or a clause of that shape (keys.py)
 
 Matching a query (``match.py`` has the rule) is one statement: the support rows whose key
 is one of the query's, united with the literal rows implied by one of the query's asserted
-literals (same ``u``, ``v``, ``c >= c'``), counted per cube; a cube all of whose
-``nsupport`` rows are there is a candidate, and its header comes back in the same round
-trip.  ``c`` is a float in the index (a monotone rounding of the exact constant, so no true
+literals (same ``u``, ``v``, ``c >= c'``) and the clause rows of a shape the query asserts,
+counted per cube; a cube all of whose ``nsupport`` rows are there is a candidate, and its
+header comes back in the same round trip.  Support items that the cube itself implies
+(``match.implied_by_cube``) have no rows and are not counted in ``nsupport``.  ``c`` is a float in the index (a monotone rounding of the exact constant, so no true
 match is lost); the exact test is redone on the authenticated entry.
 
 Cost: a lookup is one primary-key read; matching is one indexed join over the query's keys
@@ -33,11 +35,13 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Sequence
 
 from .entries import ANSWER, CUBE
-from .keys import Atom
+from .keys import Atom, Clause, Fact
 from .trust import MemoError
 
 TABLE = {ANSWER: "memo_answers", CUBE: "memo_cubes"}
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Older schemas this one extends by adding tables (their entries read as before).
+UPGRADABLE = ("1",)
 FLOAT_MAX = 1e308
 
 
@@ -75,6 +79,9 @@ def schema(blob: str, real: str) -> list[str]:
             cube TEXT NOT NULL, pos INTEGER NOT NULL, u TEXT NOT NULL, v TEXT NOT NULL,
             c {real} NOT NULL, PRIMARY KEY (cube, pos))""",
         "CREATE INDEX IF NOT EXISTS memo_support_atom_uvc ON memo_support_atom (u, v, c)",
+        """CREATE TABLE IF NOT EXISTS memo_support_shape (
+            cube TEXT NOT NULL, pos INTEGER NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (cube, pos))""",
+        "CREATE INDEX IF NOT EXISTS memo_support_shape_shape ON memo_support_shape (shape)",
     ]
 
 
@@ -106,7 +113,8 @@ class SqlBackend:
         raise NotImplementedError
         yield  # pragma: no cover
 
-    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]]) -> tuple[str, Sequence[Any]]:
+    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]],
+                        shapes: list[str]) -> tuple[str, Sequence[Any]]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -147,31 +155,39 @@ class SqlBackend:
                 (qkey, status, head, size, now, now))
             self._put_attachment(ANSWER, qkey, attach)
 
-    def put_cube(self, ident: str, support: Sequence[tuple[str, Optional[Atom]]], head: bytes,
-                 attach: Optional[bytes], now: float) -> bool:
-        """Insert a cube entry and its index rows (one transaction); False if it was there."""
+    def put_cube(self, ident: str, support: Sequence[tuple[str, Optional[Fact]]], head: bytes,
+                 attach: Optional[bytes], now: float, *, free: frozenset[int] = frozenset()) -> bool:
+        """Insert a cube entry and its index rows (one transaction); False if it was there.
+        ``free``: positions of support items the cube implies (no index rows)."""
         size = len(head) + (len(attach) if attach else 0)
+        items = [(i, k, f) for i, (k, f) in enumerate(support) if i not in free]
         with self._write():
             cur = self._execute(self._q(
                 "INSERT INTO memo_cubes (id, nsupport, head, size, created, used, hits) "
                 "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING"),
-                (ident, len(support), head, size, now, now))
+                (ident, len(items), head, size, now, now))
             if cur.rowcount != 1:
                 return False
             self._put_attachment(CUBE, ident, attach)
             self._executemany(self._q("INSERT INTO memo_support (cube, pos, akey) VALUES (?, ?, ?)"),
-                              [(ident, i, k) for i, (k, _) in enumerate(support)])
-            atoms = [(ident, i, index_name(a.u), index_name(a.v), index_const(a.c))
-                     for i, (_, a) in enumerate(support) if a is not None]
+                              [(ident, i, k) for i, k, _ in items])
+            atoms = [(ident, i, index_name(f.u), index_name(f.v), index_const(f.c))
+                     for i, _, f in items if isinstance(f, Atom)]
             if atoms:
                 self._executemany(self._q(
                     "INSERT INTO memo_support_atom (cube, pos, u, v, c) VALUES (?, ?, ?, ?, ?)"), atoms)
+            shapes = [(ident, i, f.shape) for i, _, f in items if isinstance(f, Clause)]
+            if shapes:
+                self._executemany(self._q(
+                    "INSERT INTO memo_support_shape (cube, pos, shape) VALUES (?, ?, ?)"), shapes)
         return True
 
-    def cube_candidates(self, keys: Sequence[str], bounds: Sequence[Atom]) -> list[tuple[str, bytes]]:
+    def cube_candidates(self, keys: Sequence[str], bounds: Sequence[Atom],
+                        shapes: Sequence[str] = ()) -> list[tuple[str, bytes]]:
         """``(id, head)`` of every cube all of whose support rows match (see module doc)."""
         sql, params = self._candidates_sql(
-            list(keys), [(index_name(a.u), index_name(a.v), index_const(a.c)) for a in bounds])
+            list(keys), [(index_name(a.u), index_name(a.v), index_const(a.c)) for a in bounds],
+            list(shapes))
         return [(r[0], bytes(r[1])) for r in self._execute(sql, params).fetchall()]
 
     def touch(self, kind: str, idents: Sequence[str], now: float) -> None:
@@ -198,6 +214,7 @@ class SqlBackend:
             if kind == CUBE:
                 self._executemany(self._q("DELETE FROM memo_support WHERE cube = ?"), rows)
                 self._executemany(self._q("DELETE FROM memo_support_atom WHERE cube = ?"), rows)
+                self._executemany(self._q("DELETE FROM memo_support_shape WHERE cube = ?"), rows)
 
     def totals(self) -> dict[str, dict[str, float]]:
         out = {}
@@ -216,6 +233,9 @@ class SqlBackend:
                 self._execute(stmt)
             self._execute(self._q("INSERT INTO memo_meta (name, value) VALUES (?, ?) "
                                   "ON CONFLICT (name) DO NOTHING"), ("schema", SCHEMA_VERSION))
+            self._execute(self._q("UPDATE memo_meta SET value = ? WHERE name = ? AND value IN "
+                                  f"({', '.join('?' for _ in UPGRADABLE)})"),
+                          (SCHEMA_VERSION, "schema", *UPGRADABLE))
         row = self._one("SELECT value FROM memo_meta WHERE name = ?", ("schema",))
         if row is None or row[0] != SCHEMA_VERSION:
             raise MemoError(f"{self.location}: lemma store schema {row and row[0]}, this eagersmt "

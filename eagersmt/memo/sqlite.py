@@ -70,7 +70,8 @@ class SqliteBackend(SqlBackend):
             raise
         self._execute("COMMIT")
 
-    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]]) -> tuple[str, Sequence[Any]]:
+    def _candidates_sql(self, keys: list[str], bounds: list[tuple[str, str, float]],
+                        shapes: list[str]) -> tuple[str, Sequence[Any]]:
         sql = """
             WITH m(cube, pos) AS (
                 SELECT cube, pos FROM memo_support WHERE akey IN (SELECT value FROM json_each(?))
@@ -78,11 +79,13 @@ class SqliteBackend(SqlBackend):
                 SELECT s.cube, s.pos FROM memo_support_atom s JOIN (
                     SELECT json_extract(value, '$[0]') AS u, json_extract(value, '$[1]') AS v,
                            json_extract(value, '$[2]') AS c FROM json_each(?)) q
-                ON s.u = q.u AND s.v = q.v AND s.c >= q.c)
+                ON s.u = q.u AND s.v = q.v AND s.c >= q.c
+                UNION
+                SELECT cube, pos FROM memo_support_shape WHERE shape IN (SELECT value FROM json_each(?)))
             SELECT c.id, c.head FROM memo_cubes c
             JOIN (SELECT cube, COUNT(*) AS n FROM m GROUP BY cube) g ON g.cube = c.id
             WHERE g.n = c.nsupport"""
-        return sql, (json_param(keys), json_param(bounds))
+        return sql, (json_param(keys), json_param(bounds), json_param(shapes))
 
     def close(self) -> None:
         self.conn.close()

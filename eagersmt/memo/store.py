@@ -34,8 +34,8 @@ from .entries import (
     ANSWER, CUBE, INPUT_FILE, AnswerEntry, CubeEntry, certificate_files, cube_header,
     answer_header, cube_id, now, pack_files, read_answer, read_cube, unpack_files, write_files,
 )
-from .keys import Atom, Literal, QueryKeys
-from .match import applies
+from .keys import Fact, Literal, QueryKeys
+from .match import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
 
 MEMO_ENV = "EAGERSMT_MEMO"
@@ -172,27 +172,45 @@ class MemoStore:
             return True
 
     # -- refuted cubes -------------------------------------------------------------------
-    def applicable(self, qk: QueryKeys) -> list[CubeEntry]:
+    def applicable(self, qk: QueryKeys, *, rounds: int = 1) -> list[CubeEntry]:
         """The authentic stored refutations that apply to the query (``match.py``): for
-        each, ``not cube`` holds in every model of the query."""
+        each, ``not cube`` holds in every model of the query.  With ``rounds > 1`` the
+        lemmas found are counted among the query's assertions (``match.extend``, on
+        ``qk`` itself) and the store is asked again, up to ``rounds`` times, for
+        refutations that needed them; the result is in the order found (each entry's
+        support holds given the query and the entries before it)."""
+        out: list[CubeEntry] = []
+        seen: set[str] = set()
         with _Timer(self.counters):
-            self.counters.looked_up += 1
-            rows = self.backend.cube_candidates(sorted(qk.keys), list(qk.bounds.values()))  # type: ignore[attr-defined]
-            out = []
-            for ident, head in rows:
-                try:
-                    e = read_cube(ident, self.sealer.open(CUBE, ident, head))
-                except Refused as r:
-                    self._refuse(CUBE, ident, r.reason)
-                    continue
-                if applies(e, qk):  # the index only suggests
-                    out.append(e)
+            for _ in range(rounds):
+                self.counters.looked_up += 1
+                rows = self.backend.cube_candidates(  # type: ignore[attr-defined]
+                    sorted(qk.keys), list(qk.bounds.values()), sorted(qk.shapes))
+                new = []
+                for ident, head in rows:
+                    if ident in seen:
+                        continue
+                    try:
+                        e = read_cube(ident, self.sealer.open(CUBE, ident, head))
+                    except Refused as r:
+                        self._refuse(CUBE, ident, r.reason)
+                        seen.add(ident)
+                        continue
+                    if applies(e, qk):  # the index only suggests
+                        new.append(e)
+                        seen.add(ident)
+                new.sort(key=lambda e: e.id)
+                out += new
+                if not new or rounds == 1:
+                    break
+                for e in new:
+                    extend(qk, e)
             self.counters.applied += len(out)
             if out:
                 self.backend.touch(CUBE, [e.id for e in out], now())  # type: ignore[attr-defined]
             return out
 
-    def put_cube(self, support: Sequence[tuple[str, Optional[Atom]]], cube: Sequence[Literal], *,
+    def put_cube(self, support: Sequence[tuple[str, Optional[Fact]]], cube: Sequence[Literal], *,
                  logic: str, certificate_dir: str, input_text: str, seconds: float = 0.0,
                  note: str = "") -> bool:
         """Record a refuted cube: ``support`` (``QueryKeys.support_of``) and ``cube`` are
@@ -207,7 +225,8 @@ class MemoStore:
                 return False
             e = CubeEntry(ident, logic, support, tuple(cube), now(), seconds, note, att)
             head = self.sealer.seal(CUBE, ident, cube_header(e))
-            fresh = self.backend.put_cube(ident, support, head, blob, e.created)  # type: ignore[attr-defined]
+            free = frozenset(i for i, (_, f) in enumerate(support) if implied_by_cube(f, cube))
+            fresh = self.backend.put_cube(ident, support, head, blob, e.created, free=free)  # type: ignore[attr-defined]
             self.counters.written += fresh
             return fresh
 
@@ -338,7 +357,9 @@ class MemoStore:
             if kind == ANSWER:
                 self.backend.put_answer(ident, str(entry.status), sealed, att, entry.created)  # type: ignore[attr-defined, union-attr]
             else:
-                self.backend.put_cube(ident, entry.support, sealed, att, entry.created)  # type: ignore[attr-defined, union-attr]
+                free = frozenset(i for i, (_, f) in enumerate(entry.support)  # type: ignore[union-attr]
+                                 if implied_by_cube(f, entry.cube))  # type: ignore[union-attr]
+                self.backend.put_cube(ident, entry.support, sealed, att, entry.created, free=free)  # type: ignore[attr-defined, union-attr]
             accepted += 1
         return {"accepted": accepted, "refused": len(refused), "refused_lines": refused}
 

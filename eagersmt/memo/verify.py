@@ -33,7 +33,7 @@ from typing import Union
 
 from ..result import Status
 from .entries import INPUT_FILE, AnswerEntry, CubeEntry
-from .keys import literal_key, query_keys
+from .keys import fact_key, literal_key, query_keys
 from .trust import Refused
 
 
@@ -89,6 +89,6 @@ def _check_cube_input(entry: CubeEntry, script: object) -> None:
     support_keys = {k for akeys in qk.per_assertion[:len(assertions) - n] for k in akeys}
     if support_keys != {k for k, _ in entry.support}:
         raise Refused("the stored input does not assert exactly the support")
-    for k, atom in entry.support:
-        if atom is not None and literal_key(atom) != k:
-            raise Refused(f"support item {k}: its literal is not the one its key names")
+    for k, fact in entry.support:
+        if fact is not None and fact_key(fact) != k:
+            raise Refused(f"support item {k}: its constraint is not the one its key names")

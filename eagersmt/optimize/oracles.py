@@ -3,7 +3,11 @@
 ``Incremental`` keeps ONE encoding and ONE incremental SAT solver for the whole search (step
 3 of ``__init__``): a fresh literal ``L_a`` per queried bound, with the clauses of ``L_a ->
 p - m <= a`` over the objective's order literals (``OrderDecoder.le_clauses``), chained
-``L_a -> L_b`` for ``a < b``; a query is a solve under the assumption ``L_a``.  ``Reencode``
+``L_a -> L_b`` for ``a < b``; a query is a solve under the assumption ``L_a``.  With
+``proof`` (the lemma store records the refutations: ``optimize/record.py``) CaDiCaL keeps a
+DRAT trace of the whole search and the oracle every clause it was given beyond the
+encoding (``added``), and refuted bounds are not added as units ``-L_a`` (they would not be
+justified by the formula a certificate states): ``refuted`` is the largest.  ``Reencode``
 is the fall-back when the objective's class is not order-encoded: each query compiles ``F and
 p - m <= a`` afresh and decides it with the configured strategy (correct, slower).
 """
@@ -80,11 +84,15 @@ class Incremental(Oracle):
     """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc, step 3)."""
 
     def __init__(self, enc, dec: OrderDecoder, p: int, m: int, stats: Stats,
-                 deadline: Optional[float] = None):
+                 deadline: Optional[float] = None, *, proof: bool = False):
         t0 = time.perf_counter()
         self.enc, self.dec, self.p, self.m, self.stats = enc, dec, p, m, stats
         self.cnf = enc.cnf
-        self.solver = incremental()
+        self.proof = proof
+        self.added: list[list[int]] = []  # (proof) clauses given beyond the encoding
+        self.refuted: Optional[int] = None  # (proof) the largest bound shown unsat
+        self.refute_seconds = 0.0
+        self.solver = incremental(proof=proof)
         self.solver.nvars = enc.cnf.nvars
         clauses = enc.cnf.clauses
         for i in range(0, len(clauses), LOAD_CHUNK):  # loading a big CNF takes a while
@@ -113,6 +121,8 @@ class Incremental(Oracle):
             clauses.append([-v, self.lits[self.bounds[i]]])
         for cl in clauses:
             self.solver.add_clause(cl)
+        if self.proof:
+            self.added += clauses
         self.bounds.insert(i, a)
         self.lits[a] = v
         self.stats.counts["bound_literals"] += 1
@@ -123,7 +133,12 @@ class Incremental(Oracle):
             return Status.UNKNOWN, None
         lit = self.lit(a)
         deadline = None if left is None else time.perf_counter() + left
+        t0 = time.perf_counter()
         st, sat = solve_bounded(self.solver, [lit], deadline, self.stats)
+        if st == Status.UNSAT and self.proof:
+            self.refute_seconds += time.perf_counter() - t0
+            if self.refuted is None or a > self.refuted:
+                self.refuted = a
         if st == Status.UNSAT and self.had_model and not self.solver.core():
             # the formula itself: impossible after a model
             raise InternalError("the optimization encoding became unsatisfiable")
@@ -138,10 +153,13 @@ class Incremental(Oracle):
         return Status.SAT, (ints, bools)
 
     def exclude(self, a: int) -> None:
-        self.solver.add_clause([-self.lit(a)])
+        if not self.proof:
+            self.solver.add_clause([-self.lit(a)])
 
     def keep(self, ub: int) -> None:
         self.solver.add_clause([self.lit(ub)])
+        if self.proof:
+            self.added.append([self.lit(ub)])
 
     def close(self) -> None:
         if self.solver is not None:

@@ -22,6 +22,7 @@ from ..result import Stats, Status
 from .compact import compact, unit_bound
 from .objective import Objective, Optimum, Progress, difference_form
 from .oracles import Incremental, Oracle, Reencode, solve_bounded
+from .record import Memo
 
 STRATEGIES = ("auto", "linear", "binary")
 SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
@@ -37,19 +38,22 @@ GUESS_MIN_GAP = 16
 def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
              config: Config = Config(), positions: Optional[Mapping[Term, int]] = None,
              progress: Optional[Callable[[Progress], None]] = None,
-             strategy: str = "auto") -> Optimum:
-    """Minimize (or maximize) ``objective`` over the conjunction of ``assertions``."""
+             strategy: str = "auto", terms: Optional[TermManager] = None,
+             logic: Optional[str] = None) -> Optimum:
+    """Minimize (or maximize) ``objective`` over the conjunction of ``assertions``.
+    ``terms``: the assertions' term manager (without it the lemma store is not used);
+    ``logic``: the script's (part of the store's keys)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
     return _Search(list(assertions), list(declarations), objective, config, positions,
-                   progress, strategy).run()
+                   progress, strategy, terms, logic).run()
 
 
 def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
                  objectives: Sequence[Objective], terms: TermManager, *, config: Config = Config(),
                  positions: Optional[Mapping[Term, int]] = None,
                  progress: Optional[Callable[[Progress], None]] = None,
-                 strategy: str = "auto") -> list[Optimum]:
+                 strategy: str = "auto", logic: Optional[str] = None) -> list[Optimum]:
     """Several objectives in lexicographic order (Z3's default): each optimum is fixed
     (``t = value``) before the next is optimized.  Stops at the first that is not proven."""
     out: list[Optimum] = []
@@ -63,7 +67,7 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
                 break
             cfg = dataclasses.replace(config, timeout=left)
         r = optimize(fixed, declarations, obj, config=cfg, positions=positions, progress=progress,
-                     strategy=strategy)
+                     strategy=strategy, terms=terms, logic=logic)
         out.append(r)
         if r.status != Status.SAT or not r.proven or r.value is None:
             break
@@ -75,7 +79,11 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
 class _Search:
     def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
                  config: Config, positions: Optional[Mapping[Term, int]],
-                 progress: Optional[Callable[[Progress], None]], strategy: str):
+                 progress: Optional[Callable[[Progress], None]], strategy: str,
+                 terms: Optional[TermManager] = None, logic: Optional[str] = None):
+        self.terms = terms
+        self.logic = logic
+        self.memo: Optional[Memo] = None
         self.assertions = assertions
         self.declarations = declarations
         self.obj = objective
@@ -134,6 +142,43 @@ class _Search:
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
+        look = None
+        if self.terms is not None:
+            from ..memo.use import Lookup
+
+            look = Lookup.start(cfg, self.assertions, self.logic, norm.forms)
+        if look is None:
+            return self._run(norm, pname, mname)
+        self.memo = Memo(look, self.assertions, self.declarations, self.terms,  # type: ignore[arg-type]
+                         self.obj.term, self.obj.maximize, self.logic)
+        try:
+            self.memo.before(norm)
+            if self.memo.look.used:
+                self.stats.notes["memo"] = f"{len(self.memo.look.used)} stored refutation(s) applied"
+            r = self._run(norm, pname, mname)
+            if r.status == Status.SAT and r.value is not None and self.stats.notes.get(
+                    "memo") != "optimum from the lemma store":
+                raw = -r.value - self.k if self.obj.maximize else r.value - self.k
+                self.memo.record_model(raw, self.k, self.best_model, time.perf_counter() - self.start)
+            return r
+        finally:
+            look.counters(self.stats)
+
+    def _run(self, norm: Normalized, pname: Optional[str], mname: Optional[str]) -> Optimum:
+        cfg = self.config
+        c = norm.circuit
+        p0, kp = self._index(norm, pname)
+        m0, km = self._index(norm, mname)
+        if self.memo is not None and p0 is not None and m0 is not None and p0 != m0:
+            lb0 = unit_bound(c, p0, m0)  # (the stored refutations' units count)
+            model = None if lb0 is None else self.memo.optimum_at(lb0, self.k + kp - km)
+            if model is not None:
+                self.p, self.m, self.k = p0, m0, self.k + kp - km
+                self.best_model = model
+                self.history.append((time.perf_counter() - self.start, self.user(lb0)))  # type: ignore[arg-type]
+                self.stats.notes["memo"] = "optimum from the lemma store"
+                self.report(lb0, lb0)
+                return self.result(Status.SAT, lb0, lb0)
         # Probe: one plain solve for a first model, in process (module doc, step 1).  A
         # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
         # then (SD is much slower to refute an unsat job shop than ``auto``).
@@ -150,8 +195,7 @@ class _Search:
         assert probe.enc is not None
         ints, bools = probe.enc.decode(lambda v: v <= len(sat) and sat[v - 1] > 0)
         self.best_model = norm.decode(ints, bools, self.declarations)
-        p, kp = self._index(norm, pname)
-        m, km = self._index(norm, mname)
+        p, m = p0, m0
         self.k += kp - km
         if p is None or m is None:  # a variable in no constraint: free
             return self.result(Status.SAT, None, None, unbounded=True)
@@ -198,14 +242,26 @@ class _Search:
                 else:  # the guess was too low: a proven bound, and the encoding at ub
                     lb = bound + 1
                     self.report(ub, lb)
+                    self._record(oracle, c, bound)
                     oracle.close()
                     norm = normalize_assertions(self.assertions, positions=self.positions)
+                    if self.memo is not None:
+                        self.memo.reapply(norm)
                     c, pol, oracle = self._build(norm, ub, a_lo)
+                    bound = ub
                     self.stats.counts["encodings"] = 2
                 self.report(ub, lb)
             return self._search(oracle, norm, c, pol, ub, lb, a_lo)  # type: ignore[arg-type]
         finally:
+            self._record(oracle, c, bound)
             oracle.close()
+
+    def _record(self, oracle: Oracle, c: Circuit, bound: int) -> None:
+        """Give the lemma store the oracle's strongest refutation (``record.py``)."""
+        if self.memo is not None and isinstance(oracle, Incremental) and oracle.proof:
+            if self.memo.record_refutation(oracle, c, self.p, self.m, self.k, bound):
+                self.stats.counts["memo_refutations_recorded"] = \
+                    self.stats.counts.get("memo_refutations_recorded", 0) + 1
 
     def _build(self, norm: Normalized, bound: int, a_lo: int) -> tuple[Circuit, list[int], Oracle]:
         """Encode ``F and p - m <= bound`` (plus the optional ``p - m <= a_lo`` that makes
@@ -216,13 +272,15 @@ class _Search:
         if a_lo < 0:
             c.roots.append(c.or_((c.pred(p, m, a_lo), c.bool_var("\0objective-box"))))
         pol, _ = polarities(c)
-        enc = encode_normalized(norm, cfg, stats=self.stats, prefer_order=frozenset((p, m))).enc
+        proof = self.memo is not None and a_lo >= 0  # (the box root is no SMT-LIB assertion)
+        enc = encode_normalized(norm, cfg, stats=self.stats, prefer_order=frozenset((p, m)),
+                                checkable=proof).enc
         dec = None if enc is None else enc.order_decoder(p)
         if dec is not None and (m not in dec.base):
             dec = None
         oracle: Oracle
         if dec is not None:
-            oracle = Incremental(enc, dec, p, m, self.stats, self.deadline)
+            oracle = Incremental(enc, dec, p, m, self.stats, self.deadline, proof=proof)
             self.stats.notes["objective"] = "order literals, incremental"
         else:
             oracle = Reencode(self.assertions, self.positions, p, m, cfg, self.stats)
@@ -244,8 +302,16 @@ class _Search:
             lb = a_lo + 1
             self.report(ub, lb)
         linear = self.strategy != "binary"
+        # A lower bound from the lemma store (a stored refutation of this problem's bound, or
+        # of one this problem implies: a what-if variant) says where the optimum probably
+        # is: the search gallops up from it (lb, lb + 1, lb + 3, ...) until a model, then
+        # goes on as usual.  A variant with one operation one unit longer has its optimum
+        # at lb or lb + 1: one or two queries instead of a descent from the first model.
+        gallop: Optional[int] = 0 if self.memo is not None and self.memo.look.used else None
         while lb < ub:
-            if linear or ub - lb <= 2:
+            if gallop is not None and lb + gallop < ub:
+                a = lb + gallop
+            elif linear or ub - lb <= 2:
                 a = ub - 1
             else:
                 a = lb + (ub - lb - 1) // 2
@@ -257,7 +323,9 @@ class _Search:
             if st == Status.UNSAT:
                 lb = a + 1
                 oracle.exclude(a)
+                gallop = None if gallop is None else 2 * gallop + 1
             else:
+                gallop = None
                 assert model is not None
                 vals, bools = model
                 better = compact(c, pol, vals, p, m)

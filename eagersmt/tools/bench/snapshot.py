@@ -79,10 +79,15 @@ class Snapshots:
 
 
 def child_env(spec: SolverSpec) -> tuple[Optional[dict[str, str]], Optional[str]]:
-    """(environment, working directory) of a child running ``spec`` (None, None: inherit)."""
-    if not spec.snapshot:
-        return None, None
-    return env_for(spec.snapshot), spec.snapshot
+    """(environment, working directory) of a child running ``spec`` (None, None: inherit).
+
+    eagersmt children run without the lemma store (``EAGERSMT_MEMO=off``; revisions before
+    the store ignore it): a benchmark measures solving, and one run's recorded answer would
+    otherwise answer the next configuration's, or the next repeat's, run of the instance."""
+    env = env_for(spec.snapshot) if spec.snapshot else None
+    if spec.kind == "eagersmt":
+        env = {**(env or os.environ), "EAGERSMT_MEMO": "off"}
+    return env, spec.snapshot or None
 
 
 def env_for(folder: str) -> dict[str, str]:

@@ -113,7 +113,8 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
     cubes = "none" if not combo.cubed else "portfolio" if combo.sharing == "portfolio" else "4"
     config = Config(encoding=combo.encoding, backend=combo.backend, cubes=cubes,
                     cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
-                    timeout=None if in_process else timeout, quiet=True)
+                    timeout=None if in_process else timeout, quiet=True,
+                    memo="off")  # every configuration solves: none answers from a record
     if not in_process:
         return solve_smtlib(text, config=config)
     with _in_process_cadical():
