@@ -95,6 +95,7 @@ def instance_path(name: str) -> Path:
     bound = KNOWN_OPTIMA[name] - 1
     path = GENERATED / f"jobshop_{name}_b{bound}.smt2"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_jobshop.py"), name,
                         "--bound", "opt-1", "-o", str(path)], check=True)
     return path

@@ -127,7 +127,7 @@ def project(args: argparse.Namespace) -> dict:
                 t0 = time.perf_counter()
                 r = simulate(enc.cnf, k, cubes=cubes, share=not args.no_share,
                              round_seconds=args.round_seconds, latency=args.latency,
-                             max_seconds=args.max_seconds)
+                             max_seconds=args.max_seconds, probe_seconds=args.probe)
                 rec = {"k": k, "mode": mode, "status": str(r.status), "wall": r.wall,
                        "free_running": r.free_running,
                        "speedup": ref / r.wall, "efficiency": efficiency(ref, r.wall, k),
@@ -195,7 +195,8 @@ def exchange_cost(args: argparse.Namespace) -> dict:
     enc = load(instance_path(name))
     cnf = enc.cnf
     a = Sharer(cnf_tag(cnf), cnf.nvars)
-    sa = incremental(cnf, tracer=a.trace.attach)
+    sa = incremental(cnf)
+    a.attach(sa)
     learnt: list[list[int]] = []
     t0 = time.process_time()
     while len(learnt) < 20000 and time.process_time() - t0 < 20:
@@ -204,8 +205,8 @@ def exchange_cost(args: argparse.Namespace) -> dict:
         a.collect()
         learnt += a.outbox
         a.outbox = []
-    sa.close()
     a.close()
+    sa.close()
     print(f"{name}: {len(learnt)} short learnt clauses, mean length "
           f"{sum(map(len, learnt)) / max(1, len(learnt)):.2f}", flush=True)
     rng = random.Random(1)
@@ -219,12 +220,13 @@ def exchange_cost(args: argparse.Namespace) -> dict:
         buffer = ex.round()
         merge = time.process_time() - t0
         b = Sharer(cnf_tag(cnf), cnf.nvars)
-        sb = incremental(cnf, tracer=b.trace.attach)
+        sb = incremental(cnf)
+        b.attach(sb)
         t0 = time.process_time()
         added = b.take(ex.tag, buffer, sb)
         take = time.process_time() - t0
-        sb.close()
         b.close()
+        sb.close()
         rows.append({"k": k, "capacity": capacity(k), "buffer_bytes": len(buffer),
                      "merge_s": merge, "import_s": take, "imported": added})
         print(f"K={k:5} capacity {capacity(k):7} literals, buffer {len(buffer) / 1024:7.1f} KiB,"
@@ -277,6 +279,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--no-share", action="store_true")
     ap.add_argument("--round-seconds", type=float, default=None, help="default: sharing.ROUND_SECONDS")
     ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--probe", type=float, default=0.0,
+                    help="project: seconds of one CaDiCaL first, its learnt clauses to all")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json")

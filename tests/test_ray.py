@@ -258,6 +258,29 @@ def test_ray_actors_share_clauses(head):
     assert len(r["stats"]) >= 2
 
 
+def test_ray_portfolio_runs_the_probe_while_the_actors_boot(head):
+    # ``meanwhile`` (the sharing portfolio's probe): its learnt clauses seed the first round;
+    # an answer of its own ends the run before any solving call.
+    r = in_child(head, """
+        import json
+        from tests.cnfs import php
+        from eagersmt.conquer.ray_actors import RayConquer
+        from eagersmt.strategy.portfolio import probe_learning
+
+        cnf = php(9, 8)
+        seed = probe_learning(cnf, 0.3)
+        r = RayConquer("local", jobs=2, share=True).solve_cubes(cnf, None,
+                                                                meanwhile=lambda: seed)
+        early = RayConquer("local", jobs=2, share=True).solve_cubes(
+            cnf, None, meanwhile=lambda: "decided")
+        easy = probe_learning(php(4, 4), 1.0)
+        print(json.dumps({"seed": len(seed), "status": str(r.status), "sharing": r.sharing,
+                          "early": early, "easy": str(easy.status)}))
+    """)
+    assert r["seed"] > 0 and r["status"] == "unsat" and r["sharing"]["imported"] > 0
+    assert r["early"] == "decided" and r["easy"] == "sat"
+
+
 @pytest.mark.parametrize("address", ["foo:1", "127.0.0.1:1", "auto"])
 def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
     if address == "auto" and Path("/tmp/ray/ray_current_cluster").exists():

@@ -19,9 +19,9 @@ import pytest
 from pysat.solvers import Solver
 
 from eagersmt.backends import incremental
-from eagersmt.conquer.local import LocalConquer
-from eagersmt.conquer.sharing import (Exchange, LearntTrace, Sharer, capacity, cnf_tag,
-                                      decode_records, pack, unpack)
+from eagersmt.conquer.local import CubeWorker, LocalConquer
+from eagersmt.backends.cadical import Learner, learner_unavailable
+from eagersmt.conquer.sharing import Exchange, Sharer, capacity, cnf_tag, pack, unpack
 from eagersmt.conquer.simulate import Schedule, efficiency, projected_wall, simulate
 from eagersmt.encode.cnf import CNF
 from eagersmt.result import Status
@@ -49,34 +49,52 @@ def reference(cnf: CNF) -> bool:
         return bool(s.solve())
 
 
-def varint(x: int) -> bytes:
-    out = bytearray()
-    while x >= 0x80:
-        out.append(x & 0x7F | 0x80)
-        x >>= 7
-    out.append(x)
-    return bytes(out)
+def test_clauses_pack_and_unpack():
+    assert unpack(pack([[1, -2], [3], [-70000, 5, 6]])) == [(1, -2), (3,), (-70000, 5, 6)]
+    assert unpack(pack([])) == []
 
 
-def drat(kind: str, clause: list[int]) -> bytes:
-    return kind.encode() + b"".join(varint(2 * abs(lit) + (lit < 0)) for lit in clause) + b"\0"
+def test_the_learner_connects_here_and_sees_every_conflict():
+    assert learner_unavailable() == ""  # python-sat's CaDiCaL 1.9.5 exports connect_learner
+    cnf = php(9, 8)
+    learner = Learner(max_length=3)
+    s = incremental(cnf)
+    try:
+        learner.attach(s)
+        assert s.solve(conflicts=2000) is None
+        conflicts = s.stats()["conflicts"]
+        got = learner.take()
+        assert learner.take() == []  # taken
+        assert conflicts > 0
+        assert got and all(1 <= len(c) <= 3 for c in got)
+        learner.detach()
+        s.solve(conflicts=500)
+        assert learner.take() == []  # disconnected: nothing more
+    finally:
+        learner.detach()
+        s.close()
 
 
-def test_binary_drat_is_decoded_and_a_cut_record_waits_for_its_end():
-    data = (drat("a", [1, -2]) + drat("d", [3]) + drat("a", [-70000, 5, 6])
-            + drat("a", list(range(1, 12))) + drat("a", [9, -10]))
-    cut = len(data) - 2  # mid-record
-    clauses, records, tail = decode_records(data[:cut], max_length=8)
-    assert clauses == [[1, -2], [-70000, 5, 6]] and records == 4  # (11 literals: too long)
-    more, _, tail = decode_records(tail + data[cut:], max_length=8)
-    assert more == [[9, -10]] and tail == b""
-    assert unpack(pack([[1, -2], [3]])) == [(1, -2), (3,)]
+def test_a_warm_solver_exports_after_it_has_learnt():
+    cnf = php(8, 7)
+    s = incremental(cnf)
+    try:
+        assert s.solve(conflicts=1000) is None  # the probe's work, no learner yet
+        sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+        sharer.attach(s)
+        assert s.solve(conflicts=1000) is None
+        sharer.collect()
+        assert len(sharer.outbox) > 20
+        sharer.close()
+    finally:
+        s.close()
 
 
-def test_the_trace_streams_what_cadical_learns_and_every_shared_clause_is_implied():
+def test_the_learner_streams_what_cadical_learns_and_every_shared_clause_is_implied():
     cnf = php(8, 7)
     sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-    s = incremental(cnf, tracer=sharer.trace.attach)
+    s = incremental(cnf)
+    sharer.attach(s)
     try:
         assert s.solve(conflicts=3000) is None
         sharer.collect()
@@ -84,8 +102,8 @@ def test_the_trace_streams_what_cadical_learns_and_every_shared_clause_is_implie
         assert len(learnt) > 50  # short clauses streamed while the solver ran
         assert all(len(c) <= 8 and max(map(abs, c)) <= cnf.nvars for c in learnt)
     finally:
-        s.close()
         sharer.close()
+        s.close()
     # implied: CNF and the clause's negation are unsat, for a sample
     for c in random.Random(1).sample(learnt, 40):
         with Solver(name="cadical195", bootstrap_with=cnf.clauses) as check:
@@ -96,8 +114,10 @@ def test_clauses_learnt_under_assumptions_and_after_imports_are_implied():
     cnf = random_cnf(120, 500, seed=3)  # sat, with search
     a = Sharer(cnf_tag(cnf), cnf.nvars)
     b = Sharer(cnf_tag(cnf), cnf.nvars)
-    sa = incremental(cnf, tracer=a.trace.attach)
-    sb = incremental(cnf, tracer=b.trace.attach, options={"seed": 7, "phase": 0})
+    sa = incremental(cnf)
+    sb = incremental(cnf, options={"seed": 7, "phase": 0})
+    a.attach(sa)
+    b.attach(sb)
     shared = []
     try:
         for cube in ([1, 2], [-1, 3], [-2, -3], []):
@@ -110,8 +130,8 @@ def test_clauses_learnt_under_assumptions_and_after_imports_are_implied():
             shared += unpack(data)
     finally:
         for s, sh in ((sa, a), (sb, b)):
-            s.close()
             sh.close()
+            s.close()
     assert shared
     with Solver(name="cadical195", bootstrap_with=cnf.clauses) as check:
         for c in shared[:200]:
@@ -122,7 +142,8 @@ def test_a_clause_of_another_cnf_is_refused():
     mine, other = php(5, 5), php(6, 5)  # sat / unsat: the other's clauses would be wrong here
     assert cnf_tag(mine) != cnf_tag(other)
     sharer = Sharer(cnf_tag(mine), mine.nvars)
-    s = incremental(mine, tracer=sharer.trace.attach)
+    s = incremental(mine)
+    sharer.attach(s)
     try:
         wrong = pack([[-1], [-2], [-3], [-4], [-5]])  # pigeon 1 in no hole
         assert sharer.take(cnf_tag(other), wrong, s) == 0
@@ -130,8 +151,8 @@ def test_a_clause_of_another_cnf_is_refused():
         assert s.solve() is True  # nothing got in
         assert sharer.take(cnf_tag(mine), pack([[mine.nvars + 1]]), s) == 0  # not its variable
     finally:
-        s.close()
         sharer.close()
+        s.close()
     ex = Exchange(cnf_tag(mine), workers=2)
     ex.offer("w", cnf_tag(other), wrong)
     assert ex.refused == 1 and unpack(ex.round()) == []
@@ -146,23 +167,6 @@ def test_the_exchange_merges_short_first_without_duplicates_within_capacity():
     ex.offer(1, "t", pack([[4], [10]]))
     assert unpack(ex.round()) == [(10,)]  # [4] was shared already
     assert capacity(16) > capacity(2) > capacity(1) and capacity(16) < 16 * capacity(1)
-
-
-def test_the_trace_file_is_cut_once_read():
-    cnf = php(8, 7)
-    trace = LearntTrace()
-    trace.truncate_at = 1  # cut after every read
-    s = incremental(cnf, tracer=trace.attach)
-    try:
-        got = []
-        for _ in range(5):
-            s.solve(conflicts=500)
-            got += trace.read()
-            assert os.fstat(trace.fd).st_blocks * 512 < 1 << 20  # the read part is a hole
-        assert len(got) > 100 and trace.offset > 0
-    finally:
-        s.close()
-        trace.close()
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -180,13 +184,43 @@ def test_sharing_agrees_with_sharing_off_and_the_reference_on_random_cnfs(seed):
         assert r.status == (Status.SAT if want else Status.UNSAT)
 
 
-def test_sharing_workers_exchange_and_report_their_work():
+@pytest.mark.parametrize("seed", range(4))
+def test_warm_sharing_workers_agree_with_the_reference(seed):
+    cnf = random_cnf(100, 426, seed + 10)
+    want = reference(cnf)
+    probe = CubeWorker(cnf)  # as ``--cubes portfolio`` does: a probe, then forked copies
+    try:
+        if probe.solve([], conflict_budget=200).status != Status.UNKNOWN:
+            pytest.skip("the probe decided")
+        r = LocalConquer(jobs=2, share=True, warm=probe.solver).solve_cubes(cnf, None)
+        cubes = [[1, 2], [1, -2], [-1, 2], [-1, -2]]  # ``--cubes auto --share on``: warm cubes
+        rc = LocalConquer(jobs=2, share=True, warm=probe.solver).solve_cubes(cnf, cubes)
+    finally:
+        probe.close()
+    for res in (r, rc):
+        assert res.status == (Status.SAT if want else Status.UNSAT), res.messages
+        if want:
+            assert all(any((lit > 0) == (res.model[abs(lit) - 1] > 0) for lit in c)
+                       for c in cnf.clauses)
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_sharing_workers_exchange_and_report_their_work(warm):
     cnf = php(10, 9)  # seconds: rounds happen
-    r = LocalConquer(jobs=2, share=True).solve_cubes(cnf, None)
+    probe = CubeWorker(cnf) if warm else None
+    try:
+        if probe is not None:
+            assert probe.solve([], conflict_budget=2000).status == Status.UNKNOWN
+        r = LocalConquer(jobs=2, share=True, warm=probe and probe.solver).solve_cubes(cnf, None)
+    finally:
+        if probe is not None:
+            probe.close()
     assert r.status == Status.UNSAT
     assert r.sharing["rounds"] >= 2 and r.sharing["exported"] > 0
     assert r.sharing["imported"] > 0 and r.sharing["refused"] == 0
     assert len(r.worker_stats) == 2 and all(w["conflicts"] > 0 for w in r.worker_stats)
+    if warm:  # the workers went on from the probe's 2,000 conflicts
+        assert all(w["conflicts"] > 2000 for w in r.worker_stats)
 
 
 def test_killed_sharing_worker_loses_no_cube():
@@ -228,7 +262,8 @@ def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
                 "--encoding", "order")  # (auto refutes la01 at the root: no portfolio)
         assert p.returncode == 0, p.stderr
         assert p.stdout.splitlines()[0] == want
-        assert "conquer" in p.stderr and "portfolio" in p.stderr
+        assert re.search(r"conquer +(sharing portfolio|portfolio|none \(the probe decided)",
+                         p.stderr)
         if want == "sat":
             assert re.search(r"model_checked +yes", p.stderr)
 
@@ -262,6 +297,9 @@ def test_simulated_conquers_answer_like_the_real_ones():
     r = simulate(unsat, 2, cubes=[[1], [-1]], round_seconds=0.02, share=False)
     assert r.status == Status.UNSAT and r.cubes_done == 2
     assert simulate(sat, 3, round_seconds=0.02).status == Status.SAT
+    r = simulate(unsat, 2, round_seconds=0.02, probe_seconds=0.05)  # warm by the probe's clauses
+    assert r.status == Status.UNSAT and r.schedule.probe_seconds > 0
+    assert r.wall == pytest.approx(projected_wall(r.schedule))
 
 
 def test_an_answer_keeps_the_shortest_clauses_within_its_size():
@@ -269,7 +307,8 @@ def test_an_answer_keeps_the_shortest_clauses_within_its_size():
 
     cnf = php(5, 5)
     sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-    s = incremental(cnf, tracer=sharer.trace.attach)
+    s = incremental(cnf)
+    sharer.attach(s)
     try:
         sharer.outbox = [[1, 2, 3]] * ANSWER_LITERALS + [[4]] * 10
         tag, data, counters = sharer.exchange(None, s)
@@ -277,5 +316,24 @@ def test_an_answer_keeps_the_shortest_clauses_within_its_size():
         assert got[:10] == [(4,)] * 10 and sum(map(len, got)) <= ANSWER_LITERALS
         assert counters["dropped"] == ANSWER_LITERALS + 10 - len(got)
     finally:
-        s.close()
         sharer.close()
+        s.close()
+
+
+def test_ctrl_c_during_the_learning_probe_is_a_clean_interrupt():
+    # python-sat answers SIGINT in the main thread by a longjmp out of CaDiCaL, which would
+    # crash through the learner's callbacks: the probe solves in a thread of its own
+    code = """
+import os, signal, threading
+from tests.cnfs import php
+from eagersmt.strategy.portfolio import probe_learning
+threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+try:
+    probe_learning(php(10, 9), 1.0)
+    print("no interrupt")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60, cwd=REPO)
+    assert p.returncode == 0 and p.stdout.strip() == "interrupted", p.stderr[-2000:]

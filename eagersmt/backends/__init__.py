@@ -26,8 +26,8 @@ from .base import PathLike, SatBackend, SatResult, SatSolver
 @dataclass(frozen=True)
 class BackendEntry(Entry):
     incremental: bool = False  # ``target.incremental(cnf, proof=)`` gives a SatSolver
-    shares: bool = False  # its incremental solver takes ``tracer=`` and ``options=``: its
-    # workers can share learnt clauses (``conquer.sharing``)
+    shares: bool = False  # its incremental solver takes ``options=`` and a ``cadical.Learner``:
+    # its workers can share learnt clauses (``conquer.sharing``)
     proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
     warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
     requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
@@ -81,17 +81,17 @@ def get_backend(name: str) -> SatBackend:
 
 
 def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
-                proof: bool = False, tracer: Any = None,
+                proof: bool = False,
                 options: Optional[dict[str, int]] = None) -> SatSolver:
     """An incremental solver loaded with ``cnf``: back end ``backend``'s own, or its cube
-    workers' (``worker``); ``ValueError`` when it has none.  ``tracer`` and ``options``:
-    see ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
+    workers' (``worker``); ``ValueError`` when it has none.  ``options``: see
+    ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
     entry = resolve(backend)
     if not entry.incremental and entry.worker is not None:
         entry = resolve(entry.worker)
     if not entry.incremental:
         raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
-    extra = {} if tracer is None and not options else {"tracer": tracer, "options": options}
+    extra = {"options": options} if options else {}
     return entry.load().incremental(cnf, proof=proof, **extra)  # type: ignore[no-any-return]
 
 

@@ -7,21 +7,29 @@ the parent kills it) and keeps a crash or an out-of-memory inside the SAT solver
 the caller down, for a few ms per call.  ``in_process=True`` skips the child (for callers
 that are already a process boundary, e.g. a conquer worker).
 
-Clause sharing (``conquer.sharing``) needs two more things, both here: ``trace_learnt``
-streams every clause CaDiCaL derives to a file (its binary DRAT proof trace; it must be
-attached right after the solver is made, before any clause: the facade's ``tracer`` hook),
-and ``diversity(i)`` gives the i-th worker of a sharing portfolio its own options (seed,
-initial phase, search mode), since identical solvers fed identical clauses would repeat
-each other.  Every clause CaDiCaL 1.9.5 derives is implied by the clauses it was given (its
-LRAT tracer "has no RAT steps"; its eliminations only delete clauses), so what a worker
-exports is implied by the CNF; CaDiCaL 2.1+'s bounded variable addition (``factor``) would
-add clauses over fresh variables that are not: ``SHARING_OPTIONS`` keeps it off where it
-exists.  ``benchmarks/RESULTS.md``, "Clause sharing", has the measurements (and CaDiCaL
-3.0.0's, which was slower here).
+Clause sharing (``conquer.sharing``) needs two more things, both here: ``Learner`` hands
+every clause CaDiCaL learns in conflict analysis (and every learnt unit) of at most
+``max_length`` literals to Python, through CaDiCaL's own ``Learner`` interface (cadical.hpp:
+``learning(size)``, then ``learn(lit)`` per literal and 0; what IPASIR's ``ipasir_set_learn``
+uses).  python-sat does not wrap it, but its extension exports
+``CaDiCaL195::Solver::connect_learner``: ``Learner`` builds the C++ object (a vtable of two
+ctypes callbacks) and connects it to the solver behind a python-sat handle, at any time (a
+warm solver forked from the probe too).  It replaced reading CaDiCaL's proof trace, which
+had to start before the first clause and cost its writing (+27 %) and decoding.  The
+callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
+conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
+method: see ``Learner``).  ``diversity(i)`` gives the
+i-th worker of a sharing portfolio its own options (seed, initial phase, search mode),
+since identical solvers fed identical clauses would repeat each other.  Every clause
+CaDiCaL 1.9.5 learns is implied by the clauses it was given (learnt under assumptions:
+implied without them; its LRAT tracer "has no RAT steps"), so what a worker exports is
+implied by the CNF.  ``benchmarks/RESULTS.md``, "Clause sharing", has the measurements (and
+CaDiCaL 3.0.0's, which was slower here).
 """
 
 from __future__ import annotations
 
+import ctypes
 from typing import Any, Optional, Sequence
 
 from ..encode.cnf import CNF
@@ -30,10 +38,6 @@ from .base import PathLike, SatResult
 from .pysat import PysatSolver
 
 PYSAT_NAME = "cadical195"
-
-# Options of a worker whose learnt clauses are shared: a binary trace; no technique that
-# adds non-implied clauses (BVA exists from CaDiCaL 2.1 on and is refused by 1.9.5).
-SHARING_OPTIONS: dict[str, int] = {"binary": 1}
 
 # The options of portfolio worker i (i modulo the list; the seed is i on top): the default
 # first, then CaDiCaL's 'unsat' configuration (focused mode only), initial phase false,
@@ -57,25 +61,107 @@ def diversity(index: int) -> dict[str, int]:
     return options
 
 
-def trace_learnt(pysat_solver: Any, fileobj: Any) -> None:
-    """Stream every clause ``pysat_solver`` (python-sat's ``Cadical195``, just made, no
-    clause yet) derives, as binary DRAT, to ``fileobj`` (anything with ``fileno()``; the
-    solver writes through its own buffer and never closes it)."""
-    import pysolvers
-
-    pysat_solver.configure(SHARING_OPTIONS)
-    pysolvers.cadical195_tracepr(pysat_solver.cadical, fileobj)
+_LEARNING = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int)
+_LEARN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int)
+_DESTRUCTOR = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_api: Any = None
 
 
-def solver(cnf: Optional[CNF] = None, *, proof: bool = False, tracer: Any = None,
+def _learner_api() -> Any:
+    """(connect, disconnect, capsule -> pointer) of python-sat's CaDiCaL 1.9.5, or a
+    string saying why there is none (another python-sat build)."""
+    global _api
+    if _api is None:
+        try:
+            import pysolvers
+
+            lib = ctypes.CDLL(pysolvers.__file__)
+            connect = lib["_ZN10CaDiCaL1956Solver15connect_learnerEPNS_7LearnerE"]
+            disconnect = lib["_ZN10CaDiCaL1956Solver18disconnect_learnerEv"]
+        except (ImportError, OSError, AttributeError) as e:
+            _api = f"python-sat's CaDiCaL 1.9.5 has no Learner entry point ({e})"
+            return _api
+        connect.argtypes, connect.restype = [ctypes.c_void_p, ctypes.c_void_p], None
+        disconnect.argtypes, disconnect.restype = [ctypes.c_void_p], None
+        pointer = ctypes.pythonapi.PyCapsule_GetPointer
+        pointer.argtypes, pointer.restype = [ctypes.py_object, ctypes.c_char_p], ctypes.c_void_p
+        _api = (connect, disconnect, pointer)
+    return _api
+
+
+def learner_unavailable() -> str:
+    """Why ``Learner`` cannot connect here ('' when it can)."""
+    api = _learner_api()
+    return api if isinstance(api, str) else ""
+
+
+class Learner:
+    """CaDiCaL's ``Learner`` (see the module doc): the clauses of at most ``max_length``
+    literals (and at least ``min_length``) that the connected solver learns; ``take()``
+    returns those learnt since the last call.  Keep it alive while connected.  Solve with
+    it outside the main thread of a process that gets Ctrl-C: there python-sat answers
+    SIGINT by a ``longjmp`` out of the solver, which crashes through the callbacks (forked
+    workers get no SIGINT; Ray actors and ``strategy.portfolio.probe_learning`` solve in
+    another thread)."""
+
+    def __init__(self, max_length: int, min_length: int = 1):
+        self.max_length, self.min_length = max_length, min_length
+        # ``learn(this, lit)`` is a built-in method, no Python code: nothing (a signal
+        # handler, an exception) can run inside it and cut a clause short.  It appends every
+        # literal and the 0 that ends a clause to one flat list (``insert`` at index
+        # ``this``, past the end), which ``take`` splits.  ``learning`` is Python; should it
+        # fail, ctypes returns False: that clause is not exported, nothing is cut.
+        self._flat: list[int] = []
+        lengths = range(min_length, max_length + 1)
+
+        def learning(_this: int, size: int) -> bool:
+            return size in lengths
+
+        noop = _DESTRUCTOR(id)  # CaDiCaL never deletes its learner
+        self._callbacks = (noop, _LEARNING(learning), _LEARN(self._flat.insert))
+        # The C++ object: its first word points at the vtable's functions (Itanium ABI:
+        # complete and deleting destructor, then ``learning`` and ``learn``).
+        slots = (noop, noop, self._callbacks[1], self._callbacks[2])
+        self._vtable = (ctypes.c_void_p * 4)(*(ctypes.cast(f, ctypes.c_void_p) for f in slots))
+        self._object = (ctypes.c_void_p * 2)(ctypes.addressof(self._vtable), None)
+        self._solver: Optional[int] = None
+
+    def attach(self, solver: PysatSolver) -> None:
+        """Connect to ``solver`` (a CaDiCaL 1.9.5 ``PysatSolver``); ``RuntimeError`` when
+        this python-sat cannot (``learner_unavailable``)."""
+        api = _learner_api()
+        if isinstance(api, str):
+            raise RuntimeError(api)
+        if solver.name != PYSAT_NAME:
+            raise RuntimeError(f"a Learner connects to {PYSAT_NAME}, not {solver.name}")
+        connect, _, pointer = api
+        self._solver = pointer(solver.native().cadical, None)
+        connect(self._solver, ctypes.addressof(self._object))
+
+    def take(self) -> list[list[int]]:
+        """The clauses learnt since the last call (between solves: none is half written)."""
+        flat, out, start = self._flat, [], 0
+        for i, lit in enumerate(flat):
+            if lit == 0:
+                out.append(flat[start:i])
+                start = i + 1
+        del flat[:start]
+        return out
+
+    def detach(self) -> None:
+        """Disconnect (before the solver is deleted, or to stop exporting)."""
+        if self._solver is not None:
+            _learner_api()[1](self._solver)
+            self._solver = None
+
+
+def solver(cnf: Optional[CNF] = None, *, proof: bool = False,
            options: Optional[dict[str, int]] = None) -> PysatSolver:
     """A CaDiCaL loaded with ``cnf`` (``proof``: keep a DRAT proof, ``SatSolver.proof``;
-    ``tracer``: called with the python-sat solver before any clause, e.g. a
-    ``conquer.sharing.LearntTrace``; ``options``: CaDiCaL options, e.g. ``diversity(i)``)."""
+    ``options``: CaDiCaL options, e.g. ``diversity(i)``)."""
     clauses = () if cnf is None else cnf.clauses
     nvars = 0 if cnf is None else cnf.nvars
-    return PysatSolver(PYSAT_NAME, clauses, nvars=nvars, proof=proof, tracer=tracer,
-                       options=options)
+    return PysatSolver(PYSAT_NAME, clauses, nvars=nvars, proof=proof, options=options)
 
 
 class CadicalBackend:
@@ -85,9 +171,9 @@ class CadicalBackend:
         self.in_process = in_process
 
     @staticmethod
-    def incremental(cnf: Optional[CNF] = None, *, proof: bool = False, tracer: Any = None,
+    def incremental(cnf: Optional[CNF] = None, *, proof: bool = False,
                     options: Optional[dict[str, int]] = None) -> PysatSolver:
-        return solver(cnf, proof=proof, tracer=tracer, options=options)
+        return solver(cnf, proof=proof, options=options)
 
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None, proof_path: Optional[PathLike] = None,

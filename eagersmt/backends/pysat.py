@@ -13,9 +13,9 @@ call (a cube worker's next cube starts at the right size).  ``between``: a callb
 each slice that did not decide (a sharing worker exchanges clauses there, ``conquer.sharing``);
 with it a call without a deadline slices too.
 
-``tracer`` runs on the python-sat solver right after it is made and before any clause (where
-CaDiCaL's proof tracing must start: ``cadical.trace_learnt``), then ``options`` are set
-(python-sat's ``configure``: CaDiCaL's option names).
+``options`` are set before the first clause (python-sat's ``configure``: CaDiCaL's option
+names); ``native()`` is python-sat's own solver object (``cadical.Learner`` connects to
+the C++ solver behind it).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class PysatSolver:
     slice_seconds = 0.2
 
     def __init__(self, name: str, clauses: Iterable[Sequence[int]] = (), *, nvars: int = 0,
-                 proof: bool = False, tracer: Any = None,
+                 proof: bool = False,
                  options: Optional[dict[str, int]] = None):
         from pysat.solvers import Solver
 
@@ -43,8 +43,6 @@ class PysatSolver:
         self.nvars = nvars
         self.next_slice = 1000
         self._s: Any = Solver(name=name, with_proof=proof)
-        if tracer is not None:  # before any clause: see ``cadical.trace_learnt``
-            tracer(self._s.solver)
         if options:
             self._s.solver.configure(options)
         clauses = list(clauses) if not isinstance(clauses, list) else clauses
@@ -57,6 +55,16 @@ class PysatSolver:
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
         self._s.append_formula(clauses)
+
+    def configure(self, options: dict[str, int]) -> None:
+        """Set solver options now (python-sat's ``configure``; CaDiCaL takes most of its
+        options between two solves, e.g. ``seed`` and ``phase``)."""
+        self._s.solver.configure(options)
+
+    def native(self) -> Any:
+        """python-sat's own solver object (e.g. ``Cadical195``, whose ``cadical`` is the
+        handle of the C++ solver)."""
+        return self._s.solver
 
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,

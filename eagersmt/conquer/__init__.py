@@ -50,7 +50,8 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     only slowed the cubes, so ``--jobs`` below the CPU count is how to ask for it.  Never with
     ``proof_dir``: a certificate covers the refuted cubes, not a racer's answer.  ``share``:
     the workers share learnt clauses (``sharing``; default: ``config.share`` is "on"; never with
-    ``proof_dir``: each refuted cube is proved afresh there)."""
+    ``proof_dir``: each refuted cube is proved afresh there; nor with a python-sat whose
+    CaDiCaL cannot take a ``backends.cadical.Learner``)."""
     from ..backends import BACKENDS
 
     entry = BACKENDS[config.backend]
@@ -59,6 +60,10 @@ def make_conquer(config: Config, *, space: Any = None, progress: Optional[Progre
     variables = None if space is None else space.variables
     ladders = () if space is None else space.ladders
     share = (config.share == "on" if share is None else share) and proof_dir is None
+    if share and BACKENDS[backend].shares:  # (a python-sat without the learner: no sharing)
+        from ..backends.cadical import learner_unavailable
+
+        share = not learner_unavailable()
     if config.ray is None:
         from .local import LocalConquer
 

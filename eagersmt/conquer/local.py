@@ -14,10 +14,11 @@ lookahead cuber and its children re-queued.  That bookkeeping is
 With a back end that has no incremental solver (Kissat) a worker makes one one-shot call per
 cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
-With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL gets
-options of its own (``backends.cadical.diversity``) and traces what it learns; between two
-slices of a cube the worker reads its pipe, where the driver's sharing requests arrive, and
-answers them (an idle worker answers at once).
+With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL (fresh,
+or its copy of ``warm``) gets options of its own (``backends.cadical.diversity``) and a
+learner that hands over what it learns; between two slices of a cube the worker reads its
+pipe, where the driver's sharing requests arrive, and answers them (an idle worker answers
+at once).
 
 ``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
@@ -78,13 +79,16 @@ class CubeWorker:
         # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
         self.sharer: Optional[Sharer] = None
         self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
-        if (share is not None and BACKENDS[backend].shares and proof_dir is None
-                and solver is None):
+        if share is not None and BACKENDS[backend].shares and proof_dir is None:
             from ..backends.cadical import diversity
 
             self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-            self._solver = incremental(cnf, backend, tracer=self.sharer.trace.attach,
-                                       options=diversity(share))
+            if solver is None:
+                self._solver = incremental(cnf, backend, options=diversity(share))
+            else:  # warm: this process's copy of the probe's solver, its own options now
+                self._solver = solver
+                solver.configure(diversity(share))
+            self.sharer.attach(self._solver)
             self._solver.slice_seconds = SLICE_SECONDS  # type: ignore[attr-defined]
         elif solver is not None and self.incremental:
             self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
@@ -193,12 +197,12 @@ class CubeWorker:
         return self.sharer.exchange(request, self._solver, conflicts)
 
     def close(self) -> None:
+        if self.sharer is not None:  # first: the learner is disconnected from a live solver
+            self.sharer.close()
+            self.sharer = None
         if self._solver is not None:
             self._solver.close()
             self._solver = None
-        if self.sharer is not None:
-            self.sharer.close()
-            self.sharer = None
 
 
 class _Stop(BaseException):  # not an error of a cube: ``run`` lets it through
@@ -215,10 +219,9 @@ def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
     if tmpdir is not None:  # a one-shot solver's files: the parent removes them, killed or not
         tempfile.tempdir = tmpdir
     # ``warm``: the caller's CaDiCaL (the probe's), this process's copy of it since the fork;
-    # ``share``: this worker's index in a sharing conquer (no warm start then: the solver's
-    # trace must start before its first clause)
-    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders,
-                        None if share is not None else warm, share=share)
+    # ``share``: this worker's index in a sharing conquer
+    worker = CubeWorker(cnf, backend, variables, conflict_budget, proof_dir, ladders, warm,
+                        share=share)
     queue: deque[Task] = deque()
 
     def handle(msg) -> None:  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ import logging
 import os
 import socket
 import threading
-from typing import Hashable, Iterator, Optional, Sequence
+from typing import Any, Callable, Hashable, Iterator, Optional, Sequence
 
 import ray
 
@@ -45,7 +45,7 @@ from ..encode.cnf import CNF
 from ..errors import InputError
 from .local import CubeWorker
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
-from .sharing import Exchange, Mailbox, cnf_tag
+from .sharing import Exchange, Mailbox, cnf_tag, pack
 
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
 CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
@@ -109,13 +109,22 @@ class ActorPool:
         self.actors: dict[int, object] = {}
         self.calls: dict[object, tuple[int, str]] = {}  # ObjectRef -> (worker, kind)
         self._next = 0
+        self._early: list[object] = []  # actors created by ``prestart``, not spawned yet
+
+    def _create(self, index: int) -> object:
+        return self.actor_class.remote(*self.args, index if self.sharing else None)  # type: ignore[attr-defined]
+
+    def prestart(self, n: int) -> None:
+        """Create ``n`` actors now (Ray boots their processes while the caller goes on);
+        ``spawn`` hands them out first."""
+        self._early = [self._create(i) for i in range(n)]
 
     def spawn(self) -> Hashable:
-        index = self._next if self.sharing else None  # its options (``diversity``)
+        index = self._next  # its options (``diversity``)
         self._next += 1
-        actor = self.actor_class.remote(*self.args, index)  # type: ignore[attr-defined]
+        actor = self._early.pop(0) if self._early else self._create(index)
         self.actors[self._next] = actor
-        self.calls[actor.info.remote()] = (self._next, "ready")
+        self.calls[actor.info.remote()] = (self._next, "ready")  # type: ignore[attr-defined]
         return self._next
 
     def share(self, worker: Hashable, request: tuple[str, bytes]) -> None:
@@ -167,6 +176,9 @@ class ActorPool:
         return events
 
     def close(self) -> None:
+        for actor in self._early:
+            ray.kill(actor, no_restart=True)
+        self._early = []
         for worker in list(self.actors):
             self._forget(worker)
         self.calls.clear()
@@ -298,8 +310,14 @@ class RayConquer:
         self.share = share and BACKENDS[backend].shares
 
     def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
-                    timeout: Optional[float] = None) -> ConquerResult:
-        """Conquer ``cubes`` (None: a portfolio, every actor on the whole CNF)."""
+                    timeout: Optional[float] = None,
+                    meanwhile: Optional[Callable[[], Any]] = None) -> Any:
+        """Conquer ``cubes`` (None: a portfolio, every actor on the whole CNF).
+
+        ``meanwhile``: run in this process while the actors boot (their processes start
+        in Ray); it returns None, or a decided answer, which is returned instead of a
+        ``ConquerResult`` (the actors are killed), or a list of clauses implied by the CNF
+        (learnt by the caller's own solver), which go into the first sharing round."""
         if cubes is not None and not cubes:  # no cube: the cuber refuted every branch
             return CubeScheduler([]).result()
         with connected(self.address, num_cpus=self.jobs,
@@ -307,10 +325,24 @@ class RayConquer:
             workers = self.jobs if private else max(1, int(ray.cluster_resources().get("CPU", 1)))
             if cubes is None:
                 cubes = [[] for _ in range(workers)]
-            exchange = Exchange(cnf_tag(cnf), workers=workers) if self.share else None
-            sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress,
-                                  exchange=exchange)
             ladders = ray.put(self.ladders) if self.ladders else ()  # once, not per actor
             pool = ActorPool(ray.put(cnf), self.backend, self.variables, spread=not private,
                              ladders=ladders, share=self.share)
+            seed: list = []
+            if meanwhile is not None:
+                pool.prestart(min(workers, len(cubes)))
+                try:
+                    early = meanwhile()
+                except BaseException:
+                    pool.close()
+                    raise
+                if early is not None and not isinstance(early, list):
+                    pool.close()
+                    return early
+                seed = early or []
+            exchange = Exchange(cnf_tag(cnf), workers=workers) if self.share else None
+            if exchange is not None and seed:  # the first round hands them to every actor
+                exchange.offer("caller", exchange.tag, pack(seed))
+            sched = CubeScheduler(cubes, cube_timeout=self.cube_timeout, progress=self.progress,
+                                  exchange=exchange)
             return drive(pool, sched, workers=workers, depth=self.depth, timeout=timeout)

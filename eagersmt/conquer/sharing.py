@@ -1,9 +1,9 @@
 """Clause sharing between the workers of a conquer: the same code for processes and Ray actors.
 
-Idea (Mallob: Schreiber & Sanders, "MallobSat", JAIR 2024): each worker's CaDiCaL streams
-every clause it derives (its binary DRAT proof trace, ``backends.cadical.trace_learnt``) to
-a file the worker reads between two conflict-budget slices (``LearntTrace``); the short
-ones it has not seen yet wait in the worker (``Sharer``).  The driver runs the rounds: every
+Idea (Mallob: Schreiber & Sanders, "MallobSat", JAIR 2024): each worker's CaDiCaL hands
+every short clause it learns to Python as it learns it (``backends.cadical.Learner``,
+CaDiCaL's learner interface); between two conflict-budget slices the ones the worker has
+not seen yet go to its outbox (``Sharer``).  The driver runs the rounds: every
 ``ROUND_SECONDS`` it sends each worker that has answered the previous request the merged
 buffer of the last round, and the worker, at its next slice boundary, adds the clauses it
 has not seen (``add_clause``: between slices, as assumptions allow) and answers with what it
@@ -25,23 +25,18 @@ CNF's (a fresh variable of bounded variable addition, were it on) is never expor
 answer of a conquer does not rest on trusting this: a certified run proves every refuted
 cube afresh (``local.CubeWorker.prove``), and models are checked against the input.
 
-Cost: reading the trace (``bytes.split`` per record, literal decoding only for records short
-enough to share), one ``add_clause`` per imported clause, and a message of 4 bytes per
+Cost: a Python callback per conflict and per literal of a clause short enough (a few per
+cent of a CaDiCaL's time), one ``add_clause`` per imported clause, and a message of 4 bytes per
 shared literal each way per round; ``benchmarks/RESULTS.md``, "Clause sharing", measures it.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import tempfile
 import threading
 from array import array
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Optional, Sequence
-
-from ..drat import decode_records
 
 ROUND_SECONDS = 0.25  # driver: a round every this often
 SLICE_SECONDS = 0.1  # a sharing worker's conflict-budget slices (the exchange points)
@@ -51,17 +46,7 @@ CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 
 ANSWER_LITERALS = 4 * CAPACITY  # a worker's answer at most (24 KB: well inside a pipe's buffer)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
 
-_libc: Any = None
-
 Clause = tuple[int, ...]
-
-
-def _flush_c_streams() -> None:
-    """fflush(NULL): CaDiCaL writes its trace through a C stdio buffer."""
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(None)
-    _libc.fflush(None)
 
 
 def cnf_tag(cnf: Any) -> str:
@@ -104,65 +89,6 @@ def key(clause: Sequence[int]) -> Clause:
     return tuple(sorted(clause))
 
 
-class LearntTrace:
-    """The clauses a CaDiCaL derives, read back from its proof trace (see the module doc).
-
-    ``attach`` is the facade's ``tracer`` hook (``backends.incremental(cnf, tracer=...)``);
-    ``read()`` returns the added clauses of at most ``max_length`` literals since the last
-    call.  The trace goes to an unlinked file (in /dev/shm when there is one); once read, its
-    bytes are cut off (``ftruncate``: the writer's offset stays, the start becomes a hole)."""
-
-    truncate_at = 16 << 20
-
-    def __init__(self, max_length: int = MAX_LENGTH):
-        self.max_length = max_length
-        folder = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-        fd, path = tempfile.mkstemp(prefix="eagersmt-trace-", dir=folder)
-        os.unlink(path)
-        self.fd = fd
-        self.offset = 0
-        self.tail = b""
-        self.records = 0  # every record read (added and deleted clauses)
-        self._writer_fd: Optional[int] = None
-
-    def fileno(self) -> int:  # what the solver writes to: a duplicate of our descriptor
-        if self._writer_fd is None:
-            self._writer_fd = os.dup(self.fd)
-        return self._writer_fd
-
-    def attach(self, pysat_solver: Any) -> None:
-        from ..backends.cadical import trace_learnt
-
-        trace_learnt(pysat_solver, self)
-
-    def read(self) -> list[list[int]]:
-        if self.fd < 0:
-            return []
-        _flush_c_streams()
-        chunks = [self.tail]
-        while True:
-            b = os.pread(self.fd, 1 << 20, self.offset)
-            if not b:
-                break
-            chunks.append(b)
-            self.offset += len(b)
-        clauses, n, self.tail = decode_records(b"".join(chunks), self.max_length)
-        self.records += n
-        if self.offset >= self.truncate_at:
-            os.ftruncate(self.fd, 0)  # read already; the writer goes on at its offset
-        return clauses
-
-    def close(self) -> None:
-        """After the solver is deleted (it leaves its stream open: flushed here first)."""
-        if self.fd >= 0:
-            _flush_c_streams()
-            os.close(self.fd)
-            self.fd = -1
-        if self._writer_fd is not None:
-            os.close(self._writer_fd)
-            self._writer_fd = None
-
-
 @dataclass
 class ShareStats:
     """One worker's counters (the driver adds them up for ``--stats``)."""
@@ -179,24 +105,30 @@ class ShareStats:
 
 
 class Sharer:
-    """A worker's side of clause sharing: the trace of its solver, what waits to be
+    """A worker's side of clause sharing: the learner on its solver, what waits to be
     exported, what it has seen (exported or imported), and ``exchange``."""
 
     def __init__(self, tag: str, nvars: int, max_length: int = MAX_LENGTH,
                  binaries: bool = SHARE_BINARIES):
+        from ..backends.cadical import Learner
+
         self.tag = tag
         self.nvars = nvars
         self.binaries = binaries
-        self.trace = LearntTrace(max_length)
+        self.learner = Learner(max_length)
         self.seen: set[Clause] = set()
         self.outbox: list[list[int]] = []
         self.stats = ShareStats()
+
+    def attach(self, solver: Any) -> None:
+        """Export what ``solver`` (a CaDiCaL ``PysatSolver``) learns from now on."""
+        self.learner.attach(solver)
 
     def collect(self) -> None:
         """Move what the solver learnt since the last call into the outbox."""
         nvars, seen = self.nvars, self.seen
         binaries = self.binaries
-        for c in self.trace.read():
+        for c in self.learner.take():
             if not c or max(map(abs, c)) > nvars or (len(c) == 2 and not binaries):
                 continue
             k = key(c)
@@ -250,7 +182,8 @@ class Sharer:
         return self.tag, pack(out), self.stats.as_dict()
 
     def close(self) -> None:
-        self.trace.close()
+        """Disconnect from the solver: before the solver is closed."""
+        self.learner.detach()
 
 
 class Mailbox:

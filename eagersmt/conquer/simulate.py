@@ -44,13 +44,15 @@ class Schedule:
     exchange: list[float] = field(default_factory=list)
     latency: float = 0.0
     load_seconds: float = 0.0  # added once (the workers load the CNF at the same time)
+    probe_seconds: float = 0.0  # added once: the probe before the workers start
 
 
 def projected_wall(schedule: Schedule) -> float:
     """Simulated wall seconds: the slowest worker of each round, plus each round's exchange
     and latency, plus the load."""
     return (sum(max(r) if r else 0.0 for r in schedule.rounds) + sum(schedule.exchange)
-            + schedule.latency * len(schedule.rounds) + schedule.load_seconds)
+            + schedule.latency * len(schedule.rounds) + schedule.load_seconds
+            + schedule.probe_seconds)
 
 
 def efficiency(one_worker_seconds: float, wall: float, workers: int) -> float:
@@ -76,7 +78,8 @@ class SimResult:
         cubes, the last worker's).  Not above ``wall``; the gap is what lock-step costs."""
         s = self.schedule
         own = self.work[self.winner] if self.winner is not None else max(self.work, default=0)
-        return own + sum(s.exchange) + s.latency * len(s.rounds) + s.load_seconds
+        return (own + sum(s.exchange) + s.latency * len(s.rounds) + s.load_seconds
+                + s.probe_seconds)
 
 
 class _Worker:
@@ -89,8 +92,9 @@ class _Worker:
         kw = {} if binaries is None else {"binaries": binaries}
         self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
         opts = diversity(index) if options is None else options
-        self.solver = incremental(cnf, tracer=None if self.sharer is None
-                                  else self.sharer.trace.attach, options=opts)
+        self.solver = incremental(cnf, options=opts)
+        if self.sharer is not None:
+            self.sharer.attach(self.solver)
         self.cube: Optional[list[int]] = None
         self.rate = 1000.0  # conflicts per CPU second, measured
         self.work = 0.0
@@ -99,19 +103,23 @@ class _Worker:
         return float(self.solver.stats().get("conflicts", 0.0))
 
     def close(self) -> None:
-        self.solver.close()
         if self.sharer is not None:
             self.sharer.close()
+        self.solver.close()
 
 
 def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]] = None,
              share: bool = True, round_seconds: float = ROUND_SECONDS, max_length: int = 8,
              per_worker: Optional[int] = None, latency: float = 0.0,
              max_seconds: float = 600.0, options: Optional[list[dict[str, int]]] = None,
-             min_slice: int = 20, binaries: Optional[bool] = None) -> SimResult:
+             min_slice: int = 20, binaries: Optional[bool] = None,
+             probe_seconds: float = 0.0) -> SimResult:
     """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
     to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
-    ``max_seconds``: give up (``unknown``) past this much simulated wall time."""
+    ``max_seconds``: give up (``unknown``) past this much simulated wall time;
+    ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes portfolio``
+    probes, then every worker starts with the probe's short learnt clauses (what a Ray
+    actor gets; a forked local worker gets the probe's whole solver, which is more)."""
     from .sharing import CAPACITY
 
     pending: deque[list[int]] = deque([list(c) for c in cubes] if cubes is not None else [])
@@ -124,6 +132,12 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
     status, winner, done = Status.UNKNOWN, None, 0
     open_cubes = len(pending)
     try:
+        if probe_seconds > 0:
+            seed, sched.probe_seconds = _probe(cnf, probe_seconds, max_length)
+            if not isinstance(seed, list):  # the probe decided
+                return SimResult(seed, projected_wall(sched), sched, 0, [0.0] * workers)
+            for w in ws:
+                w.solver.add_clauses(seed)
         for w in ws:
             if portfolio:
                 w.cube = []
@@ -173,3 +187,27 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
     finally:
         for w in ws:
             w.close()
+
+
+def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
+    """One CaDiCaL for ``seconds`` of CPU: (its answer, or its short learnt clauses; CPU
+    seconds spent)."""
+    from ..backends import incremental
+
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length)
+    s = incremental(cnf)
+    sharer.attach(s)
+    try:
+        t0, n, ok = time.process_time(), 1000, None
+        while ok is None and time.process_time() - t0 < seconds:
+            t = time.process_time()
+            ok = s.solve(conflicts=n)
+            n = max(100, int(n / max(time.process_time() - t, 1e-4) * 0.1))
+        spent = time.process_time() - t0
+        if ok is not None:
+            return (Status.SAT if ok else Status.UNSAT), spent
+        sharer.collect()
+        return [list(c) for c in sharer.outbox], spent
+    finally:
+        sharer.close()
+        s.close()

@@ -4,9 +4,10 @@
 in this process ("do not cube what the monolithic solve does in seconds": cubing such
 instances was always slower, and an easy instance must not pay for a cluster).  Without
 clause sharing a probe that does not decide is not lost: its solver, with what it has learnt,
-is where every forked cube worker starts (``conquer.local``), and such warm workers do not
-share clauses (a sharing solver must trace its proof from its first clause; at K = 2 the
-warm start paid more than sharing: ``benchmarks/RESULTS.md``, "Clause sharing").  Then the lookahead cuber
+is where every forked cube worker starts (``conquer.local``); by default (``--share auto``)
+such warm workers do not share clauses (``--share on``: they do, through a learner
+connected after the fork; at K = 2 that measured slower: ``benchmarks/RESULTS.md``,
+"Clause sharing").  Then the lookahead cuber
 (``cube.make_cuber``) splits where ``config.cube_level`` says (re-splits of slow cubes too),
 aiming at ``CUBES_PER_WORKER`` cubes per worker (a cluster is connected to first, so its CPU
 count is known; ``UNKNOWN_WORKERS`` otherwise), within ``CUBE_SECONDS`` (the open nodes then
@@ -130,11 +131,9 @@ class CubeAndConquer:
         left = remaining(deadline)
         if left is not None and left <= 0:
             return SatResult(Status.UNKNOWN)
-        # Warm workers do not share: a sharing solver traces its proof from its first clause,
-        # and at K = 2 the probe's warm start paid more than sharing (RESULTS.md)
+        # ``--share auto``/``off``: cube workers do not share (slower at K = 2, RESULTS.md)
         conquer = make_conquer(config, space=space, proof_dir=proof_dir, race=True,
-                               warm=None if warm is None else warm.solver,
-                               share=None if warm is None else False)
+                               warm=None if warm is None else warm.solver)
         r = conquer.solve_cubes(enc.cnf, cs.cubes, timeout=left)
         stats.counts.update(cubes_refuted=len(r.cube_seconds), cubes_retried=r.retried,
                             cubes_resplit=r.resplit, cubes_total=r.cubes, workers=r.workers)

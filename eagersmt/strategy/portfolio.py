@@ -7,8 +7,16 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 ``unsat`` of the empty cube is the whole CNF's.  Mallob's design (Schreiber & Sanders,
 "MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
 
-Cost: K processes, each loading the CNF (no warm start: a sharing solver's trace must start
-before its first clause) and tracing its proof, plus the exchange.  Certified runs
+Locally it probes first, as ``--cubes auto`` does (``cubes.probe``: CaDiCaL for
+``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
+worker starts from its forked copy of the probe's solver with what it learnt, then gets its
+own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
+the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
+cluster meanwhile), with a learner on it: the actors start afresh, and the probe's short
+learnt clauses go into the first sharing round.
+
+Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
+per conflict (the export), plus the exchange.  Certified runs
 (``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
 so ``choose`` gives them one CaDiCaL with a DRAT proof instead.
 Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
@@ -16,12 +24,14 @@ Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Optional
 
 from ..backends.base import SatResult
 from ..config import Config
 from ..result import Stats, Status
 from . import remaining
+from .cubes import PROBE_SECONDS, probe
 
 if TYPE_CHECKING:
     from ..compile import Compiled
@@ -41,8 +51,25 @@ class SharingPortfolio:
         if compiled.trivial:
             return SatResult(Status.UNSAT)
         config = self.config
-        conquer = make_conquer(config, share=config.share != "off")
-        r = conquer.solve_cubes(compiled.cnf, None, timeout=remaining(deadline))
+        left = remaining(deadline)
+        seconds = PROBE_SECONDS if left is None else min(PROBE_SECONDS, left / 4)
+        t0 = time.perf_counter()
+        if config.ray is not None:  # the probe runs while the actors boot
+            r = make_conquer(config, share=config.share != "off").solve_cubes(
+                compiled.cnf, None, timeout=left,
+                meanwhile=lambda: probe_learning(compiled.cnf, seconds))
+        else:
+            p, warm = probe(compiled.cnf, seconds)
+            try:
+                r = p if p.status != Status.UNKNOWN else make_conquer(
+                    config, share=config.share != "off", warm=warm.solver).solve_cubes(
+                    compiled.cnf, None, timeout=remaining(deadline))
+            finally:
+                warm.close()
+        if isinstance(r, SatResult):
+            stats.add_time("probe", time.perf_counter() - t0)
+            stats.notes["conquer"] = "none (the probe decided)"
+            return SatResult(r.status, r.model, {"winner": "probe (cadical)"})
         stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
             "" if config.ray is None else f" on ray ({config.ray})")
         report(r, stats)
@@ -61,3 +88,46 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
                                       f"dropped {int(w.get('dropped', 0))}")
     if r.messages:
         stats.notes["conquer_messages"] = "; ".join(r.messages[:5])
+
+
+def probe_learning(cnf, seconds: float):  # type: ignore[no-untyped-def]
+    """``cubes.probe`` with a learner on the probe's solver: its answer if it decides, else
+    the short clauses it learnt (implied by the CNF: the Ray actors' first import).  The
+    search runs in a thread of its own (see ``cadical.Learner``); Ctrl-C waits for its end
+    (``seconds`` at most)."""
+    import threading
+
+    from ..conquer.local import CubeWorker
+    from ..conquer.sharing import Sharer, cnf_tag
+
+    worker = CubeWorker(cnf)
+    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
+    box: dict = {}
+    done = threading.Event()
+
+    def search() -> None:
+        try:
+            box["answer"] = worker.solve([], timeout=seconds)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    try:
+        sharer.attach(worker.solver)
+        threading.Thread(target=search, name="eagersmt-probe", daemon=True).start()
+        while not done.is_set():  # (an interrupted ``join`` may forget the thread runs)
+            try:
+                done.wait(0.1)
+            except KeyboardInterrupt as e:  # after the probe's deadline, it goes on up
+                box.setdefault("error", e)
+        if "error" in box:
+            raise box["error"]
+        p = box["answer"]
+        if p.status != Status.UNKNOWN:
+            return p
+        sharer.collect()
+        return sharer.outbox
+    finally:
+        sharer.close()
+        worker.close()
