@@ -3,9 +3,8 @@
 Idea: a proof is a sequence of records, ``a`` (added clause) or ``d`` (deleted clause),
 then the clause's literals as little-endian base-128 varints of ``2·|lit| + (lit < 0)``
 (the high bit marks a byte that is not the last), then one 0 byte.  A varint's last byte is
-never 0 (the value is at least 2), so the 0 bytes are exactly the record ends and a trace
-splits on them.  Users: clause sharing reads the short added clauses of a worker's live
-trace (``decode_records``, ``conquer/sharing.py``); the optimizer appends its last lemmas to
+never 0 (the value is at least 2), so the 0 bytes are exactly the record ends and a proof
+splits on them.  Users: the optimizer appends its last lemmas to
 the trace it copies into a certificate (``record``, ``optimize/record.py``); the
 certificate checker reads a binary proof whole (``steps``, ``check/proof.py``).
 
@@ -17,7 +16,6 @@ README and CaDiCaL's ``tracer``.
 
 from __future__ import annotations
 
-_HIGH = bytes(range(128, 256))
 ADD, DELETE = 0x61, 0x64  # 'a', 'd'
 
 
@@ -51,23 +49,6 @@ def _literals(body: bytes) -> list[int]:
     return clause
 
 
-def decode_records(data: bytes, max_length: int) -> tuple[list[list[int]], int, bytes]:
-    """The added clauses of at most ``max_length`` literals in ``data``: ``(clauses,
-    records seen, the unfinished tail)`` (a live trace: its last record may be cut)."""
-    records = data.split(b"\0")
-    tail = records.pop()
-    out: list[list[int]] = []
-    limit = 1 + 5 * max_length
-    for r in records:
-        if not r or r[0] != ADD or len(r) > limit:  # 'a', and short enough to look at
-            continue
-        body = r[1:]
-        if len(body.translate(None, _HIGH)) > max_length:  # literals = bytes below 128
-            continue
-        out.append(_literals(body))
-    return out, len(records), tail
-
-
 def is_binary(data: bytes) -> bool:
     """A binary proof: it starts with ``a`` (no text proof does) or has a 0 byte early."""
     return data[:1] == b"a" or b"\0" in data[:1024]
@@ -87,4 +68,4 @@ def steps(data: bytes) -> list[tuple[str, list[int]]]:
     return out
 
 
-__all__ = ["decode_records", "is_binary", "record", "steps"]
+__all__ = ["is_binary", "record", "steps"]
