@@ -18,6 +18,9 @@ the Tseitin pass, the SAT solvers):
    * a **theory clause**: all literals are atoms, and the negation of the clause together
      with the box bounds of its variables and the top-level unit atoms among them is
      infeasible, i.e. the difference constraints have a negative cycle (Bellman–Ford);
+     failing that, with the tightest bound the unit atoms of the class imply between each
+     two of its variables (shortest paths over all of them: the ordering clauses of
+     ``encode/orderings.py`` close their cycles through chains of precedences);
    * the **empty clause**, when the top-level unit atoms of a class have a negative cycle
      or its box is empty.
    Each SAT variable has one meaning (a gate, a Boolean, or an atom); order literals mean
@@ -373,6 +376,7 @@ class _Checker:
         self._defs: dict[int, set[frozenset[int]]] = {}
         self._disj: Optional[set] = None  # root clauses of two atoms (root lemmas)
         self._pairs: dict = {}
+        self._closures: dict[int, dict] = {}  # class id -> source -> unit-atom distances
         self._read_meanings(meta)
         self.roots = self._root_clauses()
 
@@ -585,7 +589,24 @@ class _Checker:
         if _negative_cycle(edges):
             self.counts["theory"] += 1
             return None
+        # what the unit atoms imply between the clause's variables through the others
+        # (a chain of precedences: ``encode/orderings.py``), as one edge per ordered pair
+        for u in real:
+            dist = self._closure(g, u)
+            edges.extend((u, v, dist[v]) for v in real if v != u and v in dist)
+        if _negative_cycle(edges):
+            self.counts["theory"] += 1
+            return None
         return "a theory clause that the box and the unit atoms do not imply"
+
+    def _closure(self, g: _Class, u: Any) -> dict:
+        """Shortest distances from ``u`` over the unit atoms of ``g`` (with its accepted
+        root lemmas): ``v - u <= dist[v]`` follows from them (cached per class)."""
+        cache = self._closures.setdefault(id(g), {})
+        if u not in cache:
+            dist = _bellman_ford(sorted(g.variables), [(y, x, k) for x, y, k in g.units], {u: 0})
+            cache[u] = dist if dist is not None else {}
+        return cache[u]
 
 
 def _read_dimacs(path: str) -> tuple[int, list[list[int]]]:

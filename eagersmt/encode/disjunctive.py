@@ -446,12 +446,22 @@ def decided_units(cls, lemmas: Sequence[Lemma]) -> list[list[int]]:
     return out
 
 
-def attach(sched, decoder, cls, cnf) -> None:
+def attach(sched, decoder, cls, cnf, stats=None) -> None:
     """After the order encoding of ``cls`` (the class with the lemmas as units): the lemmas
-    go with its decoder (certificates), the decided predicates become unit clauses."""
+    go with its decoder (certificates), the decided predicates become unit clauses, and
+    (unless the domains are a list schedule) the pairs of incompatible orderings become
+    binary clauses (``orderings.py``)."""
+    from .orderings import ordering_clauses
+
     res, anchor, _ = sched
     decoder.lemmas, decoder.lemma_anchor = res.lemmas, anchor
     cnf.extend(decided_units(cls, res.lemmas))
+    if res.restricted:
+        return
+    extra = ordering_clauses(res, cls.units, anchor, cls.preds)
+    cnf.extend(extra)
+    if stats is not None:
+        stats.counts["ordering_clauses"] = stats.counts.get("ordering_clauses", 0) + len(extra)
 
 
 def describe(res: Analysis) -> str:
