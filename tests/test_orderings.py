@@ -127,3 +127,33 @@ def test_checker_rejects_a_forged_ordering_clause(tmp_path: Path) -> None:
     cnf_path.write_text("\n".join(lines) + "\n")
     with pytest.raises(CertificateError, match="theory clause"):
         check_certificate(str(cert), str(path))
+
+
+@pytest.mark.parametrize("seed", range(200, 210))
+def test_hint_is_a_schedule_and_becomes_phases(seed: int) -> None:
+    """``listsched.hint``: a schedule that meets every precedence and machine pair (the
+    deadlines it may miss); its atoms and bounds are the CNF's initial phases, one per
+    variable of the class's atoms and order literals, and the answer stays Z3's."""
+    from eagersmt import solve_smtlib
+    from eagersmt.encode.assemble import encode
+    from eagersmt.encode.listsched import hint
+
+    text = job_shop(random.Random(seed), 5, 4, 1.6)  # loose enough not to be refuted at the root
+    norm = normalize([c.args[0] for c in parse(text).commands if c.name == "assert"])
+    ts = tseitin(norm.circuit, CNF())
+    cls = split_classes(ts.preds, norm.circuit.unit_preds())[0]
+    sched = D.strengthen(cls, D.Root(norm.circuit, exact=True))
+    assert sched is not None and not sched[0].infeasible
+    res, anchor, narrowed = sched
+    start = hint(narrowed.variables, narrowed.units, res, anchor, res.lo, res.hi)
+    assert start is not None and start[anchor] == 0
+    for x, y, k in narrowed.units:
+        if anchor not in (x, y):
+            assert start[x] - start[y] <= k
+    for q in res.pairs:
+        assert start[q.b] - start[q.a] >= q.d_ab or start[q.a] - start[q.b] >= q.d_ba
+    enc = encode(norm, encoding="auto")
+    phases = enc.cnf.phases
+    assert phases and len({abs(p) for p in phases}) == len(phases)
+    assert all(0 < abs(p) <= enc.cnf.nvars for p in phases)
+    assert solve_smtlib(text, config=Config(encoding="auto")).status.value == z3_status(text)

@@ -56,6 +56,10 @@ class PysatSolver:
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
         self._s.append_formula(clauses)
 
+    def set_phases(self, literals: Sequence[int]) -> None:
+        """Initial decision phases (a hint; satisfiability is unchanged)."""
+        self._s.set_phases(list(literals))
+
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
               conflicts: Optional[int] = None,
