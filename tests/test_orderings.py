@@ -23,7 +23,8 @@ from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
 
 from .oracle import z3_accepts_model, z3_status
-from .test_disjunctive import FT06_54, disjunctive_mix, job_shop, needs_shared
+from .test_disjunctive import (FT06_54, check_answer_model_certificate, disjunctive_mix, job_shop,
+                               needs_shared)
 
 
 def _instance(seed: int) -> str:
@@ -71,17 +72,7 @@ def test_ordering_clauses_are_found() -> None:
 
 @pytest.mark.parametrize("seed", range(100, 112))
 def test_answers_models_and_certificates(seed: int, tmp_path: Path) -> None:
-    text = _instance(seed)
-    path = tmp_path / "x.smt2"
-    path.write_text(text)
-    r = solve_file(str(path), config=Config(encoding="auto", backend="cadical"))
-    assert r.status.value == z3_status(text)
-    if r.status == Status.SAT:
-        assert z3_accepts_model(text, r.model)
-    else:
-        cert = tmp_path / "cert"
-        assert solve_file(str(path), config=Config(proof=str(cert), backend="cadical")).status == Status.UNSAT
-        assert check_certificate(str(cert), str(path)).verified
+    check_answer_model_certificate(_instance(seed), tmp_path)
 
 
 @needs_shared
