@@ -22,7 +22,7 @@ from eagersmt.ir.normalize import normalize
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
 
-from .oracle import z3_accepts_model, z3_status
+from .oracle import z3_status
 from .test_disjunctive import (FT06_54, check_answer_model_certificate, disjunctive_mix, job_shop,
                                needs_shared)
 
