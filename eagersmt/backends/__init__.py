@@ -92,7 +92,10 @@ def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
     if not entry.incremental:
         raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
     extra = {"options": options} if options else {}
-    return entry.load().incremental(cnf, proof=proof, **extra)  # type: ignore[no-any-return]
+    s = entry.load().incremental(cnf, proof=proof, **extra)
+    if cnf is not None and cnf.phases and hasattr(s, "set_phases"):
+        s.set_phases(cnf.phases)  # the encoder's hint (``CNF.phases``)
+    return s  # type: ignore[no-any-return]
 
 
 def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str = "cadical",

@@ -66,6 +66,10 @@ class PysatSolver:
         handle of the C++ solver)."""
         return self._s.solver
 
+    def set_phases(self, literals: Sequence[int]) -> None:
+        """Initial decision phases (a hint; satisfiability is unchanged)."""
+        self._s.set_phases(list(literals))
+
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
               conflicts: Optional[int] = None,

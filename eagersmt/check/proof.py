@@ -16,9 +16,13 @@ the Tseitin pass, the SAT solvers):
      map (full Tseitin; the Plaisted–Greenbaum subset the encoder writes is accepted);
    * a **root clause**: a top-level literal (or top-level OR) of that circuit;
    * a **theory clause**: all literals are atoms, and the negation of the clause together
-     with the box bounds of its variables and the top-level unit atoms among them (failing
-     that, the box and units of its whole class) is infeasible, i.e. the difference
-     constraints have a negative cycle (Bellman–Ford);
+     with the box bounds of its variables and the top-level unit atoms among them is
+     infeasible, i.e. the difference constraints have a negative cycle (Bellman–Ford);
+     failing that, with the tightest bound the unit atoms of the class imply between each
+     two of its variables (shortest paths over all of them: the ordering clauses of
+     ``encode/orderings.py`` close their cycles through chains of precedences); failing
+     that, with the box and units of the whole class (an order ladder's end, ``x1 > lo(x0)``
+     through the unit ``x0 < x1``);
    * the **empty clause**, when the top-level unit atoms of a class have a negative cycle
      or its box is empty.
    Each SAT variable has one meaning (a gate, a Boolean, or an atom); order literals mean
@@ -389,6 +393,7 @@ class _Checker:
         self._defs: dict[int, set[frozenset[int]]] = {}
         self._disj: Optional[set] = None  # root clauses of two atoms (root lemmas)
         self._pairs: dict = {}
+        self._closures: dict[int, dict] = {}  # class id -> source -> unit-atom distances
         self._read_meanings(meta)
         self.roots = self._root_clauses()
 
@@ -608,8 +613,16 @@ class _Checker:
         if _negative_cycle(edges):
             self.counts["theory"] += 1
             return None
-        # Rarely a clause needs a variable it does not mention (an order ladder's end,
-        # x1 >= lo(x0) + 1 through the unit x0 < x1): the whole class's box and units.
+        # what the unit atoms imply between the clause's variables through the others
+        # (a chain of precedences: ``encode/orderings.py``), as one edge per ordered pair
+        for u in real:
+            dist = self._closure(g, u)
+            edges.extend((u, v, dist[v]) for v in real if v != u and v in dist)
+        if _negative_cycle(edges):
+            self.counts["theory"] += 1
+            return None
+        # Rarely a clause needs the box of a variable it does not mention (an order
+        # ladder's end, x1 >= lo(x0) + 1 through the unit x0 < x1): the whole class.
         for z in g.variables - real:
             edges.append((g.origin, z, g.hi[z]))
             edges.append((z, g.origin, -g.lo[z]))
@@ -618,6 +631,15 @@ class _Checker:
             self.counts["theory"] += 1
             return None
         return "a theory clause that the box and the unit atoms do not imply"
+
+    def _closure(self, g: _Class, u: Any) -> dict:
+        """Shortest distances from ``u`` over the unit atoms of ``g`` (with its accepted
+        root lemmas): ``v - u <= dist[v]`` follows from them (cached per class)."""
+        cache = self._closures.setdefault(id(g), {})
+        if u not in cache:
+            dist = _bellman_ford(sorted(g.variables), [(y, x, k) for x, y, k in g.units], {u: 0})
+            cache[u] = dist if dist is not None else {}
+        return cache[u]
 
 
 def _subdir(directory: str, name: Any) -> str:

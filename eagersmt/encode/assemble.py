@@ -90,7 +90,7 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
                     if sched is not None:
-                        disjunctive.attach(sched, out.decoders[-1], cls, cnf)
+                        disjunctive.attach(sched, out.decoders[-1], cls, cnf, stats)
                     if not enc.own_pair_clauses:
                         lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))

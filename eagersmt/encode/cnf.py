@@ -18,6 +18,9 @@ class CNF:
         # index ranges of clauses implied by the others (lemmas that help some solvers and
         # not others: ``essential`` leaves them out; models and satisfiability are the same)
         self.redundant: list[range] = []
+        # initial decision phases, a hint (literals a good assignment likely has: a list
+        # schedule's, ``listsched.hint``); solvers that accept phases start from them
+        self.phases: list[int] = []
 
     def new_var(self) -> int:
         self.nvars += 1

@@ -26,6 +26,9 @@ overload of the pairwise-disjunctive tasks ``S`` in the windows Bellman–Ford g
 order encoding then works on the narrowed windows (``class_domains`` with the lemmas as
 units: fewer bound literals, fewer clauses), and each disjunction side a lemma decides
 becomes a unit clause.  A class the lemmas prove infeasible becomes the empty clause.
+After the encoding, pairs of orderings that cannot both hold become binary clauses
+(``orderings.py``), and a list schedule (``listsched.hint``) gives the SAT search its
+initial phases (``CNF.phases``).
 
 Cost: ``O(n^3)`` per machine of ``n`` operations and round (task intervals times tasks),
 plus incremental Bellman–Ford; rounds until nothing changes (capped).  Chosen by ``auto``
@@ -446,12 +449,31 @@ def decided_units(cls, lemmas: Sequence[Lemma]) -> list[list[int]]:
     return out
 
 
-def attach(sched, decoder, cls, cnf) -> None:
+def attach(sched, decoder, cls, cnf, stats=None) -> None:
     """After the order encoding of ``cls`` (the class with the lemmas as units): the lemmas
-    go with its decoder (certificates), the decided predicates become unit clauses."""
+    go with its decoder (certificates), the decided predicates become unit clauses, and
+    (unless the domains are a list schedule) the pairs of incompatible orderings become
+    binary clauses (``orderings.py``)."""
+    from .listsched import hint
+    from .orderings import ordering_clauses
+
     res, anchor, _ = sched
     decoder.lemmas, decoder.lemma_anchor = res.lemmas, anchor
     cnf.extend(decided_units(cls, res.lemmas))
+    if res.restricted:
+        return
+    start = hint(cls.variables, cls.units, res, anchor, res.lo, res.hi)
+    if start is not None and hasattr(decoder, "base"):  # the order encoding's literals  # where the search begins: that schedule's atoms and bounds
+        cnf.phases.extend(p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds)
+        lo = decoder.dom.lo
+        for x, b in decoder.base.items():
+            v = start[x]
+            cnf.phases.extend(b + a - lo[x] if v <= a else -(b + a - lo[x])
+                              for a in range(lo[x], decoder.dom.hi[x]))
+    extra = ordering_clauses(res, cls.units, anchor, cls.preds)
+    cnf.extend(extra)
+    if stats is not None:
+        stats.counts["ordering_clauses"] = stats.counts.get("ordering_clauses", 0) + len(extra)
 
 
 def describe(res: Analysis) -> str:
