@@ -23,7 +23,7 @@ variables: ``check/proof.py``, "theory clause").
 
 Cost: one longest-path search per task over the unit precedences, then for each ordering
 the orderings that start at or after its second task (``O(orderings x chain length x
-machine size)``); on a 10x10 job shop about 0.05 s and 1-15 k clauses.  Added by
+machine size)``).  Added by
 ``disjunctive.attach`` under ``auto`` (only for classes that went to the order encoding);
 measured in ``benchmarks/RESULTS.md`` ("ordering clauses").
 """
