@@ -212,6 +212,11 @@ def test_without_a_store_nothing_of_it_is_imported_or_written(tmp_path):  # type
             "print(r.status, sorted(m for m in sys.modules if m.startswith('eagersmt.memo.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
+    # the same when the default ('auto') reads EAGERSMT_MEMO=off, as benchmarks set it
+    code = code.replace("Config(memo='off')", "Config()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "EAGERSMT_MEMO": "off"})
+    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
     loc = tmp_path / "m.sqlite"
     f = tmp_path / "q.smt2"
     f.write_text("(set-logic QF_IDL)(declare-const x Int)(assert (< x x))(check-sat)")

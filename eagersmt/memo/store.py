@@ -37,8 +37,8 @@ from .entries import (
 from .keys import Fact, Literal, QueryKeys
 from .match import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
+from .use import MEMO_ENV
 
-MEMO_ENV = "EAGERSMT_MEMO"
 MAX_ATTACHMENT = 512 << 20  # certificates larger than this (compressed) are not stored
 
 

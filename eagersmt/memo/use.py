@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # (the store's modules are imported once a store is used: no 
     from ..ir.terms import Term
 
 OFF = "off"
+MEMO_ENV = "EAGERSMT_MEMO"  # where "auto" looks first (then the cache directory's file)
 LEMMA_ROUNDS = 3  # applicable(): lemmas that need lemmas, at most this deep
 
 
@@ -65,8 +66,6 @@ def location(config: Any) -> Optional[str]:
     """The store ``config.memo`` names, '' for the default file, None when off."""
     loc = getattr(config, "memo", "auto")
     if loc == "auto":
-        from .store import MEMO_ENV
-
         loc = os.environ.get(MEMO_ENV) or ""
     return None if loc == OFF else loc
 
