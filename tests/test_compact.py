@@ -20,6 +20,7 @@ from eagersmt.result import Status
 from eagersmt.tools.fuzz.generate import formula_script, oracle_text
 
 from .oracle import z3_accepts_model, z3_status
+from .test_disjunctive import append_clause
 
 
 def _digits(lay, v):
@@ -145,13 +146,7 @@ def test_checker_rejects_a_forged_digit_clause(tmp_path: Path) -> None:
     path, cert, meta = _certificate(tmp_path)
     cl = next(c for c in meta["classes"] if c["encoding"] == "compact")
     low = cl["vars"][1][3]  # [X0 <= 0] of a variable: not a consequence of anything
-    cnf_path = cert / meta["cnf"]
-    lines = cnf_path.read_text().splitlines()
-    head = next(i for i, line in enumerate(lines) if line.startswith("p cnf"))
-    _, _, nv, nc = lines[head].split()
-    lines[head] = f"p cnf {nv} {int(nc) + 1}"
-    lines.append(f"{low} 0")
-    cnf_path.write_text("\n".join(lines) + "\n")
+    append_clause(cert, meta, [low])
     with pytest.raises(CertificateError, match="compact digits"):
         check_certificate(str(cert), str(path))
 
