@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .base import VarClass
+from .base import EncodingTooLarge, VarClass
 from .cnf import CNF
 from .domains import Domains, class_domains
 from .tseitin import NEG, POS
@@ -117,6 +117,16 @@ def base_for(dom: Domains, variables) -> int:
     return B
 
 
+def predicted_clauses(cls: VarClass, dom: Domains, B: int) -> int:
+    """An upper bound on the clauses (and literals) ``Compact`` writes for ``cls``."""
+    n = {x: max(0, dom.hi[x] - dom.lo[x]) // B for x in cls.variables}
+    total = sum(n.values()) + B * len(n)
+    for p in cls.preds:
+        total += (4 * (n[p.y] + 2) + B) * bool(p.polarity & POS) \
+            + (4 * (n[p.x] + 2) + B) * bool(p.polarity & NEG)
+    return total
+
+
 class CompactDecoder:
     encoding = "compact"
 
@@ -161,14 +171,19 @@ class Compact:
     name = "compact"
     own_pair_clauses = False
 
-    def __init__(self, domains: Domains | None = None, base: int = 0):
+    def __init__(self, domains: Domains | None = None, base: int = 0,
+                 max_clauses: int = 10_000_000):
         self.domains = domains
         self.base = base
+        self.max_clauses = max_clauses
 
     def encode(self, cls: VarClass, cnf: CNF) -> CompactDecoder:
         dom = self.domains or class_domains(cls)
         lo, hi = dom.lo, dom.hi
         B = self.base or base_for(dom, cls.variables)
+        predicted = predicted_clauses(cls, dom, B)
+        if predicted > self.max_clauses:
+            raise EncodingTooLarge(f"compact order encoding would need {predicted} clauses")
         layout: dict[int, Layout] = {}
         for x in cls.variables:
             w = hi[x] - lo[x]
