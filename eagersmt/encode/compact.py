@@ -80,30 +80,43 @@ def var_clauses(lay: Layout, width: int) -> list[list[int]]:
     return out
 
 
+def _rows(out: list, pre: tuple, Y: Layout, X: Layout, off: int, post: tuple) -> None:
+    """``pre or not [Y1 <= a] or [X1 <= a + off] or post`` for every ``a`` in ``[0, n_Y]``,
+    less those the ladder axioms imply (as in ``order.py``): of the ``a`` whose
+    ``[X1 <= a + off]`` is false only the largest; none whose ``[X1 <= a + off]`` is true.
+    The middle, where both are literals, at C speed (the encoder's hot loop)."""
+    yh, yn = Y[0], Y[1]
+    xh, xn = X[0], X[1]
+    lo = max(0, min(-off, yn))
+    hi = max(lo, min(yn, xn - off))  # xn >= 0, so hi >= lo anyway
+    if lo > 0:  # a = lo - 1 < yn, a + off < 0
+        out.append([*pre, -(yh + lo - 1), *post])
+    out.extend([*pre, -(yh + a), xh + a + off, *post] for a in range(lo, hi))
+    if hi == yn and yn + off < xn:  # a = yn: [Y1 <= yn] is true
+        _clause(out, (*pre, _le(xh, xn, yn + off), *post))
+
+
 def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int) -> list[list[int]]:
     """``guard -> X <= Y + k`` (module doc; ``guard`` 0: unconditional; ``q1`` 0 when
     ``k % B == 0``)."""
-    xh, xn, xl, B = X
-    yh, yn, yl, _ = Y
+    xl, B = X[2], X[3]
+    yl = Y[2]
     k1, k0 = divmod(k, B)
     g = (-guard,) if guard else ()
     out: list[list[int]] = []
     t = _le(yl, B - 1, B - k0 - 1)
-    for a in range(-1, yn + 1):
-        ya = _le(yh, yn, a)
-        if ya is False:
-            continue
-        nya = _neg(ya)
-        if k0:
-            _clause(out, (*g, nya, _le(xh, xn, a + k1 + 1)))
-        _clause(out, (*g, nya, _neg(t), _le(xh, xn, a + k1)))
-        _clause(out, (nya, _le(xh, xn, a + k1 - 1), q0))
-        if k0:
-            _clause(out, (nya, _le(xh, xn, a + k1), q1))
-    for b in range(B - k0):
-        _clause(out, (*g, -q0, _neg(_le(yl, B - 1, b)), _le(xl, B - 1, b + k0)))
-    for b in range(B - k0, B):
-        _clause(out, (*g, -q1, _neg(_le(yl, B - 1, b)), _le(xl, B - 1, b + k0 - B)))
+    if k0:
+        _rows(out, g, Y, X, k1 + 1, ())
+    if t is not False:
+        _rows(out, g, Y, X, k1, () if t is True else (-t,))
+    _rows(out, (), Y, X, k1 - 1, (q0,))
+    if k0:
+        _rows(out, (), Y, X, k1, (q1,))
+    # q0 and [Y0 <= b] -> [X0 <= b + k0] for b < B - k0 (b = B-1-k0: [X0 <= B-1] is true)
+    out.extend([*g, -q0, -(yl + b), xl + b + k0] for b in range(B - k0 - 1))
+    if k0:  # q1 and [Y0 <= b] -> [X0 <= b + k0 - B] for b >= B - k0 ([Y0 <= B-1] is true)
+        out.extend([*g, -q1, -(yl + b), xl + b + k0 - B] for b in range(B - k0, B - 1))
+        out.append([*g, -q1, xl + k0 - 1])
     return out
 
 
