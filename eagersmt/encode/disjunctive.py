@@ -463,7 +463,8 @@ def attach(sched, decoder, cls, cnf, stats=None) -> None:
     if res.restricted:
         return
     start = hint(cls.variables, cls.units, res, anchor, res.lo, res.hi)
-    if start is not None:  # where the search begins: that schedule's atoms and bounds
+    if start is not None and hasattr(decoder, "phases"):  # (order, compact) where the search
+        # begins: that schedule's atoms and bounds
         cnf.phases.extend(p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds)
         cnf.phases.extend(decoder.phases(start))
     extra = ordering_clauses(res, cls.units, anchor, cls.preds)
