@@ -16,16 +16,18 @@ order-encoded (``[X1 <= a]``, ``[X0 <= b]`` and their ladders), plus the clause
 * ``[Y1 <= a] and not [X1 <= a+k1] -> q1``, ``q1 and [Y0 <= b] -> [X0 <= b+k0-B]``
   for ``b >= B-k0``                                                (carry, ``X1 = Z1``)
 
-(the guard joins every clause but the ``q`` definitions).  Sound and complete: ``X <= Y+k``
+(the guard joins every clause but the ``q`` definitions; of the ladder rows, those the
+axioms imply are left out, as in ``order.py``).  Sound and complete: ``X <= Y+k``
 iff ``X1 < Z1`` or (``X1 = Z1`` and ``X0 <= Z0``), ``Z = Y + k`` in digits; ``q0``, ``q1``
 only constrain when set, and are forced when the high digits are tight.  Checked
 exhaustively on small domains (``tests/test_compact.py``).
 
 Cost: about ``(u-l)/B + B`` literals per variable (the order encoding: ``u-l``) and
-``3 (u-l)/B + B`` clauses per guarded constraint (order: ``u-l``); a bound move walks a
+at most ``4 (u-l)/B + B`` clauses per guarded constraint (order: ``u-l``; past
+``max_clauses`` in all, ``EncodingTooLarge``, as ``order``); a bound move walks a
 ladder ``B`` times shorter.  Propagation is weaker (a low digit moves only when the high
 digits are tight), so the solver needs more conflicts, each much cheaper.  ``auto`` uses it
-for classes with machines and wide windows (``auto.machine_candidates``; figures in
+for classes with machines and wide windows (``auto.machine_encodings``; figures in
 ``benchmarks/RESULTS.md``, issue 17 session 3).
 
 Certificates: a high-digit literal ``[X1 <= a]`` is the atom ``x - o <= l + B*a + B - 1``;
