@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 NEAR_SHARE = 0.5  # a stored query is near when it has at least this share of the query's keys
 NEAR_LIMIT = 2  # near answers tried, the most shared first
 INF = float("inf")
+# The cost of flipping an old Boolean value: far above any arithmetic violation, which the
+# Bellman-Ford step repairs, while a flipped Boolean may clash with another choice.
+BOOL_FLIP = float(1 << 60)
 
 Values = dict[int, int]  # circuit integer variable index -> value
 
@@ -58,6 +61,10 @@ def select(c: Circuit, v: Sequence[int], bools: Mapping[str, bool]
     (module doc, step 2); None when the choices clash on a Boolean or a root is false."""
     kind, args = c.kind, c.args
     n = len(kind)
+    bools = dict(bools)
+    for lit in c.top_level():  # Boolean units hold whatever the old model said
+        if kind[abs(lit)] == K_BVAR:
+            bools[args[abs(lit)][0]] = lit > 0
     t = [0.0] * n  # cost of making node i true
     f = [0.0] * n  # ... false
 
@@ -70,7 +77,7 @@ def select(c: Circuit, v: Sequence[int], bools: Mapping[str, bool]
             t[i], f[i] = 0, INF
         elif k == K_BVAR:
             val = bool(bools.get(args[i][0], False))
-            t[i], f[i] = (0, 1) if val else (1, 0)
+            t[i], f[i] = (0, BOOL_FLIP) if val else (BOOL_FLIP, 0)
         elif k == K_PRED:
             x, y, b = args[i]
             d = v[x] - v[y]
