@@ -210,3 +210,34 @@ def test_random_what_if_variants_agree_with_z3(memo, seed):  # type: ignore[no-u
         text, v = _optimize(inst)
         assert v.status == Status.SAT and v.proven and v.value == _z3_optimum(text), (seed, j, k)
         assert z3_accepts_model(text.split("(minimize")[0], v.model)
+
+
+def test_random_near_queries_agree_with_z3(memo):  # type: ignore[no-untyped-def]
+    """Random difference-logic scripts, each solved, then again with one more constraint:
+    one store for all (near answers of other scripts are repaired too); every answer
+    agrees with Z3 and every sat model satisfies the script."""
+    from eagersmt.smtlib.parser import parse
+    from eagersmt.tools.fuzz.generate import formula_script
+
+    repaired = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        text = formula_script(rng, real=False, max_vars=4, big=False)
+        names = sorted(v.val for v in parse(text).declarations if v.sort == "Int")
+        if len(names) < 2:
+            continue
+        body = text.rsplit("(check-sat)", 1)[0]
+        variants = [text]
+        for _ in range(3):
+            u, v = rng.sample(names, 2)
+            variants.append(body + f"(assert (<= (- {u} {v}) {rng.randint(-4, 4)}))(check-sat)\n")
+        for t in variants:
+            r = solve_smtlib(t)
+            z = z3.Solver()
+            z.from_string(t)
+            want = Status.SAT if z.check() == z3.sat else Status.UNSAT
+            assert r.status == want, (seed, t)
+            if r.status == Status.SAT:
+                assert z3_accepts_model(t, r.model), (seed, t)
+            repaired += r.stats.counts.get("memo_repaired", 0)
+    assert repaired >= 5, repaired  # (the campaign did exercise repairs)

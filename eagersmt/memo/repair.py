@@ -190,8 +190,9 @@ def repaired(look: "Lookup", norm: "Normalized", assertions: Sequence["Term"],
 
     from ..check.model import check_model
 
-    store = look.store
-    if store is None:
+    from ..ir.terms import INT
+
+    if look.store is None or norm.sort != INT or norm.scale != 1:
         return None
     entries = look._call(lambda s: s.near(look.qk, share=NEAR_SHARE, limit=NEAR_LIMIT), [])
     t0 = time.perf_counter()
