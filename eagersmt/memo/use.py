@@ -11,13 +11,17 @@ run up, never stop it.
 1. ``keys``: the query's assertion keys (``keys.py``; from ``Normalized.forms``);
 2. ``answer``: a stored answer of exactly this query; else (one-shot ``solve``, the
    optimizer) ``repaired``: a near query's stored model repaired into a model of this one
-   (``repair.py``; checked on the query's assertions).    A ``sat`` entry's model is checked on
+   (``repair.py``; checked on the query's assertions).  A ``sat`` entry's model is checked on
    the query's assertions (always, whatever ``--no-check-models`` says: the store is not
    the solver), and an entry whose model fails is refused and deleted; an ``unsat`` entry is
    used as it is (its certificate is copied into ``--proof``'s directory on demand);
 3. ``lemmas``: stored refutations whose support the query implies, their clauses ``not
    cube`` added to the normalized circuit (``match.lemma_root``), in the order
-   ``MemoStore.applicable`` found them (a lemma may need an earlier one);
+   ``MemoStore.applicable`` found them (a lemma may need an earlier one).  A certified run
+   (``--proof``) applies only those whose cube the query asserts (``match.decides``: the
+   lemma decides it): a certificate that used a lemma is not recorded, and the base of a
+   session supports every later level's refutation, so applying lemmas that merely help
+   would stop a cold certified session from recording after its first refutation;
 4. ``record_sat`` / ``record_unsat`` / ``record_cube`` after solving.
 
 What is recorded, and why (the cost of certificates, ``benchmarks/RESULTS.md``): ``sat``
@@ -222,11 +226,17 @@ class Lookup:
         import shutil
 
         from ..ir.terms import INT
-        from .match import lemma_root
+        from .match import decides, lemma_root
 
         if norm.sort != INT:
             return []
-        entries = self._call(lambda s: s.applicable(self.qk, rounds=LEMMA_ROUNDS), [])
+        rounds = LEMMA_ROUNDS if proof_dir is None else 1
+        entries = self._call(lambda s: s.applicable(self.qk, rounds=rounds), [])
+        if proof_dir is not None:  # only refutations that decide the query (see the doc)
+            kept = [e for e in entries if decides(e, self.qk)]
+            if len(kept) != len(entries) and self.store is not None:
+                self.store.counters.applied -= len(entries) - len(kept)
+            entries = kept
         used = []
         for e in entries:
             if proof_dir is not None:
