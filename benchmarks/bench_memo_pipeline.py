@@ -21,7 +21,7 @@ Every figure is the wall time of one ``eagersmt`` process (start-up included), i
 Usage (timed: under ``flock -x /work/cpu.lock``)::
 
     python benchmarks/bench_memo_pipeline.py requery FILE... [--repeat 3] [--check]
-    python benchmarks/bench_memo_pipeline.py optimize ft10 abz5 [--variants 10]
+    python benchmarks/bench_memo_pipeline.py optimize ft10 abz5 [--variants 10] [--z3 skip|only]
     python benchmarks/bench_memo_pipeline.py session [--instance jobshop_la01_b666]
     python benchmarks/bench_memo_pipeline.py overhead [--repeat 3] [--timeout 60]
 
@@ -119,11 +119,30 @@ def optimum(r: subprocess.CompletedProcess) -> str:
     return m.group(1) if m else f"none ({r.returncode}: {r.stderr.strip()[-120:]})"
 
 
-def optimize(names: list[str], variants: int, z3_timeout: int) -> None:
+def variant_ops(inst, variants: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    jobs, ops = len(inst.jobs), len(inst.jobs[0])
+    return [(i % jobs, (3 * i) % ops) for i in range(variants)]  # a different job each
+
+
+def memo_note(text: str) -> str:
+    m = re.search(r"^\s*memo\s+(.*)$", text, re.M)
+    return m.group(1).strip() if m else "-"
+
+
+def optimize(names: list[str], variants: int, z3_timeout: int, z3_mode: str = "after") -> None:
+    """``z3_mode``: ``after`` the timed runs, ``skip`` it (timed runs only, e.g. under the
+    CPU lock), ``only`` Z3 on the variants (no eagersmt run; the same variants)."""
     from gen_jobshop import load_instances, longer, to_smtlib
 
     insts = load_instances(SHARED / "data" / "jobshop1.txt")
     work = Path(tempfile.mkdtemp(prefix="bench-memo-opt-"))
+    if z3_mode == "only":
+        print("| instance | variant (job, op) | Z3 optimum | Z3 s |\n|---|---|---|---|")
+        for name in names:
+            for op in variant_ops(insts[name], variants):
+                zv, zs = z3_optimum(to_smtlib(longer(insts[name], [op]), None), z3_timeout)
+                print(f"| {name} | {op} | {zv} | {zs:.1f} |", flush=True)
+        return
     print("| instance | optimum | no store s | cold s | warm s | warm speed-up (vs cold) |"
           f" {variants} variants, no store s | with the store s | speed-up | optima = Z3 |"
           " Z3 s (variants) |")
@@ -137,11 +156,9 @@ def optimize(names: list[str], variants: int, z3_timeout: int) -> None:
         cold_s, r1 = run("optimize", "--memo", store, str(f))
         warm_s, r2 = run("optimize", "--memo", store, str(f))
         assert optimum(r0) == optimum(r1) == optimum(r2), (optimum(r0), optimum(r1), optimum(r2))
-        jobs, ops = len(inst.jobs), len(inst.jobs[0])
         plain = memo = 0.0
         found = []
-        for i in range(variants):
-            op = (i % jobs, (3 * i) % ops)  # a different job each, spread over the positions
+        for op in variant_ops(inst, variants):
             text = to_smtlib(longer(inst, [op]), None)
             g = work / f"{name}_longer_{op[0]}_{op[1]}.smt2"
             g.write_text(text)
@@ -150,14 +167,19 @@ def optimize(names: list[str], variants: int, z3_timeout: int) -> None:
             plain, memo = plain + s0, memo + s1
             found.append((op, text, optimum(v0), optimum(v1)))
             print(f"  {name} {op}: {optimum(v0)} {s0:.2f} s / {optimum(v1)} {s1:.2f} s (applied "
-                  f"{counters(v1.stderr).get('memo_applied', 0):.0f})", file=sys.stderr, flush=True)
+                  f"{counters(v1.stderr).get('memo_applied', 0):.0f}, repaired "
+                  f"{counters(v1.stderr).get('memo_repaired', 0):.0f}: {memo_note(v1.stderr)})",
+                  file=sys.stderr, flush=True)
         z3_s, agree = 0.0, 0  # (after the timed runs: Z3 is the reference, not a contestant)
-        for op, text, o0, o1 in found:
+        for op, text, o0, o1 in found if z3_mode == "after" else ():
             zv, zs = z3_optimum(text, z3_timeout)
             z3_s += zs
             agree += o0 == o1 == zv
             print(f"  {name} {op}: Z3 {zv} {zs:.1f} s", file=sys.stderr, flush=True)
-        what_if = (f"{plain:.1f} | {memo:.1f} | **{plain / memo:.2f}x** | {agree} of {variants} | "
+        if z3_mode != "after":
+            agree = sum(o0 == o1 for _, _, o0, o1 in found)  # (Z3: the ``only`` run)
+        what_if = (f"{plain:.1f} | {memo:.1f} | **{plain / memo:.2f}x** | {agree} of {variants}"
+                   f"{'' if z3_mode == 'after' else ' (store = no store)'} | "
                    f"{z3_s:.0f}") if variants else "- | - | - | - | -"
         print(f"| {name} | {optimum(r0)} | {base_s:.2f} | {cold_s:.2f} | {warm_s:.2f} | "
               f"**{cold_s / warm_s:.0f}x** | {what_if} |", flush=True)
@@ -235,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("names", nargs="+")
     o.add_argument("--variants", type=int, default=10)
     o.add_argument("--z3-timeout", type=int, default=600)
+    o.add_argument("--z3", choices=("after", "skip", "only"), default="after",
+                   help="Z3's optima after the timed runs, not at all, or only them")
     s = sub.add_parser("session")
     s.add_argument("--instance", default="jobshop_la01_b666")
     s.add_argument("--steps", type=int, default=50)
@@ -248,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.mode == "requery":
         requery(a.files, a.repeat, a.check)
     elif a.mode == "optimize":
-        optimize(a.names, a.variants, a.z3_timeout)
+        optimize(a.names, a.variants, a.z3_timeout, a.z3)
     elif a.mode == "session":
         session(a.instance, a.steps, a.seed)
     else:

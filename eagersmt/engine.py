@@ -80,6 +80,9 @@ def _check_sat(assertions: Sequence[Term], declarations: Sequence[Term], config:
             known = memo.answer(look, assertions, declarations, proof_dir, stats)
             if known is not None:
                 return known
+            known = memo.repaired(look, norm, assertions, declarations, stats)
+            if known is not None:
+                return known
             if look.lemmas(norm, proof_dir):
                 stats.notes["memo"] = f"{len(look.used)} stored refutation(s) applied"
         res = _solve(norm, assertions, declarations, config, stats, proof_dir, deadline, choose)

@@ -31,7 +31,8 @@ def reset_postgres(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as c:
         c.execute("DROP TABLE IF EXISTS memo_answers, memo_cubes, memo_support, "
-                  "memo_support_atom, memo_attachments, memo_meta")
+                  "memo_support_atom, memo_support_shape, memo_answer_keys, memo_attachments, "
+                  "memo_meta")
 
 
 def location_for(kind: str, request, tmp_path) -> str:  # type: ignore[no-untyped-def]

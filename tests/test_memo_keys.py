@@ -171,3 +171,29 @@ def test_equal_keys_mean_equivalent_assertions(sort: str) -> None:
             assert solver.check() == z3.unsat, (texts[0], other)
             checked += 1
     assert checked >= 30
+
+
+def test_a_key_cache_over_a_session_gives_the_keys_computed_afresh():
+    """``KeyCache.query`` keeps the facts of the prefix two queries share: a session's
+    stacks (base, base + level, another level, a longer base, a shorter one) get exactly
+    the keys and facts of a computation from nothing."""
+    from eagersmt.memo.keys import KeyCache
+
+    rng = random.Random(7)
+    names = ["x", "y", "z"]
+    lines = []
+    for i in range(40):
+        u, v = rng.sample(names, 2)
+        c = rng.randint(-5, 5)
+        lines.append(f"(assert (<= (- {u} {v}) {c}))" if i % 3 else
+                     f"(assert (or (<= (- {u} {v}) {c}) (>= (- {u} {v}) {c + 3}) p))")
+    s = parse(INT + "".join(lines))
+    base = list(s.assertions[:20])
+    cache = KeyCache()
+    stacks = [base + [a] for a in s.assertions[20:26]] + [s.assertions[:30], base[:12],
+                                                          base + s.assertions[30:], base]
+    for stack in stacks:
+        got, want = cache.query(stack, s.logic), query_keys(stack, s.logic)
+        assert (got.key, got.keys, got.per_assertion) == (want.key, want.keys, want.per_assertion)
+        assert (got.atoms, got.bounds, got.clauses) == (want.atoms, want.bounds, want.clauses)
+        assert got.shapes == want.shapes

@@ -6,6 +6,7 @@ Modules, in the order data flows:
     entries.py  whole answers and refuted cubes, their byte format
     trust.py    the owner's HMAC key; sealing and opening entries
     match.py    when a stored refutation applies to a query; its clause as a term
+    repair.py   a near query's stored model made a model of this one (no search)
     sql.py      tables and queries, shared by
     sqlite.py   the embedded store (a file under the user's cache directory)
     postgres.py the shared store of a cluster (a PostgreSQL server)

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
@@ -59,6 +60,7 @@ from ..ir.terms import INT, Term
 Number = Union[int, Fraction]
 POS, NEGB = b"\x00", b"\x01"
 _ATOM_OPS = (T.LE, T.LT, T.EQ)
+PREFIX_MIN = 8  # KeyCache.query keeps the facts of a shared prefix of at least this many
 
 
 def _h(data: bytes) -> bytes:
@@ -108,8 +110,8 @@ class Clause:
 
     lits: tuple[Atom, ...]
 
-    @property
-    def shape(self) -> str:
+    @cached_property
+    def shape(self) -> str:  # (a digest: computed once per clause)
         return shape_of(self.lits)
 
     def implied_by(self, other: "Clause") -> bool:
@@ -413,6 +415,8 @@ class KeyCache:
         self.h = _Hasher(self.forms)
         self.lit: dict[Term, bytes] = {}
         self.per: dict[Term, tuple] = {}  # assertion -> ((key, fact or None), ...)
+        self._last: tuple = ()  # the assertions of the last query
+        self._prefix: Optional[tuple] = None  # (a prefix of them, its facts): see ``query``
 
     def add_forms(self, forms: Mapping[Term, list]) -> None:
         self.forms.update(forms)
@@ -431,25 +435,54 @@ class KeyCache:
         return got
 
     def query(self, assertions: Sequence[Term], logic: Optional[str] = None) -> QueryKeys:
-        per: list[tuple[str, ...]] = []
-        qk = QueryKeys(logic or "", "", frozenset(), ())
-        for a in assertions:
-            items = self._of(a)
-            per.append(tuple(k for k, _ in items))
-            for k, f in items:
-                if isinstance(f, Atom):
-                    qk.atoms[k] = f
-                    old = qk.bounds.get((f.u, f.v))
-                    if old is None or old.implied_by(f):  # f is at least as strong
-                        qk.bounds[(f.u, f.v)] = f
-                elif isinstance(f, Clause):
-                    qk.clauses[k] = f
-                    qk.shapes.setdefault(f.shape, []).append(f)
+        """The keys of the query ``assertions``.  A session asks for assertion stacks that
+        share a long prefix (the base, then one pushed level or another): the facts of the
+        prefix shared by the last two queries are kept (``_prefix``) and only the rest is
+        added, so a check-sat costs in proportion to what changed, plus the query key."""
+        terms = tuple(assertions)
+        got = self._prefix
+        if got is None or terms[:len(got[0])] != got[0]:
+            last = self._last
+            n = 0
+            m = min(len(last), len(terms))
+            while n < m and last[n] is terms[n]:
+                n += 1
+            got = (terms[:n], self._facts(terms[:n], None))
+            if n >= PREFIX_MIN:
+                self._prefix = got
+        self._last = terms
+        per, atoms, bounds, clauses, shapes = self._facts(terms[len(got[0]):], got[1])
+        qk = QueryKeys(logic or "", "", frozenset(), (), atoms, bounds, clauses, shapes)
         keys = frozenset(k for akeys in per for k in akeys)
         qk.keys = keys
         qk.per_assertion = tuple(per)
         qk.key = _h(b"q" + qk.logic.encode() + b"\x00" + "".join(sorted(keys)).encode()).hex()
         return qk
+
+    def _facts(self, assertions: Sequence[Term], start: Optional[tuple]) -> tuple:
+        """``start`` (the facts of a prefix; copied, not changed) with ``assertions``'."""
+        if start is None:
+            per: list = []
+            atoms: dict = {}
+            bounds: dict = {}
+            clauses: dict = {}
+            shapes: dict = {}
+        else:
+            per, atoms, bounds, clauses = list(start[0]), dict(start[1]), dict(start[2]), dict(start[3])
+            shapes = {k: list(v) for k, v in start[4].items()}
+        for a in assertions:
+            items = self._of(a)
+            per.append(tuple(k for k, _ in items))
+            for k, f in items:
+                if isinstance(f, Atom):
+                    atoms[k] = f
+                    old = bounds.get((f.u, f.v))
+                    if old is None or old.implied_by(f):  # f is at least as strong
+                        bounds[(f.u, f.v)] = f
+                elif isinstance(f, Clause):
+                    clauses[k] = f
+                    shapes.setdefault(f.shape, []).append(f)
+        return per, atoms, bounds, clauses, shapes
 
 
 def query_keys_of(script: object, index: Optional[int] = None) -> QueryKeys:

@@ -71,6 +71,20 @@ def applies(entry: CubeEntry, qk: QueryKeys) -> bool:
     return True
 
 
+def decides(entry: CubeEntry, qk: QueryKeys) -> bool:
+    """Does the query assert (or imply, by one asserted literal) every literal of the
+    entry's cube, so that its lemma alone makes the query unsat?"""
+    from .keys import literal_key
+
+    for x in entry.cube:
+        if isinstance(x, Atom) and qk.implies(x):
+            continue
+        if literal_key(x) in qk.keys:
+            continue
+        return False
+    return True
+
+
 def lemma_fact(entry: CubeEntry) -> tuple[str, Optional[Fact]]:
     """The key of the lemma ``not cube`` as an assertion, and its constraint(s)."""
     negs = [negation(x) for x in entry.cube]

@@ -92,5 +92,8 @@ class PostgresBackend(SqlBackend):
         return sql, (keys, [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds],
                      shapes)
 
+    def _keys_in(self, keys: list[str]) -> tuple[str, Any]:
+        return "akey = ANY(%s::text[])", keys
+
     def close(self) -> None:
         self.conn.close()

@@ -12,12 +12,16 @@ sizes, times, hit counts) and the two index tables are bookkeeping, not trusted:
     memo_support      (cube, pos, akey)         -- support item pos of cube has key akey
     memo_support_atom (cube, pos, u, v, c)      -- ... and is the literal u - v <= c
     memo_support_shape (cube, pos, shape)       -- ... or a clause of that shape (keys.py)
+    memo_answer_keys  (answer, akey)            -- a sat answer's query has assertion key akey
 
 Matching a query (``match.py`` has the rule) is one statement: the support rows whose key
 is one of the query's, united with the literal rows implied by one of the query's asserted
 literals (same ``u``, ``v``, ``c >= c'``) and the clause rows of a shape the query asserts,
 counted per cube; a cube all of whose ``nsupport`` rows are there is a candidate, and its
-header comes back in the same round trip.  Support items that the cube itself implies
+header comes back in the same round trip.
+Finding a *near* sat answer (``memo/repair.py``) is one statement too: the answers sharing
+the most assertion keys with the query, counted over ``memo_answer_keys``, at least a
+given number shared.  Support items that the cube itself implies
 (``match.implied_by_cube``) have no rows and are not counted in ``nsupport``.  ``c`` is a float in the index (a monotone rounding of the exact constant, so no true
 match is lost); the exact test is redone on the authenticated entry.
 
@@ -39,9 +43,9 @@ from .keys import Atom, Clause, Fact
 from .trust import MemoError
 
 TABLE = {ANSWER: "memo_answers", CUBE: "memo_cubes"}
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Older schemas this one extends by adding tables (their entries read as before).
-UPGRADABLE = ("1",)
+UPGRADABLE = ("1", "2")
 FLOAT_MAX = 1e308
 
 
@@ -82,6 +86,9 @@ def schema(blob: str, real: str) -> list[str]:
         """CREATE TABLE IF NOT EXISTS memo_support_shape (
             cube TEXT NOT NULL, pos INTEGER NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (cube, pos))""",
         "CREATE INDEX IF NOT EXISTS memo_support_shape_shape ON memo_support_shape (shape)",
+        """CREATE TABLE IF NOT EXISTS memo_answer_keys (
+            answer TEXT NOT NULL, akey TEXT NOT NULL, PRIMARY KEY (answer, akey))""",
+        "CREATE INDEX IF NOT EXISTS memo_answer_keys_akey ON memo_answer_keys (akey)",
     ]
 
 
@@ -117,6 +124,10 @@ class SqlBackend:
                         shapes: list[str]) -> tuple[str, Sequence[Any]]:
         raise NotImplementedError
 
+    def _keys_in(self, keys: list[str]) -> tuple[str, Any]:
+        """A condition ``akey IN`` the list ``keys``, and its one parameter."""
+        raise NotImplementedError
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -144,9 +155,15 @@ class SqlBackend:
                 "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data"), (kind, ident, attach))
 
     def put_answer(self, qkey: str, status: str, head: bytes, attach: Optional[bytes],
-                   now: float) -> None:
+                   now: float, keys: Sequence[str] = ()) -> None:
+        """Insert or replace an answer; ``keys``: its query's assertion keys, indexed for
+        ``near_answers`` (a sat answer's)."""
         size = len(head) + (len(attach) if attach else 0)
         with self._write():
+            self._execute(self._q("DELETE FROM memo_answer_keys WHERE answer = ?"), (qkey,))
+            if keys:
+                self._executemany(self._q("INSERT INTO memo_answer_keys (answer, akey) VALUES (?, ?) "
+                                          "ON CONFLICT DO NOTHING"), [(qkey, k) for k in keys])
             self._execute(self._q(
                 "INSERT INTO memo_answers (id, status, head, size, created, used, hits) "
                 "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
@@ -190,6 +207,19 @@ class SqlBackend:
             list(shapes))
         return [(r[0], bytes(r[1])) for r in self._execute(sql, params).fetchall()]
 
+    def near_answers(self, keys: Sequence[str], least: int, limit: int) -> list[tuple[str, bytes, int]]:
+        """``(id, head, shared)`` of the sat answers sharing the most of ``keys`` (at least
+        ``least``), most first, at most ``limit``."""
+        cond, param = self._keys_in(list(keys))
+        sql = self._q(f"""
+            SELECT a.id, a.head, g.n FROM (
+                SELECT answer, COUNT(*) AS n FROM memo_answer_keys WHERE {cond}
+                GROUP BY answer) g
+            JOIN memo_answers a ON a.id = g.answer
+            WHERE g.n >= ? AND a.status = 'sat' ORDER BY g.n DESC, a.id LIMIT ?""")
+        return [(r[0], bytes(r[1]), int(r[2]))
+                for r in self._execute(sql, (param, least, limit)).fetchall()]
+
     def touch(self, kind: str, idents: Sequence[str], now: float) -> None:
         """Count a use (for ``gc``'s least-recently-used order); best effort."""
         if not idents:
@@ -211,6 +241,8 @@ class SqlBackend:
             self._executemany(self._q(f"DELETE FROM {TABLE[kind]} WHERE id = ?"), rows)
             self._executemany(self._q("DELETE FROM memo_attachments WHERE kind = ? AND id = ?"),
                               [(kind, i) for i in idents])
+            if kind == ANSWER:
+                self._executemany(self._q("DELETE FROM memo_answer_keys WHERE answer = ?"), rows)
             if kind == CUBE:
                 self._executemany(self._q("DELETE FROM memo_support WHERE cube = ?"), rows)
                 self._executemany(self._q("DELETE FROM memo_support_atom WHERE cube = ?"), rows)

@@ -87,5 +87,8 @@ class SqliteBackend(SqlBackend):
             WHERE g.n = c.nsupport"""
         return sql, (json_param(keys), json_param(bounds), json_param(shapes))
 
+    def _keys_in(self, keys: list[str]) -> tuple[str, Any]:
+        return "akey IN (SELECT value FROM json_each(?))", json_param(keys)
+
     def close(self) -> None:
         self.conn.close()

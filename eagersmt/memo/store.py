@@ -51,6 +51,7 @@ class Counters:
     applied: int = 0  # stored refutations returned as applicable
     refused: int = 0  # entries refused (not authentic, malformed, or a failed model check)
     written: int = 0
+    repaired: int = 0  # answers from a near stored model, repaired (``repair.py``)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
@@ -136,6 +137,27 @@ class MemoStore:
             self.backend.touch(ANSWER, [qk.key], now())  # type: ignore[attr-defined]
             return e
 
+    def near(self, qk: QueryKeys, *, share: float, limit: int) -> list[AnswerEntry]:
+        """Authentic stored sat answers of other queries sharing at least the fraction
+        ``share`` of this query's assertion keys, the most shared first, at most ``limit``
+        (``repair.py`` repairs their models; the key index only suggests)."""
+        with _Timer(self.counters):
+            self.counters.looked_up += 1
+            least = max(1, int(share * len(qk.keys) + 0.999999))
+            out = []
+            for ident, head, _ in self.backend.near_answers(  # type: ignore[attr-defined]
+                    sorted(qk.keys), least, limit + 1):
+                if ident == qk.key:
+                    continue
+                try:
+                    e = read_answer(ident, self.sealer.open(ANSWER, ident, head))
+                except Refused as r:
+                    self._refuse(ANSWER, ident, r.reason)
+                    continue
+                if e.logic == qk.logic and e.status == Status.SAT:
+                    out.append(e)
+            return out[:limit]
+
     def reject(self, kind: str, ident: str, reason: str) -> None:
         """The caller found an authentic entry wrong (a model that fails its check): it is
         refused, reported and deleted."""
@@ -153,7 +175,8 @@ class MemoStore:
         with _Timer(self.counters):
             e = AnswerEntry(qk.key, qk.logic, Status.SAT, dict(model), now(), seconds, note)
             head = self.sealer.seal(ANSWER, qk.key, answer_header(e))
-            self.backend.put_answer(qk.key, "sat", head, None, e.created)  # type: ignore[attr-defined]
+            self.backend.put_answer(qk.key, "sat", head, None, e.created,  # type: ignore[attr-defined]
+                                    keys=sorted(qk.keys))
             self.counters.written += 1
 
     def put_unsat(self, qk: QueryKeys, certificate_dir: str, input_text: str, *,

@@ -9,13 +9,19 @@ run up, never stop it.
 ``Lookup`` is one query's use (``engine.check_sat``, ``context.Context``, the optimizer):
 
 1. ``keys``: the query's assertion keys (``keys.py``; from ``Normalized.forms``);
-2. ``answer``: a stored answer of exactly this query.  A ``sat`` entry's model is checked on
+2. ``answer``: a stored answer of exactly this query; else (one-shot ``solve``, the
+   optimizer) ``repaired``: a near query's stored model repaired into a model of this one
+   (``repair.py``; checked on the query's assertions).  A ``sat`` entry's model is checked on
    the query's assertions (always, whatever ``--no-check-models`` says: the store is not
    the solver), and an entry whose model fails is refused and deleted; an ``unsat`` entry is
    used as it is (its certificate is copied into ``--proof``'s directory on demand);
 3. ``lemmas``: stored refutations whose support the query implies, their clauses ``not
    cube`` added to the normalized circuit (``match.lemma_root``), in the order
-   ``MemoStore.applicable`` found them (a lemma may need an earlier one);
+   ``MemoStore.applicable`` found them (a lemma may need an earlier one).  A certified run
+   (``--proof``) applies only those whose cube the query asserts (``match.decides``: the
+   lemma decides it): a certificate that used a lemma is not recorded, and the base of a
+   session supports every later level's refutation, so applying lemmas that merely help
+   would stop a cold certified session from recording after its first refutation;
 4. ``record_sat`` / ``record_unsat`` / ``record_cube`` after solving.
 
 What is recorded, and why (the cost of certificates, ``benchmarks/RESULTS.md``): ``sat``
@@ -27,7 +33,8 @@ refuted cubes of a ``--proof`` session or conquer (their certificates exist).
 
 ``counters(stats)`` adds what the store did for this query to ``--stats``: ``memo_looked_up``
 (answer lookups and refutation matches), ``memo_answered`` (stored answers used),
-``memo_applied`` (refutations applied), ``memo_refused`` (entries refused: not authentic,
+``memo_applied`` (refutations applied), ``memo_repaired`` (answers from a repaired near
+model), ``memo_refused`` (entries refused: not authentic,
 malformed, or a model that failed its check), ``memo_written`` (entries recorded),
 ``memo_s`` (time in keys and the store).
 """
@@ -168,8 +175,8 @@ class Lookup:
 
     def _snapshot(self) -> tuple:
         c = self.store.counters if self.store is not None else None
-        return (0, 0, 0, 0, 0, 0.0) if c is None else \
-            (c.looked_up, c.hits, c.applied, c.refused, c.written, c.seconds)
+        return (0, 0, 0, 0, 0, 0, 0.0) if c is None else \
+            (c.looked_up, c.hits, c.applied, c.refused, c.written, c.repaired, c.seconds)
 
     def _call(self, fn: Callable[[MemoStore], Any], default: Any = None) -> Any:
         from .trust import MemoError
@@ -219,11 +226,17 @@ class Lookup:
         import shutil
 
         from ..ir.terms import INT
-        from .match import lemma_root
+        from .match import decides, lemma_root
 
         if norm.sort != INT:
             return []
-        entries = self._call(lambda s: s.applicable(self.qk, rounds=LEMMA_ROUNDS), [])
+        rounds = LEMMA_ROUNDS if proof_dir is None else 1
+        entries = self._call(lambda s: s.applicable(self.qk, rounds=rounds), [])
+        if proof_dir is not None:  # only refutations that decide the query (see the doc)
+            kept = [e for e in entries if decides(e, self.qk)]
+            if len(kept) != len(entries) and self.store is not None:
+                self.store.counters.applied -= len(entries) - len(kept)
+            entries = kept
         used = []
         for e in entries:
             if proof_dir is not None:
@@ -281,9 +294,9 @@ class Lookup:
             getattr(self, "counters_before_failure", self._before)
         b = self._before
         for name, i in (("memo_looked_up", 0), ("memo_answered", 1), ("memo_applied", 2),
-                        ("memo_refused", 3), ("memo_written", 4)):
+                        ("memo_refused", 3), ("memo_written", 4), ("memo_repaired", 5)):
             stats.counts[name] = stats.counts.get(name, 0) + int(now[i] - b[i])
-        stats.add_time("memo", self._seconds + now[5] - b[5])
+        stats.add_time("memo", self._seconds + now[6] - b[6])
         self._before, self._seconds = now, 0.0
 
 
@@ -323,6 +336,21 @@ class MemoContext:
         if ans.status == Status.SAT:
             stats.notes["model_checked"] = "yes"
         return Result(ans.status, ans.model, stats)
+
+    def repaired(self, look: Lookup, norm: "Normalized", assertions: Sequence["Term"],
+                 declarations: Sequence["Term"], stats: Stats) -> Optional[Any]:
+        """The ``Result`` of a model repaired from a near stored answer (``repair.py``;
+        checked, and recorded as this query's answer), or None: solve it."""
+        from ..result import Result
+        from .repair import repaired
+
+        got = repaired(look, norm, assertions, declarations)
+        if got is None:
+            return None
+        look.record_sat(got[0], note="repaired")
+        stats.notes["memo"] = "model repaired from a near stored answer"
+        stats.notes["model_checked"] = "yes"
+        return Result(Status.SAT, got[0], stats)
 
     def write_lemmas(self, look: Lookup, proof_dir: str) -> None:
         write_lemma_certificates(look, proof_dir)

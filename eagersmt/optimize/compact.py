@@ -24,7 +24,7 @@ def compact(circuit: Circuit, pol: Sequence[int], vals: Mapping[int, int], p: in
     n_int = len(circuit.int_names)
     zero = vals.get(0, 0)
     v = [vals.get(i, zero) for i in range(n_int)]
-    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_int)]
+    cons = []
     kind, args = circuit.kind, circuit.args
     for node in range(2, len(kind)):
         if kind[node] != K_PRED or not pol[node]:
@@ -32,6 +32,16 @@ def compact(circuit: Circuit, pol: Sequence[int], vals: Mapping[int, int], p: in
         x, y, c = args[node]
         if v[x] - v[y] > c:  # false: y - x <= -c - 1
             x, y, c = y, x, -c - 1
+        cons.append((x, y, c))
+    return least(n_int, cons, v, p, m)
+
+
+def least(n_int: int, cons: Sequence[tuple[int, int, int]], v: Sequence[int], p: int,
+          m: int) -> Optional[dict[int, int]]:
+    """The values with the least ``p - m`` satisfying every ``x - y <= c`` of ``cons``,
+    given values ``v`` that satisfy them all (module doc); None when unbounded below."""
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_int)]
+    for x, y, c in cons:
         adj[y].append((x, c + v[y] - v[x]))  # reduced cost >= 0
     dist: dict[int, int] = {p: 0}
     heap = [(0, p)]

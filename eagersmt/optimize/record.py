@@ -5,7 +5,9 @@ become clauses of the circuit (``memo/use.py``), so a refuted bound ``t <= a`` o
 run (of this formula, or of one it implies: a tighter bound, a job made longer) is the unit
 ``t > a`` and the unit-derived lower bound starts there; then, if the stored answer of
 "the assertions and ``t <= lb``" exists, its model (checked) is the optimum and nothing is
-searched.
+searched.  Else a near stored answer (a what-if variant's base) is repaired into a model
+of this problem (``Memo.repaired``, ``memo/repair.py``): the search starts from it instead
+of a probe, and when the lower bound already meets it the optimum is proven with no SAT call.
 
 After it (``Memo.after``): the best model as the answer of "the assertions and ``t <=
 value``", and the strongest bound the search refuted, ``t <= a``, as a refuted cube whose
@@ -95,6 +97,13 @@ class Memo:
         finally:
             self.look.qk = saved
         return None if ans is None or ans.status != Status.SAT else ans.model
+
+    def repaired(self, norm: Any, p: int, m: int) -> Optional[tuple[dict, dict, dict]]:
+        """A model repaired from a near stored answer (``memo/repair.py``, checked), with
+        the least ``p - m`` for its choices: ``(model, circuit values, Booleans)``."""
+        from ..memo.repair import repaired
+
+        return repaired(self.look, norm, self.assertions, self.declarations, (p, m))
 
     # -- after ---------------------------------------------------------------------------
     def record_model(self, raw: int, k: int, model: dict, seconds: float) -> None:

@@ -169,6 +169,7 @@ class _Search:
         c = norm.circuit
         p0, kp = self._index(norm, pname)
         m0, km = self._index(norm, mname)
+        repaired = None
         if self.memo is not None and p0 is not None and m0 is not None and p0 != m0:
             lb0 = unit_bound(c, p0, m0)  # (the stored refutations' units count)
             model = None if lb0 is None else self.memo.optimum_at(lb0, self.k + kp - km)
@@ -179,22 +180,27 @@ class _Search:
                 self.stats.notes["memo"] = "optimum from the lemma store"
                 self.report(lb0, lb0)
                 return self.result(Status.SAT, lb0, lb0)
-        # Probe: one plain solve for a first model, in process (module doc, step 1).  A
-        # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
-        # then (SD is much slower to refute an unsat job shop than ``auto``).
-        constant = pname is None and mname is None
-        sd_probe = cfg.encoding == "auto" and not constant
-        probe = encode_normalized(norm, dataclasses.replace(
-            cfg, encoding="sd" if sd_probe else cfg.encoding), stats=self.stats)
-        t0 = time.perf_counter()
-        with incremental(probe.cnf) as solver:
-            self.stats.add_time("load", time.perf_counter() - t0)
-            st, sat = solve_bounded(solver, [], self.deadline, self.stats)
-        if st != Status.SAT:
-            return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
-        assert probe.enc is not None
-        ints, bools = probe.enc.decode(lambda v: v <= len(sat) and sat[v - 1] > 0)
-        self.best_model = norm.decode(ints, bools, self.declarations)
+            repaired = self.memo.repaired(norm, p0, m0)  # (record.py: a near stored model)
+        if repaired is not None:  # the first model: no probe
+            self.best_model, ints, bools = repaired
+            self.stats.notes["memo"] = "search from a repaired stored model"
+        else:
+            # Probe: one plain solve for a first model, in process (module doc, step 1).  A
+            # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
+            # then (SD is much slower to refute an unsat job shop than ``auto``).
+            constant = pname is None and mname is None
+            sd_probe = cfg.encoding == "auto" and not constant
+            probe = encode_normalized(norm, dataclasses.replace(
+                cfg, encoding="sd" if sd_probe else cfg.encoding), stats=self.stats)
+            t0 = time.perf_counter()
+            with incremental(probe.cnf) as solver:
+                self.stats.add_time("load", time.perf_counter() - t0)
+                st, sat = solve_bounded(solver, [], self.deadline, self.stats)
+            if st != Status.SAT:
+                return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
+            assert probe.enc is not None
+            ints, bools = probe.enc.decode(lambda v: v <= len(sat) and sat[v - 1] > 0)
+            self.best_model = norm.decode(ints, bools, self.declarations)
         p, m = p0, m0
         self.k += kp - km
         if p is None or m is None:  # a variable in no constraint: free
@@ -214,6 +220,8 @@ class _Search:
         lb = unit_bound(c, p, m)
         self.report(ub, lb)
         if lb is not None and lb >= ub:
+            if repaired is not None:
+                self.stats.notes["memo"] = "optimum from a repaired stored model"
             return self.result(Status.SAT, ub, lb)
 
         # One encoding of F and p - m <= bound, the objective's class order-encoded.
