@@ -140,6 +140,17 @@ def check_answer_model_certificate(text: str, tmp_path: Path) -> None:
         assert check_certificate(str(cert), str(path)).verified
 
 
+def append_clause(cert: Path, meta: dict, clause: list[int]) -> None:
+    """Add ``clause`` to a certificate's CNF (a forgery the checker must refuse)."""
+    cnf_path = cert / meta["cnf"]
+    lines = cnf_path.read_text().splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("p cnf"))
+    _, _, nv, nc = lines[head].split()
+    lines[head] = f"p cnf {nv} {int(nc) + 1}"
+    lines.append(" ".join(map(str, clause)) + " 0")
+    cnf_path.write_text("\n".join(lines) + "\n")
+
+
 def test_machines_recognized_and_reported() -> None:
     text = job_shop(random.Random(5), 4, 3, 1.0)
     r = solve_smtlib(text, config=Config(encoding="auto"))

@@ -46,7 +46,7 @@ def solutions(atom: str, encoding: str) -> set[tuple[int, int]]:
     raise AssertionError("more models than the box holds")
 
 
-@pytest.mark.parametrize("encoding", ["sd", "order", "eij"])
+@pytest.mark.parametrize("encoding", ["sd", "order", "eij", "compact"])
 @pytest.mark.parametrize("op", list(OPS))
 def test_models_are_exactly_the_solutions(encoding, op):
     for c in (-4, -1, 0, 1, 3):

@@ -23,8 +23,8 @@ from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
 
 from .oracle import z3_status
-from .test_disjunctive import (FT06_54, check_answer_model_certificate, disjunctive_mix, job_shop,
-                               needs_shared)
+from .test_disjunctive import (FT06_54, append_clause, check_answer_model_certificate,
+                               disjunctive_mix, job_shop, needs_shared)
 
 
 def _instance(seed: int) -> str:
@@ -109,13 +109,7 @@ def test_checker_rejects_a_forged_ordering_clause(tmp_path: Path) -> None:
         if forged:
             break
     assert forged is not None
-    cnf_path = cert / meta["cnf"]
-    lines = cnf_path.read_text().splitlines()
-    head = next(i for i, line in enumerate(lines) if line.startswith("p cnf"))
-    _, _, nv, nc = lines[head].split()
-    lines[head] = f"p cnf {nv} {int(nc) + 1}"
-    lines.append(f"{forged[0]} {forged[1]} 0")
-    cnf_path.write_text("\n".join(lines) + "\n")
+    append_clause(cert, meta, forged)
     with pytest.raises(CertificateError, match="theory clause"):
         check_certificate(str(cert), str(path))
 

@@ -69,6 +69,17 @@ entry ``refuted`` is a class whose lemmas end in a negative cycle (the CNF then 
 only the empty clause).  These two rules, the root clauses of two atoms and the small
 Bellman–Ford of ``_refuted`` are what the lemmas add to the trusted code.
 
+**Compact order encoding** (``encode/compact.py``).  A class entry ``compact`` gives, per
+variable, its digits (``[X1 <= a]`` is the atom ``x - o <= lo + B*a + B - 1``; a low digit
+``[X0 <= b]`` means ``(x - o - lo) mod B <= b``) and ``[lo, hi]``, which must contain the
+box computed here; and per constraint ``x - y <= c`` its guard (a variable meaning that atom
+or its negation, or 0 for a unit atom of the class) and its fresh ``q0``, ``q1`` (each in one
+constraint only; ``sigma`` gives ``q0`` the value "high digits tight", as defined there).  A
+clause with a low digit or a ``q`` is accepted only if ``compact.var_clauses`` or
+``compact.le_clauses`` produce it for those; both are true under ``sigma`` whenever the
+guard's atom holds (proof in ``compact.py``, exhaustive test in ``tests/test_compact.py``).
+These two functions are what the compact encoding adds to the trusted code.
+
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
 lifting, equality substitution, exact scaling of reals), this module, and the DRAT
@@ -386,10 +397,11 @@ class _Checker:
         self.top = _top_level(c)
         self.pol = _polarities(c, self.top)
         self.classes, self.class_of = _classes(c, self.pol, self.top)
-        self.meaning: dict[int, tuple] = {}  # var -> ("gate", n) | ("bool", n) | ("atom", x, y, k) | ("sd",)
+        self.meaning: dict[int, tuple] = {}  # var -> ("gate", n) | ("bool", n) | ("atom", x, y, k) | ("sd",) | ("digit", ...)
         self.node_lit: dict[int, int] = {}
         self.counts = {"tseitin": 0, "root": 0, "theory": 0, "empty": 0, "sd_unchecked": 0,
-                       "root_lemmas": 0}
+                       "root_lemmas": 0, "compact": 0}
+        self._compact: set[frozenset[int]] = set()  # clauses the compact encoding produces
         self._defs: dict[int, set[frozenset[int]]] = {}
         self._disj: Optional[set] = None  # root clauses of two atoms (root lemmas)
         self._pairs: dict = {}
@@ -481,6 +493,52 @@ class _Checker:
             for i in range(hi - lo):
                 self._give(base + i, ("atom", x, g.origin, lo + i))
 
+    def _claim_compact(self, cl: dict) -> None:
+        """Compact order encoding (module doc, "Compact order encoding")."""
+        from ..encode.compact import le_clauses, var_clauses
+
+        anchor = cl.get("anchor")
+        g = self._class_with({v[0] for v in cl["vars"]}, "compact")
+        if cl.get("lemmas"):
+            self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
+        _set_frame(g, "anchored" if anchor is not None else "source", anchor)
+        B = cl["base"]
+        if type(B) is not int or B < 2:
+            raise CertificateError(f"compact base {B!r}: malformed")
+        lay: dict = {}
+        lows: dict = {}
+        for x, hb, n, lb, lo, hi in cl["vars"]:
+            if x not in g.variables or x in lay:
+                raise CertificateError(f"compact variable {x} is not in its class (or twice)")
+            if n != (hi - lo) // B or (not g.infeasible and (lo > g.lo[x] or hi < g.hi[x])):
+                raise CertificateError(f"compact variable {x}: [{lo}, {hi}] in {n + 1} digits "
+                                       f"does not cover its box [{g.lo.get(x)}, {g.hi.get(x)}]")
+            for a in range(n):
+                self._give(hb + a, ("atom", x, g.origin, lo + B * a + B - 1))
+            for b in range(B - 1):
+                self._give(lb + b, ("digit", x, b))
+            lay[x], lows[x] = (hb, n, lb, B), lo
+            self._compact.update(frozenset(c) for c in var_clauses(lay[x], hi - lo))
+        units = set(map(tuple, g.units))
+        for i, (x, y, c, guard, q0, q1) in enumerate(cl["constraints"]):
+            if x not in lay or y not in lay:
+                raise CertificateError(f"compact constraint {i}: a variable outside its class")
+            m = self.meaning.get(abs(guard)) if guard else None
+            if guard == 0:
+                ok = (x, y, c) in units
+            elif m is None or m[0] != "atom":
+                ok = False
+            else:
+                ok = m[1:] == ((x, y, c) if guard > 0 else (y, x, -c - 1))
+            if not ok:
+                raise CertificateError(f"compact constraint {i} {x} - {y} <= {c}: its guard "
+                                       f"{guard} is not that atom (nor a unit atom)")
+            self._give(q0, ("digit", "q0", i))
+            if q1:
+                self._give(q1, ("digit", "q1", i))
+            k = c + lows[y] - lows[x]
+            self._compact.update(frozenset(cl) for cl in le_clauses(lay[x], lay[y], k, guard, q0, q1))
+
     def _claim_eij(self, cl: dict) -> None:
         g = self._class_with(set(cl["variables"]), "eij")
         _set_frame(g, "source", None)
@@ -502,7 +560,7 @@ class _Checker:
             raise CertificateError("the root lemmas of a refuted class do not refute it")
         g.infeasible = True
 
-    _CLAIMS = {"order": _claim_order, "eij": _claim_eij, "sd": _claim_sd,
+    _CLAIMS = {"order": _claim_order, "compact": _claim_compact, "eij": _claim_eij, "sd": _claim_sd,
                "refuted": _claim_refuted}
 
     def _class_with(self, variables: set, enc: str) -> _Class:
@@ -573,6 +631,11 @@ class _Checker:
             if m[0] == "gate" and s in self._definition(m[1]):
                 self.counts["tseitin"] += 1
                 return None
+        if any(m[0] == "digit" for m in meanings):  # compact order encoding (module doc)
+            if s in self._compact:
+                self.counts["compact"] += 1
+                return None
+            return "a clause over compact digits that its encoding does not produce"
         if any(m[0] == "sd" for m in meanings):
             self.counts["sd_unchecked"] += 1
             return None

@@ -5,7 +5,7 @@ component of the constraint graph) is handed to one theory encoding from ``ENCOD
 chosen per class by ``auto.py`` (or as requested); ``pairs.py`` adds pair lemmas;
 ``assemble.py`` puts it together.  One file per encoding, each opening with its idea, cost
 and reference: ``sd`` (small-domain bit-vectors), ``order`` (order encoding), ``eij``
-(per-constraint Booleans with transitivity).
+(per-constraint Booleans with transitivity), ``compact`` (compact order encoding).
 
 An encoding's entry says whether ``eagersmt check-proof`` verifies its clauses
 (``checkable``); its decoder says what its SAT variables mean for a certificate
@@ -32,6 +32,8 @@ ENCODINGS.register(EncodingEntry("sd", "eagersmt.encode.sd:SmallDomain",
 ENCODINGS.register(EncodingEntry("order", "eagersmt.encode.order:Order", "order encoding"))
 ENCODINGS.register(EncodingEntry("eij", "eagersmt.encode.eij:EIJ",
                                  "per-constraint Booleans + transitivity"))
+ENCODINGS.register(EncodingEntry("compact", "eagersmt.encode.compact:Compact",
+                                 "compact order encoding (two base-B digits)"))
 
 AUTO = "auto"  # not an encoding: the per-class choice of ``auto.py``
 

@@ -3,7 +3,8 @@
 The result, ``Encoded``, is the CNF with its inverse: ``decode`` reads the integer value of
 every variable and the truth of every Boolean back from a SAT model (each class through its
 encoding's decoder).  Which encoding a class gets: ``auto.py``; under ``auto`` a class with
-machines is first propagated at the root (``disjunctive.py``).
+machines is first propagated at the root (``disjunctive.py``), and may get the compact
+order encoding (``auto.machine_encodings``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Callable, Optional
 from ..ir.normalize import Normalized
 from ..result import Stats
 from . import disjunctive
-from .auto import candidates
+from .auto import candidates, machine_encodings
 from .base import Decoder, EncodingTooLarge, split_classes
 from .cnf import CNF
 from .domains import NegativeCycle
@@ -81,6 +82,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 if sched is not None and isinstance(encs[0], Order):
                     tag = "restricted to a list schedule" if sched[0].restricted else "narrowed"
                     cls, why = sched[2], f"machines, {tag}; " + why  # the lemmas are units
+                    if not sched[0].restricted and not extendable:  # (incremental: order only)
+                        encs, why = machine_encodings(encs, cls, why)
                 elif sched is not None:  # the lemmas serve the order encoding only
                     sched = None
                     encs, why = candidates(cls, encoding, eij_max_clauses, checkable)

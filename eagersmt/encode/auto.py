@@ -14,6 +14,9 @@ Before the rule, a class with machines (cliques of root disjunctions) is propaga
 root (``disjunctive.py``, called from ``assemble.py``): its lemmas narrow the domains the
 rule sees, decide disjunctions (unit clauses) or refute the class; a pure class whose
 tightest machine has no slack may be restricted to a list schedule (``listsched.py``).
+Where the rule picks the order encoding for such a class and its mean window is at least
+``COMPACT_AUTO_WIDTH`` wide, the compact order encoding comes first (``machine_encodings``:
+bound moves on ladders ``B`` times shorter; ``compact.py``).
 
 A requested encoding that exceeds its budget (``EncodingTooLarge``) falls back for that
 class (``order`` to SD; ``eij`` to order when it fits, else SD), and the stats say so
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 from . import AUTO, ENCODINGS
 from .base import Encoding, VarClass
+from .compact import Compact
 from .domains import class_domains
 from .eij import EIJ, is_ordering
 from .order import Order, predicted_clauses
@@ -33,6 +37,7 @@ from .sd import SmallDomain
 
 ORDER_AUTO_CLAUSES = 3_000_000
 EIJ_AUTO_CLAUSES = 200_000
+COMPACT_AUTO_WIDTH = 128  # mean window (domain width) of a machine class from which compact wins
 
 
 def candidates(cls: VarClass, requested: str, eij_max_clauses: int,
@@ -65,3 +70,16 @@ def _preferred(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[lis
     if is_ordering(cls):
         return [eij, *order, SmallDomain()], "ordering class; " + why
     return [*order, eij, SmallDomain()], why
+
+
+def machine_encodings(encs: list[Encoding], cls: VarClass, why: str) -> tuple[list[Encoding], str]:
+    """For a class with machines (root-propagated, not restricted to a schedule) that the
+    rule gave the order encoding: the compact order encoding first when its mean window is
+    at least ``COMPACT_AUTO_WIDTH`` wide."""
+    order = encs[0]
+    assert isinstance(order, Order)
+    dom = order.domains or class_domains(cls)
+    mean = sum(dom.hi[x] - dom.lo[x] for x in cls.variables) / max(1, len(cls.variables))
+    if mean < COMPACT_AUTO_WIDTH:
+        return encs, why
+    return [Compact(dom), *encs], f"{why}; mean window {mean:.0f}"

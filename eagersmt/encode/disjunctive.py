@@ -450,7 +450,7 @@ def decided_units(cls, lemmas: Sequence[Lemma]) -> list[list[int]]:
 
 
 def attach(sched, decoder, cls, cnf, stats=None) -> None:
-    """After the order encoding of ``cls`` (the class with the lemmas as units): the lemmas
+    """After the order (or compact order) encoding of ``cls`` (the class with the lemmas as units): the lemmas
     go with its decoder (certificates), the decided predicates become unit clauses, and
     (unless the domains are a list schedule) the pairs of incompatible orderings become
     binary clauses (``orderings.py``)."""
@@ -463,13 +463,10 @@ def attach(sched, decoder, cls, cnf, stats=None) -> None:
     if res.restricted:
         return
     start = hint(cls.variables, cls.units, res, anchor, res.lo, res.hi)
-    if start is not None and hasattr(decoder, "base"):  # the order encoding's literals  # where the search begins: that schedule's atoms and bounds
+    if start is not None and hasattr(decoder, "phases"):  # (order, compact) where the search
+        # begins: that schedule's atoms and bounds
         cnf.phases.extend(p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds)
-        lo = decoder.dom.lo
-        for x, b in decoder.base.items():
-            v = start[x]
-            cnf.phases.extend(b + a - lo[x] if v <= a else -(b + a - lo[x])
-                              for a in range(lo[x], decoder.dom.hi[x]))
+        cnf.phases.extend(decoder.phases(start))
     extra = ordering_clauses(res, cls.units, anchor, cls.preds)
     cnf.extend(extra)
     if stats is not None:

@@ -68,6 +68,15 @@ class OrderDecoder:
             out[x] = v
         return out
 
+    def phases(self, start: dict[int, int]) -> list[int]:
+        """The order literals of the values ``start`` (a schedule: ``listsched.hint``)."""
+        lo, hi = self.dom.lo, self.dom.hi
+        out: list[int] = []
+        for x, b in self.base.items():
+            v = start[x]
+            out.extend(b + a - lo[x] if v <= a else -(b + a - lo[x]) for a in range(lo[x], hi[x]))
+        return out
+
     # -- hook for the optimizer (eagersmt/optimize.py): read and extend the order literals --
     def literal(self, x: int, a: int) -> Optional[int]:
         """The SAT literal of ``[x <= a]``; None when the domain decides it (then it is

@@ -9,7 +9,7 @@ come from ``eagersmt.config``'s registries):
 * rotating: the other combinations -- the other back ends monolithic, and every back end
   cubed (``cubes=4``, ``jobs=2``) -- ``rotate`` of them per case (default 2), in a fixed
   cycle: case ``i`` runs ``ROTATING[(i*rotate + j) % len(ROTATING)]`` for ``j < rotate``.
-  With today's 20 rotating combinations the cycle (10 cases) and the shape cycle (7) are
+  With today's 25 rotating combinations the cycle (25 cases) and the shape cycle (7) are
   coprime, so every combination meets every shape.  Cubed runs rotate ``cube_level``
   (``config.CUBE_LEVELS``) with the case index, and clause sharing (``SHARING``: cubes
   sharing, cubes not sharing, the sharing portfolio ``--cubes portfolio``) every
