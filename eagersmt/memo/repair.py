@@ -189,7 +189,6 @@ def repaired(look: "Lookup", norm: "Normalized", assertions: Sequence["Term"],
     import time
 
     from ..check.model import check_model
-
     from ..ir.terms import INT
 
     if look.store is None or norm.sort != INT or norm.scale != 1:
