@@ -57,11 +57,11 @@ def test_clauses_are_exactly_the_constraint(B: int) -> None:
                         assert got == want, (B, wx, wy, k, x, y, g)
 
 
-def _job_shop(seed: int, scale: int = 40, slack: float = 0.0) -> str:
-    """A random 5x4 job shop with durations in [scale, 6 scale] (windows wide enough for
-    ``auto`` to choose the compact encoding), at a makespan bound near its load."""
+def _job_shop(seed: int, scale: int = 40, slack: float = 0.0, jobs: int = 5,
+              machines: int = 4) -> str:
+    """A random job shop (5x4 by default) with durations in [scale, 6 scale] (windows wide
+    enough for ``auto`` to choose the compact encoding), at a makespan bound near its load."""
     rng = random.Random(seed)
-    jobs, machines = 5, 4
     ops = [[(m, scale * rng.randint(1, 6)) for m in rng.sample(range(machines), machines)]
            for _ in range(jobs)]
     load = max(max(sum(d for mm, d in sum(ops, []) if mm == m) for m in range(machines)),

@@ -53,6 +53,17 @@ DIVERSITY: tuple[dict[str, int], ...] = (
 )
 
 
+# The options of a CNF's ``tuning`` (``CNF.tuning``, named by the encoder), set before its
+# first clause; explicit options (a sharing worker's ``diversity``) go on top.  "schedule"
+# (a job shop's compact order encoding): stable mode only and no inprocessing (elimination,
+# subsumption, probing, vivification): the instances are decided in seconds, before those
+# pay, and stable mode's target phases keep the list schedule's (RESULTS.md, issue 17,
+# "Solver settings").
+TUNINGS: dict[str, dict[str, int]] = {
+    "schedule": {"stabilizeonly": 1, "elim": 0, "subsume": 0, "probe": 0, "vivify": 0},
+}
+
+
 def diversity(index: int) -> dict[str, int]:
     """The CaDiCaL options of worker ``index`` of a sharing conquer (see ``DIVERSITY``)."""
     options = dict(DIVERSITY[index % len(DIVERSITY)])
@@ -158,9 +169,11 @@ class Learner:
 def solver(cnf: Optional[CNF] = None, *, proof: bool = False,
            options: Optional[dict[str, int]] = None) -> PysatSolver:
     """A CaDiCaL loaded with ``cnf`` (``proof``: keep a DRAT proof, ``SatSolver.proof``;
-    ``options``: CaDiCaL options, e.g. ``diversity(i)``)."""
+    ``options``: CaDiCaL options, e.g. ``diversity(i)``, on top of those of ``cnf.tuning``)."""
     clauses = () if cnf is None else cnf.clauses
     nvars = 0 if cnf is None else cnf.nvars
+    if cnf is not None and cnf.tuning in TUNINGS:
+        options = {**TUNINGS[cnf.tuning], **(options or {})}
     return PysatSolver(PYSAT_NAME, clauses, nvars=nvars, proof=proof, options=options)
 
 

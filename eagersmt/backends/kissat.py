@@ -29,6 +29,13 @@ from .base import PathLike, SatResult
 
 ENV_VAR = "EAGERSMT_KISSAT"
 
+# The command-line options of a CNF's ``tuning`` (``CNF.tuning``; see ``cadical.TUNINGS``):
+# "schedule", a job shop's compact order encoding: stable mode only, no elimination, probing
+# or vivification (RESULTS.md, issue 17, "Solver settings").
+TUNINGS: dict[str, tuple[str, ...]] = {
+    "schedule": ("--stable=2", "--eliminate=false", "--probe=false", "--vivify=false"),
+}
+
 
 class KissatNotFound(Exception):
     pass
@@ -105,7 +112,7 @@ class KissatRun:
                 write_dimacs(f, cnf, assumptions, essential=proof_path is None)
             self.start = time.perf_counter()
             self.write_s = self.start - t0
-            args = [executable, "-q"]
+            args = [executable, "-q", *TUNINGS.get(cnf.tuning, ())]
             if timeout is not None:  # also a backstop should this process die without killing it
                 args.append(f"--time={max(1, math.ceil(timeout))}")
             if proof_path is not None:  # -f: write even where a .cnf-like file exists

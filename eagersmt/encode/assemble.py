@@ -4,7 +4,9 @@ The result, ``Encoded``, is the CNF with its inverse: ``decode`` reads the integ
 every variable and the truth of every Boolean back from a SAT model (each class through its
 encoding's decoder).  Which encoding a class gets: ``auto.py``; under ``auto`` a class with
 machines is first propagated at the root (``disjunctive.py``), and may get the compact
-order encoding (``auto.machine_encodings``).
+order encoding (``auto.machine_encodings``); its CNF then asks the SAT solvers for the
+settings measured best on such job shops (``CNF.tuning``, ``SCHEDULE_TUNING``: stable search
+mode only, no inprocessing; the back ends' ``TUNINGS`` say what that means for each).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .order import Order, OrderDecoder
 from .pairs import pair_lemmas
 from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
+
+SCHEDULE_TUNING = "schedule"  # ``CNF.tuning`` of a job shop's compact order encoding
 
 
 @dataclass
@@ -94,6 +98,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                     out.decoders.append(enc.encode(cls, cnf))
                     if sched is not None:
                         disjunctive.attach(sched, out.decoders[-1], cls, cnf, stats)
+                        if enc.name == "compact":  # a job shop's machines with wide windows
+                            cnf.tuning = SCHEDULE_TUNING
                     if not enc.own_pair_clauses:
                         lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))
@@ -115,6 +121,8 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), classes=len(classes),
                             preds=len(ts.preds), pair_lemmas=lemmas)
         stats.notes["encodings"] = ",".join(f"{k}:{v}" for k, v in sorted(out.choices.items()))
+        if cnf.tuning:
+            stats.notes["tuning"] = cnf.tuning
         if reasons:
             more = f" (+{len(classes) - len(reasons)} more classes)" if len(classes) > len(reasons) else ""
             stats.notes["choice"] = "; ".join(reasons) + more

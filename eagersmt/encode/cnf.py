@@ -21,6 +21,9 @@ class CNF:
         # initial decision phases, a hint (literals a good assignment likely has: a list
         # schedule's, ``listsched.hint``); solvers that accept phases start from them
         self.phases: list[int] = []
+        # the solver settings measured best on this kind of CNF, by name (each back end's
+        # ``TUNINGS``: ``backends/cadical.py``, ``backends/kissat.py``); '' = their defaults
+        self.tuning = ""
 
     def new_var(self) -> int:
         self.nvars += 1
