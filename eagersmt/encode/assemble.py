@@ -96,9 +96,12 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 try:
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
-                    if sched is not None:
-                        disjunctive.attach(sched, out.decoders[-1], cls, cnf, stats)
-                        if enc.name == "compact":  # a job shop's machines with wide windows
+                    if sched is not None:  # (the compact encoding without ordering clauses:
+                        # with its solver settings they slowed both solvers, RESULTS.md)
+                        compact = enc.name == "compact"
+                        disjunctive.attach(sched, out.decoders[-1], cls, cnf, stats,
+                                           ordering=not compact)
+                        if compact:  # a job shop's machines with wide windows
                             cnf.tuning = SCHEDULE_TUNING
                     if not enc.own_pair_clauses:
                         lemma_preds.extend(cls.preds)

@@ -449,11 +449,11 @@ def decided_units(cls, lemmas: Sequence[Lemma]) -> list[list[int]]:
     return out
 
 
-def attach(sched, decoder, cls, cnf, stats=None) -> None:
+def attach(sched, decoder, cls, cnf, stats=None, ordering: bool = True) -> None:
     """After the order (or compact order) encoding of ``cls`` (the class with the lemmas as units): the lemmas
     go with its decoder (certificates), the decided predicates become unit clauses, and
-    (unless the domains are a list schedule) the pairs of incompatible orderings become
-    binary clauses (``orderings.py``)."""
+    (unless the domains are a list schedule, or not ``ordering``) the pairs of incompatible
+    orderings become binary clauses (``orderings.py``)."""
     from .listsched import hint
     from .orderings import ordering_clauses
 
@@ -467,6 +467,8 @@ def attach(sched, decoder, cls, cnf, stats=None) -> None:
         # begins: that schedule's atoms and bounds
         cnf.phases.extend(p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds)
         cnf.phases.extend(decoder.phases(start))
+    if not ordering:
+        return
     extra = ordering_clauses(res, cls.units, anchor, cls.preds)
     cnf.extend(extra)
     if stats is not None:
