@@ -1,0 +1,110 @@
+"""Solver settings on eagersmt's own CNFs: CaDiCaL and Kissat configurations side by side.
+
+Each FILE is compiled once as ``eagersmt solve`` would (``auto``: root propagation, the
+list schedule's phases, the CNF's ``tuning``), then solved by every configuration asked
+for, one at a time: ``c:NAME`` is CaDiCaL 1.9.5 in this process through
+``backends.incremental`` with the options ``CADICAL[NAME]`` set before the first clause (on
+top of the CNF's tuning, which ``--no-tuning`` clears first); ``k:NAME`` is the Kissat
+executable with ``KISSAT[NAME]`` on the DIMACS the portfolio writes for it (without the
+redundant pair lemmas).  Wall seconds, including the solver's load.  ``--no-ordering``
+compiles without the ordering clauses (``encode/orderings.py``).  Run it under
+``flock -x /work/cpu.lock`` (one configuration at a time, nothing else running).
+
+    python benchmarks/bench_settings.py FILE... --configs c:default,c:schedule,k:default,k:schedule
+
+Figures: ``benchmarks/RESULTS.md``, issue 17 "Session 5".
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+from eagersmt.backends import incremental
+from eagersmt.backends.cadical import TUNINGS as CADICAL_TUNINGS
+from eagersmt.backends.kissat import TUNINGS as KISSAT_TUNINGS
+from eagersmt.backends.kissat import find_kissat, write_dimacs
+from eagersmt.compile import compile_script
+from eagersmt.smtlib.parser import parse_file
+
+NO_INPROCESSING = {"elim": 0, "subsume": 0, "probe": 0, "vivify": 0}
+CADICAL: dict[str, dict[str, int]] = {
+    "default": {},
+    "schedule": CADICAL_TUNINGS["schedule"],
+    "stable": {"stabilizeonly": 1},
+    "focused": {"stabilize": 0, "walk": 0},  # CaDiCaL's --unsat
+    "sat": {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60},  # CaDiCaL's --sat
+    "noinprocessing": NO_INPROCESSING,
+}
+KISSAT: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "schedule": KISSAT_TUNINGS["schedule"],
+    "stable": ("--stable=2",),
+    "unsat": ("--unsat",),
+    "sat": ("--sat",),
+    "nosimplify": ("--simplify=false",),
+    "stable-nosimplify": ("--stable=2", "--simplify=false"),
+}
+
+
+def run(cnf, config: str, timeout: float, dimacs: str) -> tuple[str, float]:  # type: ignore[no-untyped-def]
+    kind, name = config.split(":", 1)
+    t0 = time.perf_counter()
+    if kind == "k":
+        p = subprocess.run([find_kissat(), "-q", f"--time={math.ceil(timeout)}", *KISSAT[name],
+                            dimacs], capture_output=True)
+        answer = {10: "sat", 20: "unsat"}.get(p.returncode, "unknown")
+    else:
+        with incremental(cnf, options=dict(CADICAL[name]) or None) as s:
+            ok = s.solve(deadline=time.perf_counter() + timeout)
+        answer = {True: "sat", False: "unsat", None: "unknown"}[ok]
+    return answer, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--configs", default="c:default,c:schedule,k:default,k:schedule")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--no-tuning", action="store_true", help="clear the CNF's tuning first")
+    ap.add_argument("--no-ordering", action="store_true", help="compile without ordering clauses")
+    args = ap.parse_args()
+    configs = args.configs.split(",")
+    for c in configs:
+        kind, _, name = c.partition(":")
+        if name not in {"c": CADICAL, "k": KISSAT}.get(kind, {}):
+            sys.exit(f"error: unknown configuration {c!r} (c:{'|'.join(CADICAL)}, k:{'|'.join(KISSAT)})")
+    if args.no_ordering:
+        import eagersmt.encode.orderings as orderings
+
+        orderings.ordering_clauses = lambda *a, **k: []  # attach imports it when called
+    seconds: dict[str, list[float]] = defaultdict(list)
+    print("| file | " + " | ".join(configs) + " |\n|---" * 1 + "|---" * len(configs) + "|")
+    for f in args.files:
+        cnf = compile_script(parse_file(f)).cnf
+        if args.no_tuning:
+            cnf.tuning = ""
+        fd, dimacs = tempfile.mkstemp(suffix=".cnf")
+        try:
+            with os.fdopen(fd, "w") as out:
+                write_dimacs(out, cnf, essential=True)
+            cells = []
+            for c in configs:
+                answer, s = run(cnf, c, args.timeout, dimacs)
+                seconds[c].append(s if answer != "unknown" else 2 * args.timeout)
+                cells.append(f"{answer} {s:.2f}")
+        finally:
+            os.unlink(dimacs)
+        print(f"| {os.path.basename(f)} | " + " | ".join(cells) + " |", flush=True)
+    print("| geomean | " + " | ".join(
+        f"{math.exp(sum(map(math.log, seconds[c])) / len(seconds[c])):.2f}" for c in configs) + " |")
+
+
+if __name__ == "__main__":
+    main()
