@@ -58,7 +58,7 @@ DIVERSITY: tuple[dict[str, int], ...] = (
 # (a job shop's compact order encoding): stable mode only and no inprocessing (elimination,
 # subsumption, probing, vivification): the instances are decided in seconds, before those
 # pay, and stable mode's target phases keep the list schedule's (RESULTS.md, issue 17,
-# "Solver settings").
+# "Session 5").
 TUNINGS: dict[str, dict[str, int]] = {
     "schedule": {"stabilizeonly": 1, "elim": 0, "subsume": 0, "probe": 0, "vivify": 0},
 }

@@ -31,7 +31,7 @@ ENV_VAR = "EAGERSMT_KISSAT"
 
 # The command-line options of a CNF's ``tuning`` (``CNF.tuning``; see ``cadical.TUNINGS``):
 # "schedule", a job shop's compact order encoding: stable mode only, no elimination, probing
-# or vivification (RESULTS.md, issue 17, "Solver settings").
+# or vivification (RESULTS.md, issue 17, "Session 5").
 TUNINGS: dict[str, tuple[str, ...]] = {
     "schedule": ("--stable=2", "--eliminate=false", "--probe=false", "--vivify=false"),
 }
