@@ -31,12 +31,13 @@ from eagersmt.backends.cadical import TUNINGS as CADICAL_TUNINGS
 from eagersmt.backends.kissat import TUNINGS as KISSAT_TUNINGS
 from eagersmt.backends.kissat import find_kissat, write_dimacs
 from eagersmt.compile import compile_script
+from eagersmt.encode.cnf import SCHEDULE_TUNING
 from eagersmt.smtlib.parser import parse_file
 
 NO_INPROCESSING = {"elim": 0, "subsume": 0, "probe": 0, "vivify": 0}
 CADICAL: dict[str, dict[str, int]] = {
     "default": {},
-    "schedule": CADICAL_TUNINGS["schedule"],
+    "schedule": CADICAL_TUNINGS[SCHEDULE_TUNING],
     "stable": {"stabilizeonly": 1},
     "focused": {"stabilize": 0, "walk": 0},  # CaDiCaL's --unsat
     "sat": {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60},  # CaDiCaL's --sat
@@ -44,7 +45,7 @@ CADICAL: dict[str, dict[str, int]] = {
 }
 KISSAT: dict[str, tuple[str, ...]] = {
     "default": (),
-    "schedule": KISSAT_TUNINGS["schedule"],
+    "schedule": KISSAT_TUNINGS[SCHEDULE_TUNING],
     "stable": ("--stable=2",),
     "unsat": ("--unsat",),
     "sat": ("--sat",),
@@ -85,7 +86,8 @@ def main() -> None:
 
         orderings.ordering_clauses = lambda *a, **k: []  # attach imports it when called
     seconds: dict[str, list[float]] = defaultdict(list)
-    print("| file | " + " | ".join(configs) + " |\n|---" * 1 + "|---" * len(configs) + "|")
+    print("| file | " + " | ".join(configs) + " |")
+    print("|---" * (len(configs) + 1) + "|")
     for f in args.files:
         cnf = compile_script(parse_file(f)).cnf
         if args.no_tuning:

@@ -11,7 +11,7 @@ from eagersmt import Config, solve_file, solve_smtlib
 from eagersmt.backends import cadical, kissat
 from eagersmt.check.proof import check_certificate
 from eagersmt.compile import compile_script
-from eagersmt.encode.assemble import SCHEDULE_TUNING
+from eagersmt.encode.cnf import SCHEDULE_TUNING
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse, parse_file
 from eagersmt.tools.fuzz.generate import oracle_text

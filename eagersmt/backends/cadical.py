@@ -32,7 +32,7 @@ from __future__ import annotations
 import ctypes
 from typing import Any, Optional, Sequence
 
-from ..encode.cnf import CNF
+from ..encode.cnf import CNF, SCHEDULE_TUNING
 from ..result import Status
 from .base import PathLike, SatResult
 from .pysat import PysatSolver
@@ -60,7 +60,7 @@ DIVERSITY: tuple[dict[str, int], ...] = (
 # pay, and stable mode's target phases keep the list schedule's (RESULTS.md, issue 17,
 # "Session 5").
 TUNINGS: dict[str, dict[str, int]] = {
-    "schedule": {"stabilizeonly": 1, "elim": 0, "subsume": 0, "probe": 0, "vivify": 0},
+    SCHEDULE_TUNING: {"stabilizeonly": 1, "elim": 0, "subsume": 0, "probe": 0, "vivify": 0},
 }
 
 

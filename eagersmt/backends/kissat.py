@@ -23,7 +23,7 @@ import tempfile
 import time
 from typing import IO, Any, Optional, Sequence
 
-from ..encode.cnf import CNF
+from ..encode.cnf import CNF, SCHEDULE_TUNING
 from ..result import Status
 from .base import PathLike, SatResult
 
@@ -33,7 +33,7 @@ ENV_VAR = "EAGERSMT_KISSAT"
 # "schedule", a job shop's compact order encoding: stable mode only, no elimination, probing
 # or vivification (RESULTS.md, issue 17, "Session 5").
 TUNINGS: dict[str, tuple[str, ...]] = {
-    "schedule": ("--stable=2", "--eliminate=false", "--probe=false", "--vivify=false"),
+    SCHEDULE_TUNING: ("--stable=2", "--eliminate=false", "--probe=false", "--vivify=false"),
 }
 
 

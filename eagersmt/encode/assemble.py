@@ -5,8 +5,8 @@ every variable and the truth of every Boolean back from a SAT model (each class 
 encoding's decoder).  Which encoding a class gets: ``auto.py``; under ``auto`` a class with
 machines is first propagated at the root (``disjunctive.py``), and may get the compact
 order encoding (``auto.machine_encodings``); its CNF then asks the SAT solvers for the
-settings measured best on such job shops (``CNF.tuning``, ``SCHEDULE_TUNING``: stable search
-mode only, no inprocessing; the back ends' ``TUNINGS`` say what that means for each).
+settings measured best on such job shops (the encoding's ``machine_tuning``, ``CNF.tuning``:
+stable search mode only, no inprocessing; the back ends' ``TUNINGS`` say what that means).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from .order import Order, OrderDecoder
 from .pairs import pair_lemmas
 from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
-
-SCHEDULE_TUNING = "schedule"  # ``CNF.tuning`` of a job shop's compact order encoding
 
 
 @dataclass
@@ -96,13 +94,10 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 try:
                     first = cnf.nvars + 1
                     out.decoders.append(enc.encode(cls, cnf))
-                    if sched is not None:  # (the compact encoding without ordering clauses:
-                        # with its solver settings they slowed both solvers, RESULTS.md)
-                        compact = enc.name == "compact"
+                    if sched is not None:
                         disjunctive.attach(sched, out.decoders[-1], cls, cnf, stats,
-                                           ordering=not compact)
-                        if compact:  # a job shop's machines with wide windows
-                            cnf.tuning = SCHEDULE_TUNING
+                                           ordering=enc.ordering_clauses)
+                        cnf.tuning = cnf.tuning or enc.machine_tuning
                     if not enc.own_pair_clauses:
                         lemma_preds.extend(cls.preds)
                     out.var_ranges.append((first, cnf.nvars))

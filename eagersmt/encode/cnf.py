@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence, TextIO
 
+SCHEDULE_TUNING = "schedule"  # ``CNF.tuning`` of a job shop's compact order encoding
+
 
 class CNF:
     def __init__(self) -> None:

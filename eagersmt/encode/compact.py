@@ -42,7 +42,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from .base import EncodingTooLarge, VarClass
-from .cnf import CNF
+from .cnf import CNF, SCHEDULE_TUNING
 from .domains import Domains, class_domains
 from .tseitin import NEG, POS
 
@@ -185,6 +185,9 @@ class CompactDecoder:
 class Compact:
     name = "compact"
     own_pair_clauses = False
+    # with its solver settings the ordering clauses slowed both solvers (RESULTS.md, issue 17,
+    # "Session 5"); the settings: ``backends``' ``TUNINGS[SCHEDULE_TUNING]``
+    ordering_clauses, machine_tuning = False, SCHEDULE_TUNING
 
     def __init__(self, domains: Domains | None = None, base: int = 0,
                  max_clauses: int = 10_000_000):

@@ -89,6 +89,7 @@ class EIJDecoder:
 class EIJ:
     name = "eij"
     own_pair_clauses = True  # pair lemmas (``pairs.py``) would repeat its own clauses
+    ordering_clauses, machine_tuning = False, ""
 
     def __init__(self, max_clauses: int = 2_000_000):
         self.max_clauses = max_clauses

@@ -133,6 +133,7 @@ def predicted_clauses(cls: VarClass, dom: Domains) -> int:
 class Order:
     name = "order"
     own_pair_clauses = False
+    ordering_clauses, machine_tuning = True, ""
 
     def __init__(self, domains: Domains | None = None, max_clauses: int = 10_000_000):
         self.domains = domains

@@ -68,6 +68,7 @@ class SDDecoder:
 class SmallDomain:
     name = "sd"
     own_pair_clauses = False
+    ordering_clauses, machine_tuning = False, ""
 
     def encode(self, cls: VarClass, cnf: CNF) -> SDDecoder:
         d = max(sd_range(cls), 1)
