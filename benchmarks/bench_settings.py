@@ -6,8 +6,10 @@ for, one at a time: ``c:NAME`` is CaDiCaL 1.9.5 in this process through
 ``backends.incremental`` with the options ``CADICAL[NAME]`` set before the first clause (on
 top of the CNF's tuning, which ``--no-tuning`` clears first); ``k:NAME`` is the Kissat
 executable with ``KISSAT[NAME]`` on the DIMACS the portfolio writes for it (without the
-redundant pair lemmas).  Wall seconds, including the solver's load.  ``--no-ordering``
-compiles without the ordering clauses (``encode/orderings.py``).  Run it under
+redundant pair lemmas).  Wall seconds, including the solver's load, and CaDiCaL's conflicts.
+``--no-ordering`` compiles without the ordering clauses (``encode/orderings.py``);
+``--encoding NAME`` compiles with that encoding instead of ``auto`` (its CNF gets the tuning
+that encoding asks for).  Run it under
 ``flock -x /work/cpu.lock`` (one configuration at a time, nothing else running).
 
     python benchmarks/bench_settings.py FILE... --configs c:default,c:schedule,k:default,k:schedule
@@ -31,6 +33,7 @@ from eagersmt.backends.cadical import TUNINGS as CADICAL_TUNINGS
 from eagersmt.backends.kissat import TUNINGS as KISSAT_TUNINGS
 from eagersmt.backends.kissat import find_kissat, write_dimacs
 from eagersmt.compile import compile_script
+from eagersmt.config import Config
 from eagersmt.encode.cnf import SCHEDULE_TUNING
 from eagersmt.smtlib.parser import parse_file
 
@@ -54,9 +57,11 @@ KISSAT: dict[str, tuple[str, ...]] = {
 }
 
 
-def run(cnf, config: str, timeout: float, dimacs: str) -> tuple[str, float]:  # type: ignore[no-untyped-def]
+def run(cnf, config: str, timeout: float, dimacs: str) -> tuple[str, float, str]:  # type: ignore[no-untyped-def]
+    """(answer, wall seconds, CaDiCaL's conflicts as a cell suffix or '')."""
     kind, name = config.split(":", 1)
     t0 = time.perf_counter()
+    conflicts = ""
     if kind == "k":
         p = subprocess.run([find_kissat(), "-q", f"--time={math.ceil(timeout)}", *KISSAT[name],
                             dimacs], capture_output=True)
@@ -64,8 +69,9 @@ def run(cnf, config: str, timeout: float, dimacs: str) -> tuple[str, float]:  # 
     else:
         with incremental(cnf, options=dict(CADICAL[name]) or None) as s:
             ok = s.solve(deadline=time.perf_counter() + timeout)
+            conflicts = f" ({int(s.stats().get('conflicts', 0)):,}c)"
         answer = {True: "sat", False: "unsat", None: "unknown"}[ok]
-    return answer, time.perf_counter() - t0
+    return answer, time.perf_counter() - t0, conflicts
 
 
 def main() -> None:
@@ -75,8 +81,13 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--no-tuning", action="store_true", help="clear the CNF's tuning first")
     ap.add_argument("--no-ordering", action="store_true", help="compile without ordering clauses")
+    ap.add_argument("--encoding", default="auto", help="compile with this encoding (default auto)")
     args = ap.parse_args()
     configs = args.configs.split(",")
+    try:
+        config = Config(encoding=args.encoding)
+    except ValueError as e:
+        sys.exit(f"error: {e}")
     for c in configs:
         kind, _, name = c.partition(":")
         if name not in {"c": CADICAL, "k": KISSAT}.get(kind, {}):
@@ -89,7 +100,7 @@ def main() -> None:
     print("| file | " + " | ".join(configs) + " |")
     print("|---" * (len(configs) + 1) + "|")
     for f in args.files:
-        cnf = compile_script(parse_file(f)).cnf
+        cnf = compile_script(parse_file(f), config).cnf
         if args.no_tuning:
             cnf.tuning = ""
         fd, dimacs = tempfile.mkstemp(suffix=".cnf")
@@ -98,9 +109,9 @@ def main() -> None:
                 write_dimacs(out, cnf, essential=True)
             cells = []
             for c in configs:
-                answer, s = run(cnf, c, args.timeout, dimacs)
+                answer, s, conflicts = run(cnf, c, args.timeout, dimacs)
                 seconds[c].append(s if answer != "unknown" else 2 * args.timeout)
-                cells.append(f"{answer} {s:.2f}")
+                cells.append(f"{answer} {s:.2f}{conflicts}")
         finally:
             os.unlink(dimacs)
         print(f"| {os.path.basename(f)} | " + " | ".join(cells) + " |", flush=True)
