@@ -260,3 +260,50 @@ def test_incremental_solver_keeps_deadline_and_conflict_budget():
     with incremental(CNF()) as s:
         s.add_clauses([[1, 2], [-1, 3]])
         assert s.solve([-2, -3]) is False and set(s.core()) <= {-2, -3} and s.core()
+
+
+def test_kissat_reads_a_cnf_larger_than_the_pipe():
+    """Kissat's input comes through a pipe from a forked writer: a CNF of ~1 MB of text
+    (far beyond a pipe's 64 KiB) arrives whole, and the writer is gone afterwards."""
+    cnf = CNF()
+    cnf.new_vars(20000)
+    cnf.extend([v % 20000 + 1, -((v + 1) % 20000 + 1), (3 * v) % 20000 + 1] for v in range(60000))
+    res = KissatBackend().solve(cnf)
+    assert res.status == Status.SAT and satisfies(res.model, cnf.clauses)
+    assert no_children()
+
+
+def test_closing_a_kissat_run_stops_its_writer():
+    """Closed while its input is still being written: Kissat and the writer both end."""
+    from eagersmt.backends.kissat import KissatRun
+
+    cnf = CNF()
+    cnf.new_vars(100000)
+    cnf.extend([v % 100000 + 1, -((v + 1) % 100000 + 1), (7 * v) % 100000 + 1]
+               for v in range(400000))
+    run = KissatRun(find_kissat(), cnf)
+    run.close()
+    assert no_children()
+
+
+@needs_shared
+def test_portfolio_prestarts_kissat_before_the_first_try(monkeypatch):
+    """The default strategy starts the portfolio's Kissat before its in-process CaDiCaL try:
+    an instance that try decides leaves no process behind, and one it does not decide is
+    raced with the Kissat already running (its answer the known status)."""
+    calls = []
+    original = PortfolioBackend.prestart
+
+    def recording(self, cnf, *args, **kwargs):  # type: ignore[no-untyped-def]
+        run = original(self, cnf, *args, **kwargs)
+        calls.append(run)
+        return run
+
+    monkeypatch.setattr(PortfolioBackend, "prestart", recording)
+    easy = eagersmt.solve_file(str(JOBSHOP / "jobshop_ft06_b55.smt2"), config=Config(memo="off"))
+    assert str(easy.status) == "sat" and easy.stats.notes.get("model_checked") == "yes"
+    assert len(calls) == 1 and no_children()
+    hard = eagersmt.solve_file(str(JOBSHOP / "jobshop_la16_b944.smt2"), config=Config(memo="off"))
+    assert str(hard.status) == "unsat" and len(calls) == 2
+    assert str(hard.stats.notes.get("winner")) in ("cadical", "kissat")
+    assert no_children()

@@ -66,7 +66,7 @@ def test_signal_prints_unknown_and_leaves_no_process_or_temp_file(tmp_path: Path
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
-    # The portfolio runs a forked CaDiCaL and a Kissat process with a temporary CNF file.
+    # The portfolio runs a forked CaDiCaL and a Kissat process (fed by a forked writer).
     proc = subprocess.Popen([sys.executable, "-m", "eagersmt.cli.main", "solve", str(f),
                              "--encoding", "sd", "--backend", "portfolio"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -76,7 +76,6 @@ def test_signal_prints_unknown_and_leaves_no_process_or_temp_file(tmp_path: Path
         time.sleep(0.1)
         kids = psutil.Process(proc.pid).children(recursive=True)
     assert len(kids) >= 2, "the portfolio engines never started"
-    assert list(tmp.iterdir()), "Kissat's CNF should be in TMPDIR while it runs"
     time.sleep(0.3)
     os.kill(proc.pid, sig)
     out, err = proc.communicate(timeout=30)

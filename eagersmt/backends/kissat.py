@@ -1,9 +1,12 @@
 """Kissat 4.0.4 as an external executable, one process per call.
 
-A call writes the CNF as DIMACS to a temporary file, runs ``kissat -q`` on it and reads the
-``s``/``v`` lines back.  Cost: a process start plus writing and parsing text, a few ms on a tiny
-CNF and writing and reading text per clause; worth it on large, hard instances.  Chosen with
-``--backend kissat`` and raced against CaDiCaL by the ``portfolio`` back end.
+A call starts ``kissat -q`` reading DIMACS from a pipe and forks a child of this process
+that writes the CNF into it, so Kissat starts at once and parses while the text is made, and
+the caller goes on meanwhile (the portfolio loads CaDiCaL on the other CPU); with a DRAT proof
+Kissat needs a file name, so the CNF goes to a temporary file first.  The ``s``/``v`` lines
+are read back.  Cost: a process start plus writing and parsing text, a few ms on a tiny CNF
+and ~1 us per literal; worth it on large, hard instances.  Chosen with ``--backend kissat``
+and raced against CaDiCaL by the ``portfolio`` back end.
 
 The executable is looked up in this order: ``$EAGERSMT_KISSAT`` (a path or a name on PATH),
 then ``sage_wheels/bin/kissat`` from the ``passagemath-kissat`` wheel, then ``kissat`` on PATH.
@@ -18,6 +21,7 @@ import importlib.util
 import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -88,6 +92,21 @@ def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
     out.writelines(f"{a} 0\n" for a in assumptions)
 
 
+def _fork_writer(fd: int, cnf: CNF, assumptions: Sequence[int]) -> int:
+    """Fork a child that writes ``cnf`` (without its redundant lemmas) and the assumption units
+    as DIMACS to the pipe ``fd`` and exits (at once if the reader is gone); its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:  # the child: no exit handlers of the parent's (os._exit), nothing but the writing
+        with os.fdopen(os.dup(fd), "w", buffering=1 << 20) as out:
+            write_dimacs(out, cnf, assumptions, essential=True)
+        code = 0
+    finally:
+        os._exit(code)
+
+
 class KissatRun:
     """One started Kissat process.  ``poll``/``wait``, then ``result``; always ``close``.
 
@@ -100,28 +119,33 @@ class KissatRun:
         self.cnf = cnf
         self.timed_out = False
         self.proc: Optional[subprocess.Popen[bytes]] = None
+        self.writer: Optional[int] = None  # pid of the child writing Kissat's input
+        self.cnf_path: Optional[str] = None
         self.out = tempfile.TemporaryFile()
         self.err = tempfile.TemporaryFile()
-        fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
         try:
-            t0 = time.perf_counter()
-            # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they slow it on
-            # job shops where they speed CaDiCaL up), except for a DRAT proof, which must
-            # refute the certificate's CNF itself.
-            with os.fdopen(fd, "w", buffering=1 << 20) as f:
-                write_dimacs(f, cnf, assumptions, essential=proof_path is None)
             self.start = time.perf_counter()
-            self.write_s = self.start - t0
             args = [executable, "-q", *TUNINGS.get(cnf.tuning, ())]
             if timeout is not None:  # also a backstop should this process die without killing it
                 args.append(f"--time={max(1, math.ceil(timeout))}")
-            if proof_path is not None:  # -f: write even where a .cnf-like file exists
-                args += ["-f", "--no-binary"]
-            args.append(self.cnf_path)
-            if proof_path is not None:
-                args.append(os.fspath(proof_path))
-            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.out,
-                                         stderr=self.err)
+            if proof_path is None:
+                # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they slow it
+                # on job shops where they speed CaDiCaL up), from a pipe (the module doc)
+                self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.out,
+                                             stderr=self.err)
+                assert self.proc.stdin is not None
+                self.writer = _fork_writer(self.proc.stdin.fileno(), cnf, assumptions)
+                self.proc.stdin.close()  # the writer's copy is now the only write end
+            else:
+                # A DRAT proof must refute the certificate's CNF itself (lemmas included);
+                # Kissat takes a proof path only after a DIMACS path.  -f: write even where
+                # a .cnf-like file exists.
+                fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
+                with os.fdopen(fd, "w", buffering=1 << 20) as f:
+                    write_dimacs(f, cnf, assumptions)
+                args += ["-f", "--no-binary", self.cnf_path, os.fspath(proof_path)]
+                self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.out,
+                                             stderr=self.err)
         except BaseException:
             self.close()
             raise
@@ -143,6 +167,13 @@ class KissatRun:
         if self.proc is not None and self.proc.returncode is None:
             self.proc.kill()
             self.proc.wait()
+        if self.writer is not None:  # done by now, or stopped here; reaped either way
+            try:
+                os.kill(self.writer, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.writer, 0)
+            self.writer = None
 
     def close(self) -> None:
         """Kill the process if still running and remove the temporary files."""
@@ -151,17 +182,17 @@ class KissatRun:
         finally:
             self.out.close()
             self.err.close()
-            try:
-                os.unlink(self.cnf_path)
-            except (AttributeError, FileNotFoundError):
-                pass
+            if self.cnf_path is not None:
+                try:
+                    os.unlink(self.cnf_path)
+                except FileNotFoundError:
+                    pass
 
     def result(self) -> SatResult:
         """The answer of the finished process (``RuntimeError`` if Kissat failed)."""
         assert self.proc is not None and self.proc.returncode is not None
         code = self.proc.returncode
-        stats: dict[str, Any] = {"write_s": self.write_s,
-                                    "kissat_s": time.perf_counter() - self.start}
+        stats: dict[str, Any] = {"kissat_s": time.perf_counter() - self.start}
         if self.timed_out:
             stats["timeout"] = 1.0
             return SatResult(Status.UNKNOWN, None, stats)

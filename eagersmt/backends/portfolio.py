@@ -31,24 +31,34 @@ class PortfolioBackend:
     def __init__(self, *, executable: Optional[str] = None):
         self.executable = resolve_kissat(executable, self.name)
 
+    def prestart(self, cnf: CNF, assumptions: Sequence[int] = (), *,
+                 timeout: Optional[float] = None) -> KissatRun:
+        """Start Kissat on ``cnf`` now, for a ``solve(started=)`` to come (the caller closes it
+        if that call does not come): it runs while the caller tries CaDiCaL in-process."""
+        return KissatRun(self.executable, cnf, assumptions, timeout=timeout)
+
     def solve(self, cnf: CNF, assumptions: Sequence[int] = (), *,
               timeout: Optional[float] = None,
-              proof_path: Optional[PathLike] = None, warm: Any = None) -> SatResult:
+              proof_path: Optional[PathLike] = None, warm: Any = None,
+              started: Optional[KissatRun] = None) -> SatResult:
         """``warm``: a loaded CaDiCaL (``SatSolver``) to go on with;
-        the forked child continues it.  With ``proof_path`` each engine writes its own DRAT
-        proof beside it and the winner's is renamed to ``proof_path`` (the loser's is
-        removed)."""
+        the forked child continues it.  ``started``: Kissat already running on the same CNF
+        and assumptions (``prestart``; this call owns it from now).  With ``proof_path`` each
+        engine writes its own DRAT proof beside it and the winner's is renamed to
+        ``proof_path`` (the loser's is removed)."""
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
                    "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})
         deadline = None if timeout is None else time.monotonic() + timeout
-        recv = child = kissat = pidfd = None
+        recv = child = pidfd = None
+        kissat = started
         errors: dict[str, str] = {}
-        try:  # CaDiCaL first: it loads the clauses while this process writes Kissat's DIMACS
+        try:  # CaDiCaL first: it loads the clauses while Kissat's DIMACS is written
             child, recv = start_child(lambda: solve_in_process(
                 cnf, assumptions, proof_path=proofs.get("cadical"), warm=warm))
-            kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
-                               proof_path=proofs.get("kissat"))
+            if kissat is None:
+                kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
+                                   proof_path=proofs.get("kissat"))
             try:  # wakes the wait below when Kissat exits (Linux >= 5.3); else poll
                 pidfd = os.pidfd_open(kissat.proc.pid)  # type: ignore[union-attr]
             except (AttributeError, OSError):

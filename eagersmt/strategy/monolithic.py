@@ -3,9 +3,10 @@
 The configured back end decides the CNF (the default portfolio races CaDiCaL and Kissat).
 A CNF of at most ``QUICK_CLAUSES`` clauses, with a back end that can go on from a loaded
 solver (its entry says ``warm``), first gets ``QUICK_CONFLICTS`` conflicts of CaDiCaL in this
-process: an easy instance ends there without starting a process, and otherwise the back
-end's CaDiCaL child is forked from that solver (nothing is loaded twice).  What it delays is
-the start of the portfolio's other member on instances it does not decide.  Measurements:
+process: an easy instance ends there, and otherwise the back end's CaDiCaL child is forked
+from that solver (nothing is loaded twice).  A back end that can ``prestart`` (the portfolio's
+Kissat) is started before that try, so the try delays nobody on the instances it does not
+decide, and costs them a started and killed process on those it does.  Measurements:
 ``benchmarks/RESULTS.md``, "Start-up and pair lemmas".
 """
 
@@ -49,14 +50,24 @@ class Monolithic:
                 or (left is not None and left <= 1.0)):
             return get_backend(self.backend).solve(cnf, timeout=left)
         t0 = time.perf_counter()
-        warm = incremental(cnf)
+        backend = get_backend(self.backend)
+        prestart = getattr(backend, "prestart", None)  # the portfolio's Kissat: from now on
+        started = prestart(cnf, timeout=left) if prestart is not None else None
+        warm = None
         try:
+            warm = incremental(cnf)
             ok = warm.solve(conflicts=QUICK_CONFLICTS)
             if ok is not None:
                 return SatResult(Status.SAT if ok else Status.UNSAT, warm.model() if ok else None,
                                  {**warm.stats(), "seconds": time.perf_counter() - t0,
                                   "winner": "cadical (in-process first try)"})
             left = None if left is None else left - (time.perf_counter() - t0)
-            return get_backend(self.backend).solve(cnf, timeout=left, warm=warm)
+            run, started = started, None  # the back end owns it now
+            if run is not None:
+                return backend.solve(cnf, timeout=left, warm=warm, started=run)
+            return backend.solve(cnf, timeout=left, warm=warm)
         finally:
-            warm.close()
+            if started is not None:
+                started.close()
+            if warm is not None:
+                warm.close()
