@@ -26,7 +26,7 @@ from eagersmt import Config
 pytest.importorskip("ray")
 pytest.importorskip("ray.job_submission")
 
-from eagersmt.tools.ray_head import RayHead, http_status  # noqa: E402
+from eagersmt.tools.ray_head import RayHead, http_status, worker_ports  # noqa: E402
 
 from .conftest import BENCH, needs_shared, require_shared  # noqa: E402
 from .oracle import z3_status  # noqa: E402
@@ -320,3 +320,12 @@ def test_private_local_ray_writes_its_token_owner_only(tmp_path):
     if not token.exists():
         pytest.skip("this Ray wrote no token for a local cluster")
     assert token.stat().st_mode & 0o777 == 0o600
+
+
+def test_worker_ports_never_hold_the_other_ports():
+    """A head once failed to start because its random worker range held its object manager's
+    port: the range is now drawn clear of every other port."""
+    taken = [20500, 24000, 24150, 28000, 31000, 34411]
+    for _ in range(500):
+        low = worker_ports(taken)
+        assert not any(low <= p <= low + 200 for p in taken)

@@ -40,6 +40,16 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+def worker_ports(taken: list[int], count: int = 200) -> int:
+    """The first of ``count + 1`` worker ports, a range holding none of ``taken`` (Ray refuses
+    to start when its worker ports overlap its other ports); drawn below Linux's usual
+    ephemeral range (32768-60999), where ``free_ports``' ports come from."""
+    while True:
+        low = random.randrange(20000, 32000)
+        if not any(low <= p <= low + count for p in taken):
+            return low
+
+
 def http_status(url: str, token: Optional[str]) -> int:
     """The HTTP status of a GET (with the token as a bearer), 0 when nothing listens."""
     req = urllib.request.Request(url)
@@ -87,8 +97,9 @@ class RayHead:
         token_path = Path(self.tmp) / "auth_token"
         token_path.write_text(self.token)
         token_path.chmod(0o600)
-        gcs, dash, client, nm, om, agent, agent_grpc, rte, metrics, am, dm = free_ports(11)
-        wmin = random.randrange(30000, 39000)
+        ports = free_ports(11)
+        gcs, dash, client, nm, om, agent, agent_grpc, rte, metrics, am, dm = ports
+        wmin = worker_ports(ports)
         env = {**os.environ, **(extra_env or {}), "RAY_AUTH_MODE": "token",
                "RAY_AUTH_TOKEN_PATH": str(token_path), "RAY_USAGE_STATS_ENABLED": "0",
                "AUTOSCALER_METRIC_PORT": str(am), "DASHBOARD_METRIC_PORT": str(dm),  # else fixed
