@@ -288,9 +288,10 @@ def test_closing_a_kissat_run_stops_its_writer():
 
 @needs_shared
 def test_portfolio_prestarts_kissat_before_the_first_try(monkeypatch):
-    """The default strategy starts the portfolio's Kissat before its in-process CaDiCaL try:
-    an instance that try decides leaves no process behind, and one it does not decide is
-    raced with the Kissat already running (its answer the known status)."""
+    """The default strategy starts the portfolio's Kissat before its in-process CaDiCaL try
+    on a CNF of ``PRESTART_CLAUSES`` or more (not on a small one): an instance that try
+    decides leaves no process behind, and one it does not decide is raced with the Kissat
+    already running (its answer the known status)."""
     calls = []
     original = PortfolioBackend.prestart
 
@@ -300,8 +301,11 @@ def test_portfolio_prestarts_kissat_before_the_first_try(monkeypatch):
         return run
 
     monkeypatch.setattr(PortfolioBackend, "prestart", recording)
-    easy = eagersmt.solve_file(str(JOBSHOP / "jobshop_ft06_b55.smt2"), config=Config(memo="off"))
+    small = eagersmt.solve_file(str(JOBSHOP / "jobshop_ft06_b55.smt2"), config=Config(memo="off"))
+    assert str(small.status) == "sat" and not calls  # a few thousand clauses: no prestart
+    easy = eagersmt.solve_file(str(JOBSHOP / "jobshop_la01_b666.smt2"), config=Config(memo="off"))
     assert str(easy.status) == "sat" and easy.stats.notes.get("model_checked") == "yes"
+    assert easy.stats.notes.get("winner") == "cadical (in-process first try)"
     assert len(calls) == 1 and no_children()
     hard = eagersmt.solve_file(str(JOBSHOP / "jobshop_la16_b944.smt2"), config=Config(memo="off"))
     assert str(hard.status) == "unsat" and len(calls) == 2

@@ -5,8 +5,10 @@ A CNF of at most ``QUICK_CLAUSES`` clauses, with a back end that can go on from 
 solver (its entry says ``warm``), first gets ``QUICK_CONFLICTS`` conflicts of CaDiCaL in this
 process: an easy instance ends there, and otherwise the back end's CaDiCaL child is forked
 from that solver (nothing is loaded twice).  A back end that can ``prestart`` (the portfolio's
-Kissat) is started before that try, so the try delays nobody on the instances it does not
-decide, and costs them a started and killed process on those it does.  Measurements:
+Kissat) is started before that try on a CNF of at least ``PRESTART_CLAUSES`` clauses, so the
+try delays nobody on the instances it does not decide, and costs those it does a started and
+killed process; on a smaller CNF the load and the try take a few ms, less than that costs.
+Measurements:
 ``benchmarks/RESULTS.md``, "Start-up and pair lemmas".
 """
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 QUICK_CLAUSES = 300_000
 QUICK_CONFLICTS = 500
+PRESTART_CLAUSES = 20_000
 
 
 class Monolithic:
@@ -52,7 +55,8 @@ class Monolithic:
         t0 = time.perf_counter()
         backend = get_backend(self.backend)
         prestart = getattr(backend, "prestart", None)  # the portfolio's Kissat: from now on
-        started = prestart(cnf, timeout=left) if prestart is not None else None
+        started = (prestart(cnf, timeout=left)
+                   if prestart is not None and len(cnf.clauses) >= PRESTART_CLAUSES else None)
         warm = None
         try:
             warm = incremental(cnf)
