@@ -30,6 +30,7 @@ class BackendEntry(Entry):
     # its workers can share learnt clauses (``conquer.sharing``)
     proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
     warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
+    prestarts: bool = False  # ``prestart(cnf)`` starts its other engine before ``solve(started=)``
     requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
     fallback: Optional[str] = None  # used instead when ``requires`` fails
     worker: Optional[str] = None  # the back end a conquer's cube workers run (default: itself)
@@ -52,7 +53,7 @@ BACKENDS.register(BackendEntry(
 BACKENDS.register(BackendEntry(
     "portfolio", "eagersmt.backends.portfolio:PortfolioBackend",
     "CaDiCaL and Kissat at once, the first answer wins (CaDiCaL alone without Kissat)",
-    warm=True, requires="eagersmt.backends.kissat:unavailable", fallback="cadical",
+    warm=True, prestarts=True, requires="eagersmt.backends.kissat:unavailable", fallback="cadical",
     worker="cadical", racer="kissat"))
 
 

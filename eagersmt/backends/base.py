@@ -64,7 +64,10 @@ class SatBackend(Protocol):
     """``solve`` decides the CNF under the assumptions; with ``proof_path`` an UNSAT answer
     comes with a text DRAT proof written there (of the CNF plus the assumption units).
     ``warm``: a ``SatSolver`` already loaded with the CNF (and what it has learnt) that a back
-    end whose entry says ``warm`` goes on from; the others ignore it."""
+    end whose entry says ``warm`` goes on from; the others ignore it.  A back end whose entry
+    says ``prestarts`` also has ``prestart(cnf, assumptions, *, timeout)``, whose result its
+    ``solve(..., started=)`` takes over (the portfolio: Kissat running while the caller tries
+    CaDiCaL in-process)."""
 
     name: str
 

@@ -4,8 +4,9 @@ A call starts ``kissat -q`` reading DIMACS from a pipe and forks a child of this
 that writes the CNF into it, so Kissat starts at once and parses while the text is made, and
 the caller goes on meanwhile (the portfolio loads CaDiCaL on the other CPU); with a DRAT proof
 Kissat needs a file name, so the CNF goes to a temporary file first.  The ``s``/``v`` lines
-are read back.  Cost: a process start plus writing and parsing text, a few ms on a tiny CNF
-and ~1 us per literal; worth it on large, hard instances.  Chosen with ``--backend kissat``
+are read back.  Cost: a process start plus writing and parsing text per literal (and, for
+the writer, a fork: its page tables grow with this process); worth it on large, hard
+instances.  Chosen with ``--backend kissat``
 and raced against CaDiCaL by the ``portfolio`` back end.
 
 The executable is looked up in this order: ``$EAGERSMT_KISSAT`` (a path or a name on PATH),

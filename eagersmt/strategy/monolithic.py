@@ -54,9 +54,9 @@ class Monolithic:
             return get_backend(self.backend).solve(cnf, timeout=left)
         t0 = time.perf_counter()
         backend = get_backend(self.backend)
-        prestart = getattr(backend, "prestart", None)  # the portfolio's Kissat: from now on
-        started = (prestart(cnf, timeout=left)
-                   if prestart is not None and len(cnf.clauses) >= PRESTART_CLAUSES else None)
+        started = (backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: from now on
+                   if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES
+                   else None)
         warm = None
         try:
             warm = incremental(cnf)
