@@ -302,6 +302,21 @@ def test_simulated_conquers_answer_like_the_real_ones():
     assert r.wall == pytest.approx(projected_wall(r.schedule))
 
 
+def test_asynchronous_projection_answers_like_the_real_ones_and_shares():
+    unsat, sat = php(8, 7), random_cnf(90, 330, seed=1)
+    r = simulate(unsat, 4, round_seconds=0.005, slice_seconds=0.002, asynchronous=True)
+    assert r.status == Status.UNSAT and r.winner is not None
+    assert r.wall == pytest.approx(r.work[r.winner])  # the decider's own clock is the wall
+    assert r.free_running == r.wall and r.rounds >= 1
+    assert r.sharing["exported"] > 0 and r.sharing["imported"] > 0
+    r = simulate(unsat, 2, cubes=[[1], [-1]], round_seconds=0.02, share=False,
+                 asynchronous=True)
+    assert r.status == Status.UNSAT and r.cubes_done == 2
+    assert simulate(sat, 3, round_seconds=0.02, asynchronous=True).status == Status.SAT
+    r = simulate(unsat, 2, max_seconds=0.0, asynchronous=True)
+    assert r.status == Status.UNKNOWN
+
+
 def test_an_answer_keeps_the_shortest_clauses_within_its_size():
     from eagersmt.conquer.sharing import ANSWER_LITERALS
 

@@ -20,19 +20,34 @@ cuber's and other workers' start on a cluster; ``load_seconds`` adds it when ask
 worker lost to a crash is not simulated.  Where it is pessimistic: nothing runs between
 rounds, and lock-step rounds wait for the slowest slice.
 
+The second schedule, ``asynchronous=True``, runs the protocol the real driver runs
+(``scheduler.drive``) instead of lock-step rounds: every worker has its own clock (its CPU
+seconds so far), and the worker whose clock is lowest goes next, one slice of
+``sharing.SLICE_SECONDS`` as a real worker's.  The driver closes a round every
+``round_seconds`` of simulated time, merging the answers that arrived by then, and sends
+the buffer to each worker without a request in flight; a worker answers at its first slice
+boundary after the request arrived, and its answer arrives ``latency`` later.  Running the
+lowest clock first keeps it causal: when a worker is at time t, every other worker is past
+t, so every answer the driver could have had by t is known.  Simulated wall time is the
+deciding worker's clock (a cube-and-conquer: the clock of the worker closing the last
+cube).  Optimistic and pessimistic as above, minus the lock-step wait; the driver's merge
+runs beside the workers (its own process), so it delays only the buffer, by its measured
+seconds.
+
 Cost: K solvers in one process (memory: K times one CaDiCaL on the CNF) and the CPU time of
 all K workers, one after the other: the run takes about K x the simulated wall.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from ..result import Status
-from .sharing import ROUND_SECONDS, Exchange, Sharer, cnf_tag
+from .sharing import ROUND_SECONDS, SLICE_SECONDS, Exchange, Sharer, cnf_tag
 
 
 @dataclass
@@ -70,12 +85,16 @@ class SimResult:
     cubes_done: int = 0
     sharing: dict[str, float] = field(default_factory=dict)
     winner: Optional[int] = None
+    asynchronous: bool = False  # ``wall`` of the asynchronous schedule (no lock-step rounds)
 
     @property
     def free_running(self) -> float:
         """The other estimate: workers that do not wait for each other's rounds (as real
         ones do not): the deciding worker's own seconds, plus the exchange and latency (for
-        cubes, the last worker's).  Not above ``wall``; the gap is what lock-step costs."""
+        cubes, the last worker's).  Not above ``wall``; the gap is what lock-step costs.  For
+        the asynchronous schedule it is ``wall``."""
+        if self.asynchronous:
+            return self.wall
         s = self.schedule
         own = self.work[self.winner] if self.winner is not None else max(self.work, default=0)
         return (own + sum(s.exchange) + s.latency * len(s.rounds) + s.load_seconds
@@ -113,13 +132,16 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
              per_worker: Optional[int] = None, latency: float = 0.0,
              max_seconds: float = 600.0, options: Optional[list[dict[str, int]]] = None,
              min_slice: int = 20, binaries: Optional[bool] = None,
-             probe_seconds: float = 0.0) -> SimResult:
+             probe_seconds: float = 0.0, asynchronous: bool = False,
+             slice_seconds: float = SLICE_SECONDS) -> SimResult:
     """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
     to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
     ``max_seconds``: give up (``unknown``) past this much simulated wall time;
     ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes portfolio``
     probes, then every worker starts with the probe's short learnt clauses (what a Ray
-    actor gets; a forked local worker gets the probe's whole solver, which is more)."""
+    actor gets; a forked local worker gets the probe's whole solver, which is more);
+    ``asynchronous``: the real driver's protocol instead of lock-step rounds, workers
+    slicing at ``slice_seconds`` (the module doc)."""
     from .sharing import CAPACITY
 
     pending: deque[list[int]] = deque([list(c) for c in cubes] if cubes is not None else [])
@@ -143,6 +165,9 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
                 w.cube = []
             elif pending:
                 w.cube = pending.popleft()
+        if asynchronous:
+            return _run_async(ws, ex, sched, pending, portfolio, share, round_seconds,
+                              slice_seconds, max_seconds, min_slice)
         while status == Status.UNKNOWN and projected_wall(sched) < max_seconds:
             times = []
             for w in ws:
@@ -187,6 +212,76 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
     finally:
         for w in ws:
             w.close()
+
+
+def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, pending: deque,
+               portfolio: bool, share: bool, round_seconds: float, slice_seconds: float,
+               max_seconds: float, min_slice: int) -> SimResult:
+    """The asynchronous schedule of ``simulate`` (the module doc): workers' clocks, the
+    lowest first; driver rounds at multiples of ``round_seconds``."""
+    k = len(ws)
+    clock = [0.0] * k  # each worker's simulated time (its own CPU seconds, exchange included)
+    inbox: list[Optional[tuple[float, tuple[str, bytes]]]] = [None] * k  # (arrival, request)
+    asked: set[int] = set()  # workers with a request in flight (unanswered at the driver)
+    answers: list[tuple[float, int, tuple]] = []  # heap: (arrival at the driver, worker, answer)
+    next_round = round_seconds
+    base = sched.probe_seconds + sched.load_seconds
+    open_cubes = len(pending) + sum(w.cube is not None for w in ws) if not portfolio else 0
+    status, winner, done, end = Status.UNKNOWN, None, 0, 0.0
+    while status == Status.UNKNOWN:
+        live = [i for i in range(k) if ws[i].cube is not None]
+        if not live:
+            break
+        i = min(live, key=clock.__getitem__)
+        t = clock[i]
+        if base + t >= max_seconds:
+            break
+        while share and next_round <= t:  # the driver's rounds up to t
+            while answers and answers[0][0] <= next_round:
+                _, j, answer = heapq.heappop(answers)
+                asked.discard(j)
+                ex.offer(j, *answer)
+            t0 = time.process_time()
+            ex.round()
+            merge = time.process_time() - t0
+            sched.exchange.append(merge)
+            sent = next_round + merge + sched.latency
+            for j in range(k):
+                if j not in asked and ws[j].cube is not None:
+                    asked.add(j)
+                    inbox[j] = (sent, ex.request())
+            next_round += round_seconds
+        w = ws[i]
+        request = inbox[i]
+        if share and w.sharer is not None and request is not None and request[0] <= t:
+            t0 = time.process_time()
+            answer = w.sharer.exchange(request[1], w.solver, w.conflicts())
+            clock[i] += time.process_time() - t0
+            inbox[i] = None
+            heapq.heappush(answers, (clock[i] + sched.latency, i, answer))
+        n = max(min_slice, int(w.rate * slice_seconds))
+        t0 = time.process_time()
+        ok = w.solver.solve(w.cube, conflicts=n)
+        dt = time.process_time() - t0
+        clock[i] += dt
+        w.work = clock[i]
+        if ok is None:
+            w.rate = n / max(dt, 1e-4)
+        elif ok:
+            status, winner, end = Status.SAT, i, clock[i]
+        elif portfolio or not w.cube:
+            status, winner, end = Status.UNSAT, i, clock[i]
+        else:
+            done += 1
+            open_cubes -= 1
+            w.cube = pending.popleft() if pending else None
+            if open_cubes == 0:
+                status, winner, end = Status.UNSAT, i, clock[i]
+    sched.rounds = [[] for _ in sched.exchange]  # the driver's rounds (no lock-step times)
+    wall = base + (end if status != Status.UNKNOWN else max(clock, default=0.0))
+    stats = ex.totals() if share else {}
+    return SimResult(status, wall, sched, len(sched.exchange), [w.work for w in ws], done,
+                     stats, winner, asynchronous=True)
 
 
 def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
