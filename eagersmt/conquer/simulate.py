@@ -52,8 +52,8 @@ from .sharing import ROUND_SECONDS, SLICE_SECONDS, Exchange, Sharer, cnf_tag
 
 @dataclass
 class Schedule:
-    """What a simulated run spent: per round, each worker's seconds; per round, the
-    exchange's seconds (driver merge); ``latency``: seconds added per round."""
+    """What a simulated run spent: per round, each worker's seconds (lock-step only); per
+    round, the exchange's seconds (driver merge); ``latency``: seconds added per round."""
 
     rounds: list[list[float]] = field(default_factory=list)
     exchange: list[float] = field(default_factory=list)
@@ -277,7 +277,6 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, pending: deque,
             w.cube = pending.popleft() if pending else None
             if open_cubes == 0:
                 status, winner, end = Status.UNSAT, i, clock[i]
-    sched.rounds = [[] for _ in sched.exchange]  # the driver's rounds (no lock-step times)
     wall = base + (end if status != Status.UNKNOWN else max(clock, default=0.0))
     stats = ex.totals() if share else {}
     return SimResult(status, wall, sched, len(sched.exchange), [w.work for w in ws], done,
