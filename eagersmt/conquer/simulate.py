@@ -121,10 +121,45 @@ class _Worker:
     def conflicts(self) -> float:
         return float(self.solver.stats().get("conflicts", 0.0))
 
+    def run(self, conflicts: int) -> tuple[Optional[bool], float]:
+        """One slice of ``conflicts`` on the worker's cube: (the answer or None, CPU
+        seconds); an unfinished slice updates the measured rate."""
+        t0 = time.process_time()
+        ok = self.solver.solve(self.cube, conflicts=conflicts)
+        dt = time.process_time() - t0
+        if ok is None:
+            self.rate = conflicts / max(dt, 1e-4)
+        return ok, dt
+
     def close(self) -> None:
         if self.sharer is not None:
             self.sharer.close()
         self.solver.close()
+
+
+class _Cubes:
+    """The cubes of a simulated conquer (None: a sharing portfolio, every worker on the
+    whole CNF): who runs which, and when the run is decided."""
+
+    def __init__(self, cubes: Optional[Sequence[Sequence[int]]], ws: list[_Worker]):
+        self.portfolio = cubes is None
+        self.pending: deque[list[int]] = deque([list(c) for c in cubes or ()])
+        self.open = len(self.pending)
+        self.done = 0
+        for w in ws:
+            w.cube = [] if self.portfolio else (self.pending.popleft() if self.pending else None)
+
+    def answered(self, w: _Worker, ok: bool) -> Status:
+        """Worker ``w``'s slice answered ``ok``: the run's status now (a refuted cube
+        gives ``w`` the next one; the last refuted cube decides unsat)."""
+        if ok:
+            return Status.SAT
+        if self.portfolio or not w.cube:
+            return Status.UNSAT
+        self.done += 1
+        self.open -= 1
+        w.cube = self.pending.popleft() if self.pending else None
+        return Status.UNSAT if self.open == 0 else Status.UNKNOWN
 
 
 def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]] = None,
@@ -144,15 +179,12 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
     slicing at ``slice_seconds`` (the module doc)."""
     from .sharing import CAPACITY
 
-    pending: deque[list[int]] = deque([list(c) for c in cubes] if cubes is not None else [])
-    portfolio = cubes is None
     ws = [_Worker(cnf, i, share, max_length, None if options is None else options[i], binaries)
           for i in range(workers)]
     ex = Exchange(cnf_tag(cnf), workers=workers, max_length=max_length,
                   per_worker=CAPACITY if per_worker is None else per_worker)
     sched = Schedule(latency=latency)
-    status, winner, done = Status.UNKNOWN, None, 0
-    open_cubes = len(pending)
+    status, winner = Status.UNKNOWN, None
     try:
         if probe_seconds > 0:
             seed, sched.probe_seconds = _probe(cnf, probe_seconds, max_length)
@@ -160,37 +192,21 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
                 return SimResult(seed, projected_wall(sched), sched, 0, [0.0] * workers)
             for w in ws:
                 w.solver.add_clauses(seed)
-        for w in ws:
-            if portfolio:
-                w.cube = []
-            elif pending:
-                w.cube = pending.popleft()
+        plan = _Cubes(cubes, ws)
         if asynchronous:
-            return _run_async(ws, ex, sched, pending, portfolio, share, round_seconds,
-                              slice_seconds, max_seconds, min_slice)
+            return _run_async(ws, ex, sched, plan, share, round_seconds, slice_seconds,
+                              max_seconds, min_slice)
         while status == Status.UNKNOWN and projected_wall(sched) < max_seconds:
             times = []
             for w in ws:
                 spent = 0.0
                 while w.cube is not None and spent < round_seconds and status == Status.UNKNOWN:
-                    n = max(min_slice, int(w.rate * (round_seconds - spent)))
-                    t0 = time.process_time()
-                    ok = w.solver.solve(w.cube, conflicts=n)
-                    dt = time.process_time() - t0
+                    ok, dt = w.run(max(min_slice, int(w.rate * (round_seconds - spent))))
                     spent += dt
-                    if ok is None:
-                        w.rate = n / max(dt, 1e-4)
-                        continue
-                    if ok:
-                        status, winner = Status.SAT, w.index
-                    elif portfolio or not w.cube:
-                        status, winner = Status.UNSAT, w.index
-                    else:
-                        done += 1
-                        open_cubes -= 1
-                        if open_cubes == 0:
-                            status, winner = Status.UNSAT, w.index
-                        w.cube = pending.popleft() if pending else None
+                    if ok is not None:
+                        status = plan.answered(w, ok)
+                        if status != Status.UNKNOWN:
+                            winner = w.index
                 if w.sharer is not None and status == Status.UNKNOWN:
                     t0 = time.process_time()
                     tag, data, counters = w.sharer.exchange(ex.request() if ex.rounds else None,
@@ -208,15 +224,15 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
                 break  # every cube closed or none left: (unsat was set above)
         stats = ex.totals() if share else {}
         return SimResult(status, projected_wall(sched), sched, len(sched.rounds),
-                         [w.work for w in ws], done, stats, winner)
+                         [w.work for w in ws], plan.done, stats, winner)
     finally:
         for w in ws:
             w.close()
 
 
-def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, pending: deque,
-               portfolio: bool, share: bool, round_seconds: float, slice_seconds: float,
-               max_seconds: float, min_slice: int) -> SimResult:
+def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, plan: _Cubes, share: bool,
+               round_seconds: float, slice_seconds: float, max_seconds: float,
+               min_slice: int) -> SimResult:
     """The asynchronous schedule of ``simulate`` (the module doc): workers' clocks, the
     lowest first; driver rounds at multiples of ``round_seconds``."""
     k = len(ws)
@@ -226,8 +242,7 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, pending: deque,
     answers: list[tuple[float, int, tuple]] = []  # heap: (arrival at the driver, worker, answer)
     next_round = round_seconds
     base = sched.probe_seconds + sched.load_seconds
-    open_cubes = len(pending) + sum(w.cube is not None for w in ws) if not portfolio else 0
-    status, winner, done, end = Status.UNKNOWN, None, 0, 0.0
+    status, winner, end = Status.UNKNOWN, None, 0.0
     while status == Status.UNKNOWN:
         live = [i for i in range(k) if ws[i].cube is not None]
         if not live:
@@ -259,28 +274,17 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, pending: deque,
             clock[i] += time.process_time() - t0
             inbox[i] = None
             heapq.heappush(answers, (clock[i] + sched.latency, i, answer))
-        n = max(min_slice, int(w.rate * slice_seconds))
-        t0 = time.process_time()
-        ok = w.solver.solve(w.cube, conflicts=n)
-        dt = time.process_time() - t0
+        ok, dt = w.run(max(min_slice, int(w.rate * slice_seconds)))
         clock[i] += dt
         w.work = clock[i]
-        if ok is None:
-            w.rate = n / max(dt, 1e-4)
-        elif ok:
-            status, winner, end = Status.SAT, i, clock[i]
-        elif portfolio or not w.cube:
-            status, winner, end = Status.UNSAT, i, clock[i]
-        else:
-            done += 1
-            open_cubes -= 1
-            w.cube = pending.popleft() if pending else None
-            if open_cubes == 0:
-                status, winner, end = Status.UNSAT, i, clock[i]
+        if ok is not None:
+            status = plan.answered(w, ok)
+            if status != Status.UNKNOWN:
+                winner, end = i, clock[i]
     wall = base + (end if status != Status.UNKNOWN else max(clock, default=0.0))
     stats = ex.totals() if share else {}
-    return SimResult(status, wall, sched, len(sched.exchange), [w.work for w in ws], done,
-                     stats, winner, asynchronous=True)
+    return SimResult(status, wall, sched, len(sched.exchange), [w.work for w in ws],
+                     plan.done, stats, winner, asynchronous=True)
 
 
 def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
