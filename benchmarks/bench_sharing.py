@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Clause sharing (issue 14): measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
+"""Clause sharing: measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
 
 ``table``: per instance, whole ``eagersmt solve`` processes (start-up, parse, encode
 included), wall seconds, in this order: today's default (``solve``: the CaDiCaL + Kissat
@@ -8,10 +8,10 @@ sharing portfolio ``--cubes portfolio --jobs 2``, the same without sharing, and
 ``--cubes auto --jobs 2`` with sharing); a run past ``--timeout`` counts as the timeout.
 Ratios are geometric means over the instances of reference wall / variant wall.
 
-``project``: the simulation (``eagersmt/conquer/simulate.py``) per instance: one CaDiCaL's
-CPU seconds on the whole CNF (the reference), then K virtual workers (``--ks``) of the
-sharing portfolio (and ``--cubes N``: cube and conquer with sharing, N cubes per worker),
-simulated wall, speed-up and efficiency; ``--latency`` seconds are added per round;
+``project``: the simulation (``sharing_sim.py``, beside this script) per instance: one
+CaDiCaL's CPU seconds on the whole CNF (the reference), then K virtual workers (``--ks``) of
+the sharing portfolio (and ``--cubes N``: cube and conquer with sharing, N cubes per
+worker), simulated wall, speed-up and efficiency; ``--latency`` seconds are added per round;
 ``--asynchronous``: the real driver's protocol (each worker on its own clock) instead of
 lock-step rounds.
 
@@ -114,7 +114,7 @@ def reference_seconds(cnf: Any) -> tuple[str, float]:
 
 
 def project(args: argparse.Namespace) -> dict:
-    from eagersmt.conquer.simulate import efficiency, simulate
+    from sharing_sim import efficiency, simulate
 
     out = []
     for name in args.instances.split(","):
@@ -161,7 +161,7 @@ def cube_set(enc: Any, n: int) -> list[list[int]]:
 def validate(args: argparse.Namespace) -> dict:
     from eagersmt.backends import incremental
     from eagersmt.conquer.local import LocalConquer
-    from eagersmt.conquer.simulate import simulate
+    from sharing_sim import simulate
 
     out = []
     for name in args.instances.split(","):

@@ -1,5 +1,9 @@
 """A conquer of K virtual workers, run round by round in one process: the projection to K CPUs.
 
+A research tool of ``bench_sharing.py`` (``project``, ``validate``), kept out of the
+``eagersmt`` package: solving never runs it.  It drives the package's real sharing parts
+(``eagersmt.conquer.sharing``, CaDiCaL through ``eagersmt.backends``).
+
 This machine has 2 CPUs; the question is what K = 16, 64 or 1,000 workers would do.  The
 simulation runs the real thing in rounds: K CaDiCaLs in this process (each a worker:
 ``diversity(i)`` options, its own ``sharing.Sharer``), and per round each one solves for
@@ -46,8 +50,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
-from ..result import Status
-from .sharing import ROUND_SECONDS, SLICE_SECONDS, Exchange, Sharer, cnf_tag
+from eagersmt.result import Status
+from eagersmt.conquer.sharing import ROUND_SECONDS, SLICE_SECONDS, Exchange, Sharer, cnf_tag
 
 
 @dataclass
@@ -104,8 +108,8 @@ class SimResult:
 class _Worker:
     def __init__(self, cnf: Any, index: int, share: bool, max_length: int,
                  options: Optional[dict[str, int]], binaries: Optional[bool] = None):
-        from ..backends import incremental
-        from ..backends.cadical import diversity
+        from eagersmt.backends import incremental
+        from eagersmt.backends.cadical import diversity
 
         self.index = index
         kw = {} if binaries is None else {"binaries": binaries}
@@ -177,7 +181,7 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
     actor gets; a forked local worker gets the probe's whole solver, which is more);
     ``asynchronous``: the real driver's protocol instead of lock-step rounds, workers
     slicing at ``slice_seconds`` (the module doc)."""
-    from .sharing import CAPACITY
+    from eagersmt.conquer.sharing import CAPACITY
 
     ws = [_Worker(cnf, i, share, max_length, None if options is None else options[i], binaries)
           for i in range(workers)]
@@ -290,7 +294,7 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, plan: _Cubes, s
 def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
     """One CaDiCaL for ``seconds`` of CPU: (its answer, or its short learnt clauses; CPU
     seconds spent)."""
-    from ..backends import incremental
+    from eagersmt.backends import incremental
 
     sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length)
     s = incremental(cnf)
