@@ -15,7 +15,7 @@ uses).  python-sat does not wrap it, but its extension exports
 ``CaDiCaL195::Solver::connect_learner``: ``Learner`` builds the C++ object (a vtable of two
 ctypes callbacks) and connects it to the solver behind a python-sat handle, at any time (a
 warm solver forked from the probe too).  It replaced reading CaDiCaL's proof trace, which
-had to start before the first clause and cost its writing and decoding (RESULTS.md).  The
+had to start before the first clause and cost its writing and decoding.  The
 callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
 conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
 method: see ``Learner``).  ``diversity(i)`` gives the
@@ -42,7 +42,7 @@ PYSAT_NAME = "cadical195"
 # The options of portfolio worker i (i modulo the list; the seed is i on top): the default
 # first, then CaDiCaL's 'unsat' configuration (focused mode only), initial phase false,
 # stable mode only, and two mixes, as Mallob cycles CaDiCaL's configurations.  Not tuned
-# here: two of them without sharing ran at 1.04x one CaDiCaL (RESULTS.md).
+# here (``benchmarks/RESULTS.md``, "Solver settings").
 DIVERSITY: tuple[dict[str, int], ...] = (
     {},
     {"stabilize": 0, "walk": 0},
@@ -57,8 +57,8 @@ DIVERSITY: tuple[dict[str, int], ...] = (
 # first clause; explicit options (a sharing worker's ``diversity``) go on top.  "schedule"
 # (a job shop's compact order encoding): stable mode only and no inprocessing (elimination,
 # subsumption, probing, vivification): the instances are decided in seconds, before those
-# pay, and stable mode's target phases keep the list schedule's (RESULTS.md, issue 17,
-# "Session 5").
+# pay, and stable mode's target phases keep the list schedule's (``benchmarks/RESULTS.md``,
+# "Solver settings").
 TUNINGS: dict[str, dict[str, int]] = {
     SCHEDULE_TUNING: {"stabilizeonly": 1, "elim": 0, "subsume": 0, "probe": 0, "vivify": 0},
 }

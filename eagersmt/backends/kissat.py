@@ -36,7 +36,7 @@ ENV_VAR = "EAGERSMT_KISSAT"
 
 # The command-line options of a CNF's ``tuning`` (``CNF.tuning``; see ``cadical.TUNINGS``):
 # "schedule", a job shop's compact order encoding: stable mode only, no elimination, probing
-# or vivification (RESULTS.md, issue 17, "Session 5").
+# or vivification (``benchmarks/RESULTS.md``, "Solver settings").
 TUNINGS: dict[str, tuple[str, ...]] = {
     SCHEDULE_TUNING: ("--stable=2", "--eliminate=false", "--probe=false", "--vivify=false"),
 }

@@ -8,7 +8,7 @@ whole CNF's; when the cubes finish first the racer is killed with its process gr
 
 Cost: one more process, and writing the CNF as DIMACS in that process (not in the caller).
 With every CPU busy it only slows the cubes, so ``make_conquer`` starts it only when a CPU
-is left over (``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up").  Not used with
+is left over (``benchmarks/RESULTS.md``, "Cube and conquer").  Not used with
 certificates (a certificate covers the refuted cubes, not a racer's answer).
 
 The racer is a forked child in its own process group (like the cube workers) that runs the

@@ -47,6 +47,7 @@ from .local import CubeWorker
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
 from .sharing import Exchange, Mailbox, cnf_tag, pack
 
+# ``benchmarks/RESULTS.md``, "Ray": what a private Ray costs, and the CNFs it holds.
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
 CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
 

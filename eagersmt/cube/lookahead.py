@@ -6,21 +6,22 @@ Conquer: Guiding CDCL SAT Solvers by Lookaheads" (HVC 2011); the engine uses it 
 candidate (``backends.propagator``: Glucose 4, whose propagation python-sat makes much
 cheaper than CaDiCaL's); most of the time goes to propagation and to turning the implied
 literals into Python integers (profile and timings: ``benchmarks/RESULTS.md``,
-"Cube-and-conquer speed-up").
+"Cube and conquer").
 
 At a node the cuber preselects the ``candidates`` unassigned variables of best static
 score (occurrences in short clauses: binary 1, ternary 0.2, ...; only ``variables`` when
 given, e.g. the difference atoms), propagates both polarities of each, turns a failed
 literal into a forced assignment, drops the node when both polarities fail, and branches
 on the largest product of the two reductions (newly implied literals, +1 each), the
-larger side first.  ``ladders`` add bisection candidates (issue item 2): a ladder is the
+larger side first.  ``ladders`` add bisection candidates: a ladder is the
 order-encoding literals ``[x <= a]`` of one integer ``x`` for ascending ``a`` (each implies
 the next), and at every node the literal in the middle of ``x``'s open window (between the
 last one propagated false and the first propagated true) is a candidate, scored like any
 other (a failed one tightens the bound); only the ``ladder_candidates`` (16) ladders of
 widest open window are tried, a cheap pre-score that cuts the cubing time without making
 the cubes harder.  On job shop at optimum - 1 these cubes cost in total about what the
-monolithic solve does, where splits on ordering atoms cost more (``benchmarks/RESULTS.md``).
+monolithic solve does, where splits on ordering atoms cost more (``benchmarks/RESULTS.md``,
+"Cube and conquer").
 
 A node is a leaf (a cube: the decisions on its path) at the fixed ``depth``, when
 ``max_cubes`` leaves are reached (the tree then grows breadth first, to stay balanced;

@@ -9,8 +9,8 @@ SMT problem (``split_space``), by level:
   the ladder of its literals ``[x <= a]``, of which the cuber tries the middle of the
   window still open at each node, so a cube is a box of start times.  On job shop at
   optimum - 1 the cubes' total work stays close to the monolithic solve's as the number of
-  cubes grows, where atom and CNF-level splits grow it (RESULTS.md, "Cube-and-conquer
-  speed-up"); the cost is 2 propagations a node per ladder tried
+  cubes grows, where atom and CNF-level splits grow it (``benchmarks/RESULTS.md``, "Cube
+  and conquer"); the cost is 2 propagations a node per ladder tried
   (``LookaheadCuber.ladder_candidates``);
 * ``smt+bounds``: both pools, the lookahead picks;
 * ``cnf``: any CNF variable (``variables=None``, no ladders).

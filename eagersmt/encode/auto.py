@@ -22,7 +22,7 @@ A requested encoding that exceeds its budget (``EncodingTooLarge``) falls back f
 class (``order`` to SD; ``eij`` to order when it fits, else SD), and the stats say so
 (``order->sd``, ``eij->order``).  With ``checkable`` (``solve --proof``), every encoding
 whose clauses ``check-proof`` verifies is tried at its full budget before one it does not.
-The measurements behind the rule: ``benchmarks/RESULTS.md``.
+The measurements behind the rule and its constants: ``benchmarks/RESULTS.md``, "Encodings".
 """
 
 from __future__ import annotations

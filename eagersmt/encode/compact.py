@@ -28,7 +28,7 @@ at most ``4 (u-l)/B + B`` clauses per guarded constraint (order: ``u-l``; past
 ladder ``B`` times shorter.  Propagation is weaker (a low digit moves only when the high
 digits are tight), so the solver needs more conflicts, each much cheaper.  ``auto`` uses it
 for classes with machines and wide windows (``auto.machine_encodings``; figures in
-``benchmarks/RESULTS.md``, issue 17 session 3).
+``benchmarks/RESULTS.md``, "Encodings").
 
 Certificates: a high-digit literal ``[X1 <= a]`` is the atom ``x - o <= l + B*a + B - 1``;
 low digits and ``q``s are not atoms.  ``check-proof`` accepts a clause with one of them only
@@ -185,8 +185,8 @@ class CompactDecoder:
 class Compact:
     name = "compact"
     own_pair_clauses = False
-    # with its solver settings the ordering clauses slowed both solvers (RESULTS.md, issue 17,
-    # "Session 5"); the settings: ``backends``' ``TUNINGS[SCHEDULE_TUNING]``
+    # with its solver settings the ordering clauses slowed both solvers (RESULTS.md,
+    # "Encodings"); the settings: ``backends``' ``TUNINGS[SCHEDULE_TUNING]``
     ordering_clauses, machine_tuning = False, SCHEDULE_TUNING
 
     def __init__(self, domains: Domains | None = None, base: int = 0,

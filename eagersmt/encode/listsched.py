@@ -37,6 +37,7 @@ from typing import Optional, Sequence
 
 from .disjunctive import INF, Analysis, Con
 
+# Measured: ``benchmarks/RESULTS.md``, "Encodings" (root propagation and list schedules).
 MAX_PASSES = 200  # the budget: passes (deterministic), capped in wall time
 BUDGET_SECONDS = 1.0
 NOISE = (1.0, 3.0, 8.0)  # priority noise of the passes after the first, in mean durations

@@ -25,7 +25,7 @@ Cost: one longest-path search per task over the unit precedences, then for each 
 the orderings that start at or after its second task (``O(orderings x chain length x
 machine size)``).  Added by
 ``disjunctive.attach`` under ``auto`` (only for classes that went to the order encoding);
-measured in ``benchmarks/RESULTS.md`` ("ordering clauses").
+measured in ``benchmarks/RESULTS.md``, "Encodings".
 """
 
 from __future__ import annotations

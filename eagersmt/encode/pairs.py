@@ -14,8 +14,8 @@ theory lemma (its negation is a 2-cycle of negative weight ``k1 - k2 - 1``), so 
 certificate checker accepts it as a theory clause.  The EIJ encoding has its own pair
 clauses (``eij.py``); the order and small-domain encodings get these.
 
-On job shops they make CaDiCaL faster and Kissat slower (``benchmarks/RESULTS.md``, "Start-up
-and pair lemmas"), so the lemmas are recorded as ``cnf.redundant`` and Kissat gets the CNF
+On job shops they make CaDiCaL faster and Kissat slower (``benchmarks/RESULTS.md``,
+"Encodings"), so the lemmas are recorded as ``cnf.redundant`` and Kissat gets the CNF
 without them (``backends/kissat.py``): the portfolio then races two differently strengthened
 CNFs.
 """

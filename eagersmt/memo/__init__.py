@@ -1,4 +1,4 @@
-"""The lemma store: answers and cube refutations that later queries reuse (issue 16).
+"""The lemma store: answers and cube refutations that later queries reuse.
 
 Modules, in the order data flows:
 

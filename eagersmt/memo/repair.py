@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..ir.terms import Term
     from .use import Lookup
 
+# Measured: ``benchmarks/RESULTS.md``, "Lemma store" (what-if variants).
 NEAR_SHARE = 0.5  # a stored query is near when it has at least this share of the query's keys
 NEAR_LIMIT = 2  # near answers tried, the most shared first
 INF = float("inf")

@@ -39,6 +39,7 @@ from .match import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
 from .use import MEMO_ENV
 
+# Sized by the certificates measured in ``benchmarks/RESULTS.md``, "Lemma store".
 MAX_ATTACHMENT = 512 << 20  # certificates larger than this (compressed) are not stored
 
 

@@ -24,10 +24,10 @@ run up, never stop it.
    would stop a cold certified session from recording after its first refutation;
 4. ``record_sat`` / ``record_unsat`` / ``record_cube`` after solving.
 
-What is recorded, and why (the cost of certificates, ``benchmarks/RESULTS.md``): ``sat``
+What is recorded, and why (``benchmarks/RESULTS.md``, "Lemma store"): ``sat``
 answers always (a model: a few microseconds per variable); ``unsat`` answers only from runs
 that write a certificate anyway (``--proof``): a certificate costs proof logging and a
-checkable encoding (measured in RESULTS.md); the optimizer's bound
+checkable encoding; the optimizer's bound
 refutations always, certified from the search's own proof trace (``optimize/record.py``);
 refuted cubes of a ``--proof`` session or conquer (their certificates exist).
 

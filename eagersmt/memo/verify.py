@@ -16,10 +16,9 @@ re-checks that it is *true*, independently of the solving code path, with
 * a ``sat`` answer carries no proof: its model is checked on the query at every use.
 
 A failure is ``Refused`` with the reason.  ``eagersmt memo gc --check-proofs`` runs this on
-every entry; a run's certificate that used entries (a later step of issue 16) checks them
-here too.
+every entry; a run's certificate that used entries checks them here too.
 
-Cost: that of ``check-proof`` (about 1-4x the solve time, ``benchmarks/RESULTS.md``).
+Cost: that of ``check-proof`` (``benchmarks/RESULTS.md``, "Certificates").
 
 Reference: ``check/proof.py`` (its trust base applies: parser, normalizer, checker, dratify).
 """

@@ -28,6 +28,8 @@ from ..ir.terms import Term
 from ..result import Stats, Status
 from ..strategy import choose
 
+# The deadline is looked at between slices and load chunks: ``benchmarks/RESULTS.md``,
+# "Optimization" (``--timeout``).
 FIRST_SLICE = 2_000  # conflicts of the first slice of a fresh solver (then sized by the rate)
 SLICE_SECONDS = 0.5
 LOAD_CHUNK = 50_000  # clauses loaded between two looks at the deadline

@@ -21,7 +21,7 @@ the models found (implied by the cube: ``a < ub``), and the unit ``L_a``; the tr
 with ``-L_a`` and the empty clause.  The refuted bounds are not units of that CNF (the
 formula does not imply them), so the oracle keeps them out in this mode.
 
-Cost (``benchmarks/RESULTS.md``, "Lemma store in the pipeline"): proof logging during the
+Cost (``benchmarks/RESULTS.md``, "Lemma store"): proof logging during the
 bound search, and writing and packing the CNF and the trace once per run.
 """
 

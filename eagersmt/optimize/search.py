@@ -25,6 +25,7 @@ from .oracles import Incremental, Oracle, Reencode, solve_bounded
 from .record import Memo
 
 STRATEGIES = ("auto", "linear", "binary")
+# Measured: ``benchmarks/RESULTS.md``, "Optimization".
 SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
 # The encoding is built for the bound halfway between the proven lower bound and the first
 # (compacted) model when they are further apart than this: the order encoding's size, and

@@ -16,7 +16,7 @@ become cubes).  The conquer (``conquer.make_conquer``: local processes, or Ray a
 the portfolio back end and a spare CPU the local conquer also races Kissat on the whole CNF.
 ``--ray ADDRESS`` where no cluster listens fails before anything else
 (``conquer.ray_actors.check_cluster``).  Measurements behind the constants:
-``benchmarks/RESULTS.md``, "Cube-and-conquer speed-up" and "Clause sharing".
+``benchmarks/RESULTS.md``, "Cube and conquer" and "Clause sharing".
 
 With ``proof_dir`` (a certified run) there is no probe and no racer: each refuted cube
 leaves its DRAT proof there (``cube-ID.drat``, the cube in ``cube-ID.cube``); ``Certifying``
@@ -131,7 +131,7 @@ class CubeAndConquer:
         left = remaining(deadline)
         if left is not None and left <= 0:
             return SatResult(Status.UNKNOWN)
-        # ``--share auto``/``off``: cube workers do not share (slower at K = 2, RESULTS.md)
+        # ``--share auto``/``off``: cube workers do not share (RESULTS.md, "Clause sharing")
         conquer = make_conquer(config, space=space, proof_dir=proof_dir, race=True,
                                warm=None if warm is None else warm.solver)
         r = conquer.solve_cubes(enc.cnf, cs.cubes, timeout=left)

@@ -9,7 +9,7 @@ Kissat) is started before that try on a CNF of at least ``PRESTART_CLAUSES`` cla
 try delays nobody on the instances it does not decide, and costs those it does a started and
 killed process; on a smaller CNF the load and the try take a few ms, less than that costs.
 Measurements:
-``benchmarks/RESULTS.md``, "Start-up and pair lemmas".
+``benchmarks/RESULTS.md``, "Start-up".
 """
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ def markdown_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-FRONT_MIN_S = 1.0  # issue 4: the front end's share is judged on runs longer than this
+FRONT_MIN_S = 1.0  # the front end's share is judged on runs longer than this
 
 
 def front_end_table(rows: Sequence[Row]) -> Table:

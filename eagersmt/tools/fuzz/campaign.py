@@ -73,7 +73,7 @@ class Combo:
         return opts
 
 
-# Cubed runs rotate clause sharing (issue 14): cubes with sharing, cubes without, and the
+# Cubed runs rotate clause sharing: cubes with sharing, cubes without, and the
 # sharing portfolio (every worker on the whole problem), changing every len(CUBE_LEVELS)
 # cases so that each meets every cube level.
 SHARING = ("share", "no-share", "portfolio")
