@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The classic job-shop comparison of issue 17: combine ``eagersmt bench`` runs, add the
+"""The classic job-shop comparison (OR-Library, 10x5 to 20x10): combine ``eagersmt bench`` runs, add the
 per-instance ratios, and check the certificates of the unsat answers.
 
 ``combine``: read the ``results.csv`` of several ``eagersmt bench --out DIR`` runs (chunks

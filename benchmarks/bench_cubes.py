@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cube-and-conquer against one solver on hard unsat job-shop instances (issue 5).  Not a test.
+"""Cube-and-conquer against one solver on hard unsat job-shop instances.  Not a test.
 
 Two modes, both printing a markdown report (``--json FILE`` keeps the numbers):
 

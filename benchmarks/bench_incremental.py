@@ -14,7 +14,8 @@ each answer; both solvers get the same bytes, and their answers must agree.
            [--seed 1] [--repeat 3] [--eagersmt-args "--backend cadical"]
 
 Also runs eagersmt "one-shot" (each step as its own ``solve`` of base + C, in this process)
-for what the kept encoding saves.  Prints a Markdown table (append it to RESULTS.md by hand).
+for what the kept encoding saves.  Prints a Markdown table (``benchmarks/RESULTS.md``,
+"Incremental solving").
 """
 
 from __future__ import annotations

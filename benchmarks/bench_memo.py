@@ -23,7 +23,7 @@ Usage (timed: under ``flock -x /work/cpu.lock``)::
     python benchmarks/bench_memo.py hit FILE... [--repeat 5] [--verify] [--memo PATH|URL]
     python benchmarks/bench_memo.py miss [--timeout 60] [--cubes 200] [--memo PATH|URL]
 
-Prints Markdown tables (figures go to ``benchmarks/RESULTS.md``).
+Prints Markdown tables (``benchmarks/RESULTS.md``, "Lemma store").
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ Usage (timed: under ``flock -x /work/cpu.lock``)::
     python benchmarks/bench_memo_pipeline.py session [--instance jobshop_la01_b666]
     python benchmarks/bench_memo_pipeline.py overhead [--repeat 3] [--timeout 60]
 
-Prints Markdown tables (figures go to ``benchmarks/RESULTS.md``).
+Prints Markdown tables (``benchmarks/RESULTS.md``, "Lemma store").
 """
 
 from __future__ import annotations

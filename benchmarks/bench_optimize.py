@@ -6,7 +6,8 @@ Instances ft06 and la01–la05 from OR-Library ``jobshop1.txt`` (optima 55, 666,
 disjunctions).  Both solvers get the same SMT-LIB text (``jobshop.smtlib``: QF_IDL, the
 assertions, no bound on ``ms``); each time covers parsing, solving and proving the optimum
 (eagersmt: unsat at optimum - 1; Z3: its optimizer's own proof), in this process, one
-instance after the other.  Prints a Markdown table (append it to RESULTS.md by hand).
+instance after the other.  Prints a Markdown table (``benchmarks/RESULTS.md``,
+"Optimization").
 
     python benchmarks/bench_optimize.py [--instances ft06,la01] [--repeat 3] [--data FILE]
 """

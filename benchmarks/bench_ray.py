@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ray conquer against the local process conquer (issue 6).  Not a test.
+"""Ray conquer against the local process conquer.  Not a test.
 
 1. Per-cube overhead: ``--cubes`` (1,000) trivial cubes (each refuted by one propagation:
    the CNF has the unit ``-1`` and every cube assumes ``1``), on ``--jobs`` workers.
@@ -18,7 +18,8 @@
 Every measured side runs in a child process in a session of its own, as the Ray head does
 (with the kernel's autogroup scheduling, a session is one CPU-share group).
 
-Prints a markdown report (the RESULTS.md section); ``--json FILE`` keeps the numbers.
+Prints a markdown report (``benchmarks/RESULTS.md``, "Ray"); ``--json FILE`` keeps the
+numbers.
 
     bench_ray.py                          # 1,000 cubes, jobshop4-4-2-2-2-4-24, 3 repeats
     bench_ray.py --instance PATH --split 32 --repeat 5

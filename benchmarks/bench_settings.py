@@ -14,7 +14,7 @@ that encoding asks for).  Run it under
 
     python benchmarks/bench_settings.py FILE... --configs c:default,c:schedule,k:default,k:schedule
 
-Figures: ``benchmarks/RESULTS.md``, issue 17 "Session 5".
+Figures: ``benchmarks/RESULTS.md``, "Solver settings".
 """
 
 from __future__ import annotations

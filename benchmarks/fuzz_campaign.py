@@ -1,4 +1,4 @@
-"""Reproduce the fuzzing runs recorded in RESULTS.md ("Fuzzing" section).
+"""Reproduce the fuzzing runs recorded in ``benchmarks/RESULTS.md``, "Fuzzing".
 
     python benchmarks/fuzz_campaign.py            # both runs, as recorded (their times: RESULTS.md)
     python benchmarks/fuzz_campaign.py --quick    # 2,000 cases and 300 mutants
@@ -10,8 +10,8 @@ exit codes on:
     eagersmt fuzz-input --mutations 1500 --seed 2026 --out fuzz-input-findings --subprocess 50
 
 The campaign is deterministic in its cases (case i is a function of the seed and i, for
-one version of the generator: issue 13 added nested ites, so today's cases differ from the
-recorded ones); the answers of the racing back ends (portfolio, cube workers) and the
+one version of the generator: it has nested ites since the recorded runs, so today's cases
+differ from theirs); the answers of the racing back ends (portfolio, cube workers) and the
 timings are not.
 """
 

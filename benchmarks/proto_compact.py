@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prototype (issue 17): order vs compact order encoding of a classic job shop, at the CNF level.
+"""Prototype: order vs compact order encoding of a classic job shop, at the CNF level.
 
 Idea: the order encoding gives each start time a ladder of ``|window|`` literals, and a bound
 move walks it; the compact order encoding (Tanjo, Tamura, Banbara, "Towards a compact and
@@ -17,7 +17,7 @@ literals), and ``X <= Y + k`` (``k = B*k1 + k0``, carry ``[Y0 >= B - k0]``) as
 ``|window|``.  This script builds both from the OR-Library data (windows from heads and
 tails, no root propagation), plus the CNF that ``eagersmt encode`` writes (``auto``), and
 runs CaDiCaL 1.9.5 in-process (python-sat) and Kissat on each, printing conflicts,
-propagations and seconds.  Figures: benchmarks/RESULTS.md (issue 17, session 3).
+propagations and seconds.  Figures: ``benchmarks/RESULTS.md``, "Encodings".
 
 Usage: proto_compact.py ft10:929 abz5:1233 ... [--base 0,16,32] [--timeout 60]
 (``--base 0`` is the plain order encoding).
