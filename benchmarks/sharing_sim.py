@@ -16,8 +16,8 @@ exchange: the driver's merge (measured) and ``latency`` per round (a message rou
 pipe or a local Ray call here, a network hop on a cluster).  Speed-up = one CaDiCaL's CPU
 seconds on the whole CNF over the simulated wall.
 
-Where it is optimistic (``benchmarks/RESULTS.md``, "Clause sharing", with the validation against real
-K = 2 runs): workers are in lock-step (a real one answers at its next slice boundary, up
+Where it is optimistic (``benchmarks/RESULTS.md``, "Clause sharing", with the validation
+against real K = 2 runs): workers are in lock-step (a real one answers at its next slice boundary, up
 to a slice later); memory bandwidth and caches are those of one process at a time, not of K
 solvers at once; the CNF's load time on each worker is not counted (it overlaps with the
 cuber's and other workers' start on a cluster; ``load_seconds`` adds it when asked); a
