@@ -246,7 +246,7 @@ def test_regular_output_channel_that_cannot_be_opened_is_an_input_error(tmp_path
     assert "Traceback" not in p.stderr
 
 
-# -- rough edges of a first session (issue 15) ------------------------------------------
+# -- rough edges a first session hit ----------------------------------------------------
 def test_an_output_that_cannot_be_written_is_an_error_line(tmp_path):
     for cmd in ("encode", "cube"):
         p = run(cmd, str(EXAMPLE), "-o", "/nonexistent/dir/x.out")

@@ -357,7 +357,7 @@ def test_solve_progress_in_a_pipe_only_when_asked():
     assert "progress:" not in stderr("--progress", "--quiet")
 
 
-# -- solve --cubes: split spaces, auto sizing, the probe, the Kissat racer (issue 5) -------
+# -- solve --cubes: split spaces, auto sizing, the probe, the Kissat racer ---------------
 
 from eagersmt import Config, solve_file  # noqa: E402
 from eagersmt.backends import unavailable  # noqa: E402

@@ -1,4 +1,4 @@
-"""The lemma store in the pipeline (issue 16): answers and refutations reused by ``solve``,
+"""The lemma store in the pipeline: answers and refutations reused by ``solve``,
 sessions, the ``Solver`` and ``optimize``; certificates that include the entries a run used;
 and a store that an attacker writes to never causing a wrong answer (vs Z3)."""
 

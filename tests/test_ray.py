@@ -163,7 +163,7 @@ def test_job_round_trip(head, tmp_path):
     assert p.returncode == 0, p.stderr
     sat_job = p.stdout.strip().splitlines()[-1]
     # (encoding order: auto refutes la01 at the root; --cubes 8: with cubes auto the 1 s
-    # probe decides it in this process, issue 15 (b))
+    # probe decides it in this process, before any actor)
     unsat_job = jobs.submit(str(unsat), Config(encoding="order", cubes="8"),
                             address=head.dashboard, token=head.token, python=sys.executable)
     for job, want in ((sat_job, "sat"), (unsat_job, "unsat")):
