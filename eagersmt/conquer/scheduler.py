@@ -114,6 +114,7 @@ class CubeScheduler:
     max_retries = 3  # deaths of a cube's worker before the cube ends unknown
     max_generations = 10  # re-splits of re-splits; deeper cubes run without a time limit
     report_every = 0.2  # seconds between progress callbacks
+    # the batching below: ``benchmarks/RESULTS.md``, "Ray" (overhead per cube)
     batch_seconds = 0.02  # cubes per message: about this much work (quick cubes travel
     max_batch = 64  # in batches, so a Ray call's cost is shared; hard ones go alone)
     prefetch_below = 0.5  # a second message in flight only while cubes take less than this
