@@ -40,10 +40,6 @@ class VarClass:
     preds: list[PredUse]
     units: list[tuple[int, int, int]] = field(default_factory=list)  # top-level x - y <= c
 
-    @property
-    def bmax(self) -> int:
-        return max((abs(p.c) for p in self.preds), default=0)
-
 
 class Encoding(Protocol):
     name: str

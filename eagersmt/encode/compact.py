@@ -69,10 +69,6 @@ def _clause(out: list, lits: tuple) -> None:
     out.append(cl)
 
 
-def _neg(lit: Any) -> Any:
-    return (not lit) if isinstance(lit, bool) else -lit
-
-
 def var_clauses(lay: Layout, width: int) -> list[list[int]]:
     """Ladder axioms of both digits and ``X <= width``."""
     hb, n, lb, B = lay
