@@ -34,12 +34,12 @@ def unsat_example(tmp_path: Path) -> Path:
 
 
 class GlucoseBackend:
-    """A toy back end: python-sat's Glucose 4, incremental, in this process."""
+    """A toy back end: python-sat's Glucose 4, a solver in this process."""
 
     name = "glucose"
 
     @staticmethod
-    def incremental(cnf: Optional[CNF] = None, *, proof: bool = False) -> PysatSolver:
+    def open_solver(cnf: Optional[CNF] = None, *, proof: bool = False) -> PysatSolver:
         if cnf is None:
             return PysatSolver("glucose4", proof=proof)
         return PysatSolver("glucose4", cnf.clauses, nvars=cnf.nvars, proof=proof)
@@ -52,7 +52,7 @@ class GlucoseBackend:
 @pytest.fixture
 def glucose():
     BACKENDS.register(BackendEntry("glucose", GlucoseBackend, "Glucose 4 (python-sat)",
-                                   incremental=True))
+                                   opens_solver=True))
     try:
         yield
     finally:

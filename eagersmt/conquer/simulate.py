@@ -104,14 +104,14 @@ class SimResult:
 class _Worker:
     def __init__(self, cnf: Any, index: int, share: bool, max_length: int,
                  options: Optional[dict[str, int]], binaries: Optional[bool] = None):
-        from ..backends import incremental
+        from ..backends import open_solver
         from ..backends.cadical import diversity
 
         self.index = index
         kw = {} if binaries is None else {"binaries": binaries}
         self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
         opts = diversity(index) if options is None else options
-        self.solver = incremental(cnf, options=opts)
+        self.solver = open_solver(cnf, options=opts)
         if self.sharer is not None:
             self.sharer.attach(self.solver)
         self.cube: Optional[list[int]] = None
@@ -290,10 +290,10 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, plan: _Cubes, s
 def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
     """One CaDiCaL for ``seconds`` of CPU: (its answer, or its short learnt clauses; CPU
     seconds spent)."""
-    from ..backends import incremental
+    from ..backends import open_solver
 
     sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     sharer.attach(s)
     try:
         t0, n, ok = time.process_time(), 1000, None
