@@ -48,8 +48,9 @@ class VarClass:
 class Encoding(Protocol):
     name: str
     own_pair_clauses: bool  # True: no pair lemmas for its classes (it has such clauses itself)
-    # for a class with machines (``disjunctive.py``; only order and compact get them): whether
-    # the ordering clauses (``orderings.py``) are added, and the ``CNF.tuning`` it asks for
+    # for a class with machines (``disjunctive.py``; only encodings whose entry says
+    # ``machines`` get them): whether the ordering clauses (``orderings.py``) are added, and
+    # the ``CNF.tuning`` it asks for
     ordering_clauses: bool
     machine_tuning: str
 
