@@ -138,7 +138,7 @@ class _Worker:
 
 
 class _Cubes:
-    """The cubes of a simulated conquer (None: a sharing portfolio, every worker on the
+    """The cubes of a simulated conquer (None: clause sharing, every worker on the
     whole CNF): who runs which, and when the run is decided."""
 
     def __init__(self, cubes: Optional[Sequence[Sequence[int]]], ws: list[_Worker]):
@@ -170,9 +170,9 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
              probe_seconds: float = 0.0, asynchronous: bool = False,
              slice_seconds: float = SLICE_SECONDS) -> SimResult:
     """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
-    to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
+    to conquer, in order (None: clause sharing, every worker on the whole CNF);
     ``max_seconds``: give up (``unknown``) past this much simulated wall time;
-    ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes portfolio``
+    ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes sharing``
     probes, then every worker starts with the probe's short learnt clauses (what a Ray
     actor gets; a forked local worker gets the probe's whole solver, which is more);
     ``asynchronous``: the real driver's protocol instead of lock-step rounds, workers
