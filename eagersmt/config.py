@@ -1,7 +1,7 @@
 """The one options table: ``Config`` (library) and the ``solve`` CLI options both come from it.
 
-Each row is ``Option(name, type, default, help, choices, aliases)``; ``choices`` of the extension
-points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
+Each row is ``Option(name, type, default, help, choices, aliases)``; ``choices`` of the
+extension points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
 ``cube.LEVELS``) when a value is checked, so a registered encoding or back end is a valid
 choice everywhere at once.  ``Config`` is a frozen dataclass built from the rows, passed
 keyword-only; tests vary it with ``dataclasses.replace``.  The CLI (``eagersmt/cli``) turns

@@ -241,8 +241,9 @@ def test_private_local_ray_leaves_nothing(tmp_path):
 
 
 def test_ray_actors_share_clauses(head):
-    # Clause sharing (``--cubes sharing``) on four actors on a private local Ray (4 CPUs): every actor on the
-    # whole CNF, clauses exchanged in rounds through the actors' ``exchange`` calls.
+    # Clause sharing (``--cubes sharing``) on four actors on a private local Ray (4 CPUs):
+    # every actor on the whole CNF, clauses exchanged in rounds through the actors'
+    # ``exchange`` calls.
     r = in_child(head, """
         import json
         from tests.cnfs import php

@@ -173,7 +173,8 @@ def test_certified_runs_take_a_back_end_whose_entry_says_proofs(glucose):
         assert proving("portfolio") == "cadical"  # its cube workers' back end
         certified = choose(Config(backend="noproof"), proof_dir="unused")
         assert certified.inner.backend == "cadical"  # type: ignore[attr-defined]
-        assert choose(Config(backend="glucose"), proof_dir="unused").inner.backend == "glucose"  # type: ignore[attr-defined]
+        mine = choose(Config(backend="glucose"), proof_dir="unused")
+        assert mine.inner.backend == "glucose"  # type: ignore[attr-defined]
         assert choose(Config(backend="noproof")).backend == "noproof"  # type: ignore[attr-defined]
     finally:
         BACKENDS.unregister("noproof")

@@ -5,10 +5,10 @@ the back end needs something that may be missing (``requires``: Kissat's executa
 to use instead when it is (``fallback``: the default ``portfolio`` degrades to CaDiCaL),
 whether it opens a solver in this process (``opens_solver``: a ``SatSolver``, kept across
 calls: assumptions, conflict budgets, warm starts; cube workers need one), whether it
-writes DRAT proofs (``proofs``: certified runs ask for one that does, ``proving``), and for a portfolio
-which back end its cube workers use and which one races them on the whole CNF.  Modules are
-imported when a back end is first used (``import eagersmt`` and the quick path of an easy
-instance load neither multiprocessing nor the Kissat machinery).
+writes DRAT proofs (``proofs``: certified runs ask ``proving`` for one that does), and for
+a portfolio which back end its cube workers use and which one races them on the whole CNF.
+Modules are imported when a back end is first used (``import eagersmt`` and the quick path
+of an easy instance load neither multiprocessing nor the Kissat machinery).
 
 ``open_solver(cnf, backend)`` is the one way to get an in-process solver (``SatSolver``);
 ``propagator(clauses)`` a cheap one for unit propagation only (the lookahead cuber).
@@ -100,8 +100,8 @@ def proving(name: Optional[str] = None) -> str:
 def open_solver(cnf: Optional[CNF] = None, backend: str = "cadical", *,
                 proof: bool = False,
                 options: Optional[dict[str, int]] = None) -> SatSolver:
-    """A solver in this process (``SatSolver``) loaded with ``cnf``: back end ``backend``'s own, or its cube
-    workers' (``worker``); ``ValueError`` when it has none.  ``options``: see
+    """A solver in this process (``SatSolver``) loaded with ``cnf``: back end ``backend``'s
+    own, or its cube workers' (``worker``); ``ValueError`` when it has none.  ``options``: see
     ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
     entry = resolve(backend)
     if not entry.opens_solver and entry.worker is not None:

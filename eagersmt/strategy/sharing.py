@@ -13,8 +13,8 @@ Locally it probes first, as ``--cubes auto`` does (``probe.probe``: CaDiCaL for
 worker starts from its forked copy of the probe's solver with what it learnt, then gets its
 own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
 the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
-cluster meanwhile), with a learner on it (``probe.probe_learning``): the actors start afresh, and the probe's short
-learnt clauses go into the first sharing round.
+cluster meanwhile), with a learner on it (``probe.probe_learning``): the actors start
+afresh, and the probe's short learnt clauses go into the first sharing round.
 
 Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
 per conflict (the export), plus the exchange.  Certified runs
