@@ -218,10 +218,10 @@ class _WholeWon(Exception):
 
 
 def _whole(cnf, conn) -> None:  # type: ignore[no-untyped-def]
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     os.setpgid(0, 0)
-    with incremental(cnf) as s:
+    with open_solver(cnf) as s:
         conn.send(s.solve())
 
 
@@ -258,10 +258,10 @@ def race(enc, cubes, jobs: int, timeout: Optional[float]) -> dict:  # type: igno
 
 
 def _share_worker(cnf, conn) -> None:  # type: ignore[no-untyped-def]
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     os.setpgid(0, 0)
-    with incremental(cnf) as s:
+    with open_solver(cnf) as s:
         conn.send(None)  # loaded
         while True:
             msg = conn.recv()
@@ -425,11 +425,11 @@ def table_instance(name: str, args: argparse.Namespace) -> dict:
 # -- the sweep ----------------------------------------------------------------------------
 
 def sweep_instance(name: str, levels: Sequence[str], counts: Sequence[int]) -> dict:
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     path = instance_path(name)
     enc = load(path)
-    with incremental(enc.cnf) as s:
+    with open_solver(enc.cnf) as s:
         c0 = time.process_time()
         s.solve()
         mono = time.process_time() - c0
@@ -440,7 +440,7 @@ def sweep_instance(name: str, levels: Sequence[str], counts: Sequence[int]) -> d
             cs = make_cubes(enc, level, n)
             cubing = time.process_time() - c0
             times = []
-            with incremental(enc.cnf) as s:
+            with open_solver(enc.cnf) as s:
                 for c in cs.cubes:
                     c0 = time.process_time()
                     assert not s.solve(c), "a cube of an unsat instance is sat"

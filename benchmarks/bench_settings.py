@@ -3,7 +3,7 @@
 Each FILE is compiled once as ``eagersmt solve`` would (``auto``: root propagation, the
 list schedule's phases, the CNF's ``tuning``), then solved by every configuration asked
 for, one at a time: ``c:NAME`` is CaDiCaL 1.9.5 in this process through
-``backends.incremental`` with the options ``CADICAL[NAME]`` set before the first clause (on
+``backends.open_solver`` with the options ``CADICAL[NAME]`` set before the first clause (on
 top of the CNF's tuning, which ``--no-tuning`` clears first); ``k:NAME`` is the Kissat
 executable with ``KISSAT[NAME]`` on the DIMACS the portfolio writes for it (without the
 redundant pair lemmas).  Wall seconds, including the solver's load, and CaDiCaL's conflicts.
@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import defaultdict
 
-from eagersmt.backends import incremental
+from eagersmt.backends import open_solver
 from eagersmt.backends.cadical import TUNINGS as CADICAL_TUNINGS
 from eagersmt.backends.kissat import TUNINGS as KISSAT_TUNINGS
 from eagersmt.backends.kissat import find_kissat, write_dimacs
@@ -67,7 +67,7 @@ def run(cnf, config: str, timeout: float, dimacs: str) -> tuple[str, float, str]
                             dimacs], capture_output=True)
         answer = {10: "sat", 20: "unsat"}.get(p.returncode, "unknown")
     else:
-        with incremental(cnf, options=dict(CADICAL[name]) or None) as s:
+        with open_solver(cnf, options=dict(CADICAL[name]) or None) as s:
             ok = s.solve(deadline=time.perf_counter() + timeout)
             conflicts = f" ({int(s.stats().get('conflicts', 0)):,}c)"
         answer = {True: "sat", False: "unsat", None: "unknown"}[ok]

@@ -102,9 +102,9 @@ def table(args: argparse.Namespace) -> dict:
 
 def reference_seconds(cnf: Any) -> tuple[str, float]:
     """One CaDiCaL on the whole CNF, CPU seconds of the solve (load excluded)."""
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
-    s = incremental(cnf)
+    s = open_solver(cnf)
     try:
         t0 = time.process_time()
         ok = s.solve()
@@ -159,7 +159,7 @@ def cube_set(enc: Any, n: int) -> list[list[int]]:
 
 
 def validate(args: argparse.Namespace) -> dict:
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
     from eagersmt.conquer.local import LocalConquer
     from sharing_sim import simulate
 
@@ -167,7 +167,7 @@ def validate(args: argparse.Namespace) -> dict:
     for name in args.instances.split(","):
         enc = load(instance_path(name))
         t0 = time.process_time()
-        incremental(enc.cnf).close()  # what each worker pays first: the CNF into CaDiCaL
+        open_solver(enc.cnf).close()  # what each worker pays first: the CNF into CaDiCaL
         load_s = time.process_time() - t0
         for rep in range(args.repeat):
             t0 = time.perf_counter()
@@ -194,14 +194,14 @@ def exchange_cost(args: argparse.Namespace) -> dict:
     learnt clauses of the instance, added to a second CaDiCaL); CPU seconds."""
     import random
 
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
     from eagersmt.conquer.sharing import Exchange, Sharer, capacity, cnf_tag, pack
 
     name = args.instances.split(",")[0]
     enc = load(instance_path(name))
     cnf = enc.cnf
     a = Sharer(cnf_tag(cnf), cnf.nvars)
-    sa = incremental(cnf)
+    sa = open_solver(cnf)
     a.attach(sa)
     learnt: list[list[int]] = []
     t0 = time.process_time()
@@ -226,7 +226,7 @@ def exchange_cost(args: argparse.Namespace) -> dict:
         buffer = ex.round()
         merge = time.process_time() - t0
         b = Sharer(cnf_tag(cnf), cnf.nvars)
-        sb = incremental(cnf)
+        sb = open_solver(cnf)
         b.attach(sb)
         t0 = time.process_time()
         added = b.take(ex.tag, buffer, sb)

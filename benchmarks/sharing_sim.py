@@ -108,14 +108,14 @@ class SimResult:
 class _Worker:
     def __init__(self, cnf: Any, index: int, share: bool, max_length: int,
                  options: Optional[dict[str, int]], binaries: Optional[bool] = None):
-        from eagersmt.backends import incremental
+        from eagersmt.backends import open_solver
         from eagersmt.backends.cadical import diversity
 
         self.index = index
         kw = {} if binaries is None else {"binaries": binaries}
         self.sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length, **kw) if share else None
         opts = diversity(index) if options is None else options
-        self.solver = incremental(cnf, options=opts)
+        self.solver = open_solver(cnf, options=opts)
         if self.sharer is not None:
             self.sharer.attach(self.solver)
         self.cube: Optional[list[int]] = None
@@ -142,7 +142,7 @@ class _Worker:
 
 
 class _Cubes:
-    """The cubes of a simulated conquer (None: a sharing portfolio, every worker on the
+    """The cubes of a simulated conquer (None: clause sharing, every worker on the
     whole CNF): who runs which, and when the run is decided."""
 
     def __init__(self, cubes: Optional[Sequence[Sequence[int]]], ws: list[_Worker]):
@@ -174,9 +174,9 @@ def simulate(cnf: Any, workers: int, *, cubes: Optional[Sequence[Sequence[int]]]
              probe_seconds: float = 0.0, asynchronous: bool = False,
              slice_seconds: float = SLICE_SECONDS) -> SimResult:
     """Run ``workers`` virtual workers on ``cnf`` (see the module doc).  ``cubes``: the cubes
-    to conquer, in order (None: a sharing portfolio, every worker on the whole CNF);
+    to conquer, in order (None: clause sharing, every worker on the whole CNF);
     ``max_seconds``: give up (``unknown``) past this much simulated wall time;
-    ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes portfolio``
+    ``probe_seconds``: first one CaDiCaL alone for that long (CPU), as ``--cubes sharing``
     probes, then every worker starts with the probe's short learnt clauses (what a Ray
     actor gets; a forked local worker gets the probe's whole solver, which is more);
     ``asynchronous``: the real driver's protocol instead of lock-step rounds, workers
@@ -294,10 +294,10 @@ def _run_async(ws: list[_Worker], ex: Exchange, sched: Schedule, plan: _Cubes, s
 def _probe(cnf: Any, seconds: float, max_length: int) -> tuple[Any, float]:
     """One CaDiCaL for ``seconds`` of CPU: (its answer, or its short learnt clauses; CPU
     seconds spent)."""
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     sharer = Sharer(cnf_tag(cnf), cnf.nvars, max_length)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     sharer.attach(s)
     try:
         t0, n, ok = time.process_time(), 1000, None

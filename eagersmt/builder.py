@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterable, Mapping, Union
+from typing import Iterable, Union
 
 from .errors import ParseError
 from .ir.terms import BOOL, INT, REAL, Term, TermManager
@@ -403,10 +403,3 @@ def _build(tm: TermManager, op: str, a: list[Term]) -> Term:
         return tm.mul(y.val, x)  # type: ignore[arg-type]
     raise AssertionError(f"unknown builder op {op}")  # pragma: no cover
 
-
-def evaluate_expr(e: Expr, values: Mapping[str, object]) -> object:
-    """Value of ``e`` under ``values`` (name -> value), without a solver."""
-    from .check.model import evaluate
-
-    tm = TermManager()
-    return evaluate([to_term(e, tm, {})], values)[0]

@@ -1,7 +1,7 @@
 """The one options table: ``Config`` (library) and the ``solve`` CLI options both come from it.
 
-Each row is ``Option(name, type, default, help, choices)``; ``choices`` of the extension
-points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
+Each row is ``Option(name, type, default, help, choices, aliases)``; ``choices`` of the
+extension points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
 ``cube.LEVELS``) when a value is checked, so a registered encoding or back end is a valid
 choice everywhere at once.  ``Config`` is a frozen dataclass built from the rows, passed
 keyword-only; tests vary it with ``dataclasses.replace``.  The CLI (``eagersmt/cli``) turns
@@ -26,6 +26,7 @@ class Option:
     default: Any
     help: str
     choices: Optional[Choices] = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (old name, value it stands for), still accepted
 
     def choice_names(self) -> Optional[tuple[str, ...]]:
         return self.choices() if callable(self.choices) else self.choices
@@ -55,11 +56,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
-           "Cube and conquer: 'none' (one SAT call), 'portfolio' (--jobs CaDiCaLs on the whole "
-           "problem, sharing clauses), a number of cubes, or 'auto' (a short probe of the "
-           "whole problem first, then about 8 cubes per worker)."),
+           "Cube and conquer: 'none' (one SAT call), 'sharing' (--jobs diversified CaDiCaLs on "
+           "the whole problem, sharing clauses; 'portfolio' is an older name of it), a number "
+           "of cubes, or 'auto' (a short probe of the whole problem first, then about 8 cubes "
+           "per worker).", aliases=(("portfolio", "sharing"),)),
     Option("share", str, "auto",
-           "Workers share short learnt clauses: on, off, or auto (the portfolio shares, cube "
+           "Workers share short learnt clauses: on, off, or auto (--cubes sharing shares, cube "
            "workers do not: on two CPUs sharing slowed cubes down).", ("auto", "on", "off")),
     Option("cube_level", str, "bounds",
            "Where the cuber splits: bounds (bisect integer windows), smt (difference atoms), "
@@ -88,15 +90,16 @@ OPTIONS: tuple[Option, ...] = (
 def _make_config_class() -> type:
     def validate(self: Any) -> None:
         for o in OPTIONS:
-            value = getattr(self, o.name)
+            value = dict(o.aliases).get(getattr(self, o.name), getattr(self, o.name))
+            object.__setattr__(self, o.name, value)  # an alias stands for its value
             names = o.choice_names()
             if names is not None and value not in names:
                 raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive")
-        if self.cubes not in ("none", "auto", "portfolio") and not (
+        if self.cubes not in ("none", "auto", "sharing") and not (
                 str(self.cubes).isdigit() and int(self.cubes) > 0):
-            raise ValueError("cubes must be 'none', 'portfolio', 'auto' or a positive number, "
+            raise ValueError("cubes must be 'none', 'sharing', 'auto' or a positive number, "
                              f"not {self.cubes!r}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")

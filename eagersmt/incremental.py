@@ -52,7 +52,7 @@ import time
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
-from .backends import incremental
+from .backends import open_solver
 from .backends.base import SatSolver
 from .compile import Compiled, encode_normalized, normalize_assertions
 from .config import Config
@@ -131,7 +131,7 @@ class IncrementalSolver:
                     d = math.inf if _unit_determined(cls, dec.dom) else sd_range(cls)
                     self.boxes[id(dec)] = _ClassBox(d, cls)
         t0 = time.perf_counter()
-        self.solver: Optional[SatSolver] = incremental(self.compiled.cnf)
+        self.solver: Optional[SatSolver] = open_solver(self.compiled.cnf)
         if stats is not None:
             stats.add_time("load", time.perf_counter() - t0)
         self.retired: set[str] = set()

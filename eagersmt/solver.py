@@ -271,7 +271,7 @@ class Solver:
                             "eagersmt; write Eq(x, y) (or x.eq(y)) for the constraint x = y")
         mod = type(item).__module__
         if mod.startswith("pysmt"):
-            from .interop.pysmt import pysmt_to_smtlib
+            from .interop.pysmt_text import pysmt_to_smtlib
 
             return self._parse_script(pysmt_to_smtlib(item, self._symbols))
         if mod.startswith("z3"):

@@ -222,10 +222,10 @@ def test_solve_file_jobshop_ft06(name, bound, expected):
 def test_warm_start_goes_on_from_a_limited_first_try(backend):
     """A solver stopped by a conflict budget is handed on (``warm``); the back end's child
     goes on from it to the right answer."""
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     cnf = php(8, 7)  # unsat, needs thousands of conflicts
-    warm = incremental(cnf)
+    warm = open_solver(cnf)
     try:
         assert warm.solve(conflicts=10) is None
         r = get_backend(backend).solve(cnf, warm=warm)
@@ -236,7 +236,7 @@ def test_warm_start_goes_on_from_a_limited_first_try(backend):
     easy = CNF()
     easy.nvars = 3  # variable 3 is in no clause: the model still has it
     easy.clauses = [[1, 2], [-1]]
-    with incremental(easy) as s:
+    with open_solver(easy) as s:
         assert s.solve(conflicts=10) is True and s.model() == [-1, 2, -3]
 
 
@@ -244,20 +244,20 @@ def test_incremental_solver_keeps_deadline_and_conflict_budget():
     """The one bounded-solve loop (first try, cube workers, optimizer): a deadline and a
     conflict budget each stop it with None; an easy CNF is answered; the core names the
     failed assumptions."""
-    from eagersmt.backends import incremental
+    from eagersmt.backends import open_solver
 
     hard = php(11, 10)
-    with incremental(hard) as s:
+    with open_solver(hard) as s:
         t = time.perf_counter()
         assert s.solve(deadline=t + 0.3) is None and time.perf_counter() - t < 1.0
-    with incremental(hard) as s:
+    with open_solver(hard) as s:
         s.next_slice = 100
         assert s.solve(deadline=math.inf, conflicts=300) is None
         # CaDiCaL may pass a conflict limit by one per call (3 slices of 100 here)
         assert 300 <= s.stats()["conflicts"] <= 303
-    with incremental(php(5, 4)) as s:
+    with open_solver(php(5, 4)) as s:
         assert s.solve(deadline=time.perf_counter() + 30) is False
-    with incremental(CNF()) as s:
+    with open_solver(CNF()) as s:
         s.add_clauses([[1, 2], [-1, 3]])
         assert s.solve([-2, -3]) is False and set(s.core()) <= {-2, -3} and s.core()
 

@@ -10,7 +10,7 @@ import pytest
 from dratify.lits import from_dimacs
 
 from eagersmt import drat
-from eagersmt.backends import incremental
+from eagersmt.backends import open_solver
 
 from .cnfs import php
 
@@ -24,7 +24,7 @@ def _check(cnf, steps):  # type: ignore[no-untyped-def]
 
 def test_cadical_trace_is_read_whole_and_checks():
     cnf = php(5, 4)
-    s = incremental(cnf, "cadical", proof=True)
+    s = open_solver(cnf, "cadical", proof=True)
     try:
         assert s.solve() is False
         out = io.BytesIO()

@@ -40,7 +40,7 @@ def test_campaign_slice_agrees_with_z3_on_every_shape_and_combination(tmp_path):
     assert rep.oracle["sat"] > 30 and rep.oracle["unsat"] > 30
     assert rep.models_checked > 100  # Z3 re-evaluated the sat models
     assert set(rep.cube_levels) == {"bounds", "smt", "smt+bounds", "cnf"}
-    assert set(rep.sharing) == {"share", "no-share", "portfolio"}  # rotated
+    assert set(rep.sharing) == {"share", "no-share", "sharing"}  # rotated
     assert not any(tmp_path.iterdir())  # nothing to report, nothing written
 
 

@@ -241,8 +241,9 @@ def test_private_local_ray_leaves_nothing(tmp_path):
 
 
 def test_ray_actors_share_clauses(head):
-    # A sharing portfolio of four actors on a private local Ray (4 CPUs): every actor on the
-    # whole CNF, clauses exchanged in rounds through the actors' ``exchange`` calls.
+    # Clause sharing (``--cubes sharing``) on four actors on a private local Ray (4 CPUs):
+    # every actor on the whole CNF, clauses exchanged in rounds through the actors'
+    # ``exchange`` calls.
     r = in_child(head, """
         import json
         from tests.cnfs import php
@@ -258,14 +259,14 @@ def test_ray_actors_share_clauses(head):
     assert len(r["stats"]) >= 2
 
 
-def test_ray_portfolio_runs_the_probe_while_the_actors_boot(head):
-    # ``meanwhile`` (the sharing portfolio's probe): its learnt clauses seed the first round;
+def test_ray_sharing_runs_the_probe_while_the_actors_boot(head):
+    # ``meanwhile`` (the clause-sharing strategy's probe): its learnt clauses seed the first round;
     # an answer of its own ends the run before any solving call.
     r = in_child(head, """
         import json
         from tests.cnfs import php
         from eagersmt.conquer.ray_actors import RayConquer
-        from eagersmt.strategy.portfolio import probe_learning
+        from eagersmt.strategy.probe import probe_learning
 
         cnf = php(9, 8)
         seed = probe_learning(cnf, 0.3)

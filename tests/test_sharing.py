@@ -18,7 +18,7 @@ import psutil
 import pytest
 from pysat.solvers import Solver
 
-from eagersmt.backends import incremental
+from eagersmt.backends import open_solver
 from eagersmt.conquer.local import CubeWorker, LocalConquer
 from eagersmt.backends.cadical import Learner, learner_unavailable
 from eagersmt.conquer.sharing import Exchange, Sharer, capacity, cnf_tag, pack, unpack
@@ -57,7 +57,7 @@ def test_the_learner_connects_here_and_sees_every_conflict():
     assert learner_unavailable() == ""  # python-sat's CaDiCaL 1.9.5 exports connect_learner
     cnf = php(9, 8)
     learner = Learner(max_length=3)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     try:
         learner.attach(s)
         assert s.solve(conflicts=2000) is None
@@ -76,7 +76,7 @@ def test_the_learner_connects_here_and_sees_every_conflict():
 
 def test_a_warm_solver_exports_after_it_has_learnt():
     cnf = php(8, 7)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     try:
         assert s.solve(conflicts=1000) is None  # the probe's work, no learner yet
         sharer = Sharer(cnf_tag(cnf), cnf.nvars)
@@ -92,7 +92,7 @@ def test_a_warm_solver_exports_after_it_has_learnt():
 def test_the_learner_streams_what_cadical_learns_and_every_shared_clause_is_implied():
     cnf = php(8, 7)
     sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     sharer.attach(s)
     try:
         assert s.solve(conflicts=3000) is None
@@ -113,8 +113,8 @@ def test_clauses_learnt_under_assumptions_and_after_imports_are_implied():
     cnf = random_cnf(120, 500, seed=3)  # sat, with search
     a = Sharer(cnf_tag(cnf), cnf.nvars)
     b = Sharer(cnf_tag(cnf), cnf.nvars)
-    sa = incremental(cnf)
-    sb = incremental(cnf, options={"seed": 7, "phase": 0})
+    sa = open_solver(cnf)
+    sb = open_solver(cnf, options={"seed": 7, "phase": 0})
     a.attach(sa)
     b.attach(sb)
     shared = []
@@ -141,7 +141,7 @@ def test_a_clause_of_another_cnf_is_refused():
     mine, other = php(5, 5), php(6, 5)  # sat / unsat: the other's clauses would be wrong here
     assert cnf_tag(mine) != cnf_tag(other)
     sharer = Sharer(cnf_tag(mine), mine.nvars)
-    s = incremental(mine)
+    s = open_solver(mine)
     sharer.attach(s)
     try:
         wrong = pack([[-1], [-2], [-3], [-4], [-5]])  # pigeon 1 in no hole
@@ -187,7 +187,7 @@ def test_sharing_agrees_with_sharing_off_and_the_reference_on_random_cnfs(seed):
 def test_warm_sharing_workers_agree_with_the_reference(seed):
     cnf = random_cnf(100, 426, seed + 10)
     want = reference(cnf)
-    probe = CubeWorker(cnf)  # as ``--cubes portfolio`` does: a probe, then forked copies
+    probe = CubeWorker(cnf)  # as ``--cubes sharing`` does: a probe, then forked copies
     try:
         if probe.solve([], conflict_budget=200).status != Status.UNKNOWN:
             pytest.skip("the probe decided")
@@ -252,24 +252,25 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, LA01], ids=["jobshop_3x3", "la01_b665"])
-def test_sharing_portfolio_on_smt_files_agrees_with_z3(path):
+def test_clause_sharing_on_smt_files_agrees_with_z3(path):
     if path == LA01:
         require_shared()
     want = z3_status(path.read_text())
-    for share in ("on", "off"):
-        p = cli("solve", str(path), "--cubes", "portfolio", "--share", share, "--stats",
-                "--encoding", "order")  # (auto refutes la01 at the root: no portfolio)
+    # ('portfolio': the older name of 'sharing', still accepted)
+    for share, cubes in (("on", "sharing"), ("off", "sharing"), ("on", "portfolio")):
+        p = cli("solve", str(path), "--cubes", cubes, "--share", share, "--stats",
+                "--encoding", "order")  # (auto refutes la01 at the root: no workers)
         assert p.returncode == 0, p.stderr
         assert p.stdout.splitlines()[0] == want
-        assert re.search(r"conquer +(sharing portfolio|portfolio|none \(the probe decided)",
-                         p.stderr)
+        shown = "clause sharing" if share == "on" else "diversified workers, no sharing"
+        assert re.search(rf"conquer +({shown}|none \(the probe decided)", p.stderr)
         if want == "sat":
             assert re.search(r"model_checked +yes", p.stderr)
 
 
 @needs_shared
-def test_certified_portfolio_run_gives_a_checked_certificate(tmp_path):
-    p = cli("solve", str(LA01), "--cubes", "portfolio", "--proof", str(tmp_path / "cert"),
+def test_certified_sharing_run_gives_a_checked_certificate(tmp_path):
+    p = cli("solve", str(LA01), "--cubes", "sharing", "--proof", str(tmp_path / "cert"),
             "--encoding", "order")
     assert p.returncode == 0 and p.stdout.strip() == "unsat", p.stderr
     p = cli("check-proof", str(tmp_path / "cert"), str(LA01))
@@ -281,7 +282,7 @@ def test_an_answer_keeps_the_shortest_clauses_within_its_size():
 
     cnf = php(5, 5)
     sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-    s = incremental(cnf)
+    s = open_solver(cnf)
     sharer.attach(s)
     try:
         sharer.outbox = [[1, 2, 3]] * ANSWER_LITERALS + [[4]] * 10
@@ -300,7 +301,7 @@ def test_ctrl_c_during_the_learning_probe_is_a_clean_interrupt():
     code = """
 import os, signal, threading
 from tests.cnfs import php
-from eagersmt.strategy.portfolio import probe_learning
+from eagersmt.strategy.probe import probe_learning
 threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 try:
     probe_learning(php(10, 9), 1.0)

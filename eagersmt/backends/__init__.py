@@ -1,15 +1,16 @@
-"""SAT back ends: a registry of what each can do, and the incremental solver facade.
+"""SAT back ends: a registry of what each can do, and the in-process solver facade.
 
 ``BACKENDS`` lists the one-shot back ends (``SatBackend``) by name; each entry says whether
 the back end needs something that may be missing (``requires``: Kissat's executable), what
 to use instead when it is (``fallback``: the default ``portfolio`` degrades to CaDiCaL),
-whether it offers an incremental solver (``incremental``: assumptions, conflict budgets,
-warm starts; cube workers need one), whether it writes DRAT proofs, and for a portfolio
-which back end its cube workers use and which one races them on the whole CNF.  Modules are
-imported when a back end is first used (``import eagersmt`` and the quick path of an easy
-instance load neither multiprocessing nor the Kissat machinery).
+whether it opens a solver in this process (``opens_solver``: a ``SatSolver``, kept across
+calls: assumptions, conflict budgets, warm starts; cube workers need one), whether it
+writes DRAT proofs (``proofs``: certified runs ask ``proving`` for one that does), and for
+a portfolio which back end its cube workers use and which one races them on the whole CNF.
+Modules are imported when a back end is first used (``import eagersmt`` and the quick path
+of an easy instance load neither multiprocessing nor the Kissat machinery).
 
-``incremental(cnf, backend)`` is the one way to get an in-process solver (``SatSolver``);
+``open_solver(cnf, backend)`` is the one way to get an in-process solver (``SatSolver``);
 ``propagator(clauses)`` a cheap one for unit propagation only (the lookahead cuber).
 """
 
@@ -25,8 +26,8 @@ from .base import PathLike, SatBackend, SatResult, SatSolver
 
 @dataclass(frozen=True)
 class BackendEntry(Entry):
-    incremental: bool = False  # ``target.incremental(cnf, proof=)`` gives a SatSolver
-    shares: bool = False  # its incremental solver takes ``options=`` and a ``cadical.Learner``:
+    opens_solver: bool = False  # ``target.open_solver(cnf, proof=)`` gives a SatSolver
+    shares: bool = False  # its in-process solver takes ``options=`` and a ``cadical.Learner``:
     # its workers can share learnt clauses (``conquer.sharing``)
     proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
     warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
@@ -46,7 +47,7 @@ class BackendEntry(Entry):
 BACKENDS: Registry[BackendEntry] = Registry("SAT back end")
 BACKENDS.register(BackendEntry(
     "cadical", "eagersmt.backends.cadical:CadicalBackend", "CaDiCaL 1.9.5 (python-sat)",
-    incremental=True, warm=True, shares=True))
+    opens_solver=True, warm=True, shares=True))
 BACKENDS.register(BackendEntry(
     "kissat", "eagersmt.backends.kissat:KissatBackend", "Kissat 4.0.4 (an executable)",
     requires="eagersmt.backends.kissat:unavailable"))
@@ -81,19 +82,34 @@ def get_backend(name: str) -> SatBackend:
     return resolve(name).load()()  # type: ignore[no-any-return]
 
 
-def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
+def proving(name: Optional[str] = None) -> str:
+    """The back end that writes the DRAT proofs of a certified run of back end ``name``: its
+    cube workers' (``worker``; itself without one) when that entry says ``proofs`` and can
+    run here, else the first registered back end that does (``ValueError`` if none can)."""
+    if name is not None:
+        entry = resolve(name)
+        entry = resolve(entry.worker) if entry.worker is not None else entry
+        if entry.proofs:
+            return entry.name
+    for e in BACKENDS:
+        if e.proofs and not e.unavailable():
+            return e.name
+    raise ValueError("no SAT back end here writes DRAT proofs")
+
+
+def open_solver(cnf: Optional[CNF] = None, backend: str = "cadical", *,
                 proof: bool = False,
                 options: Optional[dict[str, int]] = None) -> SatSolver:
-    """An incremental solver loaded with ``cnf``: back end ``backend``'s own, or its cube
-    workers' (``worker``); ``ValueError`` when it has none.  ``options``: see
+    """A solver in this process (``SatSolver``) loaded with ``cnf``: back end ``backend``'s
+    own, or its cube workers' (``worker``); ``ValueError`` when it has none.  ``options``: see
     ``pysat.PysatSolver`` (clause sharing: ``conquer.sharing``)."""
     entry = resolve(backend)
-    if not entry.incremental and entry.worker is not None:
+    if not entry.opens_solver and entry.worker is not None:
         entry = resolve(entry.worker)
-    if not entry.incremental:
-        raise ValueError(f"SAT back end {entry.name!r} has no incremental solver")
+    if not entry.opens_solver:
+        raise ValueError(f"SAT back end {entry.name!r} opens no solver in this process")
     extra = {"options": options} if options else {}
-    s = entry.load().incremental(cnf, proof=proof, **extra)
+    s = entry.load().open_solver(cnf, proof=proof, **extra)
     if cnf is not None and cnf.phases and hasattr(s, "set_phases"):
         s.set_phases(cnf.phases)  # the encoder's hint (``CNF.phases``)
     return s  # type: ignore[no-any-return]
@@ -102,7 +118,7 @@ def incremental(cnf: Optional[CNF] = None, backend: str = "cadical", *,
 def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str = "cadical",
                      proof_path: Optional[PathLike] = None,
                      warm: Optional[SatSolver] = None) -> SatResult:
-    """Decide ``cnf`` with back end ``backend``'s incremental solver, in this process (no
+    """Decide ``cnf`` with back end ``backend``'s solver (``open_solver``), in this process (no
     time limit: the caller is a process boundary, or wants none).  ``warm``: a solver already
     loaded with ``cnf`` to go on with (ignored with ``proof_path``: that proof would lack its
     start); closed on return, like one made here.  With ``proof_path`` the assumptions go in
@@ -117,7 +133,7 @@ def solve_in_process(cnf: CNF, assumptions: Sequence[int] = (), *, backend: str 
     if warm is not None and proof_path is None:
         s = warm
     else:
-        s = incremental(cnf, backend, proof=proof_path is not None)
+        s = open_solver(cnf, backend, proof=proof_path is not None)
         if proof_path is not None:
             s.add_clauses([lit] for lit in assumptions)
             assumptions = ()
@@ -141,4 +157,4 @@ def propagator(clauses: Iterable[Sequence[int]]) -> SatSolver:
 
 
 __all__ = ["BACKENDS", "BackendEntry", "SatBackend", "SatResult", "SatSolver", "get_backend",
-           "incremental", "propagator", "resolve", "solve_in_process", "unavailable"]
+           "open_solver", "propagator", "proving", "resolve", "solve_in_process", "unavailable"]

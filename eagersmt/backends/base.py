@@ -8,7 +8,7 @@
   conflict-budget slices: python-sat's solvers cannot be interrupted from another thread),
   model, failed-assumption core, statistics, DRAT proof, unit propagation.  The cube
   workers, the probe, the optimizer, the cuber and the coverage check all use this one
-  facade (``backends.incremental``); a ``SatSolver`` survives ``fork`` (copy-on-write), which
+  facade (``backends.open_solver``); a ``SatSolver`` survives ``fork`` (copy-on-write), which
   is how a warm start reaches a worker process.
 
 A model is a list of DIMACS literals indexed by ``var - 1``, one per CNF variable.

@@ -19,7 +19,7 @@ had to start before the first clause and cost its writing and decoding.  The
 callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
 conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
 method: see ``Learner``).  ``diversity(i)`` gives the
-i-th worker of a sharing portfolio its own options (seed, initial phase, search mode),
+i-th worker of the clause-sharing strategy its own options (seed, initial phase, search mode),
 since identical solvers fed identical clauses would repeat each other.  Every clause
 CaDiCaL 1.9.5 learns is implied by the clauses it was given (learnt under assumptions:
 implied without them; its LRAT tracer "has no RAT steps"), so what a worker exports is
@@ -112,7 +112,7 @@ class Learner:
     returns those learnt since the last call.  Keep it alive while connected.  Solve with
     it outside the main thread of a process that gets Ctrl-C: there python-sat answers
     SIGINT by a ``longjmp`` out of the solver, which crashes through the callbacks (forked
-    workers get no SIGINT; Ray actors and ``strategy.portfolio.probe_learning`` solve in
+    workers get no SIGINT; Ray actors and ``strategy.probe.probe_learning`` solve in
     another thread)."""
 
     def __init__(self, max_length: int, min_length: int = 1):
@@ -184,7 +184,7 @@ class CadicalBackend:
         self.in_process = in_process
 
     @staticmethod
-    def incremental(cnf: Optional[CNF] = None, *, proof: bool = False,
+    def open_solver(cnf: Optional[CNF] = None, *, proof: bool = False,
                     options: Optional[dict[str, int]] = None) -> PysatSolver:
         return solver(cnf, proof=proof, options=options)
 

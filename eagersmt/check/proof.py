@@ -96,6 +96,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .. import drat
+from ..encode import ENCODINGS
 from ..errors import EagerSmtError
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
 from .certificate import FORMAT, META_FILE, input_digest
@@ -437,9 +438,16 @@ class _Checker:
                 raise CertificateError(f"atom variable {item}: malformed")
             self._give(v, ("atom", x, y, k))
         for cl in meta.get("classes", []):
-            read = self._CLAIMS.get(cl.get("encoding"))
+            name = cl.get("encoding")
+            if name == "refuted":  # no encoding: a class its root lemmas refute
+                self._claim_refuted(cl)
+                continue
+            # the encoding's entry says which of the readers below reads its variables
+            form = ENCODINGS[name].certificate if isinstance(name, str) and name in ENCODINGS \
+                else None
+            read = self._READERS.get(form)  # type: ignore[arg-type]
             if read is None:
-                raise CertificateError(f"unknown encoding {cl.get('encoding')!r}")
+                raise CertificateError(f"unknown encoding {name!r}")
             read(self, cl)
         for g in self.classes:
             if not g.claimed and _bellman_ford(sorted(g.variables),
@@ -479,26 +487,29 @@ class _Checker:
             g.units_of.setdefault(x, []).append(lem)
             self.counts["root_lemmas"] += 1
 
-    # -- what each encoding's variables mean (one reader per encoding: this checker's own
-    # table, independent of the encoders; an encoding without a reader is rejected) ------
-    def _claim_order(self, cl: dict) -> None:
+    # -- what an encoding's variables mean: one reader per form of meaning (this checker's
+    # own, independent of the encoders), chosen by the ``certificate`` of the encoding's
+    # registry entry (``encode.ENCODINGS``); an encoding without a reader is rejected -----
+    def _read_ladders(self, cl: dict) -> None:
+        """Order ladders (the order encoding): ``vars`` rows ``[x, base, lo, hi]``, literal
+        ``base + i`` is the atom ``x - o <= lo + i``."""
         anchor = cl.get("anchor")
-        g = self._class_with({x for x, *_ in cl["vars"]}, "order")
+        g = self._class_with({x for x, *_ in cl["vars"]}, cl["encoding"])
         if cl.get("lemmas"):  # root lemmas narrowed the domains (module doc)
             self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
         _set_frame(g, "anchored" if anchor is not None else "source", anchor)
         for x, base, lo, hi in cl["vars"]:
             if x not in g.variables:
-                raise CertificateError(f"order variable {x} is not in its class")
+                raise CertificateError(f"{cl['encoding']} variable {x} is not in its class")
             for i in range(hi - lo):
                 self._give(base + i, ("atom", x, g.origin, lo + i))
 
-    def _claim_compact(self, cl: dict) -> None:
-        """Compact order encoding (module doc, "Compact order encoding")."""
+    def _read_digits(self, cl: dict) -> None:
+        """Two order-encoded base-B digits (module doc, "Compact order encoding")."""
         from ..encode.compact import le_clauses, var_clauses
 
         anchor = cl.get("anchor")
-        g = self._class_with({v[0] for v in cl["vars"]}, "compact")
+        g = self._class_with({v[0] for v in cl["vars"]}, cl["encoding"])
         if cl.get("lemmas"):
             self._lemmas(g, cl["lemma_anchor"], cl["lemmas"])
         _set_frame(g, "anchored" if anchor is not None else "source", anchor)
@@ -539,16 +550,19 @@ class _Checker:
             k = c + lows[y] - lows[x]
             self._compact.update(frozenset(cl) for cl in le_clauses(lay[x], lay[y], k, guard, q0, q1))
 
-    def _claim_eij(self, cl: dict) -> None:
-        g = self._class_with(set(cl["variables"]), "eij")
+    def _read_atoms(self, cl: dict) -> None:
+        """One variable per atom (EIJ): ``atoms`` rows ``[v, x, y, k]``, ``v`` is
+        ``x - y <= k``."""
+        g = self._class_with(set(cl["variables"]), cl["encoding"])
         _set_frame(g, "source", None)
         for v, x, y, k in cl["atoms"]:
             if x not in g.variables or y not in g.variables:
-                raise CertificateError(f"EIJ atom {v} leaves its class")
+                raise CertificateError(f"{cl['encoding']} atom {v} leaves its class")
             self._give(v, ("atom", x, y, k))
 
-    def _claim_sd(self, cl: dict) -> None:  # bits: their clauses are not checked (module doc)
-        self._class_with(set(cl["variables"]), "sd")
+    def _read_bits(self, cl: dict) -> None:  # their clauses are not checked (module doc)
+        """Bits of binary numbers (small-domain): every variable of ``var_range``."""
+        self._class_with(set(cl["variables"]), cl["encoding"])
         first, last = cl["var_range"]
         for b in range(first, last + 1):
             self._give(b, ("sd",))
@@ -560,8 +574,8 @@ class _Checker:
             raise CertificateError("the root lemmas of a refuted class do not refute it")
         g.infeasible = True
 
-    _CLAIMS = {"order": _claim_order, "compact": _claim_compact, "eij": _claim_eij, "sd": _claim_sd,
-               "refuted": _claim_refuted}
+    _READERS = {"ladders": _read_ladders, "atoms": _read_atoms, "digits": _read_digits,
+                "bits": _read_bits}
 
     def _class_with(self, variables: set, enc: str) -> _Class:
         g = self.class_of.get(next(iter(variables))) if variables else None

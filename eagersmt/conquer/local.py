@@ -39,7 +39,7 @@ import time
 from collections import deque
 from typing import Callable, Hashable, Optional, Sequence
 
-from ..backends import BACKENDS, get_backend, incremental, solve_in_process
+from ..backends import BACKENDS, get_backend, open_solver, solve_in_process
 from ..backends.base import SatResult
 from ..encode.cnf import CNF
 from ..result import Status
@@ -75,7 +75,7 @@ class CubeWorker:
         self.ladders = [list(lad) for lad in ladders]
         self.conflict_budget = conflict_budget
         self._solver = None
-        self.incremental = BACKENDS[backend].incremental
+        self.opens_solver = BACKENDS[backend].opens_solver
         # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
         self.sharer: Optional[Sharer] = None
         self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
@@ -84,16 +84,16 @@ class CubeWorker:
 
             self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
             if solver is None:
-                self._solver = incremental(cnf, backend, options=diversity(share))
+                self._solver = open_solver(cnf, backend, options=diversity(share))
             else:  # warm: this process's copy of the probe's solver, its own options now
                 self._solver = solver
                 solver.configure(diversity(share))
             self.sharer.attach(self._solver)
             self._solver.slice_seconds = SLICE_SECONDS  # type: ignore[attr-defined]
-        elif solver is not None and self.incremental:
+        elif solver is not None and self.opens_solver:
             self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
-        elif self.incremental:
-            self._solver = incremental(cnf, backend)
+        elif self.opens_solver:
+            self._solver = open_solver(cnf, backend)
 
     @property
     def solver(self):  # type: ignore[no-untyped-def]
@@ -151,7 +151,7 @@ class CubeWorker:
 
         t0 = time.perf_counter()
         proof = os.path.join(self.proof_dir, f"cube-{task.id}.drat")  # type: ignore[arg-type]
-        if self.incremental:  # in this process: the worker is the process boundary
+        if self.opens_solver:  # in this process: the worker is the process boundary
             r = solve_in_process(self.cnf, task.cube, backend=self.backend, proof_path=proof)
         else:
             r = get_backend(self.backend).solve(self.cnf, task.cube, proof_path=proof)
@@ -276,7 +276,7 @@ class ProcessPool:
                  warm=None, share: bool = False):
         # A one-shot worker killed mid-cube cannot remove its files (Kissat's DIMACS): all go into a
         # directory of the pool's, removed by ``close``.
-        one_shot = not BACKENDS[backend].incremental
+        one_shot = not BACKENDS[backend].opens_solver
         self.tmpdir = tempfile.mkdtemp(prefix="eagersmt-pool-") if one_shot else None
         self.args = (cnf, backend, variables, [list(lad) for lad in ladders], conflict_budget,
                      proof_dir, warm, self.tmpdir)
@@ -390,13 +390,13 @@ class LocalConquer:
         self.racer = None if proof_dir is not None else racer
         # A solver over the same CNF (the probe's) each forked worker starts from, with
         # what it has learnt; the caller keeps it alive (and unchanged) until the call ends.
-        self.warm = warm if BACKENDS[backend].incremental and proof_dir is None else None
+        self.warm = warm if BACKENDS[backend].opens_solver and proof_dir is None else None
         # clause sharing between the workers (``sharing``): a back end that can, no certificate
         self.share = share and BACKENDS[backend].shares and proof_dir is None
 
     def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None) -> ConquerResult:
-        """Conquer ``cubes`` (None: a portfolio, every worker on the whole CNF)."""
+        """Conquer ``cubes`` (None: clause sharing, every worker on the whole CNF)."""
         if cubes is None:
             cubes = [[] for _ in range(self.jobs)]
         cube_timeout = None if self.proof_dir is not None else self.cube_timeout

@@ -313,7 +313,7 @@ class RayConquer:
     def solve_cubes(self, cnf: CNF, cubes: Optional[Sequence[Sequence[int]]], *,
                     timeout: Optional[float] = None,
                     meanwhile: Optional[Callable[[], Any]] = None) -> Any:
-        """Conquer ``cubes`` (None: a portfolio, every actor on the whole CNF).
+        """Conquer ``cubes`` (None: clause sharing, every actor on the whole CNF).
 
         ``meanwhile``: run in this process while the actors boot (their processes start
         in Ray); it returns None, or a decided answer, which is returned instead of a

@@ -19,7 +19,7 @@ is the one loop between the two.  The soundness of the answer lives here:
 * a racer on the whole CNF (``race.WholeRacer``: Kissat beside the cubes with the portfolio
   back end) decides the run when it answers first (``whole``): its ``sat`` model is one of
   the whole CNF, its ``unsat`` needs no cube; so does the refutation of an empty cube (a
-  sharing portfolio gives every worker the empty cube, i.e. the whole CNF);
+  clause-sharing strategy gives every worker the empty cube, i.e. the whole CNF);
 * clause sharing (``exchange``: a ``sharing.Exchange``): ``drive`` closes a round every
   ``sharing.ROUND_SECONDS`` and sends its buffer to each worker without a request in flight
   (``pool.share``); the answers (``"share"`` events) go into the next round.  Sharing never
@@ -196,7 +196,7 @@ class CubeScheduler:
         elif r.status == "unsat":
             out.cube_seconds[r.id] = r.seconds
             self.open -= 1
-            if not self.cubes[r.id]:  # the empty cube is the whole CNF (a portfolio's)
+            if not self.cubes[r.id]:  # the empty cube is the whole CNF (clause sharing's)
                 self.whole_unsat = True
         elif r.status == "split" and r.children:
             first = len(self.cubes)

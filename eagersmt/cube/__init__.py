@@ -49,9 +49,9 @@ def check_coverage(cnf: "CNF", cubes: Sequence[Sequence[int]]) -> bool:
     """True if every model of ``cnf`` satisfies some cube (no cubes: ``cnf`` is unsat)."""
     if any(len(c) == 0 for c in cubes):
         return True  # the empty cube covers everything
-    from ..backends import incremental
+    from ..backends import open_solver
 
-    with incremental(cnf) as s:
+    with open_solver(cnf) as s:
         s.add_clauses([-lit for lit in cube] for cube in cubes)
         return not s.solve()
 

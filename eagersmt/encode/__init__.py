@@ -7,16 +7,19 @@ chosen per class by ``auto.py`` (or as requested); ``pairs.py`` adds pair lemmas
 and reference: ``sd`` (small-domain bit-vectors), ``order`` (order encoding), ``eij``
 (per-constraint Booleans with transitivity), ``compact`` (compact order encoding).
 
-An encoding's entry says whether ``eagersmt check-proof`` verifies its clauses
-(``checkable``); its decoder says what its SAT variables mean for a certificate
-(``Decoder.meaning``).  Adding an encoding: its module (an ``Encoding`` with a ``Decoder``),
-an entry here, and tests.  This package imports its modules on first use.
+An encoding's entry declares what the rest of eagersmt needs to know of it: whether
+``eagersmt check-proof`` verifies its clauses (``checkable``), how the checker reads what
+its SAT variables mean (``certificate``: a form of ``check/proof.py``'s readers, written by
+its decoder's ``Decoder.meaning``), and its rule for ``auto`` (``auto``: ``base.Rule``, in
+its module; ``fallback``, ``always_fits``, ``machines``).  Adding an encoding: its module (an
+``Encoding`` with a ``Decoder`` and a rule), an entry here, and tests.  This package imports
+its modules on first use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..registry import Entry, Registry
 
@@ -24,16 +27,34 @@ from ..registry import Entry, Registry
 @dataclass(frozen=True)
 class EncodingEntry(Entry):
     checkable: bool = True  # check-proof verifies this encoding's clauses
+    # how check-proof reads what its variables mean (``Decoder.meaning``): "ladders" (order
+    # literals), "atoms" (a variable per atom), "digits" (compact), "bits" (unchecked)
+    certificate: str = ""
+    auto: Optional[str] = None  # "module:function", its rule (``base.Rule``); None: it is
+    # never chosen by ``auto``, and requested it is ``target()``
+    fallback: tuple[str, ...] = ()  # requested and too large: these (as ``auto`` would offer
+    # them), then the last resort
+    always_fits: bool = False  # the last resort: never too large
+    machines: bool = False  # takes a class with machines (its root lemmas, ordering clauses)
+
+    def rule(self) -> Optional["Rule"]:
+        """The encoding's rule (imported on first call), None without one."""
+        return None if self.auto is None else Entry(self.name, self.auto, "").load()
 
 
 ENCODINGS: Registry[EncodingEntry] = Registry("encoding")
-ENCODINGS.register(EncodingEntry("sd", "eagersmt.encode.sd:SmallDomain",
-                                 "small-domain bit-vectors", checkable=False))
-ENCODINGS.register(EncodingEntry("order", "eagersmt.encode.order:Order", "order encoding"))
-ENCODINGS.register(EncodingEntry("eij", "eagersmt.encode.eij:EIJ",
-                                 "per-constraint Booleans + transitivity"))
-ENCODINGS.register(EncodingEntry("compact", "eagersmt.encode.compact:Compact",
-                                 "compact order encoding (two base-B digits)"))
+ENCODINGS.register(EncodingEntry(
+    "sd", "eagersmt.encode.sd:SmallDomain", "small-domain bit-vectors", checkable=False,
+    certificate="bits", auto="eagersmt.encode.sd:rule", always_fits=True))
+ENCODINGS.register(EncodingEntry(
+    "order", "eagersmt.encode.order:Order", "order encoding", certificate="ladders",
+    auto="eagersmt.encode.order:rule", machines=True))
+ENCODINGS.register(EncodingEntry(
+    "eij", "eagersmt.encode.eij:EIJ", "per-constraint Booleans + transitivity",
+    certificate="atoms", auto="eagersmt.encode.eij:rule", fallback=("order",)))
+ENCODINGS.register(EncodingEntry(
+    "compact", "eagersmt.encode.compact:Compact", "compact order encoding (two base-B digits)",
+    certificate="digits", auto="eagersmt.encode.compact:rule", machines=True))
 
 AUTO = "auto"  # not an encoding: the per-class choice of ``auto.py``
 
@@ -53,5 +74,6 @@ def __getattr__(name: str) -> Any:  # ``encode`` and ``Encoded`` load the encode
 
 if TYPE_CHECKING:
     from .assemble import Encoded, encode
+    from .base import Rule
 
 __all__ = ["AUTO", "ENCODINGS", "EncodingEntry", "Encoded", "choices", "encode"]

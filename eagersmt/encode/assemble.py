@@ -4,7 +4,7 @@ The result, ``Encoded``, is the CNF with its inverse: ``decode`` reads the integ
 every variable and the truth of every Boolean back from a SAT model (each class through its
 encoding's decoder).  Which encoding a class gets: ``auto.py``; under ``auto`` a class with
 machines is first propagated at the root (``disjunctive.py``), and may get the compact
-order encoding (``auto.machine_encodings``); its CNF then asks the SAT solvers for the
+order encoding (``compact.rule``); its CNF then asks the SAT solvers for the
 settings measured best on such job shops (the encoding's ``machine_tuning``, ``CNF.tuning``:
 stable search mode only, no inprocessing; the back ends' ``TUNINGS`` say what that means).
 """
@@ -17,8 +17,8 @@ from typing import Callable, Optional
 
 from ..ir.normalize import Normalized
 from ..result import Stats
-from . import disjunctive
-from .auto import candidates, machine_encodings
+from . import ENCODINGS, disjunctive
+from .auto import candidates
 from .base import Decoder, EncodingTooLarge, split_classes
 from .cnf import CNF
 from .domains import NegativeCycle
@@ -79,14 +79,14 @@ def encode(norm: Normalized, *, encoding: str = "auto", eij_max_clauses: int = 2
                 continue  # refuted at the root: the empty clause, no encoding
             if prefer_order and not prefer_order.isdisjoint(cls.variables):
                 encs, why = [Order(), SmallDomain()], "objective class"
-            else:
-                encs, why = candidates(sched[2] if sched else cls, encoding, eij_max_clauses, checkable)
-                if sched is not None and isinstance(encs[0], Order):
+            else:  # (incremental, or a list schedule: no encoding made for machines but order)
+                machines = sched is not None and not sched[0].restricted and not extendable
+                encs, why = candidates(sched[2] if sched else cls, encoding, eij_max_clauses,
+                                       checkable, machines=machines)
+                if sched is not None and ENCODINGS[encs[0].name].machines:
                     tag = "restricted to a list schedule" if sched[0].restricted else "narrowed"
                     cls, why = sched[2], f"machines, {tag}; " + why  # the lemmas are units
-                    if not sched[0].restricted and not extendable:  # (incremental: order only)
-                        encs, why = machine_encodings(encs, cls, why)
-                elif sched is not None:  # the lemmas serve the order encoding only
+                elif sched is not None:  # the lemmas serve encodings made for machines only
                     sched = None
                     encs, why = candidates(cls, encoding, eij_max_clauses, checkable)
             for enc in encs:

@@ -1,85 +1,76 @@
-"""Which encoding each variable class gets: the ``auto`` rule, and the fall-backs.
+"""Which encoding each variable class gets: the ``auto`` choice, and the fall-backs.
 
-``auto``, per class (recorded in the stats as ``encodings`` and ``choice``):
+Each encoding declares its own rule (``base.Rule``, named by its registry entry in
+``encode/__init__.py``); this module only asks them and orders what they offer.  Under
+``auto``, per class (recorded in the stats as ``encodings`` and ``choice``), the rules give:
 
-1. ordering classes (every constant 0 or -1: ``x < y``, ``x <= y``; race detection) try EIJ
-   first, with a transitivity budget (``EIJ_AUTO_CLAUSES``): their derived constants stay in
-   {0, -1}, while the order encoding pays for domains as wide as the longest chain;
-2. the order encoding when its predicted clause count (exact, from the domains) is at most
-   ``ORDER_AUTO_CLAUSES``: unit propagation is bound propagation, best on scheduling;
+1. ordering classes (every constant 0 or -1: ``x < y``, ``x <= y``; race detection): EIJ
+   first, with a transitivity budget (``eij.EIJ_AUTO_CLAUSES``);
+2. the order encoding when its predicted clause count is at most
+   ``order.ORDER_AUTO_CLAUSES``;
 3. else EIJ with the budget (sparse classes with few distinct constants);
-4. else small-domain bit-vectors, whose size is logarithmic in the domain.
+4. else small-domain bit-vectors, whose size is logarithmic in the domain (``sd.rule``).
 
-Before the rule, a class with machines (cliques of root disjunctions) is propagated at the
+Before the rules, a class with machines (cliques of root disjunctions) is propagated at the
 root (``disjunctive.py``, called from ``assemble.py``): its lemmas narrow the domains the
-rule sees, decide disjunctions (unit clauses) or refute the class; a pure class whose
+rules see, decide disjunctions (unit clauses) or refute the class; a pure class whose
 tightest machine has no slack may be restricted to a list schedule (``listsched.py``).
-Where the rule picks the order encoding for such a class and its mean window is at least
-``COMPACT_AUTO_WIDTH`` wide, the compact order encoding comes first (``machine_encodings``:
-bound moves on ladders ``B`` times shorter; ``compact.py``).
+Where the order encoding comes first for such a class (not restricted), the compact order
+encoding may come before it (``compact.rule``: a mean window of at least
+``COMPACT_AUTO_WIDTH``); an encoding whose entry says ``machines`` then gets the class with
+its lemmas.
 
-A requested encoding that exceeds its budget (``EncodingTooLarge``) falls back for that
-class (``order`` to SD; ``eij`` to order when it fits, else SD), and the stats say so
-(``order->sd``, ``eij->order``).  With ``checkable`` (``solve --proof``), every encoding
-whose clauses ``check-proof`` verifies is tried at its full budget before one it does not.
-The measurements behind the rule and its constants: ``benchmarks/RESULTS.md``, "Encodings".
+A requested encoding is tried at its full budget, then what its entry's ``fallback`` names
+(as ``auto`` would offer it: ``eij`` to order when it fits), then the last resort (the entry
+that ``always_fits``: SD); the stats say so (``order->sd``, ``eij->order``).  With
+``checkable`` (``solve --proof``), every encoding whose clauses ``check-proof`` verifies and
+whose rule offers it for checkable runs is tried at its full budget before one it does not.
+The measurements behind the rules: ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
 
-from . import AUTO, ENCODINGS
-from .base import Encoding, VarClass
-from .compact import Compact
-from .domains import class_domains
-from .eij import EIJ, is_ordering
-from .order import Order, predicted_clauses
-from .sd import SmallDomain
+from typing import Optional
 
-ORDER_AUTO_CLAUSES = 3_000_000
-EIJ_AUTO_CLAUSES = 200_000
-COMPACT_AUTO_WIDTH = 128  # mean window (domain width) of a machine class from which compact wins
+from . import AUTO, ENCODINGS, EncodingEntry
+from .base import Candidate, Choice, Encoding, VarClass
 
 
-def candidates(cls: VarClass, requested: str, eij_max_clauses: int,
-               checkable: bool = False) -> tuple[list[Encoding], str]:
-    """Encodings to try for ``cls``, best first (SD, last, always fits), and why."""
-    encs, why = _preferred(cls, requested, eij_max_clauses)
-    if checkable and requested != "sd":
-        full = {"order": Order(), "eij": EIJ(eij_max_clauses)}
-        have = {e.name for e in encs if not isinstance(e, EIJ) or e.max_clauses >= eij_max_clauses}
-        extra = [full[e.name] for e in ENCODINGS
-                 if e.checkable and e.name in full and e.name not in have]
-        encs = encs[:-1] + extra + encs[-1:]
+def candidates(cls: VarClass, requested: str, eij_max_clauses: int, checkable: bool = False,
+               machines: bool = False) -> tuple[list[Encoding], str]:
+    """Encodings to try for ``cls``, best first (the last one always fits), and why.
+    ``machines``: the class has root-propagated machines, not restricted to a list
+    schedule, and may take an encoding made for them."""
+    choice = Choice(cls, eij_max_clauses, machines=machines)
+    if requested == AUTO:
+        offered = sorted((c for e in ENCODINGS for c in [_offer(e, choice, "auto")] if c),
+                         key=lambda c: c.rank)
+        why = "; ".join(c.why for c in offered if c.why)
+        offered = [c for c in offered if c.encoding is not None]
+    else:
+        entry = ENCODINGS[requested]
+        offered = [_offer(entry, choice, "requested")]  # type: ignore[list-item]
+        for name in entry.fallback:
+            c = _offer(ENCODINGS[name], choice, "auto")
+            if c is not None and c.encoding is not None:
+                offered.append(c)
+        if not entry.always_fits:
+            offered += [_offer(e, choice, "requested") for e in ENCODINGS  # type: ignore[misc]
+                        if e.always_fits]
+        why = "requested"
+    encs: list[Encoding] = [c.encoding for c in offered]  # type: ignore[misc]
+    if checkable and (requested == AUTO or ENCODINGS[requested].checkable):
+        have = {c.encoding.name for c in offered if c.full}  # type: ignore[union-attr]
+        extra = [c.encoding for e in ENCODINGS if e.checkable and e.name not in have
+                 for c in [_offer(e, choice, "checkable")] if c and c.encoding]
+        encs = encs[:-1] + extra + encs[-1:]  # type: ignore[operator]
     return encs, why
 
 
-def _preferred(cls: VarClass, requested: str, eij_max_clauses: int) -> tuple[list[Encoding], str]:
-    if requested == "sd":
-        return [SmallDomain()], "requested"
-    if requested == "order":
-        return [Order(), SmallDomain()], "requested"
-    if requested not in ("eij", AUTO):  # an encoding without a rule of its own here
-        return [ENCODINGS[requested].load()(), SmallDomain()], "requested"
-    dom = class_domains(cls)
-    predicted = predicted_clauses(cls, dom)
-    order = [Order(dom)] if predicted <= ORDER_AUTO_CLAUSES else []
-    if requested == "eij":
-        return [EIJ(eij_max_clauses), *order, SmallDomain()], "requested"
-    eij = EIJ(min(EIJ_AUTO_CLAUSES, eij_max_clauses))
-    why = f"order predicts {predicted} clauses"
-    if is_ordering(cls):
-        return [eij, *order, SmallDomain()], "ordering class; " + why
-    return [*order, eij, SmallDomain()], why
-
-
-def machine_encodings(encs: list[Encoding], cls: VarClass, why: str) -> tuple[list[Encoding], str]:
-    """For a class with machines (root-propagated, not restricted to a schedule) that the
-    rule gave the order encoding: the compact order encoding first when its mean window is
-    at least ``COMPACT_AUTO_WIDTH`` wide."""
-    order = encs[0]
-    assert isinstance(order, Order)
-    dom = order.domains or class_domains(cls)
-    mean = sum(dom.hi[x] - dom.lo[x] for x in cls.variables) / max(1, len(cls.variables))
-    if mean < COMPACT_AUTO_WIDTH:
-        return encs, why
-    return [Compact(dom), *encs], f"{why}; mean window {mean:.0f}"
+def _offer(entry: EncodingEntry, choice: Choice, mode: str) -> Optional[Candidate]:
+    """What ``entry``'s rule offers in ``mode``; an encoding without a rule is offered
+    only when requested (as ``target()``)."""
+    rule = entry.rule()
+    if rule is not None:
+        return rule(choice, mode)
+    return Candidate(0, entry.load()()) if mode == "requested" else None

@@ -5,12 +5,16 @@ An encoding receives the difference predicates that the Tseitin pass left in the
 class* (a connected component of the constraint graph), adds clauses that tie those
 variables to an integer meaning, and returns a ``Decoder`` that reads integer values of the
 class's variables back from a SAT model.
+
+Which encoding a class gets is decided by the encodings' own *rules* (``Rule``, named by
+their registry entries, ``encode.ENCODINGS``): given a ``Choice`` (the class, and what the
+rules share) each offers a ``Candidate``; ``auto.py`` tries them in order of rank.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Optional, Protocol, Sequence
 
 from .cnf import CNF
 from .tseitin import PredUse
@@ -40,20 +44,52 @@ class VarClass:
     preds: list[PredUse]
     units: list[tuple[int, int, int]] = field(default_factory=list)  # top-level x - y <= c
 
-    @property
-    def bmax(self) -> int:
-        return max((abs(p.c) for p in self.preds), default=0)
-
 
 class Encoding(Protocol):
     name: str
     own_pair_clauses: bool  # True: no pair lemmas for its classes (it has such clauses itself)
-    # for a class with machines (``disjunctive.py``; only order and compact get them): whether
-    # the ordering clauses (``orderings.py``) are added, and the ``CNF.tuning`` it asks for
+    # for a class with machines (``disjunctive.py``; only encodings whose entry says
+    # ``machines`` get them): whether the ordering clauses (``orderings.py``) are added, and
+    # the ``CNF.tuning`` it asks for
     ordering_clauses: bool
     machine_tuning: str
 
     def encode(self, cls: VarClass, cnf: CNF) -> Decoder: ...
+
+
+@dataclass
+class Candidate:
+    """An encoding a rule offers for a class: tried in increasing ``rank`` (``auto.py``)."""
+
+    rank: int
+    encoding: Optional[Encoding]  # None: not offered here (its ``why`` still tells why)
+    why: str = ""  # for ``--stats`` ("choice")
+    full: bool = True  # at its full budget (a checkable run then need not try it again)
+
+
+class Choice:
+    """What a rule sees of the class being placed: the class, the EIJ budget
+    (``eij_max_clauses``), whether the class has machines propagated at the root and may
+    take an encoding made for them (``disjunctive.py``), and a cache the rules share
+    (``cached``: domains, predicted sizes)."""
+
+    def __init__(self, cls: VarClass, eij_max_clauses: int, *, machines: bool = False):
+        self.cls = cls
+        self.eij_max_clauses = eij_max_clauses
+        self.machines = machines
+        self._cache: dict[str, Any] = {}
+
+    def cached(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+# An encoding's rule: ``rule(choice, mode)`` with ``mode`` "auto" (its rank for this class,
+# or None), "requested" (the user named it: at its full budget) or "checkable" (a
+# certified run tries it at its full budget before an encoding check-proof cannot verify;
+# None: not tried so).
+Rule = Callable[[Choice, str], Optional[Candidate]]
 
 
 def split_classes(preds: Sequence[PredUse], units: Sequence[tuple[int, int, int]]) -> list[VarClass]:

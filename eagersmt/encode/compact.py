@@ -27,7 +27,7 @@ at most ``4 (u-l)/B + B`` clauses per guarded constraint (order: ``u-l``; past
 ``max_clauses`` in all, ``EncodingTooLarge``, as ``order``); a bound move walks a
 ladder ``B`` times shorter.  Propagation is weaker (a low digit moves only when the high
 digits are tight), so the solver needs more conflicts, each much cheaper.  ``auto`` uses it
-for classes with machines and wide windows (``auto.machine_encodings``; figures in
+for classes with machines and wide windows (``rule``; figures in
 ``benchmarks/RESULTS.md``, "Encodings").
 
 Certificates: a high-digit literal ``[X1 <= a]`` is the atom ``x - o <= l + B*a + B - 1``;
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .base import EncodingTooLarge, VarClass
+from .base import Candidate, Choice, EncodingTooLarge, VarClass
 from .cnf import CNF, SCHEDULE_TUNING
 from .domains import Domains, class_domains
 from .tseitin import NEG, POS
@@ -67,10 +67,6 @@ def _clause(out: list, lits: tuple) -> None:
         if lit is not False:
             cl.append(lit)
     out.append(cl)
-
-
-def _neg(lit: Any) -> Any:
-    return (not lit) if isinstance(lit, bool) else -lit
 
 
 def var_clauses(lay: Layout, width: int) -> list[list[int]]:
@@ -180,6 +176,28 @@ class CompactDecoder:
             out.extend(hb + a if x1 <= a else -(hb + a) for a in range(n))
             out.extend(lb + b if x0 <= b else -(lb + b) for b in range(B - 1))
         return out
+
+
+COMPACT_AUTO_WIDTH = 128  # mean window (domain width) of a machine class from which it wins
+
+
+def rule(choice: Choice, mode: str) -> Optional[Candidate]:
+    """The rule of ``auto`` (``base.Rule``): for a class with machines (root-propagated,
+    not restricted to a list schedule) that the order encoding fits, first when its mean
+    window is at least ``COMPACT_AUTO_WIDTH`` wide (bound moves on ladders ``B`` times
+    shorter).  Not tried otherwise, nor as a checkable run's extra."""
+    from .order import domains, fits
+
+    if mode == "requested":
+        return Candidate(0, Compact())
+    if mode != "auto" or not choice.machines or not fits(choice):
+        return None
+    dom = domains(choice)
+    cls = choice.cls
+    mean = sum(dom.hi[x] - dom.lo[x] for x in cls.variables) / max(1, len(cls.variables))
+    if mean < COMPACT_AUTO_WIDTH:
+        return None
+    return Candidate(15, Compact(dom), f"mean window {mean:.0f}")
 
 
 class Compact:

@@ -36,7 +36,7 @@ import heapq
 
 from typing import Any, Callable
 
-from .base import EncodingTooLarge, VarClass
+from .base import Candidate, Choice, EncodingTooLarge, VarClass
 from .cnf import CNF
 from .domains import NegativeCycle, shortest_paths
 from .sd import sd_range
@@ -47,6 +47,22 @@ def is_ordering(cls: VarClass) -> bool:
     """Every needed direction has weight 0 or -1 (``x <= y``, ``x < y``): no other constants."""
     return all((p.c in (0, -1) or not p.polarity & POS) and (p.c in (0, -1) or not p.polarity & NEG)
                for p in cls.preds)
+
+
+EIJ_AUTO_CLAUSES = 200_000  # ``auto``'s transitivity budget (at most ``eij_max_clauses``)
+
+
+def rule(choice: Choice, mode: str) -> Candidate:
+    """The rule of ``auto`` (``base.Rule``): EIJ with the budget ``EIJ_AUTO_CLAUSES``, first
+    on ordering classes (``is_ordering``: their derived constants stay in {0, -1}, while the
+    order encoding pays for domains as wide as the longest chain), after the order encoding
+    on the others (sparse classes with few distinct constants)."""
+    if mode != "auto":
+        return Candidate(0, EIJ(choice.eij_max_clauses))
+    budget = min(EIJ_AUTO_CLAUSES, choice.eij_max_clauses)
+    ordering = is_ordering(choice.cls)
+    return Candidate(10 if ordering else 30, EIJ(budget), "ordering class" if ordering else "",
+                     full=budget >= choice.eij_max_clauses)
 
 
 class EIJBudgetExceeded(EncodingTooLarge):

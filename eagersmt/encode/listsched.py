@@ -35,7 +35,7 @@ import random
 import time
 from typing import Optional, Sequence
 
-from .disjunctive import INF, Analysis, Con
+from .machines import INF, Analysis, Con
 
 # Measured: ``benchmarks/RESULTS.md``, "Encodings" (root propagation and list schedules).
 MAX_PASSES = 200  # the budget: passes (deterministic), capped in wall time

@@ -24,7 +24,7 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Any, Callable, Optional
 
-from .base import EncodingTooLarge, VarClass
+from .base import Candidate, Choice, EncodingTooLarge, VarClass
 from .cnf import CNF
 from .domains import Domains, class_domains
 from .tseitin import NEG, POS
@@ -128,6 +128,37 @@ def predicted_clauses(cls: VarClass, dom: Domains) -> int:
         if p.polarity & NEG:
             total += _a_count(_a_range(lo[p.y], hi[p.y], lo[p.x], hi[p.x], -p.c - 1))
     return total
+
+
+ORDER_AUTO_CLAUSES = 3_000_000  # ``auto`` takes it up to this many predicted clauses
+
+
+def domains(choice: Choice) -> Domains:
+    """The domains of the class being placed (shared by the rules)."""
+    return choice.cached("domains", lambda: class_domains(choice.cls))  # type: ignore[no-any-return]
+
+
+def predicted(choice: Choice) -> int:
+    """``predicted_clauses`` of the class being placed (shared by the rules)."""
+    return choice.cached("order_clauses",  # type: ignore[no-any-return]
+                         lambda: predicted_clauses(choice.cls, domains(choice)))
+
+
+def fits(choice: Choice) -> bool:
+    """Whether ``auto`` gives the class the order encoding (compact's rule asks too)."""
+    return predicted(choice) <= ORDER_AUTO_CLAUSES
+
+
+def rule(choice: Choice, mode: str) -> Candidate:
+    """The rule of ``auto`` (``base.Rule``): the order encoding, after EIJ on ordering
+    classes and before it on the others, when its predicted clause count (exact, from the
+    domains) is at most ``ORDER_AUTO_CLAUSES``: unit propagation is bound propagation, best
+    on scheduling."""
+    if mode != "auto":
+        return Candidate(0, Order())
+    n = predicted(choice)
+    return Candidate(20, Order(domains(choice)) if fits(choice) else None,
+                     f"order predicts {n} clauses")
 
 
 class Order:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Sequence
 
-from .disjunctive import INF, Analysis, Con
+from .machines import INF, Analysis, Con
 
 
 def _longest(tasks: list[int], units: Sequence[Con], anchor: int) -> dict[int, dict[int, int]]:

@@ -31,9 +31,9 @@ kept because it is complete for any bound and is the baseline of the literature.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
-from .base import VarClass
+from .base import Candidate, Choice, VarClass
 from .cnf import CNF, Gates
 from .tseitin import NEG, POS
 
@@ -63,6 +63,13 @@ class SDDecoder:
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         return {x: sum(1 << i for i, b in enumerate(bs) if value(b)) for x, bs in self.bits.items()}
+
+
+def rule(choice: Choice, mode: str) -> Optional[Candidate]:
+    """The rule of ``auto`` (``base.Rule``): small-domain bit-vectors last, whose size is
+    logarithmic in the domain (the entry's ``always_fits``); check-proof does not verify
+    its clauses, so a checkable run tries it only when nothing else fits."""
+    return None if mode == "checkable" else Candidate(100, SmallDomain())
 
 
 class SmallDomain:

@@ -1,4 +1,4 @@
-"""eagersmt as a pysmt solver, and pysmt formulas as SMT-LIB text.
+"""eagersmt as a pysmt solver (pysmt formulas as SMT-LIB text: ``pysmt_text.py``).
 
 ``register(env=None)`` adds ``"eagersmt"`` to the solver table of a pysmt environment's
 factory (``env.factory``; the global environment by default), the dict pysmt itself fills
@@ -33,14 +33,12 @@ the encoding is kept between calls (see there).  pysmt can also drive ``eagersmt
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from pysmt.exceptions import SolverReturnedUnknownResultError
 from pysmt.logics import QF_BOOL, QF_IDL, QF_LIA, QF_LIRA, QF_LRA, QF_RDL
 from pysmt.solvers.eager import EagerModel
 from pysmt.solvers.solver import IncrementalTrackingSolver
-
-from ..ir.terms import Term
 
 NAME = "eagersmt"
 
@@ -57,34 +55,6 @@ def register(env: Any = None) -> None:
     factory._all_solvers[NAME] = EagerSmtPysmtSolver
     if NAME not in factory.solver_preference_list:
         factory.solver_preference_list.append(NAME)  # last: never chosen by default
-
-
-def pysmt_to_smtlib(formula: Any, declared: Mapping[str, Term] = {}) -> str:
-    """SMT-LIB text of a pysmt formula: declarations of its symbols not in ``declared``, then
-    ``(assert f)`` (or ``(get-value (t))`` for an arithmetic term)."""
-    from pysmt.smtlib.printers import quote
-    from pysmt.shortcuts import to_smtlib
-
-    lines = []
-    for v in sorted(formula.get_free_variables(), key=lambda s: s.symbol_name()):
-        name = v.symbol_name()
-        if name in declared:
-            continue
-        t = v.symbol_type()
-        sort = "Bool" if t.is_bool_type() else "Int" if t.is_int_type() else \
-            "Real" if t.is_real_type() else None
-        if sort is None:
-            from ..errors import UnsupportedError
-
-            raise UnsupportedError(f"symbol {name} has type {t}: eagersmt handles Bool, Int "
-                                   "and Real")
-        lines.append(f"(declare-fun {quote(name)} () {sort})")
-    body = to_smtlib(formula, daggify=True)
-    if formula.get_type().is_bool_type():
-        lines.append(f"(assert {body})")
-    else:
-        lines.append(f"(get-value ({body}))")
-    return "\n".join(lines)
 
 
 class EagerSmtPysmtSolver(IncrementalTrackingSolver):

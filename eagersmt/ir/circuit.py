@@ -12,7 +12,7 @@ duplicates, so later stages see no trivial structure.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable
 
 TRUE, FALSE = 1, -1
 K_TRUE, K_BVAR, K_PRED, K_AND, K_ITE, K_IFF = range(6)
@@ -207,6 +207,3 @@ def constraint_of(c: Circuit, lit: int) -> tuple[int, int, int]:
     x, y, k = c.args[abs(lit)]
     return (x, y, k) if lit > 0 else (y, x, -k - 1)
 
-
-def lits_vars(lits: Sequence[int]) -> set[int]:
-    return {abs(a) for a in lits}

@@ -113,9 +113,7 @@ class _Normalizer:
         self.positions = positions
 
     def unsupported(self, atom: Term, why: str) -> UnsupportedError:
-        from ..smtlib.printer import term_to_smtlib
-
-        text = term_to_smtlib(atom)
+        text = T.term_to_smtlib(atom)
         if len(text) > 120:
             text = text[:117] + "..."
         return UnsupportedError(f"{why}: {text}", self.positions.get(atom))

@@ -41,8 +41,6 @@ class Term:
         self.id = id_
 
     def __repr__(self) -> str:
-        from ..smtlib.printer import term_to_smtlib
-
         return term_to_smtlib(self)
 
 
@@ -297,3 +295,59 @@ def iter_dag(roots: Iterable[Term]) -> list[Term]:
                 stack.pop()
                 order.append(n)
     return order
+
+
+# -- SMT-LIB text of a term (``repr``; ``smtlib/printer.py`` prints models and scripts) --
+
+# the SMT-LIB name of each operator of the core (MUL and the leaves print otherwise)
+SMTLIB_NAMES = {NOT: "not", AND: "and", OR: "or", ITE: "ite", IFF: "=", EQ: "=", LE: "<=", LT: "<",
+                ADD: "+"}
+
+
+def quote_symbol(name: str) -> str:
+    """A symbol as SMT-LIB writes it: bare when it is a simple symbol, else ``|name|``."""
+    if name and not name[0].isdigit() and all(c.isalnum() or c in "~!@$%^&*_-+=<>.?/" for c in name):
+        return name
+    return f"|{name}|"
+
+
+def format_value(value: object, sort: str) -> str:
+    """``5``, ``(- 5)``, ``(/ 1 3)``, ``(- (/ 1 3))``, ``2.0``, ``true``."""
+    if sort == BOOL:
+        return "true" if value else "false"
+    v = Fraction(value)  # type: ignore[arg-type]
+    neg = v < 0
+    v = -v if neg else v
+    if sort == REAL:
+        body = f"{v.numerator}.0" if v.denominator == 1 else f"(/ {v.numerator}.0 {v.denominator}.0)"
+    else:
+        body = str(v.numerator)
+    return f"(- {body})" if neg else body
+
+
+def term_to_smtlib(t: Term) -> str:
+    """Print a term (iteratively; shared subterms are printed again, for messages only)."""
+    out: dict[int, str] = {}
+    stack = [t]
+    while stack:
+        n = stack[-1]
+        if n.id in out:
+            stack.pop()
+            continue
+        missing = [a for a in n.args if a.id not in out]
+        if missing:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        if n.op == CONST:
+            s = format_value(n.val, n.sort)
+        elif n.op == VAR:
+            s = quote_symbol(n.val)  # type: ignore[arg-type]
+        elif n.op == PARAM:
+            s = f"_p{n.val[1]}"  # type: ignore[index]
+        elif n.op == MUL:
+            s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
+        else:
+            s = "(" + SMTLIB_NAMES[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+        out[n.id] = s
+    return out[t.id]

@@ -20,7 +20,7 @@ the answer is ``r + k``.  The search keeps ONE encoding and ONE incremental SAT 
    (``encode(prefer_order=...)``).  For a candidate ``a`` a fresh literal ``L_a`` gets the
    clauses of ``L_a -> p - m <= a`` over the order literals (``OrderDecoder.le_clauses``;
    a lone ``x`` against the class anchor needs one clause), chained ``L_a -> L_b`` for
-   ``a < b``.  CaDiCaL (in process, ``backends.incremental``) is asked under the assumption
+   ``a < b``.  CaDiCaL (in process, ``backends.open_solver``) is asked under the assumption
    ``L_a``: SAT -> compaction, new best ``ub``, the unit ``L_ub`` is added (the optimum keeps);
    UNSAT -> the core says whether the bound was to blame (an empty core would mean the
    formula itself), ``lb = a + 1``, the unit ``-L_a`` is added.  Linear descent

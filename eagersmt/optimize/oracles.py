@@ -19,7 +19,7 @@ import math
 import time
 from typing import Any, Mapping, Optional
 
-from ..backends import incremental
+from ..backends import open_solver
 from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
 from ..encode.order import OrderDecoder
@@ -94,7 +94,7 @@ class Incremental(Oracle):
         self.added: list[list[int]] = []  # (proof) clauses given beyond the encoding
         self.refuted: Optional[int] = None  # (proof) the largest bound shown unsat
         self.refute_seconds = 0.0
-        self.solver = incremental(proof=proof)
+        self.solver = open_solver(proof=proof)
         self.solver.nvars = enc.cnf.nvars
         clauses = enc.cnf.clauses
         for i in range(0, len(clauses), LOAD_CHUNK):  # loading a big CNF takes a while

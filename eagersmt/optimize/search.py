@@ -11,7 +11,7 @@ import dataclasses
 import time
 from typing import Callable, Mapping, Optional, Sequence
 
-from ..backends import incremental
+from ..backends import open_solver
 from ..check.model import check_model
 from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
@@ -194,7 +194,7 @@ class _Search:
             probe = encode_normalized(norm, dataclasses.replace(
                 cfg, encoding="sd" if sd_probe else cfg.encoding), stats=self.stats)
             t0 = time.perf_counter()
-            with incremental(probe.cnf) as solver:
+            with open_solver(probe.cnf) as solver:
                 self.stats.add_time("load", time.perf_counter() - t0)
                 st, sat = solve_bounded(solver, [], self.deadline, self.stats)
             if st != Status.SAT:

@@ -1,36 +1,15 @@
-"""SMT-LIB output: values, models, and terms (for messages and cube files)."""
+"""SMT-LIB output: values, models, terms (for messages and cube files) and whole scripts.
+
+A term prints itself (``ir.terms.term_to_smtlib``, with ``format_value`` and
+``quote_symbol``: ``repr`` of a ``Term``); this module adds models and scripts.
+"""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Iterable, Mapping, Optional, Sequence
 
 from ..ir import terms as T
-from ..ir.terms import BOOL, REAL, Term, iter_dag
-
-_OPNAME = {T.NOT: "not", T.AND: "and", T.OR: "or", T.ITE: "ite", T.IFF: "=", T.EQ: "=",
-           T.LE: "<=", T.LT: "<", T.ADD: "+"}
-
-
-def quote_symbol(name: str) -> str:
-    """A symbol as SMT-LIB writes it: bare when it is a simple symbol, else ``|name|``."""
-    if name and not name[0].isdigit() and all(c.isalnum() or c in "~!@$%^&*_-+=<>.?/" for c in name):
-        return name
-    return f"|{name}|"
-
-
-def format_value(value: object, sort: str) -> str:
-    """``5``, ``(- 5)``, ``(/ 1 3)``, ``(- (/ 1 3))``, ``2.0``, ``true``."""
-    if sort == BOOL:
-        return "true" if value else "false"
-    v = Fraction(value)  # type: ignore[arg-type]
-    neg = v < 0
-    v = -v if neg else v
-    if sort == REAL:
-        body = f"{v.numerator}.0" if v.denominator == 1 else f"(/ {v.numerator}.0 {v.denominator}.0)"
-    else:
-        body = str(v.numerator)
-    return f"(- {body})" if neg else body
+from ..ir.terms import SMTLIB_NAMES, Term, format_value, iter_dag, quote_symbol, term_to_smtlib
 
 
 def format_model(declarations: Iterable[Term], model: Mapping[str, object]) -> str:
@@ -41,34 +20,6 @@ def format_model(declarations: Iterable[Term], model: Mapping[str, object]) -> s
                          f"{format_value(model[v.val], v.sort)})")  # type: ignore[index]
     lines.append(")")
     return "\n".join(lines)
-
-
-def term_to_smtlib(t: Term) -> str:
-    """Print a term (iteratively; shared subterms are printed again, for messages only)."""
-    out: dict[int, str] = {}
-    stack = [t]
-    while stack:
-        n = stack[-1]
-        if n.id in out:
-            stack.pop()
-            continue
-        missing = [a for a in n.args if a.id not in out]
-        if missing:
-            stack.extend(missing)
-            continue
-        stack.pop()
-        if n.op == T.CONST:
-            s = format_value(n.val, n.sort)
-        elif n.op == T.VAR:
-            s = quote_symbol(n.val)  # type: ignore[arg-type]
-        elif n.op == T.PARAM:
-            s = f"_p{n.val[1]}"  # type: ignore[index]
-        elif n.op == T.MUL:
-            s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
-        else:
-            s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
-        out[n.id] = s
-    return out[t.id]
 
 
 def script_text(assertions: Sequence[Term], *, logic: Optional[str] = None,
@@ -107,8 +58,8 @@ def _shared_text(root: Term, prefix: str) -> str:
             s = quote_symbol(n.val)  # type: ignore[arg-type]
         elif n.op == T.MUL:
             s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
-        elif n.op in _OPNAME:
-            s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+        elif n.op in SMTLIB_NAMES:
+            s = "(" + SMTLIB_NAMES[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
         else:
             raise ValueError(f"cannot print operator {n.op}")
         if n.args and parents.get(n.id, 0) > 1:
@@ -117,3 +68,6 @@ def _shared_text(root: Term, prefix: str) -> str:
             s = name
         out[n.id] = s
     return "".join(binds) + out[root.id] + ")" * len(binds)
+
+
+__all__ = ["format_model", "format_value", "quote_symbol", "script_text", "term_to_smtlib"]

@@ -7,8 +7,9 @@
   from.
 * ``CubeAndConquer`` (``cubes.py``): a probe on the whole CNF, lookahead cubes, and a conquer
   of the cubes on local processes or Ray actors (``eagersmt.conquer``).
-* ``SharingPortfolio`` (``portfolio.py``, ``--cubes portfolio``): K diversified CaDiCaLs on
-  the whole CNF sharing learnt clauses (certified runs: one CaDiCaL and its proof).
+* ``ClauseSharing`` (``sharing.py``, ``--cubes sharing``): K diversified CaDiCaLs on the
+  whole CNF sharing learnt clauses (certified runs: one of them alone, and its proof).
+  Both cube strategies first give one CaDiCaL a second (``probe.py``).
 * ``Certifying`` (``certify.py``): wraps either; the inner strategy writes its DRAT proofs
   into the certificate directory, the wrapper adds what ties them to the input (and, for
   cubes, the proof that the cubes cover every model).
@@ -39,23 +40,24 @@ class Strategy(Protocol):
 
 def choose(config: Config, proof_dir: Optional[str] = None) -> Strategy:
     """The strategy ``config`` asks for: cubes with ``--cubes`` or ``--ray``, else one SAT
-    call; certified when ``proof_dir`` is given."""
+    call; certified when ``proof_dir`` is given (one SAT call then runs on a back end whose
+    entry says it writes proofs: ``backends.proving``)."""
     inner: Strategy
-    if config.cubes == "portfolio" and proof_dir is None:
-        from .portfolio import SharingPortfolio
+    if config.cubes == "sharing" and proof_dir is None:
+        from .sharing import ClauseSharing
 
-        inner = SharingPortfolio(config)
-    elif config.cubes == "portfolio":  # certified: one CaDiCaL and its DRAT proof
-        from .monolithic import Monolithic
-
-        inner = Monolithic(dataclasses.replace(config, backend="cadical"))
-    elif config.cubes != "none" or config.ray is not None:
+        inner = ClauseSharing(config)
+    elif config.cubes != "sharing" and (config.cubes != "none" or config.ray is not None):
         from .cubes import CubeAndConquer
 
         inner = CubeAndConquer(config)
-    else:
+    else:  # (certified sharing: one of its workers alone, and its DRAT proof)
+        from ..backends import BACKENDS, proving
         from .monolithic import Monolithic
 
+        if proof_dir is not None and (config.cubes == "sharing"
+                                      or not BACKENDS[config.backend].proofs):
+            config = dataclasses.replace(config, backend=proving(config.backend))
         inner = Monolithic(config)
     if proof_dir is None:
         return inner

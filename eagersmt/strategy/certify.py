@@ -56,8 +56,9 @@ class Certifying:
 
 def coverage_proof(cnf: "CNF", proof_dir: str) -> list[list]:
     """The refuted cubes recorded in ``proof_dir``, after proving that they cover every model
-    of ``cnf`` (``cnf`` and the cubes' negations unsat, DRAT in ``coverage.drat``)."""
-    from ..backends import get_backend
+    of ``cnf`` (``cnf`` and the cubes' negations unsat, DRAT in ``coverage.drat``, written by
+    the first back end whose entry says ``proofs``)."""
+    from ..backends import get_backend, proving
     from ..check.certificate import COVERAGE_FILE, read_cubes
     from ..encode.cnf import CNF
 
@@ -65,7 +66,7 @@ def coverage_proof(cnf: "CNF", proof_dir: str) -> list[list]:
     both = CNF()
     both.nvars = cnf.nvars
     both.clauses = list(cnf.clauses) + [[-lit for lit in c] for _, c, _ in cubes]
-    r = get_backend("cadical").solve(both, proof_path=os.path.join(proof_dir, COVERAGE_FILE))
+    r = get_backend(proving()).solve(both, proof_path=os.path.join(proof_dir, COVERAGE_FILE))
     if r.status != Status.UNSAT:
         raise InternalError("the refuted cubes do not cover the search space "
                             f"(coverage check: {r.status})")

@@ -1,7 +1,7 @@
 """Cube and conquer: split the CNF into cubes by lookahead and solve them on K workers.
 
-``cubes='auto'`` first *probes*, on Ray too: CaDiCaL gets ``PROBE_SECONDS`` on the whole CNF
-in this process ("do not cube what the monolithic solve does in seconds": cubing such
+``cubes='auto'`` first *probes* (``probe.py``), on Ray too: CaDiCaL gets ``PROBE_SECONDS`` on the
+whole CNF in this process ("do not cube what the monolithic solve does in seconds": cubing such
 instances was always slower, and an easy instance must not pay for a cluster).  Without
 clause sharing a probe that does not decide is not lost: its solver, with what it has learnt,
 is where every forked cube worker starts (``conquer.local``); by default (``--share auto``)
@@ -33,12 +33,12 @@ from ..backends.base import SatResult
 from ..config import Config
 from ..result import Stats, Status
 from . import remaining
+from .probe import PROBE_SECONDS, probe
 
 if TYPE_CHECKING:
     from ..compile import Compiled
 
 CUBES_PER_WORKER = 8
-PROBE_SECONDS = 1.0
 CUBE_SECONDS = 10.0  # the cuber's time budget at most (its open nodes then become cubes)
 UNKNOWN_WORKERS = 16  # cube for this many workers when the cluster's size is not known
 
@@ -151,21 +151,7 @@ class CubeAndConquer:
         if r.cube_seconds:
             stats.times["cube_sum"] = sum(r.cube_seconds.values())
         if r.sharing:
-            from .portfolio import report
+            from .sharing import report
 
             report(r, stats)
         return SatResult(r.status, r.model)
-
-
-def probe(cnf: Any, seconds: float) -> tuple[SatResult, Any]:
-    """Give CaDiCaL ``seconds`` on the whole CNF, in this process: ``(SatResult, worker)``,
-    UNKNOWN if it did not decide; the caller closes the ``conquer.local.CubeWorker``, whose
-    solver warm-starts the cube workers."""
-    from ..conquer.local import CubeWorker
-
-    w = CubeWorker(cnf)
-    try:
-        return w.solve([], timeout=seconds), w
-    except BaseException:
-        w.close()
-        raise

@@ -18,7 +18,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Optional
 
-from ..backends import BACKENDS, get_backend, incremental
+from ..backends import BACKENDS, get_backend, open_solver
 from ..backends.base import SatResult
 from ..config import Config
 from ..result import Stats, Status
@@ -59,7 +59,7 @@ class Monolithic:
                    else None)
         warm = None
         try:
-            warm = incremental(cnf)
+            warm = open_solver(cnf)
             ok = warm.solve(conflicts=QUICK_CONFLICTS)
             if ok is not None:
                 return SatResult(Status.SAT if ok else Status.UNSAT, warm.model() if ok else None,

@@ -12,7 +12,7 @@ come from ``eagersmt.config``'s registries):
   With today's 25 rotating combinations the cycle (25 cases) and the shape cycle (7) are
   coprime, so every combination meets every shape.  Cubed runs rotate ``cube_level``
   (``config.CUBE_LEVELS``) with the case index, and clause sharing (``SHARING``: cubes
-  sharing, cubes not sharing, the sharing portfolio ``--cubes portfolio``) every
+  sharing, cubes not sharing, the clause-sharing strategy ``--cubes sharing``) every
   ``len(CUBE_LEVELS)`` cases.  (Cubed with the portfolio back end conquers with CaDiCaL:
   that is what the engine does; Kissat's cube workers cannot share.)
 
@@ -65,8 +65,8 @@ class Combo:
 
     def cli_options(self, cube_level: str = "smt") -> str:
         opts = f"--encoding {self.encoding} --backend {self.backend}"
-        if self.cubed and self.sharing == "portfolio":
-            opts += " --cubes portfolio --jobs 2"
+        if self.cubed and self.sharing == "sharing":
+            opts += " --cubes sharing --jobs 2"
         elif self.cubed:
             opts += f" --cubes 4 --jobs 2 --cube-level {cube_level}"
             opts += " --share off" if self.sharing == "no-share" else " --share on"
@@ -74,9 +74,9 @@ class Combo:
 
 
 # Cubed runs rotate clause sharing: cubes with sharing, cubes without, and the
-# sharing portfolio (every worker on the whole problem), changing every len(CUBE_LEVELS)
+# clause-sharing strategy (every worker on the whole problem), changing every len(CUBE_LEVELS)
 # cases so that each meets every cube level.
-SHARING = ("share", "no-share", "portfolio")
+SHARING = ("share", "no-share", "sharing")
 
 
 def sharing_mode(index: int) -> str:
@@ -110,7 +110,7 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
     from ...config import Config
 
     in_process = combo.backend == "cadical" and not combo.cubed
-    cubes = "none" if not combo.cubed else "portfolio" if combo.sharing == "portfolio" else "4"
+    cubes = "none" if not combo.cubed else "sharing" if combo.sharing == "sharing" else "4"
     config = Config(encoding=combo.encoding, backend=combo.backend, cubes=cubes,
                     cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
                     timeout=None if in_process else timeout, quiet=True,

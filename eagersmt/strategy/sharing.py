@@ -1,4 +1,5 @@
-"""A sharing portfolio: K diversified CaDiCaLs on the whole CNF, exchanging learnt clauses.
+"""Clause sharing (``--cubes sharing``): K diversified CaDiCaLs on the whole CNF, exchanging
+learnt clauses (not to be confused with ``--backend portfolio``, the CaDiCaL-vs-Kissat race).
 
 No cubes: every worker of the conquer (local processes, or Ray actors with ``config.ray``)
 gets the empty cube, i.e. the whole problem, with options of its own
@@ -7,18 +8,19 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 ``unsat`` of the empty cube is the whole CNF's.  Mallob's design (Schreiber & Sanders,
 "MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
 
-Locally it probes first, as ``--cubes auto`` does (``cubes.probe``: CaDiCaL for
+Locally it probes first, as ``--cubes auto`` does (``probe.probe``: CaDiCaL for
 ``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
 worker starts from its forked copy of the probe's solver with what it learnt, then gets its
 own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
 the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
-cluster meanwhile), with a learner on it: the actors start afresh, and the probe's short
-learnt clauses go into the first sharing round.
+cluster meanwhile), with a learner on it (``probe.probe_learning``): the actors start
+afresh, and the probe's short learnt clauses go into the first sharing round.
 
 Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
 per conflict (the export), plus the exchange.  Certified runs
 (``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
-so ``choose`` gives them one CaDiCaL with a DRAT proof instead.
+so ``choose`` gives them one solver with a DRAT proof instead (the workers' back end when
+it writes proofs: ``backends.proving``).
 Measurements: ``benchmarks/RESULTS.md``, "Clause sharing".
 """
 
@@ -31,18 +33,17 @@ from ..backends.base import SatResult
 from ..config import Config
 from ..result import Stats, Status
 from . import remaining
-from .cubes import PROBE_SECONDS, probe
+from .probe import PROBE_SECONDS, probe, probe_learning
 
 if TYPE_CHECKING:
     from ..compile import Compiled
 
 
-class SharingPortfolio:
+class ClauseSharing:
     proves_by_cubes = False
 
     def __init__(self, config: Config):
         self.config = config
-        self.backend = "cadical"
 
     def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
               proof_dir: Optional[str] = None) -> SatResult:
@@ -70,10 +71,11 @@ class SharingPortfolio:
             stats.add_time("probe", time.perf_counter() - t0)
             stats.notes["conquer"] = "none (the probe decided)"
             return SatResult(r.status, r.model, {"winner": "probe (cadical)"})
-        stats.notes["conquer"] = ("portfolio" if config.share == "off" else "sharing portfolio") + (
+        stats.notes["conquer"] = ("diversified workers, no sharing" if config.share == "off"
+                                  else "clause sharing") + (
             "" if config.ray is None else f" on ray ({config.ray})")
         report(r, stats)
-        return SatResult(r.status, r.model, {"winner": "portfolio"})
+        return SatResult(r.status, r.model, {"winner": "sharing workers"})
 
 
 def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
@@ -88,46 +90,3 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
                                       f"dropped {int(w.get('dropped', 0))}")
     if r.messages:
         stats.notes["conquer_messages"] = "; ".join(r.messages[:5])
-
-
-def probe_learning(cnf, seconds: float):  # type: ignore[no-untyped-def]
-    """``cubes.probe`` with a learner on the probe's solver: its answer if it decides, else
-    the short clauses it learnt (implied by the CNF: the Ray actors' first import).  The
-    search runs in a thread of its own (see ``cadical.Learner``); Ctrl-C waits for its end
-    (``seconds`` at most)."""
-    import threading
-
-    from ..conquer.local import CubeWorker
-    from ..conquer.sharing import Sharer, cnf_tag
-
-    worker = CubeWorker(cnf)
-    sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-    box: dict = {}
-    done = threading.Event()
-
-    def search() -> None:
-        try:
-            box["answer"] = worker.solve([], timeout=seconds)
-        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
-            box["error"] = e
-        finally:
-            done.set()
-
-    try:
-        sharer.attach(worker.solver)
-        threading.Thread(target=search, name="eagersmt-probe", daemon=True).start()
-        while not done.is_set():  # (an interrupted ``join`` may forget the thread runs)
-            try:
-                done.wait(0.1)
-            except KeyboardInterrupt as e:  # after the probe's deadline, it goes on up
-                box.setdefault("error", e)
-        if "error" in box:
-            raise box["error"]
-        p = box["answer"]
-        if p.status != Status.UNKNOWN:
-            return p
-        sharer.collect()
-        return sharer.outbox
-    finally:
-        sharer.close()
-        worker.close()
