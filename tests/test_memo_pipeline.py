@@ -205,24 +205,47 @@ def test_cli_options(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_without_a_store_nothing_of_it_is_imported_or_written(tmp_path):  # type: ignore[no-untyped-def]
-    """--no-memo costs nothing (the store's modules are not even imported), and a formula
+    """--no-memo costs nothing (only the hook's entry is imported, no store module), and a formula
     that normalizing decides is answered without the store."""
     code = ("import sys; from eagersmt.api import solve_smtlib; from eagersmt.config import Config; "
             f"r = solve_smtlib({CHAIN + '(check-sat)'!r}, config=Config(memo='off')); "
             "print(r.status, sorted(m for m in sys.modules if m.startswith('eagersmt.memo.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
-    # the same when the default ('auto') reads EAGERSMT_MEMO=off, as benchmarks set it
+    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.hook', 'eagersmt.memo.where']\n"], out.stderr
+    # the same when the default reads EAGERSMT_MEMO=off, as benchmarks set it
     code = code.replace("Config(memo='off')", "Config()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "EAGERSMT_MEMO": "off"})
-    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
+    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.hook', 'eagersmt.memo.where']\n"], out.stderr
     loc = tmp_path / "m.sqlite"
     f = tmp_path / "q.smt2"
     f.write_text("(set-logic QF_IDL)(declare-const x Int)(assert (< x x))(check-sat)")
     r = _cli("solve", "--memo", str(loc), "--stats", str(f))
     assert r.stdout.split() == ["unsat"] and "memo_looked_up" not in r.stderr
     assert not loc.exists()
+
+
+def test_off_by_default_nothing_under_home_and_a_named_store_answers(tmp_path):  # type: ignore[no-untyped-def]
+    """No store is used unless one is named: a first quick-start run writes nothing under
+    the home directory (no store, no key); with ``--memo FILE`` the key is created, and a
+    second run answers from the store."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("XDG_") and not k.startswith("EAGERSMT_MEMO")}
+    env["HOME"] = str(home)
+    example = str(REPO / "examples" / "jobshop_3x3.smt2")
+    r = _cli("solve", "--stats", example, env=env, cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.split()[0] == "sat", r.stderr
+    assert "memo_looked_up" not in r.stderr
+    assert list(home.rglob("*")) == []
+    store = tmp_path / "store.sqlite"
+    first = _cli("solve", "--memo", str(store), "--stats", example, env=env, cwd=tmp_path)
+    second = _cli("solve", "--memo", str(store), "--stats", example, env=env, cwd=tmp_path)
+    assert first.stdout.split()[0] == second.stdout.split()[0] == "sat", second.stderr
+    assert "answer from the lemma store" not in first.stderr
+    assert "answer from the lemma store" in second.stderr
+    assert (home / ".config" / "eagersmt" / "memo.key").exists() and store.exists()
 
 
 # -- implication: clauses of difference literals (what-if variants) -------------------------

@@ -30,12 +30,17 @@ def location(request, tmp_path):  # type: ignore[no-untyped-def]
     return location_for(request.param, request, tmp_path)
 
 
-def test_default_store_is_under_the_cache_dir(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with open_store() as s:
-        assert s.location == str(tmp_path / "cache" / "eagersmt" / "memo.sqlite")
+def test_no_default_store_and_the_key_is_made_on_first_use(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A store is opened only where one is named; its key is created then, private."""
+    with pytest.raises(MemoError, match="no lemma store named"):
+        open_store()
+    assert not (tmp_path / "cfg").exists() and not (tmp_path / "cache").exists()
+    loc = str(tmp_path / "named" / "memo.sqlite")
+    with open_store(loc) as s:
+        assert s.location == loc
         assert s.key_source == str(tmp_path / "cfg" / "eagersmt" / "memo.key")
     assert os.stat(tmp_path / "cfg" / "eagersmt" / "memo.key").st_mode & 0o777 == 0o600
-    assert os.stat(tmp_path / "cache" / "eagersmt" / "memo.sqlite").st_mode & 0o077 == 0
+    assert os.stat(loc).st_mode & 0o077 == 0
 
 
 def test_sat_answer_round_trip(location: str) -> None:

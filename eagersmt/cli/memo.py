@@ -23,7 +23,7 @@ def _store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                            "$EAGERSMT_MEMO_KEY_FILE, ~/.config/eagersmt/memo.key).")(fn)
     return click.option("--memo", "location", default=None, metavar="PATH|URL",
                         help="The store: a SQLite file or postgresql://USER@HOST:PORT/DB "
-                             "(default: $EAGERSMT_MEMO, else ~/.cache/eagersmt/memo.sqlite).")(fn)
+                             "(default: $EAGERSMT_MEMO).")(fn)
 
 
 def _open(location: Optional[str], key_file: Optional[str]):  # type: ignore[no-untyped-def]

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..backends import incremental
-from ..check.model import check_model
+from ..core.hook import hook_for
+from ..core.limits import is_interrupt
+from ..core.model import check
+from ..core.query import Query
+from ..core.sat import solve_bounded
 from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
+from ..errors import Interrupted
 from ..result import Stats, Status
-from .compact import compact, unit_bound
 from .objective import Objective, Optimum, Progress, difference_form
-from .oracles import Incremental, Oracle, Reencode, solve_bounded
-from .record import Memo
+from .oracles import Incremental, Oracle, Reencode
+from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
 SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
@@ -83,7 +87,8 @@ class _Search:
                  terms: Optional[TermManager] = None, logic: Optional[str] = None):
         self.terms = terms
         self.logic = logic
-        self.memo: Optional[Memo] = None
+        self.memo: Any = None  # the lemma store's use (``memo/optimum.py``), through the hook
+        self.bounds: tuple[Optional[int], Optional[int]] = (None, None)  # raw (ub, lb) so far
         self.assertions = assertions
         self.declarations = declarations
         self.obj = objective
@@ -116,6 +121,7 @@ class _Search:
                        self.stats, self.history, reason, self.obj)
 
     def report(self, ub: Optional[int], lb: Optional[int]) -> None:
+        self.bounds = (ub, lb)
         if self.progress is not None:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
@@ -124,9 +130,7 @@ class _Search:
         """Record a (compacted) model: decode, check on the original assertions; raw value."""
         model = norm.decode(vals, bools, self.declarations)
         if self.config.check_models:
-            t0 = time.perf_counter()
-            check_model(self.assertions, model)
-            self.stats.add_time("check", time.perf_counter() - t0)
+            check(self.assertions, model, self.stats, note=False)
         self.best_model = model
         raw = vals.get(self.p, 0) - vals.get(self.m, 0)
         self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
@@ -134,6 +138,19 @@ class _Search:
 
     # -- the search ------------------------------------------------------------------
     def run(self) -> Optimum:
+        """The optimum; on Ctrl-C ``Interrupted`` with the best result so far (its solvers
+        closed on the way out)."""
+        try:
+            return self._start()
+        except BaseException as e:
+            if not is_interrupt(e):
+                raise
+            ub, lb = self.bounds
+            partial = None if ub is None else self.result(Status.SAT, ub, lb,
+                                                          reason="interrupted")
+            raise Interrupted(partial) from None
+
+    def _start(self) -> Optimum:
         pname, mname, self.k = difference_form(self.obj.term, maximize=self.obj.maximize)
         self.p = self.m = 0
         cfg = self.config
@@ -142,15 +159,13 @@ class _Search:
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
-        look = None
-        if self.terms is not None:
-            from ..memo.use import Lookup
-
-            look = Lookup.start(cfg, self.assertions, self.logic, norm.forms)
-        if look is None:
+        hook = hook_for(cfg)
+        if hook is not None:
+            query = Query(self.assertions, self.declarations, logic=self.logic,
+                          positions=self.positions, terms=self.terms)
+            self.memo = hook.optimizer(query, cfg, self.obj.term, self.obj.maximize, norm)
+        if self.memo is None:
             return self._run(norm, pname, mname)
-        self.memo = Memo(look, self.assertions, self.declarations, self.terms,  # type: ignore[arg-type]
-                         self.obj.term, self.obj.maximize, self.logic)
         try:
             self.memo.before(norm)
             if self.memo.look.used:
@@ -162,7 +177,7 @@ class _Search:
                 self.memo.record_model(raw, self.k, self.best_model, time.perf_counter() - self.start)
             return r
         finally:
-            look.counters(self.stats)
+            self.memo.look.counters(self.stats)
 
     def _run(self, norm: Normalized, pname: Optional[str], mname: Optional[str]) -> Optimum:
         cfg = self.config
@@ -180,7 +195,7 @@ class _Search:
                 self.stats.notes["memo"] = "optimum from the lemma store"
                 self.report(lb0, lb0)
                 return self.result(Status.SAT, lb0, lb0)
-            repaired = self.memo.repaired(norm, p0, m0)  # (record.py: a near stored model)
+            repaired = self.memo.repaired(norm, p0, m0)  # (memo/optimum.py: a near stored model)
         if repaired is not None:  # the first model: no probe
             self.best_model, ints, bools = repaired
             self.stats.notes["memo"] = "search from a repaired stored model"
@@ -213,7 +228,7 @@ class _Search:
 
         # First model (probe), compacted.
         pol, _ = polarities(c)
-        best = compact(c, pol, ints, p, m)
+        best = tighten(c, pol, ints, p, m)
         if best is None:
             return self.result(Status.SAT, None, None, unbounded=True)
         ub = self.accept(norm, best, bools)
@@ -243,7 +258,7 @@ class _Search:
                     return self.result(Status.SAT, ub, lb, reason="timeout")
                 if st == Status.SAT:
                     assert model is not None
-                    better = compact(c, pol, model[0], p, m)
+                    better = tighten(c, pol, model[0], p, m)
                     assert better is not None
                     ub = self.accept(norm, better, model[1])
                     oracle.keep(ub)
@@ -265,7 +280,7 @@ class _Search:
             oracle.close()
 
     def _record(self, oracle: Oracle, c: Circuit, bound: int) -> None:
-        """Give the lemma store the oracle's strongest refutation (``record.py``)."""
+        """Give the lemma store the oracle's strongest refutation (``memo/optimum.py``)."""
         if self.memo is not None and isinstance(oracle, Incremental) and oracle.proof:
             if self.memo.record_refutation(oracle, c, self.p, self.m, self.k, bound):
                 self.stats.counts["memo_refutations_recorded"] = \
@@ -336,7 +351,7 @@ class _Search:
                 gallop = None
                 assert model is not None
                 vals, bools = model
-                better = compact(c, pol, vals, p, m)
+                better = tighten(c, pol, vals, p, m)
                 assert better is not None  # bounded: p - m <= ub is a top-level fact
                 ub = self.accept(norm, better, bools)
                 oracle.keep(ub)
