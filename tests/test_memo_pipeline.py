@@ -24,8 +24,8 @@ from eagersmt.check.proof import CertificateError, check_certificate
 from eagersmt.config import Config
 from eagersmt.memo import open_store, query_keys, verify_entry
 from eagersmt.memo.entries import ANSWER, CUBE, AnswerEntry, answer_header
-from eagersmt.memo.keys import Atom, Clause
-from eagersmt.memo.match import applies
+from eagersmt.check.query_keys import Atom, Clause
+from eagersmt.check.lemmas import applies
 from eagersmt.memo.use import MemoWarning, close_all
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
@@ -322,12 +322,12 @@ def test_what_if_variants_get_the_lower_bound_and_agree_with_z3(memo, ops):  # t
 
 def _queries(text: str) -> list[str]:
     """Each check-sat of a script as a script of its own (for Z3)."""
-    from eagersmt.check.proof import _assertions_at
+    from eagersmt.check.proof import assertions_at
     from eagersmt.smtlib.printer import script_text
 
     s = parse(text)
     n = sum(c.name == "check-sat" for c in s.commands)
-    return [script_text(_assertions_at(s, i), logic="QF_LIA",
+    return [script_text(assertions_at(s, i), logic="QF_LIA",
                         declarations=s.declarations) for i in range(1, n + 1)]
 
 

@@ -2,8 +2,8 @@
 
 Modules, in the order data flows:
 
-    keys.py     assertion keys (canonical hashes), query keys, asserted difference literals
-    entries.py  whole answers and refuted cubes, their byte format
+    entries.py  whole answers and refuted cubes, their byte format (query keys and lemmas:
+                ``check/query_keys.py``, ``check/lemmas.py``: the checker defines them)
     trust.py    the owner's HMAC key; sealing and opening entries
     match.py    when a stored refutation applies to a query; its clause as a term
     repair.py   a near query's stored model made a model of this one (no search)
@@ -42,20 +42,20 @@ from typing import Any
 # (``--no-memo``, a store that is off) does not pay for importing it.
 _WHERE = {
     "AnswerEntry": "entries",
-    "Atom": "keys",
-    "BoolLit": "keys",
+    "Atom": "..check.query_keys",
+    "BoolLit": "..check.query_keys",
     "Counters": "store",
     "CubeEntry": "entries",
-    "Literal": "keys",
+    "Literal": "..check.query_keys",
     "MemoError": "trust",
     "MemoStore": "store",
-    "QueryKeys": "keys",
+    "QueryKeys": "..check.query_keys",
     "Refused": "trust",
-    "applies": "match",
+    "applies": "..check.lemmas",
     "lemma_term": "match",
     "model_for": "store",
     "open_store": "store",
-    "query_keys": "keys",
+    "query_keys": "..check.query_keys",
     "record_cube": "certify",
     "refute_cube": "certify",
     "verify_entry": "verify",
@@ -66,7 +66,9 @@ _WHERE = {
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    where = _WHERE[name]
+    module = where if where.startswith(".") else f".{where}"
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

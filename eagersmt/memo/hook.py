@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..core.query import Query
     from ..ir.normalize import Normalized
     from ..ir.terms import Term
-    from .keys import KeyCache
+    from ..check.query_keys import KeyCache
     from .use import Lookup
 
 
@@ -53,7 +53,7 @@ class MemoHook:
         from .use import Lookup, store_for
 
         if self.cache is None and store_for(config) is not None:
-            from .keys import KeyCache
+            from ..check.query_keys import KeyCache
 
             self.cache = KeyCache()
         self.last = Lookup.start(config, assertions, logic, forms, cache=self.cache)

@@ -81,7 +81,7 @@ class Memo:
 
     def reapply(self, norm: Any) -> None:
         """Add the clauses of the refutations applied before to a fresh normalization."""
-        from .match import lemma_root
+        from ..check.lemmas import lemma_root
 
         for e in self.look.used:
             lemma_root(e, norm)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from ..ir import terms as T
 from ..ir.terms import BOOL, Term
-from .keys import Atom, BoolLit, Literal
+from ..check.query_keys import Atom, BoolLit, Literal
 
 if TYPE_CHECKING:
     from ..ir.circuit import Circuit

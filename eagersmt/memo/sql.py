@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Sequence
 
 from .entries import ANSWER, CUBE
-from .keys import Atom, Clause, Fact
+from ..check.query_keys import Atom, Clause, Fact
 from .trust import MemoError
 
 TABLE = {ANSWER: "memo_answers", CUBE: "memo_cubes"}

@@ -34,8 +34,8 @@ from .entries import (
     ANSWER, CUBE, INPUT_FILE, AnswerEntry, CubeEntry, certificate_files, cube_header,
     answer_header, cube_id, now, pack_files, read_answer, read_cube, unpack_files, write_files,
 )
-from .keys import Fact, Literal, QueryKeys
-from .match import applies, extend, implied_by_cube
+from ..check.query_keys import Fact, Literal, QueryKeys
+from ..check.lemmas import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
 from .where import MEMO_ENV
 

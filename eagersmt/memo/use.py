@@ -52,7 +52,7 @@ from .where import location
 
 if TYPE_CHECKING:  # (the store's modules are imported once a store is used: no cost when off)
     from .entries import AnswerEntry, CubeEntry
-    from .keys import KeyCache, QueryKeys
+    from ..check.query_keys import KeyCache, QueryKeys
     from .store import MemoStore
     from ..ir.normalize import Normalized
     from ..ir.terms import Term
@@ -132,7 +132,7 @@ class Lookup:
     (``MemoError``: warn, go on without it)."""
 
     def __init__(self, store: MemoStore, qk: QueryKeys, seconds: float = 0.0):
-        from .keys import KeyCache
+        from ..check.query_keys import KeyCache
 
         self.store: Optional[MemoStore] = store
         self.qk = qk
@@ -152,7 +152,7 @@ class Lookup:
         store = store_for(config)
         if store is None:
             return None
-        from .keys import KeyCache
+        from ..check.query_keys import KeyCache
 
         t0 = time.perf_counter()
         if cache is None:
@@ -217,7 +217,8 @@ class Lookup:
         import shutil
 
         from ..ir.terms import INT
-        from .match import decides, lemma_root
+        from ..check.lemmas import lemma_root
+        from .match import decides
 
         if norm.sort != INT:
             return []
@@ -334,7 +335,7 @@ def write_lemma_certificates(look: Lookup, proof_dir: str) -> None:
     cube, in the order their clauses were added), each with its certificate, which
     ``Lookup.lemmas`` copied to ``proof_dir/lemma-N/`` (``check/proof.py`` verifies them and
     adds the same clauses)."""
-    from .entries import encode_fact, encode_lit
+    from ..check.lemmas import encode_fact, encode_lit
 
     listed = [{"id": e.id, "logic": e.logic, "dir": f"lemma-{i}",
                "support": [[k, encode_fact(f)] for k, f in e.support],
