@@ -1,4 +1,4 @@
-"""Keys of the lemma store (eagersmt/memo/keys.py): what is recognised as the same, what is
+"""Keys of the lemma store (eagersmt/check/query_keys.py): what is recognised as the same, what is
 not, and that equal keys mean equivalent assertions (checked by Z3 on random formulas)."""
 
 from __future__ import annotations

@@ -143,8 +143,7 @@ def import_cmd(location: Optional[str], key_file: Optional[str], input_file: str
     """Add the entries of an export to the store.  Each is opened with the key it was sealed
     with (--from-key, else the store's own), its certificate checked against its header, and
     stored sealed with this store's key; a refused entry is reported and skipped (exit 4)."""
-    from ..memo import MemoError
-    from ..memo.trust import Sealer, load_key
+    from ..memo import MemoError, Sealer, load_key
 
     store = _open(location, key_file)
     try:

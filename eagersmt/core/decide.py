@@ -22,6 +22,7 @@ through its hook only (``hook.py``; off unless configured).
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Optional
 
 from ..backends import BACKENDS
@@ -43,7 +44,7 @@ def decide(query: Query, config: Config, kept: Kept) -> Result:
     of an ``unsat`` decided on the kept encoding (None otherwise)."""
     stats = Stats()
     kept.failed = None
-    return within_limits(config, stats, lambda: _decide(query, config, kept, stats), kept.close)
+    return within_limits(config, stats, partial(_decide, query, config, kept, stats), kept.close)
 
 
 def one_shot(query: Query, config: Config, kept: Kept) -> bool:

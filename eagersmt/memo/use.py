@@ -7,7 +7,7 @@ run up, never stop it.
 
 ``Lookup`` is one query's use (through ``hook.py``: the core's decisions, the optimizer):
 
-1. ``keys``: the query's assertion keys (``keys.py``; from ``Normalized.forms``);
+1. ``keys``: the query's assertion keys (``check/query_keys.py``; from ``Normalized.forms``);
 2. ``answer``: a stored answer of exactly this query; else (one-shot ``solve``, the
    optimizer) ``repaired``: a near query's stored model repaired into a model of this one
    (``repair.py``; checked on the query's assertions).  A ``sat`` entry's model is checked on
@@ -344,4 +344,5 @@ def write_lemma_certificates(look: Lookup, proof_dir: str) -> None:
     _merge_meta(proof_dir, {"lemmas": listed})
 
 
-__all__ = ["Answer", "Lookup", "MemoContext", "MemoWarning", "close_all", "store_for"]
+__all__ = ["Answer", "LEMMA_ROUNDS", "Lookup", "MEMO_ANSWER_DIR", "MemoWarning", "close_all",
+           "store_for", "write_answer_certificate", "write_lemma_certificates"]
