@@ -14,7 +14,6 @@ assertions it lists, with every unnamed assertion in force, are unsat.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
-from ..ir.terms import BOOL, INT
-from .query_keys import (Atom, BoolLit, Clause, Fact, Literal, QueryKeys, clause_key, fact_key,
+from .query_keys import (Atom, BoolLit, Clause, Fact, Literal, QueryKeys, clause_key,
                          literal_key, negation)
 
 if TYPE_CHECKING:

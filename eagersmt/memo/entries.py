@@ -33,7 +33,6 @@ import struct
 import time
 import zlib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from ..check.lemmas import decode_fact, decode_lit, encode_fact, encode_lit, json_number, number_json

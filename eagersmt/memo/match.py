@@ -41,14 +41,11 @@ Trentin, "OptiMathSAT", CAV 2015), applied to stored refutations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import Mapping, Optional
 
+from ..check.query_keys import Atom, BoolLit, Literal, QueryKeys, literal_key
 from ..ir.terms import BOOL, INT, REAL, Term, TermManager
 from .entries import CubeEntry
-from ..check.query_keys import Atom, BoolLit, Literal, QueryKeys, literal_key
-
-if TYPE_CHECKING:
-    from ..ir.normalize import Normalized
 
 
 def decides(entry: CubeEntry, qk: QueryKeys) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import time
-from typing import Any, Mapping, Optional
+from typing import Mapping, Optional
 
 from ..backends import incremental
 from ..compile import encode_normalized, normalize_assertions
