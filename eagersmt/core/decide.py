@@ -44,7 +44,8 @@ def decide(query: Query, config: Config, kept: Kept) -> Result:
     of an ``unsat`` decided on the kept encoding (None otherwise)."""
     stats = Stats()
     kept.failed = None
-    return within_limits(config, stats, partial(_decide, query, config, kept, stats), kept.close)
+    return within_limits(config, partial(_decide, query, config, kept, stats),
+                         partial(Result, Status.UNKNOWN, {}, stats), kept.close)
 
 
 def one_shot(query: Query, config: Config, kept: Kept) -> bool:

@@ -1,8 +1,9 @@
 """Limits of one decision, handled in one place: memory, and Ctrl-C.
 
-``within_limits(config, stats, run, cleanup)`` runs a decision under ``config.memory_limit``
-(past it the answer is ``unknown`` with the reason; ``backends.process.memory_limit`` caps
-this process and the solver processes it starts).  On an interrupt (``KeyboardInterrupt``,
+``within_limits(config, run, out_of_memory, cleanup)`` runs a decision (``decide.py``) or a
+search (``optimize``) under ``config.memory_limit`` (past it the answer is ``unknown`` with
+the reason; ``backends.process.memory_limit`` caps this process and the solver processes it
+starts).  On an interrupt (``KeyboardInterrupt``,
 or python-sat's ``pysolvers.error: Caught keyboard interrupt`` when SIGINT arrives inside a
 native solve) ``cleanup`` closes the kept solvers, the strategies have already killed their
 child processes and removed their temporary files on the way out (their ``finally``
@@ -12,10 +13,11 @@ the Python API raises it.  Timeouts are deadlines passed down to every SAT call.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 from ..config import Config
-from ..result import Result, Stats, Status
+
+T = TypeVar("T")
 
 
 def is_interrupt(e: BaseException) -> bool:
@@ -25,10 +27,10 @@ def is_interrupt(e: BaseException) -> bool:
     return type(e).__module__ == "pysolvers" and "keyboard interrupt" in str(e).lower()
 
 
-def within_limits(config: Config, stats: Stats, run: Callable[[], Result],
-                  cleanup: Optional[Callable[[], None]] = None) -> Result:
-    """``run()`` under ``config.memory_limit``, interrupts made ``KeyboardInterrupt`` after
-    ``cleanup()`` (module doc)."""
+def within_limits(config: Config, run: Callable[[], T], out_of_memory: Callable[[str], T],
+                  cleanup: Optional[Callable[[], None]] = None) -> T:
+    """``run()`` under ``config.memory_limit`` (past it: ``out_of_memory(reason)``), an
+    interrupt made ``KeyboardInterrupt`` after ``cleanup()`` (module doc)."""
     try:
         if config.memory_limit is None:
             return run()
@@ -39,11 +41,11 @@ def within_limits(config: Config, stats: Stats, run: Callable[[], Result],
             with memory_limit(mb):
                 return run()
         except MemoryError:
-            return Result(Status.UNKNOWN, {}, stats, f"memory limit ({mb} MB) reached")
+            return out_of_memory(f"memory limit ({mb} MB) reached")
         except RuntimeError as e:  # a solver process that died under the limit
             if is_interrupt(e):
                 raise
-            return Result(Status.UNKNOWN, {}, stats, f"memory limit ({mb} MB) reached? {e}")
+            return out_of_memory(f"memory limit ({mb} MB) reached? {e}")
     except BaseException as e:
         if not is_interrupt(e):
             raise

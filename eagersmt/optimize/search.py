@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..backends import incremental
 from ..core.hook import hook_for
-from ..core.limits import is_interrupt
+from ..core.limits import is_interrupt, within_limits
 from ..core.model import check
 from ..core.query import Query
 from ..core.sat import solve_bounded
@@ -46,11 +46,14 @@ def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective
              logic: Optional[str] = None) -> Optimum:
     """Minimize (or maximize) ``objective`` over the conjunction of ``assertions``.
     ``terms``: the assertions' term manager (without it the lemma store is not used);
-    ``logic``: the script's (part of the store's keys)."""
+    ``logic``: the script's (part of the store's keys).  Under ``config.memory_limit``
+    (past it: unknown); Ctrl-C raises ``errors.Interrupted`` with the best result so far."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
-    return _Search(list(assertions), list(declarations), objective, config, positions,
-                   progress, strategy, terms, logic).run()
+    search = _Search(list(assertions), list(declarations), objective, config, positions,
+                     progress, strategy, terms, logic)
+    return within_limits(config, search.run,
+                         lambda reason: Optimum(Status.UNKNOWN, reason=reason, objective=objective))
 
 
 def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
@@ -59,7 +62,19 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
                  progress: Optional[Callable[[Progress], None]] = None,
                  strategy: str = "auto", logic: Optional[str] = None) -> list[Optimum]:
     """Several objectives in lexicographic order (Z3's default): each optimum is fixed
-    (``t = value``) before the next is optimized.  Stops at the first that is not proven."""
+    (``t = value``) before the next is optimized.  Stops at the first that is not proven.
+    ``config.memory_limit`` and Ctrl-C: as ``optimize``, for the whole sequence."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    return within_limits(config, lambda: _lex(
+        assertions, declarations, objectives, terms, config, positions, progress, strategy,
+        logic), lambda reason: [Optimum(Status.UNKNOWN, reason=reason, objective=objectives[0])])
+
+
+def _lex(assertions: Sequence[Term], declarations: Sequence[Term],
+         objectives: Sequence[Objective], terms: TermManager, config: Config,
+         positions: Optional[Mapping[Term, int]], progress: Optional[Callable[[Progress], None]],
+         strategy: str, logic: Optional[str]) -> list[Optimum]:
     out: list[Optimum] = []
     fixed = list(assertions)
     start = time.perf_counter()
@@ -70,8 +85,8 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
             if left <= 0:
                 break
             cfg = dataclasses.replace(config, timeout=left)
-        r = optimize(fixed, declarations, obj, config=cfg, positions=positions, progress=progress,
-                     strategy=strategy, terms=terms, logic=logic)
+        r = _Search(fixed, list(declarations), obj, cfg, positions, progress, strategy, terms,
+                    logic).run()
         out.append(r)
         if r.status != Status.SAT or not r.proven or r.value is None:
             break
