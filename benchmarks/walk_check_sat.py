@@ -3,8 +3,9 @@
 Runs ``eagersmt.api.solve_file`` on ``examples/jobshop_3x3.smt2`` (lemma store off, imports
 done by a first run) and stops at the first SAT call (``PysatSolver.solve``, monkeypatched).
 Prints: the eagersmt frames on the stack at that call, the distinct eagersmt modules whose
-functions ran on the way (a profile hook's call events), and how many calls entered
-functions of each module (``context.py`` in particular).  A structural measure, not a
+functions ran on the way (a profile hook's call events; the whole run, and from the
+``check-sat`` command on), and how many calls entered the stack's module (``context.py``)
+from the ``check-sat`` command on.  A structural measure, not a
 timing: run it before and after a change of the pipeline's layout.
 
     PYTHONPATH=. python benchmarks/walk_check_sat.py [FILE]
@@ -37,7 +38,7 @@ def module_of(filename: str) -> str | None:
     return rel[:-3].replace(os.sep, ".") if rel.endswith(".py") else rel
 
 
-def walk(path: str) -> tuple[list[str], collections.Counter]:
+def walk(path: str) -> tuple[list[str], collections.Counter, collections.Counter]:
     config = Config(memo="off")
     solve_file(path, config=config)  # imports and registries loaded: the walk sees calls only
     original = PysatSolver.solve
@@ -49,13 +50,16 @@ def walk(path: str) -> tuple[list[str], collections.Counter]:
                      if (m := module_of(f.filename)) is not None)
         raise FirstCall
 
-    entered: collections.Counter = collections.Counter()
+    entered: collections.Counter = collections.Counter()  # the whole run
+    in_check: collections.Counter = collections.Counter()  # from the check-sat command on
 
     def profile(frame, event, arg):  # type: ignore[no-untyped-def]
         if event == "call" and frame.f_code.co_name != "<module>":
             m = module_of(frame.f_code.co_filename)
             if m is not None:
                 entered[m] += 1
+                if in_check or (m == "eagersmt.session" and frame.f_code.co_name == "_check_sat"):
+                    in_check[m] += 1
 
     PysatSolver.solve = first  # type: ignore[method-assign]
     sys.setprofile(profile)
@@ -66,21 +70,24 @@ def walk(path: str) -> tuple[list[str], collections.Counter]:
     finally:
         sys.setprofile(None)
         PysatSolver.solve = original  # type: ignore[method-assign]
-    return stack, entered
+    return stack, entered, in_check
 
 
 def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(ROOT), "examples", "jobshop_3x3.smt2")
-    stack, entered = walk(path)
+    stack, entered, in_check = walk(path)
     if not stack:
         sys.exit("no SAT call was made")
     print(f"frames (eagersmt) at the first SAT call: {len(stack)}")
     print(f"  modules on the stack: {len({s.split(':')[0] for s in stack})}")
-    print(f"modules whose functions ran on the way: {len(entered)}")
+    print(f"modules whose functions ran on the way: {len(entered)} (parsing included); "
+          f"from the check-sat command on: {len(in_check)}")
+    print(f"  calls from the check-sat command on: {sum(in_check.values())}")
     for m in ("eagersmt.context", "eagersmt.engine", "eagersmt.core.decide"):
-        if m in entered:
-            print(f"  calls into {m}: {entered[m]}")
+        if m in in_check:
+            print(f"  calls into {m} from the check-sat command on: {in_check[m]}")
+    print("  modules from the check-sat command on: " + " ".join(sorted(in_check)))
     print("stack, innermost last:")
     for m in reversed(stack):
         print(f"  {m}")

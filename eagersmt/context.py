@@ -122,11 +122,17 @@ class Context:
         """Decide the assertions (and ``assumptions``, for this call only); with
         ``proof_dir`` an ``unsat`` answer's certificate goes there, stamped with ``source``."""
         self.core = self.failed = None
+        terms, keys, serials = [], [], []
+        live = [key for _, _, key in self.marks]
+        for a in self.assertions:
+            terms.append(a.term)
+            keys.append(a.key)
+            serials.append(a.serial)
+            if a.name is not None:
+                live.append(a.key)  # type: ignore[arg-type]
         query = Query(
-            assertions=self.terms(), declarations=self.declared, assumptions=list(assumptions),
-            keys=[a.key for a in self.assertions], serials=[a.serial for a in self.assertions],
-            live=[key for _, _, key in self.marks] + [a.key for a in self.assertions  # type: ignore[misc]
-                                                      if a.name is not None],
+            assertions=terms, declarations=self.declared, assumptions=list(assumptions),
+            keys=keys, serials=serials, live=live,
             base=self.marks[-1][0] if self.marks else None, cores=self.cores,
             proof_dir=proof_dir, source=source, logic=self.logic, positions=self.positions,
             terms=self.terms_manager, first=self.checks == 0)

@@ -1,10 +1,12 @@
 """The one hook of the lemma store on the core: ``before`` a query is solved, ``after``.
 
 The core owns this interface and the store implements it (``eagersmt/memo/hook.py``): the
-store depends on the core, never the reverse.  ``hook_for(config)`` is the hook the
-configuration names (``--memo PATH|URL``, ``$EAGERSMT_MEMO``, ``Config(memo=...)``), or None:
-off by default.  Its entry is named here and imported on first use (``registry.Entry``),
-so the core does not import the store.
+store depends on the core, never the reverse.  ``hook_for(config)`` is the hook when the
+configuration names a store (``location``: ``--memo PATH|URL`` / ``Config(memo=...)``, else
+``$EAGERSMT_MEMO``; ``off`` is none whatever the environment says), or None: off by
+default, and then nothing of the store is imported, read or written (no file under the
+home directory, no key created).  Its entry is named here and imported on first use
+(``registry.Entry``), so the core does not import the store.
 
 * ``before(query, config, norm, stats) -> Before``: a stored answer (a ``sat`` model already
   checked on the query), or stored refutations that apply: added to ``norm``'s circuit
@@ -17,6 +19,7 @@ so the core does not import the store.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
@@ -29,7 +32,17 @@ if TYPE_CHECKING:
     from ..ir.terms import Term
     from .query import Query
 
-STORE = Entry("memo", "eagersmt.memo.hook:hook_for", "the lemma store (answers, refutations)")
+STORE = Entry("memo", "eagersmt.memo.hook:MemoHook", "the lemma store (answers, refutations)")
+OFF = "off"
+MEMO_ENV = "EAGERSMT_MEMO"  # the store used when the configuration names none
+
+
+def location(config: Any) -> Optional[str]:
+    """The store ``config.memo`` names (else ``$EAGERSMT_MEMO``); None: no store."""
+    loc = getattr(config, "memo", None)
+    if loc is None:
+        loc = os.environ.get(MEMO_ENV) or None
+    return None if loc is None or loc == OFF else loc
 
 
 @dataclass
@@ -52,8 +65,10 @@ class StoreHook(Protocol):
 
 
 def hook_for(config: "Config") -> Optional[StoreHook]:
-    """The store hook ``config`` names, or None (module doc)."""
-    return STORE.load()(config)  # type: ignore[no-any-return]
+    """A store hook when ``config`` names a store, else None (module doc)."""
+    if location(config) is None:
+        return None
+    return STORE.load()()  # type: ignore[no-any-return]
 
 
-__all__ = ["Before", "STORE", "StoreHook", "hook_for"]
+__all__ = ["Before", "MEMO_ENV", "OFF", "STORE", "StoreHook", "hook_for", "location"]

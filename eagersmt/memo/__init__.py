@@ -2,15 +2,14 @@
 
 Off unless a store is named (``--memo PATH|URL``, ``$EAGERSMT_MEMO``, ``Config(memo=...)``).
 The solving path reaches it through one module, ``hook.py``: the implementation of the
-decision core's store hook (``core/hook.py``: ``before`` a query, ``after`` it), loaded by
-name; nothing outside this package imports its other modules (the ``eagersmt memo``
+decision core's store hook (``core/hook.py``: ``before`` a query, ``after`` it, and which
+store a configuration names), loaded by name; nothing outside this package imports its other modules (the ``eagersmt memo``
 command uses this package's names).  What a stored certificate means (query keys, lemmas,
 verifying an entry) is the checker's (``check/query_keys.py``, ``check/lemmas.py``,
 ``check/stored.py``): the store depends on the checker, never the reverse.
 
 Modules, in the order data flows:
 
-    where.py    which store a configuration names (none by default)
     hook.py     the core's hook: one assertion stack's use of the store
     use.py      Lookup: one query's use (answer, lemmas, records, counters); which store is open
     entries.py  whole answers and refuted cubes, their byte format

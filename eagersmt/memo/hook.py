@@ -1,8 +1,8 @@
 """The lemma store's entry on the core: the hook ``core/hook.py`` defines, and nothing else.
 
-``hook_for(config)`` gives a ``MemoHook`` when the configuration names a store
-(``where.py``), else None; the core keeps one per assertion stack (the query keys are
-shared across its checks: ``keys.KeyCache``).
+The core makes a ``MemoHook`` when the configuration names a store (``core/hook.py``) and
+keeps one per assertion stack (the query keys are shared across its checks:
+``check/query_keys.KeyCache``).
 
 ``before``: one-shot (the core gives the normalized query): a stored answer of exactly this
 query (with ``--proof``, an ``unsat`` one with its stored certificate), else a near query's
@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..core.hook import Before
 from ..result import Result, Stats, Status
-from .where import location
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -33,11 +32,6 @@ if TYPE_CHECKING:
     from ..ir.terms import Term
     from ..check.query_keys import KeyCache
     from .use import Lookup
-
-
-def hook_for(config: "Config") -> Optional["MemoHook"]:
-    """A hook when ``config`` names a store (``where.location``), else None."""
-    return None if location(config) is None else MemoHook()
 
 
 class MemoHook:
@@ -170,4 +164,4 @@ class MemoHook:
                     maximize, query.logic)
 
 
-__all__ = ["MemoHook", "hook_for"]
+__all__ = ["MemoHook"]

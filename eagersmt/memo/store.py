@@ -37,7 +37,7 @@ from .entries import (
 from ..check.query_keys import Fact, Literal, QueryKeys
 from ..check.lemmas import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
-from .where import MEMO_ENV
+from ..core.hook import MEMO_ENV
 
 MAX_ATTACHMENT = 512 << 20  # certificates larger than this (compressed) are not stored
 

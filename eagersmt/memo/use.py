@@ -1,7 +1,7 @@
 """The lemma store in the solving pipeline: which store a run uses, and one query's use of it.
 
-``store_for(config)`` opens the store ``config.memo`` names (``where.py``: none unless one
-is named), once per process and location.  A store that cannot be opened, or that fails later (a server gone), is a warning
+``store_for(config)`` opens the store ``config.memo`` names (``core/hook.location``: none
+unless one is named), once per process and location.  A store that cannot be opened, or that fails later (a server gone), is a warning
 (``MemoWarning``, once per location) and the run goes on without it: the store may speed a
 run up, never stop it.
 
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 from ..errors import InternalError
 from ..result import Stats, Status
-from .where import location
+from ..core.hook import location
 
 if TYPE_CHECKING:  # (the store's modules are imported once a store is used: no cost when off)
     from .entries import AnswerEntry, CubeEntry
