@@ -80,7 +80,7 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     the classes of those circuit variables).  A formula that normalizes to false is not
     encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
     empty clause).  ``extendable``: assertions will be added to this encoding in place
-    (``incremental.py``), so no class may be restricted to one schedule (``listsched.py``)."""
+    (``core/guarded.py``), so no class may be restricted to one schedule (``listsched.py``)."""
     trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
     if trivial and not encode_trivial:
         return Compiled(norm, None, trivial, stats)

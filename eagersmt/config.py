@@ -79,11 +79,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("memory_limit", Optional[int], None,
            "Memory (MB of address space beyond what is in use) each check-sat may take, in "
            "all its processes; past it the answer is 'unknown'."),
-    Option("memo", str, "auto",
+    Option("memo", Optional[str], None,
            "Lemma store that answers and refutations are looked up in and recorded to: a "
-           "SQLite file, postgresql://USER@HOST:PORT/DB, 'auto' ($EAGERSMT_MEMO, else "
-           "~/.cache/eagersmt/memo.sqlite) or 'off' (what --no-memo says); see README "
-           "'Lemma store'."),
+           "SQLite file or postgresql://USER@HOST:PORT/DB.  Default: $EAGERSMT_MEMO when set, "
+           "else none (nothing is read or written); 'off' (what --no-memo says): none, "
+           "whatever $EAGERSMT_MEMO says.  See README 'Lemma store'."),
 )
 
 
@@ -110,8 +110,10 @@ def _make_config_class() -> type:
                              "conquer: use --proof without --ray")
         if self.memory_limit is not None and self.memory_limit <= 0:
             raise ValueError("memory_limit must be positive (MB)")
-        if not isinstance(self.memo, str) or not self.memo:
-            raise ValueError("memo must be a path, a postgresql:// URL, 'auto' or 'off'")
+        if self.memo is not None and (not isinstance(self.memo, str) or not self.memo
+                                      or self.memo == "auto"):
+            raise ValueError("memo must name a store (a path or a postgresql:// URL) or be "
+                             f"'off', not {self.memo!r}")
 
     fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
     cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,

@@ -5,7 +5,7 @@ then the clause's literals as little-endian base-128 varints of ``2·|lit| + (li
 (the high bit marks a byte that is not the last), then one 0 byte.  A varint's last byte is
 never 0 (the value is at least 2), so the 0 bytes are exactly the record ends and a proof
 splits on them.  Users: the optimizer appends its last lemmas to
-the trace it copies into a certificate (``record``, ``optimize/record.py``); the
+the trace it copies into a certificate (``record``, ``memo/optimum.py``); the
 certificate checker reads a binary proof whole (``steps``, ``check/proof.py``).
 
 Cost: one ``bytes.split`` and a Python loop over the bytes of the records decoded.

@@ -57,3 +57,13 @@ class InternalError(EagerSmtError):
 
 class CrossCheckError(EagerSmtError):
     """eagersmt and a reference solver (Z3, cvc5) disagree on an answer."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a search that has a result so far: ``partial`` is it (the optimizer's
+    best ``Optimum``, its bound), or None.  A ``KeyboardInterrupt``: whoever does not look
+    for the partial result sees the interrupt."""
+
+    def __init__(self, partial: object = None):
+        super().__init__("interrupted")
+        self.partial = partial

@@ -24,6 +24,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from .config import Config
 from .context import Context
+from .core import Source
 from .errors import InputError
 from .ir.terms import Term
 from .result import Result, Status
@@ -151,41 +152,19 @@ class Session:
         index = len(self.results) + 1
         proof_dir = self._proof_dir(index)
         self.context.logic = self.parser.script.logic
+        source = None if proof_dir is None else Source(self.reader.text, self.filename, index)
         try:
-            res = self.context.check(assumptions, proof_dir=proof_dir)
+            res = self.context.check(assumptions, proof_dir=proof_dir, source=source)
         except InputError as e:
             raise self.locate(e) from None
-        if proof_dir is not None and res.status == Status.UNSAT:
-            from .check.certificate import stamp_input
-
-            stamp_input(proof_dir, text=self.reader.text, filename=self.filename,
-                        check_sat=index, assumptions=len(assumptions))
-            res.stats.notes["certificate"] = proof_dir
-            self._record_certificate(proof_dir, assumptions, res)
-        elif proof_dir is not None and proof_dir != self.config.proof:
+        if proof_dir is not None and res.status != Status.UNSAT \
+                and proof_dir != self.config.proof:
             try:  # no certificate for this check-sat: drop its (empty) directory
                 os.rmdir(proof_dir)
             except OSError:
                 pass
         self.results.append(res)
         return res
-
-    def _record_certificate(self, proof_dir: str, assumptions: Sequence[Term], res: Result) -> None:
-        """Give the lemma store this check's unsat answer with its certificate, and the
-        refutation of its innermost level's literals by the rest (``memo/record.py``)."""
-        look = self.context.memo.last
-        if look is None or look.answered is not None:
-            return
-        t0 = time.perf_counter()
-        look.record_unsat(proof_dir, self.reader.text, seconds=res.stats.times.get("solve", 0.0))
-        if not assumptions and self.context.marks and not look.used:
-            from .memo.record import record_level_refutation
-
-            na = self.context.marks[-1][0]
-            record_level_refutation(look, proof_dir, self.context.terms()[:na],
-                                    self.context.terms()[na:], self.parser.script.logic)
-        look.counters(res.stats)
-        res.stats.add_time("memo_record", time.perf_counter() - t0)
 
     def optimize(self, assumptions: Sequence[Term] = ()) -> Result:
         """``check-sat`` with objectives (lexicographic, as Z3): the answer and the model are

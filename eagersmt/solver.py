@@ -26,7 +26,7 @@ Optimum(minimize x = 11, proven)
 Cost: the first ``check()`` costs what ``solve_smtlib`` costs on the same assertions.
 After it, or once ``push`` or assumptions are used, one encoding and one in-process
 CaDiCaL are kept: an assertion added since the last ``check()`` is encoded into them when
-that is sound, under a guard literal of its ``push`` level (``eagersmt/incremental.py``),
+that is sound, under a guard literal of its ``push`` level (``eagersmt/core/guarded.py``),
 and ``pop`` switches its guard off; the encoding is rebuilt only when an assertion does not
 fit it (a new integer variable, say).  ``unsat_core()`` names the assumptions a failed
 ``check(...)`` needed.  ``minimize``/``maximize`` keep one encoding and one incremental SAT

@@ -10,7 +10,7 @@ from typing import Optional
 from eagersmt.api import solve_smtlib
 from eagersmt.config import Config
 from eagersmt.memo import Atom, MemoStore, QueryKeys, query_keys, record_cube
-from eagersmt.memo.store import MEMO_ENV
+from eagersmt.core.hook import MEMO_ENV
 from eagersmt.memo.trust import KEY_ENV, KEY_FILE_ENV
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import Script, parse

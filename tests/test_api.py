@@ -287,3 +287,55 @@ def test_solver_add_refuses_stack_commands_in_text():
     s = Solver()
     with pytest.raises(UnsupportedError, match=r"call Solver.push\(...\) instead"):
         s.add("(declare-const x Int)(push 1)(assert (> x 0))")
+
+
+def _interrupt_sat_calls_after(monkeypatch, n: int) -> None:  # type: ignore[no-untyped-def]
+    """From the ``n+1``-th in-process SAT call on, SIGINT as python-sat reports it."""
+    import pysolvers
+
+    from eagersmt.backends.pysat import PysatSolver
+
+    original = PysatSolver.solve
+    calls = [0]
+
+    def solve(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] > n:
+            raise pysolvers.error("Caught keyboard interrupt")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PysatSolver, "solve", solve)
+
+
+def test_ctrl_c_in_check_after_push_is_keyboard_interrupt_and_the_solver_goes_on(monkeypatch):  # type: ignore[no-untyped-def]
+    x, y = Int("x"), Int("y")
+    with Solver() as s:
+        s.add(x - y <= 3, y >= 0)
+        s.push()
+        s.add(x > 10)
+        with monkeypatch.context() as m:
+            _interrupt_sat_calls_after(m, 0)
+            with pytest.raises(KeyboardInterrupt) as info:
+                s.check()
+        assert type(info.value) is KeyboardInterrupt  # (not python-sat's error)
+        assert s.check() == Status.SAT  # the solvers were closed; a new check builds anew
+        m = s.model()
+        assert m[x] > 10 and m[x] - m[y] <= 3 and m[y] >= 0
+        s.pop()
+        s.add(y < 0)
+        assert s.check() == Status.UNSAT
+
+
+def test_ctrl_c_in_optimize_raises_interrupted_with_the_best_bound_so_far(monkeypatch):  # type: ignore[no-untyped-def]
+    from eagersmt.errors import Interrupted
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "jobshop_3x3_optimize.smt2"
+    optimum = eagersmt.solve_file(str(example))  # (three SAT calls: a probe, two bounds)
+    _interrupt_sat_calls_after(monkeypatch, 1)  # the probe's model, then Ctrl-C
+    with pytest.raises(Interrupted) as info:
+        eagersmt.solve_file(str(example))
+    assert isinstance(info.value, KeyboardInterrupt)
+    partial = info.value.partial
+    assert partial is not None and partial.status == Status.SAT and not partial.proven
+    assert partial.value is not None and partial.value >= optimum.model["makespan"]
+    assert partial.model["makespan"] == partial.value

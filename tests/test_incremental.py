@@ -346,3 +346,36 @@ def test_random_sessions_over_reals_agree_with_z3(seed):
     ours = [line for cmd in text.splitlines() for line in s.feed(cmd + "\n")]
     s.close()
     assert _answers(ours) == _answers(z3_outputs(text)), text
+
+
+class _OneShotBackend:
+    """A toy back end that neither runs in this process nor goes on from a loaded solver
+    (as Kissat): its registry entry says so, and nothing else does."""
+
+    name = "oneshot-toy"
+
+    def solve(self, cnf, assumptions=(), *, timeout=None, proof_path=None, warm=None):  # type: ignore[no-untyped-def]
+        from eagersmt.backends import solve_in_process
+
+        return solve_in_process(cnf, assumptions, backend="cadical", proof_path=proof_path)
+
+
+def test_a_back_end_that_cannot_keep_an_encoding_is_asked_by_its_registry_entry():
+    """Whether a check may run on the kept encoding is what the back end's registry entry
+    says (``incremental``, ``warm``), not its name: a back end with neither decides every
+    check one-shot (answers right, no core); CaDiCaL keeps the encoding (a core)."""
+    from eagersmt.backends import BACKENDS, BackendEntry
+
+    text = """(set-option :produce-unsat-cores true)(set-logic QF_IDL)
+    (declare-const x Int)(declare-const y Int)
+    (assert (! (< x y) :named lt))(assert (! (< y x) :named gt))(assert (! (<= x 9) :named hi))
+    (check-sat)(get-unsat-core)
+    (push 1)(assert (<= y 3))(check-sat)(pop 1)"""
+    BACKENDS.register(BackendEntry("oneshot-toy", _OneShotBackend, "a one-shot toy"))
+    try:
+        out = list(Session(config=Config(backend="oneshot-toy", quiet=True)).run_text(text))
+    finally:
+        BACKENDS.unregister("oneshot-toy")
+    assert out[0] == "unsat" and out[1].startswith("(error") and out[2] == "unsat"
+    out = list(Session(config=Config(backend="cadical", quiet=True)).run_text(text))
+    assert out[0] == "unsat" and set(out[1][1:-1].split()) == {"lt", "gt"} and out[2] == "unsat"

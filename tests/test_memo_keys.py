@@ -1,4 +1,4 @@
-"""Keys of the lemma store (eagersmt/memo/keys.py): what is recognised as the same, what is
+"""Keys of the lemma store (eagersmt/check/query_keys.py): what is recognised as the same, what is
 not, and that equal keys mean equivalent assertions (checked by Z3 on random formulas)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 import z3
 
-from eagersmt.memo.keys import Atom, BoolLit, literal_key, query_keys
+from eagersmt.check.query_keys import Atom, BoolLit, literal_key, query_keys
 from eagersmt.smtlib.parser import parse
 from eagersmt.smtlib.printer import script_text
 
@@ -177,7 +177,7 @@ def test_a_key_cache_over_a_session_gives_the_keys_computed_afresh():
     """``KeyCache.query`` keeps the facts of the prefix two queries share: a session's
     stacks (base, base + level, another level, a longer base, a shorter one) get exactly
     the keys and facts of a computation from nothing."""
-    from eagersmt.memo.keys import KeyCache
+    from eagersmt.check.query_keys import KeyCache
 
     rng = random.Random(7)
     names = ["x", "y", "z"]

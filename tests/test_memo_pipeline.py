@@ -24,8 +24,8 @@ from eagersmt.check.proof import CertificateError, check_certificate
 from eagersmt.config import Config
 from eagersmt.memo import open_store, query_keys, verify_entry
 from eagersmt.memo.entries import ANSWER, CUBE, AnswerEntry, answer_header
-from eagersmt.memo.keys import Atom, Clause
-from eagersmt.memo.match import applies
+from eagersmt.check.query_keys import Atom, Clause
+from eagersmt.check.lemmas import applies
 from eagersmt.memo.use import MemoWarning, close_all
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
@@ -205,24 +205,47 @@ def test_cli_options(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_without_a_store_nothing_of_it_is_imported_or_written(tmp_path):  # type: ignore[no-untyped-def]
-    """--no-memo costs nothing (the store's modules are not even imported), and a formula
+    """--no-memo costs nothing (no module of the store is even imported), and a formula
     that normalizing decides is answered without the store."""
     code = ("import sys; from eagersmt.api import solve_smtlib; from eagersmt.config import Config; "
             f"r = solve_smtlib({CHAIN + '(check-sat)'!r}, config=Config(memo='off')); "
             "print(r.status, sorted(m for m in sys.modules if m.startswith('eagersmt.memo.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
-    # the same when the default ('auto') reads EAGERSMT_MEMO=off, as benchmarks set it
+    assert out.stdout.split(None, 1) == ["sat", "[]\n"], out.stderr
+    # the same when the default reads EAGERSMT_MEMO=off, as benchmarks set it
     code = code.replace("Config(memo='off')", "Config()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "EAGERSMT_MEMO": "off"})
-    assert out.stdout.split(None, 1) == ["sat", "['eagersmt.memo.use']\n"], out.stderr
+    assert out.stdout.split(None, 1) == ["sat", "[]\n"], out.stderr
     loc = tmp_path / "m.sqlite"
     f = tmp_path / "q.smt2"
     f.write_text("(set-logic QF_IDL)(declare-const x Int)(assert (< x x))(check-sat)")
     r = _cli("solve", "--memo", str(loc), "--stats", str(f))
     assert r.stdout.split() == ["unsat"] and "memo_looked_up" not in r.stderr
     assert not loc.exists()
+
+
+def test_off_by_default_nothing_under_home_and_a_named_store_answers(tmp_path):  # type: ignore[no-untyped-def]
+    """No store is used unless one is named: a first quick-start run writes nothing under
+    the home directory (no store, no key); with ``--memo FILE`` the key is created, and a
+    second run answers from the store."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("XDG_") and not k.startswith("EAGERSMT_MEMO")}
+    env["HOME"] = str(home)
+    example = str(REPO / "examples" / "jobshop_3x3.smt2")
+    r = _cli("solve", "--stats", example, env=env, cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.split()[0] == "sat", r.stderr
+    assert "memo_looked_up" not in r.stderr
+    assert list(home.rglob("*")) == []
+    store = tmp_path / "store.sqlite"
+    first = _cli("solve", "--memo", str(store), "--stats", example, env=env, cwd=tmp_path)
+    second = _cli("solve", "--memo", str(store), "--stats", example, env=env, cwd=tmp_path)
+    assert first.stdout.split()[0] == second.stdout.split()[0] == "sat", second.stderr
+    assert "answer from the lemma store" not in first.stderr
+    assert "answer from the lemma store" in second.stderr
+    assert (home / ".config" / "eagersmt" / "memo.key").exists() and store.exists()
 
 
 # -- implication: clauses of difference literals (what-if variants) -------------------------
@@ -299,12 +322,12 @@ def test_what_if_variants_get_the_lower_bound_and_agree_with_z3(memo, ops):  # t
 
 def _queries(text: str) -> list[str]:
     """Each check-sat of a script as a script of its own (for Z3)."""
-    from eagersmt.check.proof import _assertions_at
+    from eagersmt.check.proof import assertions_at
     from eagersmt.smtlib.printer import script_text
 
     s = parse(text)
     n = sum(c.name == "check-sat" for c in s.commands)
-    return [script_text(_assertions_at(s, i), logic="QF_LIA",
+    return [script_text(assertions_at(s, i), logic="QF_LIA",
                         declarations=s.declarations) for i in range(1, n + 1)]
 
 

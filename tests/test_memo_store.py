@@ -30,12 +30,17 @@ def location(request, tmp_path):  # type: ignore[no-untyped-def]
     return location_for(request.param, request, tmp_path)
 
 
-def test_default_store_is_under_the_cache_dir(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with open_store() as s:
-        assert s.location == str(tmp_path / "cache" / "eagersmt" / "memo.sqlite")
+def test_no_default_store_and_the_key_is_made_on_first_use(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A store is opened only where one is named; its key is created then, private."""
+    with pytest.raises(MemoError, match="no lemma store named"):
+        open_store()
+    assert not (tmp_path / "cfg").exists() and not (tmp_path / "cache").exists()
+    loc = str(tmp_path / "named" / "memo.sqlite")
+    with open_store(loc) as s:
+        assert s.location == loc
         assert s.key_source == str(tmp_path / "cfg" / "eagersmt" / "memo.key")
     assert os.stat(tmp_path / "cfg" / "eagersmt" / "memo.key").st_mode & 0o777 == 0o600
-    assert os.stat(tmp_path / "cache" / "eagersmt" / "memo.sqlite").st_mode & 0o077 == 0
+    assert os.stat(loc).st_mode & 0o077 == 0
 
 
 def test_sat_answer_round_trip(location: str) -> None:
@@ -84,11 +89,11 @@ def test_cube_applies_by_key_and_by_implied_literal(location: str) -> None:
         assert s.counters.applied == 2
 
 
-def test_applied_lemma_keeps_every_model() -> None:
+def test_applied_lemma_keeps_every_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Soundness of a match: the query is sat, the lemma applies, and Z3 finds the query
     and the asserted lemma equisatisfiable with the query (here: still sat, and the lemma is
     implied: query and not lemma is unsat)."""
-    with open_store(None) as s:
+    with open_store(str(tmp_path / "memo.sqlite")) as s:
         assert store_chain_cube(s, [Atom("z", "x", 0), BoolLit("p")])
         q = query("(assert (<= (- x y) (- 2)))(assert (< y z))(assert (<= w 3))")
         [e] = s.applicable(q.qk)
@@ -112,7 +117,7 @@ def test_real_cube_and_bounds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     s1 = parse(head + "(assert (< x (/ 1 2)))(assert (<= y x))")
     k1 = query_keys(s1.assertions, s1.logic)
     sorts = {v.val: v.sort for v in s1.declarations}
-    with open_store(None) as s:
+    with open_store(str(tmp_path / "memo.sqlite")) as s:
         assert record_cube(s, k1, s1.assertions, [0, 1], [Atom(None, "y", Fraction(-1, 2))],
                            terms=s1.terms, sorts=sorts)
         for text, n in (("(assert (<= x (/ 1 3)))(assert (<= y x))", 1),
@@ -194,7 +199,7 @@ def test_key_file_rules(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyp
     f.write_text(os.urandom(32).hex())
     f.chmod(0o644)
     with pytest.raises(MemoError, match="chmod 600"):
-        open_store(None, key_file=str(f))
+        open_store(str(tmp_path / "s.sqlite"), key_file=str(f))
     f.chmod(0o600)
     assert open_store(str(tmp_path / "s.sqlite"), key_file=str(f)).key_source == str(f)
     f.write_text("abcd")

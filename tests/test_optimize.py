@@ -299,3 +299,27 @@ def test_optimize_timeout_bounds_the_whole_command(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("sat\n") and "; not proven optimal: best ms = " in r.stdout
     assert elapsed < 3 + 1.5, elapsed
+
+
+def test_memory_limit_holds_for_an_optimization_too() -> None:
+    """Past ``memory_limit`` a search answers unknown with the reason (the decision core's
+    limits), whether the script or the Python API asks; the limit is restored afterwards."""
+    import resource
+
+    # Three tasks in [0, 10^6] pairwise 300,000 apart: millions of order-encoding clauses.
+    big = """(set-logic QF_IDL)
+    (declare-fun x () Int)(declare-fun y () Int)(declare-fun z () Int)
+    (assert (and (<= 0 x) (<= x 1000000) (<= 0 y) (<= y 1000000) (<= 0 z) (<= z 1000000)))
+    (assert (or (<= (- x y) (- 300000)) (<= (- y x) (- 300000))))
+    (assert (or (<= (- z y) (- 300000)) (<= (- y z) (- 300000))))
+    (assert (or (<= (- x z) (- 300000)) (<= (- z x) (- 300000))))
+    (minimize z)(check-sat)"""
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    r = solve_smtlib(big, config=Config(encoding="order", memory_limit=400))
+    assert r.status == Status.UNKNOWN and "memory limit (400 MB)" in r.reason
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    x, z = Int("x"), Int("z")
+    with Solver(encoding="order", memory_limit=4000) as s:
+        s.add(x >= 0, z - x >= 3)
+        opt = s.minimize(z)
+    assert opt.status == Status.SAT and opt.value == 3 and opt.proven

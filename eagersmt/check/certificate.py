@@ -22,6 +22,8 @@ import os
 import time
 from typing import Any, Optional
 
+from ..errors import EagerSmtError
+
 FORMAT = "eagersmt-certificate/1"
 CNF_FILE, PROOF_FILE, META_FILE = "formula.cnf", "proof.drat", "certificate.json"
 COVERAGE_FILE = "coverage.drat"
@@ -118,3 +120,30 @@ def _update(directory: str, fields: dict[str, Any]) -> None:
     with open(tmp, "w") as f:
         json.dump(meta, f, separators=(",", ":"))
     os.replace(tmp, path)
+
+
+class CertificateError(EagerSmtError):
+    """The certificate is rejected (or malformed); the message says why."""
+
+
+def assertions_at(script: Any, index: int) -> list:
+    """The assertions (and assumptions) in force at the ``index``-th check-sat (1-based):
+    those of the levels ``pop`` has not removed."""
+    asserted: list = []
+    levels: list[int] = []  # len(asserted) at each push
+    seen = 0
+    for cmd in script.commands:
+        if cmd.name == "assert":
+            asserted.append(cmd.args[0])
+        elif cmd.name == "push":
+            levels += [len(asserted)] * cmd.args[0]
+        elif cmd.name == "pop" and cmd.args[0]:
+            del asserted[levels[-cmd.args[0]]:]
+            del levels[-cmd.args[0]:]
+        elif cmd.name in ("reset", "reset-assertions"):
+            asserted, levels = [], []
+        elif cmd.name == "check-sat":
+            seen += 1
+            if seen == index:
+                return asserted + list(cmd.args)
+    raise CertificateError(f"the input has no check-sat number {index}")

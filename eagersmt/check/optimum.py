@@ -17,7 +17,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from .proof import CertificateError, CheckReport, _assertions_at, check_certificate
+from .certificate import CertificateError, assertions_at
+from .proof import CheckReport, check_certificate
 
 
 @dataclass
@@ -63,7 +64,7 @@ def check_optimum(directory: str, smt2_path: str, *, engine: str = "auto") -> Op
         _same(directory, f"optimum-{i}.smt2", attained)
         script = parse(attained, filename=f"optimum-{i}.smt2")
         try:
-            values = evaluate(_assertions_at(script, 1), model)
+            values = evaluate(assertions_at(script, 1), model)
         except InternalError as e:
             raise CertificateError(f"optimum-{i}.smt2: the model: {e}") from None
         if not all(v is True for v in values):

@@ -43,13 +43,13 @@ bounds from the anchor.
 
 * a stored unsat answer (``memo_answer``): the entry's own certificate and the input it
   is about (``memo-answer/``) are checked like any certificate, and that input's assertions
-  and FILE's must have the same query key (``memo/keys.py``: equal keys mean equivalent
+  and FILE's must have the same query key (``check/query_keys.py``: equal keys mean equivalent
   assertion sets);
 * stored refutations applied as clauses (``lemmas``, in the order they were added): each
-  one's certificate (``lemma-N/``) must prove its support and cube unsat (``memo/verify.py``),
-  its support must hold in FILE's assertions and the lemmas before it (``memo.match.applies``),
+  one's certificate (``lemma-N/``) must prove its support and cube unsat (``check/stored.py``),
+  its support must hold in FILE's assertions and the lemmas before it (``lemmas.applies``),
   and its clause ``not cube`` is then added to the circuit, as the run added it
-  (``memo.match.lemma_root``), before the CNF is checked against it.  So FILE implies every
+  (``lemmas.lemma_root``), before the CNF is checked against it.  So FILE implies every
   lemma, and the CNF's clauses follow from FILE.
 
 **Root lemmas** (``encode/disjunctive.py``: machines recognized and propagated before
@@ -83,7 +83,7 @@ These two functions are what the compact encoding adds to the trusted code.
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
 lifting, equality substitution, exact scaling of reals), this module, and the DRAT
-checker; with store entries also ``memo/keys.py`` and ``memo/match.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
+checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
 that contains them is reported as *not verified*.
 """
 
@@ -98,14 +98,11 @@ from typing import Any, Optional
 from .. import drat
 from ..encode import ENCODINGS
 from ..errors import EagerSmtError
+from .certificate import CertificateError, assertions_at
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
 from .certificate import FORMAT, META_FILE, input_digest
 
 POS, NEG = 1, 2
-
-
-class CertificateError(EagerSmtError):
-    """The certificate is rejected (or malformed); the message says why."""
 
 
 @dataclass
@@ -117,29 +114,6 @@ class CheckReport:
 
 
 # -- the formula -------------------------------------------------------------------------
-
-def _assertions_at(script: Any, index: int) -> list:
-    """The assertions (and assumptions) in force at the ``index``-th check-sat (1-based):
-    those of the levels ``pop`` has not removed."""
-    asserted: list = []
-    levels: list[int] = []  # len(asserted) at each push
-    seen = 0
-    for cmd in script.commands:
-        if cmd.name == "assert":
-            asserted.append(cmd.args[0])
-        elif cmd.name == "push":
-            levels += [len(asserted)] * cmd.args[0]
-        elif cmd.name == "pop" and cmd.args[0]:
-            del asserted[levels[-cmd.args[0]]:]
-            del levels[-cmd.args[0]:]
-        elif cmd.name in ("reset", "reset-assertions"):
-            asserted, levels = [], []
-        elif cmd.name == "check-sat":
-            seen += 1
-            if seen == index:
-                return asserted + list(cmd.args)
-    raise CertificateError(f"the input has no check-sat number {index}")
-
 
 def _top_level(c: Circuit) -> list[int]:
     """The asserted literals, positive ANDs flattened.  (``Circuit.top_level`` does the same;
@@ -728,8 +702,8 @@ def _subdir(directory: str, name: Any) -> str:
 def _check_memo_answer(directory: str, meta: dict, assertions: list, logic: Optional[str],
                        engine: str, report: CheckReport) -> CheckReport:
     """A stored unsat answer (module doc): its certificate, and the same query key."""
-    from ..memo import AnswerEntry, Refused, query_keys, verify_extracted
-    from ..result import Status
+    from .query_keys import query_keys
+    from .stored import verify_answer
 
     try:
         info = meta["memo_answer"]
@@ -739,38 +713,45 @@ def _check_memo_answer(directory: str, meta: dict, assertions: list, logic: Opti
     if query_keys(assertions, logic).key != qkey:
         raise CertificateError("the stored answer is about another query than the input's")
     try:
-        verdict = verify_extracted(AnswerEntry(qkey, logic or "", Status.UNSAT), sub, engine=engine)
-    except Refused as e:
-        raise CertificateError(f"the stored answer's certificate: {e.reason}") from None
+        verdict = verify_answer(qkey, sub, check_certificate, engine=engine)
+    except CertificateError as e:
+        raise CertificateError(f"the stored answer's certificate: {e}") from None
     report.verified = True
     report.notes.append("an answer from the lemma store, for the same query key; its "
                         f"certificate (of {os.path.basename(sub)}/input.smt2) {verdict}")
     return report
 
 
+@dataclass(frozen=True)
+class _Lemma:
+    """A stored refutation listed in a certificate (``lemmas.py``)."""
+
+    support: tuple
+    cube: tuple
+
+
 def _add_lemmas(directory: str, lemmas: Any, assertions: list, logic: Optional[str], norm: Any,
                 engine: str, report: CheckReport) -> None:
     """Verify the stored refutations a run applied and add their clauses (module doc)."""
-    from ..memo import CubeEntry, Refused, query_keys, verify_extracted
-    from ..memo.entries import decode_fact, decode_lit
-    from ..memo.match import applies, extend, lemma_root
+    from .lemmas import applies, decode_fact, decode_lit, extend, lemma_root
+    from .query_keys import query_keys
+    from .stored import verify_cube
 
     qk = query_keys(assertions, logic, forms=norm.forms)
     t0 = time.perf_counter()
     for n, item in enumerate(lemmas, 1):
         try:
             sub = _subdir(directory, item["dir"])
-            entry = CubeEntry(str(item["id"]), str(item.get("logic", logic or "")),
-                              tuple((str(k), decode_fact(f)) for k, f in item["support"]),
-                              tuple(decode_lit(x) for x in item["cube"]))
+            entry = _Lemma(tuple((str(k), decode_fact(f)) for k, f in item["support"]),
+                           tuple(decode_lit(x) for x in item["cube"]))
         except (KeyError, TypeError, ValueError, IndexError) as e:
             raise CertificateError(f"malformed lemma {n}: {type(e).__name__}: {e}") from None
         if not entry.support or not entry.cube:
             raise CertificateError(f"lemma {n}: empty support or cube")
         try:
-            verify_extracted(entry, sub, engine=engine)
-        except Refused as e:
-            raise CertificateError(f"lemma {n} ({item['dir']}): {e.reason}") from None
+            verify_cube(entry.support, entry.cube, sub, check_certificate, engine=engine)
+        except CertificateError as e:
+            raise CertificateError(f"lemma {n} ({item['dir']}): {e}") from None
         if not applies(entry, qk):
             raise CertificateError(f"lemma {n}: its support does not hold in the input")
         if lemma_root(entry, norm) is None:
@@ -824,7 +805,7 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     script = parse_file(smt2_path)
     if meta.get("input", {}).get("sha256") != input_digest(script.source):
         raise CertificateError(f"the certificate is for another input than {smt2_path}")
-    assertions = _assertions_at(script, int(meta.get("check_sat", 1)))
+    assertions = assertions_at(script, int(meta.get("check_sat", 1)))
     if "memo_answer" in meta:
         return _check_memo_answer(directory, meta, assertions, script.logic, engine, report)
     norm = normalize(assertions)

@@ -23,7 +23,7 @@ def _store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                            "$EAGERSMT_MEMO_KEY_FILE, ~/.config/eagersmt/memo.key).")(fn)
     return click.option("--memo", "location", default=None, metavar="PATH|URL",
                         help="The store: a SQLite file or postgresql://USER@HOST:PORT/DB "
-                             "(default: $EAGERSMT_MEMO, else ~/.cache/eagersmt/memo.sqlite).")(fn)
+                             "(default: $EAGERSMT_MEMO).")(fn)
 
 
 def _open(location: Optional[str], key_file: Optional[str]):  # type: ignore[no-untyped-def]
@@ -143,8 +143,7 @@ def import_cmd(location: Optional[str], key_file: Optional[str], input_file: str
     """Add the entries of an export to the store.  Each is opened with the key it was sealed
     with (--from-key, else the store's own), its certificate checked against its header, and
     stored sealed with this store's key; a refused entry is reported and skipped (exit 4)."""
-    from ..memo import MemoError
-    from ..memo.trust import Sealer, load_key
+    from ..memo import MemoError, Sealer, load_key
 
     store = _open(location, key_file)
     try:

@@ -69,7 +69,7 @@ def gate_clauses(k: int, args: tuple, v: int, p: int, lit_of: Callable[[int], in
                  add: Callable[[list[int]], None]) -> None:
     """The clauses of gate ``v`` (kind ``k``, children ``args``) in the directions ``p``:
     ``v -> definition`` with ``POS``, ``definition -> v`` with ``NEG``.  (Also used by the
-    incremental solver, ``eagersmt/incremental.py``, for the direction a gate gains later.)"""
+    incremental solver, ``eagersmt/core/guarded.py``, for the direction a gate gains later.)"""
     if k == K_AND:
         ch = [lit_of(a) for a in args]
         if p & POS:

@@ -104,7 +104,7 @@ def normalize_into(circuit: Circuit, assertions: list[Term], *,
     """Add integer ``assertions`` to ``circuit`` (a circuit of ``normalize(...,
     substitute=False)`` over integers): the literal of each, its roots untouched; the nodes
     it already has are shared.  None when a variable is Real (reals are scaled as a whole:
-    normalize everything again).  The incremental solver's hook (``eagersmt/incremental.py``)."""
+    normalize everything again).  The incremental solver's hook (``eagersmt/core/guarded.py``)."""
     return _Normalizer(positions or {}).run(assertions, into=circuit)
 
 

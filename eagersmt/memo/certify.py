@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from ..ir.terms import Term, TermManager
-from .keys import Literal, QueryKeys
+from ..check.query_keys import Literal, QueryKeys
 from .match import literal_term
 
 

@@ -33,16 +33,16 @@ import struct
 import time
 import zlib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Iterable, Mapping, Optional, Union
 
+from ..check.lemmas import decode_fact, decode_lit, encode_fact, encode_lit, json_number, number_json
+from ..check.query_keys import Fact, Literal
+from ..check.stored import INPUT_FILE
 from ..result import Status
-from .keys import Atom, BoolLit, Clause, Fact, Literal
 from .trust import Refused
 
 FORMAT = 1
 ANSWER, CUBE = "answer", "cube"
-INPUT_FILE = "input.smt2"
 MAX_HEADER = 64 << 20  # a header past this is refused before it is decompressed further
 
 
@@ -88,85 +88,11 @@ def cube_id(logic: str, support: Iterable[tuple[str, Optional[Fact]]], cube: Ite
 
 # -- values ------------------------------------------------------------------------------
 
-def _num(c: object) -> list:
-    if isinstance(c, bool):
-        raise TypeError("a Boolean where a number is expected")
-    if isinstance(c, int):
-        return ["i", str(c)]
-    c = Fraction(c)  # type: ignore[arg-type]
-    return ["q", f"{c.numerator}/{c.denominator}"]
-
-
-def _unnum(x: Any) -> Union[int, Fraction]:
-    kind, text = x
-    if kind == "i":
-        return int(text)
-    if kind == "q":
-        return Fraction(text)
-    raise ValueError(f"unknown number kind {kind!r}")
-
-
-def _name(x: Any) -> Optional[str]:
-    if x is None or isinstance(x, str):
-        return x
-    raise ValueError("a variable name must be a string or null")
-
-
-def encode_atom(a: Atom) -> list:
-    return [a.u, a.v, _num(a.c), bool(a.strict)]
-
-
-def decode_atom(x: Any) -> Atom:
-    u, v, c, strict = x
-    if not isinstance(strict, bool) or (u is None and v is None) or u == v:
-        raise ValueError("malformed atom")
-    c = _unnum(c)
-    if isinstance(c, int) and strict:
-        raise ValueError("a strict integer atom")
-    return Atom(_name(u), _name(v), c, strict)
-
-
-def encode_fact(f: Optional[Fact]) -> Any:
-    """A support item's constraint: null, an atom, or ``{"or": [atoms]}``."""
-    if f is None:
-        return None
-    if isinstance(f, Clause):
-        return {"or": [encode_atom(a) for a in f.lits]}
-    return encode_atom(f)
-
-
-def decode_fact(x: Any) -> Optional[Fact]:
-    if x is None:
-        return None
-    if isinstance(x, dict):
-        if set(x) != {"or"} or not isinstance(x["or"], list) or len(x["or"]) < 2:
-            raise ValueError("malformed clause")
-        return Clause(tuple(decode_atom(a) for a in x["or"]))
-    return decode_atom(x)
-
-
-def encode_lit(x: Literal) -> list:
-    if isinstance(x, BoolLit):
-        return ["b", x.name, bool(x.positive)]
-    return ["d"] + encode_atom(x)
-
-
-def decode_lit(x: Any) -> Literal:
-    if x[0] == "b":
-        _, name, pos = x
-        if not isinstance(name, str) or not isinstance(pos, bool):
-            raise ValueError("malformed Boolean literal")
-        return BoolLit(name, pos)
-    if x[0] == "d":
-        return decode_atom(x[1:])
-    raise ValueError(f"unknown literal kind {x[0]!r}")
-
-
 def encode_model(model: Mapping[str, object]) -> list:
     out = []
     for name in sorted(model):
         v = model[name]
-        out.append([name, "b", bool(v)] if isinstance(v, bool) else [name] + _num(v))
+        out.append([name, "b", bool(v)] if isinstance(v, bool) else [name] + number_json(v))
     return out
 
 
@@ -181,7 +107,7 @@ def decode_model(x: Any) -> dict[str, object]:
                 raise ValueError("malformed Boolean value")
             out[name] = val
         else:
-            out[name] = _unnum([kind, val])
+            out[name] = json_number([kind, val])
     return out
 
 

@@ -1,9 +1,13 @@
 """When a stored cube refutation applies to a query, and the clause it then adds.
 
+(``applies``, ``extend`` and ``lemma_root`` are the checker's, ``check/lemmas.py``: a
+certificate that used lemmas is checked with the same definitions; this module adds
+``decides`` and the lemma as a term.)
+
 Idea.  A ``CubeEntry`` proves ``support and cube`` unsat, i.e. ``support => not cube``.  A
 query ``Q`` may add the clause ``not cube`` when ``Q`` implies every support item:
 
-* the item's key is one of ``Q``'s assertion keys (the same assertion, ``keys.py``), or
+* the item's key is one of ``Q``'s assertion keys (the same assertion, ``check/query_keys.py``), or
 * the item is one difference literal ``u - v <= c`` and ``Q`` asserts ``u - v <= c'`` with
   ``c' <= c`` (``< c`` strict, reals: ``c' < c``, or ``c' = c`` with ``Q``'s the strict one),
 * the item is a clause of difference literals and ``Q`` asserts a literal that implies one
@@ -37,45 +41,16 @@ Trentin, "OptiMathSAT", CAV 2015), applied to stored refutations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import Mapping, Optional
 
+from ..check.query_keys import Atom, BoolLit, Literal, QueryKeys, literal_key
 from ..ir.terms import BOOL, INT, REAL, Term, TermManager
 from .entries import CubeEntry
-from .keys import Atom, BoolLit, Clause, Fact, Literal, QueryKeys, fact_key, negation
-
-if TYPE_CHECKING:
-    from ..ir.normalize import Normalized
-
-
-def implied_by_cube(fact: Optional[Fact], cube: Sequence[Literal]) -> bool:
-    """Is the support item ``fact`` implied by a literal of ``cube`` (module doc)?"""
-    if fact is None:
-        return False
-    lits = fact.lits if isinstance(fact, Clause) else (fact,)
-    return any(isinstance(x, Atom) and a.implied_by(x) for a in lits for x in cube)
-
-
-def applies(entry: CubeEntry, qk: QueryKeys) -> bool:
-    """Does every support item of ``entry`` hold in the query (see module doc)?"""
-    keys = qk.keys
-    for key, fact in entry.support:
-        if key in keys:
-            continue
-        if isinstance(fact, Atom) and qk.implies(fact):
-            continue
-        if isinstance(fact, Clause) and qk.implies_clause(fact):
-            continue
-        if implied_by_cube(fact, entry.cube):
-            continue
-        return False
-    return True
 
 
 def decides(entry: CubeEntry, qk: QueryKeys) -> bool:
     """Does the query assert (or imply, by one asserted literal) every literal of the
     entry's cube, so that its lemma alone makes the query unsat?"""
-    from .keys import literal_key
-
     for x in entry.cube:
         if isinstance(x, Atom) and qk.implies(x):
             continue
@@ -83,59 +58,6 @@ def decides(entry: CubeEntry, qk: QueryKeys) -> bool:
             continue
         return False
     return True
-
-
-def lemma_fact(entry: CubeEntry) -> tuple[str, Optional[Fact]]:
-    """The key of the lemma ``not cube`` as an assertion, and its constraint(s)."""
-    negs = [negation(x) for x in entry.cube]
-    if len(negs) == 1:
-        x = negs[0]
-        from .keys import literal_key
-
-        return literal_key(x), (x if isinstance(x, Atom) else None)
-    from .keys import clause_key
-
-    key = clause_key(negs)
-    atoms = [x for x in negs if isinstance(x, Atom)]
-    return key, (Clause(tuple(atoms)) if len(atoms) == len(negs) else None)
-
-
-def extend(qk: QueryKeys, entry: CubeEntry) -> None:
-    """Count ``entry``'s lemma among the query's assertions (it holds in the query)."""
-    key, fact = lemma_fact(entry)
-    qk.add_fact(key, fact)
-
-
-def lemma_root(entry: CubeEntry, norm: "Normalized") -> Optional[int]:
-    """Add the clause ``not cube`` to the normalized query's circuit as a root; its literal,
-    or None when it cannot be stated there (a real query, a strict or rational literal)."""
-    from ..ir.terms import INT as INT_SORT
-
-    c = norm.circuit
-    if norm.sort != INT_SORT or norm.scale != 1:
-        return None
-
-    def var(name: Optional[str]) -> tuple[int, int]:
-        if name is None:
-            return 0, 0
-        if name in norm.aliases:
-            rep, off = norm.aliases[name]
-            return (0 if rep == "0" else c.int_var(rep)), off
-        return c.int_var(name), 0
-
-    negs = []
-    for x in entry.cube:
-        if isinstance(x, BoolLit):
-            n = c.bool_var(x.name)
-            negs.append(-n if x.positive else n)
-            continue
-        if x.strict or not isinstance(x.c, int):
-            return None
-        (i, oi), (j, oj) = var(x.u), var(x.v)
-        negs.append(-c.pred(i, j, x.c - oi + oj))  # (i + oi) - (j + oj) <= c
-    root = c.or_(negs)
-    c.roots.append(root)
-    return root
 
 
 def literal_term(lit: Literal, terms: TermManager, sorts: Mapping[str, str]) -> Optional[Term]:

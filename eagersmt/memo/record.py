@@ -10,7 +10,7 @@ that formula, the store takes it as it is:
   literals" unsat, i.e. the cube of the literals is refuted by the rest (the support);
 * ``record_certificate``: the general step, given the formula as assertions (support first,
   then one assertion per cube literal) and a certificate of it.  The optimizer's bound
-  refutations (``optimize/record.py``) go through it.
+  refutations (``memo/optimum.py``) go through it.
 
 The certificate is re-stamped with the formula's own text (``smtlib.printer.script_text``),
 which is what ``verify.py`` and ``check-proof`` read back; the run's circuit must be the one
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from ..ir import terms as T
 from ..ir.terms import BOOL, Term
-from .keys import Atom, BoolLit, Literal
+from ..check.query_keys import Atom, BoolLit, Literal
 
 if TYPE_CHECKING:
     from ..ir.circuit import Circuit
@@ -122,7 +122,7 @@ def record_certificate(look: "Lookup", proof_dir: str, support: list[Term],
                     assumptions=0)
         with open(os.path.join(tmp, META_FILE), "w") as f:
             json.dump(meta, f, separators=(",", ":"))
-        return bool(look._call(lambda s: s.put_cube(
+        return bool(look.call(lambda s: s.put_cube(
             items, [x for _, x in cube], logic=look.qk.logic, certificate_dir=tmp,
             input_text=text, seconds=seconds, note=note), False))
     finally:

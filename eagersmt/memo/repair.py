@@ -15,7 +15,7 @@ satisfies it.  Keep the old model's Boolean choices and re-solve only the arithm
    constraints and Boolean values that make every root true;
 3. ``solve``: that conjunction of difference constraints by Bellman-Ford from the old
    values (the nearest values below them); with an objective ``p - m`` its least value for
-   these choices (``optimize/compact.least``: on a schedule, the earliest starts);
+   these choices (``optimize/tighten.least``: on a schedule, the earliest starts);
    infeasible (a negative cycle, clashing Booleans) means no repair.
 
 A repaired model is a model of the new formula only if it passes ``check_model`` on the
@@ -137,7 +137,7 @@ def solve(n_int: int, cons: Sequence[tuple[int, int, int]], v: Sequence[int],
     """Values satisfying every ``x - y <= k`` of ``cons``: Bellman-Ford from ``v``; with
     ``objective = (p, m)`` the least ``p - m`` (module doc, step 3).  None: infeasible."""
     from ..encode.domains import NegativeCycle, shortest_paths
-    from ..optimize.compact import least
+    from ..optimize.tighten import least
 
     adj: dict[int, list[tuple[int, int]]] = {}
     for x, y, k in cons:
@@ -189,12 +189,12 @@ def repaired(look: "Lookup", norm: "Normalized", assertions: Sequence["Term"],
     ``assertions`` (module doc): ``(model, circuit values, Booleans)``, or None."""
     import time
 
-    from ..check.model import check_model
+    from ..core.model import check
     from ..ir.terms import INT
 
     if look.store is None or norm.sort != INT or norm.scale != 1:
         return None
-    entries = look._call(lambda s: s.near(look.qk, share=NEAR_SHARE, limit=NEAR_LIMIT), [])
+    entries = look.call(lambda s: s.near(look.qk, share=NEAR_SHARE, limit=NEAR_LIMIT), [])
     t0 = time.perf_counter()
     try:
         for e in entries:
@@ -204,7 +204,7 @@ def repaired(look: "Lookup", norm: "Normalized", assertions: Sequence["Term"],
             vals, bools = got
             model = norm.decode(vals, bools, list(declarations))
             try:
-                check_model(list(assertions), model)
+                check(assertions, model)
             except InternalError:
                 continue
             if look.store is not None:
@@ -212,7 +212,7 @@ def repaired(look: "Lookup", norm: "Normalized", assertions: Sequence["Term"],
             return model, vals, bools
         return None
     finally:
-        look._seconds += time.perf_counter() - t0
+        look.seconds += time.perf_counter() - t0
 
 
 __all__ = ["NEAR_LIMIT", "NEAR_SHARE", "repair_values", "repaired", "select", "solve"]

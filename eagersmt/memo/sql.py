@@ -11,7 +11,7 @@ sizes, times, hit counts) and the two index tables are bookkeeping, not trusted:
     memo_attachments  (kind, id, data)          -- the certificate of an entry
     memo_support      (cube, pos, akey)         -- support item pos of cube has key akey
     memo_support_atom (cube, pos, u, v, c)      -- ... and is the literal u - v <= c
-    memo_support_shape (cube, pos, shape)       -- ... or a clause of that shape (keys.py)
+    memo_support_shape (cube, pos, shape)       -- ... or a clause of that shape (check/query_keys.py)
     memo_answer_keys  (answer, akey)            -- a sat answer's query has assertion key akey
 
 Matching a query (``match.py`` has the rule) is one statement: the support rows whose key
@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Sequence
 
 from .entries import ANSWER, CUBE
-from .keys import Atom, Clause, Fact
+from ..check.query_keys import Atom, Clause, Fact
 from .trust import MemoError
 
 TABLE = {ANSWER: "memo_answers", CUBE: "memo_cubes"}

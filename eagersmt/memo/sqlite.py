@@ -1,7 +1,6 @@
-"""The embedded lemma store: one SQLite file, by default under the user's cache directory.
+"""The embedded lemma store: one SQLite file, at the path the user names.
 
-Idea.  ``$XDG_CACHE_HOME/eagersmt/memo.sqlite`` (default ``~/.cache``), or any path given.
-K local worker processes may read and write it at once: the file is in WAL mode (readers
+Idea.  K local worker processes may read and write it at once: the file is in WAL mode (readers
 never block the writer and see a consistent snapshot), every write is one short
 ``BEGIN IMMEDIATE`` transaction (writers queue on the file lock instead of failing half-way),
 and a busy file is waited for (``busy_timeout``, 60 s) rather than reported.  The directory
@@ -28,15 +27,6 @@ from .sql import SqlBackend, json_param
 from .trust import MemoError
 
 BUSY_TIMEOUT_S = 60.0
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "eagersmt"
-
-
-def default_path() -> Path:
-    return cache_dir() / "memo.sqlite"
 
 
 class SqliteBackend(SqlBackend):

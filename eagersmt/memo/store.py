@@ -34,10 +34,10 @@ from .entries import (
     ANSWER, CUBE, INPUT_FILE, AnswerEntry, CubeEntry, certificate_files, cube_header,
     answer_header, cube_id, now, pack_files, read_answer, read_cube, unpack_files, write_files,
 )
-from .keys import Fact, Literal, QueryKeys
-from .match import applies, extend, implied_by_cube
+from ..check.query_keys import Fact, Literal, QueryKeys
+from ..check.lemmas import applies, extend, implied_by_cube
 from .trust import MemoError, Refused, Sealer, load_key
-from .use import MEMO_ENV
+from ..core.hook import MEMO_ENV
 
 # Sized by the certificates measured in ``benchmarks/RESULTS.md``, "Lemma store".
 MAX_ATTACHMENT = 512 << 20  # certificates larger than this (compressed) are not stored
@@ -402,9 +402,12 @@ def model_for(entry: AnswerEntry, declarations: Sequence[Term]) -> dict[str, obj
 
 def open_store(location: Optional[str] = None, *, key_file: Optional[str] = None) -> MemoStore:
     """The store at ``location``: a file path (SQLite), ``postgresql://...`` (a server), or
-    None: ``$EAGERSMT_MEMO``, else ``~/.cache/eagersmt/memo.sqlite``.  ``key_file``: the
-    owner's key (default: see ``trust.load_key``).  ``MemoError`` if it cannot be used."""
+    None: ``$EAGERSMT_MEMO``.  ``key_file``: the owner's key (default: see
+    ``trust.load_key``; created on first use).  ``MemoError`` if it cannot be used, or if no
+    store is named."""
     location = location or os.environ.get(MEMO_ENV) or None
+    if location is None:
+        raise MemoError(f"no lemma store named: give --memo PATH|URL or set ${MEMO_ENV}")
     key, source = load_key(key_file)
     sealer = Sealer(key)
     if location is not None and location.startswith(("postgresql://", "postgres://")):
@@ -415,7 +418,7 @@ def open_store(location: Optional[str] = None, *, key_file: Optional[str] = None
         scheme = location.split("://", 1)[0]
         raise MemoError(f"lemma store {scheme}:// is not supported: use a file path or "
                         "postgresql://... (README, 'Lemma store', says why PostgreSQL)")
-    from .sqlite import SqliteBackend, default_path
+    from .sqlite import SqliteBackend
 
-    path = str(default_path()) if location is None else location.removeprefix("sqlite://")
-    return MemoStore(SqliteBackend(path), sealer, key_source=source)
+    return MemoStore(SqliteBackend(location.removeprefix("sqlite://")), sealer,
+                     key_source=source)

@@ -1,14 +1,13 @@
 """The lemma store in the solving pipeline: which store a run uses, and one query's use of it.
 
-``store_for(config)`` opens the store ``config.memo`` names (``auto``: ``$EAGERSMT_MEMO``,
-else the SQLite file under the user's cache directory; ``off``: none), once per process and
-location.  A store that cannot be opened, or that fails later (a server gone), is a warning
+``store_for(config)`` opens the store ``config.memo`` names (``core/hook.location``: none
+unless one is named), once per process and location.  A store that cannot be opened, or that fails later (a server gone), is a warning
 (``MemoWarning``, once per location) and the run goes on without it: the store may speed a
 run up, never stop it.
 
-``Lookup`` is one query's use (``engine.check_sat``, ``context.Context``, the optimizer):
+``Lookup`` is one query's use (through ``hook.py``: the core's decisions, the optimizer):
 
-1. ``keys``: the query's assertion keys (``keys.py``; from ``Normalized.forms``);
+1. ``keys``: the query's assertion keys (``check/query_keys.py``; from ``Normalized.forms``);
 2. ``answer``: a stored answer of exactly this query; else (one-shot ``solve``, the
    optimizer) ``repaired``: a near query's stored model repaired into a model of this one
    (``repair.py``; checked on the query's assertions).  A ``sat`` entry's model is checked on
@@ -24,11 +23,11 @@ run up, never stop it.
    would stop a cold certified session from recording after its first refutation;
 4. ``record_sat`` / ``record_unsat`` / ``record_cube`` after solving.
 
-What is recorded, and why (``benchmarks/RESULTS.md``, "Lemma store"): ``sat``
+What is recorded, and why (the cost of certificates, ``benchmarks/RESULTS.md``): ``sat``
 answers always (a model: a few microseconds per variable); ``unsat`` answers only from runs
 that write a certificate anyway (``--proof``): a certificate costs proof logging and a
-checkable encoding; the optimizer's bound
-refutations always, certified from the search's own proof trace (``optimize/record.py``);
+checkable encoding (measured in RESULTS.md); the optimizer's bound
+refutations always, certified from the search's own proof trace (``memo/optimum.py``);
 refuted cubes of a ``--proof`` session or conquer (their certificates exist).
 
 ``counters(stats)`` adds what the store did for this query to ``--stats``: ``memo_looked_up``
@@ -49,17 +48,17 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 from ..errors import InternalError
 from ..result import Stats, Status
+from ..core.hook import location
 
 if TYPE_CHECKING:  # (the store's modules are imported once a store is used: no cost when off)
     from .entries import AnswerEntry, CubeEntry
-    from .keys import KeyCache, QueryKeys
+    from ..check.query_keys import KeyCache, QueryKeys
     from .store import MemoStore
     from ..ir.normalize import Normalized
     from ..ir.terms import Term
 
-OFF = "off"
-MEMO_ENV = "EAGERSMT_MEMO"  # where "auto" looks first (then the cache directory's file)
 LEMMA_ROUNDS = 3  # applicable(): lemmas that need lemmas, at most this deep
+MEMO_ANSWER_DIR = "memo-answer"  # a stored unsat answer's certificate, in --proof's directory
 
 
 class MemoWarning(UserWarning):
@@ -67,14 +66,6 @@ class MemoWarning(UserWarning):
 
 
 _OPEN: dict[tuple, Optional[MemoStore]] = {}
-
-
-def location(config: Any) -> Optional[str]:
-    """The store ``config.memo`` names, '' for the default file, None when off."""
-    loc = getattr(config, "memo", "auto")
-    if loc == "auto":
-        loc = os.environ.get(MEMO_ENV) or ""
-    return None if loc == OFF else loc
 
 
 def _warn(where: str, e: Exception) -> None:
@@ -91,11 +82,11 @@ def store_for(config: Any) -> Optional[MemoStore]:
     from .trust import KEY_ENV, KEY_FILE_ENV, MemoError, config_dir
 
     ident = (loc, os.getpid(), os.environ.get(KEY_ENV), os.environ.get(KEY_FILE_ENV),
-             str(config_dir()), os.environ.get("XDG_CACHE_HOME"))
+             str(config_dir()))
     if ident in _OPEN:
         return _OPEN[ident]
     try:
-        store: Optional[MemoStore] = open_store(loc or None)
+        store: Optional[MemoStore] = open_store(loc)
     except MemoError as e:
         _warn(loc, e)
         store = None
@@ -141,7 +132,7 @@ class Lookup:
     (``MemoError``: warn, go on without it)."""
 
     def __init__(self, store: MemoStore, qk: QueryKeys, seconds: float = 0.0):
-        from .keys import KeyCache
+        from ..check.query_keys import KeyCache
 
         self.store: Optional[MemoStore] = store
         self.qk = qk
@@ -149,7 +140,7 @@ class Lookup:
         self.answered: Optional[Answer] = None  # the stored answer used, if one was
         self.cache = KeyCache()  # (``start`` gives the caller's)
         self._before = self._snapshot()
-        self._seconds = seconds
+        self.seconds = seconds
 
     # -- starting ------------------------------------------------------------------------
     @classmethod
@@ -161,7 +152,7 @@ class Lookup:
         store = store_for(config)
         if store is None:
             return None
-        from .keys import KeyCache
+        from ..check.query_keys import KeyCache
 
         t0 = time.perf_counter()
         if cache is None:
@@ -178,7 +169,7 @@ class Lookup:
         return (0, 0, 0, 0, 0, 0, 0.0) if c is None else \
             (c.looked_up, c.hits, c.applied, c.refused, c.written, c.repaired, c.seconds)
 
-    def _call(self, fn: Callable[[MemoStore], Any], default: Any = None) -> Any:
+    def call(self, fn: Callable[[MemoStore], Any], default: Any = None) -> Any:
         from .trust import MemoError
 
         store = self.store
@@ -195,11 +186,11 @@ class Lookup:
     # -- before solving ------------------------------------------------------------------
     def answer(self, assertions: Sequence["Term"], declarations: Sequence["Term"]) -> Optional[Answer]:
         """The stored answer of this query, if any and usable (module doc)."""
-        from ..check.model import check_model
+        from ..core.model import check
         from .entries import ANSWER
         from .store import model_for
 
-        hit = self._call(lambda s: s.lookup(self.qk))
+        hit = self.call(lambda s: s.lookup(self.qk))
         if hit is None:
             return None
         if hit.status == Status.UNSAT:
@@ -208,12 +199,12 @@ class Lookup:
         t0 = time.perf_counter()
         model = model_for(hit, declarations)
         try:
-            check_model(list(assertions), model)
+            check(assertions, model)
         except InternalError as e:
-            self._call(lambda s: s.reject(ANSWER, self.qk.key, f"the stored model fails: {e}"))
+            self.call(lambda s: s.reject(ANSWER, self.qk.key, f"the stored model fails: {e}"))
             return None
         finally:
-            self._seconds += time.perf_counter() - t0
+            self.seconds += time.perf_counter() - t0
         self.answered = Answer(Status.SAT, model, hit)
         return self.answered
 
@@ -226,12 +217,13 @@ class Lookup:
         import shutil
 
         from ..ir.terms import INT
-        from .match import decides, lemma_root
+        from ..check.lemmas import lemma_root
+        from .match import decides
 
         if norm.sort != INT:
             return []
         rounds = LEMMA_ROUNDS if proof_dir is None else 1
-        entries = self._call(lambda s: s.applicable(self.qk, rounds=rounds), [])
+        entries = self.call(lambda s: s.applicable(self.qk, rounds=rounds), [])
         if proof_dir is not None:  # only refutations that decide the query (see the doc)
             kept = [e for e in entries if decides(e, self.qk)]
             if len(kept) != len(entries) and self.store is not None:
@@ -253,6 +245,10 @@ class Lookup:
         self.used += used
         return used
 
+    def applicable(self, rounds: int = LEMMA_ROUNDS) -> list[CubeEntry]:
+        """The stored refutations that apply to the query (``MemoStore.applicable``)."""
+        return self.call(lambda s: s.applicable(self.qk, rounds=rounds), [])
+
     def drop_lemma_certificates(self, proof_dir: str) -> None:
         """Remove the ``lemma-N/`` copies (the check did not answer unsat)."""
         import shutil
@@ -262,7 +258,7 @@ class Lookup:
 
     # -- after solving -------------------------------------------------------------------
     def record_sat(self, model: Mapping[str, object], *, seconds: float = 0.0, note: str = "") -> None:
-        self._call(lambda s: s.put_sat(self.qk, model, seconds=seconds, note=note))
+        self.call(lambda s: s.put_sat(self.qk, model, seconds=seconds, note=note))
 
     def record_unsat(self, certificate_dir: str, input_text: str, *, seconds: float = 0.0,
                      note: str = "") -> None:
@@ -271,7 +267,7 @@ class Lookup:
         stored answer (it is not self-contained then)."""
         if self.used:
             return
-        self._call(lambda s: s.put_unsat(self.qk, certificate_dir, input_text, seconds=seconds,
+        self.call(lambda s: s.put_unsat(self.qk, certificate_dir, input_text, seconds=seconds,
                                          note=note))
 
     def extract(self, entry: Any, directory: str) -> bool:
@@ -285,7 +281,7 @@ class Lookup:
                 return True
             except Refused:
                 return False
-        return bool(self._call(run, False))
+        return bool(self.call(run, False))
 
     # -- statistics ----------------------------------------------------------------------
     def counters(self, stats: Stats) -> None:
@@ -296,64 +292,8 @@ class Lookup:
         for name, i in (("memo_looked_up", 0), ("memo_answered", 1), ("memo_applied", 2),
                         ("memo_refused", 3), ("memo_written", 4), ("memo_repaired", 5)):
             stats.counts[name] = stats.counts.get(name, 0) + int(now[i] - b[i])
-        stats.add_time("memo", self._seconds + now[6] - b[6])
-        self._before, self._seconds = now, 0.0
-
-
-class MemoContext:
-    """A caller's lemma-store state across its queries (a session, a ``Solver``): the key
-    cache, and the last query's ``Lookup`` (``last``)."""
-
-    MEMO_ANSWER_DIR = "memo-answer"
-
-    def __init__(self) -> None:
-        self.cache: Optional[KeyCache] = None
-        self.last: Optional[Lookup] = None
-
-    def start(self, config: Any, assertions: Sequence["Term"], logic: Optional[str],
-              forms: Mapping) -> Optional[Lookup]:
-        if self.cache is None and store_for(config) is not None:
-            from .keys import KeyCache
-
-            self.cache = KeyCache()
-        self.last = Lookup.start(config, assertions, logic, forms, cache=self.cache)
-        return self.last
-
-    def answer(self, look: Lookup, assertions: Sequence["Term"], declarations: Sequence["Term"],
-               proof_dir: Optional[str], stats: Stats) -> Optional[Any]:
-        """The ``Result`` of a stored answer of the query, or None: solve it.  With
-        ``proof_dir`` an unsat answer comes with its stored certificate
-        (``write_answer_certificate``; an entry whose certificate is refused is not used)."""
-        from ..result import Result
-
-        ans = look.answer(assertions, declarations)
-        if ans is None:
-            return None
-        if ans.status == Status.UNSAT and proof_dir is not None:
-            if not write_answer_certificate(look, ans.entry, proof_dir):
-                return None
-        stats.notes["memo"] = "answer from the lemma store"
-        if ans.status == Status.SAT:
-            stats.notes["model_checked"] = "yes"
-        return Result(ans.status, ans.model, stats)
-
-    def repaired(self, look: Lookup, norm: "Normalized", assertions: Sequence["Term"],
-                 declarations: Sequence["Term"], stats: Stats) -> Optional[Any]:
-        """The ``Result`` of a model repaired from a near stored answer (``repair.py``;
-        checked, and recorded as this query's answer), or None: solve it."""
-        from ..result import Result
-        from .repair import repaired
-
-        got = repaired(look, norm, assertions, declarations)
-        if got is None:
-            return None
-        look.record_sat(got[0], note="repaired")
-        stats.notes["memo"] = "model repaired from a near stored answer"
-        stats.notes["model_checked"] = "yes"
-        return Result(Status.SAT, got[0], stats)
-
-    def write_lemmas(self, look: Lookup, proof_dir: str) -> None:
-        write_lemma_certificates(look, proof_dir)
+        stats.add_time("memo", self.seconds + now[6] - b[6])
+        self._before, self.seconds = now, 0.0
 
 
 def _merge_meta(directory: str, fields: dict) -> None:
@@ -379,13 +319,13 @@ def write_answer_certificate(look: Lookup, entry: AnswerEntry, proof_dir: str) -
     (``check/proof.py`` checks both).  False if the entry's certificate is refused."""
     import shutil
 
-    sub = os.path.join(proof_dir, MemoContext.MEMO_ANSWER_DIR)
+    sub = os.path.join(proof_dir, MEMO_ANSWER_DIR)
     shutil.rmtree(sub, ignore_errors=True)
     if not look.extract(entry, sub):
         shutil.rmtree(sub, ignore_errors=True)
         return False
     _merge_meta(proof_dir, {"memo_answer": {"qkey": entry.qkey, "logic": entry.logic,
-                                            "dir": MemoContext.MEMO_ANSWER_DIR},
+                                            "dir": MEMO_ANSWER_DIR},
                             "solver": "lemma store", "solve_seconds": 0.0})
     return True
 
@@ -395,7 +335,7 @@ def write_lemma_certificates(look: Lookup, proof_dir: str) -> None:
     cube, in the order their clauses were added), each with its certificate, which
     ``Lookup.lemmas`` copied to ``proof_dir/lemma-N/`` (``check/proof.py`` verifies them and
     adds the same clauses)."""
-    from .entries import encode_fact, encode_lit
+    from ..check.lemmas import encode_fact, encode_lit
 
     listed = [{"id": e.id, "logic": e.logic, "dir": f"lemma-{i}",
                "support": [[k, encode_fact(f)] for k, f in e.support],
@@ -404,5 +344,5 @@ def write_lemma_certificates(look: Lookup, proof_dir: str) -> None:
     _merge_meta(proof_dir, {"lemmas": listed})
 
 
-__all__ = ["Answer", "Lookup", "MemoContext", "MemoWarning", "OFF", "close_all", "location",
-           "store_for"]
+__all__ = ["Answer", "LEMMA_ROUNDS", "Lookup", "MEMO_ANSWER_DIR", "MemoWarning", "close_all",
+           "store_for", "write_answer_certificate", "write_lemma_certificates"]

@@ -40,13 +40,14 @@ If the objective's class does not fit the order encoding, each query re-encodes
 ``F and p - m <= a`` from scratch (correct, slower; the stats say ``objective: reencode``).
 Every model reported is checked on the original assertions (``check_model``).
 
-Modules: ``objective`` (what is optimized and what comes back), ``compact`` (step 2),
-``search`` (steps 1 and 3), ``oracles`` (the SAT side of step 3).
+Modules: ``objective`` (what is optimized and what comes back), ``tighten`` (step 2: model
+compaction), ``search`` (steps 1 and 3), ``oracles`` (the SAT side of step 3).  The lemma
+store's part is ``memo/optimum.py``, reached through the core's store hook.
 """
 
-from .compact import compact
 from .objective import Objective, Optimum, Progress, difference_form, format_objectives
 from .search import STRATEGIES, optimize, optimize_lex
+from .tighten import tighten
 
-__all__ = ["Objective", "Optimum", "Progress", "STRATEGIES", "compact", "difference_form",
-           "format_objectives", "optimize", "optimize_lex"]
+__all__ = ["Objective", "Optimum", "Progress", "STRATEGIES", "difference_form",
+           "format_objectives", "optimize", "optimize_lex", "tighten"]

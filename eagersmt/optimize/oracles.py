@@ -4,7 +4,7 @@
 3 of ``__init__``): a fresh literal ``L_a`` per queried bound, with the clauses of ``L_a ->
 p - m <= a`` over the objective's order literals (``OrderDecoder.le_clauses``), chained
 ``L_a -> L_b`` for ``a < b``; a query is a solve under the assumption ``L_a``.  With
-``proof`` (the lemma store records the refutations: ``optimize/record.py``) CaDiCaL keeps a
+``proof`` (the lemma store records the refutations: ``memo/optimum.py``) CaDiCaL keeps a
 DRAT trace of the whole search and the oracle every clause it was given beyond the
 encoding (``added``), and refuted bounds are not added as units ``-L_a`` (they would not be
 justified by the formula a certificate states): ``refuted`` is the largest.  ``Reencode``
@@ -15,23 +15,19 @@ p - m <= a`` afresh and decides it with the configured strategy (correct, slower
 from __future__ import annotations
 
 import bisect
-import math
 import time
-from typing import Any, Mapping, Optional
+from typing import Mapping, Optional
 
 from ..backends import open_solver
 from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
+from ..core.sat import solve_bounded
+from ..core.steps import decide_compiled
 from ..encode.order import OrderDecoder
 from ..errors import InternalError
 from ..ir.terms import Term
 from ..result import Stats, Status
-from ..strategy import choose
 
-# The deadline is looked at between slices and load chunks: ``benchmarks/RESULTS.md``,
-# "Optimization" (``--timeout``).
-FIRST_SLICE = 2_000  # conflicts of the first slice of a fresh solver (then sized by the rate)
-SLICE_SECONDS = 0.5
 LOAD_CHUNK = 50_000  # clauses loaded between two looks at the deadline
 
 
@@ -52,34 +48,6 @@ class Oracle:
 
     def close(self) -> None:
         pass
-
-
-def solve_bounded(solver: Any, assumptions: list[int], deadline: Optional[float],
-                  stats: Stats) -> tuple[Status, list[int]]:
-    """Solve in slices of conflicts (``solve_limited``), so that ``deadline`` is honoured and
-    Python regains control between slices (CaDiCaL cannot be interrupted from a thread).
-
-    Slices take about 0.5 s (at most a quarter of the time left; ``backends/pysat.py`` sizes
-    each by the conflict rate of the one before, and the size carries over to the next call),
-    sliced without a deadline too, so that Ctrl-C is seen between them.  The first slice of
-    a call is scaled down to a quarter of the time left (a slice is never cut short)."""
-    t0 = time.perf_counter()
-    try:
-        if not getattr(solver, "bounded_before", False):  # a fresh solver: no rate known yet
-            solver.next_slice, solver.bounded_before = FIRST_SLICE, True
-        solver.slice_seconds = SLICE_SECONDS
-        if deadline is not None:
-            scale = max(deadline - t0, 0.0) / 4 / SLICE_SECONDS
-            if scale < 1:
-                solver.next_slice = max(100, int(solver.next_slice * scale))
-        ok = solver.solve(assumptions, deadline=math.inf if deadline is None else deadline)
-    finally:
-        stats.add_time("solve", time.perf_counter() - t0)
-    if ok is None:
-        return Status.UNKNOWN, []
-    key = "sat_calls" if ok else "unsat_calls"
-    stats.counts[key] = stats.counts.get(key, 0) + 1
-    return (Status.SAT, solver.model()) if ok else (Status.UNSAT, [])
 
 
 class Incremental(Oracle):
@@ -186,7 +154,7 @@ class Reencode(Oracle):
         compiled = encode_normalized(norm, self.config)
         t0 = time.perf_counter()
         deadline = None if left is None else t0 + left
-        sat = choose(self.config).solve(compiled, deadline=deadline, stats=Stats())
+        sat = decide_compiled(compiled, self.config, deadline=deadline, stats=Stats())
         self.stats.add_time("solve", time.perf_counter() - t0)
         key = {Status.SAT: "sat_calls", Status.UNSAT: "unsat_calls"}.get(sat.status)
         if key:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..backends import open_solver
-from ..check.model import check_model
+from ..core.hook import hook_for
+from ..core.limits import is_interrupt, within_limits
+from ..core.model import check
+from ..core.query import Query
+from ..core.sat import solve_bounded
 from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
+from ..errors import Interrupted
 from ..result import Stats, Status
-from .compact import compact, unit_bound
 from .objective import Objective, Optimum, Progress, difference_form
-from .oracles import Incremental, Oracle, Reencode, solve_bounded
-from .record import Memo
+from .oracles import Incremental, Oracle, Reencode
+from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
 # Measured: ``benchmarks/RESULTS.md``, "Optimization".
@@ -43,11 +47,14 @@ def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective
              logic: Optional[str] = None) -> Optimum:
     """Minimize (or maximize) ``objective`` over the conjunction of ``assertions``.
     ``terms``: the assertions' term manager (without it the lemma store is not used);
-    ``logic``: the script's (part of the store's keys)."""
+    ``logic``: the script's (part of the store's keys).  Under ``config.memory_limit``
+    (past it: unknown); Ctrl-C raises ``errors.Interrupted`` with the best result so far."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
-    return _Search(list(assertions), list(declarations), objective, config, positions,
-                   progress, strategy, terms, logic).run()
+    search = _Search(list(assertions), list(declarations), objective, config, positions,
+                     progress, strategy, terms, logic)
+    return within_limits(config, search.run,
+                         lambda reason: Optimum(Status.UNKNOWN, reason=reason, objective=objective))
 
 
 def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
@@ -56,7 +63,19 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
                  progress: Optional[Callable[[Progress], None]] = None,
                  strategy: str = "auto", logic: Optional[str] = None) -> list[Optimum]:
     """Several objectives in lexicographic order (Z3's default): each optimum is fixed
-    (``t = value``) before the next is optimized.  Stops at the first that is not proven."""
+    (``t = value``) before the next is optimized.  Stops at the first that is not proven.
+    ``config.memory_limit`` and Ctrl-C: as ``optimize``, for the whole sequence."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    return within_limits(config, lambda: _lex(
+        assertions, declarations, objectives, terms, config, positions, progress, strategy,
+        logic), lambda reason: [Optimum(Status.UNKNOWN, reason=reason, objective=objectives[0])])
+
+
+def _lex(assertions: Sequence[Term], declarations: Sequence[Term],
+         objectives: Sequence[Objective], terms: TermManager, config: Config,
+         positions: Optional[Mapping[Term, int]], progress: Optional[Callable[[Progress], None]],
+         strategy: str, logic: Optional[str]) -> list[Optimum]:
     out: list[Optimum] = []
     fixed = list(assertions)
     start = time.perf_counter()
@@ -67,8 +86,8 @@ def optimize_lex(assertions: Sequence[Term], declarations: Sequence[Term],
             if left <= 0:
                 break
             cfg = dataclasses.replace(config, timeout=left)
-        r = optimize(fixed, declarations, obj, config=cfg, positions=positions, progress=progress,
-                     strategy=strategy, terms=terms, logic=logic)
+        r = _Search(fixed, list(declarations), obj, cfg, positions, progress, strategy, terms,
+                    logic).run()
         out.append(r)
         if r.status != Status.SAT or not r.proven or r.value is None:
             break
@@ -84,7 +103,8 @@ class _Search:
                  terms: Optional[TermManager] = None, logic: Optional[str] = None):
         self.terms = terms
         self.logic = logic
-        self.memo: Optional[Memo] = None
+        self.memo: Any = None  # the lemma store's use (``memo/optimum.py``), through the hook
+        self.bounds: tuple[Optional[int], Optional[int]] = (None, None)  # raw (ub, lb) so far
         self.assertions = assertions
         self.declarations = declarations
         self.obj = objective
@@ -117,6 +137,7 @@ class _Search:
                        self.stats, self.history, reason, self.obj)
 
     def report(self, ub: Optional[int], lb: Optional[int]) -> None:
+        self.bounds = (ub, lb)
         if self.progress is not None:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
@@ -125,9 +146,7 @@ class _Search:
         """Record a (compacted) model: decode, check on the original assertions; raw value."""
         model = norm.decode(vals, bools, self.declarations)
         if self.config.check_models:
-            t0 = time.perf_counter()
-            check_model(self.assertions, model)
-            self.stats.add_time("check", time.perf_counter() - t0)
+            check(self.assertions, model, self.stats, note=False)
         self.best_model = model
         raw = vals.get(self.p, 0) - vals.get(self.m, 0)
         self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
@@ -135,6 +154,19 @@ class _Search:
 
     # -- the search ------------------------------------------------------------------
     def run(self) -> Optimum:
+        """The optimum; on Ctrl-C ``Interrupted`` with the best result so far (its solvers
+        closed on the way out)."""
+        try:
+            return self._start()
+        except BaseException as e:
+            if not is_interrupt(e):
+                raise
+            ub, lb = self.bounds
+            partial = None if ub is None else self.result(Status.SAT, ub, lb,
+                                                          reason="interrupted")
+            raise Interrupted(partial) from None
+
+    def _start(self) -> Optimum:
         pname, mname, self.k = difference_form(self.obj.term, maximize=self.obj.maximize)
         self.p = self.m = 0
         cfg = self.config
@@ -143,15 +175,13 @@ class _Search:
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
-        look = None
-        if self.terms is not None:
-            from ..memo.use import Lookup
-
-            look = Lookup.start(cfg, self.assertions, self.logic, norm.forms)
-        if look is None:
+        hook = hook_for(cfg)
+        if hook is not None:
+            query = Query(self.assertions, self.declarations, logic=self.logic,
+                          positions=self.positions, terms=self.terms)
+            self.memo = hook.optimizer(query, cfg, self.obj.term, self.obj.maximize, norm)
+        if self.memo is None:
             return self._run(norm, pname, mname)
-        self.memo = Memo(look, self.assertions, self.declarations, self.terms,  # type: ignore[arg-type]
-                         self.obj.term, self.obj.maximize, self.logic)
         try:
             self.memo.before(norm)
             if self.memo.look.used:
@@ -163,7 +193,7 @@ class _Search:
                 self.memo.record_model(raw, self.k, self.best_model, time.perf_counter() - self.start)
             return r
         finally:
-            look.counters(self.stats)
+            self.memo.look.counters(self.stats)
 
     def _run(self, norm: Normalized, pname: Optional[str], mname: Optional[str]) -> Optimum:
         cfg = self.config
@@ -181,7 +211,7 @@ class _Search:
                 self.stats.notes["memo"] = "optimum from the lemma store"
                 self.report(lb0, lb0)
                 return self.result(Status.SAT, lb0, lb0)
-            repaired = self.memo.repaired(norm, p0, m0)  # (record.py: a near stored model)
+            repaired = self.memo.repaired(norm, p0, m0)  # (memo/optimum.py: a near stored model)
         if repaired is not None:  # the first model: no probe
             self.best_model, ints, bools = repaired
             self.stats.notes["memo"] = "search from a repaired stored model"
@@ -214,7 +244,7 @@ class _Search:
 
         # First model (probe), compacted.
         pol, _ = polarities(c)
-        best = compact(c, pol, ints, p, m)
+        best = tighten(c, pol, ints, p, m)
         if best is None:
             return self.result(Status.SAT, None, None, unbounded=True)
         ub = self.accept(norm, best, bools)
@@ -244,7 +274,7 @@ class _Search:
                     return self.result(Status.SAT, ub, lb, reason="timeout")
                 if st == Status.SAT:
                     assert model is not None
-                    better = compact(c, pol, model[0], p, m)
+                    better = tighten(c, pol, model[0], p, m)
                     assert better is not None
                     ub = self.accept(norm, better, model[1])
                     oracle.keep(ub)
@@ -266,7 +296,7 @@ class _Search:
             oracle.close()
 
     def _record(self, oracle: Oracle, c: Circuit, bound: int) -> None:
-        """Give the lemma store the oracle's strongest refutation (``record.py``)."""
+        """Give the lemma store the oracle's strongest refutation (``memo/optimum.py``)."""
         if self.memo is not None and isinstance(oracle, Incremental) and oracle.proof:
             if self.memo.record_refutation(oracle, c, self.p, self.m, self.k, bound):
                 self.stats.counts["memo_refutations_recorded"] = \
@@ -337,7 +367,7 @@ class _Search:
                 gallop = None
                 assert model is not None
                 vals, bools = model
-                better = compact(c, pol, vals, p, m)
+                better = tighten(c, pol, vals, p, m)
                 assert better is not None  # bounded: p - m <= ub is a top-level fact
                 ub = self.accept(norm, better, bools)
                 oracle.keep(ub)

@@ -14,7 +14,8 @@
   into the certificate directory, the wrapper adds what ties them to the input (and, for
   cubes, the proof that the cubes cover every model).
 
-A strategy never decodes or checks models: the engine does, whatever decided.
+A strategy never decodes or checks models: the decision core does (``core/decide.py``),
+whatever decided.
 """
 
 from __future__ import annotations

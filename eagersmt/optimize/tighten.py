@@ -1,4 +1,5 @@
-"""Compaction: every model found is improved for free (step 2 of the search, ``__init__``).
+"""Tightening (model compaction): every model found is improved for free (step 2 of the
+search, ``__init__``).
 
 Fixing the truth value of every difference predicate fixes the Boolean skeleton; what is
 left is a conjunction of difference constraints whose minimum of ``p - m`` is
@@ -17,7 +18,7 @@ from ..encode.domains import shortest_paths
 from ..ir.circuit import K_PRED, Circuit
 
 
-def compact(circuit: Circuit, pol: Sequence[int], vals: Mapping[int, int], p: int,
+def tighten(circuit: Circuit, pol: Sequence[int], vals: Mapping[int, int], p: int,
             m: int) -> Optional[dict[int, int]]:
     """The model with the least ``p - m`` among those giving every predicate the truth value
     it has under ``vals`` (module doc, step 2); None when that is unbounded below."""

@@ -37,8 +37,8 @@ from ..ir.terms import INT, Term, TermManager
 from ..result import Status
 
 if TYPE_CHECKING:
-    from ..memo.use import Lookup
-    from .oracles import Incremental
+    from ..optimize.oracles import Incremental
+    from .use import Lookup
 
 
 class Memo:
@@ -67,7 +67,7 @@ class Memo:
     # -- before --------------------------------------------------------------------------
     def before(self, norm: Any) -> None:
         """Apply the stored refutations to ``norm``'s circuit."""
-        from ..memo.match import lemma_term
+        from .match import lemma_term
 
         used = self.look.lemmas(norm)
         sorts = {v.val: v.sort for v in self.declarations}
@@ -81,7 +81,7 @@ class Memo:
 
     def reapply(self, norm: Any) -> None:
         """Add the clauses of the refutations applied before to a fresh normalization."""
-        from ..memo.match import lemma_root
+        from ..check.lemmas import lemma_root
 
         for e in self.look.used:
             lemma_root(e, norm)
@@ -101,7 +101,7 @@ class Memo:
     def repaired(self, norm: Any, p: int, m: int) -> Optional[tuple[dict, dict, dict]]:
         """A model repaired from a near stored answer (``memo/repair.py``, checked), with
         the least ``p - m`` for its choices: ``(model, circuit values, Booleans)``."""
-        from ..memo.repair import repaired
+        from .repair import repaired
 
         return repaired(self.look, norm, self.assertions, self.declarations, (p, m))
 
@@ -109,13 +109,13 @@ class Memo:
     def record_model(self, raw: int, k: int, model: dict, seconds: float) -> None:
         extra = self.bound_term(raw, k)
         qk = self.look.cache.query(self.assertions + [extra], self.look.qk.logic)
-        self.look._call(lambda s: s.put_sat(qk, model, seconds=seconds, note="optimize"))
+        self.look.call(lambda s: s.put_sat(qk, model, seconds=seconds, note="optimize"))
 
     def record_refutation(self, oracle: "Incremental", circuit: Any, p: int, m: int, k: int,
                           bound: int) -> bool:
         """Store the oracle's strongest refutation (module doc); True if an entry was
         written.  ``bound``: the raw bound its encoding was built with."""
-        from ..memo.record import literals_of, record_certificate
+        from .record import literals_of, record_certificate
 
         a = oracle.refuted
         if a is None or a >= bound or (self.recorded_bound is not None and a <= self.recorded_bound):

@@ -485,15 +485,6 @@ class KeyCache:
         return per, atoms, bounds, clauses, shapes
 
 
-def query_keys_of(script: object, index: Optional[int] = None) -> QueryKeys:
-    """The keys of a parsed script's assertions at its ``index``-th ``check-sat`` (1-based;
-    default: all assertions, as a script without ``check-sat`` is solved)."""
-    from ..check.proof import _assertions_at
-
-    assertions = script.assertions if index is None else _assertions_at(script, index)  # type: ignore[attr-defined]
-    return query_keys(assertions, script.logic)  # type: ignore[attr-defined]
-
-
 def _literal_digest(h: _Hasher, lit: Literal) -> bytes:
     if isinstance(lit, BoolLit):
         d = POS + _h(b"b" + lit.name.encode())

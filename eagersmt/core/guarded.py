@@ -1,7 +1,7 @@
-r"""Incremental solving: one encoding and one SAT solver for a changing set of assertions.
+r"""A guarded encoding: one encoding and one SAT solver for a changing set of assertions.
 
 What ``push`` / ``assert`` / ``check-sat`` / ``pop`` (and the Python ``Solver``) run on after
-the first ``check-sat`` (``context.Context`` decides).  An assertion comes with a *guard*:
+the first ``check-sat`` (``decide.py`` chooses, ``kept.py`` holds it).  An assertion comes with a *guard*:
 none for a permanent one (level 0, not named for cores), else a key whose Boolean, the guard
 ``g``, makes the assertion ``g -> F``: the key of its ``push`` level, of its ``:named``
 name (for unsat cores), or of a ``check-sat-assuming`` assumption.  A ``check-sat`` is one
@@ -52,19 +52,20 @@ import time
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
-from .backends import open_solver
-from .backends.base import SatSolver
-from .compile import Compiled, encode_normalized, normalize_assertions
-from .config import Config
-from .encode.base import VarClass, split_classes
-from .encode.domains import Domains, NegativeCycle, shortest_paths
-from .encode.order import OrderDecoder
-from .encode.sd import sd_range
-from .encode.tseitin import PredUse, gate_clauses
-from .ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
-from .ir.normalize import normalize_into
-from .ir.terms import INT, Term
-from .result import Stats, Status
+from ..backends import open_solver
+from ..backends.base import SatSolver
+from ..compile import Compiled, encode_normalized, normalize_assertions
+from ..config import Config
+from ..encode.base import VarClass, split_classes
+from ..encode.domains import Domains, NegativeCycle, shortest_paths
+from ..encode.order import OrderDecoder
+from ..encode.sd import sd_range
+from ..encode.tseitin import PredUse, gate_clauses
+from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
+from ..ir.normalize import normalize_into
+from ..ir.terms import INT, Term
+from ..result import Stats, Status
+from .sat import solve_bounded
 
 GUARD = "\0guard:"  # prefix of the guard Booleans' names (no SMT-LIB symbol holds a NUL)
 
@@ -104,7 +105,7 @@ def _unit_determined(cls: VarClass, dom: Domains) -> bool:
                for x in cls.variables)
 
 
-class IncrementalSolver:
+class GuardedSolver:
     """One encoding of guarded assertions and one CaDiCaL (see the module doc)."""
 
     def __init__(self, items: Sequence[Item], config: Config, *,
@@ -242,8 +243,6 @@ class IncrementalSolver:
               stats: Stats) -> tuple[Status, dict, list[str]]:
         """Decide the permanent assertions and those of the guards ``keys``: the status, the
         model (values of ``declarations``) when sat, the keys of a core when unsat."""
-        from .optimize.oracles import solve_bounded
-
         if self.compiled.trivial or self.solver is None:
             return Status.UNSAT, {}, []
         guards = {g: key for key in keys if (g := self.guard(key)) is not None}
@@ -264,4 +263,4 @@ class IncrementalSolver:
             self.solver = None
 
 
-__all__ = ["GUARD", "IncrementalSolver", "Item"]
+__all__ = ["GUARD", "GuardedSolver", "Item"]

@@ -1,0 +1,104 @@
+r"""The one decision of a query, written once.
+
+    Query --normalize--> circuit --store hook: before--> (answer | lemmas | nothing)
+          --one-shot: encode, strategy (solve_normalized)
+            kept:     the guarded encoding extended or rebuilt, one SAT call (Kept.solve)--> model
+          --check on the original assertions--> certificate stamped --store hook: after--> Result
+
+One-shot or kept is a choice made here, like the strategy: a query is decided one-shot
+(``steps.py``: the configured back end, portfolio, cubes, certificates; re-encoded each
+time) when it is the first check of a stack that has not pushed, assumed or asked for cores
+(a script with one ``check-sat`` runs exactly so), and always with a certificate
+(``--proof``), cubes, Ray, or a back end that can neither run in this process nor go on
+from a CaDiCaL loaded in it (its registry entry says: ``incremental``, ``warm``).
+Otherwise on the kept guarded encoding (``kept.py``, ``guarded.py``), which gives the
+failed guards of an ``unsat`` (cores, failed assumptions).
+
+Limits (``limits.py``): the memory limit and Ctrl-C are handled here, around everything;
+the deadline (``config.timeout``) is passed to every SAT call.  The lemma store is reached
+through its hook only (``hook.py``; off unless configured).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Optional
+
+from ..backends import BACKENDS
+from ..compile import normalize_assertions
+from ..config import Config
+from ..ir.circuit import FALSE
+from ..result import Result, Stats, Status
+from .hook import Before
+from .kept import Kept
+from .limits import within_limits
+from .model import check
+from .query import Query
+from .steps import solve_normalized
+
+
+def decide(query: Query, config: Config, kept: Kept) -> Result:
+    """Decide ``query`` (module doc).  A ``sat`` model is checked on the assertions and
+    assumptions unless ``config.check_models`` is off; ``kept.failed`` is the failed guards
+    of an ``unsat`` decided on the kept encoding (None otherwise)."""
+    stats = Stats()
+    kept.failed = None
+    return within_limits(config, partial(_decide, query, config, kept, stats),
+                         partial(Result, Status.UNKNOWN, {}, stats), kept.close)
+
+
+def one_shot(query: Query, config: Config, kept: Kept) -> bool:
+    """Is ``query`` decided one-shot rather than on the kept encoding (module doc)?"""
+    entry = BACKENDS[config.backend]
+    if query.proof_dir is not None or config.cubes != "none" or config.ray is not None \
+            or not (entry.incremental or entry.warm):
+        return True
+    return (kept.solver is None and query.first and not query.assumptions and not query.live
+            and not query.cores)
+
+
+def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
+    deadline = None if config.timeout is None else time.perf_counter() + config.timeout
+    single = one_shot(query, config, kept)
+    norm = None
+    if single:
+        norm = normalize_assertions(query.everything, positions=query.positions, stats=stats)
+    # (a formula that normalizing decided costs less to answer than to look up)
+    decided = norm is not None and (FALSE in norm.circuit.roots or not norm.circuit.roots)
+    hook = None if decided else kept.hook(config)
+    before = Before() if hook is None else hook.before(query, config, norm, stats)
+    if before.answer is not None:
+        res = before.answer
+        if res.status == Status.UNSAT and not single:
+            kept.failed = set()  # (the store answers unsat only when no core is asked for)
+    else:
+        if before.applied:
+            stats.notes["memo"] = f"{before.applied} stored refutation(s) applied"
+        if norm is not None:
+            res = solve_normalized(norm, query.declarations, config, stats=stats,
+                                   proof_dir=query.proof_dir, deadline=deadline)
+        else:
+            res = kept.solve(query, before.lemmas, config, stats, deadline)
+        if res.status == Status.SAT and config.check_models:
+            check(query.everything, res.model, stats)
+    certificate = _stamp(query, res)
+    if hook is not None:
+        hook.after(query, res, certificate)
+    return res
+
+
+def _stamp(query: Query, res: Result) -> Optional[str]:
+    """Stamp the certificate of an ``unsat`` answer with its input; its directory."""
+    if query.proof_dir is None or res.status != Status.UNSAT:
+        return None
+    if query.source is not None:
+        from ..check.certificate import stamp_input
+
+        stamp_input(query.proof_dir, text=query.source.text, filename=query.source.filename,
+                    check_sat=query.source.check_sat, assumptions=len(query.assumptions))
+    res.stats.notes["certificate"] = query.proof_dir
+    return query.proof_dir
+
+
+__all__ = ["decide", "one_shot"]

@@ -1,0 +1,58 @@
+"""The one-shot steps of a decision: encode, decide with the chosen strategy, decode.
+
+    Normalized --encode--> CNF --strategy.choose(...).solve--> SAT model --decode--> values
+
+``solve_normalized`` is what a query decided one-shot runs (``decide.py``); the optimizer's
+fall-back oracle decides its compiled bound queries with ``decide_compiled``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from ..compile import Compiled, encode_normalized
+from ..config import Config
+from ..ir.terms import Term
+from ..result import Result, Stats, Status
+
+if TYPE_CHECKING:
+    from ..backends.base import SatResult
+    from ..ir.normalize import Normalized
+
+
+def decide_compiled(compiled: Compiled, config: Config, *, deadline: Optional[float],
+                    stats: Stats, proof_dir: Optional[str] = None) -> "SatResult":
+    """Decide ``compiled.cnf`` with the strategy ``config`` asks for (``strategy.choose``)."""
+    from ..strategy import choose
+
+    return choose(config, proof_dir).solve(compiled, deadline=deadline, stats=stats)
+
+
+def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: Config, *,
+                     stats: Stats, proof_dir: Optional[str],
+                     deadline: Optional[float]) -> Result:
+    """Encode ``norm``, decide it, decode a model (not checked here: ``decide.py`` does)."""
+    compiled = encode_normalized(norm, config, stats=stats, checkable=proof_dir is not None)
+    if deadline is not None and time.perf_counter() >= deadline and not compiled.trivial:
+        return Result(Status.UNKNOWN, {}, stats, "timeout")
+    t0 = time.perf_counter()
+    sat = decide_compiled(compiled, config, deadline=deadline, stats=stats, proof_dir=proof_dir)
+    if compiled.trivial:
+        return Result(Status.UNSAT, {}, stats, compiled.trivial)
+    stats.add_time("solve", time.perf_counter() - t0)
+    for k, v in sat.stats.items():
+        if isinstance(v, str):
+            stats.notes[k] = v
+        elif k in ("conflicts", "decisions", "propagations"):
+            stats.counts[k] = int(v)
+    if sat.status != Status.SAT:
+        return Result(sat.status, {}, stats, "timeout" if sat.status == Status.UNKNOWN else "")
+    t0 = time.perf_counter()
+    assert sat.model is not None
+    model = compiled.decode(sat.model, declarations)
+    stats.add_time("decode", time.perf_counter() - t0)
+    return Result(Status.SAT, model, stats)
+
+
+__all__ = ["decide_compiled", "solve_normalized"]
