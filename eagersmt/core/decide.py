@@ -10,7 +10,7 @@ One-shot or kept is a choice made here, like the strategy: a query is decided on
 time) when it is the first check of a stack that has not pushed, assumed or asked for cores
 (a script with one ``check-sat`` runs exactly so), and always with a certificate
 (``--proof``), cubes, Ray, or a back end that can neither run in this process nor go on
-from a CaDiCaL loaded in it (its registry entry says: ``incremental``, ``warm``).
+from a CaDiCaL loaded in it (its registry entry says: ``opens_solver``, ``warm``).
 Otherwise on the kept guarded encoding (``kept.py``, ``guarded.py``), which gives the
 failed guards of an ``unsat`` (cores, failed assumptions).
 
@@ -52,7 +52,7 @@ def one_shot(query: Query, config: Config, kept: Kept) -> bool:
     """Is ``query`` decided one-shot rather than on the kept encoding (module doc)?"""
     entry = BACKENDS[config.backend]
     if query.proof_dir is not None or config.cubes != "none" or config.ray is not None \
-            or not (entry.incremental or entry.warm):
+            or not (entry.opens_solver or entry.warm):
         return True
     return (kept.solver is None and query.first and not query.assumptions and not query.live
             and not query.cores)
