@@ -18,13 +18,10 @@ from typing import Any, Optional
 import click
 
 from .. import __version__
-from ..backends import BACKENDS
 from ..cube import LEVELS
 from ..result import Status
 from .errors import EXIT_INPUT, EXIT_SAT, EXIT_UNSAT, fail, output_file, reported_errors
-from .options import LiveChoice
-
-POSITIVE = click.FloatRange(min=0, min_open=True)
+from .options import LiveChoice, Seconds, config_options, make_config
 
 
 def _encoding_option(fn: Any) -> Any:
@@ -98,7 +95,8 @@ def encode_cmd(file: str, output: str, encoding: str) -> None:
               help="Where to split an SMT-LIB input: bounds (the default, as for solve), smt, "
                    "smt+bounds or cnf (see solve --cube-level).  DIMACS input has only cnf.")
 @_encoding_option
-@click.option("--time-budget", type=POSITIVE, default=None, help="Seconds the cuber may spend.")
+@click.option("--time-budget", type=Seconds(), default=None, show_default="none",
+              metavar="SECONDS", help="Wall-clock limit in seconds of the cuber.")
 def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Optional[str],
              encoding: str, time_budget: Optional[float]) -> None:
     """Split FILE (SMT-LIB, or DIMACS CNF) into cubes and write them as iCNF.
@@ -137,21 +135,25 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
 @click.command("conquer")
 @click.argument("file", type=click.Path())
 @click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Worker processes.")
-@click.option("--backend", type=LiveChoice(lambda: BACKENDS.names()), default="cadical",
-              show_default=True,
-              help="SAT back end of the workers (as for solve).")
-@click.option("--timeout", type=POSITIVE, default=None, help="Wall-clock limit in seconds.")
+              help="Worker processes of the local conquer.")
+@config_options(only=("backend", "timeout"), help={
+    "backend": "SAT back end, as for solve: the cubes go to its worker (CaDiCaL for the "
+               "portfolio), and with a CPU to spare beyond --jobs the portfolio also races "
+               "Kissat on the whole CNF."})
 def conquer_cmd(file: str, jobs: int, backend: str, timeout: Optional[float]) -> None:
     """Solve the cubes of an iCNF FILE (a plain DIMACS file is one cube: the whole problem).
 
-    Prints s SATISFIABLE / s UNSATISFIABLE / s UNKNOWN; exit 10 / 20 / 0; 1 on bad input.
+    Prints s SATISFIABLE / s UNSATISFIABLE / s UNKNOWN; exit 10 / 20 / 0; 1 on bad input;
+    130 / 143 interrupted / terminated (s UNKNOWN first).
     """
-    from ..conquer.local import LocalConquer
+    from ..conquer import make_conquer
 
+    config = make_config({"backend": backend, "jobs": jobs, "timeout": timeout})
     with reported_errors(file):
         cnf, _, cubes = _load(file, "auto")
-    r = LocalConquer(jobs=jobs, backend=backend).solve_cubes(cnf, cubes or [[]], timeout=timeout)
+    with reported_errors(file, answer="s UNKNOWN"):
+        r = make_conquer(config, race=True).solve_cubes(cnf, cubes or [[]],
+                                                        timeout=config.timeout)
     click.echo(f"c {len(cubes or [[]])} cubes, {len(r.cube_seconds)} refuted, "
                f"{r.seconds:.3f} s", err=True)
     if r.status == Status.SAT:

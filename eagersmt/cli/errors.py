@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+import threading
 from typing import Any, Callable, Iterator, Optional, TextIO
 
 import click
@@ -94,22 +95,50 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
     if isinstance(e, InternalError):
         return ("internal error",
                 f"{e} (this is a bug in eagersmt; please report it with the input)", EXIT_INTERNAL)
-    if isinstance(e, Terminated):
-        return "error", "terminated", EXIT_TERMINATED
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        return "error", f"{e.filename or file}: not a directory", EXIT_INPUT
     if isinstance(e, KeyboardInterrupt):
-        return "error", "interrupted", EXIT_INTERRUPT
-    if isinstance(e, (EagerSmtError, RuntimeError, MemoryError, RecursionError)):
-        return "internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL
+        return interrupted(e)
+    if isinstance(e, MemoryError):
+        return "error", "out of memory", EXIT_INTERNAL
+    if isinstance(e, RecursionError):
+        return ("internal error", "the input nests too deeply for this Python (this is a bug "
+                "in eagersmt; please report it with the input)", EXIT_INTERNAL)
+    if isinstance(e, (EagerSmtError, RuntimeError)):
+        return ("internal error", f"{e or 'no message'} (this is a bug in eagersmt; please "
+                "report it with the input)", EXIT_INTERNAL)
     return None
 
 
+def interrupted(e: KeyboardInterrupt) -> tuple[str, str, int]:
+    """``(kind, message, exit code)`` of Ctrl-C (130) or SIGTERM (143)."""
+    if isinstance(e, Terminated):
+        return "error", "terminated", EXIT_TERMINATED
+    return "error", "interrupted", EXIT_INTERRUPT
+
+
 @contextlib.contextmanager
-def reported_errors(file: str,
-                    on_failure: Optional[Callable[[str, int], None]] = None) -> Iterator[None]:
-    """Run a command on ``file``: SIGTERM behaves like Ctrl-C; exceptions become messages and
-    exit codes (module doc; an interrupt prints ``unknown`` first).  ``on_failure(message,
-    exit_code)`` runs before the exit (a Ray job prints its result line there)."""
-    signal.signal(signal.SIGTERM, _terminate)
+def interrupts() -> Iterator[None]:
+    """Around every command (``cli.main``): SIGTERM behaves like Ctrl-C, and either ends the
+    command with ``error: interrupted`` (130) or ``error: terminated`` (143) on stderr, no
+    traceback.  The solver processes and temporary files are removed by the ``finally``
+    blocks that made them, as the exception passes; what a command prints on stdout first
+    (``unknown``) is its own (``reported_errors(answer=)``)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    except KeyboardInterrupt as e:
+        fail(*interrupted(e))
+
+
+@contextlib.contextmanager
+def reported_errors(file: str, on_failure: Optional[Callable[[str, int], None]] = None, *,
+                    answer: Optional[str] = None) -> Iterator[None]:
+    """Run a command on ``file``: exceptions become messages and exit codes (module doc).
+    ``answer``: the line printed on stdout first when interrupted (``unknown``, DIMACS: ``s
+    UNKNOWN``).  ``on_failure(message, exit_code)`` runs before the exit (a Ray job prints
+    its result line there)."""
     try:
         yield
     except BaseException as e:
@@ -117,8 +146,8 @@ def reported_errors(file: str,
         if reported is None:
             raise
         kind, message, code = reported
-        if isinstance(e, KeyboardInterrupt):
-            click.echo("unknown")
+        if isinstance(e, KeyboardInterrupt) and answer is not None:
+            click.echo(answer)
         if on_failure is not None:
             on_failure(message, code)
         fail(kind, message, code)

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from .errors import EXIT_WRONG
+from .options import Seconds
 
 
 def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
@@ -31,7 +32,7 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
                      help=f"Index of the first {what} (to resume, split, or rerun one)."),
         click.option("--out", type=click.Path(file_okay=False), default=out, show_default=True,
                      help="Directory for the reproducers of failures (created on a finding)."),
-        click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0,
+        click.option("--timeout", type=Seconds(required=True), default=10.0, metavar="SECONDS",
                      show_default=True, help=timeout_help),
         click.option("--progress-every", type=click.IntRange(min=0), default=0,
                      help=f"Print a progress line on stderr every N {what}s{progress_note}."),
@@ -179,10 +180,10 @@ def run_solve_in_process(path: str, timeout: float) -> Any:
     from click.testing import CliRunner
 
     from ..tools.fuzz.inputs import Run
-    from .main import main
+    from .solve import solve_cmd
 
     t = time.perf_counter()
-    res = CliRunner().invoke(main, ["solve", path, "--timeout", str(timeout), "--quiet",
+    res = CliRunner().invoke(solve_cmd, [path, "--timeout", str(timeout), "--quiet",
                                     "--no-memo"], catch_exceptions=True)
     tb = None
     exc = res.exception if not isinstance(res.exception, SystemExit) else None

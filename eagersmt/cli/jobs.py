@@ -155,7 +155,7 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
         def failed(message: str, code: int) -> None:
             click.echo(result_line(file, output, [], error=message, exit_code=code))
 
-        with reported_errors(file, on_failure=failed):
+        with reported_errors(file, on_failure=failed, answer="unknown"):
             session = run_script(file, config, echo=output.append)
         click.echo(f"solved in {time.perf_counter() - t0:.3f} s", err=True)
         click.echo(result_line(file, output, session.results))

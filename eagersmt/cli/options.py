@@ -13,10 +13,30 @@ from typing import Any, Callable, Optional
 
 import click
 
-from ..config import OPTIONS, Config
+from ..config import MAX_SECONDS, OPTIONS, Config, seconds
 
-METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "memory_limit": "MB",
-            "proof": "DIR", "memo": "PATH|URL"}
+METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "cross_check_timeout": "SECONDS",
+            "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL"}
+
+
+class Seconds(click.ParamType):
+    """A time limit (``config.seconds``): a positive number of seconds; 'inf' or more than
+    ``MAX_SECONDS`` is no limit: None, or ``MAX_SECONDS`` where a number is needed
+    (``required``)."""
+
+    name = "seconds"
+
+    def __init__(self, required: bool = False):
+        self.required = required
+
+    def convert(self, value: Any, param: Optional[click.Parameter],
+                ctx: Optional[click.Context]) -> Any:
+        try:
+            limit = seconds(value, "it")
+        except ValueError:
+            self.fail(f"{value!r} is not a positive number of seconds ('inf': no limit)",
+                      param, ctx)
+        return MAX_SECONDS if limit is None and self.required else limit
 
 
 class LiveChoice(click.Choice):
@@ -70,9 +90,12 @@ def _add_options(fn: Callable[..., Any], only: Optional[tuple[str, ...]],
                               metavar="[ADDRESS]", help=text)(fn)
         else:
             kind = str(o.type)
-            typ = {int: int, float: float}.get(
+            typ: Any = {int: int, float: float}.get(
                 o.type, float if "float" in kind else int if "int" in kind else str)
-            fn = click.option(flag, o.name, type=typ, default=o.default, show_default=True,
+            if METAVARS.get(o.name) == "SECONDS":
+                typ = Seconds(required=o.default is not None)
+            fn = click.option(flag, o.name, type=typ, default=o.default,
+                              show_default="none" if o.default is None else True,
                               help=text, metavar=METAVARS.get(o.name))(fn)
     return fn
 

@@ -20,15 +20,50 @@ import click
 from ..config import Config
 from ..errors import CrossCheckError, InputError
 from .errors import reported_errors
+from .options import config_options, file_after_ray, make_config
 
 STDIN_NAME = "<stdin>"
+
+
+@click.command("solve")
+@click.argument("file", type=click.Path(), required=False)
+@click.option("--interactive", "-in", "interactive", is_flag=True,
+              help="Answer the commands of standard input as they arrive, as 'z3 -in': an "
+                   "error is an (error \"...\") answer and the session goes on.")
+@config_options
+@click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr "
+              "(and what --cross-check agreed on).")
+@click.option("--progress", is_flag=True,
+              help="Conquer progress on stderr even when it is not a terminal (plain lines "
+                   "every 5 s; a terminal gets a live display anyway unless --quiet).")
+def solve_cmd(file: Optional[str], interactive: bool, stats: bool, progress: bool,
+              **kwargs: Any) -> None:
+    """Solve the SMT-LIB v2 script FILE ('-': standard input) and print what an SMT solver
+    prints: sat / unsat / unknown, models, values, unsat cores.
+
+    \b
+    Exit codes: 0 answers printed; 1 bad input (error: FILE:LINE:COL: ...);
+    2 usage (a bad option); 3 cross-check disagreement; 70 internal error (a
+    model failed its check); 130 interrupted (SIGINT), 143 terminated
+    (SIGTERM): both print unknown first and leave no solver process behind.
+    Why an answer is unknown (timeout, memory limit) is said on stderr.  A
+    command of the standard that eagersmt does not implement is answered
+    (error "...") and the script goes on.
+    """
+    file = file_after_ray(kwargs, file)
+    if file is None and not interactive:
+        raise click.UsageError("give a FILE ('-' for standard input), or --interactive")
+    if interactive and file not in (None, "-"):
+        raise click.UsageError("--interactive reads standard input: give no FILE (or '-')")
+    config = make_config(kwargs)
+    solve(file or "-", config, stats=stats, progress=progress, interactive=interactive)
 
 
 def solve(file: str, config: Config, *, stats: bool = False, progress: bool = False,
           interactive: bool = False) -> None:
     """The ``solve`` command's body (exit codes: ``cli/errors.py``)."""
     stdin = file == "-"
-    with reported_errors(STDIN_NAME if stdin else file):
+    with reported_errors(STDIN_NAME if stdin else file, answer="unknown"):
         if stdin:
             session = run_stream(config, progress=progress, interactive=interactive)
         else:
