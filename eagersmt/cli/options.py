@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 import click
 
 from ..config import MAX_SECONDS, OPTIONS, Config, seconds
+from .errors import EXIT_INPUT, fail
 
 METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "cross_check_timeout": "SECONDS",
             "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL"}
@@ -112,6 +113,10 @@ def make_config(kwargs: dict[str, Any]) -> Config:
                                "ray://HOST:PORT)")
     if ray is not None and not _have("ray"):
         raise click.UsageError("--ray needs Ray: pip install 'eagersmt[cluster]'")
+    proof = kwargs.get("proof")
+    if proof is not None and os.path.exists(proof) and not os.path.isdir(proof):
+        fail("error", f"--proof {proof}: not a directory (the certificate is a directory of "
+                      "files; name a new or an existing directory)", EXIT_INPUT)
     names = {o.name for o in OPTIONS}
     if kwargs.pop("no_memo", False):
         kwargs["memo"] = "off"
