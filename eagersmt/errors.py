@@ -57,3 +57,8 @@ class InternalError(EagerSmtError):
 
 class CrossCheckError(EagerSmtError):
     """eagersmt and a reference solver (Z3, cvc5) disagree on an answer."""
+
+
+class Unreachable(EagerSmtError):
+    """A service eagersmt connects to (a Ray cluster, the Ray Jobs endpoint) cannot be
+    reached, or refuses the connection."""

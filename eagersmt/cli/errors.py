@@ -8,7 +8,8 @@ FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a mis
 argument (click's code); 3 a cross-check disagreed; 4 a verification refused (``check-proof``:
 a certificate rejected or not verified; ``memo``: entries not authentic); 5 wrong answers or failures found (``bench``, ``fuzz``,
 ``fuzz-input``); 6 a Ray job has not finished, 7 it ended without a result (``status``,
-``result``); 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
+``result``); 8 a service cannot be reached or refuses the connection (``--ray ADDRESS``, the
+Ray Jobs endpoint); 9 no such Ray job; 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
 internal error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
 ``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first,
 and every solver process is killed by the ``finally`` blocks that started it.
@@ -24,10 +25,10 @@ from typing import Any, Callable, Iterator, Optional, TextIO
 
 import click
 
-from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
+from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError, Unreachable
 
 EXIT_ANSWER, EXIT_INPUT, EXIT_USAGE, EXIT_CROSSCHECK, EXIT_REJECTED = 0, 1, 2, 3, 4
-EXIT_WRONG, EXIT_NOT_FINISHED, EXIT_NO_RESULT = 5, 6, 7
+EXIT_WRONG, EXIT_NOT_FINISHED, EXIT_NO_RESULT, EXIT_UNREACHABLE, EXIT_NO_JOB = 5, 6, 7, 8, 9
 EXIT_SAT, EXIT_UNSAT, EXIT_INTERNAL, EXIT_INTERRUPT, EXIT_TERMINATED = 10, 20, 70, 130, 143
 
 EXIT_CODES: dict[int, str] = {
@@ -40,8 +41,11 @@ EXIT_CODES: dict[int, str] = {
     EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected or not "
                    "verified), memo (entries not authentic under the key)",
     EXIT_WRONG: "bench, fuzz, fuzz-input: wrong answers or failures found",
-    EXIT_NOT_FINISHED: "status, result: the Ray job has not finished",
-    EXIT_NO_RESULT: "result: the Ray job ended without a result",
+    EXIT_NOT_FINISHED: "status, result: the Ray job has not finished (PENDING, RUNNING)",
+    EXIT_NO_RESULT: "status, result: the Ray job ended without a result (FAILED, STOPPED)",
+    EXIT_UNREACHABLE: "--ray ADDRESS, submit, status, logs, result: the Ray cluster or Jobs "
+                      "endpoint cannot be reached, is not Ray, or refuses the token",
+    EXIT_NO_JOB: "status, logs, result: no Ray job of that id",
     EXIT_SAT: "DIMACS commands (conquer): s SATISFIABLE",
     EXIT_UNSAT: "DIMACS commands (conquer, cube): s UNSATISFIABLE",
     EXIT_INTERNAL: "internal error: a bug in eagersmt (e.g. a model that failed its check)",
@@ -88,6 +92,8 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
         return "error", f"{file}: is a directory", EXIT_INPUT
     if isinstance(e, PermissionError):
         return "error", f"{e.filename or file}: permission denied", EXIT_INPUT
+    if isinstance(e, Unreachable):
+        return "error", str(e), EXIT_UNREACHABLE
     if isinstance(e, InputError):
         return "error", str(e), EXIT_INPUT
     if isinstance(e, CrossCheckError):
