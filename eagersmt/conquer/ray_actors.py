@@ -165,7 +165,7 @@ class ActorPool:
                 value = ray.get(ref)
             except (ray.exceptions.RayActorError, ray.exceptions.RayError) as e:
                 self._forget(worker)
-                events.append(("dead", worker, f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+                events.append(("dead", worker, (str(e) or "the actor died").splitlines()[0]))
                 continue
             if kind == "ready":
                 events.append(("ready", worker, value[0]))
