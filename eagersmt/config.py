@@ -66,7 +66,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("timeout", Optional[float], None,
            "Wall-clock limit in seconds of each answer (each check-sat; optimize: the "
            "optimum, counted from the start); past it the answer is 'unknown' (optimize: the "
-           "best so far).  Default, 'inf' or above 1e6: no limit."),
+           "best so far).  'inf' or above 1e6: no limit."),
     Option("check_models", bool, True,
            "Evaluate every SAT model on the original formula before reporting 'sat'."),
     Option("cross_check", str, "none",
@@ -88,8 +88,7 @@ OPTIONS: tuple[Option, ...] = (
            "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),
     Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
     Option("cube_timeout", Optional[float], None,
-           "Wall-clock limit in seconds of each cube: a cube past it is split again "
-           "(default: none)."),
+           "Wall-clock limit in seconds of each cube: a cube past it is split again."),
     Option("ray", Optional[str], None,
            "Conquer the cubes on Ray: 'local' (a private local Ray; what a bare --ray means), "
            "'auto' (join a running cluster, honouring RAY_ADDRESS) or an address HOST:PORT."),

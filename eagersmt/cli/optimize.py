@@ -26,7 +26,7 @@ import click
 
 from ..errors import CrossCheckError, InputError
 from .errors import fail, interrupted, reported_errors
-from .options import config_options, make_config
+from .options import PROGRESS_HELP, config_options, make_config
 
 # The rows of the options table that the optimizer honours (one in-process CaDiCaL
 # searches, so the back end, cube and Ray options are not offered).
@@ -46,12 +46,11 @@ OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_ti
               help="Bound search: linear descent from each model, bisection, or linear until a "
                    "step is slow then bisection.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
-              help="Report each improvement on stderr (default: when stderr is a terminal).")
+              show_default="when stderr is a terminal",
+              help=PROGRESS_HELP.format(what="each better model and each new bound"))
 @click.option("--stats", "show_stats", is_flag=True,
               help="Print each objective's statistics (times, calls, lemma store) to stderr.")
 @config_options(only=OPTIONS, help={
-    "timeout": "Wall-clock limit in seconds for the whole command; the best model found by "
-               "then is printed, marked as not proven optimal.",
     "proof": "Write a certificate of optimality into this directory: the optimum's model and, "
              "per objective, the unsat certificate of 'nothing better' (optimum - 1); verify it "
              "with 'eagersmt check-proof DIR FILE'.",

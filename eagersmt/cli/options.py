@@ -20,6 +20,10 @@ METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "cross_check_timeou
             "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL"}
 
 
+# The one help text of --progress/--no-progress (solve, optimize): what each reports.
+PROGRESS_HELP = "Report {what} on stderr (--no-progress: nothing; --quiet: the same)."
+
+
 class Seconds(click.ParamType):
     """A time limit (``config.seconds``): a positive number of seconds; 'inf' or more than
     ``MAX_SECONDS`` is no limit: None, or ``MAX_SECONDS`` where a number is needed
@@ -88,7 +92,7 @@ def _add_options(fn: Callable[..., Any], only: Optional[tuple[str, ...]],
                               metavar=METAVARS[o.name])(fn)
         elif o.name == "ray":  # --ray alone means a private local Ray; --ray ADDRESS joins one
             fn = click.option(flag, o.name, is_flag=False, flag_value="local", default=None,
-                              metavar="[ADDRESS]", help=text)(fn)
+                              metavar="[ADDRESS]", show_default="none: no Ray", help=text)(fn)
         else:
             kind = str(o.type)
             typ: Any = {int: int, float: float}.get(
