@@ -251,9 +251,10 @@ def submit(path: str, config: Config = Config(), *, address: Optional[str] = Non
         entry = " ".join([python, "-m", "eagersmt.cli.main", "job-run",
                           shlex.quote(src.name)] + [shlex.quote(a) for a in args])
         with _requests(resolve_address(address)):
-            return c.submit_job(entrypoint=entry, submission_id=submission_id,  # type: ignore[no-any-return]
-                                runtime_env={"working_dir": tmp},
-                                metadata={"eagersmt": "solve", "file": src.name})
+            job_id: str = c.submit_job(entrypoint=entry, submission_id=submission_id,
+                                       runtime_env={"working_dir": tmp},
+                                       metadata={"eagersmt": "solve", "file": src.name})
+        return job_id
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

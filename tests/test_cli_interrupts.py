@@ -1,6 +1,6 @@
 """Ctrl-C and SIGTERM wherever a user can give them: every command ends with ``unknown`` (the
-optimizer: its best model so far), exit 130 / 143, no traceback, no solver process left;
-the Python API raises ``KeyboardInterrupt``.
+optimizer: its best model so far), exit 130 / 143, no traceback, no solver process and no
+temporary file left; the Python API raises ``KeyboardInterrupt``.
 
 The signal goes to the process group, as a terminal's Ctrl-C does (the solver processes
 get it too), once the command has spent a few seconds of CPU time (it is then solving, not
@@ -36,13 +36,25 @@ def pigeons(n: int, *, push: bool = False, objective: bool = False) -> str:
     return text + ("(minimize m)" if objective else "") + "(check-sat)\n"
 
 
+@pytest.fixture(autouse=True)
+def own_tmpdir(tmp_path, monkeypatch):
+    """The commands' temporary files go to an empty directory of their own, which must be
+    empty again when they have ended."""
+    tmp = tmp_path / "tmpdir"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    yield
+    assert not list(tmp.iterdir()), list(tmp.iterdir())
+
+
 def interrupt(argv: list[str], *, stdin: str | None = None, sig: int = signal.SIGINT,
               cpu_seconds: float = 2.0) -> tuple[int, str, str, list[psutil.Process]]:
     """Run ``argv`` in its own process group, send ``sig`` to the group once it has used
     ``cpu_seconds`` of CPU (with its children); (exit code, stdout, stderr, the processes
     it had started)."""
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=dict(os.environ))
     if stdin is not None:
         proc.stdin.write(stdin)  # type: ignore[union-attr]
         proc.stdin.flush()  # type: ignore[union-attr]
@@ -168,3 +180,14 @@ def test_python_api_raises_keyboard_interrupt(tmp_path, backend):
     assert "pysolvers" not in err
     _, alive = psutil.wait_procs(kids, timeout=10)
     assert not alive, alive
+
+
+def test_solve_with_a_certificate_leaves_no_temporary_file(tmp_path):
+    # (the portfolio's Kissat then reads a temporary DIMACS file, not a pipe)
+    f = tmp_path / "ph.smt2"
+    f.write_text(pigeons(14))
+    code, out, err, kids = interrupt([EAGERSMT, "solve", str(f), "--encoding", "sd",
+                                      "--backend", "portfolio", "--proof",
+                                      str(tmp_path / "cert")])
+    assert_clean_exit(code, out, err, kids)
+    assert out.split() == ["unknown"]

@@ -134,7 +134,8 @@ class PysatSolver:
 
     def propagate(self, assumptions: Sequence[int]) -> tuple[bool, list[int]]:
         """Unit propagation of ``assumptions``: (no conflict, the implied literals)."""
-        return self._native_solver().propagate(assumptions=assumptions)  # type: ignore[no-any-return]
+        ok, implied = self._native_solver().propagate(assumptions=assumptions)
+        return ok, implied
 
     # -- results ------------------------------------------------------------------------
     def model(self) -> list[int]:

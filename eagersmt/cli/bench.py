@@ -171,7 +171,7 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
 
 @click.command("bench", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), show_default="none",
               help="TSV of instances (columns path [family status ...]; paths relative to it).")
 @click.option("--family", "families", multiple=True, metavar="F",
               help="Only instances of family F (repeatable; comma-separated works too).")

@@ -5,14 +5,16 @@ Exit codes (``EXIT_CODES``, the README's table; no two meanings share a code):
 0 an answer was printed (sat / unsat / unknown, a verified certificate, a finished run);
 1 bad input: a file that cannot be read or written, or its content (``error:
 FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a missing
-argument (click's code); 3 a cross-check disagreed; 4 a verification refused (``check-proof``:
-a certificate rejected or not verified; ``memo``: entries not authentic); 5 wrong answers or failures found (``bench``, ``fuzz``,
-``fuzz-input``); 6 a Ray job has not finished, 7 it ended without a result (``status``,
-``result``); 8 a service cannot be reached or refuses the connection (``--ray ADDRESS``, the
-Ray Jobs endpoint); 9 no such Ray job; 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
-internal error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
-``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first,
-and every solver process is killed by the ``finally`` blocks that started it.
+argument (click's code); 3 a cross-check disagreed; 4 a verification refused
+(``check-proof``: a certificate rejected or not verified; ``memo``: entries not authentic);
+5 wrong answers or failures found (``bench``, ``fuzz``, ``fuzz-input``); 6 a Ray job has
+not finished, 7 it ended without a result (``status``, ``result``); 8 a service cannot be
+reached or refuses the connection (``--ray ADDRESS``, the Ray Jobs endpoint); 9 no such Ray
+job; 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70 internal
+error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
+``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first
+(where an answer is due), and every solver process is killed by the ``finally`` blocks that
+started it.  No message names an exception class.
 """
 
 from __future__ import annotations
