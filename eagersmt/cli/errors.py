@@ -108,7 +108,8 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
     if isinstance(e, KeyboardInterrupt):
         return interrupted(e)
     if isinstance(e, MemoryError):
-        return "error", "out of memory", EXIT_INTERNAL
+        return ("internal error", "out of memory (with --memory-limit MB the answer is "
+                "'unknown' instead)", EXIT_INTERNAL)
     if isinstance(e, RecursionError):
         return ("internal error", "the input nests too deeply for this Python (this is a bug "
                 "in eagersmt; please report it with the input)", EXIT_INTERNAL)

@@ -4,9 +4,9 @@ One module per group of commands: ``solve`` (``solve.py``), ``optimize`` (``opti
 ``check-proof`` (``proof.py``), the DIMACS-level ``encode``, ``cube``, ``conquer``
 (``cnf.py``), the Ray Jobs commands ``submit``, ``status``, ``logs``, ``result`` (``jobs.py``),
 and the tooling ``bench``, ``fuzz``, ``fuzz-input`` (``bench.py``, ``fuzz.py``).  One table of
-exit codes for every command (``cli/errors.py``, ``EXIT_CODES``): 0 answer, 1 bad input, 2
-usage, 3 cross-check disagreement, 70 internal error, 130/143 interrupted/terminated; the
-DIMACS commands follow the SAT competition (10 sat, 20 unsat, 0 unknown).
+exit codes for every command (``cli/errors.py``, ``EXIT_CODES``); the DIMACS commands
+follow the SAT competition (10 sat, 20 unsat, 0 unknown).  Every command runs under
+``errors.interrupts``: Ctrl-C and SIGTERM end it the same way everywhere.
 """
 
 from __future__ import annotations
