@@ -191,3 +191,30 @@ def test_solve_with_a_certificate_leaves_no_temporary_file(tmp_path):
                                       str(tmp_path / "cert")])
     assert_clean_exit(code, out, err, kids)
     assert out.split() == ["unknown"]
+
+
+@pytest.mark.parametrize("as_list", [True, False])
+def test_optimize_prints_the_partial_result_it_is_handed(monkeypatch, as_list):
+    """What optimize prints of an interrupted optimizer's ``partial`` (an ``Optimum`` or a
+    list of them): the best model, not proven optimal, then exit 130."""
+    from click.testing import CliRunner
+
+    import eagersmt.optimize as optimize
+    from eagersmt.cli.main import main
+    from eagersmt.result import Status
+
+    def interrupted(assertions, declarations, objectives, *args, **kwargs):
+        best = optimize.Optimum(Status.SAT, value=12, bound=9, objective=objectives[0],
+                                model={"makespan": 12})
+        e = KeyboardInterrupt()
+        e.partial = [best] if as_list else best  # type: ignore[attr-defined]
+        raise e
+
+    monkeypatch.setattr(optimize, "optimize_lex", interrupted)
+    example = Path(__file__).resolve().parents[1] / "examples" / "jobshop_3x3_optimize.smt2"
+    r = CliRunner().invoke(main, ["optimize", str(example)])
+    assert r.exit_code == 130, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "sat"
+    assert "; not proven optimal: best makespan = 12, proven bound 9 (interrupted)" in lines
+    assert r.stderr.strip().splitlines()[-1] == "error: interrupted"
