@@ -119,3 +119,13 @@ def test_fuzz_reports_its_cpu_time(tmp_path):
     assert p.returncode == 0, p.stderr
     cpu = re.search(r"CPU (\d+\.\d) s", p.stdout)
     assert cpu and float(cpu.group(1)) > 0, p.stdout
+
+
+@pytest.mark.parametrize("option", ["--cube-level", "--level"])
+def test_a_split_level_for_dimacs_input_names_the_option_as_written(tmp_path, option):
+    cnf = tmp_path / "f.cnf"
+    cnf.write_text("p cnf 2 2\n1 2 0\n-1 2 0\n")
+    r = CliRunner().invoke(main, ["cube", str(cnf), option, "bounds"])
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"error: {cnf}: {option} bounds needs an SMT-LIB input")
+    assert f"cubed at {option} cnf" in r.stderr

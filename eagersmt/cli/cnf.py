@@ -121,9 +121,9 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
     with reported_errors(file):
         cnf, compiled, _ = _load(file, encoding)
     if compiled is None and level not in (None, "cnf"):
-        fail("error", f"{file}: --cube-level {level} needs an SMT-LIB input (it splits on "
-                      "what the encoding's variables mean); a DIMACS input is cubed at "
-                      "--cube-level cnf",
+        said = "--level" if old_level else "--cube-level"  # (the spelling the user wrote)
+        fail("error", f"{file}: {said} {level} needs an SMT-LIB input (it splits on what the "
+                      f"encoding's variables mean); a DIMACS input is cubed at {said} cnf",
              EXIT_INPUT)
     space = SplitSpace(None) if compiled is None or compiled.enc is None else \
         split_space(compiled.enc, level or Config().cube_level)
