@@ -33,6 +33,25 @@ class Option:
 
 
 CROSS_CHECKERS = ("none", "z3", "cvc5", "all")
+
+# A time limit above this many seconds (about 11 days), ``inf`` included, is no limit: the
+# waits of the back ends take their timeout in milliseconds as a C int (poll), which
+# overflows near 25 days.
+MAX_SECONDS = 1e6
+
+
+def seconds(value: Optional[float], name: str) -> Optional[float]:
+    """A time limit as given (None: none): ``ValueError`` (naming ``name``) for NaN, zero or
+    a negative value; None for ``inf`` or more than ``MAX_SECONDS``."""
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not value > 0:  # (NaN too)
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return None if value > MAX_SECONDS else value
 # The names registered when this module was imported (the registries are the truth).
 ENCODINGS = encode.choices()
 BACKENDS = backends.BACKENDS.names()
@@ -46,13 +65,16 @@ OPTIONS: tuple[Option, ...] = (
            "SAT back end (portfolio: CaDiCaL and Kissat at once, the first answer wins).",
            backends.BACKENDS.names),
     Option("timeout", Optional[float], None,
-           "Wall-clock limit in seconds for each check-sat; the answer is 'unknown' when it runs out."),
+           "Wall-clock limit in seconds of each answer (each check-sat; optimize: the "
+           "optimum, counted from the start); past it the answer is 'unknown' (optimize: the "
+           "best so far).  'inf' or above 1e6: no limit."),
     Option("check_models", bool, True,
            "Evaluate every SAT model on the original formula before reporting 'sat'."),
     Option("cross_check", str, "none",
            "Also run a reference solver on the same input and fail (exit 3) on disagreement.",
            CROSS_CHECKERS),
-    Option("cross_check_timeout", float, 60.0, "Time limit of the reference solver (seconds)."),
+    Option("cross_check_timeout", float, 60.0,
+           "Wall-clock limit in seconds of each run of the reference solver."),
     Option("eij_max_clauses", int, 2_000_000,
            "EIJ guard: give up per-constraint encoding of a class past this many transitivity clauses."),
     Option("cubes", str, "none",
@@ -68,7 +90,7 @@ OPTIONS: tuple[Option, ...] = (
            "smt+bounds (both) or cnf (any CNF variable).", cube.LEVELS.names),
     Option("jobs", int, 2, "Worker processes of the local conquer (CPUs of a private local Ray)."),
     Option("cube_timeout", Optional[float], None,
-           "Per-cube time budget (seconds): a cube past it is split again (default: none)."),
+           "Wall-clock limit in seconds of each cube: a cube past it is split again."),
     Option("ray", Optional[str], None,
            "Conquer the cubes on Ray: 'local' (a private local Ray; what a bare --ray means), "
            "'auto' (join a running cluster, honouring RAY_ADDRESS) or an address HOST:PORT."),
@@ -95,16 +117,16 @@ def _make_config_class() -> type:
             names = o.choice_names()
             if names is not None and value not in names:
                 raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
-        if self.timeout is not None and self.timeout <= 0:
-            raise ValueError("timeout must be positive")
+        for name in ("timeout", "cube_timeout", "cross_check_timeout"):  # (``seconds``)
+            limit = seconds(getattr(self, name), name)
+            object.__setattr__(self, name, MAX_SECONDS if limit is None and name ==
+                               "cross_check_timeout" else limit)
         if self.cubes not in ("none", "auto", "sharing") and not (
                 str(self.cubes).isdigit() and int(self.cubes) > 0):
             raise ValueError("cubes must be 'none', 'sharing', 'auto' or a positive number, "
                              f"not {self.cubes!r}")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
-        if self.cube_timeout is not None and self.cube_timeout <= 0:
-            raise ValueError("cube_timeout must be positive")
         if self.proof is not None and self.ray is not None:
             raise ValueError("certificates of cube-and-conquer runs are written by the local "
                              "conquer: use --proof without --ray")

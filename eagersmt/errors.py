@@ -67,3 +67,8 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, partial: object = None):
         super().__init__("interrupted")
         self.partial = partial
+
+
+class Unreachable(EagerSmtError):
+    """A service eagersmt connects to (a Ray cluster, the Ray Jobs endpoint) cannot be
+    reached, or refuses the connection."""

@@ -15,6 +15,11 @@ Address (the Jobs endpoint, the dashboard's HTTP port): the argument, else
 (``RAY_AUTH_TOKEN``, the file ``RAY_AUTH_TOKEN_PATH``, ``~/.ray/auth_token``), sent as
 ``Authorization: Bearer <token>`` (Ray 2.60 answers 401 without it, 403 for a wrong one).
 Ray's client is imported only when a function is called.
+
+Errors: an endpoint that cannot be reached, is not Ray's, or refuses the token is
+``errors.Unreachable`` (found within ``PROBE_SECONDS``: Ray's client has no timeout); an
+unknown job id ``NoSuchJob``; a job still running ``JobNotFinished``; a job that ended
+without a result ``JobError``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .config import OPTIONS, Config
+from .errors import Unreachable
 
 MARKER = "EAGERSMT-RESULT "
 DEFAULT_ADDRESS = "http://127.0.0.1:8265"
@@ -39,7 +45,18 @@ TERMINAL = ("SUCCEEDED", "FAILED", "STOPPED")
 
 
 class JobError(RuntimeError):
-    """A job that cannot give a result (yet): failed, stopped, still running, no marker."""
+    """A job that cannot give a result: it failed or stopped, or ended without the marker."""
+
+
+class JobNotFinished(JobError):
+    """The job is still PENDING or RUNNING."""
+
+
+class NoSuchJob(JobError):
+    """The Jobs endpoint knows no job of that id."""
+
+
+PROBE_SECONDS = 5.0  # for the Jobs endpoint to answer an HTTP request (Ray's client waits forever)
 
 
 @dataclass
@@ -149,16 +166,66 @@ def _api_address(address: str) -> Iterator[None]:
 
 
 def client(address: Optional[str] = None, token: Optional[str] = None):  # type: ignore[no-untyped-def]
-    """A ``ray.job_submission.JobSubmissionClient`` for the Jobs endpoint, with the token."""
+    """A ``ray.job_submission.JobSubmissionClient`` for the Jobs endpoint, with the token
+    (``errors.Unreachable`` when there is none to talk to: the module doc)."""
     try:
         from ray.job_submission import JobSubmissionClient
     except ImportError as e:
         raise RuntimeError(f"jobs need Ray ({e}): pip install 'eagersmt[cluster]'") from None
     url = resolve_address(address)
+    probe_http(url)
     tok = find_token(token)
     headers = {"Authorization": f"Bearer {tok}"} if tok else None
-    with _api_address(url):
+    with _api_address(url), _requests(url):
         return JobSubmissionClient(url, headers=headers)
+
+
+def probe_http(url: str, seconds: float = PROBE_SECONDS) -> None:
+    """``errors.Unreachable`` unless an HTTP server answers at ``url`` within ``seconds``
+    (https: unless its port accepts a connection)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Unreachable(f"{url}: not an address of a Ray Jobs endpoint") from None
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port),
+                                      timeout=seconds) as sock:
+            if parts.scheme == "https":
+                return
+            sock.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
+            reply = sock.recv(5)
+    except OSError as e:
+        raise Unreachable(f"cannot reach a Ray Jobs endpoint at {url} "
+                          f"({e.strerror or 'no answer'})") from None
+    if not reply.startswith(b"HTTP/"):
+        raise Unreachable(f"{url} is open but is not a Ray Jobs endpoint (no HTTP answer)")
+
+
+@contextlib.contextmanager
+def _requests(url: str, job_id: Optional[str] = None) -> Iterator[None]:
+    """Ray's client errors as this module's (the module doc)."""
+    import requests
+    from ray.exceptions import AuthenticationError
+
+    try:
+        yield
+    except JobError:
+        raise
+    except AuthenticationError as e:
+        raise Unreachable(f"the Ray Jobs endpoint at {url} refused the request: "
+                          f"{e.message}") from None
+    except (ConnectionError, requests.exceptions.RequestException):
+        raise Unreachable(f"cannot reach a Ray Jobs endpoint at {url}") from None
+    except RuntimeError as e:
+        if job_id is not None and "status code 404" in str(e):
+            raise NoSuchJob(f"no job {job_id} at {url}") from None
+        if "Version check" in str(e):
+            raise Unreachable(f"{url} is not a Ray Jobs endpoint ({e})") from None
+        raise
 
 
 def submit(path: str, config: Config = Config(), *, address: Optional[str] = None,
@@ -183,27 +250,35 @@ def submit(path: str, config: Config = Config(), *, address: Optional[str] = Non
         shutil.copy(src, Path(tmp) / src.name)
         entry = " ".join([python, "-m", "eagersmt.cli.main", "job-run",
                           shlex.quote(src.name)] + [shlex.quote(a) for a in args])
-        return c.submit_job(entrypoint=entry, submission_id=submission_id,
-                            runtime_env={"working_dir": tmp},
-                            metadata={"eagersmt": "solve", "file": src.name})
+        with _requests(resolve_address(address)):
+            job_id: str = c.submit_job(entrypoint=entry, submission_id=submission_id,
+                                       runtime_env={"working_dir": tmp},
+                                       metadata={"eagersmt": "solve", "file": src.name})
+        return job_id
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def status(job_id: str, *, address: Optional[str] = None, token: Optional[str] = None) -> str:
     """PENDING, RUNNING, SUCCEEDED, FAILED or STOPPED."""
-    return str(client(address, token).get_job_status(job_id).value)
+    c = client(address, token)
+    with _requests(resolve_address(address), job_id):
+        return str(c.get_job_status(job_id).value)
 
 
 def info(job_id: str, *, address: Optional[str] = None,
          token: Optional[str] = None) -> dict[str, Any]:
-    i = client(address, token).get_job_info(job_id)
+    c = client(address, token)
+    with _requests(resolve_address(address), job_id):
+        i = c.get_job_info(job_id)
     return {"status": str(i.status.value), "message": i.message or "",
             "entrypoint": i.entrypoint, "start_time": i.start_time, "end_time": i.end_time}
 
 
 def logs(job_id: str, *, address: Optional[str] = None, token: Optional[str] = None) -> str:
-    return client(address, token).get_job_logs(job_id)
+    c = client(address, token)
+    with _requests(resolve_address(address), job_id):
+        return c.get_job_logs(job_id)  # type: ignore[no-any-return]
 
 
 def wait(job_id: str, *, address: Optional[str] = None, token: Optional[str] = None,
@@ -212,7 +287,8 @@ def wait(job_id: str, *, address: Optional[str] = None, token: Optional[str] = N
     c = client(address, token)
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        st = str(c.get_job_status(job_id).value)
+        with _requests(resolve_address(address), job_id):
+            st = str(c.get_job_status(job_id).value)
         if st in TERMINAL or (deadline is not None and time.monotonic() >= deadline):
             return st
         time.sleep(poll)
@@ -220,15 +296,17 @@ def wait(job_id: str, *, address: Optional[str] = None, token: Optional[str] = N
 
 def result(job_id: str, *, address: Optional[str] = None,
            token: Optional[str] = None) -> JobResult:
-    """The job's result; ``JobError`` if it has none (still running, failed early)."""
+    """The job's result; ``JobNotFinished`` while it runs, ``JobError`` if it ended without
+    one."""
     c = client(address, token)
-    st = str(c.get_job_status(job_id).value)
-    text = c.get_job_logs(job_id)
+    with _requests(resolve_address(address), job_id):
+        st = str(c.get_job_status(job_id).value)
+        text = c.get_job_logs(job_id)
     r = parse_result(text)
     if r is not None:
         return r
     if st not in TERMINAL:
-        raise JobError(f"job {job_id} is {st}: no result yet")
+        raise JobNotFinished(f"job {job_id} is {st}: no result yet")
     tail = "\n".join(text.splitlines()[-5:])
     raise JobError(f"job {job_id} is {st} without a result" + (f"; its log ends:\n{tail}"
                                                                if tail else ""))

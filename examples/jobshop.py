@@ -2,17 +2,19 @@
 """Minimum makespan of a job-shop instance, modelled with eagersmt's Python API.
 
 Data: the OR-Library ``jobshop1.txt`` format, read by ``benchmarks/gen_jobshop.py``
-(``parse_orlib``).  ``examples/ft06.txt`` is Fisher–Thompson ft06 (6 jobs x 6 machines,
-optimum 55); the full file with la01–la05 (optima 666, 655, 597, 590, 593) is
-``shared/benchmarks/data/jobshop1.txt``.
+(``parse_orlib``).  Shipped here: ``examples/ft06.txt``, Fisher–Thompson ft06 (6 jobs x 6
+machines, optimum 55), and ``examples/la01-la05.txt``, Lawrence's la01–la05 (10 x 5, optima
+666, 655, 597, 590, 593); ``--data FILE`` reads another file of that format (the whole
+OR-Library one has 82 instances).
 
 Model: a start time ``s_j_k`` per operation (job ``j``, step ``k``) and a makespan ``ms``;
 steps of a job in order, every job done by ``ms``, and two operations on one machine never
 overlap (one goes first).  ``Solver.minimize(ms)`` finds the optimum and proves it (unsat at
 optimum - 1)::
 
-    python examples/jobshop.py                       # ft06: optimum makespan 55 (proven)
-    python examples/jobshop.py la01 --data ../shared/benchmarks/data/jobshop1.txt
+    python examples/jobshop.py               # ft06: optimum makespan 55 (proven)
+    python examples/jobshop.py la01          # 666 (proven)
+    python examples/jobshop.py abz5 --data jobshop1.txt
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ sys.path.insert(0, str(HERE.parent / "benchmarks"))
 from gen_jobshop import Instance, load_instances  # noqa: E402
 
 from eagersmt import Expr, Int, Or, Progress, Solver  # noqa: E402
+
+DATA = (HERE / "ft06.txt", HERE / "la01-la05.txt")  # the shipped data files
 
 
 def constraints(inst: Instance) -> tuple[Expr, list[Expr]]:
@@ -68,12 +72,24 @@ def smtlib(inst: Instance) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("instance", nargs="?", default="ft06")
-    ap.add_argument("--data", default=str(HERE / "ft06.txt"), help="OR-Library data file")
-    ap.add_argument("--timeout", type=float, default=None)
+    ap.add_argument("instance", nargs="?", default="ft06",
+                    help="instance name (default: ft06; shipped: ft06, la01 to la05)")
+    ap.add_argument("--data", metavar="FILE",
+                    help="OR-Library data file (default: the files shipped in examples/)")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds for the whole search (default: none)")
     ap.add_argument("--progress", action="store_true", help="print each better makespan")
     args = ap.parse_args(argv)
-    inst = load_instances(args.data)[args.instance]
+    instances: dict[str, Instance] = {}
+    for path in [args.data] if args.data else DATA:
+        try:
+            instances.update(load_instances(path))
+        except (OSError, UnicodeDecodeError) as e:
+            ap.error(f"cannot read the data file {path}: {getattr(e, 'strerror', None) or e}")
+    if args.instance not in instances:
+        ap.error(f"no instance {args.instance!r} in {args.data or 'the shipped data'} "
+                 f"(there: {', '.join(sorted(instances)) or 'none'})")
+    inst = instances[args.instance]
 
     def report(p: Progress) -> None:
         print(f"  {p.elapsed:6.2f} s  best {p.best}  lower bound {p.bound}", file=sys.stderr)

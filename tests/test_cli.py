@@ -374,3 +374,63 @@ def test_job_run_prints_the_result_line(tmp_path):
     assert p.returncode == 1
     doc = json.loads(p.stdout.splitlines()[-1].split(" ", 1)[1])
     assert doc["output"] == ["sat"] and doc["exit_code"] == 1 and "unknown symbol 'x'" in doc["error"]
+
+
+@pytest.mark.parametrize("command", ["solve", "optimize"])
+def test_proof_naming_an_existing_file_is_a_clean_error(tmp_path, command):
+    existing = tmp_path / "taken"
+    existing.write_text("not a directory\n")
+    f = str(REPO / "examples" / ("jobshop_3x3.smt2" if command == "solve"
+                                 else "jobshop_3x3_optimize.smt2"))
+    p = run(command, f, "--proof", str(existing))
+    assert p.returncode == 1, p.stderr
+    assert p.stderr.startswith("error: --proof ") and "not a directory" in p.stderr
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    assert existing.read_text() == "not a directory\n"
+    unsat = write(tmp_path, "(declare-fun x () Int)(assert (< x x))(check-sat)")
+    beneath = run("solve", unsat, "--proof", str(existing / "sub"))
+    assert beneath.returncode == 1 and "Traceback" not in beneath.stderr
+    assert "not a directory" in beneath.stderr
+
+
+def _pigeons(n: int) -> str:
+    text = "".join(f"(declare-fun p{i} () Int)" for i in range(n))
+    text += "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+    return text + "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))(check-sat)"
+
+
+@pytest.mark.parametrize("limit", ["inf", "1e308", "1e9"])
+def test_a_huge_timeout_is_no_limit(tmp_path, limit):
+    # 9 pigeons: a second or two, long enough to reach the back end's wait (where such a
+    # limit overflowed a poll in milliseconds).
+    f = write(tmp_path, _pigeons(9))
+    p = run("solve", f, "--timeout", limit, "--encoding", "sd")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["unsat"]
+
+
+@pytest.mark.parametrize("command,limit", [
+    ("solve", "nan"), ("solve", "-1"), ("solve", "0"), ("optimize", "nan"),
+    ("conquer", "nan"), ("solve --cube-timeout", "nan"), ("solve --cross-check-timeout", "-5"),
+    ("cube --time-budget", "nan"), ("fuzz", "nan"), ("bench", "-1")])
+def test_a_time_limit_that_is_not_a_positive_number_is_a_usage_error(command, limit):
+    words = command.split()
+    option = words[1] if len(words) > 1 else "--timeout"
+    p = run(words[0], str(EXAMPLE), option, limit)
+    assert p.returncode == 2, p.stderr
+    assert f"'{option}'" in p.stderr and "positive number of seconds" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_config_time_limits():
+    import math
+
+    from eagersmt import Config
+
+    assert Config(timeout=math.inf).timeout is None
+    assert Config(timeout=1e9).timeout is None and Config(cube_timeout=1e9).cube_timeout is None
+    assert Config(timeout=2.5).timeout == 2.5
+    assert Config(cross_check_timeout=math.inf).cross_check_timeout == 1e6
+    for bad in (math.nan, -1.0, 0.0):
+        with pytest.raises(ValueError, match="positive number of seconds"):
+            Config(timeout=bad)

@@ -35,6 +35,26 @@ def test_jobshop_ft06_from_the_small_data_file():
     assert "optimum makespan 55 (proven: makespan <= 54 is unsat)" in out
 
 
+def test_jobshop_la01_from_the_shipped_data_file():
+    # (no ../shared: what a fresh clone has)
+    out = run(str(EX / "jobshop.py"), "la01")
+    assert "la01: 10 jobs x 5 machines" in out
+    assert "optimum makespan 666 (proven" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["la07"], "no instance 'la07' in the shipped data (there: ft06, la01, la02, la03, la04, "
+               "la05)"),
+    (["la01", "--data", "no/such/file.txt"], "cannot read the data file no/such/file.txt: "),
+    (["la01", "--data", "examples/ft06.txt"], "no instance 'la01' in examples/ft06.txt "
+                                              "(there: ft06)")])
+def test_jobshop_without_the_instance_is_a_clean_error(args, message):
+    r = subprocess.run([sys.executable, str(EX / "jobshop.py"), *args], capture_output=True,
+                       text=True, cwd=REPO, timeout=120)
+    assert r.returncode == 2 and r.stdout == ""
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
 @needs_shared
 def test_jobshop_la01_from_the_shared_data_file():
     out = run(str(EX / "jobshop.py"), "la01", "--data", str(DATA))

@@ -22,6 +22,8 @@ import psutil
 import pytest
 
 from eagersmt import Config
+from eagersmt.cli.errors import (EXIT_NO_JOB, EXIT_NO_RESULT, EXIT_NOT_FINISHED,
+                                 EXIT_UNREACHABLE)
 
 pytest.importorskip("ray")
 pytest.importorskip("ray.job_submission")
@@ -195,8 +197,9 @@ def test_client_without_the_token_is_refused(head):
     p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "status", "raysubmit_x",
                         "--address", head.dashboard], env=env, capture_output=True,
                        text=True, timeout=60)
-    assert p.returncode == 7, p.stderr  # (cli/errors.py: EXIT_NO_RESULT)
-    assert "AuthenticationError" in p.stderr and "Missing authentication token" in p.stderr
+    assert p.returncode == EXIT_UNREACHABLE, p.stderr
+    assert "refused" in p.stderr and "Missing authentication token" in p.stderr
+    assert "Error" not in p.stderr.replace("error:", "")  # no exception class names
 
 
 def test_private_local_ray_leaves_nothing(tmp_path):
@@ -292,7 +295,7 @@ def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
                         "--ray", address, "--timeout", "10"], env=env, capture_output=True,
                        text=True, timeout=60, cwd=REPO)
     assert time.monotonic() - t0 < 10
-    assert p.returncode == 1 and p.stdout == ""
+    assert p.returncode == EXIT_UNREACHABLE and p.stdout == ""
     assert p.stderr.startswith(f"error: --ray {address}: ") and "Traceback" not in p.stderr
     assert "ray start --head" in p.stderr and "--ray local" in p.stderr
 
@@ -330,3 +333,74 @@ def test_worker_ports_never_hold_the_other_ports():
     for _ in range(500):
         low = worker_ports(taken)
         assert not any(low <= p <= low + 200 for p in taken)
+
+
+@pytest.fixture
+def not_ray():
+    """A local TCP port that accepts connections and never says a word (not Ray)."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    try:
+        yield f"127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+
+
+def test_an_open_port_that_is_not_ray_fails_fast_and_quietly(not_ray, tmp_path):
+    f = tmp_path / "pigeons.smt2"  # hard enough that the conquer is needed
+    n = 14
+    f.write_text("".join(f"(declare-fun p{i} () Int)" for i in range(n))
+                 + "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+                 + "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))(check-sat)")
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "solve", str(f), "--encoding",
+                        "sd", "--ray", not_ray, "--timeout", "5"], capture_output=True, text=True,
+                       timeout=120, cwd=REPO)
+    assert time.monotonic() - t0 < 15
+    assert p.returncode == EXIT_UNREACHABLE and p.stdout == ""
+    assert p.stderr.splitlines() == [p.stderr.strip()], p.stderr  # one line: none of Ray's
+    assert p.stderr.startswith(f"error: --ray {not_ray}: ") and "not a Ray cluster" in p.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "logs", "result"])
+def test_a_jobs_endpoint_that_cannot_be_reached_is_a_clean_error(not_ray, command):
+    for address in (f"http://{not_ray}", "http://127.0.0.1:1"):
+        p = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", command, "raysubmit_x",
+                            "--address", address], capture_output=True, text=True, timeout=120,
+                           cwd=REPO)
+        assert p.returncode == EXIT_UNREACHABLE, p.stderr
+        assert p.stderr.splitlines() == [p.stderr.strip()], p.stderr
+        assert p.stderr.startswith("error: ") and address in p.stderr
+        assert "Error" not in p.stderr.replace("error:", "")  # no exception class names
+
+
+def test_status_of_an_unfinished_an_ended_and_an_unknown_job(head, tmp_path):
+    from eagersmt import ray_jobs as jobs
+
+    base = ["--address", head.dashboard, "--token", head.token]
+    f = tmp_path / "pigeons.smt2"  # runs until stopped
+    n = 16
+    f.write_text("".join(f"(declare-fun p{i} () Int)" for i in range(n))
+                 + "".join(f"(assert (and (<= 1 p{i}) (<= p{i} {n - 1})))" for i in range(n))
+                 + "(assert (distinct " + " ".join(f"p{i}" for i in range(n)) + "))(check-sat)")
+    job = jobs.submit(str(f), Config(encoding="sd", ray="local"), address=head.dashboard,
+                      token=head.token, python=sys.executable)
+    try:
+        p = eagersmt(head, "status", job, *base)
+        assert p.returncode == EXIT_NOT_FINISHED, p.stderr
+        assert p.stdout.split(":")[0].strip() in ("PENDING", "RUNNING")
+        p = eagersmt(head, "result", job, *base)
+        assert p.returncode == EXIT_NOT_FINISHED and "no result yet" in p.stderr
+    finally:
+        jobs.client(head.dashboard, head.token).stop_job(job)
+    assert jobs.wait(job, address=head.dashboard, token=head.token, timeout=60,
+                     poll=0.5) == "STOPPED"
+    p = eagersmt(head, "status", job, *base)
+    assert p.returncode == EXIT_NO_RESULT and p.stdout.startswith("STOPPED"), p.stderr
+    for command in ("status", "logs", "result"):
+        p = eagersmt(head, command, "raysubmit_nosuchjob", *base)
+        assert p.returncode == EXIT_NO_JOB, p.stderr
+        assert p.stderr.strip() == f"error: no job raysubmit_nosuchjob at {head.dashboard}"

@@ -30,7 +30,8 @@ def child_main(fn: Callable[[], R], conn) -> None:  # type: ignore[no-untyped-de
     try:
         conn.send(("ok", fn()))
     except BaseException as e:  # report everything, including MemoryError
-        conn.send(("error", f"{type(e).__name__}: {e}"))
+        conn.send(("error", "out of memory" if isinstance(e, MemoryError) else
+                   str(e) or "it stopped without a message"))
     finally:
         conn.close()
 

@@ -13,6 +13,11 @@ call (a cube worker's next cube starts at the right size).  ``between``: a callb
 each slice that did not decide (a sharing worker exchanges clauses there, ``conquer.sharing``);
 with it a call without a deadline slices too.
 
+Ctrl-C: python-sat stops a solve in the main thread on SIGINT and raises its own
+``pysolvers.error``; ``solve`` raises ``KeyboardInterrupt`` instead, as Python code would.
+The stopped CaDiCaL is left in a state where any further call aborts the process (its API
+contract), so it is deleted then, and a later use of this object raises ``RuntimeError``.
+
 ``options`` are set before the first clause (python-sat's ``configure``: CaDiCaL's option
 names); ``native()`` is python-sat's own solver object (``cadical.Learner`` connects to
 the C++ solver behind it).
@@ -42,6 +47,7 @@ class PysatSolver:
         self.name = name
         self.nvars = nvars
         self.next_slice = 1000
+        self.interrupted = False  # a solve was stopped by Ctrl-C (module doc)
         self._s: Any = Solver(name=name, with_proof=proof)
         if options:
             self._s.solver.configure(options)
@@ -49,26 +55,32 @@ class PysatSolver:
         if clauses:
             self._s.append_formula(clauses)
 
+    def _native_solver(self) -> Any:
+        if self._s is None:
+            raise RuntimeError("this SAT solver was " + ("interrupted" if self.interrupted
+                                                        else "closed") + " and cannot be used")
+        return self._s
+
     # -- clauses ------------------------------------------------------------------------
     def add_clause(self, clause: Sequence[int]) -> None:
-        self._s.add_clause(clause)
+        self._native_solver().add_clause(clause)
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
-        self._s.append_formula(clauses)
+        self._native_solver().append_formula(clauses)
 
     def configure(self, options: dict[str, int]) -> None:
         """Set solver options now (python-sat's ``configure``; CaDiCaL takes most of its
         options between two solves, e.g. ``seed`` and ``phase``)."""
-        self._s.solver.configure(options)
+        self._native_solver().solver.configure(options)
 
     def native(self) -> Any:
         """python-sat's own solver object (e.g. ``Cadical195``, whose ``cadical`` is the
         handle of the C++ solver)."""
-        return self._s.solver
+        return self._native_solver().solver
 
     def set_phases(self, literals: Sequence[int]) -> None:
         """Initial decision phases (a hint; satisfiability is unchanged)."""
-        self._s.set_phases(list(literals))
+        self._native_solver().set_phases(list(literals))
 
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
@@ -76,10 +88,23 @@ class PysatSolver:
               between: Optional[Callable[[], None]] = None) -> Optional[bool]:
         """See ``SatSolver.solve`` and the module doc; ``deadline=math.inf`` slices
         without a limit (so that Ctrl-C is seen between slices)."""
-        s = self._s
+        s = self._native_solver()
         assumptions = list(assumptions)
         if between is not None and deadline is None:
             deadline = math.inf
+        try:
+            return self._solve(s, assumptions, deadline, conflicts, between)
+        except Exception as e:
+            import pysolvers
+
+            if not (isinstance(e, pysolvers.error) and "keyboard interrupt" in str(e).lower()):
+                raise
+            self.close()  # (see the module doc: the stopped solver cannot be used again)
+            self.interrupted = True
+            raise KeyboardInterrupt() from None
+
+    def _solve(self, s: Any, assumptions: list[int], deadline: Optional[float],
+               conflicts: Optional[int], between: Optional[Callable[[], None]]) -> Optional[bool]:
         if deadline is None:
             if conflicts is None:
                 return s.solve(assumptions=assumptions)  # type: ignore[no-any-return]
@@ -109,25 +134,26 @@ class PysatSolver:
 
     def propagate(self, assumptions: Sequence[int]) -> tuple[bool, list[int]]:
         """Unit propagation of ``assumptions``: (no conflict, the implied literals)."""
-        return self._s.propagate(assumptions=assumptions)  # type: ignore[no-any-return]
+        ok, implied = self._native_solver().propagate(assumptions=assumptions)
+        return ok, implied
 
     # -- results ------------------------------------------------------------------------
     def model(self) -> list[int]:
-        return pad_model(self._s.get_model() or [], self.nvars)
+        return pad_model(self._native_solver().get_model() or [], self.nvars)
 
     def core(self) -> list[int]:
-        return list(self._s.get_core() or [])
+        return list(self._native_solver().get_core() or [])
 
     def stats(self) -> dict[str, float]:
-        return {k: float(v) for k, v in (self._s.accum_stats() or {}).items()}
+        return {k: float(v) for k, v in (self._native_solver().accum_stats() or {}).items()}
 
     def proof(self) -> list[str]:
-        return list(self._s.get_proof() or [])
+        return list(self._native_solver().get_proof() or [])
 
     def copy_proof(self, out: BinaryIO) -> bool:
         """Copy the DRAT trace to ``out`` as the solver wrote it (CaDiCaL: binary DRAT,
         ``eagersmt.drat``; no text conversion); False if it keeps none that way."""
-        inner = self._s.solver
+        inner = self._native_solver().solver
         prfile, prfp = getattr(inner, "prfile", None), getattr(inner, "prfp", None)
         if prfile is None or prfp is None:
             return False

@@ -1,0 +1,5 @@
+"""The ``eagersmt`` command line (``main.py``)."""
+
+import time
+
+STARTED = time.perf_counter()  # when the command started: optimize's --timeout counts from here

@@ -16,6 +16,7 @@ from typing import Any, Optional
 import click
 
 from .errors import EXIT_INTERRUPT, EXIT_WRONG
+from .options import Seconds
 
 
 def _instances(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...]) -> list:
@@ -170,7 +171,7 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
 
 @click.command("bench", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), show_default="none",
               help="TSV of instances (columns path [family status ...]; paths relative to it).")
 @click.option("--family", "families", multiple=True, metavar="F",
               help="Only instances of family F (repeatable; comma-separated works too).")
@@ -179,8 +180,8 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
                    "z3, cvc5, yices, cadical-cnf[:ENC], kissat-cnf[:ENC] or "
                    "cmd:NAME=COMMAND ({file} = the instance); repeatable. "
                    "Default: eagersmt, z3, cvc5, yices, cadical-cnf.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, metavar="S", help="Wall-clock limit per run (seconds).")
+@click.option("--timeout", type=Seconds(required=True), default=60.0, metavar="SECONDS",
+              show_default=True, help="Wall-clock limit in seconds of each run.")
 @click.option("--memory-limit", type=click.IntRange(min=0), default=8192, show_default=True,
               metavar="MB", help="Address-space limit per run (RLIMIT_AS); 0 for none.")
 @click.option("--out", type=click.Path(file_okay=False), default="bench-out", show_default=True,

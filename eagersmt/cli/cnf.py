@@ -18,13 +18,11 @@ from typing import Any, Optional
 import click
 
 from .. import __version__
-from ..backends import BACKENDS
+from ..config import OPTIONS
 from ..cube import LEVELS
 from ..result import Status
 from .errors import EXIT_INPUT, EXIT_SAT, EXIT_UNSAT, fail, output_file, reported_errors
-from .options import LiveChoice
-
-POSITIVE = click.FloatRange(min=0, min_open=True)
+from .options import LiveChoice, Seconds, config_options, make_config
 
 
 def _encoding_option(fn: Any) -> Any:
@@ -33,7 +31,7 @@ def _encoding_option(fn: Any) -> Any:
     return click.option("--encoding", type=LiveChoice(choices), default="auto",
                         show_default=True,
                         help="Eager encoding of an SMT-LIB input, as for 'solve --encoding': "
-                             "auto chooses per variable class, or sd, order, eij for all "
+                             "auto chooses one per variable class, any other is used for all "
                              "(a DIMACS input is used as it is).")(fn)
 
 
@@ -89,18 +87,22 @@ def encode_cmd(file: str, output: str, encoding: str) -> None:
 @click.argument("file", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
               help="Where to write the iCNF (default: stdout).")
-@click.option("--cubes", "count", default="auto", show_default=True,
-              help="'auto' (march_cu dynamic cutoff) or the number of cubes to aim for "
-                   "(at least 1).")
-@click.option("--depth", type=click.IntRange(min=1), default=None,
+@click.option("--cubes", "count", default="dynamic", show_default=True, metavar="dynamic|N",
+              help="How many cubes: 'dynamic' (march_cu's dynamic cutoff: as many as the "
+                   "formula's lookahead suggests) or a number of cubes to aim for.")
+@click.option("--depth", type=click.IntRange(min=1), default=None, show_default="none",
               help="Fixed cube depth (overrides --cubes).")
-@click.option("--level", type=LiveChoice(lambda: LEVELS.names()), default=None,
-              help="Where to split an SMT-LIB input: bounds (the default, as for solve), smt, "
-                   "smt+bounds or cnf (see solve --cube-level).  DIMACS input has only cnf.")
+@click.option("--cube-level", "level", type=LiveChoice(lambda: LEVELS.names()), default=None,
+              show_default=next(o.default for o in OPTIONS if o.name == "cube_level"),
+              help="Where to split an SMT-LIB input, as for 'solve --cube-level': bounds, "
+                   "smt, smt+bounds or cnf.  A DIMACS input has only cnf.")
+@click.option("--level", "old_level", type=LiveChoice(lambda: LEVELS.names()), default=None,
+              hidden=True)  # (the earlier name of --cube-level)
 @_encoding_option
-@click.option("--time-budget", type=POSITIVE, default=None, help="Seconds the cuber may spend.")
+@click.option("--time-budget", type=Seconds(), default=None, show_default="none",
+              metavar="SECONDS", help="Wall-clock limit in seconds of the cuber.")
 def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Optional[str],
-             encoding: str, time_budget: Optional[float]) -> None:
+             old_level: Optional[str], encoding: str, time_budget: Optional[float]) -> None:
     """Split FILE (SMT-LIB, or DIMACS CNF) into cubes and write them as iCNF.
 
     Exit 20 when lookahead alone refutes the formula (the iCNF then has no cube), else 0.
@@ -110,18 +112,22 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
     from ..cube.icnf import write_icnf
     from ..cube.smt import SplitSpace, split_space
 
-    if count != "auto" and not (count.isdigit() and int(count) >= 1):
-        raise click.BadParameter(f"{count!r}: give 'auto' or a number of cubes (at least 1)",
+    level = level or old_level
+    if count == "auto":  # (the earlier name of 'dynamic')
+        count = "dynamic"
+    if count != "dynamic" and not (count.isdigit() and int(count) >= 1):
+        raise click.BadParameter(f"{count!r}: give 'dynamic' or a number of cubes (at least 1)",
                                  param_hint="'--cubes'")
     with reported_errors(file):
         cnf, compiled, _ = _load(file, encoding)
     if compiled is None and level not in (None, "cnf"):
-        fail("error", f"{file}: --level {level} needs an SMT-LIB input (it splits on what "
-                      "the encoding's variables mean); a DIMACS input is cubed at --level cnf",
+        said = "--level" if old_level else "--cube-level"  # (the spelling the user wrote)
+        fail("error", f"{file}: {said} {level} needs an SMT-LIB input (it splits on what the "
+                      f"encoding's variables mean); a DIMACS input is cubed at {said} cnf",
              EXIT_INPUT)
     space = SplitSpace(None) if compiled is None or compiled.enc is None else \
         split_space(compiled.enc, level or Config().cube_level)
-    cuber = make_cuber(None if count == "auto" else int(count), depth=depth)
+    cuber = make_cuber(None if count == "dynamic" else int(count), depth=depth)
     t0 = time.perf_counter()
     cs = cuber.cubes(cnf, variables=space.variables, ladders=space.ladders,
                      time_budget=time_budget)
@@ -137,21 +143,25 @@ def cube_cmd(file: str, output: str, count: str, depth: Optional[int], level: Op
 @click.command("conquer")
 @click.argument("file", type=click.Path())
 @click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Worker processes.")
-@click.option("--backend", type=LiveChoice(lambda: BACKENDS.names()), default="cadical",
-              show_default=True,
-              help="SAT back end of the workers (as for solve).")
-@click.option("--timeout", type=POSITIVE, default=None, help="Wall-clock limit in seconds.")
+              help="Worker processes of the local conquer.")
+@config_options(only=("backend", "timeout"), help={
+    "backend": "SAT back end, as for solve: the cubes go to its worker (CaDiCaL for the "
+               "portfolio), and with a CPU to spare beyond --jobs the portfolio also races "
+               "Kissat on the whole CNF."})
 def conquer_cmd(file: str, jobs: int, backend: str, timeout: Optional[float]) -> None:
     """Solve the cubes of an iCNF FILE (a plain DIMACS file is one cube: the whole problem).
 
-    Prints s SATISFIABLE / s UNSATISFIABLE / s UNKNOWN; exit 10 / 20 / 0; 1 on bad input.
+    Prints s SATISFIABLE / s UNSATISFIABLE / s UNKNOWN; exit 10 / 20 / 0; 1 on bad input;
+    130 / 143 interrupted / terminated (s UNKNOWN first).
     """
-    from ..conquer.local import LocalConquer
+    from ..conquer import make_conquer
 
+    config = make_config({"backend": backend, "jobs": jobs, "timeout": timeout})
     with reported_errors(file):
         cnf, _, cubes = _load(file, "auto")
-    r = LocalConquer(jobs=jobs, backend=backend).solve_cubes(cnf, cubes or [[]], timeout=timeout)
+    with reported_errors(file, answer="s UNKNOWN"):
+        r = make_conquer(config, race=True).solve_cubes(cnf, cubes or [[]],
+                                                        timeout=config.timeout)
     click.echo(f"c {len(cubes or [[]])} cubes, {len(r.cube_seconds)} refuted, "
                f"{r.seconds:.3f} s", err=True)
     if r.status == Status.SAT:

@@ -5,13 +5,16 @@ Exit codes (``EXIT_CODES``, the README's table; no two meanings share a code):
 0 an answer was printed (sat / unsat / unknown, a verified certificate, a finished run);
 1 bad input: a file that cannot be read or written, or its content (``error:
 FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a missing
-argument (click's code); 3 a cross-check disagreed; 4 a verification refused (``check-proof``:
-a certificate rejected or not verified; ``memo``: entries not authentic); 5 wrong answers or failures found (``bench``, ``fuzz``,
-``fuzz-input``); 6 a Ray job has not finished, 7 it ended without a result (``status``,
-``result``); 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70
-internal error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
-``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first,
-and every solver process is killed by the ``finally`` blocks that started it.
+argument (click's code); 3 a cross-check disagreed; 4 a verification refused
+(``check-proof``: a certificate rejected or not verified; ``memo``: entries not authentic);
+5 wrong answers or failures found (``bench``, ``fuzz``, ``fuzz-input``); 6 a Ray job has
+not finished, 7 it ended without a result (``status``, ``result``); 8 a service cannot be
+reached or refuses the connection (``--ray ADDRESS``, the Ray Jobs endpoint); 9 no such Ray
+job; 10 / 20 satisfiable / unsatisfiable (the DIMACS commands, as SAT solvers); 70 internal
+error (a bug: e.g. a SAT model that does not satisfy the formula, never printed as
+``sat``); 130 interrupted (SIGINT), 143 terminated (SIGTERM): both print ``unknown`` first
+(where an answer is due), and every solver process is killed by the ``finally`` blocks that
+started it.  No message names an exception class.
 """
 
 from __future__ import annotations
@@ -19,14 +22,15 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+import threading
 from typing import Any, Callable, Iterator, Optional, TextIO
 
 import click
 
-from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError
+from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError, Unreachable
 
 EXIT_ANSWER, EXIT_INPUT, EXIT_USAGE, EXIT_CROSSCHECK, EXIT_REJECTED = 0, 1, 2, 3, 4
-EXIT_WRONG, EXIT_NOT_FINISHED, EXIT_NO_RESULT = 5, 6, 7
+EXIT_WRONG, EXIT_NOT_FINISHED, EXIT_NO_RESULT, EXIT_UNREACHABLE, EXIT_NO_JOB = 5, 6, 7, 8, 9
 EXIT_SAT, EXIT_UNSAT, EXIT_INTERNAL, EXIT_INTERRUPT, EXIT_TERMINATED = 10, 20, 70, 130, 143
 
 EXIT_CODES: dict[int, str] = {
@@ -39,8 +43,11 @@ EXIT_CODES: dict[int, str] = {
     EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected or not "
                    "verified), memo (entries not authentic under the key)",
     EXIT_WRONG: "bench, fuzz, fuzz-input: wrong answers or failures found",
-    EXIT_NOT_FINISHED: "status, result: the Ray job has not finished",
-    EXIT_NO_RESULT: "result: the Ray job ended without a result",
+    EXIT_NOT_FINISHED: "status, result: the Ray job has not finished (PENDING, RUNNING)",
+    EXIT_NO_RESULT: "status, result: the Ray job ended without a result (FAILED, STOPPED)",
+    EXIT_UNREACHABLE: "--ray ADDRESS, submit, status, logs, result: the Ray cluster or Jobs "
+                      "endpoint cannot be reached, is not Ray, or refuses the token",
+    EXIT_NO_JOB: "status, logs, result: no Ray job of that id",
     EXIT_SAT: "DIMACS commands (conquer): s SATISFIABLE",
     EXIT_UNSAT: "DIMACS commands (conquer, cube): s UNSATISFIABLE",
     EXIT_INTERNAL: "internal error: a bug in eagersmt (e.g. a model that failed its check)",
@@ -87,6 +94,8 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
         return "error", f"{file}: is a directory", EXIT_INPUT
     if isinstance(e, PermissionError):
         return "error", f"{e.filename or file}: permission denied", EXIT_INPUT
+    if isinstance(e, Unreachable):
+        return "error", str(e), EXIT_UNREACHABLE
     if isinstance(e, InputError):
         return "error", str(e), EXIT_INPUT
     if isinstance(e, CrossCheckError):
@@ -94,22 +103,51 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
     if isinstance(e, InternalError):
         return ("internal error",
                 f"{e} (this is a bug in eagersmt; please report it with the input)", EXIT_INTERNAL)
-    if isinstance(e, Terminated):
-        return "error", "terminated", EXIT_TERMINATED
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        return "error", f"{e.filename or file}: not a directory", EXIT_INPUT
     if isinstance(e, KeyboardInterrupt):
-        return "error", "interrupted", EXIT_INTERRUPT
-    if isinstance(e, (EagerSmtError, RuntimeError, MemoryError, RecursionError)):
-        return "internal error", f"{type(e).__name__}: {e}", EXIT_INTERNAL
+        return interrupted(e)
+    if isinstance(e, MemoryError):
+        return ("internal error", "out of memory (with --memory-limit MB the answer is "
+                "'unknown' instead)", EXIT_INTERNAL)
+    if isinstance(e, RecursionError):
+        return ("internal error", "the input nests too deeply for this Python (this is a bug "
+                "in eagersmt; please report it with the input)", EXIT_INTERNAL)
+    if isinstance(e, (EagerSmtError, RuntimeError)):
+        return ("internal error", f"{e or 'no message'} (this is a bug in eagersmt; please "
+                "report it with the input)", EXIT_INTERNAL)
     return None
 
 
+def interrupted(e: KeyboardInterrupt) -> tuple[str, str, int]:
+    """``(kind, message, exit code)`` of Ctrl-C (130) or SIGTERM (143)."""
+    if isinstance(e, Terminated):
+        return "error", "terminated", EXIT_TERMINATED
+    return "error", "interrupted", EXIT_INTERRUPT
+
+
 @contextlib.contextmanager
-def reported_errors(file: str,
-                    on_failure: Optional[Callable[[str, int], None]] = None) -> Iterator[None]:
-    """Run a command on ``file``: SIGTERM behaves like Ctrl-C; exceptions become messages and
-    exit codes (module doc; an interrupt prints ``unknown`` first).  ``on_failure(message,
-    exit_code)`` runs before the exit (a Ray job prints its result line there)."""
-    signal.signal(signal.SIGTERM, _terminate)
+def interrupts() -> Iterator[None]:
+    """Around every command (``cli.main``): SIGTERM behaves like Ctrl-C, and either ends the
+    command with ``error: interrupted`` (130) or ``error: terminated`` (143) on stderr, no
+    traceback.  The solver processes and temporary files are removed by the ``finally``
+    blocks that made them, as the exception passes; what a command prints on stdout first
+    (``unknown``) is its own (``reported_errors(answer=)``)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    except KeyboardInterrupt as e:
+        fail(*interrupted(e))
+
+
+@contextlib.contextmanager
+def reported_errors(file: str, on_failure: Optional[Callable[[str, int], None]] = None, *,
+                    answer: Optional[str] = None) -> Iterator[None]:
+    """Run a command on ``file``: exceptions become messages and exit codes (module doc).
+    ``answer``: the line printed on stdout first when interrupted (``unknown``, DIMACS: ``s
+    UNKNOWN``).  ``on_failure(message, exit_code)`` runs before the exit (a Ray job prints
+    its result line there)."""
     try:
         yield
     except BaseException as e:
@@ -117,8 +155,8 @@ def reported_errors(file: str,
         if reported is None:
             raise
         kind, message, code = reported
-        if isinstance(e, KeyboardInterrupt):
-            click.echo("unknown")
+        if isinstance(e, KeyboardInterrupt) and answer is not None:
+            click.echo(answer)
         if on_failure is not None:
             on_failure(message, code)
         fail(kind, message, code)

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from .errors import EXIT_WRONG
+from .options import Seconds
 
 
 def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
@@ -31,9 +32,9 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
                      help=f"Index of the first {what} (to resume, split, or rerun one)."),
         click.option("--out", type=click.Path(file_okay=False), default=out, show_default=True,
                      help="Directory for the reproducers of failures (created on a finding)."),
-        click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0,
+        click.option("--timeout", type=Seconds(required=True), default=10.0, metavar="SECONDS",
                      show_default=True, help=timeout_help),
-        click.option("--progress-every", type=click.IntRange(min=0), default=0,
+        click.option("--progress-every", type=click.IntRange(min=0), default=0, show_default=True,
                      help=f"Print a progress line on stderr every N {what}s{progress_note}."),
     ]
 
@@ -62,7 +63,6 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
     """Differential campaign: random difference-logic scripts through every encoding x back end
     x (monolithic, cubed), against Z3; disagreements are minimized into --out.
 
-    \b
     Schedule: every case runs every encoding on in-process CaDiCaL, and Z3; the other
     combinations (the other back ends; cubed on every back end) rotate, --rotate of them
     per case.  Exit code: 0 no finding, 5 a disagreement or failure.
@@ -103,7 +103,7 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
     nfail = sum(v for k, v in rep.bugs.items() if k.split(":")[0] in FAILING)
     con.print(f"eagersmt fuzz: seed {rep.seed}, cases {first}..{first + rep.cases - 1} "
               f"({rep.cases}), {seconds:.1f} s ({1000 * seconds / max(1, rep.cases):.1f} ms a case); "
-              f"CPU {_cpu_seconds():.0f} s (this process and its children)")
+              f"CPU {_cpu_seconds():.1f} s (this process and its children)")
     con.print("shapes: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.shapes.items())))
     con.print("logics: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.logics.items())))
     con.print("Z3: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.oracle.items()))
@@ -145,7 +145,6 @@ def fuzz_input_cmd(ctx: click.Context, seed_files: tuple[str, ...], count: int, 
     """Mutate valid SMT-LIB files (SEED_FILES, default: small shared benchmarks and
     examples/jobshop_3x3.smt2) and run each mutant through 'eagersmt solve' in process.
 
-    \b
     Every run must end in a correct answer (checked against Z3 when Z3 reads the mutant)
     or 'error: FILE:LINE:COL: ...' with exit 1: never a traceback, an internal error, a
     hang.  Exit code: 0 all runs passed, 5 a failure (mutants saved in --out).
@@ -179,10 +178,10 @@ def run_solve_in_process(path: str, timeout: float) -> Any:
     from click.testing import CliRunner
 
     from ..tools.fuzz.inputs import Run
-    from .main import main
+    from .solve import solve_cmd
 
     t = time.perf_counter()
-    res = CliRunner().invoke(main, ["solve", path, "--timeout", str(timeout), "--quiet",
+    res = CliRunner().invoke(solve_cmd, [path, "--timeout", str(timeout), "--quiet",
                                     "--no-memo"], catch_exceptions=True)
     tb = None
     exc = res.exception if not isinstance(res.exception, SystemExit) else None

@@ -3,9 +3,10 @@
 
 Exit codes (the table of ``cli/errors.py``) of ``result``: 0 the job's output printed (then
 the job's own solve exit code if it was not 0: 1 bad input, 70 internal error), 6 the job
-has not finished, 7 the job ended without a result (failed, stopped); ``status``/``logs``:
-0, or 7 if the Jobs endpoint cannot be reached or refuses the token; ``submit``: 1 for a
-FILE that does not exist, as ``solve``.
+has not finished, 7 the job ended without a result (failed, stopped); ``status``: 0
+succeeded, 6 and 7 as ``result``; every command: 8 the Jobs endpoint cannot be reached, is
+not Ray's or refuses the token, 9 no job of that id; ``submit``: 1 for a FILE that does not
+exist, as ``solve``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any, Callable, Optional
 import click
 
 from ..config import Config
-
-from .errors import EXIT_INPUT, EXIT_NO_RESULT, EXIT_NOT_FINISHED, fail
+from ..errors import Unreachable
+from .errors import (EXIT_INPUT, EXIT_NO_JOB, EXIT_NO_RESULT, EXIT_NOT_FINISHED, EXIT_UNREACHABLE,
+                     fail)
 
 
 def _address_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -38,19 +40,24 @@ def _print_result(r: Any) -> None:
 
 
 def _job_errors(fn: Callable[[], Any]) -> Any:
+    """``fn()``, its failures as ``error:`` lines and the exit codes of the module doc."""
     import logging
 
-    from ..ray_jobs import JobError
+    from ..ray_jobs import JobError, JobNotFinished, NoSuchJob
 
     logging.getLogger("ray").setLevel(logging.WARNING)  # not Ray's "Uploading package ..."
     try:
         return fn()
+    except JobNotFinished as e:
+        fail("error", str(e), EXIT_NOT_FINISHED)
+    except NoSuchJob as e:
+        fail("error", str(e), EXIT_NO_JOB)
     except JobError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_NOT_FINISHED if "no result yet" in str(e) else EXIT_NO_RESULT)
-    except Exception as e:  # noqa: BLE001 - Ray's client raises its own kinds (AuthenticationError)
-        click.echo(f"error: {type(e).__name__}: {e}", err=True)
-        sys.exit(EXIT_NO_RESULT)
+        fail("error", str(e), EXIT_NO_RESULT)
+    except Unreachable as e:
+        fail("error", str(e), EXIT_UNREACHABLE)
+    except Exception as e:  # noqa: BLE001 - what else Ray's client raises (an upload failed)
+        fail("error", f"the Ray Jobs request failed: {e}", EXIT_UNREACHABLE)
 
 
 def add_commands(group: click.Group, config_options: Callable[..., Any],
@@ -94,11 +101,21 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
     @click.argument("job_id")
     @_address_option
     def status_cmd(job_id: str, address: Optional[str], token: Optional[str]) -> None:
-        """Print the status of a submitted job (PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED)."""
+        """Print the status of a submitted job (PENDING, RUNNING, SUCCEEDED, FAILED, STOPPED).
+
+        \b
+        Exit codes: 0 SUCCEEDED; 6 not finished (PENDING, RUNNING); 7 ended
+        without a result (FAILED, STOPPED); 8 the endpoint cannot be reached or
+        refuses the token; 9 no such job.
+        """
         from .. import ray_jobs as jobs
 
         i = _job_errors(lambda: jobs.info(job_id, address=address, token=token))
         click.echo(i["status"] + (f": {i['message']}" if i["message"] else ""))
+        if i["status"] not in jobs.TERMINAL:
+            sys.exit(EXIT_NOT_FINISHED)
+        if i["status"] != "SUCCEEDED":
+            sys.exit(EXIT_NO_RESULT)
 
     @group.command("logs")
     @click.argument("job_id")
@@ -120,7 +137,8 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
 
         \b
         Exit codes: 0 printed (or the job's solve exit code: 1 bad input,
-        70 internal error); 6 not finished yet; 7 ended without a result.
+        70 internal error); 6 not finished yet; 7 ended without a result;
+        8 the endpoint cannot be reached or refuses the token; 9 no such job.
         """
         import json
 
@@ -155,7 +173,7 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
         def failed(message: str, code: int) -> None:
             click.echo(result_line(file, output, [], error=message, exit_code=code))
 
-        with reported_errors(file, on_failure=failed):
+        with reported_errors(file, on_failure=failed, answer="unknown"):
             session = run_script(file, config, echo=output.append)
         click.echo(f"solved in {time.perf_counter() - t0:.3f} s", err=True)
         click.echo(result_line(file, output, session.results))

@@ -81,9 +81,9 @@ def stats_cmd(location: Optional[str], key_file: Optional[str], scan: bool, as_j
 
 @memo_cmd.command("gc")
 @_store_options
-@click.option("--max-size", type=float, default=None, metavar="MB",
+@click.option("--max-size", type=float, default=None, show_default="none", metavar="MB",
               help="Then delete the least recently used entries until the store is this small.")
-@click.option("--older-than", type=float, default=None, metavar="DAYS",
+@click.option("--older-than", type=float, default=None, show_default="none", metavar="DAYS",
               help="Delete entries not used for this many days.")
 @click.option("--check-proofs", is_flag=True,
               help="Re-check every stored proof (check-proof's checker; slow) and delete failures.")

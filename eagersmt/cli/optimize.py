@@ -3,7 +3,8 @@
 Output (stdout): ``sat`` / ``unsat`` / ``unknown``, the objectives as Z3's
 ``(get-objectives)`` prints them, the model of the optimum (SMT-LIB), and a comment line
 with the proof of optimality (``; proof: (<= ms 54) is unsat``) or, on ``--timeout``, the
-best value found and the proven bound (``; not proven optimal: ...``).  ``--timeout`` bounds
+best value found and the proven bound (``; not proven optimal: ...``); so on Ctrl-C or
+SIGTERM after a first model, then exit 130 / 143 (before it: ``unknown``).  ``--timeout`` bounds
 the whole command (start-up included).  ``--proof DIR`` writes a certificate of optimality
 that ``check-proof DIR FILE`` verifies (``optimize/certificate.py``); ``--cross-check`` asks
 Z3 / cvc5 whether the optimum is attained and nothing better is.  Progress (each better
@@ -24,8 +25,8 @@ from typing import Any, Optional
 import click
 
 from ..errors import CrossCheckError, InputError
-from .errors import reported_errors
-from .options import config_options, make_config
+from .errors import fail, interrupted, reported_errors
+from .options import PROGRESS_HELP, config_options, make_config
 
 # The rows of the options table that the optimizer honours (one in-process CaDiCaL
 # searches, so the back end, cube and Ray options are not offered).
@@ -45,12 +46,11 @@ OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_ti
               help="Bound search: linear descent from each model, bisection, or linear until a "
                    "step is slow then bisection.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
-              help="Report each improvement on stderr (default: when stderr is a terminal).")
+              show_default="when stderr is a terminal",
+              help=PROGRESS_HELP.format(what="each better model and each new bound"))
 @click.option("--stats", "show_stats", is_flag=True,
               help="Print each objective's statistics (times, calls, lemma store) to stderr.")
 @config_options(only=OPTIONS, help={
-    "timeout": "Wall-clock limit in seconds for the whole command; the best model found by "
-               "then is printed, marked as not proven optimal.",
     "proof": "Write a certificate of optimality into this directory: the optimum's model and, "
              "per objective, the unsat certificate of 'nothing better' (optimum - 1); verify it "
              "with 'eagersmt check-proof DIR FILE'.",
@@ -87,7 +87,8 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
         click.echo(f"[{p.elapsed:7.2f} s] best {p.best}  bound {bound}"
                    f"{'  (optimal)' if p.proven else ''}", err=True)
 
-    with reported_errors(file):
+    stopped: Optional[KeyboardInterrupt] = None  # Ctrl-C / SIGTERM after a first model
+    with reported_errors(file, answer="unknown"):
         tables: dict[str, Any] = {"symbols": {}, "functions": {}}
         script = parse_file(file, **tables)
         parse_s = time.perf_counter() - t0
@@ -115,11 +116,16 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
                 strategy=strategy, logic=script.logic))
         except InputError as e:
             raise script.locate(e) from None
+        except KeyboardInterrupt as e:
+            results = _best_so_far(e)
+            if not results:
+                raise  # nothing found yet: unknown
+            stopped = e
         if not results:
             results = [Optimum(Status.UNKNOWN, reason="timeout", objective=objectives[0])]
-        if config.cross_check != "none" and results[0].status == Status.SAT:
+        if stopped is None and config.cross_check != "none" and results[0].status == Status.SAT:
             checked = _cross_check(file, results, config)
-        if config.proof is not None and results[0].status == Status.SAT:
+        if stopped is None and config.proof is not None and results[0].status == Status.SAT:
             certified = _certify(file, script, results, config)
 
     if show_stats:
@@ -157,10 +163,26 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             bound = "none" if r.bound is None else r.bound
             click.echo(f"; not proven optimal: best {obj.text} = {r.value}, proven bound {bound} "
                        f"({r.reason or 'stopped'})")
+    if stopped is not None:
+        fail(*interrupted(stopped))
     if config.cross_check != "none":
         click.echo(f"; cross-check: {checked}")
     if config.proof is not None:
         click.echo(f"; certificate: {certified}")
+
+
+def _best_so_far(e: KeyboardInterrupt) -> list:
+    """The optimizer's best result when it was interrupted (its ``partial``: an ``Optimum``
+    or a list of them, one per objective), marked ``interrupted``; [] when it had no model."""
+    from ..result import Status
+
+    partial = getattr(e, "partial", None)
+    if partial is None:
+        return []
+    results = list(partial) if isinstance(partial, (list, tuple)) else [partial]
+    if not results or results[0].status != Status.SAT:
+        return []
+    return [r if r.proven else dataclasses.replace(r, reason="interrupted") for r in results]
 
 
 def _within_memory_limit(config: Any, run: Any) -> list:
@@ -277,7 +299,7 @@ def _certify(file: str, script: Any, results: list, config: Any) -> str:
 def _since_start() -> float:
     """Seconds since the command line was imported (start-up and parsing count against
     ``--timeout`` too)."""
-    from .main import STARTED
+    from . import STARTED
 
     return max(0.0, time.perf_counter() - STARTED)
 

@@ -13,10 +13,35 @@ from typing import Any, Callable, Optional
 
 import click
 
-from ..config import OPTIONS, Config
+from ..config import MAX_SECONDS, OPTIONS, Config, seconds
+from .errors import EXIT_INPUT, fail
 
-METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "memory_limit": "MB",
-            "proof": "DIR", "memo": "PATH|URL"}
+METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "cross_check_timeout": "SECONDS",
+            "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL"}
+
+
+# The one help text of --progress/--no-progress (solve, optimize): what each reports.
+PROGRESS_HELP = "Report {what} on stderr (--no-progress: nothing; --quiet: the same)."
+
+
+class Seconds(click.ParamType):
+    """A time limit (``config.seconds``): a positive number of seconds; 'inf' or more than
+    ``MAX_SECONDS`` is no limit: None, or ``MAX_SECONDS`` where a number is needed
+    (``required``)."""
+
+    name = "seconds"
+
+    def __init__(self, required: bool = False):
+        self.required = required
+
+    def convert(self, value: Any, param: Optional[click.Parameter],
+                ctx: Optional[click.Context]) -> Any:
+        try:
+            limit = seconds(value, "it")
+        except ValueError:
+            self.fail(f"{value!r} is not a positive number of seconds ('inf': no limit)",
+                      param, ctx)
+        return MAX_SECONDS if limit is None and self.required else limit
 
 
 class LiveChoice(click.Choice):
@@ -67,12 +92,15 @@ def _add_options(fn: Callable[..., Any], only: Optional[tuple[str, ...]],
                               metavar=METAVARS[o.name])(fn)
         elif o.name == "ray":  # --ray alone means a private local Ray; --ray ADDRESS joins one
             fn = click.option(flag, o.name, is_flag=False, flag_value="local", default=None,
-                              metavar="[ADDRESS]", help=text)(fn)
+                              metavar="[ADDRESS]", show_default="none: no Ray", help=text)(fn)
         else:
             kind = str(o.type)
-            typ = {int: int, float: float}.get(
+            typ: Any = {int: int, float: float}.get(
                 o.type, float if "float" in kind else int if "int" in kind else str)
-            fn = click.option(flag, o.name, type=typ, default=o.default, show_default=True,
+            if METAVARS.get(o.name) == "SECONDS":
+                typ = Seconds(required=o.default is not None)
+            fn = click.option(flag, o.name, type=typ, default=o.default,
+                              show_default="none" if o.default is None else True,
                               help=text, metavar=METAVARS.get(o.name))(fn)
     return fn
 
@@ -89,6 +117,10 @@ def make_config(kwargs: dict[str, Any]) -> Config:
                                "ray://HOST:PORT)")
     if ray is not None and not _have("ray"):
         raise click.UsageError("--ray needs Ray: pip install 'eagersmt[cluster]'")
+    proof = kwargs.get("proof")
+    if proof is not None and os.path.exists(proof) and not os.path.isdir(proof):
+        fail("error", f"--proof {proof}: not a directory (the certificate is a directory of "
+                      "files; name a new or an existing directory)", EXIT_INPUT)
     names = {o.name for o in OPTIONS}
     if kwargs.pop("no_memo", False):
         kwargs["memo"] = "off"

@@ -26,7 +26,6 @@ def check_proof_cmd(directory: str, file: str, engine: str) -> None:
     """Verify the UNSAT certificate in DIRECTORY (written by 'solve --proof DIRECTORY')
     against FILE, independently of the solving code path.
 
-    \b
     Checks: the DRAT refutation of the CNF; every CNF clause a Tseitin clause of FILE's
     circuit, a root clause, or a theory clause implied by the small-domain lemma's box.
     With several check-sat commands, DIRECTORY holds one certificate per unsat answer

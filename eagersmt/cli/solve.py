@@ -20,15 +20,51 @@ import click
 from ..config import Config
 from ..errors import CrossCheckError, InputError
 from .errors import reported_errors
+from .options import PROGRESS_HELP, config_options, file_after_ray, make_config
 
 STDIN_NAME = "<stdin>"
 
 
-def solve(file: str, config: Config, *, stats: bool = False, progress: bool = False,
+@click.command("solve")
+@click.argument("file", type=click.Path(), required=False)
+@click.option("--interactive", "-in", "interactive", is_flag=True,
+              help="Answer the commands of standard input as they arrive, as 'z3 -in': an "
+                   "error is an (error \"...\") answer and the session goes on.")
+@config_options
+@click.option("--stats", is_flag=True, help="Print a table of stage times and sizes on stderr "
+              "(and what --cross-check agreed on).")
+@click.option("--progress/--no-progress", default=None, show_default="when stderr is a terminal",
+              help=PROGRESS_HELP.format(what="the conquer's progress (a live display on a "
+                                             "terminal, else a plain line every 5 s)"))
+def solve_cmd(file: Optional[str], interactive: bool, stats: bool, progress: Optional[bool],
+              **kwargs: Any) -> None:
+    """Solve the SMT-LIB v2 script FILE ('-': standard input) and print what an SMT solver
+    prints: sat / unsat / unknown, models, values, unsat cores.
+
+    \b
+    Exit codes: 0 answers printed; 1 bad input (error: FILE:LINE:COL: ...);
+    2 usage (a bad option); 3 cross-check disagreement; 8 the --ray cluster
+    cannot be reached; 70 internal error (a model failed its check); 130
+    interrupted (SIGINT), 143 terminated (SIGTERM): both print unknown first
+    and leave no solver process behind.
+    Why an answer is unknown (timeout, memory limit) is said on stderr.  A
+    command of the standard that eagersmt does not implement is answered
+    (error "...") and the script goes on.
+    """
+    file = file_after_ray(kwargs, file)
+    if file is None and not interactive:
+        raise click.UsageError("give a FILE ('-' for standard input), or --interactive")
+    if interactive and file not in (None, "-"):
+        raise click.UsageError("--interactive reads standard input: give no FILE (or '-')")
+    config = make_config(kwargs)
+    solve(file or "-", config, stats=stats, progress=progress, interactive=interactive)
+
+
+def solve(file: str, config: Config, *, stats: bool = False, progress: Optional[bool] = None,
           interactive: bool = False) -> None:
     """The ``solve`` command's body (exit codes: ``cli/errors.py``)."""
     stdin = file == "-"
-    with reported_errors(STDIN_NAME if stdin else file):
+    with reported_errors(STDIN_NAME if stdin else file, answer="unknown"):
         if stdin:
             session = run_stream(config, progress=progress, interactive=interactive)
         else:
@@ -41,7 +77,7 @@ def _warn(e: InputError) -> None:
     click.echo(f"warning: {e}", err=True)
 
 
-def run_script(file: str, config: Config, *, progress: bool = False, stats: bool = False,
+def run_script(file: str, config: Config, *, progress: Optional[bool] = None, stats: bool = False,
                echo: Optional[Callable[[str], None]] = None) -> Any:
     """Run FILE (errors are raised; the caller reports them): the ``Session`` it ran.
     ``echo``: also called with every stdout line (the Ray job keeps them)."""
@@ -71,7 +107,8 @@ def run_script(file: str, config: Config, *, progress: bool = False, stats: bool
     return session
 
 
-def run_stream(config: Config, *, progress: bool = False, interactive: bool = False) -> Any:
+def run_stream(config: Config, *, progress: Optional[bool] = None,
+               interactive: bool = False) -> Any:
     """Run the script on standard input, answering each command as soon as it has arrived."""
     from ..session import Session
 
@@ -129,10 +166,15 @@ def _stdin_chunks(session: Any) -> Iterator[tuple[str, bool]]:
             return
 
 
-def _display(config: Config, progress: bool) -> Any:
+def _display(config: Config, progress: Optional[bool]) -> Any:
+    """The progress display (``progress``: None when stderr is a terminal, False none)."""
+    import contextlib
+
     from .progress import progress_display
 
-    return progress_display(config, force=progress)
+    if progress is False:
+        return contextlib.nullcontext(None)
+    return progress_display(config, force=bool(progress))
 
 
 def _notes(session: Any, config: Config) -> None:

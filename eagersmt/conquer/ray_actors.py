@@ -17,9 +17,10 @@ Where to connect (``address``): ``"local"`` starts a private Ray on this machine
 (``num_cpus=jobs``, ``object_store_memory`` capped at 150 MB, no dashboard, Ray's token
 authentication on) and shuts it down afterwards; ``"auto"`` joins ``RAY_ADDRESS`` or the
 cluster ``ray start`` left on this machine; anything else is a cluster address
-``HOST:PORT``.  An address where nothing listens fails in seconds (``check_cluster``: a TCP
-connect first; ``ray.init`` alone retries for minutes), as ``ClusterUnreachable`` (an
-``InputError``: ``error:`` and exit 1 from the CLI).  A cluster gets one actor per CPU it
+``HOST:PORT``.  An address where nothing listens, or something that is not Ray, fails in
+seconds (``check_cluster``: a TCP connect and an HTTP/2 greeting first; ``ray.init`` alone
+retries for minutes), as ``ClusterUnreachable`` (``errors.Unreachable``: ``error:`` and its
+own exit code from the CLI).  A cluster gets one actor per CPU it
 has.  If this process is already
 connected (``ray.is_initialized()``, e.g. inside a Ray Job) that connection is used as is.
 
@@ -42,7 +43,7 @@ from typing import Any, Callable, Hashable, Iterator, Optional, Sequence
 import ray
 
 from ..encode.cnf import CNF
-from ..errors import InputError
+from ..errors import InputError, Unreachable
 from .local import CubeWorker
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
 from .sharing import Exchange, Mailbox, cnf_tag, pack
@@ -50,6 +51,7 @@ from .sharing import Exchange, Mailbox, cnf_tag, pack
 # ``benchmarks/RESULTS.md``, "Ray": what a private Ray costs, and the CNFs it holds.
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
 CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
+GREETING_SECONDS = 2.0  # then for it to answer as a gRPC server (at once, when it is one)
 
 
 class CubeActor:
@@ -164,7 +166,7 @@ class ActorPool:
                 value = ray.get(ref)
             except (ray.exceptions.RayActorError, ray.exceptions.RayError) as e:
                 self._forget(worker)
-                events.append(("dead", worker, f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+                events.append(("dead", worker, (str(e) or "the actor died").splitlines()[0]))
                 continue
             if kind == "ready":
                 events.append(("ready", worker, value[0]))
@@ -197,8 +199,8 @@ def _enable_token_auth_if_available() -> None:
     maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
 
 
-class ClusterUnreachable(InputError):
-    """``--ray ADDRESS`` names no running Ray cluster (exit 1 with ``error:``)."""
+class ClusterUnreachable(Unreachable, InputError):
+    """``--ray ADDRESS`` names no running Ray cluster (``error: --ray ADDRESS: ...``)."""
 
     def __init__(self, address: str, why: str):
         super().__init__(f"{why}; start one with 'ray start --head' (then --ray auto), give "
@@ -237,10 +239,37 @@ def check_cluster(address: str, timeout: Optional[float] = None) -> None:
         raise ClusterUnreachable(address, f"{target!r} is not HOST:PORT")
     wait = CONNECT_SECONDS if timeout is None else max(0.1, min(CONNECT_SECONDS, timeout))
     try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=wait).close()
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=wait) as sock:
+            sock.settimeout(min(wait, GREETING_SECONDS))
+            grpc = speaks_http2(sock)
     except OSError as e:
         raise ClusterUnreachable(address, f"no Ray cluster answers at {target} "
-                                 f"({type(e).__name__}: {e})") from None
+                                 f"({e.strerror or e})") from None
+    if not grpc:
+        raise ClusterUnreachable(address, f"{target} is open but is not a Ray cluster's "
+                                 "address (no gRPC answer)")
+
+
+# A client's HTTP/2 connection preface and an empty SETTINGS frame (RFC 9113, 3.4 and 6.5).
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes((0, 0, 0, 4, 0, 0, 0, 0, 0))
+
+
+def speaks_http2(sock: socket.socket) -> bool:
+    """Does the server on ``sock`` answer the HTTP/2 preface with a SETTINGS frame, as the
+    gRPC server of a Ray head (its GCS) does at once?  Anything else (silence until the
+    socket's timeout, an HTTP/1 reply, a closed connection) is not Ray; ``ray.init`` would
+    retry it for tens of seconds with pages of C++ warnings."""
+    try:
+        sock.sendall(HTTP2_PREFACE)
+        head = b""
+        while len(head) < 9:
+            chunk = sock.recv(9 - len(head))
+            if not chunk:
+                return False
+            head += chunk
+    except OSError:
+        return False
+    return head[3] == 4  # the frame type: SETTINGS
 
 
 def _init_private(**kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -693,7 +693,7 @@ def _span(text: str, parent: SList, index: int) -> slice:
 
 
 def _show(a: object) -> str:
-    return a if isinstance(a, str) else "(...)"
+    return a if isinstance(a, str) else f"({' '.join(map(_show, a))})"  # type: ignore[call-overload]
 
 
 # -- operators ---------------------------------------------------------------------------
