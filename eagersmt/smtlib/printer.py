@@ -12,6 +12,21 @@ _OPNAME = {T.NOT: "not", T.AND: "and", T.OR: "or", T.ITE: "ite", T.IFF: "=", T.E
            T.LE: "<=", T.LT: "<", T.ADD: "+"}
 
 
+_INT_OPS = (T.DIV, T.MOD, T.ABS, T.APPLY)
+
+
+def _app(n: Term, kids: list[str]) -> str:
+    """An application with its printed arguments (``div``/``mod`` end with their constant
+    divisor, which is no child; an uninterpreted function prints its name)."""
+    if n.op == T.APPLY:
+        head = quote_symbol(n.val)  # type: ignore[arg-type]
+    else:
+        head = _OPNAME.get(n.op, n.op)
+    if n.op in (T.DIV, T.MOD):
+        kids = kids + [format_value(n.val, n.sort)]
+    return "(" + head + " " + " ".join(kids) + ")"
+
+
 def quote_symbol(name: str) -> str:
     """A symbol as SMT-LIB writes it: bare when it is a simple symbol, else ``|name|``."""
     if name and not name[0].isdigit() and all(c.isalnum() or c in "~!@$%^&*_-+=<>.?/" for c in name):
@@ -66,7 +81,7 @@ def term_to_smtlib(t: Term) -> str:
         elif n.op == T.MUL:
             s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
         else:
-            s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+            s = _app(n, [out[a.id] for a in n.args])
         out[n.id] = s
     return out[t.id]
 
@@ -107,8 +122,8 @@ def _shared_text(root: Term, prefix: str) -> str:
             s = quote_symbol(n.val)  # type: ignore[arg-type]
         elif n.op == T.MUL:
             s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
-        elif n.op in _OPNAME:
-            s = "(" + _OPNAME[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+        elif n.op in _OPNAME or n.op in _INT_OPS:
+            s = _app(n, [out[a.id] for a in n.args])
         else:
             raise ValueError(f"cannot print operator {n.op}")
         if n.args and parents.get(n.id, 0) > 1:

@@ -1,0 +1,137 @@
+"""Encoding of linear integer constraints over finite domains: log encoding + PB encoders.
+
+Idea.  Each integer variable ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
+``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is not
+``2^w - 1``); a 0-1 indicator is its Boolean variable itself.  A linear constraint
+``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the bits, weights
+``a_i * 2^j`` (a negative weight on a literal is moved onto its negation), handed to
+``pindakaas`` through ``pysat.pb.PBEnc`` (its default encoder per shape: totalizers and
+BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
+Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
+occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
+negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
+
+Cost: a variable costs ``log2`` of its range in bits; a constraint over ``n`` variables of
+``w`` bits is a PB constraint over ``n * w`` literals, whose size depends on the encoder
+(a totalizer grows with the number of distinct partial sums).  The difference-logic
+encodings (order, compact) propagate bounds better on difference classes: formulas in
+difference logic never come here.  Certificates: not checkable (``--proof`` refuses).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from ..ir.circuit import NEG, POS, polarities
+from ..ir.linear import ATOM_PREFIX, LinearNormalized
+from ..result import Stats
+from .cnf import CNF
+from .tseitin import Tseitin, tseitin
+
+NAME = "linear"
+
+
+@dataclass
+class LinearEncoded:
+    """The CNF and its inverse (``decode``: values of integer and Boolean variables)."""
+
+    cnf: CNF
+    tseitin: Tseitin
+    bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
+
+    def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
+        ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
+                for x, (lo, bs) in self.bits.items()}
+        bools = {name: value(v) for name, v in self.tseitin.bool_vars.items()}
+        return ints, bools
+
+
+def encode_linear(norm: LinearNormalized, *, stats: Optional[Stats] = None) -> LinearEncoded:
+    """The CNF of ``norm`` (see the module doc)."""
+    t0 = time.perf_counter()
+    cnf = CNF()
+    c = norm.boolean
+    ts = tseitin(c, cnf)
+    out = LinearEncoded(cnf, ts)
+    if norm.infeasible:
+        cnf.add([])
+    for x, (lo, hi) in norm.domains.items():
+        if x in norm.indicators and x in ts.bool_vars:
+            out.bits[x] = (0, [ts.bool_vars[x]])
+            continue
+        bits = list(cnf.new_vars((hi - lo).bit_length()))
+        out.bits[x] = (lo, bits)
+        if hi - lo != (1 << len(bits)) - 1:
+            pb_leq(cnf, [(b, 1 << j) for j, b in enumerate(bits)], hi - lo, [])
+    pol, _ = polarities(c)
+    units = set(c.top_level())
+    encoded = 0
+    for k, (coefs, bound) in enumerate(norm.atoms):
+        name = f"{ATOM_PREFIX}{k}"
+        v = ts.bool_vars.get(name)
+        if v is None:
+            continue  # not reachable from the roots
+        node = c.bool_names[name]
+        terms, const = _bit_terms(out, coefs)
+        neg_terms = [(b, -w) for b, w in terms]
+        if node in units:
+            pb_leq(cnf, terms, bound - const, [])
+        elif -node in units:
+            pb_leq(cnf, neg_terms, -bound - 1 + const, [])
+        else:
+            if pol[node] & POS:
+                pb_leq(cnf, terms, bound - const, [v])
+            if pol[node] & NEG:
+                pb_leq(cnf, neg_terms, -bound - 1 + const, [-v])
+        encoded += 1
+    if stats is not None:
+        stats.add_time("encode", time.perf_counter() - t0)
+        stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded)
+        stats.notes["encodings"] = f"{NAME}:1"
+        stats.notes["choice"] = (f"{len(norm.domains)} integer vars, {encoded} linear "
+                                 "constraints: log encoding + pindakaas PB")
+    return out
+
+
+def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[list[tuple[int, int]], int]:
+    """``sum a * x`` as weighted bits plus a constant (``sum a * lo``)."""
+    terms = []
+    const = 0
+    for x, a in coefs:
+        lo, bits = enc.bits[x]
+        const += a * lo
+        terms.extend((b, a << j) for j, b in enumerate(bits))
+    return terms, const
+
+
+def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[int]) -> None:
+    """Clauses of ``cond -> sum w * lit <= bound`` (any signs of weights and literals)."""
+    coef: dict[int, int] = {}
+    for lit, w in terms:
+        if lit < 0:  # w * not(x) = w - w * x
+            bound -= w
+            w = -w
+        coef[abs(lit)] = coef.get(abs(lit), 0) + w
+    lits, weights = [], []
+    for x, w in coef.items():
+        if w > 0:
+            lits.append(x)
+            weights.append(w)
+        elif w < 0:  # w * x = w - w * not(x) = w + |w| * not(x)
+            bound -= w
+            lits.append(-x)
+            weights.append(-w)
+    if bound < 0:
+        cnf.add([-a for a in cond])
+        return
+    if sum(weights) <= bound:
+        return
+    from pysat.pb import PBEnc
+
+    got = PBEnc.leq(lits=lits, weights=weights, bound=bound, top_id=cnf.nvars,
+                    conditionals=cond or None)
+    if got.nv > cnf.nvars:  # pindakaas's auxiliary variables
+        cnf.new_vars(got.nv - cnf.nvars)
+    cnf.extend(got.clauses)
