@@ -27,10 +27,11 @@ from typing import Callable, Optional, Sequence
 from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..result import Stats
-from .cnf import CNF
+from .cnf import CNF, Gates
 from .tseitin import Tseitin, tseitin
 
 NAME = "linear"
+PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get ``_adder_leq``
 
 
 @dataclass
@@ -128,6 +129,9 @@ def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[in
         return
     if sum(weights) <= bound:
         return
+    if sum(weights) >= PINDAKAAS_MAX:
+        _adder_leq(cnf, lits, weights, bound, cond)
+        return
     from pysat.pb import PBEnc
 
     got = PBEnc.leq(lits=lits, weights=weights, bound=bound, top_id=cnf.nvars,
@@ -135,3 +139,42 @@ def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[in
     if got.nv > cnf.nvars:  # pindakaas's auxiliary variables
         cnf.new_vars(got.nv - cnf.nvars)
     cnf.extend(got.clauses)
+
+
+def _adder_leq(cnf: CNF, lits: list[int], weights: list[int], bound: int, cond: list[int]) -> None:
+    """``cond -> sum w * lit <= bound`` by binary adders (Eén and Sörensson's adder
+    encoding, JSAT 2006): the weights' bits in columns, full and half adders until each
+    column holds one bit, then a comparator with ``bound``.  Any width; used where the
+    weights are too wide for pindakaas (the solution bound's variables)."""
+    g = Gates(cnf)
+    columns: dict[int, list[int]] = {}
+    for lit, w in zip(lits, weights):
+        p = 0
+        while w:
+            if w & 1:
+                columns.setdefault(p, []).append(lit)
+            w >>= 1
+            p += 1
+    bits: list[int] = []
+    p = 0
+    while p <= max(columns):  # (adders add columns above)
+        col = columns.get(p, [])
+        while len(col) >= 2:
+            if len(col) >= 3:
+                a, b, c = col.pop(), col.pop(), col.pop()
+                col.insert(0, g.xor3(a, b, c))
+                columns.setdefault(p + 1, []).append(g.maj(a, b, c))
+            else:
+                a, b = col.pop(), col.pop()
+                col.insert(0, g.xor2(a, b))
+                columns.setdefault(p + 1, []).append(g.and2(a, b))
+        bits.append(col[0] if col else -cnf.true)
+        p += 1
+    neg = [-a for a in cond]
+    # sum > bound iff at some bit p with bound_p = 0 the sum has 1 and every higher bit
+    # where bound has 1 is 1 in the sum (a higher 0 of bound set in the sum: its own clause)
+    for p, s in enumerate(bits):
+        if (bound >> p) & 1:
+            continue
+        higher = [-bits[q] for q in range(p + 1, len(bits)) if (bound >> q) & 1]
+        cnf.add(neg + [-s] + higher)

@@ -21,9 +21,11 @@ propagated from the top-level constraints (interval reasoning over each unit con
 to a fixed point or ``BOUND_ROUNDS`` rounds; every intermediate result is implied by the
 formula), from the definitions of fresh variables (the hull of the branches of an
 ``ite``), and, for an application whose arguments range over values where the function is
-applied to constants, the hull of those results.  A variable still unbounded makes the
-formula unsupported (a clean error): the solution bounds of Seshia and Bryant (LICS 2004)
-or Papadimitriou (JACM 1981) that would bound it are not implemented.
+applied to constants, the hull of those results.  A variable still unbounded gets the
+*solution bound* of the whole system (``solution_bound``: von zur Gathen and Sieveking's,
+with Hadamard's bound on the subdeterminants; exponential in the number of variables, so
+its width in bits is linear).  Seshia and Bryant's sharper bounds for formulas that are
+mostly difference constraints (LICS 2004) are not implemented.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ class _Linearizer:
         self.fixed: dict[str, tuple[int, int]] = {}  # domains known at creation
         self.divmod: dict[tuple[int, int], tuple[str, str]] = {}
         self.apps: list[Application] = []
-        self.names: set[str] = set()
+        self.bound_bits = 0  # bits of the solution bound, when one was needed
 
     def unsupported(self, t: Term, why: str) -> UnsupportedError:
         from ..smtlib.printer import term_to_smtlib
@@ -209,7 +211,6 @@ class _Linearizer:
     # -- terms -----------------------------------------------------------------------------
     def run(self, assertions: list[Term]) -> LinearNormalized:
         order = iter_dag(assertions)
-        self.names = {str(t.val) for t in order if t.op == T.VAR}
         for t in order:
             if t.sort == REAL or (t.op in (T.LE, T.LT, T.EQ) and t.args[0].sort == REAL):
                 raise self.unsupported(t, "linear real arithmetic outside difference logic is "
@@ -221,15 +222,13 @@ class _Linearizer:
         self.consistency()
         c = self.c
         c.roots = [self.lit[a.id] for a in assertions] + self.roots
-        domains, infeasible, unbounded = self.bounds()
-        if unbounded:
-            raise UnsupportedError(
-                f"no finite bound for integer variable '{unbounded}' follows from the "
-                "top-level constraints (unbounded linear integer arithmetic is not supported "
-                "yet: bound every variable, e.g. (assert (<= 0 x 100)))")
+        domains, infeasible = self.bounds()
+        stats = {"linear_atoms": len(self.atoms), "int_vars": len(domains),
+                 "uf_applications": len(self.apps)}
+        if self.bound_bits:
+            stats["solution_bound_bits"] = self.bound_bits
         return LinearNormalized(c, self.atoms, domains, self.indicators, self.apps, infeasible,
-                                stats={"linear_atoms": len(self.atoms), "int_vars": len(domains),
-                                       "uf_applications": len(self.apps)})
+                                stats=stats)
 
     def boolean(self, t: Term) -> int:
         c, op, lit = self.c, t.op, self.lit
@@ -346,9 +345,9 @@ class _Linearizer:
             self.roots.append(c.or_((-args_equal, results_equal)))
 
     # -- domains ---------------------------------------------------------------------------
-    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool, Optional[str]]:
-        """Finite domains of every integer variable (see the module doc), whether the
-        top-level bounds contradict, and an unbounded variable's name (or None)."""
+    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool]:
+        """Finite domains of every integer variable (see the module doc) and whether the
+        top-level bounds contradict."""
         names: set[str] = set(self.fixed)
         for coefs, _ in self.atoms:
             names.update(x for x, _ in coefs)
@@ -428,15 +427,60 @@ class _Linearizer:
                 break
             if not changed:
                 break
+        if not infeasible and any(lo[x] is None or hi[x] is None for x in names):
+            bound = self.solution_bound(names, lo, hi)
+            self.bound_bits = bound.bit_length()
+            for x in names:
+                lo[x] = -bound if lo[x] is None else max(lo[x], -bound)  # type: ignore[type-var]
+                hi[x] = bound if hi[x] is None else min(hi[x], bound)  # type: ignore[type-var]
+            infeasible = any(lo[x] > hi[x] for x in names)  # type: ignore[operator]
         domains: dict[str, tuple[int, int]] = {}
         for x in sorted(names):
-            if lo[x] is None or hi[x] is None:
-                if infeasible:
-                    domains[x] = (0, 0)
-                    continue
-                return {}, False, x
-            domains[x] = (lo[x], max(lo[x], hi[x]))  # type: ignore[arg-type, type-var]
-        return domains, infeasible, None
+            if infeasible:
+                domains[x] = (0, 0)
+                continue
+            domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
+        return domains, infeasible
+
+    def solution_bound(self, names: set[str], lo: dict, hi: dict) -> int:
+        """``B`` such that if the formula has a model it has one with every integer variable
+        in ``[-B, B]``.  A model satisfies each atom or its negation: a system ``A x <= b``
+        whose rows are the atoms (right sides ``b`` or ``-b - 1``) and the finite bounds; by
+        von zur Gathen and Sieveking ("A bound on solutions of linear integer equalities and
+        inequalities", Proc. AMS 1978), a system with an integer solution has one with
+        ``|x_i| <= (n + 1) * M``, ``M`` bounding the subdeterminants of ``[A b]``; the other
+        atoms keep their truth values, so it is a model too.  ``M`` here is Hadamard's
+        bound, the smaller of the product of all column norms and the product of the
+        ``n + 1`` largest row norms (norms rounded up; each is at least 1)."""
+        rows: list[tuple[list[int], int]] = []
+        for coefs, b in self.atoms:
+            rows.append(([a for _, a in coefs], abs(b) + 1))
+        for x in names:
+            for v in (lo[x], hi[x]):
+                if v is not None:
+                    rows.append(([1], abs(v)))
+        columns: dict[str, int] = {}
+        for coefs, _ in self.atoms:
+            for x, a in coefs:
+                columns[x] = columns.get(x, 0) + a * a
+        for x in names:
+            columns[x] = columns.get(x, 0) + sum(1 for v in (lo[x], hi[x]) if v is not None)
+        for x in self.indicators:  # fixed to its condition's truth value: two more rows
+            rows += [([1], 1), ([1], 1)]
+            columns[x] = columns.get(x, 0) + 2
+        const = sum(b * b for _, b in rows)
+
+        def norm(square: int) -> int:
+            return max(1, math.isqrt(square) + 1)
+
+        by_columns = norm(const)
+        for sq in columns.values():
+            by_columns *= norm(sq)
+        row_norms = sorted((norm(sum(a * a for a in r) + b * b) for r, b in rows), reverse=True)
+        by_rows = 1
+        for r in row_norms[:len(names) + 1]:
+            by_rows *= r
+        return (len(names) + 1) * min(by_columns, by_rows)
 
     @staticmethod
     def covered(a: Application, ground: dict[tuple, str], interval, lo, hi, tighten) -> bool:  # type: ignore[no-untyped-def]
