@@ -128,8 +128,8 @@ BAD_INPUTS = [
      ":3:13: real division"),
     ("non-linear", "(set-logic QF_LIA)(declare-fun x () Int)\n(assert (< (* x x) 1))\n",
      ":2:17: non-linear"),
-    ("unbounded linear", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
-     "(assert (< (+ x y) 1))\n(check-sat)\n", ":2:9: no finite bound for integer variable 'x'"),
+    ("non-linear div", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+     "(assert (< (div x y) 1))\n(check-sat)\n", ":2:19: 'div' by a non-constant"),
     ("non-difference real atom", "(set-logic QF_LRA)(declare-fun x () Real)(declare-fun y () Real)\n"
      "(assert (< (+ x y) 1))\n(check-sat)\n", ":2:9: not a difference constraint"),
     ("pop without push", "(pop 1)\n", ":1:6: cannot pop 1 level: 0 pushed"),

@@ -13,7 +13,8 @@ negatively ``not atom -> negation``; a top-level unit is encoded unconditionally
 
 Cost: a variable costs ``log2`` of its range in bits; a constraint over ``n`` variables of
 ``w`` bits is a PB constraint over ``n * w`` literals, whose size depends on the encoder
-(a totalizer grows with the number of distinct partial sums).  The difference-logic
+(a totalizer grows with the number of distinct partial sums, so a sum whose literals times
+bound pass ``ADDER_ABOVE`` gets binary adders instead: linear size, weaker propagation).  The difference-logic
 encodings (order, compact) propagate bounds better on difference classes: formulas in
 difference logic never come here.  Certificates: not checkable (``--proof`` refuses).
 """
@@ -32,6 +33,11 @@ from .tseitin import Tseitin, tseitin
 
 NAME = "linear"
 PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get ``_adder_leq``
+# literals x (bound + 1) past which a sum over integer variables' bits gets ``_adder_leq``
+# (linear size) rather than pindakaas's default (a totalizer: up to bound + 1 partial sums
+# per node); a pseudo-Boolean sum keeps pindakaas much longer (it propagates better there)
+ADDER_ABOVE = 20_000
+PB_ADDER_ABOVE = 5_000_000  # the same for a sum over 0-1 variables only
 
 
 @dataclass
@@ -77,15 +83,16 @@ def encode_linear(norm: LinearNormalized, *, stats: Optional[Stats] = None) -> L
         node = c.bool_names[name]
         terms, const = _bit_terms(out, coefs)
         neg_terms = [(b, -w) for b, w in terms]
+        pb = all(len(out.bits[x][1]) == 1 for x, _ in coefs)
         if node in units:
-            pb_leq(cnf, terms, bound - const, [])
+            pb_leq(cnf, terms, bound - const, [], pb)
         elif -node in units:
-            pb_leq(cnf, neg_terms, -bound - 1 + const, [])
+            pb_leq(cnf, neg_terms, -bound - 1 + const, [], pb)
         else:
             if pol[node] & POS:
-                pb_leq(cnf, terms, bound - const, [v])
+                pb_leq(cnf, terms, bound - const, [v], pb)
             if pol[node] & NEG:
-                pb_leq(cnf, neg_terms, -bound - 1 + const, [-v])
+                pb_leq(cnf, neg_terms, -bound - 1 + const, [-v], pb)
         encoded += 1
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
@@ -107,8 +114,10 @@ def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[li
     return terms, const
 
 
-def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[int]) -> None:
-    """Clauses of ``cond -> sum w * lit <= bound`` (any signs of weights and literals)."""
+def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[int],
+           pseudo_boolean: bool = False) -> None:
+    """Clauses of ``cond -> sum w * lit <= bound`` (any signs of weights and literals;
+    ``pseudo_boolean``: the literals are 0-1 variables, not bits of wider integers)."""
     coef: dict[int, int] = {}
     for lit, w in terms:
         if lit < 0:  # w * not(x) = w - w * x
@@ -129,7 +138,8 @@ def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[in
         return
     if sum(weights) <= bound:
         return
-    if sum(weights) >= PINDAKAAS_MAX:
+    limit = PB_ADDER_ABOVE if pseudo_boolean else ADDER_ABOVE
+    if sum(weights) >= PINDAKAAS_MAX or len(lits) * (bound + 1) > limit:
         _adder_leq(cnf, lits, weights, bound, cond)
         return
     from pysat.pb import PBEnc

@@ -443,44 +443,48 @@ class _Linearizer:
         return domains, infeasible
 
     def solution_bound(self, names: set[str], lo: dict, hi: dict) -> int:
-        """``B`` such that if the formula has a model it has one with every integer variable
-        in ``[-B, B]``.  A model satisfies each atom or its negation: a system ``A x <= b``
-        whose rows are the atoms (right sides ``b`` or ``-b - 1``) and the finite bounds; by
-        von zur Gathen and Sieveking ("A bound on solutions of linear integer equalities and
-        inequalities", Proc. AMS 1978), a system with an integer solution has one with
-        ``|x_i| <= (n + 1) * M``, ``M`` bounding the subdeterminants of ``[A b]``; the other
-        atoms keep their truth values, so it is a model too.  ``M`` here is Hadamard's
-        bound, the smaller of the product of all column norms and the product of the
-        ``n + 1`` largest row norms (norms rounded up; each is at least 1)."""
+        """``B`` such that if the formula has a model it has one with every unbounded
+        integer variable in ``[-B, B]``.  A model ``M`` satisfies each atom or its negation;
+        fix the bounded variables to their values in ``M``: the unbounded ones ``u`` then
+        satisfy a system ``A_u x_u <= b'`` (the atoms over some of them, right sides ``b``
+        or ``-b - 1`` less the fixed part, and their one-sided bounds), which by von zur
+        Gathen and Sieveking ("A bound on solutions of linear integer equalities and
+        inequalities", Proc. AMS 1978) has an integer solution with ``|x_i| <= (|u| + 1)
+        * M``, ``M`` bounding the subdeterminants of ``[A_u b']``; with the fixed part it
+        gives every atom its truth value in ``M``, so it is a model too.  ``M`` here is
+        Hadamard's bound: the smaller of the product of all column norms and the product
+        of the ``|u| + 1`` largest row norms (norms rounded up; each at least 1), with
+        ``|b'|`` bounded by ``|b| + 1 + sum |a_j| * max(|lo_j|, |hi_j|)`` over fixed ``j``."""
+        free = {x for x in names if lo[x] is None or hi[x] is None}
         rows: list[tuple[list[int], int]] = []
+        columns = dict.fromkeys(free, 0)
         for coefs, b in self.atoms:
-            rows.append(([a for _, a in coefs], abs(b) + 1))
-        for x in names:
+            a_u = [a for x, a in coefs if x in free]
+            if not a_u:
+                continue
+            rhs = abs(b) + 1 + sum(abs(a) * max(abs(lo[x]), abs(hi[x]))
+                                   for x, a in coefs if x not in free)
+            rows.append((a_u, rhs))
+            for x, a in coefs:
+                if x in free:
+                    columns[x] += a * a
+        for x in free:
             for v in (lo[x], hi[x]):
                 if v is not None:
                     rows.append(([1], abs(v)))
-        columns: dict[str, int] = {}
-        for coefs, _ in self.atoms:
-            for x, a in coefs:
-                columns[x] = columns.get(x, 0) + a * a
-        for x in names:
-            columns[x] = columns.get(x, 0) + sum(1 for v in (lo[x], hi[x]) if v is not None)
-        for x in self.indicators:  # fixed to its condition's truth value: two more rows
-            rows += [([1], 1), ([1], 1)]
-            columns[x] = columns.get(x, 0) + 2
-        const = sum(b * b for _, b in rows)
+                    columns[x] += 1
 
         def norm(square: int) -> int:
             return max(1, math.isqrt(square) + 1)
 
-        by_columns = norm(const)
+        by_columns = norm(sum(b * b for _, b in rows))
         for sq in columns.values():
             by_columns *= norm(sq)
         row_norms = sorted((norm(sum(a * a for a in r) + b * b) for r, b in rows), reverse=True)
         by_rows = 1
-        for r in row_norms[:len(names) + 1]:
+        for r in row_norms[:len(free) + 1]:
             by_rows *= r
-        return (len(names) + 1) * min(by_columns, by_rows)
+        return (len(free) + 1) * min(by_columns, by_rows)
 
     @staticmethod
     def covered(a: Application, ground: dict[tuple, str], interval, lo, hi, tighten) -> bool:  # type: ignore[no-untyped-def]
