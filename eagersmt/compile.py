@@ -93,7 +93,7 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     empty clause).  ``extendable``: assertions will be added to this encoding in place
     (``incremental.py``), so no class may be restricted to one schedule (``listsched.py``)."""
     if isinstance(norm, LinearNormalized):
-        return _encode_linear(norm, stats, checkable)
+        return _encode_linear(norm, config, stats, checkable)
     trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
     if trivial and not encode_trivial:
         return Compiled(norm, None, trivial, stats)
@@ -107,10 +107,15 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     return Compiled(norm, enc, trivial, stats)
 
 
-def _encode_linear(norm: LinearNormalized, stats: Optional[Stats], checkable: bool) -> Compiled:
-    """A linear formula's CNF (``encode/linear.py``; no certificates for it yet)."""
+def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
+                   checkable: bool) -> Compiled:
+    """A linear formula's CNF (``encode/linear.py``; no certificates, cubes or Ray for it
+    yet: those read the difference encodings' decoders)."""
     if checkable:
         raise UnsupportedError("certificates (--proof) of linear integer arithmetic are not "
+                               "supported yet")
+    if config.cubes != "none" or config.ray is not None:
+        raise UnsupportedError("cubes (--cubes, --ray) of linear integer arithmetic are not "
                                "supported yet")
     from .encode.linear import encode_linear
 

@@ -262,9 +262,9 @@ class _Normalizer:
             (v1, a), (v2, _) = items
             p, m = (v1, v2) if a > 0 else (v2, v1)  # type: ignore[operator]
         else:
-            raise self.unsupported(atom, "not a difference constraint (over the reals, and in "
-                                         "the incremental solver, only x - y <= c and bounds "
-                                         "are supported)", NotDifference)
+            raise self.unsupported(atom, "not a difference constraint (over the reals, in the "
+                                         "incremental solver and in the optimizer only "
+                                         "x - y <= c and bounds are supported)", NotDifference)
         q = Fraction(-k) / abs(a)  # type: ignore[arg-type, operator]
         return (p, m, q)
 
