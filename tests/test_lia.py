@@ -177,6 +177,28 @@ def test_unbounded_variables_get_a_solution_bound():
     assert res.status == Status.UNSAT
 
 
+@pytest.mark.parametrize("family, params", [
+    ("rcpsp", dict(jobs=6, resources=2, maxdur=4)), ("knapsack", dict(n=10)),
+    ("setcover", dict(n=16, m=10, k=4)), ("general", dict(vars=5, cons=6, box=10)),
+    ("uflia", dict(vars=4, cons=5, box=8)),
+])
+def test_generated_instances_answered_as_z3_labels_them(family, params):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import gen_lia
+
+    for seed in range(2):
+        text = gen_lia.instance(family, seed, 20, **params)
+        status = text.split(":status ")[1].split(")")[0]
+        assert status in ("sat", "unsat")
+        res = _solve(text)
+        assert str(res.status) == status, (family, seed)
+        if status == "sat":
+            assert _z3_confirms(text, res.model)
+
+
 # -- differential against Z3 ----------------------------------------------------------------
 class _Gen:
     """Random small QF_UFLIA formulas: linear sums with coefficients, ite, distinct, div/mod
