@@ -33,15 +33,21 @@ class Application:
     function: str
     args: tuple
     result: str
+    sorts: tuple[str, ...] = ()  # the argument sorts
+    sort: str = "Int"  # the result sort
 
 
 class FunctionValue:
     """A function's interpretation: ``table`` (argument tuple -> value), ``default`` elsewhere
-    (callable on an argument tuple, as the model checker applies it)."""
+    (callable on an argument tuple, as the model checker applies it); ``sorts`` and ``sort``
+    its signature (for printing it as a ``define-fun``)."""
 
-    def __init__(self, table: Mapping[tuple, object], default: object):
+    def __init__(self, table: Mapping[tuple, object], default: object,
+                 sorts: tuple[str, ...] = (), sort: str = "Int"):
         self.table = dict(table)
         self.default = default
+        self.sorts = sorts
+        self.sort = sort
 
     def __call__(self, args: tuple) -> object:
         return self.table.get(tuple(args), self.default)
@@ -63,10 +69,11 @@ def interpretations(apps: Sequence[Application], arg_value: Callable[[object], o
                     result_value: Callable[[str], object]) -> dict[str, FunctionValue]:
     """Each function's table from the values of its applications in a model."""
     tables: dict[str, dict[tuple, object]] = {}
-    defaults: dict[str, object] = {}
+    first: dict[str, tuple[object, Application]] = {}
     for a in apps:
         key = tuple(arg_value(x) for x in a.args)
         v = result_value(a.result)
         tables.setdefault(a.function, {}).setdefault(key, v)
-        defaults.setdefault(a.function, v)
-    return {f: FunctionValue(t, defaults[f]) for f, t in tables.items()}
+        first.setdefault(a.function, (v, a))
+    return {f: FunctionValue(t, first[f][0], first[f][1].sorts, first[f][1].sort)
+            for f, t in tables.items()}

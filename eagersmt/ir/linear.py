@@ -250,7 +250,8 @@ class _Linearizer:
             return self.rel(op, self.lin[t.args[0].id], self.lin[t.args[1].id])
         if op == T.APPLY:
             name = self.new_name(str(t.val))
-            self.apps.append(Application(str(t.val), self.app_args(t), name))
+            self.apps.append(Application(str(t.val), self.app_args(t), name,
+                                         tuple(a.sort for a in t.args), BOOL))
             return c.bool_var(name)
         raise self.unsupported(t, f"operator {op} in a Boolean position")
 
@@ -321,7 +322,8 @@ class _Linearizer:
             return a
         if op == T.APPLY:
             name = self.new_name(str(t.val))
-            self.apps.append(Application(str(t.val), self.app_args(t), name))
+            self.apps.append(Application(str(t.val), self.app_args(t), name,
+                                         tuple(a.sort for a in t.args), INT))
             return self.int_var(name)
         raise self.unsupported(t, f"operator {op} in arithmetic")
 

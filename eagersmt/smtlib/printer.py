@@ -49,11 +49,25 @@ def format_value(value: object, sort: str) -> str:
 
 
 def format_model(declarations: Iterable[Term], model: Mapping[str, object]) -> str:
+    """The declared constants' values, then each uninterpreted function's table (a model's
+    values with a ``sorts`` signature, ``ir/ackermann.FunctionValue``) as Z3 prints it:
+    ``(define-fun f ((x!0 Int)) Int (ite (= x!0 1) 5 ... default))``."""
     lines = ["("]
     for v in declarations:
         if v.val in model:
             lines.append(f"  (define-fun {quote_symbol(v.val)} () {v.sort} "  # type: ignore[arg-type]
                          f"{format_value(model[v.val], v.sort)})")  # type: ignore[index]
+    for name in sorted(k for k, f in model.items() if hasattr(f, "sorts")):
+        f = model[name]
+        params = [f"x!{i}" for i in range(len(f.sorts))]  # type: ignore[attr-defined]
+        body = format_value(f.default, f.sort)  # type: ignore[attr-defined]
+        for args, value in reversed(list(f.table.items())):  # type: ignore[attr-defined]
+            test = [f"(= {p} {format_value(a, s)})"
+                    for p, a, s in zip(params, args, f.sorts)]  # type: ignore[attr-defined]
+            cond = test[0] if len(test) == 1 else f"(and {' '.join(test)})"
+            body = f"(ite {cond} {format_value(value, f.sort)} {body})"  # type: ignore[attr-defined]
+        sig = " ".join(f"({p} {s})" for p, s in zip(params, f.sorts))  # type: ignore[attr-defined]
+        lines.append(f"  (define-fun {quote_symbol(name)} ({sig}) {f.sort} {body})")  # type: ignore[attr-defined]
     lines.append(")")
     return "\n".join(lines)
 
