@@ -106,6 +106,27 @@ def test_uninterpreted_function_gets_a_table():
     assert _z3_confirms(text, m)
 
 
+def test_printed_model_defines_the_functions_for_z3():
+    from eagersmt.smtlib.parser import parse
+    from eagersmt.smtlib.printer import format_model
+
+    decls = "(declare-fun f (Int) Int)(declare-fun p (Int Bool) Bool)(declare-const x Int)(declare-const y Int)"
+    body = ("(assert (<= 0 x 3))(assert (<= 0 y 3))(assert (= (f 0) 5))(assert (= (f 1) 7))"
+            "(assert (= (f 2) 5))(assert (distinct x y))(assert (= (f x) (f y)))"
+            "(assert (p x (> y 1)))(assert (not (p y true)))")
+    res = _solve("(set-logic QF_UFLIA)" + decls + body)
+    assert res.status == Status.SAT
+    printed = format_model(parse(decls).declarations, res.model)
+    assert "(define-fun f ((x!0 Int)) Int (ite" in printed
+    defs = printed.strip()[1:-1]  # the define-funs, as Z3 would read them
+    s = z3.Solver()
+    s.add(z3.parse_smt2_string(defs + body))
+    assert s.check() == z3.sat
+    s = z3.Solver()
+    s.add(z3.parse_smt2_string(defs.replace("(ite (= x!0 0) 5", "(ite (= x!0 0) 6") + body))
+    assert s.check() == z3.unsat  # (a wrong table is caught)
+
+
 def test_functional_consistency_refutes():
     res = _solve("(set-logic QF_UFLIA)(declare-fun f (Int) Int)(declare-fun p (Int) Bool)"
                  "(declare-const x Int)(declare-const y Int)(assert (<= 0 x 9))(assert (<= 0 y 9))"
