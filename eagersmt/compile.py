@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from .config import Config
 from .encode.cnf import CNF
-from .errors import InputError
+from .errors import InputError, UnsupportedError
 from .ir.circuit import FALSE
-from .ir.terms import Term
+from .ir.linear import LinearNormalized
+from .ir.terms import REAL, Term, iter_dag
 from .result import Stats, Value
 
 if TYPE_CHECKING:
@@ -60,11 +61,21 @@ class Compiled:
 def normalize_assertions(assertions: Sequence[Term], *,
                          positions: Optional[Mapping[Term, int]] = None,
                          stats: Optional[Stats] = None, substitute: bool = True) -> "Normalized":
-    """``ir.normalize`` timed into ``stats`` (``substitute``: top-level equalities)."""
-    from .ir.normalize import normalize
+    """``ir.normalize`` timed into ``stats`` (``substitute``: top-level equalities); an
+    integer formula outside difference logic gets ``ir.linear``'s ``LinearNormalized``."""
+    from .ir.linear import normalize_linear, outside_difference
+    from .ir.normalize import NotDifference, normalize
 
     t0 = time.perf_counter()
-    norm = normalize(list(assertions), positions=positions, substitute=substitute)
+    try:
+        if outside_difference(assertions):
+            norm = normalize_linear(assertions, positions=positions)  # type: ignore[assignment]
+        else:
+            norm = normalize(list(assertions), positions=positions, substitute=substitute)
+    except NotDifference:
+        if any(t.sort == REAL for t in iter_dag(list(assertions))):
+            raise
+        norm = normalize_linear(assertions, positions=positions)  # type: ignore[assignment]
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)
@@ -81,6 +92,8 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
     empty clause).  ``extendable``: assertions will be added to this encoding in place
     (``core/guarded.py``), so no class may be restricted to one schedule (``listsched.py``)."""
+    if isinstance(norm, LinearNormalized):
+        return _encode_linear(norm, config, stats, checkable)
     trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
     if trivial and not encode_trivial:
         return Compiled(norm, None, trivial, stats)
@@ -92,6 +105,21 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     if trivial:
         enc.cnf.add([])
     return Compiled(norm, enc, trivial, stats)
+
+
+def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
+                   checkable: bool) -> Compiled:
+    """A linear formula's CNF (``encode/linear.py``; no certificates, cubes or Ray for it
+    yet: those read the difference encodings' decoders)."""
+    if checkable:
+        raise UnsupportedError("certificates (--proof) of linear integer arithmetic are not "
+                               "supported yet")
+    if config.cubes != "none" or config.ray is not None:
+        raise UnsupportedError("cubes (--cubes, --ray) of linear integer arithmetic are not "
+                               "supported yet")
+    from .encode.linear import encode_linear
+
+    return Compiled(norm, encode_linear(norm, stats=stats), "", stats)  # type: ignore[arg-type]
 
 
 def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,

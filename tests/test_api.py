@@ -224,7 +224,7 @@ def test_timeout_gives_unknown_or_answer():
 BAD_INPUTS = [
     ("(declare-const x Int)\n(assert (< x 3)", ParseError, 2),
     ("(declare-const x Int)\n(assert (< x y))", ParseError, 2),
-    ("(declare-const x Int)\n(declare-const y Int)\n  (assert (< (+ x y) 3))", UnsupportedError, 3),
+    ("(declare-const x Real)\n(declare-const y Real)\n  (assert (< (+ x y) 3))", UnsupportedError, 3),
     ("(declare-const x Int)\n(assert (< (* x x) 3))", UnsupportedError, 2),
     ("(declare-const x (_ BitVec 8))", UnsupportedError, 1),
 ]

@@ -128,7 +128,9 @@ BAD_INPUTS = [
      ":3:13: real division"),
     ("non-linear", "(set-logic QF_LIA)(declare-fun x () Int)\n(assert (< (* x x) 1))\n",
      ":2:17: non-linear"),
-    ("non-difference atom", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+    ("non-linear div", "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+     "(assert (< (div x y) 1))\n(check-sat)\n", ":2:19: 'div' by a non-constant"),
+    ("non-difference real atom", "(set-logic QF_LRA)(declare-fun x () Real)(declare-fun y () Real)\n"
      "(assert (< (+ x y) 1))\n(check-sat)\n", ":2:9: not a difference constraint"),
     ("pop without push", "(pop 1)\n", ":1:6: cannot pop 1 level: 0 pushed"),
     ("ill-sorted", "(declare-fun x () Int)\n(assert (and x true))\n", ":2:14: 'and' expects Bool"),
@@ -149,7 +151,7 @@ def test_bad_input_is_a_clear_error(tmp_path, name, text, message):
 
 
 def test_encode_reports_bad_input_with_a_position(tmp_path):
-    f = write(tmp_path, "(set-logic QF_LIA)(declare-fun x () Int)(declare-fun y () Int)\n"
+    f = write(tmp_path, "(set-logic QF_LRA)(declare-fun x () Real)(declare-fun y () Real)\n"
                         "(assert (< (+ x y) 1))\n")
     p = run("encode", f)
     assert p.returncode == 1 and p.stdout == ""

@@ -110,7 +110,8 @@ def test_reals_and_division_by_constants():
     ("(declare-const x Int)(assert (foo x))", "unknown function 'foo'", 1, 31),
     ("(declare-const x Int)(assert (+ x 1))", "expected a term of sort Bool", 1, 30),
     ("(declare-const x Int)(assert (and x true))", "expects Bool arguments", 1, 35),
-    ("(declare-fun f (Int) Int)", "uninterpreted functions", 1, 16),
+    ("(declare-fun f (Real) Int)", "uninterpreted functions over Real", 1, 16),
+    ("(declare-const x Int)(declare-const y Int)\n(assert (< (mod x y) 1))", "non-constant", 2, 19),
     ("(declare-sort U 0)", "not supported (uninterpreted sorts", 1, 2),
     ("(pop 1)", "cannot pop 1 level: 0 pushed", 1, 6),
     ("(push -1)", "expects a numeral", 1, 7),
@@ -130,7 +131,7 @@ def test_errors_have_positions(text, message, line, col):
 
 def test_unsupported_is_distinguished_from_malformed():
     with pytest.raises(UnsupportedError):
-        parse("(declare-const x Int)(assert (< (mod x 2) 1))")
+        parse("(declare-const x Int)(assert (< (div x 0) 1))")
     with pytest.raises(ParseError):
         parse("(assert (< 1 ")
 

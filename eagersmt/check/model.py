@@ -15,7 +15,8 @@ from ..ir.terms import Term, iter_dag
 
 
 def evaluate(roots: list[Term], model: Mapping[str, object]) -> list[object]:
-    """Values of ``roots`` (Python bool / int / Fraction) under ``model`` (name -> value)."""
+    """Values of ``roots`` (Python bool / int / Fraction) under ``model`` (name -> value; an
+    uninterpreted function's name -> a callable from argument tuples to values)."""
     val: dict[int, object] = {}
     for t in iter_dag(roots):
         op = t.op
@@ -46,6 +47,17 @@ def evaluate(roots: list[Term], model: Mapping[str, object]) -> list[object]:
             v = sum(a)  # type: ignore[arg-type]
         elif op == T.MUL:
             v = t.val * a[0]  # type: ignore[operator]
+        elif op == T.DIV:
+            v = T.int_div(a[0], t.val)  # type: ignore[arg-type]
+        elif op == T.MOD:
+            v = a[0] - t.val * T.int_div(a[0], t.val)  # type: ignore[arg-type, operator]
+        elif op == T.ABS:
+            v = abs(a[0])  # type: ignore[arg-type]
+        elif op == T.APPLY:  # the model maps a function's name to its table (a callable)
+            f = model.get(t.val)  # type: ignore[call-overload]
+            if not callable(f):
+                raise InternalError(f"model has no interpretation of '{t.val}'")
+            v = f(tuple(a))
         else:
             raise InternalError(f"cannot evaluate operator {op}")
         if isinstance(v, Fraction) and v.denominator == 1 and t.sort == T.INT:

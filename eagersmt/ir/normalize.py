@@ -108,15 +108,21 @@ def normalize_into(circuit: Circuit, assertions: list[Term], *,
     return _Normalizer(positions or {}).run(assertions, into=circuit)
 
 
+class NotDifference(UnsupportedError):
+    """An atom outside difference logic (``compile.py`` hands such integer formulas to the
+    linear normalizer, ``linear.py``)."""
+
+
 class _Normalizer:
     def __init__(self, positions: Mapping[Term, int]):
         self.positions = positions
 
-    def unsupported(self, atom: Term, why: str) -> UnsupportedError:
+    def unsupported(self, atom: Term, why: str,
+                    cls: type[UnsupportedError] = UnsupportedError) -> UnsupportedError:
         text = T.term_to_smtlib(atom)
         if len(text) > 120:
             text = text[:117] + "..."
-        return UnsupportedError(f"{why}: {text}", self.positions.get(atom))
+        return cls(f"{why}: {text}", self.positions.get(atom))
 
     def run(self, assertions: list[Term], into: Optional[Circuit] = None) -> Any:
         order = iter_dag(assertions)
@@ -254,8 +260,9 @@ class _Normalizer:
             (v1, a), (v2, _) = items
             p, m = (v1, v2) if a > 0 else (v2, v1)  # type: ignore[operator]
         else:
-            raise self.unsupported(atom, "not a difference constraint (only x - y <= c and bounds are "
-                                         "supported; general linear arithmetic is not yet)")
+            raise self.unsupported(atom, "not a difference constraint (over the reals, in the "
+                                         "incremental solver and in the optimizer only "
+                                         "x - y <= c and bounds are supported)", NotDifference)
         q = Fraction(-k) / abs(a)  # type: ignore[arg-type, operator]
         return (p, m, q)
 

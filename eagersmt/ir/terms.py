@@ -9,6 +9,8 @@ left for later stages is:
 
     Bool:  CONST VAR NOT AND OR ITE IFF EQ LE LT
     arith: CONST VAR ADD MUL(constant coefficient, term) ITE
+           DIV, MOD (by a non-zero constant ``val``) ABS    (Int only)
+    either: APPLY (an uninterpreted function ``val`` applied to ``args``)
 
 ``EQ``, ``LE``, ``LT`` compare two arithmetic terms of the same sort (Int or Real).
 """
@@ -26,6 +28,8 @@ CONST, VAR, PARAM = "const", "var", "param"
 NOT, AND, OR, ITE, IFF = "not", "and", "or", "ite", "iff"
 EQ, LE, LT = "=", "<=", "<"
 ADD, MUL = "+", "*"
+DIV, MOD, ABS = "div", "mod", "abs"
+APPLY = "apply"
 
 
 class Term:
@@ -186,6 +190,27 @@ class TermManager:
             coef = Fraction(coef)
         return self._mk(MUL, (a,), coef, a.sort)
 
+    def div(self, a: Term, k: int) -> Term:
+        """SMT-LIB ``(div a k)`` for a non-zero integer constant ``k`` (floor for k > 0)."""
+        if a.op == CONST:
+            return self.const(int_div(int(a.val), k), INT)  # type: ignore[arg-type]
+        return self._mk(DIV, (a,), k, INT)
+
+    def mod(self, a: Term, k: int) -> Term:
+        """SMT-LIB ``(mod a k)``: the remainder in ``[0, |k| - 1]``."""
+        if a.op == CONST:
+            return self.const(int(a.val) - k * int_div(int(a.val), k), INT)  # type: ignore[arg-type]
+        return self._mk(MOD, (a,), k, INT)
+
+    def abs_(self, a: Term) -> Term:
+        if a.op == CONST:
+            return self.const(abs(a.val), INT)  # type: ignore[arg-type]
+        return self._mk(ABS, (a,), None, INT)
+
+    def apply(self, name: str, args: tuple, sort: str) -> Term:
+        """An application of the uninterpreted function ``name`` (result ``sort``)."""
+        return self._mk(APPLY, tuple(args), name, sort)
+
     def neg(self, a: Term) -> Term:
         return self.mul(-1, a)
 
@@ -250,6 +275,14 @@ class TermManager:
             return self.add(args)
         if op == MUL:
             return self.mul(t.val, args[0])  # type: ignore[arg-type]
+        if op == DIV:
+            return self.div(args[0], t.val)  # type: ignore[arg-type]
+        if op == MOD:
+            return self.mod(args[0], t.val)  # type: ignore[arg-type]
+        if op == ABS:
+            return self.abs_(args[0])
+        if op == APPLY:
+            return self.apply(t.val, args, t.sort)  # type: ignore[arg-type]
         return t
 
     def substitute(self, t: Term, mapping: dict[Term, Term]) -> Term:
@@ -268,6 +301,13 @@ class TermManager:
             stack.pop()
             memo[n] = self.rebuild(n, tuple(memo[a] for a in n.args)) if n.args else n
         return memo[t]
+
+
+def int_div(x: int, k: int) -> int:
+    """``(div x k)`` on integers (``k`` non-zero), as SMT-LIB defines it: ``x = k*q + r``
+    with ``0 <= r < |k|``."""
+    r = x % abs(k)
+    return (x - r) // k
 
 
 def _tid(t: Term) -> int:
@@ -301,7 +341,16 @@ def iter_dag(roots: Iterable[Term]) -> list[Term]:
 
 # the SMT-LIB name of each operator of the core (MUL and the leaves print otherwise)
 SMTLIB_NAMES = {NOT: "not", AND: "and", OR: "or", ITE: "ite", IFF: "=", EQ: "=", LE: "<=", LT: "<",
-                ADD: "+"}
+                ADD: "+", DIV: "div", MOD: "mod", ABS: "abs"}
+
+
+def app_text(n: "Term", kids: list[str]) -> str:
+    """An application with its printed arguments (``div``/``mod`` end with their constant
+    divisor, which is no child; an uninterpreted function prints its name)."""
+    head = quote_symbol(n.val) if n.op == APPLY else SMTLIB_NAMES[n.op]  # type: ignore[arg-type]
+    if n.op in (DIV, MOD):
+        kids = kids + [format_value(n.val, n.sort)]
+    return "(" + head + " " + " ".join(kids) + ")"
 
 
 def quote_symbol(name: str) -> str:
@@ -348,6 +397,6 @@ def term_to_smtlib(t: Term) -> str:
         elif n.op == MUL:
             s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
         else:
-            s = "(" + SMTLIB_NAMES[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+            s = app_text(n, [out[a.id] for a in n.args])
         out[n.id] = s
     return out[t.id]

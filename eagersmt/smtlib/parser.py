@@ -23,9 +23,11 @@ from ..ir import terms as T
 from ..ir.terms import BOOL, INT, REAL, Term, TermManager
 from .tokenizer import QSymbol, SList, String, locate_child, read_sexprs
 
-# Logics whose atoms eagersmt can decide (difference logic; linear ones are read and
-# every atom outside difference form is reported as unsupported where it stands).
-SUPPORTED_LOGICS = {"QF_IDL": INT, "QF_RDL": REAL, "QF_LIA": INT, "QF_LRA": REAL, "ALL": None}
+# Logics eagersmt reads: difference logic, linear integer arithmetic and uninterpreted
+# functions over Int and Bool (QF_LRA: its atoms outside difference form are reported as
+# unsupported where they stand).
+SUPPORTED_LOGICS = {"QF_IDL": INT, "QF_RDL": REAL, "QF_LIA": INT, "QF_LRA": REAL,
+                    "QF_UFIDL": INT, "QF_UFLIA": INT, "QF_UF": BOOL, "ALL": None}
 
 # The options eagersmt knows, with what (get-option ...) answers before any set-option (the
 # standard's defaults); a session acts on :print-success, :produce-unsat-cores,
@@ -246,8 +248,9 @@ class Parser:
         self.arity(sx, 1)
         logic = self.symbol(sx, 1)
         if logic not in SUPPORTED_LOGICS:
-            raise self.err(f"unsupported logic {logic} (supported: QF_IDL, QF_RDL, and the "
-                           "difference-logic part of QF_LIA, QF_LRA)", sx, 1, UnsupportedError)
+            raise self.err(f"unsupported logic {logic} (supported: QF_IDL, QF_RDL, QF_LIA, "
+                           "QF_UFIDL, QF_UFLIA, QF_UF, and the difference-logic part of QF_LRA)",
+                           sx, 1, UnsupportedError)
         if self.script.logic is not None:
             raise self.err("the logic is already set", sx)
         self.script.logic = logic
@@ -279,9 +282,14 @@ class Parser:
         name = self.fresh_name(sx, 1)
         if type(sx[2]) is not SList:
             raise self.err("expected a list of argument sorts", sx, 2)
-        if sx[2]:
-            raise self.err("uninterpreted functions with arguments are not supported", sx, 2,
-                           UnsupportedError)
+        if sx[2]:  # an uninterpreted function: called like a define-fun whose body applies it
+            formals = [self.tm.param((name, k), self.sort(sx[2], k)) for k in range(len(sx[2]))]
+            if any(f.sort == REAL for f in formals) or self.sort(sx, 3) == REAL:
+                raise self.err("uninterpreted functions over Real are not supported", sx, 2,
+                               UnsupportedError)
+            body = self.tm.apply(name, tuple(formals), self.sort(sx, 3))
+            self.bind(self.functions, name, (formals, body))
+            return
         self._declare(name, self.sort(sx, 3), sx)
 
     def _cmd_declare_const(self, sx: SList) -> None:
@@ -807,6 +815,29 @@ def _op_div(p: Parser, a: list[Term], x: SList) -> Term:
     return r
 
 
+def _int_by_constant(make: str) -> Callable[[Parser, list[Term], SList], Term]:
+    """``div`` / ``mod`` by a non-zero integer constant (linear; other divisors: an error)."""
+    def op(p: Parser, a: list[Term], x: SList) -> Term:
+        if len(a) != 2:
+            raise p.err(f"'{x[0]}' expects 2 arguments", x)
+        for k, t in enumerate(a):
+            if t.sort != INT:
+                raise p.err(f"'{x[0]}' expects Int arguments", x, k + 1)
+        if a[1].op != T.CONST:
+            raise p.err(f"'{x[0]}' by a non-constant is not supported (non-linear)", x, 2,
+                        UnsupportedError)
+        if a[1].val == 0:
+            raise p.err(f"'{x[0]}' by zero is not supported", x, 2, UnsupportedError)
+        return getattr(p.tm, make)(a[0], int(a[1].val))  # type: ignore[arg-type]
+    return op
+
+
+def _op_abs(p: Parser, a: list[Term], x: SList) -> Term:
+    if len(a) != 1 or a[0].sort != INT:
+        raise p.err("'abs' expects 1 Int argument", x)
+    return p.tm.abs_(a[0])
+
+
 _OPS: dict[str, Callable[[Parser, list[Term], SList], Term]] = {
     "not": _op_not,
     "and": lambda p, a, x: p.tm.and_(p.bools(a, x)),
@@ -824,12 +855,14 @@ _OPS: dict[str, Callable[[Parser, list[Term], SList], Term]] = {
     "-": _op_sub,
     "*": _op_mul,
     "/": _op_div,
+    "div": _int_by_constant("div"),
+    "mod": _int_by_constant("mod"),
+    "abs": _op_abs,
 }
 
 _ATOM_OPS = frozenset(("=", "distinct", "<=", "<", ">=", ">"))
 
 _UNSUPPORTED_OPS = {
-    "div": "integer division", "mod": "integer modulus", "abs": "absolute value",
     "to_real": "mixed integer/real arithmetic", "to_int": "mixed integer/real arithmetic",
     "is_int": "mixed integer/real arithmetic", "select": "arrays", "store": "arrays",
 }

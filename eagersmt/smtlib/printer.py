@@ -9,15 +9,29 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Optional, Sequence
 
 from ..ir import terms as T
-from ..ir.terms import SMTLIB_NAMES, Term, format_value, iter_dag, quote_symbol, term_to_smtlib
+from ..ir.terms import APPLY, SMTLIB_NAMES, Term, app_text, format_value, iter_dag, quote_symbol, term_to_smtlib
 
 
 def format_model(declarations: Iterable[Term], model: Mapping[str, object]) -> str:
+    """The declared constants' values, then each uninterpreted function's table (a model's
+    values with a ``sorts`` signature, ``ir/ackermann.FunctionValue``) as Z3 prints it:
+    ``(define-fun f ((x!0 Int)) Int (ite (= x!0 1) 5 ... default))``."""
     lines = ["("]
     for v in declarations:
         if v.val in model:
             lines.append(f"  (define-fun {quote_symbol(v.val)} () {v.sort} "  # type: ignore[arg-type]
                          f"{format_value(model[v.val], v.sort)})")  # type: ignore[index]
+    for name in sorted(k for k, f in model.items() if hasattr(f, "sorts")):
+        f = model[name]
+        params = [f"x!{i}" for i in range(len(f.sorts))]  # type: ignore[attr-defined]
+        body = format_value(f.default, f.sort)  # type: ignore[attr-defined]
+        for args, value in reversed(list(f.table.items())):  # type: ignore[attr-defined]
+            test = [f"(= {p} {format_value(a, s)})"
+                    for p, a, s in zip(params, args, f.sorts)]  # type: ignore[attr-defined]
+            cond = test[0] if len(test) == 1 else f"(and {' '.join(test)})"
+            body = f"(ite {cond} {format_value(value, f.sort)} {body})"  # type: ignore[attr-defined]
+        sig = " ".join(f"({p} {s})" for p, s in zip(params, f.sorts))  # type: ignore[attr-defined]
+        lines.append(f"  (define-fun {quote_symbol(name)} ({sig}) {f.sort} {body})")  # type: ignore[attr-defined]
     lines.append(")")
     return "\n".join(lines)
 
@@ -58,8 +72,8 @@ def _shared_text(root: Term, prefix: str) -> str:
             s = quote_symbol(n.val)  # type: ignore[arg-type]
         elif n.op == T.MUL:
             s = f"(* {format_value(n.val, n.sort)} {out[n.args[0].id]})"
-        elif n.op in SMTLIB_NAMES:
-            s = "(" + SMTLIB_NAMES[n.op] + " " + " ".join(out[a.id] for a in n.args) + ")"
+        elif n.op in SMTLIB_NAMES or n.op == APPLY:
+            s = app_text(n, [out[a.id] for a in n.args])
         else:
             raise ValueError(f"cannot print operator {n.op}")
         if n.args and parents.get(n.id, 0) > 1:

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Random instances of the integer families (QF_LIA, QF_UFLIA): more of what
+``shared/benchmarks/lia`` holds, for testing on instances not seen.
+
+* ``rcpsp``: resource-constrained project scheduling, the "overlap" model: start times
+  ``s_j`` in ``[0, H - d_j]``, precedences ``s_b - s_a >= d_a``, a 0-1 ``z_i_j`` that says job
+  ``i`` runs when job ``j`` starts (``(= z_i_j (ite (and (<= s_i s_j) (< (- s_j s_i) d_i)) 1 0))``)
+  and per job and resource the capacity sum ``r_j + sum r_i * z_i_j <= cap``;
+* ``knapsack``: 0-1 items, ``sum w x <= C`` and ``sum v x >= V``;
+* ``setcover``: 0-1 sets, every element covered, at most ``K`` sets;
+* ``general``: random linear systems with coefficients, equalities and disjunctions, some
+  variables boxed, some not;
+* ``uflia``: a general system whose terms apply an uninterpreted ``f``.
+
+``:status`` comes from Z3 (``--z3-timeout`` seconds; ``unknown`` when it does not decide).
+
+Usage::
+
+    gen_lia.py rcpsp --jobs 12 --resources 2 --seed 3 [-o FILE]
+    gen_lia.py knapsack --n 20 --seed 1
+    gen_lia.py general --vars 8 --cons 10 --seed 5
+    gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import random
+import sys
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _n(k: int) -> str:
+    return str(k) if k >= 0 else f"(- {-k})"
+
+
+def _sum(terms: list[str]) -> str:
+    if not terms:
+        return "0"
+    return terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})"
+
+
+def _lin(r: random.Random, names: list[str], k: int, cmax: int) -> str:
+    chosen = r.sample(names, min(k, len(names)))
+    return _sum([f"(* {_n(r.choice([c for c in range(-cmax, cmax + 1) if c]))} {x})"
+                 for x in chosen])
+
+
+def rcpsp(r: random.Random, jobs: int = 10, resources: int = 2, maxdur: int = 6,
+          tight: float = 0.9) -> tuple[list[str], list[str]]:
+    dur = [r.randint(1, maxdur) for _ in range(jobs)]
+    caps = [r.randint(4, 8) for _ in range(resources)]
+    req = [[r.randint(0, c // 2 + 1) for c in caps] for _ in range(jobs)]
+    preds = [(a, b) for b in range(jobs) for a in range(b) if r.random() < 0.15]
+    horizon = max(sum(dur) // max(1, resources), max(dur)) + 1
+    horizon = max(int(horizon * tight), max(dur))
+    decls = [f"(declare-fun s_{j} () Int)" for j in range(jobs)]
+    body = [f"(assert (and (>= s_{j} 0) (<= s_{j} {horizon - dur[j]})))" for j in range(jobs)]
+    body += [f"(assert (>= (- s_{b} s_{a}) {dur[a]}))" for a, b in preds]
+    for j in range(jobs):
+        for i in range(jobs):
+            if i != j:
+                decls.append(f"(declare-fun z_{i}_{j} () Int)")
+                body.append(f"(assert (= z_{i}_{j} (ite (and (<= s_{i} s_{j}) "
+                            f"(< (- s_{j} s_{i}) {dur[i]})) 1 0)))")
+        for k, cap in enumerate(caps):
+            terms = [f"(* {req[i][k]} z_{i}_{j})" for i in range(jobs) if i != j and req[i][k]]
+            if terms:
+                body.append(f"(assert (<= (+ {req[j][k]} {_sum(terms)}) {cap}))")
+    return decls, body
+
+
+def knapsack(r: random.Random, n: int = 20, scale: int = 100, slack: float = 0.95) -> tuple[list[str], list[str]]:
+    w = [r.randint(1, scale) for _ in range(n)]
+    v = [wi + r.randint(0, scale // 5) for wi in w]
+    cap = sum(w) // 2
+    decls = [f"(declare-fun x_{i} () Int)" for i in range(n)]
+    body = [f"(assert (and (>= x_{i} 0) (<= x_{i} 1)))" for i in range(n)]
+    body.append(f"(assert (<= {_sum([f'(* {w[i]} x_{i})' for i in range(n)])} {cap}))")
+    body.append(f"(assert (>= {_sum([f'(* {v[i]} x_{i})' for i in range(n)])} {int(cap * slack * 1.1)}))")
+    return decls, body
+
+
+def setcover(r: random.Random, n: int = 30, m: int = 20, p: float = 0.15, k: int = 6) -> tuple[list[str], list[str]]:
+    sets = [[e for e in range(n) if r.random() < p] for _ in range(m)]
+    decls = [f"(declare-fun y_{s} () Bool)" for s in range(m)]
+    body = []
+    for e in range(n):
+        covering = [f"y_{s}" for s in range(m) if e in sets[s]]
+        body.append(f"(assert (or {' '.join(covering)}))" if len(covering) > 1 else
+                    f"(assert {covering[0]})" if covering else "(assert false)")
+    body.append(f"(assert (<= {_sum([f'(ite y_{s} 1 0)' for s in range(m)])} {k}))")
+    return decls, body
+
+
+def general(r: random.Random, vars: int = 8, cons: int = 10, box: int = 30, pbound: float = 0.7,
+            peq: float = 0.3, por: float = 0.2, cmax: int = 12) -> tuple[list[str], list[str]]:
+    names = [f"x{i}" for i in range(vars)]
+    decls = [f"(declare-fun {x} () Int)" for x in names]
+    body = [f"(assert (and (>= {x} {_n(-box)}) (<= {x} {box})))" for x in names if r.random() < pbound]
+    for _ in range(cons):
+        def atom() -> str:
+            op = "=" if r.random() < peq else r.choice(("<=", ">="))
+            return f"({op} {_lin(r, names, r.randint(2, 4), cmax)} {_n(r.randint(-10 * box, 10 * box))})"
+        body.append(f"(assert (or {atom()} {atom()}))" if r.random() < por else f"(assert {atom()})")
+    return decls, body
+
+
+def uflia(r: random.Random, vars: int = 6, cons: int = 8, box: int = 15) -> tuple[list[str], list[str]]:
+    decls, body = general(r, vars, cons, box, pbound=1.0, peq=0.3, por=0.2, cmax=8)
+    decls.append("(declare-fun f (Int) Int)")
+    apps = [f"(f (+ x{r.randrange(vars)} {r.randint(0, 2)}))" for _ in range(vars)]
+    for a in apps:
+        body.append(f"(assert (and (>= {a} {_n(-box)}) (<= {a} {box})))")
+    for _ in range(cons // 2):
+        a, b = r.sample(apps, 2)
+        body.append(f"(assert (<= (+ (* {r.randint(1, 5)} {a}) (* {_n(r.randint(-5, -1))} {b}) "
+                    f"x{r.randrange(vars)}) {r.randint(-box, box)}))")
+    return decls, body
+
+
+FAMILIES: dict[str, tuple[str, Callable]] = {
+    "rcpsp": ("QF_LIA", rcpsp), "knapsack": ("QF_LIA", knapsack), "setcover": ("QF_LIA", setcover),
+    "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia),
+}
+
+
+def z3_status(text: str, timeout: float) -> str:
+    try:
+        import z3
+    except ImportError:
+        return "unknown"
+    s = z3.Solver()
+    s.set("timeout", int(timeout * 1000))
+    s.add(z3.parse_smt2_string(text))
+    return str(s.check())
+
+
+def instance(family: str, seed: int, z3_timeout: float, **params: int) -> str:
+    logic, make = FAMILIES[family]
+    taken = inspect.signature(make).parameters
+    params = {k: v for k, v in params.items() if k in taken}
+    decls, body = make(random.Random(seed), **params)
+    core = "\n".join([f"(set-logic {logic})", *decls, *body, "(check-sat)", "(exit)"]) + "\n"
+    status = z3_status(core, z3_timeout)
+    args = " ".join(f"--{k} {v}" for k, v in params.items())
+    head = ("(set-info :smt-lib-version 2.6)\n"
+            f"(set-info :source |Generated by gen_lia.py {family} --seed {seed} {args}.|)\n"
+            f"(set-info :status {status})\n")
+    return head + core
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("family", nargs="?", choices=sorted(FAMILIES))
+    ap.add_argument("--family", dest="batch_family", choices=sorted(FAMILIES))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--out-dir")
+    ap.add_argument("-o", "--output")
+    ap.add_argument("--z3-timeout", type=float, default=20.0)
+    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box"):
+        ap.add_argument(f"--{p}", type=int)
+    a = ap.parse_args(argv)
+    family = a.family or a.batch_family
+    if family is None:
+        ap.error("name a family")
+    params = {p: getattr(a, p) for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale",
+                                         "vars", "cons", "box") if getattr(a, p) is not None}
+    for seed in range(a.seed, a.seed + a.count):
+        text = instance(family, seed, a.z3_timeout, **params)
+        if a.out_dir:
+            out = Path(a.out_dir)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{family}_s{seed}.smt2").write_text(text)
+        elif a.output:
+            Path(a.output).write_text(text)
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

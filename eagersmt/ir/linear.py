@@ -1,0 +1,515 @@
+"""Normalization of linear integer arithmetic: a Boolean circuit over linear constraints.
+
+``normalize.py`` reads difference logic; a formula outside it (an atom with coefficients,
+``div``/``mod``/``abs``, an uninterpreted function, a sum of many ``ite``) comes here
+(``outside_difference`` says when; ``compile.py`` routes).  Every atom becomes
+``sum a_i * x_i <= b`` with integer coefficients divided by their gcd (``b`` rounded
+down), kept in one orientation (the first coefficient positive; the other one is the
+negation, ``sum -a_i * x_i <= -b - 1``), and stands in the circuit as a Boolean variable
+named ``|lin|k`` (``|`` cannot occur in an SMT-LIB symbol, so no name clashes).
+
+Arithmetic is linearised bottom-up, without case splitting: an ``ite`` with constant
+branches is ``e + (t - e) * [c]`` over a 0-1 *indicator* ``[c]`` (a variable tied to the
+condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
+``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
+``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
+an uninterpreted function application a fresh variable with Ackermann's constraints
+(``ackermann.py``).
+
+Domains.  The encoding needs a finite domain for every integer variable.  Bounds are
+propagated from the top-level constraints (interval reasoning over each unit constraint,
+to a fixed point or ``BOUND_ROUNDS`` rounds; every intermediate result is implied by the
+formula), from the definitions of fresh variables (the hull of the branches of an
+``ite``), and, for an application whose arguments range over values where the function is
+applied to constants, the hull of those results.  A variable still unbounded gets the
+*solution bound* of the whole system (``solution_bound``: von zur Gathen and Sieveking's,
+with Hadamard's bound on the subdeterminants; exponential in the number of variables, so
+its width in bits is linear).  Seshia and Bryant's sharper bounds for formulas that are
+mostly difference constraints (LICS 2004) are not implemented.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Mapping, Optional, Sequence
+
+from ..errors import UnsupportedError
+from . import terms as T
+from .ackermann import Application, consistency_pairs, interpretations
+from .circuit import FALSE, K_BVAR, TRUE, Circuit
+from .terms import BOOL, INT, REAL, Term, iter_dag
+
+ATOM_PREFIX = "|lin|"
+BOUND_ROUNDS = 60
+CASE_LIMIT = 256  # an atom whose ite-lifting (``normalize.py``) has more cases comes here
+UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
+
+Lin = tuple[dict[str, int], int]  # coefficients by integer variable name, constant
+
+
+def outside_difference(assertions: Sequence[Term]) -> bool:
+    """Does the formula need this normalizer without asking ``normalize.py`` first: an
+    uninterpreted function, ``div``/``mod``/``abs``, or an atom whose ``ite`` cases would
+    multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG.)  Atoms that
+    ``normalize.py`` rejects otherwise are found by it (``NotDifference``)."""
+    cases: dict[int, int] = {}
+    for t in iter_dag(assertions):
+        op = t.op
+        if op in (T.APPLY, T.DIV, T.MOD, T.ABS):
+            return True
+        if t.sort == BOOL:
+            if op in (T.LE, T.LT, T.EQ) and t.args[0].sort != BOOL:
+                if cases[t.args[0].id] * cases[t.args[1].id] > CASE_LIMIT:
+                    return True
+            continue
+        if op == T.ITE:
+            n = cases[t.args[1].id] + cases[t.args[2].id]
+        elif op == T.ADD:
+            n = 1
+            for a in t.args:
+                n = min(n * cases[a.id], CASE_LIMIT + 1)
+        elif op == T.MUL:
+            n = cases[t.args[0].id]
+        else:
+            n = 1
+        cases[t.id] = min(n, CASE_LIMIT + 1)
+    return False
+
+
+@dataclass
+class LinearNormalized:
+    """The circuit over linear constraints and what decoding needs.
+
+    ``boolean`` is the Boolean structure (atom ``k`` is its variable ``|lin|k``, meaning
+    ``atoms[k]``: ``sum coef * x <= bound``); ``domains`` every integer variable's finite
+    range; ``indicators`` the 0-1 integer variables that are a Boolean variable of the
+    circuit of the same name.  ``circuit`` is empty: the stages that read the difference
+    circuit (the lemma store's keys, cubes, the optimizer) have nothing to work on here, and
+    the one-shot pipeline takes an empty circuit as nothing to look up."""
+
+    boolean: Circuit
+    atoms: list[tuple[tuple[tuple[str, int], ...], int]]
+    domains: dict[str, tuple[int, int]]
+    indicators: set[str]
+    apps: list[Application]
+    infeasible: bool = False  # the top-level bounds are contradictory
+    circuit: Circuit = field(default_factory=Circuit)
+    sort: str = INT
+    scale: int = 1
+    stats: dict[str, int] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, int]] = field(default_factory=dict)
+    forms: dict[Term, list] = field(default_factory=dict)
+
+    def decode(self, ints: Mapping[str, int], bools: Mapping[str, bool],
+               declarations: list[Term]) -> dict[str, object]:
+        """The values of ``declarations`` (and each function's table) from the values of
+        the integer and Boolean variables."""
+        out: dict[str, object] = {}
+        for v in declarations:
+            out[v.val] = bool(bools.get(v.val, False)) if v.sort == BOOL else int(ints.get(v.val, 0))  # type: ignore[index]
+
+        def arg_value(a: object) -> object:
+            if isinstance(a, str):
+                return bool(bools.get(a, False))
+            coefs, c = a  # type: ignore[misc]
+            return c + sum(k * ints.get(x, 0) for x, k in coefs.items())
+
+        def result_value(name: str) -> object:
+            return bool(bools.get(name, False)) if name in bools else int(ints.get(name, 0))
+
+        out.update(interpretations(self.apps, arg_value, result_value))  # type: ignore[arg-type]
+        return out
+
+
+def normalize_linear(assertions: Sequence[Term], *,
+                     positions: Optional[Mapping[Term, int]] = None) -> LinearNormalized:
+    """The ``LinearNormalized`` of the conjunction of ``assertions`` (integers only)."""
+    return _Linearizer(positions or {}).run(list(assertions))
+
+
+class _Linearizer:
+    def __init__(self, positions: Mapping[Term, int]):
+        self.positions = positions
+        self.c = Circuit()
+        self.atoms: list[tuple[tuple[tuple[str, int], ...], int]] = []
+        self.atom_index: dict[tuple, int] = {}
+        self.lin: dict[int, Lin] = {}
+        self.lit: dict[int, int] = {}
+        self.roots: list[int] = []
+        self.fresh = 0
+        self.indicators: set[str] = set()
+        self.indicator_of: dict[int, str] = {}
+        self.hulls: list[tuple[str, list[Lin]]] = []  # v lies between these expressions' values
+        self.fixed: dict[str, tuple[int, int]] = {}  # domains known at creation
+        self.divmod: dict[tuple[int, int], tuple[str, str]] = {}
+        self.apps: list[Application] = []
+        self.bound_bits = 0  # bits of the solution bound, when one was needed
+
+    def unsupported(self, t: Term, why: str) -> UnsupportedError:
+        from ..smtlib.printer import term_to_smtlib
+
+        text = term_to_smtlib(t)
+        if len(text) > 120:
+            text = text[:117] + "..."
+        return UnsupportedError(f"{why}: {text}", self.positions.get(t))
+
+    def new_name(self, kind: str) -> str:
+        self.fresh += 1
+        return f"|{kind}|{self.fresh}"
+
+    # -- linear constraints ----------------------------------------------------------------
+    def le(self, coefs: Mapping[str, int], bound: int) -> int:
+        """Literal of ``sum coefs * x <= bound``."""
+        items = sorted((x, a) for x, a in coefs.items() if a != 0)
+        if not items:
+            return TRUE if 0 <= bound else FALSE
+        g = 0
+        for _, a in items:
+            g = math.gcd(g, a)
+        items = [(x, a // g) for x, a in items]
+        bound = bound // g  # floor: the left side is a multiple of g
+        sign = 1
+        if items[0][1] < 0:
+            items = [(x, -a) for x, a in items]
+            bound, sign = -bound - 1, -1
+        key = (tuple(items), bound)
+        k = self.atom_index.get(key)
+        if k is None:
+            k = self.atom_index[key] = len(self.atoms)
+            self.atoms.append(key)
+        return sign * self.c.bool_var(f"{ATOM_PREFIX}{k}")
+
+    def rel(self, op: str, a: Lin, b: Lin) -> int:
+        """Literal of ``a op b`` (op LE, LT or EQ)."""
+        coefs = dict(a[0])
+        for x, k in b[0].items():
+            coefs[x] = coefs.get(x, 0) - k
+        rhs = b[1] - a[1]
+        if op == T.LE:
+            return self.le(coefs, rhs)
+        if op == T.LT:
+            return self.le(coefs, rhs - 1)
+        return self.c.and_((self.le(coefs, rhs), self.le({x: -k for x, k in coefs.items()}, -rhs)))
+
+    def int_var(self, name: str, lo: Optional[int] = None, hi: Optional[int] = None) -> Lin:
+        if lo is not None and hi is not None:
+            self.fixed[name] = (lo, hi)
+        return ({name: 1}, 0)
+
+    def indicator(self, cond: int) -> str:
+        """The 0-1 variable equal to circuit literal ``cond``."""
+        name = self.indicator_of.get(cond)
+        if name is None:
+            name = self.indicator_of[cond] = self.new_name("ind")
+            self.indicators.add(name)
+            self.fixed[name] = (0, 1)
+            self.roots.append(self.c.iff(self.c.bool_var(name), cond))
+        return name
+
+    # -- terms -----------------------------------------------------------------------------
+    def run(self, assertions: list[Term]) -> LinearNormalized:
+        order = iter_dag(assertions)
+        for t in order:
+            if t.sort == REAL or (t.op in (T.LE, T.LT, T.EQ) and t.args[0].sort == REAL):
+                raise self.unsupported(t, "linear real arithmetic outside difference logic is "
+                                          "not supported")
+            if t.sort == BOOL:
+                self.lit[t.id] = self.boolean(t)
+            else:
+                self.lin[t.id] = self.arith(t)
+        self.consistency()
+        c = self.c
+        c.roots = [self.lit[a.id] for a in assertions] + self.roots
+        domains, infeasible = self.bounds()
+        stats = {"linear_atoms": len(self.atoms), "int_vars": len(domains),
+                 "uf_applications": len(self.apps)}
+        if self.bound_bits:
+            stats["solution_bound_bits"] = self.bound_bits
+        return LinearNormalized(c, self.atoms, domains, self.indicators, self.apps, infeasible,
+                                stats=stats)
+
+    def boolean(self, t: Term) -> int:
+        c, op, lit = self.c, t.op, self.lit
+        if op == T.CONST:
+            return TRUE if t.val else FALSE
+        if op == T.VAR:
+            return c.bool_var(t.val)  # type: ignore[arg-type]
+        if op == T.NOT:
+            return -lit[t.args[0].id]
+        if op == T.AND:
+            return c.and_([lit[a.id] for a in t.args])
+        if op == T.OR:
+            return c.or_([lit[a.id] for a in t.args])
+        if op == T.ITE:
+            return c.ite(lit[t.args[0].id], lit[t.args[1].id], lit[t.args[2].id])
+        if op == T.IFF:
+            return c.iff(lit[t.args[0].id], lit[t.args[1].id])
+        if op in (T.LE, T.LT, T.EQ):
+            return self.rel(op, self.lin[t.args[0].id], self.lin[t.args[1].id])
+        if op == T.APPLY:
+            name = self.new_name(str(t.val))
+            self.apps.append(Application(str(t.val), self.app_args(t), name,
+                                         tuple(a.sort for a in t.args), BOOL))
+            return c.bool_var(name)
+        raise self.unsupported(t, f"operator {op} in a Boolean position")
+
+    def app_args(self, t: Term) -> tuple:
+        out = []
+        for a in t.args:
+            if a.sort == BOOL:  # a Boolean argument: a variable of its own, for decoding
+                name = self.new_name("arg")
+                self.roots.append(self.c.iff(self.c.bool_var(name), self.lit[a.id]))
+                out.append(name)
+            else:
+                out.append(self.lin[a.id])
+        return tuple(out)
+
+    def arith(self, t: Term) -> Lin:
+        op, lin = t.op, self.lin
+        if op == T.CONST:
+            return ({}, int(t.val))  # type: ignore[arg-type]
+        if op == T.VAR:
+            return self.int_var(str(t.val))
+        if op == T.MUL:
+            k = int(t.val)  # type: ignore[arg-type]
+            coefs, c0 = lin[t.args[0].id]
+            return ({x: a * k for x, a in coefs.items()}, c0 * k)
+        if op == T.ADD:
+            coefs: dict[str, int] = {}
+            const = 0
+            for a in t.args:
+                ca, ka = lin[a.id]
+                const += ka
+                for x, k in ca.items():
+                    coefs[x] = coefs.get(x, 0) + k
+            return ({x: k for x, k in coefs.items() if k}, const)
+        if op == T.ITE:
+            cond = self.lit[t.args[0].id]
+            then, other = lin[t.args[1].id], lin[t.args[2].id]
+            if not then[0] and not other[0]:
+                if then[1] == other[1]:
+                    return ({}, then[1])
+                return ({self.indicator(cond): then[1] - other[1]}, other[1])
+            v = self.int_var(self.new_name("ite"))
+            self.roots.append(self.c.or_((-cond, self.rel(T.EQ, v, then))))
+            self.roots.append(self.c.or_((cond, self.rel(T.EQ, v, other))))
+            self.hulls.append((next(iter(v[0])), [then, other]))
+            return v
+        if op in (T.DIV, T.MOD):
+            k = int(t.val)  # type: ignore[arg-type]
+            key = (t.args[0].id, k)
+            if key not in self.divmod:
+                q = self.new_name("div")
+                r = self.new_name("mod")
+                self.divmod[key] = (q, r)
+                self.fixed[r] = (0, abs(k) - 1)
+                x = lin[t.args[0].id]
+                self.roots.append(self.rel(T.EQ, x, ({q: k, r: 1}, 0)))
+                self.roots.append(self.le({r: -1}, 0))
+                self.roots.append(self.le({r: 1}, abs(k) - 1))
+            q, r = self.divmod[key]
+            return ({q if op == T.DIV else r: 1}, 0)
+        if op == T.ABS:
+            x = lin[t.args[0].id]
+            minus = ({y: -k for y, k in x[0].items()}, -x[1])
+            a = self.int_var(self.new_name("abs"))
+            nonneg = self.rel(T.LE, ({}, 0), x)
+            self.roots.append(self.c.or_((-nonneg, self.rel(T.EQ, a, x))))
+            self.roots.append(self.c.or_((nonneg, self.rel(T.EQ, a, minus))))
+            self.hulls.append((next(iter(a[0])), [x, minus]))
+            return a
+        if op == T.APPLY:
+            name = self.new_name(str(t.val))
+            self.apps.append(Application(str(t.val), self.app_args(t), name,
+                                         tuple(a.sort for a in t.args), INT))
+            return self.int_var(name)
+        raise self.unsupported(t, f"operator {op} in arithmetic")
+
+    def consistency(self) -> None:
+        """Ackermann's constraints: equal arguments give equal results."""
+        c = self.c
+        for f, g in consistency_pairs(self.apps):
+            same = []
+            for a, b in zip(f.args, g.args):
+                if isinstance(a, str):
+                    same.append(c.iff(c.bool_var(a), c.bool_var(b)))
+                else:
+                    same.append(self.rel(T.EQ, a, b))
+            args_equal = c.and_(same)
+            if args_equal == FALSE:
+                continue
+            if f.result in c.bool_names or g.result in c.bool_names:
+                results_equal = c.iff(c.bool_var(f.result), c.bool_var(g.result))
+            else:
+                results_equal = self.rel(T.EQ, ({f.result: 1}, 0), ({g.result: 1}, 0))
+            self.roots.append(c.or_((-args_equal, results_equal)))
+
+    # -- domains ---------------------------------------------------------------------------
+    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool]:
+        """Finite domains of every integer variable (see the module doc) and whether the
+        top-level bounds contradict."""
+        names: set[str] = set(self.fixed)
+        for coefs, _ in self.atoms:
+            names.update(x for x, _ in coefs)
+        for a in self.apps:
+            if a.result not in self.c.bool_names:
+                names.add(a.result)
+        lo: dict[str, Optional[int]] = {x: None for x in names}
+        hi: dict[str, Optional[int]] = {x: None for x in names}
+        for x, (l, h) in self.fixed.items():
+            lo[x], hi[x] = l, h
+        units = []
+        for lit in self.c.top_level():
+            n = abs(lit)
+            if self.c.kind[n] != K_BVAR:
+                continue
+            name = self.c.args[n][0]
+            if not name.startswith(ATOM_PREFIX):
+                continue
+            coefs, b = self.atoms[int(name[len(ATOM_PREFIX):])]
+            if lit > 0:
+                units.append((coefs, b))
+            else:  # not (sum <= b): sum >= b + 1
+                units.append((tuple((x, -a) for x, a in coefs), -b - 1))
+
+        def tighten(x: str, l: Optional[int], h: Optional[int]) -> bool:
+            changed = False
+            if l is not None and (lo[x] is None or l > lo[x]):  # type: ignore[operator]
+                lo[x], changed = l, True
+            if h is not None and (hi[x] is None or h < hi[x]):  # type: ignore[operator]
+                hi[x], changed = h, True
+            return changed
+
+        def interval(e: Lin) -> tuple[Optional[int], Optional[int]]:
+            l: Optional[int] = e[1]
+            h: Optional[int] = e[1]
+            for x, a in e[0].items():
+                xl, xh = (lo[x], hi[x]) if a > 0 else (hi[x], lo[x])
+                l = None if l is None or xl is None else l + a * xl
+                h = None if h is None or xh is None else h + a * xh
+            return l, h
+
+        ground: dict[str, dict[tuple, str]] = {}
+        for a in self.apps:
+            if all(not isinstance(x, str) and not x[0] for x in a.args):
+                ground.setdefault(a.function, {}).setdefault(tuple(x[1] for x in a.args), a.result)
+
+        infeasible = False
+        for _ in range(BOUND_ROUNDS):
+            changed = False
+            for coefs, b in units:
+                mins = []
+                for x, a in coefs:
+                    v = lo[x] if a > 0 else hi[x]
+                    mins.append(None if v is None else a * v)
+                unknown = sum(1 for m in mins if m is None)
+                total = sum(m for m in mins if m is not None)
+                for (x, a), m in zip(coefs, mins):
+                    if unknown - (m is None) > 0:
+                        continue
+                    rest = b - (total - (m or 0))
+                    if a > 0:
+                        changed |= tighten(x, None, rest // a)
+                    else:
+                        changed |= tighten(x, -(rest // -a), None)
+            for v, exprs in self.hulls:
+                ivs = [interval(e) for e in exprs]
+                if all(l is not None for l, _ in ivs):
+                    changed |= tighten(v, min(l for l, _ in ivs), None)  # type: ignore[type-var]
+                if all(h is not None for _, h in ivs):
+                    changed |= tighten(v, None, max(h for _, h in ivs))  # type: ignore[type-var]
+            for a in self.apps:
+                if a.result in self.c.bool_names or a.function not in ground:
+                    continue
+                changed |= self.covered(a, ground[a.function], interval, lo, hi, tighten)
+            if any(lo[x] is not None and hi[x] is not None and lo[x] > hi[x] for x in names):  # type: ignore[operator]
+                infeasible = True
+                break
+            if not changed:
+                break
+        if not infeasible and any(lo[x] is None or hi[x] is None for x in names):
+            bound = self.solution_bound(names, lo, hi)
+            self.bound_bits = bound.bit_length()
+            for x in names:
+                lo[x] = -bound if lo[x] is None else max(lo[x], -bound)  # type: ignore[type-var]
+                hi[x] = bound if hi[x] is None else min(hi[x], bound)  # type: ignore[type-var]
+            infeasible = any(lo[x] > hi[x] for x in names)  # type: ignore[operator]
+        domains: dict[str, tuple[int, int]] = {}
+        for x in sorted(names):
+            if infeasible:
+                domains[x] = (0, 0)
+                continue
+            domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
+        return domains, infeasible
+
+    def solution_bound(self, names: set[str], lo: dict, hi: dict) -> int:
+        """``B`` such that if the formula has a model it has one with every unbounded
+        integer variable in ``[-B, B]``.  A model ``M`` satisfies each atom or its negation;
+        fix the bounded variables to their values in ``M``: the unbounded ones ``u`` then
+        satisfy a system ``A_u x_u <= b'`` (the atoms over some of them, right sides ``b``
+        or ``-b - 1`` less the fixed part, and their one-sided bounds), which by von zur
+        Gathen and Sieveking ("A bound on solutions of linear integer equalities and
+        inequalities", Proc. AMS 1978) has an integer solution with ``|x_i| <= (|u| + 1)
+        * M``, ``M`` bounding the subdeterminants of ``[A_u b']``; with the fixed part it
+        gives every atom its truth value in ``M``, so it is a model too.  ``M`` here is
+        Hadamard's bound: the smaller of the product of all column norms and the product
+        of the ``|u| + 1`` largest row norms (norms rounded up; each at least 1), with
+        ``|b'|`` bounded by ``|b| + 1 + sum |a_j| * max(|lo_j|, |hi_j|)`` over fixed ``j``."""
+        free = {x for x in names if lo[x] is None or hi[x] is None}
+        rows: list[tuple[list[int], int]] = []
+        columns = dict.fromkeys(free, 0)
+        for coefs, b in self.atoms:
+            a_u = [a for x, a in coefs if x in free]
+            if not a_u:
+                continue
+            rhs = abs(b) + 1 + sum(abs(a) * max(abs(lo[x]), abs(hi[x]))
+                                   for x, a in coefs if x not in free)
+            rows.append((a_u, rhs))
+            for x, a in coefs:
+                if x in free:
+                    columns[x] += a * a
+        for x in free:
+            for v in (lo[x], hi[x]):
+                if v is not None:
+                    rows.append(([1], abs(v)))
+                    columns[x] += 1
+
+        def norm(square: int) -> int:
+            return max(1, math.isqrt(square) + 1)
+
+        by_columns = norm(sum(b * b for _, b in rows))
+        for sq in columns.values():
+            by_columns *= norm(sq)
+        row_norms = sorted((norm(sum(a * a for a in r) + b * b) for r, b in rows), reverse=True)
+        by_rows = 1
+        for r in row_norms[:len(free) + 1]:
+            by_rows *= r
+        return (len(free) + 1) * min(by_columns, by_rows)
+
+    @staticmethod
+    def covered(a: Application, ground: dict[tuple, str], interval, lo, hi, tighten) -> bool:  # type: ignore[no-untyped-def]
+        """Bound an application's result by the results at constant arguments, when every
+        argument tuple its arguments' ranges allow is one of those."""
+        ranges = []
+        size = 1
+        for x in a.args:
+            if isinstance(x, str):
+                return False
+            l, h = interval(x)
+            if l is None or h is None:
+                return False
+            size *= max(0, h - l + 1)
+            if size > UF_COVER_LIMIT:
+                return False
+            ranges.append(range(l, h + 1))
+        results = []
+        for args in product(*ranges):
+            r = ground.get(args)
+            if r is None:
+                return False
+            results.append(r)
+        if not results or any(lo[r] is None or hi[r] is None for r in results):
+            return False
+        return tighten(a.result, min(lo[r] for r in results), max(hi[r] for r in results))
