@@ -121,8 +121,11 @@ def classify(e: BaseException, file: str) -> Optional[tuple[str, str, int]]:
 
 def interrupted(e: KeyboardInterrupt) -> tuple[str, str, int]:
     """``(kind, message, exit code)`` of Ctrl-C (130) or SIGTERM (143)."""
-    if isinstance(e, Terminated):
-        return "error", "terminated", EXIT_TERMINATED
+    seen: Optional[BaseException] = e
+    while seen is not None:  # (the optimizer re-raises Ctrl-C with its best result so far)
+        if isinstance(seen, Terminated):
+            return "error", "terminated", EXIT_TERMINATED
+        seen = seen.__cause__ or seen.__context__
     return "error", "interrupted", EXIT_INTERRUPT
 
 

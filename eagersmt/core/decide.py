@@ -34,7 +34,8 @@ from .hook import Before
 from .kept import Kept
 from .limits import within_limits
 from .model import check
-from .query import Query
+from .guarded import NotKeepable
+from .query import Query, assumption_key
 from .steps import solve_normalized
 
 
@@ -79,12 +80,30 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
             res = solve_normalized(norm, query.declarations, config, stats=stats,
                                    proof_dir=query.proof_dir, deadline=deadline)
         else:
-            res = kept.solve(query, before.lemmas, config, stats, deadline)
+            try:
+                res = kept.solve(query, before.lemmas, config, stats, deadline)
+            except NotKeepable as e:
+                res = _one_shot_instead(query, config, kept, stats, deadline, str(e))
         if res.status == Status.SAT and config.check_models:
             check(query.everything, res.model, stats)
     certificate = _stamp(query, res)
     if hook is not None:
         hook.after(query, res, certificate)
+    return res
+
+
+def _one_shot_instead(query: Query, config: Config, kept: Kept, stats: Stats,
+                      deadline: Optional[float], why: str) -> Result:
+    """A query the kept encoding cannot take, decided one-shot (re-encoded each check).  An
+    ``unsat`` answer then names every guard in force as failed: the whole set of named
+    assertions and assumptions is a core, if not a small one."""
+    kept.close()
+    stats.notes["incremental"] = f"one-shot ({why})"
+    norm = normalize_assertions(query.everything, positions=query.positions, stats=stats)
+    res = solve_normalized(norm, query.declarations, config, stats=stats,
+                           proof_dir=query.proof_dir, deadline=deadline)
+    if res.status == Status.UNSAT:
+        kept.failed = set(query.live) | {assumption_key(t) for t in query.assumptions}
     return res
 
 

@@ -62,7 +62,8 @@ from ..encode.order import OrderDecoder
 from ..encode.sd import sd_range
 from ..encode.tseitin import PredUse, gate_clauses
 from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
-from ..ir.normalize import normalize_into
+from ..ir.linear import LinearNormalized, outside_difference
+from ..ir.normalize import NotDifference, normalize_into
 from ..ir.terms import INT, Term
 from ..result import Stats, Status
 from .sat import solve_bounded
@@ -105,6 +106,11 @@ def _unit_determined(cls: VarClass, dom: Domains) -> bool:
                for x in cls.variables)
 
 
+class NotKeepable(Exception):
+    """The assertions are outside what a guarded encoding takes (linear integer arithmetic,
+    uninterpreted functions): the core decides the query one-shot instead."""
+
+
 class GuardedSolver:
     """One encoding of guarded assertions and one CaDiCaL (see the module doc)."""
 
@@ -115,6 +121,8 @@ class GuardedSolver:
         self.positions = positions
         self.norm = normalize_assertions([t for t, _ in items], positions=positions,
                                          stats=stats, substitute=False)
+        if isinstance(self.norm, LinearNormalized):
+            raise NotKeepable("linear integer arithmetic")
         c = self.norm.circuit
         for i, (_, key) in enumerate(items):
             if key is not None:
@@ -170,7 +178,15 @@ class GuardedSolver:
         enc = self.compiled.enc
         assert enc is not None
         n_int = len(c.int_names)
-        lits = normalize_into(c, [t for t, _ in items], positions=self.positions)
+        terms = [t for t, _ in items]
+        if outside_difference(terms):
+            self.why = "linear integer arithmetic"
+            return False
+        try:
+            lits = normalize_into(c, terms, positions=self.positions)
+        except NotDifference:
+            self.why = "linear integer arithmetic"
+            return False
         if lits is None or len(c.int_names) != n_int:
             self.why = "a real variable" if lits is None else "a new integer variable"
             return False
@@ -263,4 +279,4 @@ class GuardedSolver:
             self.solver = None
 
 
-__all__ = ["GUARD", "GuardedSolver", "Item"]
+__all__ = ["GUARD", "NotKeepable", "GuardedSolver", "Item"]

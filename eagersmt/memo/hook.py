@@ -23,6 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..core.hook import Before
+from ..errors import UnsupportedError
 from ..result import Result, Stats, Status
 
 if TYPE_CHECKING:
@@ -56,8 +57,18 @@ class MemoHook:
     # -- before --------------------------------------------------------------------------
     def before(self, query: "Query", config: "Config", norm: Optional["Normalized"],
                stats: Stats) -> Before:
-        look = self._start(config, query.everything, query.logic,
-                           norm.forms if norm is not None else {})
+        from ..ir.linear import LinearNormalized, outside_difference
+
+        self.last = None
+        self.answered = False
+        if isinstance(norm, LinearNormalized) or outside_difference(query.everything):
+            return Before()  # (the keys describe difference atoms only: no store use)
+        try:
+            look = self._start(config, query.everything, query.logic,
+                               norm.forms if norm is not None else {})
+        except (KeyError, ValueError, UnsupportedError):  # an atom outside difference logic
+            self.last = None
+            return Before()
         if look is None:
             return Before()
         got = self._one_shot(look, query, norm, stats) if norm is not None else \
