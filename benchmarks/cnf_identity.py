@@ -97,8 +97,8 @@ def cnf_hash(path: str, encoding: str) -> str:
 def _row(job: tuple[str, str, str]) -> tuple[str, str, str]:
     rel, full, encoding = job
     term = signal.getsignal(signal.SIGTERM)  # the command sets its own; the pool's is wanted
-    try:
-        return rel, encoding, cnf_hash(full, encoding)
+    try:  # (a message names the file as the manifest does, wherever the manifest is)
+        return rel, encoding, cnf_hash(full, encoding).replace(full, rel)
     finally:
         signal.signal(signal.SIGTERM, term)
 
