@@ -116,7 +116,7 @@ def rows(manifest: Path, jobs: int, only: Optional[str]) -> Iterator[tuple[str, 
     names = encodings()
     todo = [(p, str(manifest.parent / p), e) for p in paths for e in names]
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_niced, maxtasksperchild=20) as pool:
+    with ctx.Pool(jobs, maxtasksperchild=20) as pool:  # (the workers inherit the nice)
         yield from pool.imap(_row, todo)
 
 
