@@ -16,7 +16,8 @@ first on ``PYTHONPATH``::
     PYTHONPATH=$PWD python benchmarks/cnf_identity.py -o after.tsv --compare before.tsv
 
 Cost: one encoding per row (every instance times every encoding); ``--jobs`` worker
-processes (default 1), run under ``nice``.
+processes (default 1), run under ``nice``, each capped at ``--memory-mb`` of address space
+(an encoding that needs more is an ``error:`` row, in both runs alike).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Iterator, Optional
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks" / "MANIFEST.tsv"
 NICE = 10
+MEMORY_MB = 6000  # per worker: the machine is shared
 
 
 class _DimacsHash(io.TextIOBase):
@@ -108,7 +110,18 @@ def _niced() -> None:
         os.nice(NICE)
 
 
-def rows(manifest: Path, jobs: int, only: Optional[str]) -> Iterator[tuple[str, str, str]]:
+def _capped(megabytes: int) -> None:
+    """A worker's address space at most ``megabytes`` (0: no cap): an encoding that needs
+    more is a ``MemoryError`` row, not a machine out of memory."""
+    if megabytes > 0:
+        import resource
+
+        limit = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def rows(manifest: Path, jobs: int, only: Optional[str],
+         memory_mb: int) -> Iterator[tuple[str, str, str]]:
     with open(manifest) as f:
         paths = [r["path"] for r in csv.DictReader(f, delimiter="\t")]
     if only:
@@ -116,7 +129,7 @@ def rows(manifest: Path, jobs: int, only: Optional[str]) -> Iterator[tuple[str, 
     names = encodings()
     todo = [(p, str(manifest.parent / p), e) for p in paths for e in names]
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, maxtasksperchild=20) as pool:  # (the workers inherit the nice)
+    with ctx.Pool(jobs, _capped, (memory_mb,), maxtasksperchild=20) as pool:  # (and the nice)
         yield from pool.imap(_row, todo)
 
 
@@ -148,6 +161,8 @@ def main() -> int:
     ap.add_argument("-o", "--output", default="-", help="the TSV to write (default: stdout)")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     ap.add_argument("--only", help="only the instances whose path contains this")
+    ap.add_argument("--memory-mb", type=int, default=MEMORY_MB,
+                    help=f"address space of a worker, MB; 0: no cap (default: {MEMORY_MB})")
     ap.add_argument("--compare", metavar="OLD.tsv",
                     help="print the rows that differ from OLD.tsv's; exit 1 if any does")
     a = ap.parse_args()
@@ -160,7 +175,7 @@ def main() -> int:
     got: dict[tuple[str, str], str] = {}
     with contextlib.ExitStack() as stack:
         out = sys.stdout if a.output == "-" else stack.enter_context(open(a.output, "w"))
-        for rel, encoding, digest in rows(a.manifest, max(1, a.jobs), a.only):
+        for rel, encoding, digest in rows(a.manifest, max(1, a.jobs), a.only, a.memory_mb):
             got[rel, encoding] = digest
             out.write(f"{rel}\t{encoding}\t{digest}\n")
             out.flush()
