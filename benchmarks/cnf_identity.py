@@ -15,6 +15,8 @@ first on ``PYTHONPATH``::
     PYTHONPATH=/path/to/before python benchmarks/cnf_identity.py -o before.tsv
     PYTHONPATH=$PWD python benchmarks/cnf_identity.py -o after.tsv --compare before.tsv
 
+``--resume`` keeps the rows an interrupted run wrote to ``-o`` and adds the missing ones.
+
 Cost: one encoding per row (every instance times every encoding); ``--jobs`` worker
 processes (default 1), run under ``nice``, each capped at ``--memory-mb`` of address space
 (an encoding that needs more is an ``error:`` row, in both runs alike).
@@ -33,7 +35,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Collection, Iterator, Optional
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared")) / "benchmarks" / "MANIFEST.tsv"
@@ -120,14 +122,14 @@ def _capped(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def rows(manifest: Path, jobs: int, only: Optional[str],
-         memory_mb: int) -> Iterator[tuple[str, str, str]]:
+def rows(manifest: Path, jobs: int, only: Optional[str], memory_mb: int,
+         done: Collection[tuple[str, str]] = ()) -> Iterator[tuple[str, str, str]]:
     with open(manifest) as f:
         paths = [r["path"] for r in csv.DictReader(f, delimiter="\t")]
     if only:
         paths = [p for p in paths if only in p]
     names = encodings()
-    todo = [(p, str(manifest.parent / p), e) for p in paths for e in names]
+    todo = [(p, str(manifest.parent / p), e) for p in paths for e in names if (p, e) not in done]
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, _capped, (memory_mb,), maxtasksperchild=20) as pool:  # (and the nice)
         yield from pool.imap(_row, todo)
@@ -163,6 +165,8 @@ def main() -> int:
     ap.add_argument("--only", help="only the instances whose path contains this")
     ap.add_argument("--memory-mb", type=int, default=MEMORY_MB,
                     help=f"address space of a worker, MB; 0: no cap (default: {MEMORY_MB})")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the rows already in --output and add the missing ones")
     ap.add_argument("--compare", metavar="OLD.tsv",
                     help="print the rows that differ from OLD.tsv's; exit 1 if any does")
     a = ap.parse_args()
@@ -172,10 +176,13 @@ def main() -> int:
     print(f"eagersmt from {Path(eagersmt.__file__).parent}; encodings: "
           f"{' '.join(encodings())}", file=sys.stderr)
     t0 = time.monotonic()
-    got: dict[tuple[str, str], str] = {}
+    resume = a.resume and a.output != "-" and os.path.exists(a.output)
+    got = read_tsv(a.output) if resume else {}
     with contextlib.ExitStack() as stack:
-        out = sys.stdout if a.output == "-" else stack.enter_context(open(a.output, "w"))
-        for rel, encoding, digest in rows(a.manifest, max(1, a.jobs), a.only, a.memory_mb):
+        out = sys.stdout if a.output == "-" else \
+            stack.enter_context(open(a.output, "a" if resume else "w"))
+        for rel, encoding, digest in rows(a.manifest, max(1, a.jobs), a.only, a.memory_mb,
+                                          got.keys()):
             got[rel, encoding] = digest
             out.write(f"{rel}\t{encoding}\t{digest}\n")
             out.flush()
