@@ -190,8 +190,10 @@ def main() -> int:
     print(f"{len(got)} rows ({refused} refused) in {time.monotonic() - t0:.0f} s",
           file=sys.stderr)
     if a.compare:
-        old = {k: v for k, v in read_tsv(a.compare).items() if not a.only or a.only in k[0]}
-        differ = compare(old, got)
+        def chosen(table: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+            return {k: v for k, v in table.items() if not a.only or a.only in k[0]}
+
+        differ = compare(chosen(read_tsv(a.compare)), chosen(got))
         print(f"{differ} rows differ from {a.compare}", file=sys.stderr)
         return 1 if differ else 0
     return 0
