@@ -1,16 +1,23 @@
-"""Shared fixtures: where ../shared is, the benchmark manifest, and what happens without it.
+"""Shared fixtures: where ../shared is, the benchmark manifest, what happens without it, and
+the session's own temporary directory.
 
 ``SHARED`` is ``$EAGERSMT_SHARED`` or the ``shared`` folder next to the repository.  A test
 that needs its benchmarks is marked ``@needs_shared`` (or calls ``require_shared()``, or
 takes the ``bench_dir`` fixture): where they are missing it is skipped with the reason --
 unless ``EAGERSMT_REQUIRE_SHARED=1`` (CI sets it in ``.ci/run``), where it fails, so a CI
 run without the benchmarks cannot pass by skipping them.
+
+Every test writes under pytest's temporary directory: the session points ``TMPDIR`` (and
+``tempfile``) at a directory of its own there, inherited by the processes the tests start,
+and fails if anything is left in it at the end (see ``_session_temp_dir``).
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,6 +27,10 @@ SHARED = Path(os.environ.get("EAGERSMT_SHARED", REPO.parent / "shared"))
 BENCH = SHARED / "benchmarks"
 REQUIRE_SHARED = os.environ.get("EAGERSMT_REQUIRE_SHARED") == "1"
 HAVE_SHARED = (BENCH / "MANIFEST.tsv").is_file()
+SYSTEM_TMP = Path(tempfile.gettempdir())  # the machine's, before the session redirects it
+# Ray's socket paths (RAY_TMPDIR/ray/session_<date>_<pid>/sockets/plasma_store) must stay
+# within AF_UNIX's 107 bytes: a longer base leaves Ray its own /tmp/ray.
+RAY_BASE_MAX = 107 - len("/ray/session_2026-12-07_03-57-23_718230_4194304/sockets/plasma_store")
 
 needs_shared = pytest.mark.needs_shared
 
@@ -35,20 +46,17 @@ def require_shared() -> None:
     pytest.skip(why)
 
 
-def _private_lemma_store() -> None:
+def _private_lemma_store(d: Path) -> None:
     """The test session's own lemma store and key (never the user's): ``EAGERSMT_MEMO`` and
-    ``EAGERSMT_MEMO_KEY_FILE`` in a temporary directory, inherited by the processes the
-    tests start.  The store is off unless ``EAGERSMT_TEST_MEMO`` says where it is ('on':
+    ``EAGERSMT_MEMO_KEY_FILE`` in the session's directory ``d``, inherited by the processes
+    the tests start.  The store is off unless ``EAGERSMT_TEST_MEMO`` says where it is ('on':
     the session's file): a test's answer must not depend on which tests ran before it, so
     the store's own tests (``test_memo_pipeline.py``) turn it on where they use it."""
-    import tempfile
-
     from eagersmt.memo.trust import KEY_ENV, KEY_FILE_ENV, create_key_file
 
-    if os.environ.get("EAGERSMT_TEST_MEMO_DIR"):  # (set once, by the first configure)
+    if os.environ.get("EAGERSMT_TEST_MEMO_DIR"):  # (set once per session)
         return
-    d = tempfile.mkdtemp(prefix="eagersmt-test-memo-")
-    os.environ["EAGERSMT_TEST_MEMO_DIR"] = d
+    os.environ["EAGERSMT_TEST_MEMO_DIR"] = str(d)
     os.environ["EAGERSMT_TEST_MEMO_FILE"] = os.path.join(d, "memo.sqlite")
     want = os.environ.get("EAGERSMT_TEST_MEMO", "off")
     os.environ["EAGERSMT_MEMO"] = os.path.join(d, "memo.sqlite") if want == "on" else want
@@ -57,8 +65,42 @@ def _private_lemma_store() -> None:
     os.environ[KEY_FILE_ENV] = str(Path(d) / "memo.key")
 
 
+def _eagersmt_entries(d: Path) -> set[str]:
+    try:
+        return {p.name for p in d.iterdir() if p.name.startswith("eagersmt")}
+    except OSError:
+        return set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_temp_dir(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The session's temporary files under pytest's base directory: ``TMPDIR`` and
+    ``tempfile.tempdir`` name ``<basetemp>/tmp`` (so what the tests and the processes they
+    start make with ``tempfile`` lands there), Ray's sessions go to ``<basetemp>/ray``
+    (``RAY_TMPDIR``), the lemma store and key to ``<basetemp>/memo``.  At the end the
+    session fails if anything is left in ``<basetemp>/tmp`` (a temporary file someone did
+    not remove), and warns of new ``eagersmt*`` entries in the machine's temporary
+    directory (a path that bypasses ``TMPDIR``, or another process running meanwhile)."""
+    tmp = tmp_path_factory.mktemp("tmp", numbered=False)
+    base = tmp_path_factory.getbasetemp()
+    before = _eagersmt_entries(SYSTEM_TMP)
+    _private_lemma_store(tmp_path_factory.mktemp("memo", numbered=False))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TMPDIR", str(tmp))
+        mp.setattr(tempfile, "tempdir", str(tmp))
+        mp.setenv("RAY_TMPDIR", str(base) if len(str(base)) <= RAY_BASE_MAX else str(SYSTEM_TMP))
+        yield
+    new = sorted(_eagersmt_entries(SYSTEM_TMP) - before)
+    if new:
+        warnings.warn(pytest.PytestWarning(
+            f"new entries in {SYSTEM_TMP} during the tests (written past TMPDIR, or by another "
+            f"process meanwhile): {new}"))
+    left = sorted(p.name for p in tmp.iterdir())
+    if left:
+        pytest.fail(f"temporary files left behind in {tmp}: {left}", pytrace=False)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    _private_lemma_store()
     config.addinivalue_line(
         "markers", "needs_shared: needs ../shared/benchmarks (skipped without it, failed "
                    "without it under EAGERSMT_REQUIRE_SHARED=1)")
@@ -113,7 +155,6 @@ def _no_memo_server(why: str) -> None:
 @pytest.fixture(scope="session")
 def memo_pg_url():  # type: ignore[no-untyped-def]
     import shutil
-    import tempfile
 
     url = os.environ.get("EAGERSMT_TEST_PG_URL")
     server = None
@@ -122,7 +163,9 @@ def memo_pg_url():  # type: ignore[no-untyped-def]
 
         if bindir() is None:
             _no_memo_server("PostgreSQL is not installed and EAGERSMT_TEST_PG_URL is not set")
-        server = PgServer(tempfile.mkdtemp(prefix="eagersmt-pg-"))
+        # in the machine's temporary directory (removed below): the user postgres cannot
+        # enter pytest's (mode 0700)
+        server = PgServer(tempfile.mkdtemp(prefix="eagersmt-pg-", dir=SYSTEM_TMP))
         try:
             url = server.start()
         except Exception as e:  # noqa: BLE001 - any failure to start is reported as such

@@ -10,7 +10,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -346,13 +345,14 @@ ATTACKS: list[str] = []
 @settings(max_examples=int(os.environ.get("EAGERSMT_MEMO_PIPELINE_N", "25")), deadline=None,
           suppress_health_check=list(HealthCheck), derandomize=True)
 @given(idl_script(max_vars=4, big_constants=False))
-def test_no_wrong_answer_through_the_pipeline_with_a_hostile_store(text: str) -> None:
+def test_no_wrong_answer_through_the_pipeline_with_a_hostile_store(
+        tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     """Each script becomes a push/pop session, run through the pipeline three times (with
     certificates, so that answers and refutations are stored; plainly; interactively on
     the ``Solver``) with one store, in which an attacker corrupts entries at random between
     the runs: every answer agrees with Z3."""
     if "dir" not in _HOSTILE:
-        _HOSTILE["dir"] = tempfile.mkdtemp(prefix="eagersmt-hostile-")
+        _HOSTILE["dir"] = tmp_path_factory.mktemp("hostile")
         _HOSTILE["n"] = 0
     d = str(_HOSTILE["dir"])
     loc = os.path.join(d, "memo.sqlite")

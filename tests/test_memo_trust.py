@@ -298,12 +298,13 @@ _STORE: dict[str, MemoStore] = {}
 @settings(max_examples=int(os.environ.get("EAGERSMT_MEMO_HOSTILE_N", "60")), deadline=None,
           suppress_health_check=list(HealthCheck), derandomize=True)
 @given(idl_script(max_vars=4, big_constants=False))
-def test_no_wrong_answer_with_a_hostile_store(text: str) -> None:
+def test_no_wrong_answer_with_a_hostile_store(tmp_path_factory: pytest.TempPathFactory,
+                                              text: str) -> None:
     """Each formula is answered twice through a store in between which an attacker flips
     the stored answer, forges one under their key, or corrupts bytes: every answer agrees
     with Z3."""
     if "st" not in _STORE:
-        _STORE["st"] = open_store(os.path.join(tempfile.mkdtemp(), "hostile.sqlite"))
+        _STORE["st"] = open_store(str(tmp_path_factory.mktemp("hostile") / "hostile.sqlite"))
     store = _STORE["st"]
     text = text if "(check-sat)" in text else text + "(check-sat)"
     want = _z3_status(text)

@@ -287,7 +287,9 @@ def test_ray_sharing_runs_the_probe_while_the_actors_boot(head):
 
 @pytest.mark.parametrize("address", ["foo:1", "127.0.0.1:1", "auto"])
 def test_unreachable_cluster_fails_fast_with_a_hint(address, tmp_path):
-    if address == "auto" and Path("/tmp/ray/ray_current_cluster").exists():
+    # (where Ray looks: conftest points RAY_TMPDIR at the session's own directory)
+    if address == "auto" and Path(os.environ.get("RAY_TMPDIR", "/tmp"), "ray",
+                                  "ray_current_cluster").exists():
         pytest.skip("a Ray cluster was started on this machine: 'auto' would find it")
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     t0 = time.monotonic()

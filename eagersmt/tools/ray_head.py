@@ -118,8 +118,11 @@ class RayHead:
                "--temp-dir", f"{self.tmp}/ray", "--disable-usage-stats"]
         self.log_path = Path(self.tmp) / "head.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed by close())
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True, cwd=self.tmp)
+        # TMPDIR: the daemons' own temporary files (killed, they cannot remove them) go
+        # where close() removes them
+        self.proc = subprocess.Popen(cmd, env={**env, "TMPDIR": self.tmp}, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     cwd=self.tmp)
         self.address = f"127.0.0.1:{gcs}"          # GCS, HOST:PORT
         self.dashboard = f"http://127.0.0.1:{dash}"  # Jobs endpoint
         self.env = {**env, "RAY_ADDRESS": self.address}
