@@ -2,8 +2,8 @@
 
     Normalized --encode--> CNF --strategy.choose(...).solve--> SAT model --decode--> values
 
-``solve_normalized`` is what a query decided one-shot runs (``decide.py``); the optimizer's
-fall-back oracle decides its compiled bound queries with ``decide_compiled``.
+``solve_normalized`` is what a query decided one-shot runs (``decide.py``); a bound query
+re-encoded per bound (``bounded.Reencode``) is decided with ``decide_compiled``.
 """
 
 from __future__ import annotations
