@@ -37,7 +37,6 @@ from ..errors import InternalError
 from ..ir.terms import Term
 from ..result import Stats, Status
 from .sat import solve_bounded
-from .steps import decide_compiled
 
 if TYPE_CHECKING:
     from ..encode.order import OrderDecoder
@@ -198,6 +197,8 @@ class Reencode(Bounds):
         self.config, self.stats = config, stats
 
     def solve(self, a: Optional[int], deadline: Optional[float]) -> tuple[Status, Optional[Raw]]:
+        from ..strategy import choose  # (as ``steps.solve_normalized``: loaded when used)
+
         assert a is not None
         t0 = time.perf_counter()
         if deadline is not None and deadline <= t0:
@@ -206,7 +207,7 @@ class Reencode(Bounds):
         norm.circuit.roots.append(norm.circuit.pred(self.p, self.m, a))
         compiled = encode_normalized(norm, self.config)
         t0 = time.perf_counter()
-        sat = decide_compiled(compiled, self.config, deadline=deadline, stats=Stats())
+        sat = choose(self.config).solve(compiled, deadline=deadline, stats=Stats())
         self.stats.add_time("solve", time.perf_counter() - t0)
         key = {Status.SAT: "sat_calls", Status.UNSAT: "unsat_calls"}.get(sat.status)
         if key:

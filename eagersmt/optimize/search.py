@@ -3,6 +3,11 @@
 ``optimize`` minimizes one objective; ``optimize_lex`` several, lexicographically (Z3's
 default).  Linear descent from each model until a step is slow, then bisection
 (``strategy``); the last unsat query, at optimum - 1, proves optimality.
+
+A search strategy over bound queries: each (the probe's first model, each ``p - m <= a``)
+is a ``core.Query`` with a ``core.Bound`` decided by ``core.decide`` on the bound encoding
+the search's ``core.Kept`` holds (``core/bounded.py``, built by ``open_bounds``), which
+compacts (``tighten``), decodes and checks the model; the search keeps the bounds.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from ..compile import normalize_assertions
 from ..core import Bound, Kept, Query, decide
 from ..core.bounded import Bounds, Given, OrderBounds, Probe, open_bounds
-from ..core.hook import hook_for
 from ..core.limits import is_interrupt, within_limits
 from ..config import Config
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
@@ -181,12 +185,11 @@ class _Search:
         pname, mname, self.k = difference_form(self.obj.term, maximize=self.obj.maximize)
         self.p = self.m = 0
         cfg = self.config
-        t0 = time.perf_counter()
         norm = normalize_assertions(self.assertions, positions=self.positions, stats=self.stats)
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
-        hook = hook_for(cfg)
+        hook = self.kept.hook(cfg)
         if hook is not None:
             query = Query(self.assertions, self.declarations, logic=self.logic,
                           positions=self.positions, terms=self.terms)
@@ -228,7 +231,7 @@ class _Search:
         if bounded:
             self.circuit, (self.pol, _) = c, polarities(c)
         if repaired is not None:  # the first model: no probe
-            model, ints, bools = repaired
+            _, ints, bools = repaired
             self.kept.bounds = Given(norm, (ints, bools), self.stats)
             self.stats.notes["memo"] = "search from a repaired stored model"
         else:
