@@ -5,6 +5,9 @@ r"""The one decision of a query, written once.
             kept:     the guarded encoding extended or rebuilt, one SAT call (Kept.solve)--> model
           --check on the original assertions--> certificate stamped --store hook: after--> Result
 
+    bound query --kept bound encoding, p - m <= a (Kept.bounds.solve)--> raw values
+          --improve (compaction)--> decode --check on the original assertions--> Result
+
 One-shot or kept is a choice made here, like the strategy: a query is decided one-shot
 (``steps.py``: the configured back end, portfolio, cubes, certificates; re-encoded each
 time) when it is the first check of a stack that has not pushed, assumed or asked for cores
@@ -22,8 +25,8 @@ query's ``improve``, then decoded and checked as every model is.
 Limits (``limits.py``): the memory limit and Ctrl-C are handled here, around everything
 (a bound query: around the whole search that asks it, ``optimize/search.py``); the
 deadline (``query.deadline``, else ``config.timeout`` from now) is passed to every SAT
-call.  The lemma store is reached
-through its hook only (``hook.py``; off unless configured).
+call.  The lemma store is reached through its hook only (``hook.py``; off unless
+configured; the optimizer's part: ``StoreHook.optimizer``).
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ from .steps import solve_normalized
 def decide(query: Query, config: Config, kept: Kept) -> Result:
     """Decide ``query`` (module doc).  A ``sat`` model is checked on the assertions and
     assumptions unless ``config.check_models`` is off; ``kept.failed`` is the failed guards
-    of an ``unsat`` decided on the kept encoding (None otherwise)."""
+    of an ``unsat`` decided on the kept encoding (None otherwise); ``kept.values`` the raw
+    values of a bound query's ``sat`` model (``kept.improved``: improved by its
+    ``improve``)."""
     if query.bound is not None:
         return _decide_bound(query, config, kept)
     stats = Stats()
