@@ -105,7 +105,8 @@ class Session:
             yield from self.command(sx)
 
     def command(self, sx: SList) -> Iterator[str]:
-        """Elaborate and run one top-level s-expression."""
+        """Elaborate and run one top-level s-expression (its handler, ``_HANDLERS``),
+        yielding its output lines."""
         try:
             t0 = time.perf_counter()
             self.parser.text = self.reader.text
@@ -118,7 +119,12 @@ class Session:
                 if self.print_success:
                     yield "success"
                 return
-            yield from self.execute(cmd)
+            handler = _HANDLERS.get(cmd.name)
+            lines = handler(self, cmd) if handler is not None else None
+            if lines is not None:
+                yield from lines
+            elif self.print_success:
+                yield "success"
         except InputError as e:
             yield from self._failed(e)
 
@@ -136,15 +142,6 @@ class Session:
             if self.warn is not None:
                 self.warn(self.locate(w))
         warnings.clear()
-
-    def execute(self, cmd: Command) -> Iterator[str]:
-        """Run one elaborated command, yielding its output lines."""
-        handler = _HANDLERS.get(cmd.name)
-        lines = handler(self, cmd) if handler is not None else None
-        if lines is not None:
-            yield from lines
-        elif self.print_success:
-            yield "success"
 
     # -- solving ------------------------------------------------------------------------
     def check_sat(self, assumptions: Sequence[Term] = ()) -> Result:

@@ -5,6 +5,9 @@ r"""The one decision of a query, written once.
             kept:     the guarded encoding extended or rebuilt, one SAT call (Kept.solve)--> model
           --check on the original assertions--> certificate stamped --store hook: after--> Result
 
+    bound query --kept bound encoding, p - m <= a (Kept.bounds.solve)--> raw values
+          --improve (compaction)--> decode --check on the original assertions--> Result
+
 One-shot or kept is a choice made here, like the strategy: a query is decided one-shot
 (``steps.py``: the configured back end, portfolio, cubes, certificates; re-encoded each
 time) when it is the first check of a stack that has not pushed, assumed or asked for cores
@@ -14,9 +17,16 @@ from a CaDiCaL loaded in it (its registry entry says: ``opens_solver``, ``warm``
 Otherwise on the kept guarded encoding (``kept.py``, ``guarded.py``), which gives the
 failed guards of an ``unsat`` (cores, failed assumptions).
 
-Limits (``limits.py``): the memory limit and Ctrl-C are handled here, around everything;
-the deadline (``config.timeout``) is passed to every SAT call.  The lemma store is reached
-through its hook only (``hook.py``; off unless configured).
+A bound query (``Query.bound``: the optimizer's search) is decided on the bound encoding
+its ``Kept`` holds (``bounded.py``: one order encoding and one CaDiCaL across the search,
+``p - m <= a`` an assumption, or the re-encoding fall-back): raw values, improved by the
+query's ``improve``, then decoded and checked as every model is.
+
+Limits (``limits.py``): the memory limit and Ctrl-C are handled here, around everything
+(a bound query: around the whole search that asks it, ``optimize/search.py``); the
+deadline (``query.deadline``, else ``config.timeout`` from now) is passed to every SAT
+call.  The lemma store is reached through its hook only (``hook.py``; off unless
+configured; the optimizer's part: ``StoreHook.optimizer``).
 """
 
 from __future__ import annotations
@@ -42,7 +52,11 @@ from .steps import solve_normalized
 def decide(query: Query, config: Config, kept: Kept) -> Result:
     """Decide ``query`` (module doc).  A ``sat`` model is checked on the assertions and
     assumptions unless ``config.check_models`` is off; ``kept.failed`` is the failed guards
-    of an ``unsat`` decided on the kept encoding (None otherwise)."""
+    of an ``unsat`` decided on the kept encoding (None otherwise); ``kept.values`` the raw
+    values of a bound query's ``sat`` model (``kept.improved``: improved by its
+    ``improve``)."""
+    if query.bound is not None:
+        return _decide_bound(query, config, kept)
     stats = Stats()
     kept.failed = None
     return within_limits(config, partial(_decide, query, config, kept, stats),
@@ -59,8 +73,35 @@ def one_shot(query: Query, config: Config, kept: Kept) -> bool:
             and not query.cores)
 
 
+def _decide_bound(query: Query, config: Config, kept: Kept) -> Result:
+    """A bound query on ``kept.bounds`` (module doc); its statistics go to the search's."""
+    bounds, bound = kept.bounds, query.bound
+    assert bounds is not None and bound is not None
+    kept.values, kept.improved = None, False
+    stats = bounds.stats
+    status, raw = bounds.solve(bound.a, _deadline(query, config))
+    if status != Status.SAT:
+        return Result(status, {}, stats, "timeout" if status == Status.UNKNOWN else "")
+    assert raw is not None
+    ints, bools = raw
+    better = None if bound.improve is None else bound.improve(ints)
+    if better is not None:
+        ints, kept.improved = better, True
+    model = bounds.norm.decode(ints, bools, query.declarations)
+    if config.check_models:
+        check(query.everything, model, stats, note=False)
+    kept.values = (ints, bools)
+    return Result(Status.SAT, model, stats)
+
+
+def _deadline(query: Query, config: Config) -> Optional[float]:
+    if query.deadline is not None or config.timeout is None:
+        return query.deadline
+    return time.perf_counter() + config.timeout
+
+
 def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
-    deadline = None if config.timeout is None else time.perf_counter() + config.timeout
+    deadline = _deadline(query, config)
     single = one_shot(query, config, kept)
     norm = None
     if single:

@@ -4,6 +4,8 @@
 its CaDiCaL (``guarded.py``), which assertions it has (their serials), the store hook, and
 the failed guards of the last ``unsat`` decided on it.  ``solve`` brings the encoding up to
 the query (in place when sound, else rebuilt) and decides it under the live guards.
+An optimizer's search keeps its bound encoding here (``bounds``, ``bounded.py``) and gets
+the (improved) raw values of the last ``sat`` bound query (``values``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Optional
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
+from .bounded import Bounds, Raw
 from .guarded import GuardedSolver
 from .hook import StoreHook, hook_for
 from .query import Query, assumption_key
@@ -27,6 +30,9 @@ class Kept:
         self.encoded: set[int] = set()  # serials of the assertions the solver has
         self.failed: Optional[set[str]] = None  # guard keys of the last unsat's core
         self._hook: Optional[StoreHook] = None
+        self.bounds: Optional[Bounds] = None  # the bound encoding of a search
+        self.values: Optional[Raw] = None  # raw values of the last sat bound query
+        self.improved = False  # ``values`` were improved (``Bound.improve`` gave values)
 
     def hook(self, config: Config) -> Optional[StoreHook]:
         """The store hook of ``config`` (kept once a store is used: keys are shared)."""
@@ -46,6 +52,9 @@ class Kept:
         if self.solver is not None:
             self.solver.close()
             self.solver = None
+        if self.bounds is not None:
+            self.bounds.close()
+            self.bounds = None
 
     def reset(self) -> None:
         """Forget the encoding (the stack was reset)."""

@@ -6,12 +6,17 @@ the assumptions of this check only, and what is wanted besides the answer: the f
 guards (unsat cores, ``check-sat-assuming``) and a certificate (``proof_dir``, stamped with
 ``source``).  The stack that builds it (``context.Context``) keeps no solver: the core's
 ``Kept`` state does.
+
+A *bound query* (``bound``: the optimizer's search) asks instead whether the assertions
+have a model with ``p - m <= a`` on the bound encoding its ``Kept`` holds
+(``Kept.bounds``, ``bounded.py``), the model's raw circuit values improved by
+``Bound.improve`` before they are decoded and checked, and given back in ``Kept.values``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
     from ..ir.terms import Term, TermManager
@@ -24,6 +29,16 @@ class Source:
     text: str
     filename: Optional[str]
     check_sat: int  # 1-based index of the check-sat in the script
+
+
+@dataclass
+class Bound:
+    """The bound of a bound query (module doc): ``p - m <= a`` (None: no bound, the first
+    model); ``improve`` maps the model's integer values (by circuit index) to better ones
+    that satisfy the formula too (None: unbounded below, the values are kept)."""
+
+    a: Optional[int]
+    improve: Optional[Callable[[dict[int, int]], Optional[dict[int, int]]]] = None
 
 
 @dataclass
@@ -47,6 +62,8 @@ class Query:
     positions: Optional[Mapping["Term", int]] = None  # source offsets of atoms, for errors
     terms: Optional["TermManager"] = None  # (the lemma store states its clauses with it)
     first: bool = True  # no check of this stack came before
+    bound: Optional[Bound] = None  # a bound query (module doc)
+    deadline: Optional[float] = None  # (perf_counter) None: ``config.timeout`` from now
 
     @property
     def everything(self) -> list["Term"]:
@@ -64,4 +81,4 @@ def assumption_key(t: "Term") -> str:
     return f"a{t.id}"
 
 
-__all__ = ["Query", "Source", "assumption_key"]
+__all__ = ["Bound", "Query", "Source", "assumption_key"]

@@ -1,7 +1,7 @@
 """The in-process SAT call of a kept solver: sliced, so deadlines and Ctrl-C are seen.
 
 Used by the guarded encoding of a changing assertion stack (``guarded.py``) and by the
-optimizer's bound queries (``optimize/oracles.py``): both keep one CaDiCaL across queries.
+optimizer's bound queries (``bounded.py``): both keep one CaDiCaL across queries.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
     Normalized --encode--> CNF --strategy.choose(...).solve--> SAT model --decode--> values
 
-``solve_normalized`` is what a query decided one-shot runs (``decide.py``); the optimizer's
-fall-back oracle decides its compiled bound queries with ``decide_compiled``.
+``solve_normalized`` is what a query decided one-shot runs (``decide.py``); a bound query
+re-encoded per bound (``bounded.Reencode``) runs the same strategy call on its encoding.
 """
 
 from __future__ import annotations
@@ -11,33 +11,27 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from ..compile import Compiled, encode_normalized
+from ..compile import encode_normalized
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
 
 if TYPE_CHECKING:
-    from ..backends.base import SatResult
     from ..ir.normalize import Normalized
-
-
-def decide_compiled(compiled: Compiled, config: Config, *, deadline: Optional[float],
-                    stats: Stats, proof_dir: Optional[str] = None) -> "SatResult":
-    """Decide ``compiled.cnf`` with the strategy ``config`` asks for (``strategy.choose``)."""
-    from ..strategy import choose
-
-    return choose(config, proof_dir).solve(compiled, deadline=deadline, stats=stats)
 
 
 def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: Config, *,
                      stats: Stats, proof_dir: Optional[str],
                      deadline: Optional[float]) -> Result:
-    """Encode ``norm``, decide it, decode a model (not checked here: ``decide.py`` does)."""
+    """Encode ``norm``, decide it with the strategy ``config`` asks for
+    (``strategy.choose``), decode a model (not checked here: ``decide.py`` does)."""
+    from ..strategy import choose
+
     compiled = encode_normalized(norm, config, stats=stats, checkable=proof_dir is not None)
     if deadline is not None and time.perf_counter() >= deadline and not compiled.trivial:
         return Result(Status.UNKNOWN, {}, stats, "timeout")
     t0 = time.perf_counter()
-    sat = decide_compiled(compiled, config, deadline=deadline, stats=stats, proof_dir=proof_dir)
+    sat = choose(config, proof_dir).solve(compiled, deadline=deadline, stats=stats)
     if compiled.trivial:
         return Result(Status.UNSAT, {}, stats, compiled.trivial)
     stats.add_time("solve", time.perf_counter() - t0)
@@ -55,4 +49,4 @@ def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: C
     return Result(Status.SAT, model, stats)
 
 
-__all__ = ["decide_compiled", "solve_normalized"]
+__all__ = ["solve_normalized"]

@@ -14,7 +14,7 @@ value``", and the strongest bound the search refuted, ``t <= a``, as a refuted c
 support is the assertions (with the lemmas the search used, and the encoding's bound ``t <=
 ub``, which the cube implies).  Its certificate comes from the search itself
 (``certify_bound``), not from a second solve: the oracle's CaDiCaL keeps a DRAT trace
-(``oracles.Incremental(proof=True)``), and the certificate's CNF is the encoding of the
+(``core.bounded.OrderBounds(proof=True)``), and the certificate's CNF is the encoding of the
 assertions and ``t <= ub``, the bound literals ``L_b`` with their clauses (each ``L_b``
 means the atom ``p - m <= b``: ``certificate.json``'s ``atom_vars``), the units ``L_ub`` of
 the models found (implied by the cube: ``a < ub``), and the unit ``L_a``; the trace ends
@@ -37,7 +37,7 @@ from ..ir.terms import INT, Term, TermManager
 from ..result import Status
 
 if TYPE_CHECKING:
-    from ..optimize.oracles import Incremental
+    from ..core.bounded import OrderBounds
     from .use import Lookup
 
 
@@ -111,7 +111,7 @@ class Memo:
         qk = self.look.cache.query(self.assertions + [extra], self.look.qk.logic)
         self.look.call(lambda s: s.put_sat(qk, model, seconds=seconds, note="optimize"))
 
-    def record_refutation(self, oracle: "Incremental", circuit: Any, p: int, m: int, k: int,
+    def record_refutation(self, oracle: "OrderBounds", circuit: Any, p: int, m: int, k: int,
                           bound: int) -> bool:
         """Store the oracle's strongest refutation (module doc); True if an entry was
         written.  ``bound``: the raw bound its encoding was built with."""
@@ -144,7 +144,7 @@ class Memo:
         return ok
 
 
-def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
+def certify_bound(oracle: "OrderBounds", a: int, directory: str) -> None:
     """Write the certificate of "the oracle's formula and ``p - m <= a``" (module doc)."""
     import json
 
@@ -174,7 +174,7 @@ def certify_bound(oracle: "Incremental", a: int, directory: str) -> None:
     oracle.stats.add_time("memo_certificate", time.perf_counter() - t0)
 
 
-def _copy_proof(oracle: "Incremental", path: str, extra: list[list[int]]) -> None:
+def _copy_proof(oracle: "OrderBounds", path: str, extra: list[list[int]]) -> None:
     """Write the oracle's DRAT trace to ``path`` as CaDiCaL wrote it (binary DRAT: a
     text conversion in Python would cost more than the search; the checker reads both),
     then the ``extra`` lemmas; as text when the solver keeps no such trace."""

@@ -38,11 +38,14 @@ lower bound, every finite optimum is at least ``-(n - 1) W`` (a simple path of n
 constraints), so ``a_lo = -(n - 1) W - 1`` satisfiable means *unbounded*.
 If the objective's class does not fit the order encoding, each query re-encodes
 ``F and p - m <= a`` from scratch (correct, slower; the stats say ``objective: reencode``).
-Every model reported is checked on the original assertions (``check_model``).
+Every model reported is checked on the original assertions (``core/model.py``).
 
 Modules: ``objective`` (what is optimized and what comes back), ``tighten`` (step 2: model
-compaction), ``search`` (steps 1 and 3), ``oracles`` (the SAT side of step 3).  The lemma
-store's part is ``memo/optimum.py``, reached through the core's store hook.
+compaction), ``search`` (steps 1 and 3: a search strategy over bound queries).  Every
+query, the probe's included, is decided by the decision core (``core.decide`` with a
+``core.Bound``): the encoding, the SAT calls, the decoding and the model check are its
+(``core/bounded.py`` holds the bound encodings).  The lemma store's part is
+``memo/optimum.py``, reached through the core's store hook.
 """
 
 from .objective import Objective, Optimum, Progress, difference_form, format_objectives

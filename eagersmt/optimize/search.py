@@ -3,6 +3,11 @@
 ``optimize`` minimizes one objective; ``optimize_lex`` several, lexicographically (Z3's
 default).  Linear descent from each model until a step is slow, then bisection
 (``strategy``); the last unsat query, at optimum - 1, proves optimality.
+
+A search strategy over bound queries: each (the probe's first model, each ``p - m <= a``)
+is a ``core.Query`` with a ``core.Bound`` decided by ``core.decide`` on the bound encoding
+the search's ``core.Kept`` holds (``core/bounded.py``, built by ``open_bounds``), which
+compacts (``tighten``), decodes and checks the model; the search keeps the bounds.
 """
 
 from __future__ import annotations
@@ -11,13 +16,10 @@ import dataclasses
 import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from ..backends import open_solver
-from ..core.hook import hook_for
+from ..compile import normalize_assertions
+from ..core import Bound, Kept, Query, decide
+from ..core.bounded import Bounds, Given, OrderBounds, Probe, open_bounds
 from ..core.limits import is_interrupt, within_limits
-from ..core.model import check
-from ..core.query import Query
-from ..core.sat import solve_bounded
-from ..compile import encode_normalized, normalize_assertions
 from ..config import Config
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
 from ..ir.normalize import Normalized
@@ -25,7 +27,6 @@ from ..ir.terms import INT, Term, TermManager
 from ..errors import Interrupted
 from ..result import Stats, Status
 from .objective import Objective, Optimum, Progress, difference_form
-from .oracles import Incremental, Oracle, Reencode
 from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
@@ -117,11 +118,12 @@ class _Search:
         self.deadline = None if config.timeout is None else self.start + config.timeout
         self.history: list[tuple[float, int]] = []
         self.best_model: dict[str, object] = {}
+        self.kept = Kept()  # the bound encoding of the search (``core.bounded``)
+        self.p = self.m = 0  # the objective ``p - m`` (circuit indices)
+        self.circuit: Optional[Circuit] = None  # the bound formula's circuit, and its
+        self.pol: list[int] = []  # polarities (compaction: ``tighten``)
 
     # -- helpers ---------------------------------------------------------------------
-    def left(self) -> Optional[float]:
-        return None if self.deadline is None else self.deadline - time.perf_counter()
-
     def user(self, raw: Optional[int]) -> Optional[int]:
         """Objective value as the user sees it from the raw ``p - m``."""
         if raw is None:
@@ -142,13 +144,26 @@ class _Search:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
 
-    def accept(self, norm: Normalized, vals: Mapping[int, int], bools: Mapping[str, bool]) -> int:
-        """Record a (compacted) model: decode, check on the original assertions; raw value."""
-        model = norm.decode(vals, bools, self.declarations)
-        if self.config.check_models:
-            check(self.assertions, model, self.stats, note=False)
-        self.best_model = model
-        raw = vals.get(self.p, 0) - vals.get(self.m, 0)
+    def ask(self, a: Optional[int], improve: bool = True) -> Status:
+        """Decide the bound query ``p - m <= a`` (None: no bound) on the kept bound
+        encoding (``core.decide``: decoded, checked on the original assertions); a model,
+        compacted (``tighten``) when ``improve``, becomes the best."""
+        query = Query(self.assertions, self.declarations, positions=self.positions,
+                      bound=Bound(a, self.compact if improve else None), deadline=self.deadline)
+        res = decide(query, self.config, self.kept)
+        if res.status == Status.SAT:
+            self.best_model = res.model
+        return res.status
+
+    def compact(self, ints: dict[int, int]) -> Optional[dict[int, int]]:
+        assert self.circuit is not None
+        return tighten(self.circuit, self.pol, ints, self.p, self.m)
+
+    def value(self) -> int:
+        """The raw value ``p - m`` of the last model, recorded in the history."""
+        assert self.kept.values is not None
+        ints = self.kept.values[0]
+        raw = ints.get(self.p, 0) - ints.get(self.m, 0)
         self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
         return raw
 
@@ -170,12 +185,11 @@ class _Search:
         pname, mname, self.k = difference_form(self.obj.term, maximize=self.obj.maximize)
         self.p = self.m = 0
         cfg = self.config
-        t0 = time.perf_counter()
         norm = normalize_assertions(self.assertions, positions=self.positions, stats=self.stats)
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
-        hook = hook_for(cfg)
+        hook = self.kept.hook(cfg)
         if hook is not None:
             query = Query(self.assertions, self.declarations, logic=self.logic,
                           positions=self.positions, terms=self.terms)
@@ -212,8 +226,13 @@ class _Search:
                 self.report(lb0, lb0)
                 return self.result(Status.SAT, lb0, lb0)
             repaired = self.memo.repaired(norm, p0, m0)  # (memo/optimum.py: a near stored model)
+        self.p, self.m = (p0, m0) if p0 is not None and m0 is not None else (0, 0)
+        bounded = p0 is not None and m0 is not None and p0 != m0
+        if bounded:
+            self.circuit, (self.pol, _) = c, polarities(c)
         if repaired is not None:  # the first model: no probe
-            self.best_model, ints, bools = repaired
+            _, ints, bools = repaired
+            self.kept.bounds = Given(norm, (ints, bools), self.stats)
             self.stats.notes["memo"] = "search from a repaired stored model"
         else:
             # Probe: one plain solve for a first model, in process (module doc, step 1).  A
@@ -221,33 +240,26 @@ class _Search:
             # then (SD is much slower to refute an unsat job shop than ``auto``).
             constant = pname is None and mname is None
             sd_probe = cfg.encoding == "auto" and not constant
-            probe = encode_normalized(norm, dataclasses.replace(
-                cfg, encoding="sd" if sd_probe else cfg.encoding), stats=self.stats)
-            t0 = time.perf_counter()
-            with open_solver(probe.cnf) as solver:
-                self.stats.add_time("load", time.perf_counter() - t0)
-                st, sat = solve_bounded(solver, [], self.deadline, self.stats)
-            if st != Status.SAT:
-                return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
-            assert probe.enc is not None
-            ints, bools = probe.enc.decode(lambda v: v <= len(sat) and sat[v - 1] > 0)
-            self.best_model = norm.decode(ints, bools, self.declarations)
+            self.kept.bounds = Probe(norm, dataclasses.replace(
+                cfg, encoding="sd" if sd_probe else cfg.encoding), self.stats)
+        st = self.ask(None, improve=bounded)
+        self.kept.close()
+        if st != Status.SAT:
+            return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
         p, m = p0, m0
         self.k += kp - km
         if p is None or m is None:  # a variable in no constraint: free
             return self.result(Status.SAT, None, None, unbounded=True)
-        self.p, self.m = p, m
         if p == m:
             raw = 0
             self.history.append((time.perf_counter() - self.start, self.user(0)))  # type: ignore[arg-type]
             return self.result(Status.SAT, raw, raw)
 
         # First model (probe), compacted.
-        pol, _ = polarities(c)
-        best = tighten(c, pol, ints, p, m)
-        if best is None:
+        if not self.kept.improved:
             return self.result(Status.SAT, None, None, unbounded=True)
-        ub = self.accept(norm, best, bools)
+        ub = self.value()
+        pol = self.pol
         lb = unit_bound(c, p, m)
         self.report(ub, lb)
         if lb is not None and lb >= ub:
@@ -265,76 +277,66 @@ class _Search:
         bound = ub
         if lb is not None and ub - lb > GUESS_MIN_GAP:
             bound = lb + (ub - lb) // 2  # see GUESS_MIN_GAP
-        c, pol, oracle = self._build(norm, bound, a_lo)
+        self._build(norm, bound, a_lo)
         self.stats.counts["encodings"] = 1
         try:
             if bound < ub:
-                st, model = oracle.query(bound, self.left())
+                st = self.ask(bound)
                 if st == Status.UNKNOWN:
                     return self.result(Status.SAT, ub, lb, reason="timeout")
                 if st == Status.SAT:
-                    assert model is not None
-                    better = tighten(c, pol, model[0], p, m)
-                    assert better is not None
-                    ub = self.accept(norm, better, model[1])
-                    oracle.keep(ub)
+                    assert self.kept.improved
+                    ub = self.value()
+                    self.encoding().keep(ub)
                 else:  # the guess was too low: a proven bound, and the encoding at ub
                     lb = bound + 1
                     self.report(ub, lb)
-                    self._record(oracle, c, bound)
-                    oracle.close()
+                    self._record(bound)
+                    self.kept.close()
                     norm = normalize_assertions(self.assertions, positions=self.positions)
                     if self.memo is not None:
                         self.memo.reapply(norm)
-                    c, pol, oracle = self._build(norm, ub, a_lo)
+                    self._build(norm, ub, a_lo)
                     bound = ub
                     self.stats.counts["encodings"] = 2
                 self.report(ub, lb)
-            return self._search(oracle, norm, c, pol, ub, lb, a_lo)  # type: ignore[arg-type]
+            return self._search(ub, lb, a_lo)
         finally:
-            self._record(oracle, c, bound)
-            oracle.close()
+            self._record(bound)
+            self.kept.close()
 
-    def _record(self, oracle: Oracle, c: Circuit, bound: int) -> None:
-        """Give the lemma store the oracle's strongest refutation (``memo/optimum.py``)."""
-        if self.memo is not None and isinstance(oracle, Incremental) and oracle.proof:
-            if self.memo.record_refutation(oracle, c, self.p, self.m, self.k, bound):
+    def encoding(self) -> Bounds:
+        assert self.kept.bounds is not None
+        return self.kept.bounds
+
+    def _record(self, bound: int) -> None:
+        """Give the lemma store the bound encoding's strongest refutation
+        (``memo/optimum.py``)."""
+        oracle = self.kept.bounds
+        if self.memo is not None and isinstance(oracle, OrderBounds) and oracle.proof:
+            if self.memo.record_refutation(oracle, self.circuit, self.p, self.m, self.k, bound):
                 self.stats.counts["memo_refutations_recorded"] = \
                     self.stats.counts.get("memo_refutations_recorded", 0) + 1
 
-    def _build(self, norm: Normalized, bound: int, a_lo: int) -> tuple[Circuit, list[int], Oracle]:
+    def _build(self, norm: Normalized, bound: int, a_lo: int) -> None:
         """Encode ``F and p - m <= bound`` (plus the optional ``p - m <= a_lo`` that makes
-        the box cover every query) and the oracle that answers bound queries on it."""
-        p, m, cfg = self.p, self.m, self.config
+        the box cover every query) and keep the bound queries on it (``core.bounded``)."""
+        p, m = self.p, self.m
         c = norm.circuit
         c.roots.append(c.pred(p, m, bound))
         if a_lo < 0:
             c.roots.append(c.or_((c.pred(p, m, a_lo), c.bool_var("\0objective-box"))))
-        pol, _ = polarities(c)
+        self.circuit, (self.pol, _) = c, polarities(c)
         proof = self.memo is not None and a_lo >= 0  # (the box root is no SMT-LIB assertion)
-        enc = encode_normalized(norm, cfg, stats=self.stats, prefer_order=frozenset((p, m)),
-                                checkable=proof).enc
-        dec = None if enc is None else enc.order_decoder(p)
-        if dec is not None and (m not in dec.base):
-            dec = None
-        oracle: Oracle
-        if dec is not None:
-            oracle = Incremental(enc, dec, p, m, self.stats, self.deadline, proof=proof)
-            self.stats.notes["objective"] = "order literals, incremental"
-        else:
-            oracle = Reencode(self.assertions, self.positions, p, m, cfg, self.stats)
-            self.stats.notes["objective"] = "reencode"
-        return c, pol, oracle
+        self.kept.bounds = open_bounds(norm, p, m, self.config, self.stats,
+                                       deadline=self.deadline, proof=proof,
+                                       assertions=self.assertions, positions=self.positions)
 
-    def _search(self, oracle: Oracle, norm: Normalized, c: Circuit, pol: list[int], ub: int,
-                lb: Optional[int], a_lo: int) -> Optimum:
-        p, m = self.p, self.m
+    def _search(self, ub: int, lb: Optional[int], a_lo: int) -> Optimum:
         if lb is None:  # is the objective bounded at all?
-            st, model = oracle.query(a_lo, self.left())
+            st = self.ask(a_lo, improve=False)
             if st == Status.SAT:
-                assert model is not None
-                vals, bools = model
-                self.accept(norm, vals, bools)
+                self.value()
                 return self.result(Status.SAT, None, None, unbounded=True)
             if st == Status.UNKNOWN:
                 return self.result(Status.SAT, ub, None, reason="timeout")
@@ -355,22 +357,19 @@ class _Search:
             else:
                 a = lb + (ub - lb - 1) // 2
             t0 = time.perf_counter()
-            st, model = oracle.query(a, self.left())
+            st = self.ask(a)
             step = time.perf_counter() - t0
             if st == Status.UNKNOWN:
                 return self.result(Status.SAT, ub, lb, reason="timeout")
             if st == Status.UNSAT:
                 lb = a + 1
-                oracle.exclude(a)
+                self.encoding().exclude(a)
                 gallop = None if gallop is None else 2 * gallop + 1
             else:
                 gallop = None
-                assert model is not None
-                vals, bools = model
-                better = tighten(c, pol, vals, p, m)
-                assert better is not None  # bounded: p - m <= ub is a top-level fact
-                ub = self.accept(norm, better, bools)
-                oracle.keep(ub)
+                assert self.kept.improved  # bounded: p - m <= ub is a top-level fact
+                ub = self.value()
+                self.encoding().keep(ub)
                 if self.strategy == "auto" and step > SLOW_STEP_S:
                     linear = False
             self.report(ub, lb)
