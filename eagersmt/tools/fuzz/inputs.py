@@ -93,14 +93,30 @@ class InputReport(Report):
         return bool(self.findings)
 
 
-def default_seed_files(max_bytes: int = 9000) -> list[Path]:
-    """``examples/*.smt2`` of the repository and shared benchmarks of at most ``max_bytes``."""
+def default_seed_files(max_bytes: int = 9000, max_z3_seconds: float = 0.5) -> list[Path]:
+    """``examples/*.smt2`` of the repository and the shared benchmarks of at most
+    ``max_bytes`` that the manifest says Z3 decides within ``max_z3_seconds`` (the judge
+    runs Z3 on every answered mutant: a seed must be cheap to judge)."""
+    import csv
+
     repo = Path(__file__).resolve().parents[3]
     shared = Path(os.environ.get("EAGERSMT_SHARED", repo.parent / "shared"))
     out = [p for p in [repo / "examples" / "jobshop_3x3.smt2"] if p.exists()]
     bench = shared / "benchmarks"
-    if bench.is_dir():
-        out += sorted(p for p in bench.rglob("*.smt2") if p.stat().st_size <= max_bytes)
+    manifest = bench / "MANIFEST.tsv"
+    if manifest.is_file():
+        with open(manifest, newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+        quick = []
+        for r in rows:
+            try:
+                seconds = float(r.get("z3_s") or "inf")
+            except ValueError:  # ("timeout", "-", "error")
+                continue
+            p = bench / r["path"]
+            if seconds <= max_z3_seconds and p.is_file() and p.stat().st_size <= max_bytes:
+                quick.append(p)
+        out += sorted(quick)
     return out
 
 
