@@ -22,8 +22,9 @@ def solve_bounded(solver: Any, assumptions: list[int], deadline: Optional[float]
     """Solve in slices of conflicts (``solve_limited``), so that ``deadline`` is honoured and
     Python regains control between slices (CaDiCaL cannot be interrupted from a thread).
 
-    Slices take about 0.5 s (at most a quarter of the time left; ``backends/pysat.py`` sizes
-    each by the conflict rate of the one before, and the size carries over to the next call),
+    Slices take about ``SLICE_SECONDS`` (at most a quarter of the time left;
+    ``backends/pysat.py`` sizes each by the conflict rate of the one before, and the size
+    carries over to the next call),
     sliced without a deadline too, so that Ctrl-C is seen between them.  The first slice of
     a call is scaled down to a quarter of the time left (a slice is never cut short)."""
     t0 = time.perf_counter()
