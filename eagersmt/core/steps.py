@@ -4,6 +4,8 @@
 
 ``solve_normalized`` is what a query decided one-shot runs (``decide.py``); a bound query
 re-encoded per bound (``bounded.Reencode``) runs the same strategy call on its encoding.
+A linear formula that only the solution bound makes finite is tried on narrow domains
+first (``widths.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..compile import encode_normalized
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
+from .widths import narrow_rounds, round_deadline
 
 if TYPE_CHECKING:
     from ..ir.normalize import Normalized
@@ -24,7 +27,27 @@ def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: C
                      stats: Stats, proof_dir: Optional[str],
                      deadline: Optional[float]) -> Result:
     """Encode ``norm``, decide it with the strategy ``config`` asks for
-    (``strategy.choose``), decode a model (not checked here: ``decide.py`` does)."""
+    (``strategy.choose``), decode a model (not checked here: ``decide.py`` does); narrow
+    rounds first where ``widths.narrow_rounds`` gives some (not for a certificate)."""
+    tried = []
+    for bits, narrow in ([] if proof_dir is not None else narrow_rounds(norm)):
+        res = _solve_once(narrow, declarations, config, stats=stats, proof_dir=None,
+                          deadline=round_deadline(time.perf_counter(), deadline))
+        tried.append(f"2^{bits} {res.status.value}")
+        stats.notes["widths"] = ", ".join(tried + ["full"])
+        if res.status == Status.SAT:
+            stats.notes["widths"] = ", ".join(tried)
+            return res
+        if deadline is not None and time.perf_counter() >= deadline:
+            return Result(Status.UNKNOWN, {}, stats, "timeout")
+    return _solve_once(norm, declarations, config, stats=stats, proof_dir=proof_dir,
+                       deadline=deadline)
+
+
+def _solve_once(norm: "Normalized", declarations: Sequence[Term], config: Config, *,
+                stats: Stats, proof_dir: Optional[str],
+                deadline: Optional[float]) -> Result:
+    """One encode, strategy call and decode of ``norm``."""
     from ..strategy import choose
 
     compiled = encode_normalized(norm, config, stats=stats, checkable=proof_dir is not None)

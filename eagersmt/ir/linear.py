@@ -101,6 +101,8 @@ class LinearNormalized:
     stats: dict[str, int] = field(default_factory=dict)
     aliases: dict[str, tuple[str, int]] = field(default_factory=dict)
     forms: dict[Term, list] = field(default_factory=dict)
+    # variables closed only by the solution bound: their propagated bounds (None: open)
+    open_sides: dict[str, tuple[Optional[int], Optional[int]]] = field(default_factory=dict)
 
     def decode(self, ints: Mapping[str, int], bools: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -222,13 +224,13 @@ class _Linearizer:
         self.consistency()
         c = self.c
         c.roots = [self.lit[a.id] for a in assertions] + self.roots
-        domains, infeasible = self.bounds()
+        domains, infeasible, open_sides = self.bounds()
         stats = {"linear_atoms": len(self.atoms), "int_vars": len(domains),
                  "uf_applications": len(self.apps)}
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
         return LinearNormalized(c, self.atoms, domains, self.indicators, self.apps, infeasible,
-                                stats=stats)
+                                stats=stats, open_sides=open_sides)
 
     def boolean(self, t: Term) -> int:
         c, op, lit = self.c, t.op, self.lit
@@ -347,9 +349,11 @@ class _Linearizer:
             self.roots.append(c.or_((-args_equal, results_equal)))
 
     # -- domains ---------------------------------------------------------------------------
-    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool]:
-        """Finite domains of every integer variable (see the module doc) and whether the
-        top-level bounds contradict."""
+    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool,
+                              dict[str, tuple[Optional[int], Optional[int]]]]:
+        """Finite domains of every integer variable (see the module doc), whether the
+        top-level bounds contradict, and the propagated bounds of the variables that only
+        the solution bound closes."""
         names: set[str] = set(self.fixed)
         for coefs, _ in self.atoms:
             names.update(x for x, _ in coefs)
@@ -429,7 +433,8 @@ class _Linearizer:
                 break
             if not changed:
                 break
-        if not infeasible and any(lo[x] is None or hi[x] is None for x in names):
+        open_sides = {x: (lo[x], hi[x]) for x in names if lo[x] is None or hi[x] is None}
+        if not infeasible and open_sides:
             bound = self.solution_bound(names, lo, hi)
             self.bound_bits = bound.bit_length()
             for x in names:
@@ -442,7 +447,7 @@ class _Linearizer:
                 domains[x] = (0, 0)
                 continue
             domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
-        return domains, infeasible
+        return domains, infeasible, ({} if infeasible else open_sides)
 
     def solution_bound(self, names: set[str], lo: dict, hi: dict) -> int:
         """``B`` such that if the formula has a model it has one with every unbounded
