@@ -437,7 +437,8 @@ class _Linearizer:
         if not infeasible and open_sides:
             bound = self.solution_bound(names, lo, hi)
             self.bound_bits = bound.bit_length()
-            for x in names:
+            for x in open_sides:  # a bounded variable keeps its own bounds (its value in a
+                # model may lie past the bound, which speaks of the open ones only)
                 lo[x] = -bound if lo[x] is None else max(lo[x], -bound)  # type: ignore[type-var]
                 hi[x] = bound if hi[x] is None else min(hi[x], bound)  # type: ignore[type-var]
             infeasible = any(lo[x] > hi[x] for x in names)  # type: ignore[operator]
