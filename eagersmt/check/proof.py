@@ -828,6 +828,10 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
             raise CertificateError("stored refutations (lemmas) of linear arithmetic")
         _add_lemmas(directory, meta["lemmas"], assertions, script.logic, norm, engine, report)
     c = norm.circuit if linear is None else linear.boolean
+    if linear is not None and linear.consistency:
+        from .ackermann import check_consistency
+
+        report.counts["ackermann"] = check_consistency(linear)
     report.times["formula_s"] = time.perf_counter() - t0
     if FALSE in c.roots:
         report.verified = True
