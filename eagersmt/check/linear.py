@@ -28,9 +28,17 @@ clause may assume true), either ``gamma_q >= K_p - F`` (the conclusion follows:
 ``sum_{>= q} <= sum_{>= p} - F <= K_p - F``) or, without a conclusion, ``F > K_p`` (the
 premise cannot hold).  Weights are positive, so dropping terms only lowers a sum.
 
-Cost: linear in the certificate's terms and clauses.  Reference: the argument is the
-standard one for definitional (conservative) extensions, e.g. Kiesl, Rebola-Pardo, Heule,
-"Extended resolution simulates DRAT" (IJCAR 2018) for adding variables with definitions.
+Why each clause may only be *implied*, never merely consistent: the unsat CNF says no
+assignment satisfies all clauses; if ``sigma`` (built from any model of the formula)
+satisfied them all, that model could not exist.  A clause that held only for some models
+(a block stronger than its constraint, a bit map that skips values of the domain) would
+break that, so each is checked on its own to hold under ``sigma`` for every model.
+
+Cost: linear in the certificate's terms and clauses.  References: Tseitin, "On the
+complexity of derivation in propositional calculus" (1968: new variables that stand for
+formulas keep satisfiability, the extension rule); Abío, Nieuwenhuis, Oliveras,
+Rodríguez-Carbonell, Mayer-Eichberger, "A New Look at BDDs for Pseudo-Boolean Constraints"
+(JAIR 2012: a BDD node stands for the suffix constraint over an interval of bounds).
 """
 
 from __future__ import annotations

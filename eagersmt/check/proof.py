@@ -80,10 +80,20 @@ clause with a low digit or a ``q`` is accepted only if ``compact.var_clauses`` o
 guard's atom holds (proof in ``compact.py``, exhaustive test in ``tests/test_compact.py``).
 These two functions are what the compact encoding adds to the trusted code.
 
+**Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
+circuit over linear atoms).  Its atoms and Booleans are checked as above (Tseitin and root
+clauses of that circuit); the certificate's ``linear`` section maps every integer
+variable to its bits and gives each BDD variable a meaning, and ``check/linear.py``
+accepts a clause over them only as an arithmetic implication it verifies (its module doc
+has the argument); ``check/ackermann.py`` reads every functional-consistency root back
+from the circuit and the atoms (no stronger than Ackermann's constraint).
+
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
-lifting, equality substitution, exact scaling of reals), this module, and the DRAT
-checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
+lifting, equality substitution, exact scaling of reals), for linear formulas
+``ir/linear.py`` (atoms, fresh variables' definitions, the domains: bound propagation and
+the solution bound) with ``check/linear.py`` and ``check/ackermann.py``, this module, and
+the DRAT checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
 that contains them is reported as *not verified*.
 """
 
