@@ -23,8 +23,9 @@ variable (``sum 2^j * b_j <= hi - lo``) is a constraint like the others, without
 Cost: a BDD's nodes per level are at most the distinct reachable intervals, so a sum of
 ``n`` 0-1 terms of small weights is ``O(n * sum w)`` clauses at worst, and a sum over wide
 bits can grow fast: a constraint past ``NODE_LIMIT`` nodes makes the formula
-uncertifiable here (``UnsupportedError``), where ``linear.py`` would use adders.  Weaker
-than pindakaas's encodings on some constraints, never on the clause check.
+uncertifiable here (``UnsupportedError``), where ``linear.py`` would use adders.  A BDD
+propagates as well as the constraint allows (generalized arc consistency) where
+``linear.py``'s adders do not; ``benchmarks/RESULTS.md`` ("Certificates") compares the two.
 
 Reference: Abío, Nieuwenhuis, Oliveras, Rodríguez-Carbonell, Mayer-Eichberger, "A New Look
 at BDDs for Pseudo-Boolean Constraints" (JAIR 2012); Eén and Sörensson, "Translating
