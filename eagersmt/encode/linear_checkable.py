@@ -37,15 +37,14 @@ from __future__ import annotations
 import bisect
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..errors import UnsupportedError
 from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..result import Stats
 from .cnf import CNF
-from .linear import LinearEncoded
-from .tseitin import tseitin
+from .tseitin import Tseitin, tseitin
 
 NAME = "linear-checkable"
 NODE_LIMIT = 2_000_000  # BDD nodes of one constraint past which the formula is refused
@@ -53,11 +52,21 @@ _TRUE, _FALSE = 0, -1  # BDD terminals (node variables are positive)
 
 
 @dataclass
-class CheckableLinearEncoded(LinearEncoded):
-    """``LinearEncoded`` plus what each BDD variable means (``certificate``)."""
+class CheckableLinearEncoded:
+    """The CNF, its inverse (``decode``: values of the integer and Boolean variables) and
+    what each bit and BDD variable means (``certificate``)."""
 
+    cnf: CNF
+    tseitin: Tseitin
+    bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
     sources: list[list[Any]] = field(default_factory=list)  # per BDD: its constraint, order
     nodes: list[list[int]] = field(default_factory=list)  # [var, source, level, gamma]
+
+    def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
+        ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
+                for x, (lo, bs) in self.bits.items()}
+        bools = {name: value(v) for name, v in self.tseitin.bool_vars.items()}
+        return ints, bools
 
     def certificate(self) -> dict[str, Any]:
         """The JSON-ready meaning of the bits and BDD nodes (``check/linear.py`` reads it)."""
