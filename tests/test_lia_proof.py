@@ -46,6 +46,15 @@ UF = """(set-logic QF_UF)
 (assert (not (q b c)))
 (check-sat)
 """
+UFIDL = """(set-logic QF_UFIDL)
+(declare-fun f (Int) Int) (declare-fun p (Int) Bool)
+(declare-fun x () Int) (declare-fun y () Int) (declare-fun z () Int)
+(assert (<= (- x y) 0)) (assert (<= (- y x) 0))
+(assert (< (- (f x) (f y)) 0))
+(assert (or (p x) (< (- z (f y)) 2)))
+(assert (not (p y)))
+(check-sat)
+"""
 QUICK = ["lia/lia_general/lia_n12_m14_s53_eq.smt2", "lia/lia_pb/php_10_9.smt2",
          "lia/uflia/assign_n12_s69_optm1.smt2"]
 FAMILIES = ("lia_rcpsp", "lia_pb", "lia_general", "uflia", "ufidl")
@@ -91,7 +100,7 @@ def set_meta(cert: Path, m: dict) -> None:
     (cert / "certificate.json").write_text(json.dumps(m))
 
 
-@pytest.mark.parametrize("text", [LIA, UFLIA, UF], ids=["lia", "uflia", "uf"])
+@pytest.mark.parametrize("text", [LIA, UFLIA, UF, UFIDL], ids=["lia", "uflia", "uf", "ufidl"])
 def test_certificates_verify(tmp_path: Path, text: str) -> None:
     cert, path = certified(text, tmp_path)
     r = check_certificate(str(cert), str(path))
