@@ -8,7 +8,9 @@ extra files), in one run:
   and the encoding's meaning are written);
 * ``check_s``: ``eagersmt check-proof DIR FILE`` wall time, split into the encoding check
   and the DRAT replay as ``check-proof`` reports them;
-* the factor ``check_s / solve_s`` and the verdict.
+* the factor ``check_s / solve_s`` and the verdict;
+* ``clauses`` and ``proof_clauses``: the CNF's clauses without and with ``--proof`` (a
+  linear formula gets a checkable encoding then, ``encode/linear_checkable.py``).
 
 Usage: ``python benchmarks/bench_proof.py [--timeout 60] [--engine auto|python] [FILES...]``
 (prints a Markdown table; ``--csv`` for CSV).
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 os.environ["EAGERSMT_MEMO"] = "off"  # solving is measured, not the lemma store (bench_memo*.py)
 
@@ -47,14 +50,16 @@ def timed(args: list[str], timeout: float) -> tuple[float, subprocess.CompletedP
 
 def measure(path: Path, timeout: float, engine: str) -> dict:
     row: dict = {"instance": f"{path.parent.name}/{path.name}"}
-    s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout)], timeout + 30)
+    s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout), "--stats"], timeout + 30)
     row["answer"] = p.stdout.split("\n", 1)[0]
     row["solve_s"] = s
+    row["clauses"] = _clauses(p)
     with tempfile.TemporaryDirectory() as d:
         cert = os.path.join(d, "cert")
-        s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout), "--proof", cert],
-                     timeout + 30)
+        s, p = timed(CLI + ["solve", str(path), "--timeout", str(timeout), "--proof", cert,
+                            "--stats"], timeout + 30)
         row["proof_s"] = s
+        row["proof_clauses"] = _clauses(p)
         if p.stdout.split("\n", 1)[0] != "unsat":
             row["verdict"] = f"no certificate ({p.stdout.split(chr(10), 1)[0]})"
             return row
@@ -71,6 +76,11 @@ def measure(path: Path, timeout: float, engine: str) -> dict:
     return row
 
 
+def _clauses(p: subprocess.CompletedProcess) -> Optional[int]:
+    m = re.search(r"^\s*clauses\s+(\d+)", p.stdout + p.stderr, re.M)
+    return int(m.group(1)) if m else None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", type=Path)
@@ -80,7 +90,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = [measure(p, args.timeout, args.engine) for p in (args.files or unsat_instances())]
     cols = ["instance", "answer", "solve_s", "proof_s", "check_s", "encoding_s", "drat_s",
-            "factor", "cnf_MB", "drat_MB", "verdict"]
+            "factor", "clauses", "proof_clauses", "cnf_MB", "drat_MB", "verdict"]
     if args.csv:
         w = csv.DictWriter(sys.stdout, cols)
         w.writeheader()

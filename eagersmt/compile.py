@@ -109,14 +109,17 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
 
 def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
                    checkable: bool) -> Compiled:
-    """A linear formula's CNF (``encode/linear.py``; no certificates, cubes or Ray for it
+    """A linear formula's CNF (``encode/linear.py``; ``checkable``: the encoding whose
+    clauses certificates check, ``encode/linear_checkable.py``; no cubes or Ray for it
     yet: those read the difference encodings' decoders)."""
-    if checkable:
-        raise UnsupportedError("certificates (--proof) of linear integer arithmetic are not "
-                               "supported yet")
     if config.cubes != "none" or config.ray is not None:
         raise UnsupportedError("cubes (--cubes, --ray) of linear integer arithmetic are not "
                                "supported yet")
+    if checkable:
+        from .encode.linear_checkable import encode_linear_checkable
+
+        return Compiled(norm, encode_linear_checkable(norm, stats=stats), "",  # type: ignore[arg-type]
+                        stats)
     from .encode.linear import encode_linear
 
     return Compiled(norm, encode_linear(norm, stats=stats), "", stats)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from eagersmt.api import solve_smtlib
+from eagersmt.api import solve_file, solve_smtlib
 from eagersmt.config import Config
 from eagersmt.errors import UnsupportedError
 from eagersmt.result import Status
@@ -160,11 +160,19 @@ def test_bad_input_is_a_clean_error_at_its_position(text, message, line, col):
     assert (e.value.line, e.value.col) == (line, col), str(e.value)
 
 
-def test_proof_is_refused_cleanly(tmp_path):
-    with pytest.raises(UnsupportedError, match="certificates"):
-        solve_smtlib("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
-                     "(assert (<= 0 x 5))(assert (<= 0 y 5))(assert (= (+ x (* 2 y)) 13))",
-                     config=Config(memo="off", backend="cadical", proof=str(tmp_path)))
+def test_proof_of_a_linear_formula(tmp_path):
+    """``--proof`` takes the checkable encoding (``tests/test_lia_proof.py`` checks more)."""
+    from eagersmt.check.proof import check_certificate
+
+    text = ("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
+            "(assert (<= 0 x 5))(assert (<= 0 y 5))(assert (= (+ x (* 2 y)) 13))")
+    r = solve_smtlib(text, config=Config(memo="off", backend="cadical", proof=str(tmp_path / "s")))
+    assert r.status == Status.SAT and r.model["x"] + 2 * r.model["y"] == 13
+    (tmp_path / "u.smt2").write_text(text.replace("13", "16") + "(check-sat)")
+    r = solve_file(str(tmp_path / "u.smt2"),
+                   config=Config(memo="off", backend="cadical", proof=str(tmp_path / "u")))
+    assert r.status == Status.UNSAT
+    assert check_certificate(str(tmp_path / "u"), str(tmp_path / "u.smt2")).verified
 
 
 def test_adder_encoding_is_exact():

@@ -8,7 +8,9 @@ A certificate directory holds three files:
   which ``check-sat`` it answers; the SAT variable of every circuit node (Tseitin); per
   variable class the encoding and the meaning of its own variables (order literal
   ``base + i`` is ``x - o <= lo + i`` with ``o`` the anchor variable or a virtual origin;
-  EIJ's derived predicates ``x - y <= c``; small-domain bits).
+  EIJ's derived predicates ``x - y <= c``; small-domain bits); for linear integer
+  arithmetic (``linear``) the bits of every integer variable and what each BDD variable
+  means (``encode/linear_checkable.py``, read by ``check/linear.py``).
 
 Nothing here is trusted: ``proof.py`` re-derives the formula from the input and accepts the
 CNF only if every clause is justified (see its module doc for the trust base).
@@ -39,7 +41,8 @@ def encoding_meaning(enc: Any) -> tuple[list[list[int]], list[dict[str, Any]]]:
     node_var = sorted([n, v] for n, v in enc.tseitin.node_var.items())
     pred_vars = {p.var for p in enc.tseitin.preds}
     classes = [dec.meaning(var_range, pred_vars)
-               for dec, var_range in zip(enc.decoders, enc.var_ranges)]
+               for dec, var_range in zip(getattr(enc, "decoders", ()),
+                                         getattr(enc, "var_ranges", ()))]
     return node_var, classes
 
 
@@ -83,6 +86,8 @@ def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
         else:
             meta["cubes"], meta["coverage"] = cubes, COVERAGE_FILE
         meta["node_var"], meta["classes"] = encoding_meaning(enc)
+        if hasattr(enc, "certificate"):  # linear constraints (``encode/linear_checkable.py``)
+            meta["linear"] = enc.certificate()
     _update(directory, meta)
 
 

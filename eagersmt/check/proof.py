@@ -80,10 +80,20 @@ clause with a low digit or a ``q`` is accepted only if ``compact.var_clauses`` o
 guard's atom holds (proof in ``compact.py``, exhaustive test in ``tests/test_compact.py``).
 These two functions are what the compact encoding adds to the trusted code.
 
+**Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
+circuit over linear atoms).  Its atoms and Booleans are checked as above (Tseitin and root
+clauses of that circuit); the certificate's ``linear`` section maps every integer
+variable to its bits and gives each BDD variable a meaning, and ``check/linear.py``
+accepts a clause over them only as an arithmetic implication it verifies (its module doc
+has the argument); ``check/ackermann.py`` reads every functional-consistency root back
+from the circuit and the atoms (no stronger than Ackermann's constraint).
+
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
-lifting, equality substitution, exact scaling of reals), this module, and the DRAT
-checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
+lifting, equality substitution, exact scaling of reals), for linear formulas
+``ir/linear.py`` (atoms, fresh variables' definitions, the domains: bound propagation and
+the solution bound) with ``check/linear.py`` and ``check/ackermann.py``, this module, and
+the DRAT checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
 that contains them is reported as *not verified*.
 """
 
@@ -367,7 +377,9 @@ def _set_frame(g: _Class, frame: str, anchor: Optional[int]) -> None:
 # -- the check ---------------------------------------------------------------------------
 
 class _Checker:
-    def __init__(self, c: Circuit, meta: dict):
+    def __init__(self, c: Circuit, meta: dict, linear: Any = None):
+        """``linear``: the ``LinearNormalized`` of a formula outside difference logic (its
+        certificate's ``linear`` section then gives the bits and BDD nodes' meanings)."""
         self.c = c
         self.top = _top_level(c)
         self.pol = _polarities(c, self.top)
@@ -375,13 +387,19 @@ class _Checker:
         self.meaning: dict[int, tuple] = {}  # var -> ("gate", n) | ("bool", n) | ("atom", x, y, k) | ("sd",) | ("digit", ...)
         self.node_lit: dict[int, int] = {}
         self.counts = {"tseitin": 0, "root": 0, "theory": 0, "empty": 0, "sd_unchecked": 0,
-                       "root_lemmas": 0, "compact": 0}
+                       "root_lemmas": 0, "compact": 0, "linear": 0}
         self._compact: set[frozenset[int]] = set()  # clauses the compact encoding produces
         self._defs: dict[int, set[frozenset[int]]] = {}
         self._disj: Optional[set] = None  # root clauses of two atoms (root lemmas)
         self._pairs: dict = {}
         self._closures: dict[int, dict] = {}  # class id -> source -> unit-atom distances
         self._read_meanings(meta)
+        self.infeasible = bool(linear is not None and linear.infeasible)
+        self.linear = None
+        if linear is not None:
+            from .linear import LinearClauses
+
+            self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give)
         self.roots = self._root_clauses()
 
     def _give(self, var: int, meaning: tuple) -> None:
@@ -599,7 +617,7 @@ class _Checker:
     def clause(self, clause: list[int]) -> Optional[str]:
         """``None`` if ``clause`` is justified, else why not."""
         if not clause:
-            if any(g.infeasible or _bellman_ford(sorted(g.variables),
+            if self.infeasible or any(g.infeasible or _bellman_ford(sorted(g.variables),
                                                  [(y, x, k) for x, y, k in g.units]) is None
                    for g in self.classes):
                 self.counts["empty"] += 1
@@ -619,6 +637,10 @@ class _Checker:
             if m[0] == "gate" and s in self._definition(m[1]):
                 self.counts["tseitin"] += 1
                 return None
+        if self.linear is not None:  # linear constraints (``check/linear.py``)
+            why = self.linear.clause(clause, meanings)
+            self.counts["linear"] += why is None
+            return why
         if any(m[0] == "digit" for m in meanings):  # compact order encoding (module doc)
             if s in self._compact:
                 self.counts["compact"] += 1
@@ -788,7 +810,8 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     """Check the certificate in ``directory`` against the input ``smt2_path`` (see module
     doc).  Raises ``CertificateError`` when it is rejected; ``verified`` is False when it
     is valid except for unchecked (small-domain) clauses."""
-    from ..ir.normalize import normalize
+    from ..compile import normalize_assertions
+    from ..ir.linear import LinearNormalized
     from ..smtlib.parser import parse_file
 
     report = CheckReport(False)
@@ -808,10 +831,17 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     assertions = assertions_at(script, int(meta.get("check_sat", 1)))
     if "memo_answer" in meta:
         return _check_memo_answer(directory, meta, assertions, script.logic, engine, report)
-    norm = normalize(assertions)
+    norm = normalize_assertions(assertions)
+    linear = norm if isinstance(norm, LinearNormalized) else None
     if meta.get("lemmas"):
+        if linear is not None:
+            raise CertificateError("stored refutations (lemmas) of linear arithmetic")
         _add_lemmas(directory, meta["lemmas"], assertions, script.logic, norm, engine, report)
-    c = norm.circuit
+    c = norm.circuit if linear is None else linear.boolean
+    if linear is not None and linear.consistency:
+        from .ackermann import check_consistency
+
+        report.counts["ackermann"] = check_consistency(linear)
     report.times["formula_s"] = time.perf_counter() - t0
     if FALSE in c.roots:
         report.verified = True
@@ -822,9 +852,9 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
 
     t0 = time.perf_counter()
     try:
-        checker = _Checker(c, meta)
+        checker = _Checker(c, meta, linear)
         _, clauses = _read_dimacs(os.path.join(directory, meta["cnf"]))
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, IndexError) as e:
         raise CertificateError(f"malformed certificate: {type(e).__name__}: {e}") from None
     for i, cl in enumerate(clauses):
         why = checker.clause(cl)

@@ -16,7 +16,8 @@ Cost: a variable costs ``log2`` of its range in bits; a constraint over ``n`` va
 (a totalizer grows with the number of distinct partial sums, so a sum whose literals times
 bound pass ``ADDER_ABOVE`` gets binary adders instead: linear size, weaker propagation).  The difference-logic
 encodings (order, compact) propagate bounds better on difference classes: formulas in
-difference logic never come here.  Certificates: not checkable (``--proof`` refuses).
+difference logic never come here.  Certificates: pindakaas's clauses are not checkable;
+``--proof`` takes ``linear_checkable.py`` instead.
 """
 
 from __future__ import annotations

@@ -103,6 +103,8 @@ class LinearNormalized:
     forms: dict[Term, list] = field(default_factory=dict)
     # variables closed only by the solution bound: their propagated bounds (None: open)
     open_sides: dict[str, tuple[Optional[int], Optional[int]]] = field(default_factory=dict)
+    # Ackermann's constraints among the roots: (application, application, root literal)
+    consistency: list[tuple[Application, Application, int]] = field(default_factory=list)
 
     def decode(self, ints: Mapping[str, int], bools: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -147,6 +149,7 @@ class _Linearizer:
         self.fixed: dict[str, tuple[int, int]] = {}  # domains known at creation
         self.divmod: dict[tuple[int, int], tuple[str, str]] = {}
         self.apps: list[Application] = []
+        self.consistency_roots: list[tuple[Application, Application, int]] = []
         self.bound_bits = 0  # bits of the solution bound, when one was needed
 
     def unsupported(self, t: Term, why: str) -> UnsupportedError:
@@ -230,7 +233,8 @@ class _Linearizer:
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
         return LinearNormalized(c, self.atoms, domains, self.indicators, self.apps, infeasible,
-                                stats=stats, open_sides=open_sides)
+                                stats=stats, open_sides=open_sides,
+                                consistency=self.consistency_roots)
 
     def boolean(self, t: Term) -> int:
         c, op, lit = self.c, t.op, self.lit
@@ -347,6 +351,7 @@ class _Linearizer:
             else:
                 results_equal = self.rel(T.EQ, ({f.result: 1}, 0), ({g.result: 1}, 0))
             self.roots.append(c.or_((-args_equal, results_equal)))
+            self.consistency_roots.append((f, g, self.roots[-1]))
 
     # -- domains ---------------------------------------------------------------------------
     def bounds(self) -> tuple[dict[str, tuple[int, int]], bool,

@@ -1,0 +1,177 @@
+"""Checking the clauses of linear integer constraints in a certificate (``check-proof``).
+
+What must hold (as for difference logic, ``proof.py``): every model ``M`` of the formula
+extends to an assignment ``sigma`` that satisfies every CNF clause, auxiliary variables
+given values by their stated meaning (existentially quantified, so a clause set that is
+implied by the constraints it encodes under those meanings is conservative over them).
+Then an unsat CNF proves the formula unsat.  ``sigma`` here: a model ``M`` with every
+integer variable in its domain (``ir/linear.py``'s domains, trusted like the rest of the
+normalization); each bit ``b_j`` of ``x`` the ``j``-th binary digit of ``x - lo``, which
+the certificate's bit map must allow (``lo`` and the width as this module computes them
+from the domain); every circuit node its value; every BDD node variable the truth of its
+stated meaning ``sum_{j >= level} w_j * l_j <= gamma`` over the *terms* of its source.
+
+Sources.  Each BDD of the certificate names its source, the atom ``k`` (side ``+1``: the
+atom ``sum a * x <= b``; ``-1``: its negation ``sum -a * x <= -b - 1``) or the domain of
+``x`` (``sum 2^j * b_j <= hi - lo``, true under ``sigma``), and the order of its terms.
+The terms and the bound are derived here from the formula and the bit map, with this
+module's own code (substitute the bits, merge per literal, move negative weights onto the
+negated literal); the certificate's order must be a permutation of those literals.
+
+The clause rule (all a BDD clause needs; any other literal only weakens the clause).  A
+clause holds under ``sigma`` when it has a *premise*: a negative node literal (its meaning),
+a literal whose falsity is an atom's side (the atom's constraint, level 0), or nothing for
+a domain source (true); at most one positive node literal of the same source at a level
+``q >= p`` (the *conclusion*); and with ``F`` the total weight of the terms at levels
+``p .. q - 1`` (to the end without a conclusion) whose negation is in the clause (terms the
+clause may assume true), either ``gamma_q >= K_p - F`` (the conclusion follows:
+``sum_{>= q} <= sum_{>= p} - F <= K_p - F``) or, without a conclusion, ``F > K_p`` (the
+premise cannot hold).  Weights are positive, so dropping terms only lowers a sum.
+
+Why each clause may only be *implied*, never merely consistent: the unsat CNF says no
+assignment satisfies all clauses; if ``sigma`` (built from any model of the formula)
+satisfied them all, that model could not exist.  A clause that held only for some models
+(a block stronger than its constraint, a bit map that skips values of the domain) would
+break that, so each is checked on its own to hold under ``sigma`` for every model.
+
+Cost: linear in the certificate's terms and clauses.  References: Tseitin, "On the
+complexity of derivation in propositional calculus" (1968: new variables that stand for
+formulas keep satisfiability, the extension rule); Abío, Nieuwenhuis, Oliveras,
+Rodríguez-Carbonell, Mayer-Eichberger, "A New Look at BDDs for Pseudo-Boolean Constraints"
+(JAIR 2012: a BDD node stands for the suffix constraint over an interval of bounds).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..ir.linear import ATOM_PREFIX, LinearNormalized
+from .certificate import CertificateError
+
+
+class LinearClauses:
+    """The meanings of a linear certificate's bits and BDD nodes, and the clause rule."""
+
+    def __init__(self, norm: LinearNormalized, node_lit: dict[int, int], meta: Any,
+                 give: Any):
+        """``node_lit``: circuit node -> CNF variable; ``give(var, meaning)`` records a
+        variable's meaning (raising on a second, different one)."""
+        if not isinstance(meta, dict):
+            raise CertificateError("the certificate has no linear section")
+        self.norm = norm
+        self.bits: dict[str, tuple[int, list[int]]] = {}
+        self._bit_map(meta["bits"], node_lit, give)
+        self.atom_var: dict[int, int] = {}  # CNF variable -> atom index
+        for name, n in norm.boolean.bool_names.items():
+            if name.startswith(ATOM_PREFIX) and n in node_lit:
+                self.atom_var[node_lit[n]] = int(name[len(ATOM_PREFIX):])
+        # per source: its literals in order, their weights, bound, and (kind, key)
+        self.sources: list[tuple[list[int], list[int], int, tuple]] = []
+        for i, src in enumerate(meta["sources"]):
+            self.sources.append(self._source(i, src))
+        self.node: dict[int, tuple[int, int, int]] = {}
+        for var, s, level, gamma in meta["nodes"]:
+            if not all(type(t) is int for t in (var, s, level, gamma)) or var <= 0 or \
+                    not (0 <= s < len(self.sources)) or \
+                    not (0 <= level < len(self.sources[s][0])):
+                raise CertificateError(f"BDD node {[var, s, level, gamma]}: malformed")
+            give(var, ("pb", s, level, gamma))
+            self.node[var] = (s, level, gamma)
+        self.by_key = {src[3]: i for i, src in enumerate(self.sources)}
+
+    def _bit_map(self, rows: Any, node_lit: dict[int, int], give: Any) -> None:
+        norm = self.norm
+        for x, lo, bits in rows:
+            if x not in norm.domains or x in self.bits:
+                raise CertificateError(f"bits of {x!r}: not an integer variable (or twice)")
+            dlo, dhi = norm.domains[x]
+            own = node_lit.get(norm.boolean.bool_names.get(x, 0)) \
+                if x in norm.indicators else None
+            if own is not None:
+                if lo != 0 or bits != [own]:
+                    raise CertificateError(f"indicator {x}: not its own Boolean variable")
+            else:
+                if lo != dlo or len(bits) != (dhi - dlo).bit_length():
+                    raise CertificateError(f"bits of {x}: [{lo}, +{len(bits)} bits] is not its "
+                                           f"domain [{dlo}, {dhi}]")
+                for j, b in enumerate(bits):
+                    if type(b) is not int or b <= 0:
+                        raise CertificateError(f"bits of {x}: bad variable {b!r}")
+                    give(b, ("bit", x, j))
+            self.bits[x] = (lo, bits)
+        missing = [x for x in norm.domains if x not in self.bits]
+        if missing:
+            raise CertificateError(f"integer variables without bits: {missing[:5]}")
+
+    def _source(self, i: int, src: Any) -> tuple[list[int], list[int], int, tuple]:
+        """The terms and bound of source ``i``, derived here (module doc)."""
+        kind, order = src[0], src[-1]
+        terms: list[tuple[int, int]] = []
+        if kind == "atom" and len(src) == 4 and src[2] in (1, -1) and \
+                isinstance(src[1], int) and 0 <= src[1] < len(self.norm.atoms):
+            coefs, b = self.norm.atoms[src[1]]
+            side = src[2]
+            bound = b if side > 0 else -b - 1
+            for x, a in coefs:
+                lo, bits = self.bits[x]
+                bound -= side * a * lo
+                terms.extend((bit, side * a * (1 << j)) for j, bit in enumerate(bits))
+            key: tuple = ("atom", src[1], side)
+        elif kind == "domain" and len(src) == 3 and src[1] in self.bits:
+            x = src[1]
+            lo, bits = self.bits[x]
+            dlo, dhi = self.norm.domains[x]
+            terms = [(bit, 1 << j) for j, bit in enumerate(bits)]
+            bound = dhi - lo
+            key = ("domain", x)
+        else:
+            raise CertificateError(f"BDD source {i}: malformed")
+        weight: dict[int, int] = {}
+        for lit, w in terms:  # bits are positive variables; merge per variable
+            weight[lit] = weight.get(lit, 0) + w
+        pos: dict[int, int] = {}
+        for v, w in weight.items():
+            if w > 0:
+                pos[v] = w
+            elif w < 0:  # w * v = w + |w| * (1 - v)
+                bound -= w
+                pos[-v] = -w
+        if not isinstance(order, list) or len(order) != len(pos) or set(order) != set(pos):
+            raise CertificateError(f"BDD source {i}: its term order is not the terms of "
+                                   "its constraint")
+        return list(order), [pos[lit] for lit in order], bound, key
+
+    def clause(self, clause: list[int], meanings: list[tuple]) -> Optional[str]:
+        """``None`` if the clause rule (module doc) accepts ``clause``, else why not."""
+        concl = [lit for lit, m in zip(clause, meanings) if m[0] == "pb" and lit > 0]
+        if len(concl) > 1:
+            return "a clause with two BDD conclusions"
+        premises: list[tuple[int, int, int]] = []  # (source, level, bound)
+        for lit in clause:
+            v = abs(lit)
+            if lit < 0 and v in self.node:
+                premises.append(self.node[v])
+            elif v in self.atom_var:
+                s = self.by_key.get(("atom", self.atom_var[v], -1 if lit > 0 else 1))
+                if s is not None:
+                    premises.append((s, 0, self.sources[s][2]))
+        if concl:
+            s = self.node[concl[0]][0]
+            if self.sources[s][3][0] == "domain":
+                premises.append((s, 0, self.sources[s][2]))
+        negated = {-lit for lit in clause}
+        for s, p, K in premises:
+            order, weights = self.sources[s][0], self.sources[s][1]
+            if concl:
+                s2, q, gamma = self.node[concl[0]]
+                if s2 != s or q < p:
+                    continue
+            else:
+                q = len(order)
+            fixed = sum(w for lit, w in zip(order[p:q], weights[p:q]) if lit in negated)
+            if (gamma >= K - fixed) if concl else (fixed > K):
+                return None
+        return "a clause over BDD nodes that no premise implies"
+
+
+__all__ = ["LinearClauses"]

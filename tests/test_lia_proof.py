@@ -1,0 +1,279 @@
+"""Certificates of linear integer arithmetic and uninterpreted functions: ``solve --proof``
+on QF_LIA / QF_UFLIA / QF_UF writes them (``encode/linear_checkable.py``), ``check-proof``
+verifies them (``check/linear.py``, ``check/ackermann.py``), and a certificate whose CNF is
+stronger than the formula (a clause of a constraint's block, a bit map, a BDD node's
+meaning, an Ackermann constraint tampered with) is rejected."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eagersmt import Config, solve_file
+from eagersmt.check.proof import CertificateError, check_certificate
+from eagersmt.result import Status
+
+from .conftest import BENCH, manifest, needs_shared
+
+LIA = """(set-logic QF_LIA)
+(declare-const x Int) (declare-const y Int) (declare-const z Int) (declare-const p Bool)
+(assert (<= 0 x 13)) (assert (<= -4 y 9)) (assert (<= 0 z 20))
+(assert (= (+ (* 3 x) (* 5 y) (- z)) 17))
+(assert (or p (>= (- (* 2 x) y) 9)))
+(assert (=> p (<= (+ x y z) 6)))
+(assert (= (mod (+ x z) 4) 3))
+(assert (> (* 7 y) (+ x 30)))
+(check-sat)
+"""
+UFLIA = """(set-logic QF_UFLIA)
+(declare-fun f (Int Int) Int) (declare-fun g (Int) Int)
+(declare-const x Int) (declare-const y Int)
+(assert (<= 0 x 10)) (assert (<= 0 y 10))
+(assert (= (+ x 1) (* 2 y)))
+(assert (> (f x y) (+ (f (- (* 2 y) 1) y) 2)))
+(assert (= (g x) (g y)))
+(check-sat)
+"""
+UF = """(set-logic QF_UF)
+(declare-fun p (Bool) Bool) (declare-fun q (Bool Bool) Bool)
+(declare-const a Bool) (declare-const b Bool) (declare-const c Bool)
+(assert (= a b))
+(assert (or (p a) (q a c)))
+(assert (not (p b)))
+(assert (not (q b c)))
+(check-sat)
+"""
+UFIDL = """(set-logic QF_UFIDL)
+(declare-fun f (Int) Int) (declare-fun p (Int) Bool)
+(declare-fun x () Int) (declare-fun y () Int) (declare-fun z () Int)
+(assert (<= (- x y) 0)) (assert (<= (- y x) 0))
+(assert (< (- (f x) (f y)) 0))
+(assert (or (p x) (< (- z (f y)) 2)))
+(assert (not (p y)))
+(check-sat)
+"""
+QUICK = ["lia/lia_general/lia_n12_m14_s53_eq.smt2", "lia/lia_pb/php_10_9.smt2",
+         "lia/uflia/assign_n12_s69_optm1.smt2"]
+FAMILIES = ("lia_rcpsp", "lia_pb", "lia_general", "uflia", "ufidl")
+
+
+def certified(text_or_path: str | Path, tmp_path: Path, name: str = "c") -> tuple[Path, Path]:
+    """Solve with ``--proof``; the certificate directory and the input's path."""
+    path = Path(text_or_path) if isinstance(text_or_path, Path) else tmp_path / f"{name}.smt2"
+    if not isinstance(text_or_path, Path):
+        path.write_text(text_or_path)
+    cert = tmp_path / f"cert-{name}"
+    r = solve_file(str(path), config=Config(proof=str(cert), backend="cadical"))
+    assert r.status == Status.UNSAT
+    return cert, path
+
+
+def tampered(cert: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "tampered"
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(cert, dst)
+    return dst
+
+
+def cnf_clauses(cert: Path) -> tuple[str, list[list[int]]]:
+    lines = (cert / "formula.cnf").read_text().splitlines()
+    body = [ln for ln in lines if ln and ln[0] not in "cp"]
+    return "\n".join(ln for ln in lines if ln and ln[0] in "cp"), \
+        [[int(t) for t in ln.split()[:-1]] for ln in body]
+
+
+def write_cnf(cert: Path, clauses: list[list[int]]) -> None:
+    nvars = max((abs(v) for c in clauses for v in c), default=0)
+    (cert / "formula.cnf").write_text(f"p cnf {nvars} {len(clauses)}\n" + "".join(
+        " ".join(map(str, c)) + " 0\n" for c in clauses))
+
+
+def meta(cert: Path) -> dict:
+    return json.loads((cert / "certificate.json").read_text())
+
+
+def set_meta(cert: Path, m: dict) -> None:
+    (cert / "certificate.json").write_text(json.dumps(m))
+
+
+@pytest.mark.parametrize("text", [LIA, UFLIA, UF, UFIDL], ids=["lia", "uflia", "uf", "ufidl"])
+def test_certificates_verify(tmp_path: Path, text: str) -> None:
+    cert, path = certified(text, tmp_path)
+    r = check_certificate(str(cert), str(path))
+    assert r.verified
+    if "QF_UF" in text:
+        assert r.counts["ackermann"] >= 1
+    if "Int" in text:
+        assert r.counts["linear"] > 0
+
+
+def test_satisfiable_linear_formula_gets_no_certificate(tmp_path: Path) -> None:
+    path = tmp_path / "sat.smt2"
+    path.write_text(LIA.replace("(assert (> (* 7 y) (+ x 30)))", ""))
+    r = solve_file(str(path), config=Config(proof=str(tmp_path / "c")))
+    assert r.status == Status.SAT
+
+
+@pytest.fixture(scope="module")
+def lia_cert(tmp_path_factory) -> tuple[Path, Path]:
+    return certified(LIA, tmp_path_factory.mktemp("lia"))
+
+
+def _bdd_clause(cert: Path) -> tuple[str, list[list[int]], int]:
+    """The CNF and the index of a clause ``-node -bit child`` of a BDD."""
+    nodes = {v for v, *_ in meta(cert)["linear"]["nodes"]}
+    header, clauses = cnf_clauses(cert)
+    for i, c in enumerate(clauses):
+        if len(c) == 3 and -c[0] in nodes and c[2] in nodes:
+            return header, clauses, i
+    raise AssertionError("no BDD clause of three literals")
+
+
+def test_strengthened_bdd_clause_rejected(lia_cert, tmp_path: Path) -> None:
+    cert, path = lia_cert
+    _, clauses, i = _bdd_clause(cert)
+    bad = tampered(cert, tmp_path)
+    clauses[i] = [clauses[i][0], clauses[i][2]]  # node -> child, whatever the bit
+    write_cnf(bad, clauses)
+    with pytest.raises(CertificateError, match="BDD"):
+        check_certificate(str(bad), str(path))
+
+
+def test_extra_clause_on_bits_rejected(lia_cert, tmp_path: Path) -> None:
+    cert, path = lia_cert
+    _, clauses = cnf_clauses(cert)
+    x, lo, bits = meta(cert)["linear"]["bits"][0]
+    bad = tampered(cert, tmp_path)
+    write_cnf(bad, clauses + [[bits[0]]])  # x - lo is odd: not implied
+    with pytest.raises(CertificateError, match="CNF clause"):
+        check_certificate(str(bad), str(path))
+
+
+def test_tampered_bit_map_rejected(lia_cert, tmp_path: Path) -> None:
+    cert, path = lia_cert
+    m = meta(cert)
+    row = next(r for r in m["linear"]["bits"] if len(r[2]) >= 2)
+    bad = tampered(cert, tmp_path)
+    row[1] += 1  # another offset
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match="domain"):
+        check_certificate(str(bad), str(path))
+    m = meta(cert)
+    row = next(r for r in m["linear"]["bits"] if len(r[2]) >= 2)
+    row[2][0], row[2][-1] = row[2][-1], row[2][0]  # low and high bit swapped
+    set_meta(bad, m)
+    with pytest.raises(CertificateError):
+        check_certificate(str(bad), str(path))
+
+
+def test_tampered_node_meaning_rejected(lia_cert, tmp_path: Path) -> None:
+    cert, path = lia_cert
+    m = meta(cert)
+    for node in m["linear"]["nodes"]:
+        node[3] -= 1  # every node claims one less
+    bad = tampered(cert, tmp_path)
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match="BDD"):
+        check_certificate(str(bad), str(path))
+
+
+def test_tampered_term_order_rejected(lia_cert, tmp_path: Path) -> None:
+    cert, path = lia_cert
+    m = meta(cert)
+    src = next(s for s in m["linear"]["sources"] if len(s[-1]) >= 2)
+    src[-1][0] = -src[-1][0]
+    bad = tampered(cert, tmp_path)
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match="term order"):
+        check_certificate(str(bad), str(path))
+
+
+def test_weakened_ackermann_clause_rejected(tmp_path: Path) -> None:
+    """The CNF's consistency clause with a premise dropped is no root clause."""
+    cert, path = certified(UF, tmp_path)
+    _, clauses = cnf_clauses(cert)
+    r = check_certificate(str(cert), str(path))
+    assert r.verified
+    for i, c in enumerate(clauses):
+        if len(c) >= 2:
+            bad = tampered(cert, tmp_path)
+            write_cnf(bad, clauses[:i] + [c[1:]] + clauses[i + 1:])
+            with pytest.raises(CertificateError, match="CNF clause"):
+                check_certificate(str(bad), str(path))
+
+
+def test_ackermann_across_functions_rejected(tmp_path: Path, monkeypatch) -> None:
+    """A normalizer that pairs applications of different functions equates ``f(x, y)`` and
+    ``g(x)``: a satisfiable formula's CNF is then unsat, and the checker's own reading of
+    the consistency constraints refuses the certificate."""
+    from itertools import combinations
+
+    import eagersmt.ir.linear as linear
+
+    text = UFLIA.replace("(assert (> (f x y) (+ (f (- (* 2 y) 1) y) 2)))",
+                         "(assert (> (f x y) (g x)))").replace("(assert (= (g x) (g y)))", "")
+    path = tmp_path / "sat.smt2"
+    path.write_text(text)
+    assert solve_file(str(path)).status == Status.SAT
+    monkeypatch.setattr(linear, "consistency_pairs", lambda apps: combinations(apps, 2))
+    cert = tmp_path / "cert"
+    assert solve_file(str(path), config=Config(proof=str(cert))).status == Status.UNSAT
+    with pytest.raises(CertificateError, match="not two applications of one function"):
+        check_certificate(str(cert), str(path))
+
+
+def test_ackermann_without_an_argument_equality_rejected(tmp_path: Path, monkeypatch) -> None:
+    """A consistency root that lost its premises (``F = G`` outright) is refused."""
+    import eagersmt.compile as compile_
+
+    cert, path = certified(UFLIA, tmp_path)
+    real = compile_.normalize_assertions
+
+    def stronger(assertions, **kw):  # type: ignore[no-untyped-def]
+        norm = real(assertions, **kw)
+        c = norm.boolean
+        f, g, root = norm.consistency[0]
+        conclusion = -next(ch for ch in c.args[-root] if ch < 0)
+        c.roots = [conclusion if r == root else r for r in c.roots]
+        norm.consistency[0] = (f, g, conclusion)
+        return norm
+
+    monkeypatch.setattr(compile_, "normalize_assertions", stronger)
+    with pytest.raises(CertificateError, match="lack argument 1"):
+        check_certificate(str(cert), str(path))
+
+
+@needs_shared
+@pytest.mark.parametrize("rel", QUICK)
+def test_shared_lia_certificates(tmp_path: Path, rel: str) -> None:
+    cert, path = certified(BENCH / rel, tmp_path)
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and r.counts["linear"] > 0
+    if "uflia" in rel:
+        assert r.counts["ackermann"] > 0
+
+
+def _unsat_rows() -> list[str]:
+    try:
+        rows = manifest()
+    except FileNotFoundError:
+        return []
+    return [r["path"] for r in rows if r["family"] in FAMILIES and r["status"] == "unsat"
+            and r["path"] not in QUICK]
+
+
+@pytest.mark.slow
+@needs_shared
+@pytest.mark.parametrize("rel", _unsat_rows())
+def test_every_unsat_lia_file_certifies(tmp_path: Path, rel: str) -> None:
+    """Within 120 s of solving (``mknap_n32_m3_s215_optp1`` takes longer either way)."""
+    cert = tmp_path / "cert"
+    r = solve_file(str(BENCH / rel), config=Config(proof=str(cert), timeout=120.0))
+    if r.status == Status.UNKNOWN:
+        pytest.skip("not answered within 120 s")
+    assert r.status == Status.UNSAT
+    assert check_certificate(str(cert), str(BENCH / rel)).verified
