@@ -10,15 +10,15 @@ __version__ = "0.1.0"
 
 from typing import TYPE_CHECKING, Any
 
-from .config import Config
 from .errors import (
     CrossCheckError, EagerSmtError, InputError, InternalError, ParseError, UnsupportedError,
 )
-from .result import Result, Stats, Status
 
-# The rest loads on first use (PEP 562): ``eagersmt solve`` on an easy instance should not
-# pay for the SAT back ends, the builder and the optimizer before it needs them.
+# The rest loads on first use (PEP 562): ``import eagersmt`` (and ``eagersmt --version``)
+# loads no registry, and ``eagersmt solve`` on an easy instance does not pay for the SAT back
+# ends, the builder and the optimizer before it needs them.
 _LAZY = {
+    "Config": "config", "Result": "result", "Stats": "result", "Status": "result",
     "solve_file": "api", "solve_smtlib": "api",
     "Objective": "optimize", "Optimum": "optimize", "Progress": "optimize",
     "Model": "solver", "NoModelError": "solver", "Solver": "solver",
@@ -45,6 +45,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .api import solve_file, solve_smtlib
+    from .config import Config
+    from .result import Result, Stats, Status
     from .builder import (
         And, Bool, Bools, BoolVal, Distinct, Eq, Expr, If, Implies, Int, Ints, IntVal, Ite, Not,
         Or, Real, Reals, RealVal, Sum, Xor,
