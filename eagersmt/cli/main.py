@@ -72,5 +72,25 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
     click.echo(f"warning: {message}", err=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
+# Young objects between two collections of the cyclic garbage collector in the command's
+# process (Python's default: 700).  The front end builds its terms and clauses in one go and
+# keeps them to the end, so each collection scans live objects for nothing: with this many,
+# a file of a few hundred thousand clauses is read and encoded without one, and a larger one
+# sees a collection per that many new objects.  Measurements: ``benchmarks/RESULTS.md``,
+# "Start-up".
+GC_THRESHOLD = 200_000
+
+
+def run() -> None:
+    """The console script (and ``python -m eagersmt.cli.main``): ``main`` in a process of
+    its own, which leaves the objects of its imports out of every collection (``gc.freeze``)
+    and collects per ``GC_THRESHOLD`` new objects."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
