@@ -201,7 +201,8 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
               help="Parses per parser and text (best and median reported).")
 @click.option("--stages", is_flag=True,
               help="Measure the front end stage by stage instead: start, import, parse, "
-                   "normalize, encode, SAT load, first SAT call and wall of `eagersmt solve` "
+                   "normalize, encode, SAT load, first SAT call (and the CPU time to it) and wall "
+                   "of `eagersmt solve` "
                    "(eagersmt[@REV]; peers such as z3 or yices: wall only), medians of "
                    "--stage-runs runs; writes stages.csv and stages.md.")
 @click.option("--stage-runs", type=click.IntRange(min=1), default=5, show_default=True,
