@@ -6,9 +6,11 @@ term builder (``Int``, ``Bool``, ``Real``, ``And``, ``Or``, ``Not``, ``Implies``
 ``eagersmt.interop.pysmt.register()``, ``eagersmt.interop.z3.from_z3``.
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # (typing's, read by type checkers: ``import eagersmt`` imports no typing)
 
 from .errors import (
     CrossCheckError, EagerSmtError, InputError, InternalError, ParseError, UnsupportedError,
@@ -44,6 +46,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import solve_file, solve_smtlib
     from .config import Config
     from .result import Result, Stats, Status
