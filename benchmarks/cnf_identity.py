@@ -72,7 +72,7 @@ def encodings() -> list[str]:
     """The values of ``eagersmt encode --encoding``, as the command offers them."""
     from eagersmt.cli.main import main
 
-    [opt] = [p for p in main.commands["encode"].params if p.name == "encoding"]
+    [opt] = [p for p in main.get_command(None, "encode").params if p.name == "encoding"]
     return list(opt.type.choices)  # type: ignore[attr-defined]
 
 

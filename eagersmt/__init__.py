@@ -6,19 +6,21 @@ term builder (``Int``, ``Bool``, ``Real``, ``And``, ``Or``, ``Not``, ``Implies``
 ``eagersmt.interop.pysmt.register()``, ``eagersmt.interop.z3.from_z3``.
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # (typing's, read by type checkers: ``import eagersmt`` imports no typing)
 
-from .config import Config
 from .errors import (
     CrossCheckError, EagerSmtError, InputError, InternalError, ParseError, UnsupportedError,
 )
-from .result import Result, Stats, Status
 
-# The rest loads on first use (PEP 562): ``eagersmt solve`` on an easy instance should not
-# pay for the SAT back ends, the builder and the optimizer before it needs them.
+# The rest loads on first use (PEP 562): ``import eagersmt`` (and ``eagersmt --version``)
+# loads no registry, and ``eagersmt solve`` on an easy instance does not pay for the SAT back
+# ends, the builder and the optimizer before it needs them.
 _LAZY = {
+    "Config": "config", "Result": "result", "Stats": "result", "Status": "result",
     "solve_file": "api", "solve_smtlib": "api",
     "Objective": "optimize", "Optimum": "optimize", "Progress": "optimize",
     "Model": "solver", "NoModelError": "solver", "Solver": "solver",
@@ -44,7 +46,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import solve_file, solve_smtlib
+    from .config import Config
+    from .result import Result, Stats, Status
     from .builder import (
         And, Bool, Bools, BoolVal, Distinct, Eq, Expr, If, Implies, Int, Ints, IntVal, Ite, Not,
         Or, Real, Reals, RealVal, Sum, Xor,

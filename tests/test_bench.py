@@ -353,6 +353,28 @@ def test_parse_speed_command(tmp_path):
     assert p.returncode == 2 and "unknown parser" in p.stderr
 
 
+def test_stages_command(tmp_path):
+    out = tmp_path / "out"
+    p = bench("--stages", str(EXAMPLE), "--stage-runs", "2", "--solver", "eagersmt",
+              "--solver", "z3", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    with open(out / "stages.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["solver"] for r in rows] == ["eagersmt", "z3"]
+    mine, z3 = rows
+    assert mine["runs"] == "2" and not mine["check"]
+    s = {k: float(mine[f"{k}_s"]) for k in ("start", "import", "parse", "normalize", "encode",
+                                             "load", "first SAT", "CPU to first SAT", "wall")}
+    assert all(v >= 0 for v in s.values()) and s["CPU to first SAT"] > 0
+    # the stages are parts of the front end, which ends before the process does
+    front = s["start"] + s["import"] + s["parse"] + s["normalize"] + s["encode"] + s["load"]
+    assert front < s["first SAT"] < s["wall"]
+    assert float(z3["wall_s"]) > 0 and z3["first SAT_s"] == "" and z3["runs"] == "2"
+    assert "| jobshop_3x3 | eagersmt | " in (out / "stages.md").read_text()
+    p = bench("--stages", str(EXAMPLE), "--solver", "cadical-cnf", "--out", str(out))
+    assert p.returncode == 2 and "--stages times SMT solvers" in p.stderr
+
+
 def test_eagersmt_runs_of_a_bench_do_not_use_the_lemma_store(tmp_path, monkeypatch):
     """A bench measures solving: one run's recorded answer must not answer the next."""
     store = tmp_path / "memo.sqlite"

@@ -337,7 +337,7 @@ def test_unsupported_commands_are_answered_and_the_script_goes_on(tmp_path):
 def test_every_solve_option_is_a_config_field_or_an_output_option():
     """The README says which options of solve are not Config fields: they only shape the
     output (and where the input comes from)."""
-    from eagersmt.cli.main import solve_cmd
+    from eagersmt.cli.solve import solve_cmd
     from eagersmt.config import OPTIONS
 
     fields = {o.name for o in OPTIONS}

@@ -21,7 +21,9 @@ EAGERSMT = str(Path(sys.executable).with_name("eagersmt"))
 
 
 def commands(group: click.Group = main, prefix: tuple[str, ...] = ()):
-    for name, cmd in sorted(group.commands.items()):
+    ctx = click.Context(group)  # (the group loads each command's module when asked for it)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         if cmd.hidden:
             continue
         if isinstance(cmd, click.Group):

@@ -53,7 +53,7 @@ class PysatSolver:
             self._s.solver.configure(options)
         clauses = list(clauses) if not isinstance(clauses, list) else clauses
         if clauses:
-            self._s.append_formula(clauses)
+            self.add_clauses(clauses)
 
     def _native_solver(self) -> Any:
         if self._s is None:
@@ -66,7 +66,22 @@ class PysatSolver:
         self._native_solver().add_clause(clause)
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
-        self._native_solver().append_formula(clauses)
+        """CaDiCaL 1.9.5's clauses go to its C entry point in one ``map`` (python-sat's
+        ``append_formula`` makes three Python calls per clause); others through
+        ``append_formula``."""
+        s = self._native_solver()
+        native = s.solver
+        if self.name == "cadical195" and getattr(native, "cadical", None):
+            import functools
+
+            import pysolvers
+
+            added = list(map(functools.partial(pysolvers.cadical195_add_cl, native.cadical),
+                             clauses))
+            if False in added:
+                native.status = False
+        else:
+            s.append_formula(clauses)
 
     def configure(self, options: dict[str, int]) -> None:
         """Set solver options now (python-sat's ``configure``; CaDiCaL takes most of its

@@ -199,9 +199,18 @@ def _print_summary(summary: Any, out: Path, wrote: list[str]) -> None:
               show_default=True, metavar="MB", help="Size of each --parse-speed text.")
 @click.option("--parse-repeat", type=click.IntRange(min=1), default=3, show_default=True,
               help="Parses per parser and text (best and median reported).")
+@click.option("--stages", is_flag=True,
+              help="Measure the front end stage by stage instead: start, import, parse, "
+                   "normalize, encode, SAT load, first SAT call (and the CPU time to it) and wall "
+                   "of `eagersmt solve` "
+                   "(eagersmt[@REV]; peers such as z3 or yices: wall only), medians of "
+                   "--stage-runs runs; writes stages.csv and stages.md.")
+@click.option("--stage-runs", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Runs per solver and instance of --stages (alternating).")
 def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...],
           solvers: tuple[str, ...], timeout: float, memory_limit: int, out: str, jobs: int,
-          baseline: Optional[str], parse_speed: bool, parse_mb: float, parse_repeat: int) -> None:
+          baseline: Optional[str], parse_speed: bool, parse_mb: float, parse_repeat: int,
+          stages: bool, stage_runs: int) -> None:
     """Compare solvers on PATHS (.smt2 files or folders) and/or a --manifest.
 
     Each (instance, solver) pair runs in its own process group with a wall and a memory
@@ -230,6 +239,14 @@ def bench(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, 
     if parse_speed:
         _parse_speed(instances, _parsers(solvers, snapshots), outdir, limits, parse_mb,
                      parse_repeat)
+        return
+    if stages:
+        specs = _specs(solvers or ("eagersmt",), snapshots)
+        for spec in specs:
+            if spec.kind == "cnf":
+                raise click.BadParameter(f"{spec.name}: --stages times SMT solvers",
+                                         param_hint="--solver")
+        _stages(instances, specs, outdir, limits, stage_runs)
         return
     specs = _specs(solvers, snapshots)
     names = [s.name for s in specs]
@@ -292,3 +309,30 @@ def _parse_speed(instances: list, specs: list, outdir: Path, limits: Any, mb: fl
     (outdir / "parse_speed.md").write_text(md)
     click.echo(markdown_table(table(rows)))
     click.echo(f"wrote {outdir / 'parse_speed.csv'}, {outdir / 'parse_speed.md'}")
+
+
+def _stages(instances: list, specs: list, outdir: Path, limits: Any, runs: int) -> None:
+    import csv
+
+    from ..tools.bench.report import markdown_table
+    from ..tools.bench.stages import STAGES, measure, table
+
+    def done(r: Any) -> None:
+        figures = ", ".join(f"{k} {1000 * v:.0f}" for k, v in r.medians.items())
+        click.echo(f"stages: {Path(r.instance).name} {r.solver}: {figures} ms"
+                   f"{f'; {r.check}' if r.check else ''}", err=True)
+
+    rows = measure(instances, specs, runs=runs, limits=limits, on_done=done)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with open(outdir / "stages.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["instance", "solver", *(f"{s}_s" for s in STAGES), "runs", "check"])
+        w.writerows([r.instance, r.solver, *(r.medians.get(s, "") for s in STAGES), r.runs,
+                     r.check] for r in rows)
+    pre = _preamble(specs, len(instances), limits.timeout, limits.memory_mb or 0, 1)
+    md = "\n".join(["# eagersmt bench --stages", "", *pre, "", markdown_table(table(rows)), "",
+                    f"Medians of {runs} runs per solver and instance (alternating); 'first SAT' "
+                    "is from the process spawn to the first in-process SAT call."]) + "\n"
+    (outdir / "stages.md").write_text(md)
+    click.echo(markdown_table(table(rows)))
+    click.echo(f"wrote {outdir / 'stages.csv'}, {outdir / 'stages.md'}")

@@ -39,7 +39,8 @@ base grows by these two pure functions (``check/proof.py``, "Compact order encod
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from itertools import repeat
+from typing import Any, Callable, Optional, Sequence
 
 from .base import Candidate, Choice, EncodingTooLarge, VarClass
 from .cnf import CNF, SCHEDULE_TUNING
@@ -69,11 +70,21 @@ def _clause(out: list, lits: tuple) -> None:
     out.append(cl)
 
 
-def var_clauses(lay: Layout, width: int) -> list[list[int]]:
+def _ladder(out: list, pre: tuple, neg: int, pos: int, n: int, post: tuple = ()) -> None:
+    """``pre or -(neg + i) or pos + i or post`` for ``i`` in ``[0, n)``: tuples zipped at C
+    speed from ranges and repeated literals, no Python code per clause (the encoder's hot
+    loop, as in ``order.py``)."""
+    if n > 0:
+        out.extend(zip(*map(repeat, pre), range(-neg, -neg - n, -1), range(pos, pos + n),
+                       *map(repeat, post)))
+
+
+def var_clauses(lay: Layout, width: int) -> list[Sequence[int]]:
     """Ladder axioms of both digits and ``X <= width``."""
     hb, n, lb, B = lay
-    out = [[-(hb + a), hb + a + 1] for a in range(n - 1)]
-    out += [[-(lb + b), lb + b + 1] for b in range(B - 2)]
+    out: list[Sequence[int]] = []
+    _ladder(out, (), hb, hb + 1, n - 1)
+    _ladder(out, (), lb, lb + 1, B - 2)
     _clause(out, (_le(hb, n, width // B - 1), _le(lb, B - 1, width % B)))
     return out
 
@@ -82,26 +93,26 @@ def _rows(out: list, pre: tuple, Y: Layout, X: Layout, off: int, post: tuple) ->
     """``pre or not [Y1 <= a] or [X1 <= a + off] or post`` for every ``a`` in ``[0, n_Y]``,
     less those the ladder axioms imply (as in ``order.py``): of the ``a`` whose
     ``[X1 <= a + off]`` is false only the largest; none whose ``[X1 <= a + off]`` is true.
-    The middle, where both are literals, at C speed (the encoder's hot loop)."""
+    The middle, where both are literals, in one ``_ladder``."""
     yh, yn = Y[0], Y[1]
     xh, xn = X[0], X[1]
     lo = max(0, min(-off, yn))
     hi = max(lo, min(yn, xn - off))  # xn >= 0, so hi >= lo anyway
     if lo > 0:  # a = lo - 1 < yn, a + off < 0
         out.append([*pre, -(yh + lo - 1), *post])
-    out.extend([*pre, -(yh + a), xh + a + off, *post] for a in range(lo, hi))
+    _ladder(out, pre, yh + lo, xh + lo + off, hi - lo, post)
     if hi == yn and yn + off < xn:  # a = yn: [Y1 <= yn] is true
         _clause(out, (*pre, _le(xh, xn, yn + off), *post))
 
 
-def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int) -> list[list[int]]:
+def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int) -> list[Sequence[int]]:
     """``guard -> X <= Y + k`` (module doc; ``guard`` 0: unconditional; ``q1`` 0 when
     ``k % B == 0``)."""
     xl, B = X[2], X[3]
     yl = Y[2]
     k1, k0 = divmod(k, B)
     g = (-guard,) if guard else ()
-    out: list[list[int]] = []
+    out: list[Sequence[int]] = []
     t = _le(yl, B - 1, B - k0 - 1)
     if k0:
         _rows(out, g, Y, X, k1 + 1, ())
@@ -111,9 +122,9 @@ def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int) -> li
     if k0:
         _rows(out, (), Y, X, k1, (q1,))
     # q0 and [Y0 <= b] -> [X0 <= b + k0] for b < B - k0 (b = B-1-k0: [X0 <= B-1] is true)
-    out.extend([*g, -q0, -(yl + b), xl + b + k0] for b in range(B - k0 - 1))
+    _ladder(out, (*g, -q0), yl, xl + k0, B - k0 - 1)
     if k0:  # q1 and [Y0 <= b] -> [X0 <= b + k0 - B] for b >= B - k0 ([Y0 <= B-1] is true)
-        out.extend([*g, -q1, -(yl + b), xl + b + k0 - B] for b in range(B - k0, B - 1))
+        _ladder(out, (*g, -q1), yl + B - k0, xl, k0 - 1)
         out.append([*g, -q1, xl + k0 - 1])
     return out
 

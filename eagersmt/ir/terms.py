@@ -315,25 +315,29 @@ def _tid(t: Term) -> int:
 
 
 def iter_dag(roots: Iterable[Term]) -> list[Term]:
-    """All nodes below ``roots``, children before parents (iterative post-order)."""
+    """All nodes below ``roots``, children before parents (iterative post-order: a stack of
+    argument iterators; a leaf goes out at once, without a stack entry)."""
     order: list[Term] = []
+    append = order.append
     seen: set[int] = set()
+    mark = seen.add
     for r in roots:
         if r.id in seen:
             continue
-        stack: list[tuple[Term, int]] = [(r, 0)]
-        seen.add(r.id)
+        mark(r.id)
+        stack = [(r, iter(r.args))]
         while stack:
-            n, i = stack[-1]
-            if i < len(n.args):
-                stack[-1] = (n, i + 1)
-                c = n.args[i]
+            n, args = stack[-1]
+            for c in args:
                 if c.id not in seen:
-                    seen.add(c.id)
-                    stack.append((c, 0))
+                    mark(c.id)
+                    if c.args:
+                        stack.append((c, iter(c.args)))
+                        break
+                    append(c)
             else:
                 stack.pop()
-                order.append(n)
+                append(n)
     return order
 
 

@@ -498,17 +498,14 @@ class Parser:
             if kind == _EVAL:
                 x = frame[1]
                 if type(x) is SList:
-                    self._expand(x, work)
+                    self._expand(x, work, values)
                 else:
                     values.append(self._atom(x, frame[2], frame[3]))
             elif kind == _APPLY:
                 _, op, n, x = frame
                 args = values[len(values) - n:]
                 del values[len(values) - n:]
-                t = self._apply(op, args, x)
-                values.append(t)
-                if op in _ATOM_OPS:
-                    self.script.atom_pos.setdefault(t, x.pos)
+                values.append(self._applied(op, args, x))
             elif kind == _BIND:
                 _, names, x = frame
                 n = len(names)
@@ -528,13 +525,24 @@ class Parser:
                 _, fname, n, x = frame
                 args = values[len(values) - n:]
                 del values[len(values) - n:]
-                formals, body = self.functions[fname]
-                for k, (f, a) in enumerate(zip(formals, args)):
-                    if f.sort != a.sort:
-                        raise self.err(f"argument {k + 1} of '{fname}' must have sort {f.sort}, "
-                                       f"got {a.sort}", x, k + 1)
-                values.append(self.tm.substitute(body, dict(zip(formals, args))))
+                values.append(self._called(fname, args, x))
         return values[0]
+
+    def _applied(self, op: str, args: list[Term], x: SList) -> Term:
+        """Operator ``op`` of ``x`` applied to its elaborated ``args``."""
+        t = _OPS[op](self, args, x)
+        if op in _ATOM_OPS:
+            self.script.atom_pos.setdefault(t, x.pos)
+        return t
+
+    def _called(self, fname: str, args: list[Term], x: SList) -> Term:
+        """Defined (or uninterpreted) function ``fname`` of ``x`` applied to ``args``."""
+        formals, body = self.functions[fname]
+        for k, (f, a) in enumerate(zip(formals, args)):
+            if f.sort != a.sort:
+                raise self.err(f"argument {k + 1} of '{fname}' must have sort {f.sort}, "
+                               f"got {a.sort}", x, k + 1)
+        return self.tm.substitute(body, dict(zip(formals, args)))
 
     def _atom(self, a: str, parent: SList, index: int) -> Term:
         if type(a) is str:
@@ -579,7 +587,10 @@ class Parser:
             raise self.err(f"operator '{a}' needs arguments", parent, index)
         raise self.err(f"unknown symbol '{a}'", parent, index)
 
-    def _expand(self, x: SList, work: list) -> None:
+    def _expand(self, x: SList, work: list, values: list) -> None:
+        """Check the head of ``x`` and push the frames that elaborate it onto ``work``; an
+        application whose arguments are all atoms is elaborated at once into ``values``
+        (its atoms in order, then the application: what those frames would do next)."""
         if not x:
             raise self.err("empty term '()'", x)
         head = x[0]
@@ -587,6 +598,11 @@ class Parser:
             raise self.err("indexed or qualified function symbols are not supported", x, 0,
                            UnsupportedError)
         n = len(x) - 1
+        if type(head) is str and head in _OPS and not self.scopes.get(head):  # the common case
+            if n == 0:
+                raise self.err(f"operator '{head}' needs arguments", x)
+            self._push(x, n, (_APPLY, head, n, x), work, values)
+            return
         if head == "let" and type(head) is str:
             if n != 2 or type(x[1]) is not SList or not x[1]:
                 raise self.err("let expects a non-empty list of bindings and a body", x)
@@ -625,11 +641,7 @@ class Parser:
             formals = self.functions[head][0]
             if n != len(formals):
                 raise self.err(f"'{head}' expects {len(formals)} arguments, got {n}", x)
-            work.append((_CALL, head, n, x))
-        elif head in _OPS and not self.scopes.get(head) and not isinstance(head, QSymbol):
-            if n == 0:
-                raise self.err(f"operator '{head}' needs arguments", x)
-            work.append((_APPLY, head, n, x))
+            frame: tuple = (_CALL, head, n, x)
         elif head in _UNSUPPORTED_OPS:
             raise self.err(f"operator '{head}' is not supported ({_UNSUPPORTED_OPS[head]})", x, 0,
                            UnsupportedError)
@@ -637,11 +649,25 @@ class Parser:
             raise self.err(f"'{head}' is not a function", x, 0)
         else:
             raise self.err(f"unknown function '{head}'", x, 0)
+        self._push(x, n, frame, work, values)
+
+    def _push(self, x: SList, n: int, frame: tuple, work: list, values: list) -> None:
+        """Push ``frame`` (the application of ``x``) and the evaluation of its ``n``
+        arguments; when they are all atoms, do at once what those frames would do next."""
+        for k in range(1, n + 1):
+            if type(x[k]) is SList:
+                break
+        else:  # only atoms
+            atom = self._atom
+            args = [atom(x[k], x, k) for k in range(1, n + 1)]
+            if frame[0] == _APPLY:
+                values.append(self._applied(frame[1], args, x))
+            else:
+                values.append(self._called(frame[1], args, x))
+            return
+        work.append(frame)
         for k in range(n, 0, -1):
             work.append((_EVAL, x[k], x, k))
-
-    def _apply(self, op: str, args: list[Term], x: SList) -> Term:
-        return _OPS[op](self, args, x)
 
     # -- operator helpers --------------------------------------------------------------
     def bools(self, args: list[Term], x: SList) -> list[Term]:
@@ -653,6 +679,11 @@ class Parser:
 
     def numbers(self, args: list[Term], x: SList) -> list[Term]:
         """Check arithmetic arguments; numerals in Real context become Real constants."""
+        for a in args:
+            if a.sort != INT:
+                break
+        else:  # all Int (the integer logics): nothing to check or convert
+            return args
         sorts = set()
         for k, a in enumerate(args):
             if a.sort == BOOL:
@@ -708,6 +739,9 @@ def _show(a: object) -> str:
 def _chain(p: Parser, args: list[Term], x: SList, make: Callable[[Term, Term], Term]) -> Term:
     if len(args) < 2:
         raise p.err(f"'{x[0]}' expects at least 2 arguments", x)
+    if len(args) == 2:  # one link: the conjunction of one term that is no conjunction is it
+        t = make(args[0], args[1])
+        return t if t.op != T.AND else p.tm.and_((t,))
     return p.tm.and_(make(args[i], args[i + 1]) for i in range(len(args) - 1))
 
 

@@ -55,6 +55,7 @@ def _atom(tok: str, start: int) -> str:
 
 
 _SIMPLE = re.compile(r"[A-Za-z0-9~!@$%^&*_\-+=<>.?/]+")
+_SPECIAL = ';"|\\'  # first characters of a comment, string, quoted symbol, stray backslash
 
 
 def read_sexprs(text: str) -> Iterator[SList]:
@@ -111,6 +112,8 @@ class Reader:
                         done.end = m.end()
                         self.pos = m.end()
                         yield done
+                elif cur is not None and c not in _SPECIAL:  # a plain atom, the common case
+                    cur.append(tok)
                 elif c == ";":
                     continue
                 elif len(tok) == 1 and c in '"|\\':

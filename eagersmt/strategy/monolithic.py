@@ -53,10 +53,10 @@ class Monolithic:
                 or (left is not None and left <= 1.0)):
             return get_backend(self.backend).solve(cnf, timeout=left)
         t0 = time.perf_counter()
-        backend = get_backend(self.backend)
-        started = (backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: from now on
-                   if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES
-                   else None)
+        backend, started = None, None
+        if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES:
+            backend = get_backend(self.backend)
+            started = backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: from now on
         warm = None
         try:
             warm = open_solver(cnf)
@@ -66,6 +66,7 @@ class Monolithic:
                                  {**warm.stats(), "seconds": time.perf_counter() - t0,
                                   "winner": "cadical (in-process first try)"})
             left = None if left is None else left - (time.perf_counter() - t0)
+            backend = backend or get_backend(self.backend)  # (loaded when the try is not enough)
             run, started = started, None  # the back end owns it now
             if run is not None:
                 return backend.solve(cnf, timeout=left, warm=warm, started=run)
