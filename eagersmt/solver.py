@@ -79,9 +79,10 @@ class Model(Mapping[str, Value]):
     def eval(self, item: Any) -> Value:
         """Value of any term (builder, eagersmt, pysmt, or SMT-LIB text) under this model."""
         from .check.model import evaluate
+        from .ir.ackermann import with_unapplied
 
         (t,) = self._solver._terms_of(item, declare=False)
-        return evaluate([t], self._values)[0]  # type: ignore[return-value]
+        return evaluate([t], with_unapplied([t], self._values))[0]  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
