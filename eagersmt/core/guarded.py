@@ -64,7 +64,7 @@ from ..encode.tseitin import PredUse, gate_clauses
 from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
 from ..ir.linear import LinearNormalized, outside_difference
 from ..ir.normalize import NotDifference, normalize_into
-from ..ir.terms import INT, Term
+from ..ir.terms import BOOL, INT, Term, TermManager
 from ..result import Stats, Status
 from .sat import solve_bounded
 
@@ -107,8 +107,15 @@ def _unit_determined(cls: VarClass, dom: Domains) -> bool:
 
 
 class NotKeepable(Exception):
-    """The assertions are outside what a guarded encoding takes (linear integer arithmetic,
-    uninterpreted functions): the core decides the query one-shot instead."""
+    """The assertions are outside what a guarded encoding takes (linear integer arithmetic
+    without the term manager to state its guards in): the core decides the query one-shot
+    instead."""
+
+
+def _guarded_terms(items: Sequence[Item], terms: TermManager) -> list[Term]:
+    """The items as terms ``g -> F`` over guard Booleans (a permanent one as it is)."""
+    return [t if key is None else terms.implies(terms.var(GUARD + key, BOOL), t)
+            for t, key in items]
 
 
 class GuardedSolver:
@@ -116,25 +123,34 @@ class GuardedSolver:
 
     def __init__(self, items: Sequence[Item], config: Config, *,
                  positions: Optional[Mapping[Term, int]] = None,
-                 stats: Optional[Stats] = None):
+                 stats: Optional[Stats] = None, terms: Optional[TermManager] = None):
         self.config = config
         self.positions = positions
-        self.norm = normalize_assertions([t for t, _ in items], positions=positions,
-                                         stats=stats, substitute=False)
-        if isinstance(self.norm, LinearNormalized):
-            raise NotKeepable("linear integer arithmetic")
-        c = self.norm.circuit
-        for i, (_, key) in enumerate(items):
-            if key is not None:
-                c.roots[i] = c.or_((-c.bool_var(GUARD + key), c.roots[i]))
+        plain = [t for t, _ in items]
+        norm = None
+        if not outside_difference(plain):
+            norm = normalize_assertions(plain, positions=positions, stats=stats,
+                                        substitute=False)
+        if norm is None or isinstance(norm, LinearNormalized):
+            if terms is None:
+                raise NotKeepable("linear integer arithmetic")
+            norm = normalize_assertions(_guarded_terms(items, terms), positions=positions,
+                                        stats=stats, substitute=False)
+        self.norm = norm
+        self.linear = isinstance(norm, LinearNormalized)
+        if not self.linear:
+            c = self.norm.circuit
+            for i, (_, key) in enumerate(items):
+                if key is not None:
+                    c.roots[i] = c.or_((-c.bool_var(GUARD + key), c.roots[i]))
         self.compiled: Compiled = encode_normalized(self.norm, config, stats=stats,
                                                     extendable=True)
-        self.extendable = self.norm.sort == INT and self.compiled.enc is not None
-        self.pol, _ = polarities(c)
+        self.extendable = not self.linear and self.norm.sort == INT and self.compiled.enc is not None
+        self.pol, _ = polarities(self.norm.circuit)
         self.boxes: dict[int, _ClassBox] = {}  # id(OrderDecoder) -> its class
-        if self.compiled.enc is not None:
+        if self.compiled.enc is not None and not self.linear:
             enc = self.compiled.enc
-            for cls in split_classes(enc.tseitin.preds, c.unit_preds()):
+            for cls in split_classes(enc.tseitin.preds, self.norm.circuit.unit_preds()):
                 dec = enc.order_decoder(cls.variables[0])
                 if dec is not None:  # (the same classes and ranges as the encoder's)
                     d = math.inf if _unit_determined(cls, dec.dom) else sd_range(cls)
@@ -155,7 +171,8 @@ class GuardedSolver:
         return self.compiled.enc.tseitin.bool_vars.get(GUARD + key)
 
     def knows(self, key: str) -> bool:
-        return GUARD + key in self.norm.circuit.bool_names
+        c = self.norm.boolean if self.linear else self.norm.circuit  # type: ignore[attr-defined]
+        return GUARD + key in c.bool_names
 
     def retire(self, key: str) -> None:
         """Switch guard ``key`` off for good (its level was popped)."""
@@ -171,7 +188,8 @@ class GuardedSolver:
         if self.compiled.trivial:
             return True  # a permanent assertion is false: unsat, whatever comes
         if not self.extendable or self.solver is None:
-            self.why = "reals, or no encoding" if self.solver is not None else "closed"
+            self.why = ("closed" if self.solver is None else
+                        "linear integer arithmetic" if self.linear else "reals, or no encoding")
             return False
         t0 = time.perf_counter()
         c = self.norm.circuit

@@ -87,7 +87,7 @@ class IntGen(TermGen):
                 self.decls.append(f"(declare-fun {name} ({' '.join(args)}) {res})")
 
     # -- declarations ---------------------------------------------------------------------
-    def boxed(self, ints: tuple[int, int], bools: int, box: float = 0.7) -> list[str]:
+    def boxed(self, ints: tuple[int, int], bools: int, box: float = 0.85) -> list[str]:
         """Numeric variables (most of them boxed by assertions) and Booleans; returns the
         box assertions."""
         xs = self.variables(ints, bools)
@@ -165,7 +165,7 @@ class IntGen(TermGen):
         op = rng.choice(_CMP)
         if self.bool_only:
             return self.apply("Bool", depth) if rng.random() < 0.7 else self.bvar()
-        t = lambda: self.term(max(depth, rng.randint(0, 2)))  # noqa: E731
+        t = lambda: self.term(max(depth, rng.randint(0, 1)))  # noqa: E731
         if self.idl:
             d = lambda: self.idl_term(2)  # noqa: E731
             forms: list[Callable[[], str]] = [
@@ -186,7 +186,7 @@ class IntGen(TermGen):
 # -- shapes ----------------------------------------------------------------------------------
 def _linear(g: IntGen) -> list[str]:
     out = g.boxed((2, 4), 2)
-    return out + g.assertions(g.rng.randint(1, 4), 3)
+    return out + g.assertions(g.rng.randint(1, 3), 2)
 
 
 def _pb(g: IntGen) -> list[str]:
@@ -235,7 +235,7 @@ def _uf(g: IntGen) -> list[str]:
     if g.bool_only:
         g.bools(rng.randint(2, 4))
         return g.assertions(rng.randint(1, 5), 3)
-    out = g.boxed((2, 4), 2, box=0.5 if g.idl else 0.7)
+    out = g.boxed((2, 4), 2, box=0.6 if g.idl else 0.85)
     out += g.assertions(rng.randint(1, 4), 2)
     if not g.idl and rng.random() < 0.5:  # equal arguments force equal results
         x, y = g.two()
