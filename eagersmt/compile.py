@@ -109,13 +109,10 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
 
 def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
                    checkable: bool) -> Compiled:
-    """A linear formula's CNF (``encode/linear.py``; no certificates, cubes or Ray for it
-    yet: those read the difference encodings' decoders)."""
+    """A linear formula's CNF (``encode/linear.py``; no certificates for it yet; cubes split
+    on its atoms and bits, ``cube/smt.py``)."""
     if checkable:
         raise UnsupportedError("certificates (--proof) of linear integer arithmetic are not "
-                               "supported yet")
-    if config.cubes != "none" or config.ray is not None:
-        raise UnsupportedError("cubes (--cubes, --ray) of linear integer arithmetic are not "
                                "supported yet")
     from .encode.linear import encode_linear
 

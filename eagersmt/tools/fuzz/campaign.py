@@ -94,9 +94,10 @@ ALL_COMBOS = ALWAYS + ROTATING
 
 # Integer cases (``integers.py``): the encoding option does not apply to linear formulas
 # (``encode/linear.py`` is their one encoding), so one in-process run, and the other back
-# ends rotating.
+# ends and the cubed runs rotating.
 INTEGER_ALWAYS = (Combo("auto", "cadical"),)
-INTEGER_ROTATING = tuple(Combo("auto", b) for b in BACKENDS if b != "cadical")
+INTEGER_ROTATING = tuple(Combo("auto", b, c) for c in (False, True) for b in BACKENDS
+                         if (b, c) != ("cadical", False))
 
 
 def schedule(index: int, rotate: int = 2, *, integer: bool = False) -> list[Combo]:
@@ -127,6 +128,16 @@ SolveFn = Callable[[str, Combo, str, Optional[float]], object]
 def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]) -> object:
     """eagersmt's answer on ``text`` with ``combo`` (the default ``SolveFn``)."""
     from ...api import solve_smtlib
+
+    config, in_process = _config(combo, level, timeout)
+    if not in_process:
+        return solve_smtlib(text, config=config)
+    with _in_process_cadical():
+        return solve_smtlib(text, config=config)
+
+
+def _config(combo: Combo, level: str, timeout: Optional[float]) -> tuple:
+    """The ``Config`` of ``combo`` and whether it runs in process (CaDiCaL, not cubed)."""
     from ...config import Config
 
     in_process = combo.backend == "cadical" and not combo.cubed
@@ -135,21 +146,15 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
                     cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
                     timeout=None if in_process else timeout, quiet=True,
                     memo="off")  # every configuration solves: none answers from a record
-    if not in_process:
-        return solve_smtlib(text, config=config)
-    with _in_process_cadical():
-        return solve_smtlib(text, config=config)
+    return config, in_process
 
 
-def eagersmt_script(text: str, combo: Combo, timeout: Optional[float]) -> list[str]:
+def eagersmt_script(text: str, combo: Combo, level: str, timeout: Optional[float]) -> list[str]:
     """The lines eagersmt prints for the whole script ``text`` with ``combo`` (a session,
     as ``eagersmt solve`` runs one; in-process CaDiCaL for the in-process combination)."""
-    from ...config import Config
     from ...session import Session
 
-    in_process = combo.backend == "cadical" and not combo.cubed
-    config = Config(encoding=combo.encoding, backend=combo.backend,
-                    timeout=None if in_process else timeout, quiet=True, memo="off")
+    config, in_process = _config(combo, level, timeout)
     session = Session(config=config)
     try:
         if not in_process:
@@ -300,7 +305,7 @@ class Campaign:
             stats = rep.combos[str(combo)]
             t = time.perf_counter()
             if script:
-                got, finding = self.check_script(case.text, combo)
+                got, finding = self.check_script(case.text, combo, level)
             else:
                 got, finding = self.check(case.text, combo, level, expected, assertions)
             stats.seconds += time.perf_counter() - t
@@ -317,7 +322,8 @@ class Campaign:
                 stats.failures += 1
                 found.append(Finding(finding[0], finding[1], combo, case, level))
 
-    def check_script(self, text: str, combo: Combo) -> tuple[str, Optional[tuple[str, str]]]:
+    def check_script(self, text: str, combo: Combo,
+                     level: str = "smt") -> tuple[str, Optional[tuple[str, str]]]:
         """Run a whole script (several ``check-sat``s) with ``combo`` and compare each answer
         with Z3's: (the answers, space-separated, or "error"; a finding or None).  eagersmt
         checks each ``sat`` model on the assertions live at that point itself (an
@@ -329,7 +335,7 @@ class Campaign:
         z3_answers, problems = z3_script_answers(text, self.timeout)
         self.report.z3_seconds += time.perf_counter() - t
         try:
-            lines = eagersmt_script(text, combo, self.timeout)
+            lines = eagersmt_script(text, combo, level, self.timeout)
         except InternalError as e:
             return "error", ("model-check", f"InternalError: {str(e)[:160]}")
         except CaseTimeout:
@@ -382,7 +388,7 @@ class Campaign:
         """The bug key of ``text`` under ``combo`` (None: no finding) -- the minimizer's test;
         ``script``: compare every answer (``check_script``)."""
         if script:
-            _, finding = self.check_script(text, combo)
+            _, finding = self.check_script(text, combo, level)
             if finding is None:
                 return None
             return Finding(finding[0], finding[1], combo, Case(0, "", "", text), level).bug
