@@ -277,7 +277,8 @@ class Solver:
         if mod.startswith("pysmt"):
             from .interop.pysmt_text import pysmt_to_smtlib
 
-            return self._parse_script(pysmt_to_smtlib(item, self._symbols))
+            return self._parse_script(pysmt_to_smtlib(item, self._symbols.keys()
+                                                      | self._functions.keys()))
         if mod.startswith("z3"):
             from .interop.z3 import z3_to_smtlib
 
