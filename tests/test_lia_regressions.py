@@ -33,12 +33,30 @@ SOLUTION_BOUND_CLIP = """(set-logic QF_LIA)
 """
 
 
+# Seed 2026, case 53958 (shape uf): the same clipping: f's result is 9, B is 3.
+SOLUTION_BOUND_CLIP_UF = """(set-logic QF_UFLIA)
+(declare-fun g (Int Int) Int)
+(declare-fun f (Int) Int)
+(declare-fun x1 () Int)
+(assert (= 9 (f (g 0 x1))))
+(check-sat)
+"""
+
+
 @pytest.mark.xfail(strict=True, reason="wrong unsat: ir/linear.py clips bounded variables to "
                                         "the solution bound (not in this branch's files)")
 def test_the_solution_bound_does_not_clip_bounded_variables():
     assert _z3(SOLUTION_BOUND_CLIP) == "sat"
     res = solve_smtlib(SOLUTION_BOUND_CLIP, config=Config(memo="off"))
     assert res.status == Status.SAT and res.model["x3"] in (11, 12)
+
+
+@pytest.mark.xfail(strict=True, reason="wrong unsat: ir/linear.py clips bounded variables to "
+                                        "the solution bound (not in this branch's files)")
+def test_the_solution_bound_does_not_clip_a_function_result():
+    assert _z3(SOLUTION_BOUND_CLIP_UF) == "sat"
+    res = solve_smtlib(SOLUTION_BOUND_CLIP_UF, config=Config(memo="off"))
+    assert res.status == Status.SAT
 
 
 def test_get_value_of_a_function_no_assertion_applies():
