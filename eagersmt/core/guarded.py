@@ -36,6 +36,16 @@ permanent units alone imply every domain (anchored frame, no bound clipped to ``
 shop), any model of the permanent assertions lies in them and ``d`` does not matter.  Every ``sat``
 model is still checked on the original assertions (``check_model``).
 
+Linear formulas (``ir/linear.py``: coefficients, ``div``/``mod``/``abs``, functions) are
+normalized with each guarded assertion stated as the term ``g -> F`` over a Boolean guard
+variable, before normalizing: bound propagation reads top-level units only, so the domains
+come from the permanent assertions alone (as above), and the solution bound of the
+unbounded variables, computed over every atom of the guarded formula, holds for whatever
+subset of assertions the guards switch on (a model of the live assertions is a model of
+the guarded formula).  The linearizer does not extend a normalization in place, so an
+added assertion rebuilds the encoding; checks that add nothing (a ``pop``, other
+assumptions over known literals) reuse it, and every ``unsat`` gives its failed guards.
+
 Cost: a ``check-sat`` that adds ``k`` assertions to a built encoding costs their
 normalization, one polarity pass over the circuit, their clauses, and the SAT call (which
 keeps what it learnt).  A rebuild costs what a first ``check-sat`` costs.
