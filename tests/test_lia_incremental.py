@@ -131,3 +131,28 @@ def test_cores_are_smaller_than_everything_named():
         s.pop()
         assert s.check() == Status.SAT
         assert s.statistics()["incremental"] == "unchanged"  # nothing new: the same encoding
+
+
+def test_assumptions_on_boolean_variables_do_not_rebuild():
+    """An assumption that is a Boolean variable of the linear encoding (or its negation) is
+    its SAT literal: no rebuild, and the failed ones are the right ones."""
+    text = ("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
+            "(declare-const b0 Bool)(declare-const b1 Bool)(declare-const b2 Bool)"
+            "(assert (<= 0 x 20))(assert (<= 0 y 20))(assert (<= (+ (* 3 x) (* 2 y)) 30))"
+            "(assert (=> b0 (>= x 8)))(assert (=> b1 (>= y 4)))(assert (=> b2 (>= (+ x y) 1)))"
+            "(check-sat)\n")
+    session = Session(config=Config(memo="off"))
+    try:
+        assert list(session.run_text(text)) == ["sat"]
+        notes = []
+        for assume, expected in (("b0 b1 b2", "unsat"), ("b0 (not b1)", "sat"), ("b2 b1", "sat"),
+                                 ("b1 b0", "unsat")):
+            (got,) = session.feed(f"(check-sat-assuming ({assume}))\n")
+            assert got == expected
+            notes.append(session.last.stats.notes.get("incremental", ""))
+            if got == "unsat":
+                (failed,) = session.feed("(get-unsat-assumptions)\n")
+                assert sorted(failed.strip("()").split()) == ["b0", "b1"]
+        assert not any(n.startswith("rebuilt") for n in notes[1:]), notes
+    finally:
+        session.close()

@@ -43,8 +43,10 @@ come from the permanent assertions alone (as above), and the solution bound of t
 unbounded variables, computed over every atom of the guarded formula, holds for whatever
 subset of assertions the guards switch on (a model of the live assertions is a model of
 the guarded formula).  The linearizer does not extend a normalization in place, so an
-added assertion rebuilds the encoding; checks that add nothing (a ``pop``, other
-assumptions over known literals) reuse it, and every ``unsat`` gives its failed guards.
+added assertion rebuilds the encoding; checks that add nothing (a ``pop``) reuse it, and
+so do assumptions that are a Boolean variable of the encoding or its negation (the SAT
+literal is then the assumption, no guard: ``_add_literals``); every ``unsat`` gives its
+failed guards.
 
 Cost: a ``check-sat`` that adds ``k`` assertions to a built encoding costs their
 normalization, one polarity pass over the circuit, their clauses, and the SAT call (which
@@ -74,8 +76,9 @@ from ..encode.tseitin import PredUse, gate_clauses
 from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
 from ..ir.linear import LinearNormalized, outside_difference
 from ..ir.normalize import NotDifference, normalize_into
-from ..ir.terms import BOOL, INT, Term, TermManager
+from ..ir.terms import BOOL, INT, NOT, VAR, Term, TermManager
 from ..result import Stats, Status
+from .query import assumption_key
 from .sat import solve_bounded
 
 GUARD = "\0guard:"  # prefix of the guard Booleans' names (no SMT-LIB symbol holds a NUL)
@@ -171,16 +174,21 @@ class GuardedSolver:
             stats.add_time("load", time.perf_counter() - t0)
         self.retired: set[str] = set()
         self.why = ""  # why the last ``add`` did not fit
+        self.direct: dict[str, int] = {}  # linear: assumption key -> the SAT literal it is
 
     # -- guards ------------------------------------------------------------------------
     def guard(self, key: str) -> Optional[int]:
         """The SAT variable of guard ``key`` (None: no clause mentions it, e.g. its
         assertions simplified to true, or it was never added)."""
+        if key in self.direct:
+            return self.direct[key]
         if self.compiled.enc is None:
             return None
         return self.compiled.enc.tseitin.bool_vars.get(GUARD + key)
 
     def knows(self, key: str) -> bool:
+        if key in self.direct:
+            return True
         c = self.norm.boolean if self.linear else self.norm.circuit  # type: ignore[attr-defined]
         return GUARD + key in c.bool_names
 
@@ -197,9 +205,10 @@ class GuardedSolver:
         (nothing has been given to the SAT solver then: build anew)."""
         if self.compiled.trivial:
             return True  # a permanent assertion is false: unsat, whatever comes
+        if self.linear and self.solver is not None:
+            return self._add_literals(items)
         if not self.extendable or self.solver is None:
-            self.why = ("closed" if self.solver is None else
-                        "linear integer arithmetic" if self.linear else "reals, or no encoding")
+            self.why = "closed" if self.solver is None else "reals, or no encoding"
             return False
         t0 = time.perf_counter()
         c = self.norm.circuit
@@ -281,6 +290,30 @@ class GuardedSolver:
             stats.add_time("encode", time.perf_counter() - t0)
             stats.counts["clauses_added"] = stats.counts.get("clauses_added", 0) + len(clauses)
         return True
+
+    def _add_literals(self, items: Sequence[Item]) -> bool:
+        """A linear encoding takes in place only assumptions that are a Boolean variable it
+        has, or its negation: their SAT literal is the assumption itself (no guard)."""
+        got = {}
+        for t, key in items:
+            lit = None if key != assumption_key(t) else self._literal(t)
+            if lit is None:
+                self.why = "linear integer arithmetic"
+                return False
+            got[key] = lit
+        self.direct.update(got)
+        return True
+
+    def _literal(self, t: Term) -> Optional[int]:
+        """The SAT literal of Boolean variable ``t`` or its negation (None: another term, or
+        a variable the encoding does not have)."""
+        sign = 1
+        if t.op == NOT:
+            t, sign = t.args[0], -1
+        if t.op != VAR or t.sort != BOOL or self.compiled.enc is None:
+            return None
+        v = self.compiled.enc.tseitin.bool_vars.get(t.val)  # type: ignore[arg-type]
+        return None if v is None else sign * v
 
     # -- solving -----------------------------------------------------------------------
     def solve(self, keys: Sequence[str], declarations: Sequence[Term], deadline: Optional[float],
