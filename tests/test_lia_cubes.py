@@ -75,3 +75,13 @@ def test_linear_split_spaces_cover_every_model(level):
     cs = make_cuber(8).cubes(compiled.cnf, variables=space.variables, ladders=space.ladders)
     assert cs.status == Status.SAT or len(cs.cubes) >= 2
     assert check_coverage(compiled.cnf, cs.cubes)
+
+
+@pytest.mark.slow
+def test_ray_conquers_a_linear_formula():
+    pytest.importorskip("ray")
+    text, _ = _subset_sum(2, False)
+    res = solve_smtlib(text, config=Config(cubes="4", jobs=2, ray="local", memo="off"))
+    assert res.status == Status.UNSAT
+    assert res.stats.notes.get("conquer") == "ray (local)"
+    assert res.stats.counts["cubes_refuted"] == res.stats.counts["cubes_total"] >= 2
