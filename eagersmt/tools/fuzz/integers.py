@@ -35,7 +35,7 @@ from __future__ import annotations
 import random
 from typing import Callable
 
-from .generate import _CMP, Case, TermGen
+from .generate import COMPARISONS, Case, TermGen
 
 INTEGER_SHAPES = ("linear", "pb", "capacity", "uf", "incremental")
 # (name, argument sorts, result sort)
@@ -162,7 +162,7 @@ class IntGen(TermGen):
 
     def atom(self, depth: int = 0) -> str:
         rng = self.rng
-        op = rng.choice(_CMP)
+        op = rng.choice(COMPARISONS)
         if self.bool_only:
             return self.apply("Bool", depth) if rng.random() < 0.7 else self.bvar()
         t = lambda: self.term(max(depth, rng.randint(0, 1)))  # noqa: E731
@@ -202,7 +202,7 @@ def _pb(g: IntGen) -> list[str]:
                                 for t in chosen) + ")"
     for _ in range(rng.randint(1, 4)):
         k = g.num(rng.randint(-1, 12))
-        atom = f"({rng.choice(_CMP)} {pbsum()} {k})"
+        atom = f"({rng.choice(COMPARISONS)} {pbsum()} {k})"
         out.append(f"(assert {atom})" if rng.random() < 0.6 else
                    f"(assert (or {atom} {g.boolean(1)}))")
     return out
