@@ -3,7 +3,6 @@ minimized, each against Z3."""
 
 from __future__ import annotations
 
-import pytest
 import z3
 
 from eagersmt import Config, Status
@@ -43,16 +42,12 @@ SOLUTION_BOUND_CLIP_UF = """(set-logic QF_UFLIA)
 """
 
 
-@pytest.mark.xfail(strict=True, reason="wrong unsat: ir/linear.py clips bounded variables to "
-                                        "the solution bound (not in this branch's files)")
 def test_the_solution_bound_does_not_clip_bounded_variables():
     assert _z3(SOLUTION_BOUND_CLIP) == "sat"
     res = solve_smtlib(SOLUTION_BOUND_CLIP, config=Config(memo="off"))
     assert res.status == Status.SAT and res.model["x3"] in (11, 12)
 
 
-@pytest.mark.xfail(strict=True, reason="wrong unsat: ir/linear.py clips bounded variables to "
-                                        "the solution bound (not in this branch's files)")
 def test_the_solution_bound_does_not_clip_a_function_result():
     assert _z3(SOLUTION_BOUND_CLIP_UF) == "sat"
     res = solve_smtlib(SOLUTION_BOUND_CLIP_UF, config=Config(memo="off"))
