@@ -51,8 +51,8 @@ def generate_integer(seed: int, index: int, shape: str) -> Case:
     logic = _LOGIC[shape](rng)
     g = IntGen(rng, logic)
     body = _SHAPE_FUNCS[shape](g)
-    queries = shape != "incremental"  # its script has its own
-    return Case(index, shape, logic, g.script(body, queries=queries) if queries else g.whole(body))
+    text = g.whole(body) if shape == "incremental" else g.script(body)  # (it has its queries)
+    return Case(index, shape, logic, text)
 
 
 def _linear_logic(rng: random.Random) -> str:
