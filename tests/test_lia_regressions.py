@@ -54,6 +54,16 @@ def test_the_solution_bound_does_not_clip_a_function_result():
     assert res.status == Status.SAT
 
 
+def test_the_solution_bound_does_not_clip_a_quotient():
+    """Seed 2026, case 54364 (shape linear): the quotient of ``div`` is 6, ``x1`` has one
+    side open: the same clipping."""
+    text = ("(set-logic QF_UFLIA)(declare-fun x1 () Int)(declare-const x2 Int)"
+            "(assert (and (< x1 1) (= (div x2 4) 6)))(check-sat)")
+    assert _z3(text) == "sat"
+    res = solve_smtlib(text, config=Config(memo="off"))
+    assert res.status == Status.SAT and 24 <= res.model["x2"] <= 27
+
+
 def test_get_value_of_a_function_no_assertion_applies():
     """Seed 0, case 79 (shape incremental): ``get-value`` of an application of a function
     that no assertion applies was an internal error (the model had no table for it); any
