@@ -2,7 +2,7 @@
 
 One call: ``solve_smtlib(text)`` / ``solve_file(path)``.  Embedding: ``Solver`` with the
 term builder (``Int``, ``Bool``, ``Real``, ``And``, ``Or``, ``Not``, ``Implies``, ``Ite``,
-``Eq``, ``Distinct``), ``Solver.minimize`` / ``maximize``.  Interop (imported on use):
+``Eq``, ``Distinct``, ``Div``, ``Mod``, ``Abs``, ``Function``), ``Solver.minimize`` / ``maximize``.  Interop (imported on use):
 ``eagersmt.interop.pysmt.register()``, ``eagersmt.interop.z3.from_z3``.
 """
 
@@ -25,8 +25,9 @@ _LAZY = {
     "Objective": "optimize", "Optimum": "optimize", "Progress": "optimize",
     "Model": "solver", "NoModelError": "solver", "Solver": "solver",
     **{name: "builder" for name in (
-        "And", "Bool", "Bools", "BoolVal", "Distinct", "Eq", "Expr", "If", "Implies", "Int",
-        "Ints", "IntVal", "Ite", "Not", "Or", "Real", "Reals", "RealVal", "Sum", "Xor")},
+        "Abs", "And", "Bool", "Bools", "BoolVal", "Distinct", "Div", "Eq", "Expr", "Function",
+        "If", "Implies", "Int", "Ints", "IntVal", "Ite", "Mod", "Not", "Or", "Real", "Reals",
+        "RealVal", "Sum", "Xor")},
 }
 
 
@@ -52,16 +53,16 @@ if TYPE_CHECKING:
     from .config import Config
     from .result import Result, Stats, Status
     from .builder import (
-        And, Bool, Bools, BoolVal, Distinct, Eq, Expr, If, Implies, Int, Ints, IntVal, Ite, Not,
-        Or, Real, Reals, RealVal, Sum, Xor,
+        Abs, And, Bool, Bools, BoolVal, Distinct, Div, Eq, Expr, Function, If, Implies, Int, Ints,
+        IntVal, Ite, Mod, Not, Or, Real, Reals, RealVal, Sum, Xor,
     )
     from .optimize import Objective, Optimum, Progress
     from .solver import Model, NoModelError, Solver
 
 __all__ = [
-    "And", "Bool", "BoolVal", "Bools", "Config", "CrossCheckError", "Distinct", "EagerSmtError",
-    "Eq", "Expr", "If", "Implies", "InputError", "Int", "IntVal", "Ints", "InternalError", "Ite",
-    "Model", "NoModelError", "Not", "Objective", "Optimum", "Or", "ParseError", "Progress", "Real",
+    "Abs", "And", "Bool", "BoolVal", "Bools", "Config", "CrossCheckError", "Distinct", "Div",
+    "EagerSmtError", "Eq", "Expr", "Function", "If", "Implies", "InputError", "Int", "IntVal",
+    "Ints", "InternalError", "Ite", "Mod", "Model", "NoModelError", "Not", "Objective", "Optimum", "Or", "ParseError", "Progress", "Real",
     "RealVal", "Reals", "Result", "Solver", "Stats", "Status", "Sum", "UnsupportedError", "Xor",
     "solve_file", "solve_smtlib", "__version__",
 ]

@@ -1,9 +1,12 @@
-"""A small term builder for the Python API: ``Int("x") - Int("y") <= 3``.
+"""A small term builder for the Python API: ``Int("x") - Int("y") <= 3``, ``3*x + 2*y <= 10``.
 
 Builder terms (``Expr``) are plain immutable values, independent of any solver: the same
 expression can be added to several ``Solver`` objects, each turns it into its own
 hash-consed terms (``to_term``).  Arithmetic (``+ - *`` by a constant, unary ``-``) and the
-orderings ``< <= > >=`` are overloaded and return terms.  ``==`` is NOT overloaded: it
+orderings ``< <= > >=`` are overloaded and return terms; ``Div``, ``Mod`` (SMT-LIB's: the
+remainder is never negative) and ``Abs`` take an Int term and a non-zero constant;
+``Function("f", Int, Int)`` declares an uninterpreted function (the last sort is the
+result's; ``Function("p", Int, Bool)`` a predicate) whose calls are terms.  ``==`` is NOT overloaded: it
 keeps Python's meaning (structural equality, so terms work as dict keys and ``model[x]``);
 write ``Eq(x, y)`` or ``x.eq(y)`` (and ``Distinct``/``x.ne(y)``).  A term has no truth value:
 ``if x < y:`` and ``0 <= x <= 5`` raise ``TypeError`` instead of silently asking Python.
@@ -16,6 +19,9 @@ Bool terms also take ``&``, ``|``, ``~``.
 (and (< (+ x 2) y) (not (= y 7)))
 >>> Int("x") == x          # structural equality, not a constraint
 True
+>>> f = Function("f", Int, Int)
+>>> Distinct(f(x), 3*y - 1, Mod(x, 2))
+(distinct (f x) (- (* 3 y) 1) (mod x 2))
 """
 
 from __future__ import annotations
@@ -23,12 +29,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable, Union
 
-from .errors import ParseError
+from .errors import ParseError, UnsupportedError
 from .ir.terms import BOOL, INT, REAL, Term, TermManager
 
 __all__ = ["Expr", "Int", "Real", "Bool", "Ints", "Reals", "Bools", "IntVal", "RealVal",
            "BoolVal", "And", "Or", "Not", "Implies", "Xor", "Ite", "If", "Eq", "Distinct",
-           "Sum", "to_term"]
+           "Sum", "Div", "Mod", "Abs", "Function", "to_term"]
 
 Number = Union[int, Fraction]
 ExprLike = Union["Expr", int, Fraction, float, bool]
@@ -300,6 +306,81 @@ def Sum(*args: ExprLike) -> Expr:
     return Expr("+", tuple(xs), None, xs[0].sort)
 
 
+def _divisor(op: str, a: ExprLike, k: object) -> tuple[Expr, Expr]:
+    (x,) = _numeric(a)
+    if x.sort != INT:
+        raise TypeError(f"{op} expects an Int term, got {x.sort} term {x}")
+    if isinstance(k, Expr) and k.op == "const" and k.sort == INT:
+        k = k.val
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"{op} by a non-constant ({k}) is not supported: the divisor is an int")
+    if k == 0:
+        raise UnsupportedError(f"'{op}' by zero is not supported")
+    return x, IntVal(k)
+
+
+def Div(a: ExprLike, k: int) -> Expr:
+    """SMT-LIB ``(div a k)`` for a constant ``k != 0``: ``q`` with ``a = k*q + r``,
+    ``0 <= r < |k|`` (Euclidean: not Python's ``//`` when ``k < 0``)."""
+    return Expr("div", _divisor("div", a, k), None, INT)
+
+
+def Mod(a: ExprLike, k: int) -> Expr:
+    """SMT-LIB ``(mod a k)`` for a constant ``k != 0``: the ``r`` of ``Div``, in ``[0, |k| - 1]``."""
+    return Expr("mod", _divisor("mod", a, k), None, INT)
+
+
+def Abs(a: ExprLike) -> Expr:
+    """``|a|`` of an Int term."""
+    (x,) = _numeric(a)
+    if x.sort != INT:
+        raise TypeError(f"Abs expects an Int term, got {x.sort} term {x}")
+    return Expr("abs", (x,), None, INT)
+
+
+def _sort_of(s: object) -> str:
+    """A sort given to ``Function``: the builder's ``Int`` / ``Bool`` or their names."""
+    if s is Int or s == INT:
+        return INT
+    if s is Bool or s == BOOL:
+        return BOOL
+    if s is Real or s == REAL:
+        raise UnsupportedError("uninterpreted functions over Real are not supported")
+    raise TypeError(f"a sort is Int or Bool, not {s!r}")
+
+
+class Function:
+    """An uninterpreted function: ``Function("f", Int, Bool, Int)`` takes an Int and a Bool
+    and returns an Int (the last sort is the result's); ``f(x, p)`` is a term.  Solvers
+    decide it by Ackermann's reduction; a model gives it a table (``m[f]``, ``m[f(3)]``)."""
+
+    __slots__ = ("name", "domain", "range")
+
+    def __init__(self, name: str, *sorts: object):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a function name is a non-empty string, not {name!r}")
+        if len(sorts) < 2:
+            raise TypeError("Function(name, argument sorts..., result sort) takes at least one "
+                            "argument sort (a constant is Int(name) or Bool(name))")
+        self.name = name
+        self.domain = tuple(_sort_of(s) for s in sorts[:-1])
+        self.range = _sort_of(sorts[-1])
+
+    def __call__(self, *args: ExprLike) -> Expr:
+        if len(args) != len(self.domain):
+            raise TypeError(f"'{self.name}' expects {len(self.domain)} arguments, got {len(args)}")
+        xs = []
+        for a, s in zip(args, self.domain):
+            (x,) = _bools((a,), self.name) if s == BOOL else _numeric(a)
+            if x.sort != s:
+                raise TypeError(f"'{self.name}' expects {s} arguments, got {x.sort} term {x}")
+            xs.append(x)
+        return Expr("apply", tuple(xs), self.name, self.range)
+
+    def __repr__(self) -> str:
+        return f"Function({self.name!r}, {', '.join(self.domain + (self.range,))})"
+
+
 # -- output and conversion -------------------------------------------------------------
 def _num(v: Number, sort: str) -> str:
     from .smtlib.printer import format_value
@@ -325,15 +406,19 @@ def to_smtlib(e: Expr) -> str:
             stack.append((n, True))
             stack.extend((a, False) for a in n.args)
         else:
-            op = {"neg": "-"}.get(n.op, n.op)
+            op = quote_symbol(n.val) if n.op == "apply" else {"neg": "-"}.get(n.op, n.op)  # type: ignore[arg-type]
             out[id(n)] = f"({op} {' '.join(out[id(a)] for a in n.args)})"
     return out[id(e)]
 
 
 def to_term(e: Expr, tm: TermManager, symbols: dict[str, Term],
-            declared: list[Term] | None = None) -> Term:
+            declared: list[Term] | None = None,
+            functions: dict[str, tuple[list[Term], Term]] | None = None) -> Term:
     """The eagersmt term of ``e`` in ``tm``; new variables go into ``symbols`` (and
-    ``declared``).  A name already used with another sort raises ``ParseError``."""
+    ``declared``), new functions into ``functions`` (the parser's table: name -> (formal
+    parameters, body), which for an uninterpreted function applies it to them).  A name
+    already used with another sort or signature raises ``ParseError``."""
+    functions = {} if functions is None else functions
     memo: dict[Expr, Term] = {}
     stack: list[tuple[Expr, bool]] = [(e, False)]
     while stack:
@@ -361,8 +446,32 @@ def to_term(e: Expr, tm: TermManager, symbols: dict[str, Term],
             stack.extend((a, False) for a in n.args if a not in memo)
             continue
         a = [memo[x] for x in n.args]
+        if n.op == "apply":
+            memo[n] = _apply(tm, n, a, symbols, functions)
+            continue
         memo[n] = _build(tm, n.op, a)
     return memo[e]
+
+
+def _apply(tm: TermManager, n: Expr, a: list[Term], symbols: dict[str, Term],
+           functions: dict[str, tuple[list[Term], Term]]) -> Term:
+    """The application ``n`` of an uninterpreted function, declared in ``functions`` on
+    first use (as ``declare-fun`` declares it, so SMT-LIB text sees it too)."""
+    name = n.val
+    sorts = tuple(x.sort for x in a)
+    known = functions.get(name)  # type: ignore[arg-type]
+    if known is None:
+        if name in symbols:
+            raise ParseError(f"symbol '{name}' is already declared as a constant, used here "
+                             "as a function")
+        formals = [tm.param((name, k), s) for k, s in enumerate(sorts)]
+        known = (formals, tm.apply(name, tuple(formals), n.sort))  # type: ignore[arg-type]
+        functions[name] = known  # type: ignore[index]
+    formals, body = known
+    if body.op != "apply" or body.val != name or body.sort != n.sort \
+            or tuple(f.sort for f in formals) != sorts:
+        raise ParseError(f"function '{name}' is already declared with another signature")
+    return tm.apply(name, tuple(a), n.sort)  # type: ignore[arg-type]
 
 
 def _build(tm: TermManager, op: str, a: list[Term]) -> Term:
@@ -396,6 +505,12 @@ def _build(tm: TermManager, op: str, a: list[Term]) -> Term:
         return tm.sub(a[0], a[1])
     if op == "neg":
         return tm.neg(a[0])
+    if op == "div":
+        return tm.div(a[0], int(a[1].val))  # type: ignore[arg-type]
+    if op == "mod":
+        return tm.mod(a[0], int(a[1].val))  # type: ignore[arg-type]
+    if op == "abs":
+        return tm.abs_(a[0])
     if op == "*":
         x, y = a
         if x.op == "const":

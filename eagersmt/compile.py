@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from .config import Config
 from .encode.cnf import CNF
-from .errors import InputError, UnsupportedError
+from .errors import InputError
 from .ir.circuit import FALSE
 from .ir.linear import LinearNormalized
 from .ir.terms import REAL, Term, iter_dag
@@ -110,11 +110,8 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
 def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
                    checkable: bool) -> Compiled:
     """A linear formula's CNF (``encode/linear.py``; ``checkable``: the encoding whose
-    clauses certificates check, ``encode/linear_checkable.py``; no cubes or Ray for it
-    yet: those read the difference encodings' decoders)."""
-    if config.cubes != "none" or config.ray is not None:
-        raise UnsupportedError("cubes (--cubes, --ray) of linear integer arithmetic are not "
-                               "supported yet")
+    clauses certificates check, ``encode/linear_checkable.py``; cubes split on its atoms
+    and bits, ``cube/smt.py``)."""
     if checkable:
         from .encode.linear_checkable import encode_linear_checkable
 

@@ -267,9 +267,10 @@ class Session:
         if not self.model_ok or self.last is None:
             return ['(error "model is not available")']
         from .check.model import evaluate
+        from .ir.ackermann import with_unapplied
 
         terms, texts = cmd.args
-        vals = evaluate(list(terms), self.last.model)
+        vals = evaluate(list(terms), with_unapplied(terms, self.last.model))
         pairs = " ".join(f"({txt} {format_value(v, t.sort)})"
                          for t, txt, v in zip(terms, texts, vals))
         return [f"({pairs})"]

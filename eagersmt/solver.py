@@ -39,11 +39,11 @@ import dataclasses
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
-from .builder import Expr, to_term
+from .builder import Expr, Function, to_term
 from .config import Config
 from .context import Context
 from .errors import EagerSmtError, InputError, UnsupportedError
-from .ir.normalize import normalize
+from .compile import normalize_assertions
 from .ir.terms import BOOL, Term, TermManager
 from .optimize import Objective, Optimum, Progress, optimize
 from .result import Result, Status
@@ -74,14 +74,17 @@ class Model(Mapping[str, Value]):
             return self._values[key.val]  # type: ignore[index]
         if isinstance(key, Term) and key.op == "var":
             return self._values[key.val]  # type: ignore[index]
+        if isinstance(key, Function):  # its table (``ir/ackermann.FunctionValue``)
+            return self._values[key.name]
         return self.eval(key)
 
     def eval(self, item: Any) -> Value:
         """Value of any term (builder, eagersmt, pysmt, or SMT-LIB text) under this model."""
         from .check.model import evaluate
+        from .ir.ackermann import with_unapplied
 
         (t,) = self._solver._terms_of(item, declare=False)
-        return evaluate([t], self._values)[0]  # type: ignore[return-value]
+        return evaluate([t], with_unapplied([t], self._values))[0]  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -257,7 +260,8 @@ class Solver:
         if isinstance(item, Expr):
             declared: list[Term] = []
             symbols = self._symbols if declare else dict(self._symbols)
-            t = to_term(item, self.terms, symbols, declared)
+            functions = self._functions if declare else dict(self._functions)
+            t = to_term(item, self.terms, symbols, declared, functions)
             if declare:
                 for v in declared:
                     self._context.declare(v)
@@ -273,7 +277,8 @@ class Solver:
         if mod.startswith("pysmt"):
             from .interop.pysmt_text import pysmt_to_smtlib
 
-            return self._parse_script(pysmt_to_smtlib(item, self._symbols))
+            return self._parse_script(pysmt_to_smtlib(item, self._symbols.keys()
+                                                      | self._functions.keys()))
         if mod.startswith("z3"):
             from .interop.z3 import z3_to_smtlib
 
@@ -327,7 +332,8 @@ class Solver:
 
     @staticmethod
     def _check_supported(assertions: Sequence[Term], positions: Mapping[Term, int]) -> None:
-        """Report an atom outside difference logic now, where it was given."""
+        """Report an unsupported atom (non-linear, linear over the reals) now, where it was
+        given."""
         if assertions:
-            normalize(list(assertions), positions=positions, substitute=False)
+            normalize_assertions(list(assertions), positions=positions, substitute=False)
 

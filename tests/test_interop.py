@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pysmt.environment import reset_env
 from pysmt.exceptions import NoSolverAvailableError
 from pysmt.shortcuts import (
-    GE, LE, LT, And, Int, Minus, Not, Or, Plus, Solver, Symbol, Times, get_env,
+    GE, LE, LT, And, Int, Minus, Not, Or, Plus, Real, Solver, Symbol, Times, get_env,
     get_model, is_sat, is_unsat,
 )
 from pysmt.smtlib.parser import SmtLibParser
@@ -84,12 +84,22 @@ def test_other_environment_and_options():
 
 
 def test_unsupported_atom_raises(env):
+    """Linear integer atoms are accepted (QF_LIA); what eagersmt does not decide -- linear
+    atoms over the reals outside difference logic, non-linear products -- is refused where
+    it is added."""
     x, y = Symbol("x", INT), Symbol("y", INT)
+    r, q = Symbol("r", REAL), Symbol("q", REAL)
     with Solver(name="eagersmt", logic="QF_LIA") as s:
-        with pytest.raises(UnsupportedError, match="not a difference constraint"):
-            s.add_assertion(LE(Plus(x, y), Int(3)))
+        s.add_assertion(LE(Plus(x, y), Int(3)))
+        s.add_assertion(LE(Times(Int(2), x), y))
+        assert s.solve()
+        vx, vy = s.get_py_value(x), s.get_py_value(y)
+        assert vx + vy <= 3 and 2 * vx <= vy
         with pytest.raises(UnsupportedError):
-            s.add_assertion(LE(Times(Int(2), x), y))
+            s.add_assertion(LE(Times(x, y), Int(3)))
+    with Solver(name="eagersmt", logic="QF_LRA") as s:
+        with pytest.raises(UnsupportedError, match="not a difference constraint"):
+            s.add_assertion(LE(Plus(r, q), Real(3)))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -142,5 +152,9 @@ def test_z3_real_and_bad_input():
     assert 0.5 < s.model()["r"] < 1.5
     s = eagersmt.Solver()
     x, y = z3.Ints("x y")
+    s.add(x + y <= 3, x >= 2, y >= 1)  # linear integer atoms are decided
+    assert s.check() == Status.SAT and s.model()["x"] == 2 and s.model()["y"] == 1
     with pytest.raises(UnsupportedError):
-        s.add(x + y <= 3)
+        s.add(x * y <= 3)  # non-linear
+    with pytest.raises(UnsupportedError):
+        s.add(r + z3.Real("q") <= 3)  # linear over the reals, outside difference logic

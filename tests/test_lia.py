@@ -348,9 +348,9 @@ INCREMENTAL = """(set-logic QF_UFLIA)
 
 @pytest.mark.parametrize("memo", ["off", "store"])
 def test_push_pop_assumptions_and_cores_on_linear_formulas(tmp_path, memo):
-    """After the first check the kept (guarded) encoding cannot take linear atoms: each
-    check is decided one-shot instead, with the same answers Z3 gives, and an unsat answer
-    names a core (all named assertions in force) that is unsat with Z3 too."""
+    """After the first check linear formulas are decided on the kept (guarded) encoding,
+    with the same answers Z3 gives, and an unsat answer names a core that is unsat with Z3
+    too."""
     from eagersmt.session import Session
 
     store = "off" if memo == "off" else str(tmp_path / "memo.sqlite")

@@ -16,6 +16,16 @@ The key of an assertion is the hex of its digest; a top-level conjunction is spl
 ``(assert (and a b))`` and ``(assert a) (assert b)`` give the same keys.  The *query key* is
 the digest of the logic and the sorted set of assertion keys.
 
+Linear atoms (integer atoms outside difference logic, ``ir/linear.py``'s) are keyed by their
+canonical linear form: ``sum a_i * l_i <= b`` over *leaves* ``l_i`` -- variables, and
+``div`` / ``mod`` / ``abs`` / ``ite`` / uninterpreted applications, each keyed by its operator,
+its constant and the keys of its operands (an ``ite``'s condition and a Boolean argument
+by their signed digests) -- coefficients divided by their gcd and ``b`` rounded down, kept
+in one orientation as difference atoms are (``<`` is ``<= b - 1``, ``=`` the conjunction of
+both directions); a Boolean application (a predicate) is a node of its own.  The map from a
+constraint to its form is a function of the constraint, and different forms are different
+constraints: two different constraints never share a key.
+
 Recognised as the same: assertions in another order or repeated; ``let`` and
 ``define-fun`` (expanded by the parser); the sugar the term manager rewrites (``>``, ``>=``,
 ``-``, ``=>``, ``xor``, ``distinct``, constant folding); any way of writing one difference
@@ -49,6 +59,7 @@ in ``ir/circuit.py``.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from fractions import Fraction
@@ -65,6 +76,24 @@ PREFIX_MIN = 8  # KeyCache.query keeps the facts of a shared prefix of at least 
 
 def _h(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _boolean_below(t: Term) -> tuple:
+    """The Boolean terms right below ``t``'s arithmetic (``ite`` conditions, Boolean
+    arguments of applications): the children of a linear atom or a predicate."""
+    out: dict[int, Term] = {}
+    stack = list(t.args)
+    seen: set[int] = set()
+    while stack:
+        a = stack.pop()
+        if a.id in seen:
+            continue
+        seen.add(a.id)
+        if a.sort == T.BOOL:
+            out[a.id] = a
+        else:
+            stack.extend(a.args)
+    return tuple(out.values())
 
 
 @dataclass(frozen=True)
@@ -213,8 +242,94 @@ class _Hasher:
         self.atoms[d] = (u, v, c, strict)
         return sign + d
 
+    # -- linear atoms (module doc) ---------------------------------------------------------
+    def leaf(self, t: Term, lit: Mapping[Term, bytes]) -> bytes:
+        """The key of an Int term that is a leaf of linear forms (not +, * or a constant)."""
+        op = t.op
+        if op == T.VAR:
+            return _h(b"x" + repr(t.val).encode())
+        if op in (T.DIV, T.MOD):
+            return _h(repr((op, t.val)).encode() + self.linear(t.args[0], lit))
+        if op == T.ABS:
+            return _h(b"|" + self.linear(t.args[0], lit))
+        if op == T.ITE:
+            return _h(b"?" + lit[t.args[0]] + self.linear(t.args[1], lit)
+                      + self.linear(t.args[2], lit))
+        if op == T.APPLY:
+            return _h(b"f" + self._args(t, lit))
+        raise ValueError(f"no key for operator {op} in arithmetic")
+
+    def _args(self, t: Term, lit: Mapping[Term, bytes]) -> bytes:
+        """An application's name and arguments (Booleans by digest, integers by form)."""
+        parts = [repr(t.val).encode()]
+        for a in t.args:
+            parts.append(b"b" + lit[a] if a.sort == T.BOOL else b"i" + self.linear(a, lit))
+        return _h(b"\x00".join(parts))
+
+    def lin(self, t: Term, lit: Mapping[Term, bytes]) -> tuple[dict[bytes, int], int]:
+        """``t`` as coefficients by leaf key, and a constant."""
+        if t.op == T.CONST:
+            return {}, int(t.val)  # type: ignore[arg-type]
+        if t.op == T.MUL:
+            coefs, c = self.lin(t.args[0], lit)
+            k = int(t.val)  # type: ignore[arg-type]
+            return {x: a * k for x, a in coefs.items()}, c * k
+        if t.op == T.ADD:
+            out: dict[bytes, int] = {}
+            const = 0
+            for a in t.args:
+                ca, ka = self.lin(a, lit)
+                const += ka
+                for x, k in ca.items():
+                    out[x] = out.get(x, 0) + k
+            return {x: k for x, k in out.items() if k}, const
+        return {self.leaf(t, lit): 1}, 0
+
+    def linear(self, t: Term, lit: Mapping[Term, bytes]) -> bytes:
+        """The key of the value of Int term ``t`` (its linear form, leaves sorted)."""
+        coefs, c = self.lin(t, lit)
+        return _h(b"v" + b"".join(x + repr(coefs[x]).encode() + b";" for x in sorted(coefs))
+                  + repr(c).encode())
+
+    def linear_le(self, coefs: Mapping[bytes, int], bound: int) -> bytes:
+        """Signed digest of ``sum coefs * leaf <= bound`` in its canonical form."""
+        items = sorted((x, a) for x, a in coefs.items() if a)
+        if not items:
+            return self.true if 0 <= bound else self.false
+        g = 0
+        for _, a in items:
+            g = math.gcd(g, a)
+        items = [(x, a // g) for x, a in items]
+        bound //= g  # the left side is a multiple of g
+        sign = POS
+        if items[0][1] < 0:  # not (sum -a * l <= -bound - 1)
+            items = [(x, -a) for x, a in items]
+            bound, sign = -bound - 1, NEGB
+        return sign + _h(b"L" + b"".join(x + repr(a).encode() + b";" for x, a in items)
+                         + repr(bound).encode())
+
+    def linear_atom(self, t: Term, lit: Mapping[Term, bytes]) -> bytes:
+        """An integer LE / LT / EQ atom outside difference logic (module doc)."""
+        if t.args[0].sort != INT:
+            raise ValueError("no key for a linear atom over the reals")
+        ca, ka = self.lin(t.args[0], lit)
+        cb, kb = self.lin(t.args[1], lit)
+        coefs = dict(ca)
+        for x, k in cb.items():
+            coefs[x] = coefs.get(x, 0) - k
+        rhs = kb - ka
+        if t.op == T.LE:
+            return self.linear_le(coefs, rhs)
+        if t.op == T.LT:
+            return self.linear_le(coefs, rhs - 1)
+        return self.and_((self.linear_le(coefs, rhs),
+                          self.linear_le({x: -k for x, k in coefs.items()}, -rhs)))
+
     def atom_term(self, t: Term, lit: dict[Term, bytes]) -> bytes:
-        """An LE / LT / EQ term: the disjunction of its guarded difference forms."""
+        """An LE / LT / EQ term: the disjunction of its guarded difference forms (a linear
+        atom, which has none: ``linear_atom``)."""
+        if t not in self.forms:
+            return self.linear_atom(t, lit)
         integer = t.args[0].sort == INT
         forms = self.forms[t]
         if len(forms) == 1 and not forms[0][0] and len(forms[0][1]) == 3:  # the common case
@@ -254,8 +369,10 @@ class _Hasher:
         seen: set[int] = set()
 
         def kids(t: Term) -> tuple:
-            if t.op in _ATOM_OPS:
+            if t.op in _ATOM_OPS and t in forms:
                 return tuple({g for guards, _ in forms[t] for g, _ in guards})
+            if t.op in _ATOM_OPS or t.op == T.APPLY:  # a linear atom, a predicate
+                return _boolean_below(t)
             return t.args
 
         for r in roots:
@@ -306,6 +423,8 @@ class _Hasher:
                 d = self.ite(lit[t.args[0]], lit[t.args[1]], lit[t.args[2]])
             elif op in (T.LE, T.LT, T.EQ):
                 d = self.atom_term(t, lit)
+            elif op == T.APPLY:
+                d = POS + _h(b"P" + self._args(t, lit))
             else:  # pragma: no cover - the term manager makes no other Boolean node
                 raise ValueError(f"no key for operator {op}")
             lit[t] = d
@@ -397,12 +516,29 @@ def query_keys(assertions: Sequence[Term], logic: Optional[str] = None, *,
                forms: Optional[Mapping[Term, list]] = None) -> QueryKeys:
     """The keys of ``assertions`` (see module doc).  ``forms``: ``Normalized.forms`` of a
     ``normalize`` over (a superset of) the same terms, to skip recomputing them.  Raises
-    ``UnsupportedError`` for an atom outside difference logic, as ``normalize`` does."""
+    ``ValueError`` for an atom no key describes (linear over the reals)."""
     if forms is None:
-        from ..ir.normalize import difference_forms
-
-        forms = difference_forms(list(assertions))
+        forms = _forms([t for t in T.iter_dag(list(assertions)) if t.op in _ATOM_OPS])
     return KeyCache(forms).query(assertions, logic)
+
+
+def _forms(atoms: list[Term]) -> dict:
+    """The difference forms of ``atoms``; an atom outside difference logic gets none (it
+    is keyed by its linear form, ``_Hasher.linear_atom``)."""
+    from ..errors import InputError
+    from ..ir.normalize import difference_forms
+
+    try:
+        return difference_forms(atoms)
+    except InputError:
+        pass
+    out: dict = {}
+    for t in atoms:
+        try:
+            out.update(difference_forms([t]))
+        except InputError:
+            continue
+    return out
 
 
 class KeyCache:
@@ -425,10 +561,9 @@ class KeyCache:
         got = self.per.get(a)
         if got is None:
             if a not in self.lit:
-                if any(t.op in _ATOM_OPS and t not in self.forms for t in T.iter_dag([a])):
-                    from ..ir.normalize import difference_forms
-
-                    self.forms.update(difference_forms([a]))
+                missing = [t for t in T.iter_dag([a]) if t.op in _ATOM_OPS and t not in self.forms]
+                if missing:
+                    self.forms.update(_forms(missing))
                 self.lit.update(self.h.digests_from([a], self.lit))
             got = self.per[a] = tuple((d.hex(), self.h.fact(d) or self.h.clause(d))
                                       for d in self.h.conjuncts(self.lit[a]))

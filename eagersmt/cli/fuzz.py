@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import Any, Optional
 
 import click
 
@@ -52,27 +52,49 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
 @click.option("--rotate", type=click.IntRange(min=0), default=2, show_default=True,
               help="Rotating combinations (other back ends, cubed runs) per case, on top of "
                    "the in-process ones; more than there are means all of them.")
-@click.option("--shape", "shapes", multiple=True,
+@click.option("--family", type=click.Choice(("difference", "integers")), default="difference",
+              show_default=True,
+              help="difference: difference-logic scripts (every encoding runs); integers: "
+                   "QF_LIA / QF_UFLIA / QF_UFIDL / QF_UF scripts (linear sums, div/mod/abs, "
+                   "ite, distinct, functions, push/pop), one in-process run each.")
+@click.option("--shape", "shapes", multiple=True, metavar="SHAPE",
               type=click.Choice(("jobshop", "boolean", "let", "huge", "components", "equalities",
-                                 "macros")), help="Only these shapes (default: all, round robin).")
+                                 "macros", "linear", "pb", "capacity", "uf", "incremental")),
+              help="Only these shapes, round robin (default: all of the family's).  "
+                   "difference: jobshop, boolean, let, huge, components, equalities, macros; "
+                   "integers: linear, pb, capacity, uf, incremental.")
 @click.option("--max-saved", type=click.IntRange(min=1), default=3, show_default=True,
               help="Reproducers minimized and saved per distinct bug (the rest are counted).")
+@click.option("--tally", type=click.Path(dir_okay=False), default=None,
+              help="Resumable run: start after the last case this file records (same seed, "
+                   "family, shapes), run until --cases cases in all, and append a JSON line "
+                   "of running totals every --progress-every cases (default 1000).")
 @click.pass_context
 def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float, rotate: int,
-             first: int, shapes: tuple[str, ...], max_saved: int, progress_every: int) -> None:
-    """Differential campaign: random difference-logic scripts through every encoding x back end
+             first: int, family: str, shapes: tuple[str, ...], max_saved: int,
+             progress_every: int, tally: Optional[str]) -> None:
+    """Differential campaign: random scripts through every encoding x back end
     x (monolithic, cubed), against Z3; disagreements are minimized into --out.
 
-    Schedule: every case runs every encoding on in-process CaDiCaL, and Z3; the other
-    combinations (the other back ends; cubed on every back end) rotate, --rotate of them
-    per case.  Exit code: 0 no finding, 5 a disagreement or failure.
+    Schedule: every difference-logic case runs every encoding on in-process CaDiCaL, and Z3;
+    the other combinations (the other back ends; cubed on every back end) rotate, --rotate
+    of them per case.  An integer case (--family integers) runs once in process, and the
+    other back ends rotate.  Exit code: 0 no finding, 5 a disagreement or failure.
     """
-    from ..tools.fuzz.campaign import Campaign
+    from ..tools.fuzz.campaign import INTEGER_SHAPES, Campaign
 
     obj = ctx.find_object(dict) or {}
-    campaign = Campaign(seed, out=out, timeout=timeout, rotate=rotate,
+    if not shapes and family == "integers":
+        shapes = INTEGER_SHAPES
+    def campaign_of() -> Any:
+        return Campaign(seed, out=out, timeout=timeout, rotate=rotate,
                         solve=obj.get("fuzz_solve"), max_saved=max_saved,
                         shapes=shapes or None)
+    if tally is not None:
+        _tallied(campaign_of, tally, {"seed": seed, "family": family, "shapes": list(shapes),
+                                      "rotate": rotate}, cases, first, progress_every or 1000)
+        return
+    campaign = campaign_of()
     t0 = time.perf_counter()
     if progress_every:
         def progress(rep: Any) -> None:
@@ -91,6 +113,56 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
         report = campaign.run(cases, first=first)
     _print_campaign(report, time.perf_counter() - t0, first)
     if report.failed:
+        sys.exit(EXIT_WRONG)
+
+
+def _tallied(campaign_of: Any, path: str, key: dict, cases: int, first: int, chunk: int) -> None:
+    """``fuzz --tally``: chunks of ``chunk`` cases, each a fresh ``Campaign``, running totals
+    appended to ``path`` as JSON lines after each; resumes after the file's last line."""
+    import json
+    import os
+    from collections import Counter
+
+    from ..tools.fuzz.campaign import FAILING
+
+    last: dict = {}
+    if os.path.exists(path):
+        with open(path) as fh:
+            lines = [ln for ln in fh if ln.strip()]
+        if lines:
+            last = json.loads(lines[-1])
+            if {k: last.get(k) for k in key} != key:
+                raise click.UsageError(f"{path} records another campaign: "
+                                       f"{ {k: last.get(k) for k in key} }")
+    done = last.get("cases", 0)
+    nxt = last.get("next", first)
+    bugs, oracle = Counter(last.get("bugs", {})), Counter(last.get("oracle", {}))
+    shapes, logics = Counter(last.get("shapes_run", {})), Counter(last.get("logics", {}))
+    seconds, cpu0 = last.get("seconds", 0.0), _cpu_seconds() - last.get("cpu_seconds", 0.0)
+    models = last.get("models_checked", 0)
+    while done < cases:
+        n = min(chunk, cases - done)
+        t0 = time.perf_counter()
+        rep = campaign_of().run(n, first=nxt)
+        seconds += time.perf_counter() - t0
+        done, nxt = done + n, nxt + n
+        bugs.update(rep.bugs)
+        oracle.update(rep.oracle)
+        shapes.update(rep.shapes)
+        logics.update(rep.logics)
+        models += rep.models_checked
+        failing = sum(v for k, v in bugs.items() if k.split(":")[0] in FAILING)
+        row = {**key, "cases": done, "next": nxt, "disagreements_and_failures": failing,
+               "bugs": dict(bugs), "oracle": dict(oracle), "shapes_run": dict(shapes),
+               "logics": dict(logics), "models_checked": models,
+               "seconds": round(seconds, 1), "cpu_seconds": round(_cpu_seconds() - cpu0, 1),
+               "cases_per_second": round(done / max(seconds, 1e-9), 2),
+               "findings": [f.path for f in rep.findings if f.path]}
+        with open(path, "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        click.echo(f"fuzz: {done}/{cases} cases, {failing} disagreements and failures, "
+                   f"{row['cases_per_second']} cases/s", err=True)
+    if any(k.split(":")[0] in FAILING for k in bugs):
         sys.exit(EXIT_WRONG)
 
 
@@ -116,6 +188,8 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
     for col in ("combination", "runs", "sat", "unsat", "unknown", "failures", "ms/run"):
         table.add_column(col, justify="left" if col == "combination" else "right")
     for name, st in rep.combos.items():
+        if not st.runs:
+            continue
         table.add_row(name, str(st.runs), *(str(st.answers[k]) for k in ("sat", "unsat", "unknown")),
                       str(st.failures), f"{1000 * st.seconds / max(1, st.runs):.1f}")
     con.print(table)

@@ -39,6 +39,7 @@ from ..backends import BACKENDS
 from ..compile import normalize_assertions
 from ..config import Config
 from ..ir.circuit import FALSE
+from ..ir.linear import LinearNormalized
 from ..result import Result, Stats, Status
 from .hook import Before
 from .kept import Kept
@@ -106,8 +107,10 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
     norm = None
     if single:
         norm = normalize_assertions(query.everything, positions=query.positions, stats=stats)
-    # (a formula that normalizing decided costs less to answer than to look up)
-    decided = norm is not None and (FALSE in norm.circuit.roots or not norm.circuit.roots)
+    # (a formula that normalizing decided costs less to answer than to look up; a linear
+    # one's circuit is empty, its formula is in ``boolean``)
+    decided = norm is not None and not isinstance(norm, LinearNormalized) and (
+        FALSE in norm.circuit.roots or not norm.circuit.roots)
     hook = None if decided else kept.hook(config)
     before = Before() if hook is None else hook.before(query, config, norm, stats)
     if before.answer is not None:

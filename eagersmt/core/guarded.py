@@ -36,6 +36,18 @@ permanent units alone imply every domain (anchored frame, no bound clipped to ``
 shop), any model of the permanent assertions lies in them and ``d`` does not matter.  Every ``sat``
 model is still checked on the original assertions (``check_model``).
 
+Linear formulas (``ir/linear.py``: coefficients, ``div``/``mod``/``abs``, functions) are
+normalized with each guarded assertion stated as the term ``g -> F`` over a Boolean guard
+variable, before normalizing: bound propagation reads top-level units only, so the domains
+come from the permanent assertions alone (as above), and the solution bound of the
+unbounded variables, computed over every atom of the guarded formula, holds for whatever
+subset of assertions the guards switch on (a model of the live assertions is a model of
+the guarded formula).  The linearizer does not extend a normalization in place, so an
+added assertion rebuilds the encoding; checks that add nothing (a ``pop``) reuse it, and
+so do assumptions that are a Boolean variable of the encoding or its negation (the SAT
+literal is then the assumption, no guard: ``_add_literals``); every ``unsat`` gives its
+failed guards.
+
 Cost: a ``check-sat`` that adds ``k`` assertions to a built encoding costs their
 normalization, one polarity pass over the circuit, their clauses, and the SAT call (which
 keeps what it learnt).  A rebuild costs what a first ``check-sat`` costs.
@@ -64,8 +76,9 @@ from ..encode.tseitin import PredUse, gate_clauses
 from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
 from ..ir.linear import LinearNormalized, outside_difference
 from ..ir.normalize import NotDifference, normalize_into
-from ..ir.terms import INT, Term
+from ..ir.terms import BOOL, INT, NOT, VAR, Term, TermManager
 from ..result import Stats, Status
+from .query import assumption_key
 from .sat import solve_bounded
 
 GUARD = "\0guard:"  # prefix of the guard Booleans' names (no SMT-LIB symbol holds a NUL)
@@ -107,8 +120,15 @@ def _unit_determined(cls: VarClass, dom: Domains) -> bool:
 
 
 class NotKeepable(Exception):
-    """The assertions are outside what a guarded encoding takes (linear integer arithmetic,
-    uninterpreted functions): the core decides the query one-shot instead."""
+    """The assertions are outside what a guarded encoding takes (linear integer arithmetic
+    without the term manager to state its guards in): the core decides the query one-shot
+    instead."""
+
+
+def _guarded_terms(items: Sequence[Item], terms: TermManager) -> list[Term]:
+    """The items as terms ``g -> F`` over guard Booleans (a permanent one as it is)."""
+    return [t if key is None else terms.implies(terms.var(GUARD + key, BOOL), t)
+            for t, key in items]
 
 
 class GuardedSolver:
@@ -116,25 +136,34 @@ class GuardedSolver:
 
     def __init__(self, items: Sequence[Item], config: Config, *,
                  positions: Optional[Mapping[Term, int]] = None,
-                 stats: Optional[Stats] = None):
+                 stats: Optional[Stats] = None, terms: Optional[TermManager] = None):
         self.config = config
         self.positions = positions
-        self.norm = normalize_assertions([t for t, _ in items], positions=positions,
-                                         stats=stats, substitute=False)
-        if isinstance(self.norm, LinearNormalized):
-            raise NotKeepable("linear integer arithmetic")
-        c = self.norm.circuit
-        for i, (_, key) in enumerate(items):
-            if key is not None:
-                c.roots[i] = c.or_((-c.bool_var(GUARD + key), c.roots[i]))
+        plain = [t for t, _ in items]
+        norm = None
+        if not outside_difference(plain):
+            norm = normalize_assertions(plain, positions=positions, stats=stats,
+                                        substitute=False)
+        if norm is None or isinstance(norm, LinearNormalized):
+            if terms is None:
+                raise NotKeepable("linear integer arithmetic")
+            norm = normalize_assertions(_guarded_terms(items, terms), positions=positions,
+                                        stats=stats, substitute=False)
+        self.norm = norm
+        self.linear = isinstance(norm, LinearNormalized)
+        if not self.linear:
+            c = self.norm.circuit
+            for i, (_, key) in enumerate(items):
+                if key is not None:
+                    c.roots[i] = c.or_((-c.bool_var(GUARD + key), c.roots[i]))
         self.compiled: Compiled = encode_normalized(self.norm, config, stats=stats,
                                                     extendable=True)
-        self.extendable = self.norm.sort == INT and self.compiled.enc is not None
-        self.pol, _ = polarities(c)
+        self.extendable = not self.linear and self.norm.sort == INT and self.compiled.enc is not None
+        self.pol, _ = polarities(self.norm.circuit)
         self.boxes: dict[int, _ClassBox] = {}  # id(OrderDecoder) -> its class
-        if self.compiled.enc is not None:
+        if self.compiled.enc is not None and not self.linear:
             enc = self.compiled.enc
-            for cls in split_classes(enc.tseitin.preds, c.unit_preds()):
+            for cls in split_classes(enc.tseitin.preds, self.norm.circuit.unit_preds()):
                 dec = enc.order_decoder(cls.variables[0])
                 if dec is not None:  # (the same classes and ranges as the encoder's)
                     d = math.inf if _unit_determined(cls, dec.dom) else sd_range(cls)
@@ -145,17 +174,23 @@ class GuardedSolver:
             stats.add_time("load", time.perf_counter() - t0)
         self.retired: set[str] = set()
         self.why = ""  # why the last ``add`` did not fit
+        self.direct: dict[str, int] = {}  # linear: assumption key -> the SAT literal it is
 
     # -- guards ------------------------------------------------------------------------
     def guard(self, key: str) -> Optional[int]:
         """The SAT variable of guard ``key`` (None: no clause mentions it, e.g. its
         assertions simplified to true, or it was never added)."""
+        if key in self.direct:
+            return self.direct[key]
         if self.compiled.enc is None:
             return None
         return self.compiled.enc.tseitin.bool_vars.get(GUARD + key)
 
     def knows(self, key: str) -> bool:
-        return GUARD + key in self.norm.circuit.bool_names
+        if key in self.direct:
+            return True
+        c = self.norm.boolean if self.linear else self.norm.circuit  # type: ignore[attr-defined]
+        return GUARD + key in c.bool_names
 
     def retire(self, key: str) -> None:
         """Switch guard ``key`` off for good (its level was popped)."""
@@ -170,8 +205,10 @@ class GuardedSolver:
         (nothing has been given to the SAT solver then: build anew)."""
         if self.compiled.trivial:
             return True  # a permanent assertion is false: unsat, whatever comes
+        if self.linear and self.solver is not None:
+            return self._add_literals(items)
         if not self.extendable or self.solver is None:
-            self.why = "reals, or no encoding" if self.solver is not None else "closed"
+            self.why = "closed" if self.solver is None else "reals, or no encoding"
             return False
         t0 = time.perf_counter()
         c = self.norm.circuit
@@ -253,6 +290,30 @@ class GuardedSolver:
             stats.add_time("encode", time.perf_counter() - t0)
             stats.counts["clauses_added"] = stats.counts.get("clauses_added", 0) + len(clauses)
         return True
+
+    def _add_literals(self, items: Sequence[Item]) -> bool:
+        """A linear encoding takes in place only assumptions that are a Boolean variable it
+        has, or its negation: their SAT literal is the assumption itself (no guard)."""
+        got = {}
+        for t, key in items:
+            lit = None if key != assumption_key(t) else self._literal(t)
+            if lit is None:
+                self.why = "linear integer arithmetic"
+                return False
+            got[key] = lit
+        self.direct.update(got)
+        return True
+
+    def _literal(self, t: Term) -> Optional[int]:
+        """The SAT literal of Boolean variable ``t`` or its negation (None: another term, or
+        a variable the encoding does not have)."""
+        sign = 1
+        if t.op == NOT:
+            t, sign = t.args[0], -1
+        if t.op != VAR or t.sort != BOOL or self.compiled.enc is None:
+            return None
+        v = self.compiled.enc.tseitin.bool_vars.get(t.val)  # type: ignore[arg-type]
+        return None if v is None else sign * v
 
     # -- solving -----------------------------------------------------------------------
     def solve(self, keys: Sequence[str], declarations: Sequence[Term], deadline: Optional[float],

@@ -77,7 +77,8 @@ class Kept:
             why = "built" if self.solver is None else f"rebuilt ({self.solver.why})"
             self.close()
             self.solver = GuardedSolver(items + list(keys.items()), config,
-                                        positions=query.positions, stats=stats)
+                                        positions=query.positions, stats=stats,
+                                        terms=query.terms)
             stats.notes["incremental"] = why
         elif pending:
             stats.notes["incremental"] = f"{len(pending)} added in place"

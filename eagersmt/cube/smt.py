@@ -17,6 +17,14 @@ SMT problem (``split_space``), by level:
 
 Classes encoded otherwise (EIJ, small domains) have no ladder; ``bounds`` then falls back
 to the atoms, so a cube set is never empty of choices where ``smt`` had some.
+
+A linear encoding (``encode/linear.py``, or the checkable one of certificates: log-encoded
+integers with their ``bits``, pseudo-Boolean constraints)
+has neither difference atoms nor order literals: there ``smt`` is its linear atoms and 0-1
+(pseudo-Boolean) variables, ``bounds`` the top bit of each integer's offset ``x - lo``
+(fixing it halves the window: a bisection), falling back to the atoms when no integer has
+one.  A cube of any of them is a conjunction of literals of the CNF, so the cubes cover
+every model as any cubes do (``check_coverage``).
 """
 
 from __future__ import annotations
@@ -50,17 +58,43 @@ def ladders(enc: Any) -> list[list[int]]:
     return out
 
 
+def _linear(enc: Any) -> bool:
+    """Is ``enc`` a linear encoding (log-encoded integers: ``bits``, x -> (lo, bits))?"""
+    return hasattr(enc, "bits")
+
+
+def _atoms(enc: Any) -> list[int]:
+    """The variables of the theory atoms: difference predicates, or linear atoms and 0-1
+    variables of a linear encoding."""
+    from ..ir.linear import ATOM_PREFIX
+
+    if not _linear(enc):
+        return [p.var for p in enc.tseitin.preds]
+    out = [v for name, v in enc.tseitin.bool_vars.items() if name.startswith(ATOM_PREFIX)]
+    out += [bits[0] for lo, bits in enc.bits.values() if len(bits) == 1]
+    return list(dict.fromkeys(out))
+
+
+def _halves(enc: Any) -> list[int]:
+    """The top bit of every log-encoded integer of width 2 or more (a linear encoding)."""
+    return [bits[-1] for _, bits in enc.bits.values() if len(bits) >= 2]
+
+
 def atoms(enc: Any) -> SplitSpace:
-    return SplitSpace([p.var for p in enc.tseitin.preds])
+    return SplitSpace(_atoms(enc))
 
 
 def bounds(enc: Any) -> SplitSpace:
+    if _linear(enc):
+        return SplitSpace(_halves(enc) or _atoms(enc))
     lads = ladders(enc)
-    return SplitSpace([] if lads else [p.var for p in enc.tseitin.preds], lads)
+    return SplitSpace([] if lads else _atoms(enc), lads)
 
 
 def atoms_and_bounds(enc: Any) -> SplitSpace:
-    return SplitSpace([p.var for p in enc.tseitin.preds], ladders(enc))
+    if _linear(enc):
+        return SplitSpace(list(dict.fromkeys(_atoms(enc) + _halves(enc))))
+    return SplitSpace(_atoms(enc), ladders(enc))
 
 
 def anything(enc: Any) -> SplitSpace:

@@ -21,10 +21,12 @@ True
 
 Registration is explicit (call ``register``): ``import eagersmt`` does not import pysmt, and
 pysmt builds its solver table when an environment is created, before any plug-in could add
-itself.  The solver accepts QF_IDL / QF_RDL and the difference-logic part of QF_LIA / QF_LRA
-(an atom outside it raises ``eagersmt.UnsupportedError`` at ``add_assertion``); it declares
-QF_LIRA too, so that ``Solver(name="eagersmt")`` needs no ``logic=`` (Int and Real mixed in
-one problem are refused).  Options:
+itself.  The solver accepts QF_IDL / QF_RDL, QF_LIA, QF_UFLIA / QF_UFIDL / QF_UF
+(uninterpreted functions over Bool and Int: ``get_value`` of an application asks eagersmt's
+model, pysmt's ``EagerModel`` holds the constants only) and the difference-logic part of
+QF_LRA (an atom outside it raises ``eagersmt.UnsupportedError`` at ``add_assertion``); it
+declares QF_LIRA and QF_UFLIRA too, so that ``Solver(name="eagersmt")`` needs no
+``logic=`` (Int and Real mixed in one problem are refused).  Options:
 ``Solver(name="eagersmt", solver_options={"encoding": "order", "timeout": 10})`` sets
 ``eagersmt.Config`` fields.  ``push``/``pop`` and ``solve`` run on ``eagersmt.Solver``, so
 the encoding is kept between calls (see there).  pysmt can also drive ``eagersmt solve
@@ -36,7 +38,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from pysmt.exceptions import SolverReturnedUnknownResultError
-from pysmt.logics import QF_BOOL, QF_IDL, QF_LIA, QF_LIRA, QF_LRA, QF_RDL
+from pysmt.logics import (
+    QF_BOOL, QF_IDL, QF_LIA, QF_LIRA, QF_LRA, QF_RDL, QF_UF, QF_UFIDL, QF_UFLIA, QF_UFLIRA,
+)
 from pysmt.solvers.eager import EagerModel
 from pysmt.solvers.solver import IncrementalTrackingSolver
 
@@ -60,10 +64,12 @@ def register(env: Any = None) -> None:
 class EagerSmtPysmtSolver(IncrementalTrackingSolver):
     """pysmt ``Solver`` backed by ``eagersmt.Solver`` (models: ``EagerModel``)."""
 
-    # QF_LIRA last: pysmt's Solver(name="eagersmt") without a logic picks the most generic
-    # one of the list, which must cover all the others; a formula outside difference logic,
-    # or mixing Int and Real, is refused where it is added (UnsupportedError)
-    LOGICS = [QF_BOOL, QF_IDL, QF_RDL, QF_LIA, QF_LRA, QF_LIRA]
+    # QF_UFLIRA last: pysmt's Solver(name="eagersmt") without a logic picks the most generic
+    # one of the list, which must cover all the others; a formula outside what eagersmt
+    # decides (linear over the reals, Int and Real mixed, functions over Real) is refused
+    # where it is added (UnsupportedError)
+    LOGICS = [QF_BOOL, QF_UF, QF_IDL, QF_UFIDL, QF_RDL, QF_LIA, QF_UFLIA, QF_LRA, QF_LIRA,
+              QF_UFLIRA]
 
     def __init__(self, environment: Any, logic: Any, **options: Any):
         IncrementalTrackingSolver.__init__(self, environment, logic, **options)
@@ -99,8 +105,10 @@ class EagerSmtPysmtSolver(IncrementalTrackingSolver):
         values = self._solver.model()
         assignment = {}
         for s in symbols:
-            v = values[s.symbol_name()]
             t = s.symbol_type()
+            if t.is_function_type():
+                continue  # (a table: get_value of an application asks eagersmt's model)
+            v = values[s.symbol_name()]
             assignment[s] = mgr.Bool(bool(v)) if t.is_bool_type() else \
                 mgr.Int(int(v)) if t.is_int_type() else mgr.Real(v)
         return EagerModel(assignment=assignment, environment=self.environment)
@@ -114,7 +122,13 @@ class EagerSmtPysmtSolver(IncrementalTrackingSolver):
 
     def get_value(self, item: Any) -> Any:
         self._assert_no_function_type(item)
-        return self.get_model().get_value(item)
+        model = self.get_model()  # (raises when there is none)
+        if not any(n.is_function_application() for n in _nodes(item)):
+            return model.get_value(item)
+        mgr = self.environment.formula_manager
+        v = self._solver.model().eval(item)
+        t = item.get_type()
+        return mgr.Bool(bool(v)) if t.is_bool_type() else mgr.Int(int(v))  # type: ignore[arg-type]
 
     def _push(self, levels: int = 1) -> None:
         for _ in range(levels):
@@ -133,3 +147,16 @@ class EagerSmtPysmtSolver(IncrementalTrackingSolver):
 
     def _exit(self) -> None:
         self._model = None
+
+
+def _nodes(formula: Any) -> list:
+    """The nodes of a pysmt formula (its DAG, each once)."""
+    seen, stack, out = set(), [formula], []
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.append(n)
+        stack.extend(n.args())
+    return out

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Iterator, Mapping, Sequence
 
+from .terms import APPLY, BOOL, Term, iter_dag
+
 
 @dataclass
 class Application:
@@ -77,3 +79,15 @@ def interpretations(apps: Sequence[Application], arg_value: Callable[[object], o
         first.setdefault(a.function, (v, a))
     return {f: FunctionValue(t, first[f][0], first[f][1].sorts, first[f][1].sort)
             for f, t in tables.items()}
+
+
+def with_unapplied(roots: Sequence[Term], model: Mapping[str, object]) -> dict[str, object]:
+    """``model`` plus an interpretation (a constant: 0 or false) of every function that
+    ``roots`` apply and the model has none of: a function the assertions never apply is
+    unconstrained, so a query term (``get-value``, a model's ``eval``) may give it any."""
+    out = dict(model)
+    for t in iter_dag(list(roots)):
+        if t.op == APPLY and t.val not in out:
+            out[t.val] = FunctionValue({}, False if t.sort == BOOL else 0,  # type: ignore[index]
+                                       tuple(a.sort for a in t.args), t.sort)
+    return out

@@ -15,6 +15,12 @@ the certificates of applied refutations listed (or dropped); an ``unsat`` answer
 stamped certificate recorded, and the refutation of the innermost level's assertions by
 the ones below (``record.py``); the store's counters added to the statistics.
 ``optimizer``: the optimizer's use (``optimum.py``).
+
+A linear query (atoms outside difference logic, keyed by their linear forms:
+``check/query_keys.py``) uses stored answers of exactly this query only (a ``sat`` model
+checked on it, as every stored model is) and records its ``sat`` models: refutations and
+repairs are stated over difference constraints.  A query with uninterpreted functions does
+not use the store (a stored model holds no function tables).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ class MemoHook:
         self.cache: Optional[KeyCache] = None
         self.last: Optional[Lookup] = None  # the last query's lookup
         self.answered = False  # the last query was answered by the store
+        self.linear = False  # the last query is linear (module doc)
 
     def _start(self, config: "Config", assertions: list["Term"], logic: Optional[str],
                forms: Any) -> Optional["Lookup"]:
@@ -58,21 +65,26 @@ class MemoHook:
     def before(self, query: "Query", config: "Config", norm: Optional["Normalized"],
                stats: Stats) -> Before:
         from ..ir.linear import LinearNormalized, outside_difference
+        from ..ir.terms import APPLY, iter_dag
 
         self.last = None
         self.answered = False
-        if isinstance(norm, LinearNormalized) or outside_difference(query.everything):
-            return Before()  # (the keys describe difference atoms only: no store use)
+        self.linear = isinstance(norm, LinearNormalized) or outside_difference(query.everything)
+        if self.linear and any(t.op == APPLY for t in iter_dag(list(query.everything))):
+            return Before()
         try:
             look = self._start(config, query.everything, query.logic,
-                               norm.forms if norm is not None else {})
-        except (KeyError, ValueError, UnsupportedError):  # an atom outside difference logic
+                               norm.forms if norm is not None and not self.linear else {})
+        except (KeyError, ValueError, UnsupportedError):  # an atom no key describes
             self.last = None
             return Before()
         if look is None:
             return Before()
-        got = self._one_shot(look, query, norm, stats) if norm is not None else \
-            self._kept(look, query, stats)
+        if self.linear:
+            got = self._answer_only(look, query, stats, norm is not None)
+        else:
+            got = self._one_shot(look, query, norm, stats) if norm is not None else \
+                self._kept(look, query, stats)
         self.answered = got.answer is not None
         return got
 
@@ -96,6 +108,18 @@ class MemoHook:
             stats.notes["model_checked"] = "yes"
             return Before(answer=Result(Status.SAT, got[0], stats))
         return Before(applied=len(look.lemmas(norm, query.proof_dir)))
+
+    def _answer_only(self, look: "Lookup", query: "Query", stats: Stats, one_shot: bool) -> Before:
+        """A linear query: a stored answer of exactly it (an ``unsat`` one neither with
+        ``--proof`` nor, on a kept encoding, when failed guards are asked for), or nothing."""
+        ans = look.answer(query.everything, query.declarations)
+        if ans is None or (ans.status == Status.UNSAT and (
+                query.proof_dir is not None or (not one_shot and query.wants_failed))):
+            return Before()
+        stats.notes["memo"] = "answer from the lemma store"
+        if ans.status == Status.SAT:
+            stats.notes["model_checked"] = "yes"
+        return Before(answer=Result(ans.status, ans.model, stats))
 
     def _kept(self, look: "Lookup", query: "Query", stats: Stats) -> Before:
         from .match import lemma_term
@@ -149,7 +173,8 @@ class MemoHook:
         t0 = time.perf_counter()
         look.record_unsat(certificate, query.source.text,
                           seconds=result.stats.times.get("solve", 0.0))
-        if not query.assumptions and query.base is not None and not look.used:
+        if not query.assumptions and query.base is not None and not look.used \
+                and not self.linear:
             from .record import record_level_refutation
 
             terms = list(query.assertions)

@@ -45,10 +45,13 @@ from typing import Callable, Iterator, Optional
 
 from ... import config
 from .generate import SHAPES, Case, generate
+from .integers import INTEGER_SHAPES, generate_integer
 from .minimize import minimize
-from .oracle import CaseTimeout, Report, Z3Rejects, watchdog, z3_model_ok, z3_status
+from .oracle import (CaseTimeout, Report, Z3Rejects, watchdog, z3_model_ok, z3_script_answers,
+                     z3_status)
 
 ENCODINGS = tuple(sorted(config.ENCODINGS, key=lambda e: e == "auto"))  # auto last
+SCRIPT_SHAPES = ("incremental",)  # several check-sats: every answer compared (``check_script``)
 BACKENDS = config.BACKENDS
 FAILING = ("wrong-answer", "model-check", "bad-model", "crash", "rejected")
 
@@ -89,10 +92,28 @@ ROTATING = tuple(Combo(e, b, c) for c in (False, True) for b in BACKENDS for e i
 ALL_COMBOS = ALWAYS + ROTATING
 
 
-def schedule(index: int, rotate: int = 2) -> list[Combo]:
-    """The combinations case ``index`` runs (see the module doc)."""
-    n = len(ROTATING)
-    return list(ALWAYS) + [ROTATING[(index * rotate + j) % n] for j in range(min(rotate, n))]
+# Integer cases (``integers.py``): the encoding option does not apply to linear formulas
+# (``encode/linear.py`` is their one encoding), so one in-process run, and the other back
+# ends and the cubed runs rotating.
+INTEGER_ALWAYS = (Combo("auto", "cadical"),)
+INTEGER_ROTATING = tuple(Combo("auto", b, c) for c in (False, True) for b in BACKENDS
+                         if (b, c) != ("cadical", False))
+
+
+def schedule(index: int, rotate: int = 2, *, integer: bool = False) -> list[Combo]:
+    """The combinations case ``index`` runs (see the module doc); ``integer``: an integer
+    case's."""
+    always, rotating = (INTEGER_ALWAYS, INTEGER_ROTATING) if integer else (ALWAYS, ROTATING)
+    n = len(rotating)
+    return list(always) + [rotating[(index * rotate + j) % n] for j in range(min(rotate, n))]
+
+
+def case(seed: int, index: int, shape: Optional[str] = None) -> Case:
+    """Case ``index`` of the campaign with ``seed``: an integer shape's from ``integers.py``,
+    else ``generate.py``'s (shape round robin over ``SHAPES`` unless given)."""
+    if shape in INTEGER_SHAPES:
+        return generate_integer(seed, index, shape)
+    return generate(seed, index, shape)
 
 
 def cube_level(index: int) -> str:
@@ -107,6 +128,16 @@ SolveFn = Callable[[str, Combo, str, Optional[float]], object]
 def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]) -> object:
     """eagersmt's answer on ``text`` with ``combo`` (the default ``SolveFn``)."""
     from ...api import solve_smtlib
+
+    config, in_process = _config(combo, level, timeout)
+    if not in_process:
+        return solve_smtlib(text, config=config)
+    with _in_process_cadical():
+        return solve_smtlib(text, config=config)
+
+
+def _config(combo: Combo, level: str, timeout: Optional[float]) -> tuple:
+    """The ``Config`` of ``combo`` and whether it runs in process (CaDiCaL, not cubed)."""
     from ...config import Config
 
     in_process = combo.backend == "cadical" and not combo.cubed
@@ -115,10 +146,23 @@ def eagersmt_solve(text: str, combo: Combo, level: str, timeout: Optional[float]
                     cube_level=level, jobs=2, share="off" if combo.sharing == "no-share" else "on",
                     timeout=None if in_process else timeout, quiet=True,
                     memo="off")  # every configuration solves: none answers from a record
-    if not in_process:
-        return solve_smtlib(text, config=config)
-    with _in_process_cadical():
-        return solve_smtlib(text, config=config)
+    return config, in_process
+
+
+def eagersmt_script(text: str, combo: Combo, level: str, timeout: Optional[float]) -> list[str]:
+    """The lines eagersmt prints for the whole script ``text`` with ``combo`` (a session,
+    as ``eagersmt solve`` runs one; in-process CaDiCaL for the in-process combination)."""
+    from ...session import Session
+
+    config, in_process = _config(combo, level, timeout)
+    session = Session(config=config)
+    try:
+        if not in_process:
+            return list(session.run_text(text))
+        with _in_process_cadical():
+            return list(session.run_text(text))
+    finally:
+        session.close()
 
 
 @contextlib.contextmanager
@@ -212,7 +256,7 @@ class Campaign:
         if self.case_limit is None:
             self.case_limit = 6 * self.timeout + 30
         self.report = CampaignReport(self.seed)
-        for c in ALL_COMBOS:
+        for c in ALL_COMBOS + INTEGER_ROTATING:
             self.report.combos[str(c)] = ComboStats()
 
     def run(self, cases: int, *, first: int = 0,
@@ -222,13 +266,13 @@ class Campaign:
         rep = self.report
         for i in range(first, first + cases):
             shape = None if self.shapes is None else self.shapes[i % len(self.shapes)]
-            case = generate(self.seed, i, shape)
+            one = case(self.seed, i, shape)
             found: list[Finding] = []
             try:
                 with watchdog(self.case_limit):
-                    self.run_case(case, found)
+                    self.run_case(one, found)
             except CaseTimeout as e:
-                found.append(Finding("slow", str(e), Combo("-", "-"), case))
+                found.append(Finding("slow", str(e), Combo("-", "-"), one))
             for f in found:  # outside the watchdog: minimizing takes its own time
                 self._record(f, minimize_it=f.kind != "slow")
             rep.cases += 1
@@ -243,32 +287,73 @@ class Campaign:
         rep = self.report
         rep.shapes[case.shape] += 1
         rep.logics[case.logic] += 1
+        script = case.shape in SCRIPT_SHAPES
         t = time.perf_counter()
-        try:
-            expected, assertions = z3_status(case.text, self.timeout)
-        except Z3Rejects:
-            expected, assertions = "rejects", []
+        if script:
+            expected, assertions = "script", []
+        else:
+            try:
+                expected, assertions = z3_status(case.text, self.timeout)
+            except Z3Rejects:
+                expected, assertions = "rejects", []
         rep.z3_seconds += time.perf_counter() - t
         rep.oracle[expected] += 1
         level = cube_level(case.index)
-        for combo in schedule(case.index, self.rotate):
+        for combo in schedule(case.index, self.rotate, integer=case.shape in INTEGER_SHAPES):
             if combo.cubed:
                 combo = dataclasses.replace(combo, sharing=sharing_mode(case.index))
             stats = rep.combos[str(combo)]
             t = time.perf_counter()
-            got, finding = self.check(case.text, combo, level, expected, assertions)
+            if script:
+                got, finding = self.check_script(case.text, combo, level)
+            else:
+                got, finding = self.check(case.text, combo, level, expected, assertions)
             stats.seconds += time.perf_counter() - t
             stats.runs += 1
             if combo.cubed:
                 rep.cube_levels[level] += 1
                 rep.sharing[combo.sharing] += 1
-            if got in ("sat", "unsat", "unknown"):
-                stats.answers[got] += 1
+            for answer in got.split():
+                if answer in ("sat", "unsat", "unknown"):
+                    stats.answers[answer] += 1
             if got == "sat" and finding is None:
                 rep.models_checked += 1
             if finding is not None:
                 stats.failures += 1
                 found.append(Finding(finding[0], finding[1], combo, case, level))
+
+    def check_script(self, text: str, combo: Combo,
+                     level: str = "smt") -> tuple[str, Optional[tuple[str, str]]]:
+        """Run a whole script (several ``check-sat``s) with ``combo`` and compare each answer
+        with Z3's: (the answers, space-separated, or "error"; a finding or None).  eagersmt
+        checks each ``sat`` model on the assertions live at that point itself (an
+        ``InternalError`` if one fails); an ``(error ...)`` line where Z3 reads the script is
+        a ``rejected`` finding."""
+        from ...errors import InternalError
+
+        t = time.perf_counter()
+        z3_answers, problems = z3_script_answers(text, self.timeout)
+        self.report.z3_seconds += time.perf_counter() - t
+        try:
+            lines = eagersmt_script(text, combo, level, self.timeout)
+        except InternalError as e:
+            return "error", ("model-check", f"InternalError: {str(e)[:160]}")
+        except CaseTimeout:
+            raise
+        except Exception as e:  # noqa: BLE001 -- any other exception is a crash to report
+            return "error", ("crash", f"{type(e).__name__}: {str(e)[:160]}")
+        errors = [ln for ln in lines if ln.startswith("(error")]
+        if errors:
+            if problems:
+                return "error", None  # both complain: the generator's fault
+            return "error", ("rejected", errors[0][:160])
+        got = [ln for ln in lines if ln in ("sat", "unsat", "unknown")]
+        if len(got) != len(z3_answers):
+            return " ".join(got), ("wrong-answer", f"{len(got)} answers, Z3 {len(z3_answers)}")
+        for k, (a, b) in enumerate(zip(got, z3_answers)):
+            if a != b and "unknown" not in (a, b):
+                return " ".join(got), ("wrong-answer", f"check-sat {k + 1}: eagersmt {a}, Z3 {b}")
+        return " ".join(got), None
 
     def check(self, text: str, combo: Combo, level: str, expected: str,
               assertions: list) -> tuple[str, Optional[tuple[str, str]]]:
@@ -299,8 +384,14 @@ class Campaign:
                 return got, ("bad-model", "Z3 evaluates an assertion to false under the model")
         return got, None
 
-    def classify(self, text: str, combo: Combo, level: str) -> Optional[str]:
-        """The bug key of ``text`` under ``combo`` (None: no finding) -- the minimizer's test."""
+    def classify(self, text: str, combo: Combo, level: str, script: bool = False) -> Optional[str]:
+        """The bug key of ``text`` under ``combo`` (None: no finding) -- the minimizer's test;
+        ``script``: compare every answer (``check_script``)."""
+        if script:
+            _, finding = self.check_script(text, combo, level)
+            if finding is None:
+                return None
+            return Finding(finding[0], finding[1], combo, Case(0, "", "", text), level).bug
         try:
             expected, assertions = z3_status(text, self.timeout)
         except Z3Rejects:
@@ -326,7 +417,8 @@ class Campaign:
             def still_fails(candidate: str) -> bool:
                 try:
                     with watchdog(self.case_limit):
-                        return self.classify(candidate, f.combo, f.level) == key
+                        return self.classify(candidate, f.combo, f.level,
+                                             f.case.shape in SCRIPT_SHAPES) == key
                 except CaseTimeout:
                     return False
 
@@ -359,5 +451,5 @@ def run_campaign(cases: int, seed: int, **options: object) -> CampaignReport:
     return Campaign(seed, **options).run(cases, first=first, progress=progress)  # type: ignore[arg-type]
 
 
-__all__ = ["ALL_COMBOS", "ALWAYS", "Campaign", "CampaignReport", "Combo", "ComboStats", "Finding",
-           "ROTATING", "SHAPES", "eagersmt_solve", "run_campaign", "schedule"]
+__all__ = ["ALL_COMBOS", "ALWAYS", "INTEGER_SHAPES", "Campaign", "CampaignReport", "Combo", "ComboStats", "Finding",
+           "ROTATING", "SHAPES", "case", "eagersmt_solve", "run_campaign", "schedule"]

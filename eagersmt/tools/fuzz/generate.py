@@ -44,7 +44,7 @@ from typing import Callable, Optional
 SHAPES = ("jobshop", "boolean", "let", "huge", "components", "equalities", "macros")
 LOGICS = ("QF_IDL", "QF_LIA", "QF_RDL", "QF_LRA", "none")
 _LOGIC_WEIGHTS = (35, 30, 20, 5, 10)
-_CMP = ("<", "<=", "=", ">=", ">")
+COMPARISONS = ("<", "<=", "=", ">=", ">")
 _HUGE_EXP = (63, 64, 64, 65, 65, 66, 70, 80, 100, 128)
 
 
@@ -236,7 +236,7 @@ class TermGen:
 
     def atom(self, depth: int = 0) -> str:
         rng = self.rng
-        op = rng.choice(_CMP)
+        op = rng.choice(COMPARISONS)
         c, d, u = self.const, self.diff, self.unit
         diff_c, c_diff = (lambda: f"({op} {d()} {c()})"), (lambda: f"({op} {c()} {d()})")
         var_c = lambda: f"({op} {self.var()} {c()})"  # noqa: E731
@@ -248,7 +248,7 @@ class TermGen:
         return self.pick(
             diff_c, diff_c, diff_c, c_diff, *(lambda: f"({op} {units(2, depth)})",) * 2,
             lambda: f"(distinct {units(rng.randint(2, 4), depth)})",
-            lambda: f"({rng.choice(_CMP)} {units(3, 0)})",  # a chain
+            lambda: f"({rng.choice(COMPARISONS)} {units(3, 0)})",  # a chain
             lambda: (f"({op} {d()} {self.ite(depth - 1, c)})" if depth > 0 else var_c()),
             var_c)
 
@@ -366,7 +366,7 @@ def _let(g: TermGen) -> list[str]:
         k = rng.randint(0, 5)
         if k <= 1 or not names:
             if arith and rng.random() < 0.5:
-                val = f"({rng.choice(_CMP)} {rng.choice(arith)} {g.const()})"
+                val = f"({rng.choice(COMPARISONS)} {rng.choice(arith)} {g.const()})"
             else:
                 val = g.atom(0)
         elif k == 2:
@@ -414,7 +414,7 @@ def _huge(g: TermGen) -> list[str]:
     else:
         out += [f"(assert {a})" for a in atoms]
     if rng.random() < 0.5:  # a bound far from zero
-        out.append(f"(assert ({rng.choice(_CMP)} {rng.choice(xs)} {g.num(g.value(True))}))")
+        out.append(f"(assert ({rng.choice(COMPARISONS)} {rng.choice(xs)} {g.num(g.value(True))}))")
     return out
 
 
@@ -470,7 +470,7 @@ def _macros(g: TermGen) -> list[str]:
     xs = g.variables((2, 4), 2)
     s = g.sort
     out = []
-    op = rng.choice(_CMP)
+    op = rng.choice(COMPARISONS)
     c = g.const()
     out.append(f"(define-fun le ((a {s}) (b {s})) Bool ({op} (- a b) {c}))")
     out.append(f"(define-fun sh ((a {s})) {s} (+ a {g.const()}))" if not g.strict else
@@ -487,7 +487,7 @@ def _macros(g: TermGen) -> list[str]:
         elif r < 0.5:
             out.append(f"(assert (both (le {x} {y}) {g.boolean(1)}))")
         elif r < 0.7:
-            out.append(f"(assert ({rng.choice(_CMP)} (- (sh {x}) {y}) k))")
+            out.append(f"(assert ({rng.choice(COMPARISONS)} (- (sh {x}) {y}) k))")
         elif r < 0.85:
             out.append(f"(assert (! (or (le {y} {x}) {g.atom(0)}) :named n{i}))")
             out.append(f"(assert (or n{i} {g.boolean(1)}))")

@@ -26,6 +26,7 @@ from typing import Iterator, Mapping, Optional
 
 import z3
 
+from ...ir.ackermann import FunctionValue
 from .generate import oracle_text
 
 
@@ -84,17 +85,38 @@ def z3_status(text: str, timeout: float = 5.0) -> tuple[str, list]:
 
 
 def z3_model_ok(assertions: list, model: Mapping[str, object]) -> bool:
-    """Whether Z3 evaluates every assertion to true once the model's values are substituted."""
+    """Whether Z3 evaluates every assertion to true once the model's values are substituted
+    (a function's table, ``FunctionValue``, as an ``ite`` chain over its arguments)."""
     pairs = []
+    functions = []
     for name, v in model.items():
-        if isinstance(v, bool):
+        if isinstance(v, FunctionValue):
+            functions.append(_z3_function(name, v))
+        elif isinstance(v, bool):
             pairs.append((z3.Bool(name), z3.BoolVal(v)))
         elif isinstance(v, Fraction):
             pairs.append((z3.Real(name), z3.RealVal(f"{v.numerator}/{v.denominator}")))
         else:
             pairs.append((z3.Int(name), z3.IntVal(str(v))))
     f = z3.And(*assertions) if assertions else z3.BoolVal(True)
+    if functions:
+        f = z3.substitute_funs(f, *functions)
     return z3.is_true(z3.simplify(z3.substitute(f, *pairs) if pairs else f))
+
+
+def _z3_function(name: str, v: FunctionValue) -> tuple:
+    """(Z3 declaration, body over ``Var(i)``) of a function's table, for ``substitute_funs``."""
+    sort = {"Int": z3.IntSort(), "Bool": z3.BoolSort(), "Real": z3.RealSort()}
+    decl = z3.Function(name, *(sort[s] for s in v.sorts), sort[v.sort])
+    args = [z3.Var(i, sort[s]) for i, s in enumerate(v.sorts)]
+
+    def val(x: object, s: str) -> z3.ExprRef:
+        return z3.BoolVal(x) if s == "Bool" else z3.IntVal(str(x)) if s == "Int" else z3.RealVal(str(x))
+    body = val(v.default, v.sort)
+    for key, res in v.table.items():
+        cond = z3.And(*(a == val(k, s) for a, k, s in zip(args, key, v.sorts)))
+        body = z3.If(cond, val(res, v.sort), body)
+    return decl, body
 
 
 def z3_script_answers(text: str, timeout: float = 5.0) -> tuple[list[str], list[str]]:
