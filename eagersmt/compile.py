@@ -119,7 +119,9 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
                                "supported yet")
     from .encode.linear import encode_linear
 
-    return Compiled(norm, encode_linear(norm, stats=stats), "", stats)  # type: ignore[arg-type]
+    enc = encode_linear(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
+                        stats=stats)
+    return Compiled(norm, enc, "", stats)  # type: ignore[arg-type]
 
 
 def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,
