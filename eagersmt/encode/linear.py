@@ -240,7 +240,7 @@ def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
     a``, and ``x < a`` one of value below ``a`` when ``const >= a``."""
     lo, lits = ladder
     hi = lo + len(lits)
-    one = {"x": ladder}
+    one = {"x": ladder}  # (``_ge``'s form)
     vals = [(bool_vars[b], ch.const + v) for b, v in ch.terms if b in bool_vars]
     for b, w in vals:
         up, next_up = _ge(one, "x", w), _ge(one, "x", w + 1)
@@ -251,11 +251,12 @@ def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
             cnf.add([-b, up])  # type: ignore[list-item]
         if next_up is not False:
             cnf.add([-b, -next_up])  # type: ignore[operator]
-    for a in range(lo + 1, hi + 1):
-        if ch.const < a:
-            cnf.add([-lits[a - lo - 1]] + [b for b, w in vals if w >= a])
-        else:
-            cnf.add([lits[a - lo - 1]] + [b for b, w in vals if w < a])
+    for a in range(lo, hi + 2):  # (the domain's ends too: x >= lo, not x >= hi + 1)
+        lit = _ge(one, "x", a)
+        if ch.const < a and lit is not False:
+            cnf.add(([] if lit is True else [-lit]) + [b for b, w in vals if w >= a])  # type: ignore[operator]
+        elif ch.const >= a and lit is not True:
+            cnf.add(([] if lit is False else [lit]) + [b for b, w in vals if w < a])  # type: ignore[list-item]
 
 
 def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[list[tuple[int, int]], int]:
