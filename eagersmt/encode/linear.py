@@ -9,9 +9,10 @@ get their meaning here, in the same CNF.  Each other integer variable ``x`` in `
 ``2^w - 1``); a 0-1 indicator is its Boolean variable itself.  A linear constraint
 ``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the bits, weights
 ``a_i * 2^j`` (a negative weight on a literal is moved onto its negation), handed to
-``pindakaas`` through ``pysat.pb.PBEnc`` (its default encoder per shape: totalizers and
-BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
-Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
+``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables only: its binary merge
+encoding; over bits: its default encoder per shape, totalizers and BDDs; "Coupling
+different integer encodings for SAT", Bierlee, Gange, Tack, Dekker, Stuckey, CPAIOR
+2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
 occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
 negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
 
@@ -273,7 +274,13 @@ def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[li
 def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[int],
            pseudo_boolean: bool = False) -> None:
     """Clauses of ``cond -> sum w * lit <= bound`` (any signs of weights and literals;
-    ``pseudo_boolean``: the literals are 0-1 variables, not bits of wider integers)."""
+    ``pseudo_boolean``: the literals are 0-1 variables, not bits of wider integers).  A
+    pseudo-Boolean sum gets pindakaas's binary merge encoding (Manthey, Philipp, Steinke,
+    "A more compact translation of pseudo-Boolean constraints into CNF such that
+    generalized arc consistency is maintained", KI 2014): compact where the weights are
+    wide (knapsacks) and propagating fully; sums over bits keep pindakaas's own choice
+    (``EncType.best``), which propagated better there in our measurements
+    (``benchmarks/RESULTS.md``)."""
     coef: dict[int, int] = {}
     for lit, w in terms:
         if lit < 0:  # w * not(x) = w - w * x
@@ -298,9 +305,10 @@ def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[in
     if sum(weights) >= PINDAKAAS_MAX or len(lits) * (bound + 1) > limit:
         _adder_leq(cnf, lits, weights, bound, cond)
         return
-    from pysat.pb import PBEnc
+    from pysat.pb import EncType, PBEnc
 
     got = PBEnc.leq(lits=lits, weights=weights, bound=bound, top_id=cnf.nvars,
+                    encoding=EncType.binmerge if pseudo_boolean else EncType.best,
                     conditionals=cond or None)
     if got.nv > cnf.nvars:  # pindakaas's auxiliary variables
         cnf.new_vars(got.nv - cnf.nvars)
