@@ -1,27 +1,37 @@
-"""Encoding of linear integer constraints over finite domains: log encoding + PB encoders.
+"""Encoding of linear integer constraints over finite domains: per class, in one CNF.
 
 Idea.  The difference classes (``ir/linear.py``: integer variables whose atoms are all
-differences and bounds) are predicates of the circuit: ``encode.encode`` gives them
-the Tseitin pass and the difference-logic encodings, exactly as a difference-logic
-formula's classes get them.  The other atoms are Boolean variables of that circuit, and
-get their meaning here, in the same CNF.  Each other integer variable ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
-``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is not
-``2^w - 1``); a 0-1 indicator is its Boolean variable itself.  A linear constraint
-``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the bits, weights
-``a_i * 2^j`` (a negative weight on a literal is moved onto its negation), handed to
-``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables only: its binary merge
-encoding; over bits: its default encoder per shape, totalizers and BDDs; "Coupling
-different integer encodings for SAT", Bierlee, Gange, Tack, Dekker, Stuckey, CPAIOR
-2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
+differences and bounds) are predicates of the circuit: ``encode.encode`` gives them the
+Tseitin pass and the difference-logic encodings, exactly as a difference-logic formula's
+classes get them.  The other atoms are Boolean variables of that circuit and get their
+meaning here, in the same CNF, by the class of their variables:
+
+* a class that holds a ``Channel`` (``x = c + sum v * b``, at most one ``b``) and otherwise
+  only differences and bounds, ranges within ``ORDER_RANGE``: the order encoding
+  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009) with the
+  binary clauses of ``order.py`` for its differences and ``_channel``'s clauses tying
+  each ladder to its indicators, instead of a wide equality over bits;
+* any other class: the log encoding, ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
+  ``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is
+  not ``2^w - 1``);
+* a 0-1 indicator is its Boolean variable itself.
+
+A linear constraint ``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the
+bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
+its negation), handed to ``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables
+only: its binary merge encoding; over bits: its default encoder per shape, totalizers
+and BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
+Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
 occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
 negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
 
-Cost: a variable costs ``log2`` of its range in bits; a constraint over ``n`` variables of
-``w`` bits is a PB constraint over ``n * w`` literals, whose size depends on the encoder
-(a totalizer grows with the number of distinct partial sums, so a sum whose literals times
-bound pass ``ADDER_ABOVE`` gets binary adders instead: linear size, weaker propagation).  The difference-logic
-encodings (order, compact) propagate bounds better on difference classes, which is why
-those classes get them.  Certificates: not checkable (``--proof`` refuses).
+Cost: a log-encoded variable costs ``log2`` of its range in bits, an order-encoded one its
+range; a constraint over ``n`` variables of ``w`` bits is a PB constraint over ``n * w``
+literals, whose size depends on the encoder (a totalizer grows with the number of
+distinct partial sums, so a sum whose literals times bound pass ``ADDER_ABOVE`` gets
+binary adders instead: linear size, weaker propagation).  ``--stats`` names each class's
+encoding (``encodings``: the difference encoders', ``linear-order``, ``linear-log``, and
+``pb`` for sums over indicators only).  Certificates: not checkable (``--proof`` refuses).
 """
 
 from __future__ import annotations
@@ -54,7 +64,8 @@ class LinearEncoded:
     difference: Encoded  # Tseitin and the difference classes
     int_index: dict[str, int]  # the difference classes' variables: circuit index
     bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
-    ladders: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, [x >= lo + 1 + i])
+    # x -> (lo, ladder): ladder[i] is x >= lo + 1 + i
+    ladders: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
 
     @property
     def cnf(self) -> CNF:
@@ -67,7 +78,8 @@ class LinearEncoded:
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
         ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
                 for x, (lo, bs) in self.bits.items()}
-        ints.update((x, lo + sum(1 for b in ls if value(b))) for x, (lo, ls) in self.ladders.items())
+        ints.update((x, lo + sum(1 for b in ls if value(b)))
+                    for x, (lo, ls) in self.ladders.items())
         diff, bools = self.difference.decode(value)
         zero = diff.get(0, 0)
         for x, i in self.int_index.items():
@@ -153,7 +165,8 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
         kinds = {"linear-order": n_order, "linear-log": len(classes) - n_order,
                  "pb": int(pb_atoms > 0)}
         dl = stats.notes.get("encodings", "")
-        stats.notes["encodings"] = ",".join(filter(None, [dl] + [f"{k}:{n}" for k, n in kinds.items() if n]))
+        named = [f"{k}:{n}" for k, n in kinds.items() if n]
+        stats.notes["encodings"] = ",".join(filter(None, [dl, *named]))
         choice = (f"{len(out.ladders)} integer vars in the order encoding, {ints} in the log "
                   f"encoding, {len(norm.domains) - len(out.ladders) - ints} indicators, "
                   f"{encoded} linear constraints (pindakaas PB over ladders, bits, indicators)")
@@ -255,9 +268,11 @@ def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
     for a in range(lo, hi + 2):  # (the domain's ends too: x >= lo, not x >= hi + 1)
         lit = _ge(one, "x", a)
         if ch.const < a and lit is not False:
-            cnf.add(([] if lit is True else [-lit]) + [b for b, w in vals if w >= a])  # type: ignore[operator]
+            head = [] if lit is True else [-lit]  # type: ignore[operator]
+            cnf.add(head + [b for b, w in vals if w >= a])
         elif ch.const >= a and lit is not True:
-            cnf.add(([] if lit is False else [lit]) + [b for b, w in vals if w < a])  # type: ignore[list-item]
+            head = [] if lit is False else [lit]  # type: ignore[list-item]
+            cnf.add(head + [b for b, w in vals if w < a])
 
 
 def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[list[tuple[int, int]], int]:

@@ -14,7 +14,17 @@ condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
 ``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
 ``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
 an uninterpreted function application a fresh variable with Ackermann's constraints
-(``ackermann.py``).
+(``ackermann.py``).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
+variables is substituted first (``definitions``; ``z = (ite c 1 0)`` makes ``z`` the
+indicator of ``c``, a Boolean in every sum).
+
+Classes.  The integer variables (indicators apart) fall into classes connected by the
+atoms in use.  A class whose atoms are all ``x - y <= c`` and bounds is a *difference
+class*: its atoms become difference predicates of the circuit, and the encoder hands
+them to the difference-logic encodings exactly as for a difference-logic formula.  A
+top-level ``x = c + sum v_t * b_t`` over indicators of which at most one holds (a
+time-indexed start time) is a ``Channel``: the encoder may give ``x`` the order encoding,
+tied to the ``b_t`` by clauses, rather than a wide equality over bits.
 
 Domains.  The encoding needs a finite domain for every integer variable.  Bounds are
 propagated from the top-level constraints (interval reasoning over each unit constraint,
@@ -22,10 +32,12 @@ to a fixed point or ``BOUND_ROUNDS`` rounds; every intermediate result is implie
 formula), from the definitions of fresh variables (the hull of the branches of an
 ``ite``), and, for an application whose arguments range over values where the function is
 applied to constants, the hull of those results.  A variable still unbounded gets the
-*solution bound* of the whole system (``solution_bound``: von zur Gathen and Sieveking's,
-with Hadamard's bound on the subdeterminants; exponential in the number of variables, so
-its width in bits is linear).  Seshia and Bryant's sharper bounds for formulas that are
-mostly difference constraints (LICS 2004) are not implemented.
+*solution bound* of the system outside the difference classes (whose encodings bound
+their own domains): ``solution_bound``, von zur Gathen and Sieveking's with Hadamard's
+bound on the subdeterminants, exponential in the number of variables, so its width in bits
+is linear; ``--stats`` says ``solution_bound_bits`` when it is used.  Seshia and Bryant's
+sharper bounds for formulas that are mostly difference constraints (LICS 2004) are not
+implemented.
 """
 
 from __future__ import annotations
