@@ -619,12 +619,14 @@ class _Linearizer:
             if not changed:
                 break
         names -= difference  # (propagated through, but their encodings need no domain)
-        if not infeasible and any(lo[x] is None or hi[x] is None for x in names):
+        open_vars = [x for x in names if lo[x] is None or hi[x] is None]
+        if not infeasible and open_vars:
             atoms = [(coefs, b) for coefs, b in self.atoms
                      if all(x not in difference for x, _ in coefs)]
             bound = self.solution_bound(atoms, names, lo, hi)
             self.bound_bits = bound.bit_length()
-            for x in names:
+            for x in open_vars:  # a bounded variable keeps its own bounds (its value in a
+                # model may lie past the bound, which speaks of the open ones only)
                 lo[x] = -bound if lo[x] is None else max(lo[x], -bound)  # type: ignore[type-var]
                 hi[x] = bound if hi[x] is None else min(hi[x], bound)  # type: ignore[type-var]
             infeasible = any(lo[x] > hi[x] for x in names)  # type: ignore[operator]
