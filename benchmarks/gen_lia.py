@@ -5,7 +5,10 @@
 * ``rcpsp``: resource-constrained project scheduling, the "overlap" model: start times
   ``s_j`` in ``[0, H - d_j]``, precedences ``s_b - s_a >= d_a``, a 0-1 ``z_i_j`` that says job
   ``i`` runs when job ``j`` starts (``(= z_i_j (ite (and (<= s_i s_j) (< (- s_j s_i) d_i)) 1 0))``)
-  and per job and resource the capacity sum ``r_j + sum r_i * z_i_j <= cap``;
+  and per job and resource the capacity sum ``r_j + sum r_i * z_i_j <= cap``; ``--enc bool``
+  the same with Booleans ``o_i_j`` and sums of ``(ite o_i_j r_i 0)``; ``--enc time`` the
+  time-indexed model: Booleans ``x_j_t`` (job ``j`` starts at ``t``), exactly one per job,
+  ``s_j = sum t * x_j_t``, and per time and resource the sum of the running jobs' needs;
 * ``knapsack``: 0-1 items, ``sum w x <= C`` and ``sum v x >= V``;
 * ``setcover``: 0-1 sets, every element covered, at most ``K`` sets;
 * ``general``: random linear systems with coefficients, equalities and disjunctions, some
@@ -16,7 +19,7 @@
 
 Usage::
 
-    gen_lia.py rcpsp --jobs 12 --resources 2 --seed 3 [-o FILE]
+    gen_lia.py rcpsp --jobs 12 --resources 2 --seed 3 [--enc time] [-o FILE]
     gen_lia.py knapsack --n 20 --seed 1
     gen_lia.py general --vars 8 --cons 10 --seed 5
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
@@ -51,7 +54,7 @@ def _lin(r: random.Random, names: list[str], k: int, cmax: int) -> str:
 
 
 def rcpsp(r: random.Random, jobs: int = 10, resources: int = 2, maxdur: int = 6,
-          tight: float = 0.9) -> tuple[list[str], list[str]]:
+          tight: float = 0.9, enc: str = "overlap") -> tuple[list[str], list[str]]:
     dur = [r.randint(1, maxdur) for _ in range(jobs)]
     caps = [r.randint(4, 8) for _ in range(resources)]
     req = [[r.randint(0, c // 2 + 1) for c in caps] for _ in range(jobs)]
@@ -61,7 +64,38 @@ def rcpsp(r: random.Random, jobs: int = 10, resources: int = 2, maxdur: int = 6,
     decls = [f"(declare-fun s_{j} () Int)" for j in range(jobs)]
     body = [f"(assert (and (>= s_{j} 0) (<= s_{j} {horizon - dur[j]})))" for j in range(jobs)]
     body += [f"(assert (>= (- s_{b} s_{a}) {dur[a]}))" for a, b in preds]
+    if enc == "time":
+        for j in range(jobs):
+            times = range(horizon - dur[j] + 1)
+            decls += [f"(declare-fun x_{j}_{t} () Bool)" for t in times]
+            body.append(f"(assert (= {_sum([f'(ite x_{j}_{t} 1 0)' for t in times])} 1))")
+            body.append(f"(assert (= s_{j} {_sum([f'(ite x_{j}_{t} {t} 0)' for t in times])}))")
+        for t in range(horizon):
+            for k, cap in enumerate(caps):
+                terms = []
+                for j in range(jobs):
+                    starts = [f"x_{j}_{u}" for u in range(max(0, t - dur[j] + 1), t + 1)
+                              if u <= horizon - dur[j]]
+                    if req[j][k] and starts:
+                        cond = starts[0] if len(starts) == 1 else f"(or {' '.join(starts)})"
+                        terms.append(f"(ite {cond} {req[j][k]} 0)")
+                if terms:
+                    body.append(f"(assert (<= {_sum(terms)} {cap}))")
+        return decls, body
     for j in range(jobs):
+        if enc == "bool":
+            terms = []
+            for i in range(jobs):
+                if i != j:
+                    decls.append(f"(declare-fun o_{i}_{j} () Bool)")
+                    body.append(f"(assert (= o_{i}_{j} (and (<= s_{i} s_{j}) "
+                                f"(< (- s_{j} s_{i}) {dur[i]}))))")
+            for k, cap in enumerate(caps):
+                terms = [f"(ite o_{i}_{j} {req[i][k]} 0)" for i in range(jobs)
+                         if i != j and req[i][k]]
+                if terms:
+                    body.append(f"(assert (<= (+ {req[j][k]} {_sum(terms)}) {cap}))")
+            continue
         for i in range(jobs):
             if i != j:
                 decls.append(f"(declare-fun z_{i}_{j} () Int)")
@@ -140,7 +174,7 @@ def z3_status(text: str, timeout: float) -> str:
     return str(s.check())
 
 
-def instance(family: str, seed: int, z3_timeout: float, **params: int) -> str:
+def instance(family: str, seed: int, z3_timeout: float, **params: int | str) -> str:
     logic, make = FAMILIES[family]
     taken = inspect.signature(make).parameters
     params = {k: v for k, v in params.items() if k in taken}
@@ -165,12 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--z3-timeout", type=float, default=20.0)
     for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box"):
         ap.add_argument(f"--{p}", type=int)
+    ap.add_argument("--enc", choices=("overlap", "bool", "time"), help="rcpsp's model")
     a = ap.parse_args(argv)
     family = a.family or a.batch_family
     if family is None:
         ap.error("name a family")
     params = {p: getattr(a, p) for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale",
-                                         "vars", "cons", "box") if getattr(a, p) is not None}
+                                         "vars", "cons", "box", "enc") if getattr(a, p) is not None}
     for seed in range(a.seed, a.seed + a.count):
         text = instance(family, seed, a.z3_timeout, **params)
         if a.out_dir:

@@ -60,22 +60,26 @@ class Compiled:
 
 def normalize_assertions(assertions: Sequence[Term], *,
                          positions: Optional[Mapping[Term, int]] = None,
-                         stats: Optional[Stats] = None, substitute: bool = True) -> "Normalized":
+                         stats: Optional[Stats] = None, substitute: bool = True,
+                         checkable: bool = False) -> "Normalized":
     """``ir.normalize`` timed into ``stats`` (``substitute``: top-level equalities); an
-    integer formula outside difference logic gets ``ir.linear``'s ``LinearNormalized``."""
+    integer formula outside difference logic gets ``ir.linear``'s ``LinearNormalized``
+    (``checkable``: in the unsplit form its certificates check)."""
     from .ir.linear import normalize_linear, outside_difference
     from .ir.normalize import NotDifference, normalize
 
     t0 = time.perf_counter()
     try:
         if outside_difference(assertions):
-            norm = normalize_linear(assertions, positions=positions)  # type: ignore[assignment]
+            norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
+                                    by_class=not checkable)
         else:
             norm = normalize(list(assertions), positions=positions, substitute=substitute)
     except NotDifference:
         if any(t.sort == REAL for t in iter_dag(list(assertions))):
             raise
-        norm = normalize_linear(assertions, positions=positions)  # type: ignore[assignment]
+        norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
+                                by_class=not checkable)
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)
@@ -119,7 +123,9 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
                         stats)
     from .encode.linear import encode_linear
 
-    return Compiled(norm, encode_linear(norm, stats=stats), "", stats)  # type: ignore[arg-type]
+    enc = encode_linear(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,
+                        stats=stats)
+    return Compiled(norm, enc, "", stats)  # type: ignore[arg-type]
 
 
 def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,
@@ -127,7 +133,8 @@ def compile_assertions(assertions: Sequence[Term], config: Config = Config(), *,
                        stats: Optional[Stats] = None, checkable: bool = False,
                        encode_trivial: bool = False) -> Compiled:
     """Normalize and encode the conjunction of ``assertions``."""
-    norm = normalize_assertions(assertions, positions=positions, stats=stats)
+    norm = normalize_assertions(assertions, positions=positions, stats=stats,
+                                checkable=checkable)
     return encode_normalized(norm, config, stats=stats, checkable=checkable,
                              encode_trivial=encode_trivial)
 

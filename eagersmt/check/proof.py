@@ -831,7 +831,7 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     assertions = assertions_at(script, int(meta.get("check_sat", 1)))
     if "memo_answer" in meta:
         return _check_memo_answer(directory, meta, assertions, script.logic, engine, report)
-    norm = normalize_assertions(assertions)
+    norm = normalize_assertions(assertions, checkable=True)
     linear = norm if isinstance(norm, LinearNormalized) else None
     if meta.get("lemmas"):
         if linear is not None:

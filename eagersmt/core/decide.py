@@ -106,7 +106,8 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
     single = one_shot(query, config, kept)
     norm = None
     if single:
-        norm = normalize_assertions(query.everything, positions=query.positions, stats=stats)
+        norm = normalize_assertions(query.everything, positions=query.positions, stats=stats,
+                                    checkable=query.proof_dir is not None)
     # (a formula that normalizing decided costs less to answer than to look up; a linear
     # one's circuit is empty, its formula is in ``boolean``)
     decided = norm is not None and not isinstance(norm, LinearNormalized) and (
@@ -143,7 +144,8 @@ def _one_shot_instead(query: Query, config: Config, kept: Kept, stats: Stats,
     assertions and assumptions is a core, if not a small one."""
     kept.close()
     stats.notes["incremental"] = f"one-shot ({why})"
-    norm = normalize_assertions(query.everything, positions=query.positions, stats=stats)
+    norm = normalize_assertions(query.everything, positions=query.positions, stats=stats,
+                                checkable=query.proof_dir is not None)
     res = solve_normalized(norm, query.declarations, config, stats=stats,
                            proof_dir=query.proof_dir, deadline=deadline)
     if res.status == Status.UNSAT:

@@ -1,23 +1,38 @@
-"""Encoding of linear integer constraints over finite domains: log encoding + PB encoders.
+"""Encoding of linear integer constraints over finite domains: per class, in one CNF.
 
-Idea.  Each integer variable ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
-``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is not
-``2^w - 1``); a 0-1 indicator is its Boolean variable itself.  A linear constraint
-``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the bits, weights
-``a_i * 2^j`` (a negative weight on a literal is moved onto its negation), handed to
-``pindakaas`` through ``pysat.pb.PBEnc`` (its default encoder per shape: totalizers and
-BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
+Idea.  The difference classes (``ir/linear.py``: integer variables whose atoms are all
+differences and bounds) are predicates of the circuit: ``encode.encode`` gives them the
+Tseitin pass and the difference-logic encodings, exactly as a difference-logic formula's
+classes get them.  The other atoms are Boolean variables of that circuit and get their
+meaning here, in the same CNF, by the class of their variables:
+
+* a class that holds a ``Channel`` (``x = c + sum v * b``, at most one ``b``) and otherwise
+  only differences and bounds, ranges within ``ORDER_RANGE``: the order encoding
+  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009) with the
+  binary clauses of ``order.py`` for its differences and ``_channel``'s clauses tying
+  each ladder to its indicators, instead of a wide equality over bits;
+* any other class: the log encoding, ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
+  ``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is
+  not ``2^w - 1``);
+* a 0-1 indicator is its Boolean variable itself.
+
+A linear constraint ``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the
+bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
+its negation), handed to ``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables
+only: its binary merge encoding; over bits: its default encoder per shape, totalizers
+and BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
 Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
 occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
 negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
 
-Cost: a variable costs ``log2`` of its range in bits; a constraint over ``n`` variables of
-``w`` bits is a PB constraint over ``n * w`` literals, whose size depends on the encoder
-(a totalizer grows with the number of distinct partial sums, so a sum whose literals times
-bound pass ``ADDER_ABOVE`` gets binary adders instead: linear size, weaker propagation).  The difference-logic
-encodings (order, compact) propagate bounds better on difference classes: formulas in
-difference logic never come here.  Certificates: pindakaas's clauses are not checkable;
-``--proof`` takes ``linear_checkable.py`` instead.
+Cost: a log-encoded variable costs ``log2`` of its range in bits, an order-encoded one its
+range; a constraint over ``n`` variables of ``w`` bits is a PB constraint over ``n * w``
+literals, whose size depends on the encoder (a totalizer grows with the number of
+distinct partial sums, so a sum whose literals times bound pass ``ADDER_ABOVE`` gets
+binary adders instead: linear size, weaker propagation).  ``--stats`` names each class's
+encoding (``encodings``: the difference encoders', ``linear-order``, ``linear-log``, and
+``pb`` for sums over indicators only).  Certificates: pindakaas's clauses are not
+checked; ``--proof`` takes ``linear_checkable.py`` instead.
 """
 
 from __future__ import annotations
@@ -27,45 +42,81 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from ..ir.circuit import NEG, POS, polarities
-from ..ir.linear import ATOM_PREFIX, LinearNormalized
+from ..ir.linear import ATOM_PREFIX, Channel, LinearNormalized
+from ..ir.normalize import Normalized
 from ..result import Stats
+from .assemble import Encoded, encode
 from .cnf import CNF, Gates
-from .tseitin import Tseitin, tseitin
+from .tseitin import Tseitin
 
-NAME = "linear"
 PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get ``_adder_leq``
 # literals x (bound + 1) past which a sum over integer variables' bits gets ``_adder_leq``
 # (linear size) rather than pindakaas's default (a totalizer: up to bound + 1 partial sums
 # per node); a pseudo-Boolean sum keeps pindakaas much longer (it propagates better there)
 ADDER_ABOVE = 20_000
 PB_ADDER_ABOVE = 5_000_000  # the same for a sum over 0-1 variables only
+ORDER_RANGE = 1024  # the widest range of a variable in a class given the order encoding
 
 
 @dataclass
 class LinearEncoded:
     """The CNF and its inverse (``decode``: values of integer and Boolean variables)."""
 
-    cnf: CNF
-    tseitin: Tseitin
+    difference: Encoded  # Tseitin and the difference classes
+    int_index: dict[str, int]  # the difference classes' variables: circuit index
     bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
+    # x -> (lo, ladder): ladder[i] is x >= lo + 1 + i
+    ladders: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
+
+    @property
+    def cnf(self) -> CNF:
+        return self.difference.cnf
+
+    @property
+    def tseitin(self) -> Tseitin:
+        return self.difference.tseitin
 
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
         ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
                 for x, (lo, bs) in self.bits.items()}
-        bools = {name: value(v) for name, v in self.tseitin.bool_vars.items()}
+        ints.update((x, lo + sum(1 for b in ls if value(b)))
+                    for x, (lo, ls) in self.ladders.items())
+        diff, bools = self.difference.decode(value)
+        zero = diff.get(0, 0)
+        for x, i in self.int_index.items():
+            ints[x] = diff.get(i, zero) - zero
         return ints, bools
 
 
-def encode_linear(norm: LinearNormalized, *, stats: Optional[Stats] = None) -> LinearEncoded:
-    """The CNF of ``norm`` (see the module doc)."""
-    t0 = time.perf_counter()
-    cnf = CNF()
+def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
+                  eij_max_clauses: int = 2_000_000, stats: Optional[Stats] = None) -> LinearEncoded:
+    """The CNF of ``norm`` (see the module doc; ``encoding`` and ``eij_max_clauses`` are
+    ``encode.encode``'s, for the difference classes)."""
     c = norm.boolean
-    ts = tseitin(c, cnf)
-    out = LinearEncoded(cnf, ts)
+    diff = encode(Normalized(c), encoding=encoding, eij_max_clauses=eij_max_clauses,
+                  stats=stats)
+    t0 = time.perf_counter()
+    cnf, ts = diff.cnf, diff.tseitin
+    out = LinearEncoded(diff, dict(c.int_index))
     if norm.infeasible:
         cnf.add([])
+    pol, _ = polarities(c)
+    units = set(c.top_level())
+    classes, ordered = _classes(norm, ts.bool_vars)
+    for x in ordered:
+        lo, hi = norm.domains[x]
+        ladder = list(cnf.new_vars(hi - lo))
+        out.ladders[x] = (lo, ladder)
+        for a, b in zip(ladder, ladder[1:]):
+            cnf.add([-b, a])  # x >= v + 1  ->  x >= v
+    skip = set()
+    for x, ch in norm.channels.items():
+        if x in out.ladders:
+            _channel(cnf, out.ladders[x], ch, ts.bool_vars)
+            skip.update(ch.atoms)
     for x, (lo, hi) in norm.domains.items():
+        if x in out.ladders:
+            continue
         if x in norm.indicators and x in ts.bool_vars:
             out.bits[x] = (0, [ts.bool_vars[x]])
             continue
@@ -73,15 +124,25 @@ def encode_linear(norm: LinearNormalized, *, stats: Optional[Stats] = None) -> L
         out.bits[x] = (lo, bits)
         if hi - lo != (1 << len(bits)) - 1:
             pb_leq(cnf, [(b, 1 << j) for j, b in enumerate(bits)], hi - lo, [])
-    pol, _ = polarities(c)
-    units = set(c.top_level())
-    encoded = 0
+    encoded = pb_atoms = 0
     for k, (coefs, bound) in enumerate(norm.atoms):
         name = f"{ATOM_PREFIX}{k}"
         v = ts.bool_vars.get(name)
-        if v is None:
-            continue  # not reachable from the roots
+        if v is None or k in skip:
+            continue  # not reachable from the roots, or said by its channel
         node = c.bool_names[name]
+        if coefs[0][0] in out.ladders:  # a difference atom of an order-encoded class
+            x, y = coefs[0][0], (coefs[1][0] if len(coefs) == 2 else None)
+            for lit, sign in ((node, 1), (-node, -1)):
+                if (lit in units or (-lit not in units and pol[node] & (POS if sign > 0 else NEG))):
+                    cond = [] if lit in units else [-v if sign > 0 else v]
+                    if sign > 0:
+                        _order_leq(cnf, out.ladders, x, y, bound, cond)
+                    else:  # not (x - y <= b): y - x <= -b - 1
+                        _order_leq(cnf, out.ladders, y, x, -bound - 1, cond)
+            encoded += 1
+            continue
+        pb_atoms += all(x in norm.indicators for x, _ in coefs)
         terms, const = _bit_terms(out, coefs)
         neg_terms = [(b, -w) for b, w in terms]
         pb = all(len(out.bits[x][1]) == 1 for x, _ in coefs)
@@ -98,10 +159,121 @@ def encode_linear(norm: LinearNormalized, *, stats: Optional[Stats] = None) -> L
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded)
-        stats.notes["encodings"] = f"{NAME}:1"
-        stats.notes["choice"] = (f"{len(norm.domains)} integer vars, {encoded} linear "
-                                 "constraints: log encoding + pindakaas PB")
+        ints = sum(1 for x in out.bits if x not in norm.indicators)
+        stats.counts.update(order_int_vars=len(out.ladders), log_int_vars=ints,
+                            pb_constraints=pb_atoms)
+        n_order = sum(1 for cls in classes if cls[0] in ordered)
+        kinds = {"linear-order": n_order, "linear-log": len(classes) - n_order,
+                 "pb": int(pb_atoms > 0)}
+        dl = stats.notes.get("encodings", "")
+        named = [f"{k}:{n}" for k, n in kinds.items() if n]
+        stats.notes["encodings"] = ",".join(filter(None, [dl, *named]))
+        choice = (f"{len(out.ladders)} integer vars in the order encoding, {ints} in the log "
+                  f"encoding, {len(norm.domains) - len(out.ladders) - ints} indicators, "
+                  f"{encoded} linear constraints (pindakaas PB over ladders, bits, indicators)")
+        stats.notes["choice"] = "; ".join(filter(None, [stats.notes.get("choice"), choice]))
     return out
+
+
+def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> tuple[list[list[str]], set[str]]:
+    """The classes of the integer variables outside the difference classes (connected by
+    the atoms in use, indicators apart), and the variables that get the order encoding:
+    those of the classes that hold a channel (``ir/linear.py``'s ``Channel``), whose other
+    atoms are differences and bounds, and whose ranges are below ``ORDER_RANGE``: their
+    differences become the order encoding's binary clauses, their channels clauses between
+    the ladder and the indicators."""
+    parent: dict[str, str] = {}
+
+    def find(a: str) -> str:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    channel_atoms = {k for ch in norm.channels.values() for k in ch.atoms}
+    spoiled: set[str] = set()
+    for k, (coefs, _) in enumerate(norm.atoms):
+        if f"{ATOM_PREFIX}{k}" not in bool_vars:
+            continue
+        ints = [x for x, _ in coefs if x not in norm.indicators]
+        for x in ints[1:]:
+            parent[find(x)] = find(ints[0])
+        if ints and k not in channel_atoms and not (
+                len(ints) == len(coefs) and coefs[0][1] == 1
+                and (len(coefs) == 1 or (len(coefs) == 2 and coefs[1][1] == -1))):
+            spoiled.add(ints[0])
+    spoiled = {find(x) for x in spoiled}
+    for x, (lo, hi) in norm.domains.items():
+        if x not in norm.indicators and hi - lo > ORDER_RANGE:
+            spoiled.add(find(x))
+    with_channel = {find(x) for x in norm.channels}
+    classes: dict[str, list[str]] = {}
+    for x in parent:
+        classes.setdefault(find(x), []).append(x)
+    ordered = {x for x in parent if find(x) in with_channel and find(x) not in spoiled}
+    return list(classes.values()), ordered
+
+
+def _ge(ladders: dict[str, tuple[int, list[int]]], x: Optional[str], a: int) -> object:
+    """The literal of ``x >= a`` (True or False when the domain decides it; ``x`` None is
+    the constant 0)."""
+    if x is None:
+        return 0 >= a
+    lo, ladder = ladders[x]
+    if a <= lo:
+        return True
+    if a > lo + len(ladder):
+        return False
+    return ladder[a - lo - 1]
+
+
+def _order_leq(cnf: CNF, ladders: dict[str, tuple[int, list[int]]], x: Optional[str],
+               y: Optional[str], c: int, cond: list[int]) -> None:
+    """``cond -> x - y <= c`` over order-encoded variables (None: the constant 0): for each
+    value ``a`` of ``x``, ``x >= a -> y >= a - c`` (Tamura et al.'s clauses, as ``order.py``)."""
+    if x is None:
+        values: Sequence[int] = [0]
+    else:
+        lo, ladder = ladders[x]
+        values = range(lo, lo + len(ladder) + 1)
+    for a in values:
+        lx, ly = _ge(ladders, x, a), _ge(ladders, y, a - c)
+        if lx is False or ly is True:
+            continue
+        clause = list(cond)
+        if lx is not True:
+            clause.append(-lx)  # type: ignore[operator]
+        if ly is not False:
+            clause.append(ly)  # type: ignore[arg-type]
+        cnf.add(clause)
+
+
+def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
+             bool_vars: dict[str, int]) -> None:
+    """Clauses of ``x = const + sum v * b`` (at most one ``b`` holds) over ``x``'s ladder:
+    ``b -> x = const + v``; ``x >= a`` needs a ``b`` of value at least ``a`` when ``const <
+    a``, and ``x < a`` one of value below ``a`` when ``const >= a``."""
+    lo, lits = ladder
+    hi = lo + len(lits)
+    one = {"x": ladder}  # (``_ge``'s form)
+    vals = [(bool_vars[b], ch.const + v) for b, v in ch.terms if b in bool_vars]
+    for b, w in vals:
+        up, next_up = _ge(one, "x", w), _ge(one, "x", w + 1)
+        if up is False or next_up is True:
+            cnf.add([-b])
+            continue
+        if up is not True:
+            cnf.add([-b, up])  # type: ignore[list-item]
+        if next_up is not False:
+            cnf.add([-b, -next_up])  # type: ignore[operator]
+    for a in range(lo, hi + 2):  # (the domain's ends too: x >= lo, not x >= hi + 1)
+        lit = _ge(one, "x", a)
+        if ch.const < a and lit is not False:
+            head = [] if lit is True else [-lit]  # type: ignore[operator]
+            cnf.add(head + [b for b, w in vals if w >= a])
+        elif ch.const >= a and lit is not True:
+            head = [] if lit is False else [lit]  # type: ignore[list-item]
+            cnf.add(head + [b for b, w in vals if w < a])
 
 
 def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[list[tuple[int, int]], int]:
@@ -118,7 +290,13 @@ def _bit_terms(enc: LinearEncoded, coefs: Sequence[tuple[str, int]]) -> tuple[li
 def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[int],
            pseudo_boolean: bool = False) -> None:
     """Clauses of ``cond -> sum w * lit <= bound`` (any signs of weights and literals;
-    ``pseudo_boolean``: the literals are 0-1 variables, not bits of wider integers)."""
+    ``pseudo_boolean``: the literals are 0-1 variables, not bits of wider integers).  A
+    pseudo-Boolean sum gets pindakaas's binary merge encoding (Manthey, Philipp, Steinke,
+    "A more compact translation of pseudo-Boolean constraints into CNF such that
+    generalized arc consistency is maintained", KI 2014): compact where the weights are
+    wide (knapsacks) and propagating fully; sums over bits keep pindakaas's own choice
+    (``EncType.best``), which propagated better there in our measurements
+    (``benchmarks/RESULTS.md``)."""
     coef: dict[int, int] = {}
     for lit, w in terms:
         if lit < 0:  # w * not(x) = w - w * x
@@ -143,9 +321,10 @@ def pb_leq(cnf: CNF, terms: Sequence[tuple[int, int]], bound: int, cond: list[in
     if sum(weights) >= PINDAKAAS_MAX or len(lits) * (bound + 1) > limit:
         _adder_leq(cnf, lits, weights, bound, cond)
         return
-    from pysat.pb import PBEnc
+    from pysat.pb import EncType, PBEnc
 
     got = PBEnc.leq(lits=lits, weights=weights, bound=bound, top_id=cnf.nvars,
+                    encoding=EncType.binmerge if pseudo_boolean else EncType.best,
                     conditionals=cond or None)
     if got.nv > cnf.nvars:  # pindakaas's auxiliary variables
         cnf.new_vars(got.nv - cnf.nvars)

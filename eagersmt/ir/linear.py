@@ -14,7 +14,17 @@ condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
 ``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
 ``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
 an uninterpreted function application a fresh variable with Ackermann's constraints
-(``ackermann.py``).
+(``ackermann.py``).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
+variables is substituted first (``definitions``; ``z = (ite c 1 0)`` makes ``z`` the
+indicator of ``c``, a Boolean in every sum).
+
+Classes.  The integer variables (indicators apart) fall into classes connected by the
+atoms in use.  A class whose atoms are all ``x - y <= c`` and bounds is a *difference
+class*: its atoms become difference predicates of the circuit, and the encoder hands
+them to the difference-logic encodings exactly as for a difference-logic formula.  A
+top-level ``x = c + sum v_t * b_t`` over indicators of which at most one holds (a
+time-indexed start time) is a ``Channel``: the encoder may give ``x`` the order encoding,
+tied to the ``b_t`` by clauses, rather than a wide equality over bits.
 
 Domains.  The encoding needs a finite domain for every integer variable.  Bounds are
 propagated from the top-level constraints (interval reasoning over each unit constraint,
@@ -22,10 +32,12 @@ to a fixed point or ``BOUND_ROUNDS`` rounds; every intermediate result is implie
 formula), from the definitions of fresh variables (the hull of the branches of an
 ``ite``), and, for an application whose arguments range over values where the function is
 applied to constants, the hull of those results.  A variable still unbounded gets the
-*solution bound* of the whole system (``solution_bound``: von zur Gathen and Sieveking's,
-with Hadamard's bound on the subdeterminants; exponential in the number of variables, so
-its width in bits is linear).  Seshia and Bryant's sharper bounds for formulas that are
-mostly difference constraints (LICS 2004) are not implemented.
+*solution bound* of the system outside the difference classes (whose encodings bound
+their own domains): ``solution_bound``, von zur Gathen and Sieveking's with Hadamard's
+bound on the subdeterminants, exponential in the number of variables, so its width in bits
+is linear; ``--stats`` says ``solution_bound_bits`` when it is used.  Seshia and Bryant's
+sharper bounds for formulas that are mostly difference constraints (LICS 2004) are not
+implemented.
 """
 
 from __future__ import annotations
@@ -38,13 +50,17 @@ from typing import Mapping, Optional, Sequence
 from ..errors import UnsupportedError
 from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
-from .circuit import FALSE, K_BVAR, TRUE, Circuit
+from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
 ATOM_PREFIX = "|lin|"
 BOUND_ROUNDS = 60
 CASE_LIMIT = 256  # an atom whose ite-lifting (``normalize.py``) has more cases comes here
 UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
+# a top-level ``x = e`` is substituted when ``e`` has at most this many variables (a wider
+# ``e`` copied into every atom of ``x`` makes wide sums of them, whose encodings are larger
+# than ``x``'s own bits and the equality)
+SUBSTITUTE_WIDTH = 1
 
 Lin = tuple[dict[str, int], int]  # coefficients by integer variable name, constant
 
@@ -78,14 +94,30 @@ def outside_difference(assertions: Sequence[Term]) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Channel:
+    """``x = const + sum v * b`` over indicators ``b`` of which at most one holds; the
+    atoms (``x - sum v * b <= const`` and its converse) that say it."""
+
+    const: int
+    terms: tuple[tuple[str, int], ...]
+    atoms: tuple[int, int]
+
+
 @dataclass
 class LinearNormalized:
     """The circuit over linear constraints and what decoding needs.
 
-    ``boolean`` is the Boolean structure (atom ``k`` is its variable ``|lin|k``, meaning
-    ``atoms[k]``: ``sum coef * x <= bound``); ``domains`` every integer variable's finite
-    range; ``indicators`` the 0-1 integer variables that are a Boolean variable of the
-    circuit of the same name.  ``circuit`` is empty: the stages that read the difference
+    ``boolean`` is the Boolean structure over two kinds of leaves: difference predicates
+    (the atoms of the *difference classes*, classes of integer variables whose atoms are
+    all ``x - y <= c`` or bounds: they get the difference-logic encodings), and Boolean
+    variables ``|lin|k`` for the other atoms (``atoms[k]``: ``sum coef * x <= bound``);
+    ``domains`` the finite range of every other integer variable; ``indicators`` the 0-1
+    integer variables that are a Boolean variable of the circuit of the same name;
+    ``definitions`` the variables substituted away (``x = e`` at the top level);
+    ``channels`` the variables that a top-level equality ties to indicators of which at
+    most one holds (``Channel``).
+    ``circuit`` is empty: the stages that read the difference
     circuit (the lemma store's keys, cubes, the optimizer) have nothing to work on here, and
     the one-shot pipeline takes an empty circuit as nothing to look up."""
 
@@ -105,11 +137,16 @@ class LinearNormalized:
     open_sides: dict[str, tuple[Optional[int], Optional[int]]] = field(default_factory=dict)
     # Ackermann's constraints among the roots: (application, application, root literal)
     consistency: list[tuple[Application, Application, int]] = field(default_factory=list)
+    definitions: dict[str, Lin] = field(default_factory=dict)
+    channels: dict[str, "Channel"] = field(default_factory=dict)
 
     def decode(self, ints: Mapping[str, int], bools: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
         """The values of ``declarations`` (and each function's table) from the values of
         the integer and Boolean variables."""
+        ints = dict(ints)
+        for x, (coefs, c) in self.definitions.items():
+            ints[x] = c + sum(k * ints.get(y, 0) for y, k in coefs.items())
         out: dict[str, object] = {}
         for v in declarations:
             out[v.val] = bool(bools.get(v.val, False)) if v.sort == BOOL else int(ints.get(v.val, 0))  # type: ignore[index]
@@ -128,14 +165,18 @@ class LinearNormalized:
 
 
 def normalize_linear(assertions: Sequence[Term], *,
-                     positions: Optional[Mapping[Term, int]] = None) -> LinearNormalized:
-    """The ``LinearNormalized`` of the conjunction of ``assertions`` (integers only)."""
-    return _Linearizer(positions or {}).run(list(assertions))
+                     positions: Optional[Mapping[Term, int]] = None,
+                     by_class: bool = True) -> LinearNormalized:
+    """The ``LinearNormalized`` of the conjunction of ``assertions`` (integers only).
+    ``by_class=False``: no difference classes, substitutions or channels, every atom a
+    linear constraint (the form certificates check, ``encode/linear_checkable.py``)."""
+    return _Linearizer(positions or {}, by_class).run(list(assertions))
 
 
 class _Linearizer:
-    def __init__(self, positions: Mapping[Term, int]):
+    def __init__(self, positions: Mapping[Term, int], by_class: bool = True):
         self.positions = positions
+        self.by_class = by_class
         self.c = Circuit()
         self.atoms: list[tuple[tuple[tuple[str, int], ...], int]] = []
         self.atom_index: dict[tuple, int] = {}
@@ -215,7 +256,8 @@ class _Linearizer:
 
     # -- terms -----------------------------------------------------------------------------
     def run(self, assertions: list[Term]) -> LinearNormalized:
-        order = iter_dag(assertions)
+        self.defs = self.definitions(assertions) if self.by_class else {}
+        order = iter_dag([*self.defs.values(), *assertions])  # definitions first
         for t in order:
             if t.sort == REAL or (t.op in (T.LE, T.LT, T.EQ) and t.args[0].sort == REAL):
                 raise self.unsupported(t, "linear real arithmetic outside difference logic is "
@@ -227,14 +269,164 @@ class _Linearizer:
         self.consistency()
         c = self.c
         c.roots = [self.lit[a.id] for a in assertions] + self.roots
-        domains, infeasible, open_sides = self.bounds()
-        stats = {"linear_atoms": len(self.atoms), "int_vars": len(domains),
+        difference, diff_vars = self.difference_classes() if self.by_class else (set(), set())
+        domains, infeasible, open_sides = self.bounds(diff_vars)
+        channels = self.channels(diff_vars) if self.by_class else {}
+        for x, ch in channels.items():  # (at most one indicator holds: the value's hull)
+            values = [ch.const] + [ch.const + v for _, v in ch.terms]
+            lo, hi = domains[x]
+            domains[x] = (max(lo, min(values)), min(hi, max(values)))
+            infeasible |= domains[x][0] > domains[x][1]
+        circuit = self.with_predicates(difference)
+        ints = [x for x in domains if x not in self.indicators]
+        stats = {"linear_atoms": len(self.atoms) - len(difference),
+                 "difference_atoms": len(difference),
+                 "int_vars": len(ints) + len(diff_vars), "difference_int_vars": len(diff_vars),
+                 "indicators": len(domains) - len(ints), "substituted": len(self.defs),
+                 "channels": len(channels),
                  "uf_applications": len(self.apps)}
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
-        return LinearNormalized(c, self.atoms, domains, self.indicators, self.apps, infeasible,
-                                stats=stats, open_sides=open_sides,
+        return LinearNormalized(circuit, self.atoms, domains, self.indicators, self.apps,
+                                infeasible, stats=stats,
+                                definitions={x: self.lin[e.id] for x, e in self.defs.items()},
+                                channels=channels, open_sides=open_sides,
                                 consistency=self.consistency_roots)
+
+    def channels(self, difference: set[str]) -> dict[str, "Channel"]:
+        """The top-level equalities ``x = c + sum v_t * b_t`` over indicators ``b_t`` of
+        which the formula asserts at most one (a unit ``sum b <= 1`` over a superset):
+        ``x`` takes the value ``c + v_t`` when ``b_t`` holds, ``c`` when none does.  (A
+        start time in a time-indexed model.)"""
+        upper: dict[tuple, int] = {}
+        lower: dict[tuple, int] = {}
+        at_most_one: list[set[str]] = []
+        for lit in self.c.top_level():
+            name = self.c.args[abs(lit)][0] if self.c.kind[abs(lit)] == K_BVAR else ""
+            if not name.startswith(ATOM_PREFIX):
+                continue
+            k = int(name[len(ATOM_PREFIX):])
+            coefs, b = self.atoms[k]
+            if all(x in self.indicators and a == 1 for x, a in coefs):
+                if lit > 0 and b <= 1:
+                    at_most_one.append({x for x, _ in coefs})
+                continue
+            x, a = coefs[0]
+            if a != 1 or x in self.indicators or x in difference or \
+                    not all(y in self.indicators for y, _ in coefs[1:]):
+                continue
+            (upper if lit > 0 else lower)[coefs] = (b, k) if lit > 0 else (b + 1, k)  # type: ignore[assignment]
+        out: dict[str, Channel] = {}
+        for coefs, (b, k) in upper.items():  # type: ignore[misc]
+            low = lower.get(coefs)
+            if low is None or low[0] != b or coefs[0][0] in out:  # type: ignore[index]
+                continue
+            terms = tuple((y, -a) for y, a in coefs[1:])
+            names = {y for y, _ in terms}
+            if any(names <= group for group in at_most_one):
+                out[coefs[0][0]] = Channel(b, terms, (k, low[1]))  # type: ignore[index]
+        return out
+
+    def definitions(self, assertions: list[Term]) -> dict[str, Term]:
+        """Top-level equalities ``x = e`` to substitute (``x`` an integer variable not in
+        ``e``): ``x`` then stands for ``e`` everywhere (a 0-1 ``ite`` makes ``x`` an
+        indicator, a Boolean).  No chains: a definition's ``e`` has no substituted variable
+        and no substituted variable occurs in one; ``e`` has at most ``SUBSTITUTE_WIDTH``
+        variables (each occurrence of ``x`` copies ``e``)."""
+        tops: list[Term] = []
+        stack = list(assertions)
+        while stack:
+            t = stack.pop()
+            if t.op == T.AND:
+                stack.extend(t.args)
+            elif t.op == T.EQ and len(t.args) == 2 and t.args[0].sort == INT:
+                tops.append(t)
+        if not tops:
+            return {}
+        defs: dict[str, Term] = {}
+        inside: set[str] = set()
+        for t in reversed(tops):  # (the stack reversed them)
+            for x, e in ((t.args[0], t.args[1]), (t.args[1], t.args[0])):
+                if x.op != T.VAR or x.val in defs or x.val in inside:
+                    continue
+                names = {str(v.val) for v in iter_dag([e]) if v.op == T.VAR and v.sort == INT}
+                if x.val in names or not names.isdisjoint(defs) or _width(e) > SUBSTITUTE_WIDTH:
+                    continue
+                defs[str(x.val)] = e
+                inside |= names
+                break
+        return defs
+
+    def difference_classes(self) -> tuple[set[int], set[str]]:
+        """The atoms and integer variables of the difference classes: connected components
+        of the integer variables (indicators apart: they are Booleans) under the atoms the
+        formula uses, whose atoms all have the shape ``x - y <= c`` or ``x <= c``."""
+        pol, _ = polarities(self.c)
+        parent: dict[str, str] = {}
+
+        def find(a: str) -> str:
+            root = a
+            while parent.setdefault(root, root) != root:
+                root = parent[root]
+            while parent[a] != root:
+                parent[a], a = root, parent[a]
+            return root
+
+        used = []
+        for k, (coefs, _) in enumerate(self.atoms):
+            node = self.c.bool_names.get(f"{ATOM_PREFIX}{k}")
+            if node is None or not pol[node]:
+                continue
+            used.append(k)
+            ints = [x for x, _ in coefs if x not in self.indicators]
+            for x in ints:
+                find(x)
+            for x in ints[1:]:
+                parent[find(x)] = find(ints[0])
+        linear_roots = set()
+        for k in used:
+            coefs, _ = self.atoms[k]
+            if not _difference_shape(coefs, self.indicators):
+                linear_roots.update(find(x) for x, _ in coefs if x not in self.indicators)
+        for a in self.apps:  # a result in no atom still needs a domain
+            if a.result not in self.c.bool_names:
+                linear_roots.add(find(a.result))
+        for x in self.fixed:
+            if x not in self.indicators:
+                linear_roots.add(find(x))
+        diff_vars = {x for x in parent if find(x) not in linear_roots}
+        atoms = {k for k in used if self.atoms[k][0][0][0] in diff_vars}
+        return atoms, diff_vars
+
+    def with_predicates(self, difference: set[int]) -> Circuit:
+        """The circuit again, the atoms of ``difference`` as difference predicates."""
+        old, new = self.c, Circuit()
+        lit = [0, TRUE]
+
+        def m(a: int) -> int:
+            return lit[a] if a > 0 else -lit[-a]
+
+        for n in range(2, len(old.kind)):
+            kind, args = old.kind[n], old.args[n]
+            if kind == K_BVAR:
+                name = args[0]
+                k = int(name[len(ATOM_PREFIX):]) if name.startswith(ATOM_PREFIX) else -1
+                if k in difference:
+                    coefs, b = self.atoms[k]
+                    y = new.int_var(coefs[1][0]) if len(coefs) == 2 else 0
+                    lit.append(new.pred(new.int_var(coefs[0][0]), y, b))
+                else:
+                    lit.append(new.bool_var(name))
+            elif kind == K_AND:
+                lit.append(new.and_([m(a) for a in args]))
+            elif kind == K_ITE:
+                lit.append(new.ite(*(m(a) for a in args)))
+            elif kind == K_IFF:
+                lit.append(new.iff(m(args[0]), m(args[1])))
+            else:
+                raise AssertionError(f"node kind {kind} in a linear circuit")
+        new.roots = [m(a) for a in old.roots]
+        return new
 
     def boolean(self, t: Term) -> int:
         c, op, lit = self.c, t.op, self.lit
@@ -277,7 +469,8 @@ class _Linearizer:
         if op == T.CONST:
             return ({}, int(t.val))  # type: ignore[arg-type]
         if op == T.VAR:
-            return self.int_var(str(t.val))
+            d = self.defs.get(str(t.val))
+            return self.int_var(str(t.val)) if d is None else lin[d.id]
         if op == T.MUL:
             k = int(t.val)  # type: ignore[arg-type]
             coefs, c0 = lin[t.args[0].id]
@@ -354,11 +547,11 @@ class _Linearizer:
             self.consistency_roots.append((f, g, self.roots[-1]))
 
     # -- domains ---------------------------------------------------------------------------
-    def bounds(self) -> tuple[dict[str, tuple[int, int]], bool,
-                              dict[str, tuple[Optional[int], Optional[int]]]]:
-        """Finite domains of every integer variable (see the module doc), whether the
-        top-level bounds contradict, and the propagated bounds of the variables that only
-        the solution bound closes."""
+    def bounds(self, difference: set[str]) -> tuple[dict[str, tuple[int, int]], bool,
+                                                   dict[str, tuple[Optional[int], Optional[int]]]]:
+        """Finite domains of every integer variable outside the ``difference`` classes (see
+        the module doc), whether the top-level bounds contradict, and the propagated
+        bounds of the variables that only the solution bound closes."""
         names: set[str] = set(self.fixed)
         for coefs, _ in self.atoms:
             names.update(x for x, _ in coefs)
@@ -438,11 +631,15 @@ class _Linearizer:
                 break
             if not changed:
                 break
-        open_sides = {x: (lo[x], hi[x]) for x in names if lo[x] is None or hi[x] is None}
-        if not infeasible and open_sides:
-            bound = self.solution_bound(names, lo, hi)
+        names -= difference  # (propagated through, but their encodings need no domain)
+        open_vars = [x for x in names if lo[x] is None or hi[x] is None]
+        open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}
+        if not infeasible and open_vars:
+            atoms = [(coefs, b) for coefs, b in self.atoms
+                     if all(x not in difference for x, _ in coefs)]
+            bound = self.solution_bound(atoms, names, lo, hi)
             self.bound_bits = bound.bit_length()
-            for x in open_sides:  # a bounded variable keeps its own bounds (its value in a
+            for x in open_vars:  # a bounded variable keeps its own bounds (its value in a
                 # model may lie past the bound, which speaks of the open ones only)
                 lo[x] = -bound if lo[x] is None else max(lo[x], -bound)  # type: ignore[type-var]
                 hi[x] = bound if hi[x] is None else min(hi[x], bound)  # type: ignore[type-var]
@@ -453,9 +650,10 @@ class _Linearizer:
                 domains[x] = (0, 0)
                 continue
             domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
+        open_sides = {x: (open_lo[x], open_hi[x]) for x in open_vars}
         return domains, infeasible, ({} if infeasible else open_sides)
 
-    def solution_bound(self, names: set[str], lo: dict, hi: dict) -> int:
+    def solution_bound(self, atoms: list, names: set[str], lo: dict, hi: dict) -> int:
         """``B`` such that if the formula has a model it has one with every unbounded
         integer variable in ``[-B, B]``.  A model ``M`` satisfies each atom or its negation;
         fix the bounded variables to their values in ``M``: the unbounded ones ``u`` then
@@ -471,7 +669,7 @@ class _Linearizer:
         free = {x for x in names if lo[x] is None or hi[x] is None}
         rows: list[tuple[list[int], int]] = []
         columns = dict.fromkeys(free, 0)
-        for coefs, b in self.atoms:
+        for coefs, b in atoms:
             a_u = [a for x, a in coefs if x in free]
             if not a_u:
                 continue
@@ -524,3 +722,26 @@ class _Linearizer:
         if not results or any(lo[r] is None or hi[r] is None for r in results):
             return False
         return tighten(a.result, min(lo[r] for r in results), max(hi[r] for r in results))
+
+
+def _difference_shape(coefs: tuple[tuple[str, int], ...], indicators: set[str]) -> bool:
+    """Is ``sum coefs * x <= b`` a difference atom or a bound (no indicator in it)?"""
+    if any(x in indicators for x, _ in coefs):
+        return False
+    return coefs[0][1] == 1 and (len(coefs) == 1 or (len(coefs) == 2 and coefs[1][1] == -1))
+
+
+def _width(e: Term) -> int:
+    """The variables of ``e`` as a linear term bounds: its integer variables and ``ite``s
+    (each an indicator or a fresh variable) outside its conditions (Boolean subterms)."""
+    seen: set[int] = set()
+    stack = [e]
+    width = 0
+    while stack:
+        t = stack.pop()
+        if t.id in seen or t.sort == BOOL:
+            continue
+        seen.add(t.id)
+        width += t.op in (T.VAR, T.ITE)
+        stack.extend(t.args)
+    return width
