@@ -100,6 +100,18 @@ def _learner_api() -> Any:
     return _api
 
 
+def solver_pointer(solver: PysatSolver) -> int:
+    """The address of the C++ ``CaDiCaL195::Solver`` behind ``solver`` (a CaDiCaL 1.9.5
+    ``PysatSolver``: python-sat keeps it in a capsule, ``Cadical195.cadical``);
+    ``RuntimeError`` when this python-sat has no such entry point."""
+    api = _learner_api()
+    if isinstance(api, str):
+        raise RuntimeError(api)
+    if solver.name != PYSAT_NAME:
+        raise RuntimeError(f"not a {PYSAT_NAME} solver: {solver.name}")
+    return int(api[2](solver.native().cadical, None))
+
+
 def learner_unavailable() -> str:
     """Why ``Learner`` cannot connect here ('' when it can)."""
     api = _learner_api()
@@ -140,14 +152,8 @@ class Learner:
     def attach(self, solver: PysatSolver) -> None:
         """Connect to ``solver`` (a CaDiCaL 1.9.5 ``PysatSolver``); ``RuntimeError`` when
         this python-sat cannot (``learner_unavailable``)."""
-        api = _learner_api()
-        if isinstance(api, str):
-            raise RuntimeError(api)
-        if solver.name != PYSAT_NAME:
-            raise RuntimeError(f"a Learner connects to {PYSAT_NAME}, not {solver.name}")
-        connect, _, pointer = api
-        self._solver = pointer(solver.native().cadical, None)
-        connect(self._solver, ctypes.addressof(self._object))
+        self._solver = solver_pointer(solver)
+        _learner_api()[0](self._solver, ctypes.addressof(self._object))
 
     def take(self) -> list[list[int]]:
         """The clauses learnt since the last call (between solves: none is half written)."""

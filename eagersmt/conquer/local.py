@@ -81,14 +81,18 @@ class CubeWorker:
         self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
         if share is not None and BACKENDS[backend].shares and proof_dir is None:
             from ..backends.cadical import diversity
+            from ..native.share import unavailable
 
             self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-            if solver is None:
+            # native sharing needs a solver that has not searched (``Sharer.attach``): a
+            # fresh one then, not the probe's
+            fresh = solver is None or not unavailable()
+            if fresh:
                 self._solver = open_solver(cnf, backend, options=diversity(share))
             else:  # warm: this process's copy of the probe's solver, its own options now
                 self._solver = solver
                 solver.configure(diversity(share))
-            self.sharer.attach(self._solver)
+            self.sharer.attach(self._solver, fresh=fresh)
             self._solver.slice_seconds = SLICE_SECONDS  # type: ignore[attr-defined]
         elif solver is not None and self.opens_solver:
             self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
@@ -107,8 +111,10 @@ class CubeWorker:
             res = get_backend(self.backend).solve(self.cnf, list(cube), timeout=timeout)
             res.stats["seconds"] = time.perf_counter() - t0
             return res
-        s = self._solver
-        # a time limit: slices (``PysatSolver``); else one call of the whole budget (or none)
+        # a time limit: slices (``PysatSolver``); else one call of the whole budget (or
+        # none); natively sharing: one solve, ``between`` called beside it (``NativeShare``)
+        native = self.sharer.native if self.sharer is not None else None
+        s = self._solver if native is None else native
         ok = s.solve(cube, deadline=None if timeout is None else t0 + timeout,
                      conflicts=conflict_budget,
                      between=self.between if self.sharer is not None else None)
@@ -193,7 +199,7 @@ class CubeWorker:
     def exchange(self, request: Optional[tuple[str, bytes]]) -> tuple[str, bytes, dict]:
         """Answer a sharing request of the driver (``sharing.Sharer.exchange``)."""
         assert self.sharer is not None
-        conflicts = self._solver.stats().get("conflicts", 0.0) if self._solver else 0.0
+        conflicts = self.sharer.conflicts(self._solver) if self._solver else 0.0
         return self.sharer.exchange(request, self._solver, conflicts)
 
     def close(self) -> None:

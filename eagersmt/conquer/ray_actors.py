@@ -74,7 +74,7 @@ class CubeActor:
 
     def _serve(self) -> None:
         assert self.worker.sharer is not None
-        conflicts = self.worker.solver.stats().get("conflicts", 0.0)
+        conflicts = self.worker.sharer.conflicts(self.worker.solver)
         self.mailbox.serve(self.worker.sharer, self.worker.solver, conflicts)
 
     def info(self) -> tuple[int, str]:

@@ -45,6 +45,8 @@ SHARE_BINARIES = False  # binary clauses come in bursts from inprocessing: see t
 CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 1,500)
 ANSWER_LITERALS = 4 * CAPACITY  # a worker's answer at most (24 KB: well inside a pipe's buffer)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
+NATIVE_PATH = "native (C++ export, import mid-search)"  # ``Sharer.path``
+SLICE_PATH = "slice boundaries"
 
 Clause = tuple[int, ...]
 
@@ -98,37 +100,65 @@ class ShareStats:
     dropped: int = 0  # offered to the worker but known already, or refused (tag, variables)
     rounds: int = 0  # exchanges answered
     conflicts: float = 0.0  # the worker's CaDiCaL conflicts so far
+    native: bool = False  # imports mid-search (``Sharer.native``)
 
     def as_dict(self) -> dict[str, float]:
         return {"exported": self.exported, "imported": self.imported, "dropped": self.dropped,
-                "rounds": self.rounds, "conflicts": self.conflicts}
+                "rounds": self.rounds, "conflicts": self.conflicts, "native": int(self.native)}
 
 
 class Sharer:
     """A worker's side of clause sharing: the learner on its solver, what waits to be
-    exported, what it has seen (exported or imported), and ``exchange``."""
+    exported, what it has seen (exported or imported), and ``exchange``.
+
+    Two ways to reach the solver, chosen by ``attach``: natively (``native.share``: C++
+    export and mid-search import, the solver searching in one long ``solve`` while
+    ``exchange`` runs beside it) when the solver is fresh and the shim builds, else the
+    ``backends.cadical.Learner`` and ``add_clause`` at slice boundaries; ``path`` says
+    which, and why."""
 
     def __init__(self, tag: str, nvars: int, max_length: int = MAX_LENGTH,
                  binaries: bool = SHARE_BINARIES):
-        from ..backends.cadical import Learner
-
         self.tag = tag
         self.nvars = nvars
         self.binaries = binaries
-        self.learner = Learner(max_length)
+        self.max_length = max_length
+        self.learner: Any = None
+        self.native: Any = None  # a ``native.share.NativeShare``, or None
+        self.path = ""
         self.seen: set[Clause] = set()
         self.outbox: list[list[int]] = []
         self.stats = ShareStats()
 
-    def attach(self, solver: Any) -> None:
-        """Export what ``solver`` (a CaDiCaL ``PysatSolver``) learns from now on."""
+    def attach(self, solver: Any, fresh: bool = False) -> None:
+        """Export what ``solver`` (a CaDiCaL ``PysatSolver``) learns from now on; natively
+        when ``fresh`` (loaded, never solved) and the shim is available."""
+        from ..backends.cadical import Learner, solver_pointer
+        from ..native.share import NativeShare, unavailable
+
+        why = unavailable() if fresh else "the solver has searched already"
+        if not why:
+            self.native = NativeShare(solver_pointer(solver), self.nvars, self.max_length,
+                                      binaries=self.binaries)
+            self.path = NATIVE_PATH
+            self.stats.native = True
+            return
+        self.path = f"{SLICE_PATH} ({why})"
+        self.learner = Learner(self.max_length)
         self.learner.attach(solver)
+
+    def conflicts(self, solver: Any) -> float:
+        """The solver's conflicts so far (natively: counted by the shim, safe mid-search)."""
+        if self.native is not None:
+            return float(self.native.counters()["conflicts"])
+        return solver.stats().get("conflicts", 0.0)
 
     def collect(self) -> None:
         """Move what the solver learnt since the last call into the outbox."""
         nvars, seen = self.nvars, self.seen
         binaries = self.binaries
-        for c in self.learner.take():
+        source = self.native if self.native is not None else self.learner
+        for c in source.take():
             if not c or max(map(abs, c)) > nvars or (len(c) == 2 and not binaries):
                 continue
             k = key(c)
@@ -153,7 +183,9 @@ class Sharer:
                 continue
             seen.add(k)
             new.append(list(c))
-        if new:
+        if new and self.native is not None:
+            self.native.offer(new)  # imported at the solver's next fixpoint
+        elif new:
             solver.add_clauses(new)
         self.stats.imported += len(new)
         return len(new)
@@ -183,7 +215,10 @@ class Sharer:
 
     def close(self) -> None:
         """Disconnect from the solver: before the solver is closed."""
-        self.learner.detach()
+        if self.native is not None:
+            self.native.close()
+        if self.learner is not None:
+            self.learner.detach()
 
 
 class Mailbox:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..backends.base import SatResult
 from ..config import Config
+from ..conquer.sharing import NATIVE_PATH, SLICE_PATH
 from ..result import Stats, Status
 from . import remaining
 from .probe import PROBE_SECONDS, probe, probe_learning
@@ -88,5 +89,14 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
                                       f"exported {int(w.get('exported', 0))}, "
                                       f"imported {int(w.get('imported', 0))}, "
                                       f"dropped {int(w.get('dropped', 0))}")
+    natives = [bool(w.get("native")) for w in r.worker_stats]
+    if natives:
+        from ..native.share import unavailable
+
+        why = unavailable() or "a warm solver"
+        stats.notes["sharing_path"] = (
+            NATIVE_PATH if all(natives) else
+            f"{SLICE_PATH} ({why})" if not any(natives) else
+            f"{NATIVE_PATH} on {sum(natives)} of {len(natives)} workers")
     if r.messages:
         stats.notes["conquer_messages"] = "; ".join(r.messages[:5])
