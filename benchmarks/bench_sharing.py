@@ -2,11 +2,13 @@
 """Clause sharing: measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
 
 ``table``: per instance, whole ``eagersmt solve`` processes (start-up, parse, encode
-included), wall seconds, in this order: today's default (``solve``: the CaDiCaL + Kissat
-portfolio), one CaDiCaL (``--backend cadical``), then each ``--variant`` (default: the
-sharing portfolio ``--cubes portfolio --jobs 2``, the same without sharing, and
-``--cubes auto --jobs 2`` with sharing); a run past ``--timeout`` counts as the timeout.
-Ratios are geometric means over the instances of reference wall / variant wall.
+included), wall seconds, in this order: with ``--with-default`` today's default (``solve``:
+the CaDiCaL + Kissat portfolio), one CaDiCaL (``--backend cadical``), then each
+``--variant`` (default: the sharing portfolio ``--cubes portfolio --jobs 2``, the same
+without sharing, and ``--cubes auto --jobs 2`` with sharing; leading ``NAME=VALUE`` words
+set the environment, e.g. ``EAGERSMT_NATIVE=0``: sharing at slice boundaries); a run past
+``--timeout`` counts as the timeout.  Ratios are geometric means over the instances of
+the other column's wall / the variant's wall.
 
 ``project``: the simulation (``sharing_sim.py``, beside this script) per instance: one
 CaDiCaL's CPU seconds on the whole CNF (the reference), then K virtual workers (``--ks``) of
@@ -66,11 +68,17 @@ def geomean(xs: list[float]) -> float:
 
 
 def run_cli(args: str, path: Path, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *shlex.split(args), str(path)]
+    """One ``eagersmt solve ARGS PATH``; leading ``NAME=VALUE`` words of ``args`` go into
+    its environment (``EAGERSMT_NATIVE=0``: sharing at slice boundaries)."""
+    words, env = shlex.split(args), dict(os.environ)
+    while words and "=" in words[0] and not words[0].startswith("-"):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *words, str(path)]
     t0, load0 = time.perf_counter(), load1()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO,
-                           env=dict(os.environ))
+                           env=env)
         answer = p.stdout.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
     except subprocess.TimeoutExpired:
         answer = "timeout"
@@ -80,23 +88,28 @@ def run_cli(args: str, path: Path, timeout: float) -> dict:
 
 
 def table(args: argparse.Namespace) -> dict:
+    refs = ("", "--backend cadical") if args.with_default else ("--backend cadical",)
     rows = []
     for name in args.instances.split(","):
         path = instance_path(name)
         row: dict[str, Any] = {"instance": name, "path": str(path), "runs": []}
-        for variant in ("", "--backend cadical", *args.variant):
+        for variant in (*refs, *args.variant):
             r = run_cli(variant, path, args.timeout)
             row["runs"].append(r)
             print(f"{name:10} {variant or '(default)':40} {r['answer']:8} {r['wall']:8.2f} s"
                   f"  load {r['load'][0]}-{r['load'][1]}", flush=True)
         rows.append(row)
+
+    def wall(row: dict, variant: str) -> float:
+        return next(r["wall"] for r in row["runs"] if r["args"] == variant)
+
     summary = {}
-    for i, variant in enumerate(args.variant, start=2):
-        summary[variant] = {
-            "vs_default": geomean([r["runs"][0]["wall"] / r["runs"][i]["wall"] for r in rows]),
-            "vs_cadical": geomean([r["runs"][1]["wall"] / r["runs"][i]["wall"] for r in rows])}
-        print(f"{variant:40} geomean: {summary[variant]['vs_default']:.2f}x today's default, "
-              f"{summary[variant]['vs_cadical']:.2f}x one CaDiCaL", flush=True)
+    for variant in args.variant:
+        summary[variant] = {f"vs {other or '(default)'}": geomean(
+            [wall(r, other) / wall(r, variant) for r in rows])
+            for other in (*refs, *args.variant) if other != variant}
+        print(f"{variant:40} geomean speed-up: " + ", ".join(
+            f"{v:.2f}x {k}" for k, v in summary[variant].items()), flush=True)
     return {"rows": rows, "summary": summary}
 
 
@@ -302,6 +315,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json")
+    ap.add_argument("--with-default", action="store_true",
+                    help="table: also today's default 'eagersmt solve' (first column)")
     args = ap.parse_args(argv)
     if args.variant is None:
         args.variant = list(VARIANTS)

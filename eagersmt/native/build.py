@@ -7,7 +7,7 @@ needs is there and that python-sat's version is in the tested range (``PYSAT_TES
 The library goes to ``$XDG_CACHE_HOME/eagersmt/native`` (default ``~/.cache``), named by a
 hash of the source, the compiler's version and python-sat's, written under a temporary name
 and renamed (two processes building at once both succeed).  ``$EAGERSMT_NATIVE=0`` turns it
-off (as do a missing ``g++`` or ``$CXX``, a failed build, an untested python-sat):
+off (``root``: on, importing at decision level 0 only, ``share.NativeShare``) (as do a missing ``g++`` or ``$CXX``, a failed build, an untested python-sat):
 ``library()`` then returns the reason as a string, and sharing runs at slice boundaries.
 
 Cost: one ``g++`` run (about a second) per user and version, then a ``dlopen``.

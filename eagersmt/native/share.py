@@ -5,8 +5,8 @@ pointer) a C++ ``Learner`` that buffers every learnt clause of at most ``max_len
 literals (binaries only with ``binaries``; none over a variable beyond ``nvars``) and a C++
 ``ExternalPropagator`` that observes and freezes every variable and hands CaDiCaL the
 clauses given to ``offer`` at its next propagation fixpoint (``cb_has_external_clause``,
-the only point IPASIR-UP offers; ``root_only``: only at decision level 0, as Mallob's
-CaDiCaL imports at restarts).  ``solve`` runs CaDiCaL's own ``solve`` in a thread (ctypes
+the only point IPASIR-UP offers; ``root_only`` or ``$EAGERSMT_NATIVE=root``: only at
+decision level 0, as Mallob's CaDiCaL imports at restarts).  ``solve`` runs CaDiCaL's own ``solve`` in a thread (ctypes
 releases the GIL) and calls ``between`` every ``POLL_SECONDS`` meanwhile, where the
 caller's transport exchanges clauses through ``offer``/``take`` (both thread-safe); a
 deadline, a conflict budget or Ctrl-C stops it through CaDiCaL's ``terminate``, which
@@ -27,12 +27,13 @@ variables) and per learnt literal, one mutex per conflict; ``benchmarks/RESULTS.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 import time
 from array import array
 from typing import Callable, Optional, Sequence
 
-from .build import library
+from .build import ENV_VAR, library
 
 POLL_SECONDS = 0.05  # the caller's exchange point while CaDiCaL searches
 
@@ -47,11 +48,13 @@ class NativeShare:
     """See the module doc.  ``close`` before the solver is deleted."""
 
     def __init__(self, solver: int, nvars: int, max_length: int, *, binaries: bool = False,
-                 root_only: bool = False):
+                 root_only: Optional[bool] = None):
         lib = library()
         if isinstance(lib, str):
             raise RuntimeError(f"native clause sharing is unavailable: {lib}")
         self.lib, self.solver, self.nvars = lib, solver, nvars
+        if root_only is None:  # ``$EAGERSMT_NATIVE=root``: the import policy to compare
+            root_only = os.environ.get(ENV_VAR) == "root"
         self.handle: Optional[int] = lib.share_new(solver, nvars, max_length, int(binaries),
                                                    int(root_only))
 
