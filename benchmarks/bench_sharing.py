@@ -39,6 +39,7 @@ at optimum - 1, or paths).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import math
 import os
@@ -48,6 +49,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Optional
+
+import psutil
 
 os.environ["EAGERSMT_MEMO"] = "off"  # solving is measured, not the lemma store (bench_memo*.py)
 
@@ -67,21 +70,38 @@ def geomean(xs: list[float]) -> float:
     return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
 
 
-def run_cli(args: str, path: Path, timeout: float) -> dict:
+def run_cli(args: str, path: Path, timeout: float, lock: Optional[str] = None) -> dict:
     """One ``eagersmt solve ARGS PATH``; leading ``NAME=VALUE`` words of ``args`` go into
-    its environment (``EAGERSMT_NATIVE=0``: sharing at slice boundaries)."""
+    its environment (``EAGERSMT_NATIVE=0``: sharing at slice boundaries); ``lock``: a file
+    held (``flock``) for the run alone, so that long tables time one run at a time."""
+    if lock is not None:
+        with open(lock, "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                return run_cli(args, path, timeout)
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
     words, env = shlex.split(args), dict(os.environ)
     while words and "=" in words[0] and not words[0].startswith("-"):
         name, _, value = words.pop(0).partition("=")
         env[name] = value
     cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *words, str(path)]
     t0, load0 = time.perf_counter(), load1()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=REPO, env=env)
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO,
-                           env=env)
-        answer = p.stdout.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
+        out, _ = p.communicate(timeout=timeout)
+        answer = out.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
     except subprocess.TimeoutExpired:
         answer = "timeout"
+        # past the timeout every process of the run goes (forked solvers and workers, in
+        # process groups of their own, would otherwise go on and slow the next run down)
+        for child in psutil.Process(p.pid).children(recursive=True) + [psutil.Process(p.pid)]:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        p.communicate()
     wall = time.perf_counter() - t0
     return {"args": args, "answer": answer, "wall": round(min(wall, timeout), 3),
             "load": [load0, load1()]}
@@ -94,11 +114,13 @@ def table(args: argparse.Namespace) -> dict:
         path = instance_path(name)
         row: dict[str, Any] = {"instance": name, "path": str(path), "runs": []}
         for variant in (*refs, *args.variant):
-            r = run_cli(variant, path, args.timeout)
+            r = run_cli(variant, path, args.timeout, args.lock)
             row["runs"].append(r)
             print(f"{name:10} {variant or '(default)':40} {r['answer']:8} {r['wall']:8.2f} s"
                   f"  load {r['load'][0]}-{r['load'][1]}", flush=True)
         rows.append(row)
+        if args.json:  # after each instance: a long table interrupted keeps what it has
+            Path(args.json).write_text(json.dumps({"rows": rows}, indent=1))
 
     def wall(row: dict, variant: str) -> float:
         return next(r["wall"] for r in row["runs"] if r["args"] == variant)
@@ -315,6 +337,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json")
+    ap.add_argument("--lock", default=None,
+                    help="table: hold this file's flock for each run alone")
     ap.add_argument("--with-default", action="store_true",
                     help="table: also today's default 'eagersmt solve' (first column)")
     args = ap.parse_args(argv)
