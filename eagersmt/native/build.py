@@ -97,7 +97,8 @@ def build(cxx: str, text: bytes, path: str) -> str:
         except (OSError, subprocess.TimeoutExpired) as e:
             return f"{cxx} did not run ({e})"
         if r.returncode != 0:
-            return f"{cxx} failed: {(r.stderr.strip().splitlines() or ['?'])[0]}"
+            first = (r.stderr.strip().splitlines() or [f"exit code {r.returncode}"])[0]
+            return f"{cxx} failed: {first}"
         os.replace(out, path)
     return ""
 
