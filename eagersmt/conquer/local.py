@@ -78,7 +78,9 @@ class CubeWorker:
         self.opens_solver = BACKENDS[backend].opens_solver
         # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
         self.sharer: Optional[Sharer] = None
-        self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
+        # the transport's exchange point, called between slices (or beside a native solve):
+        # set by a sharing worker's transport, and by a pooled Ray actor (to be released)
+        self.between: Optional[Callable[[], None]] = None
         if share is not None and BACKENDS[backend].shares and proof_dir is None:
             from ..backends.cadical import diversity
             from ..native.share import unavailable
@@ -117,7 +119,7 @@ class CubeWorker:
         s = self._solver if native is None else native
         ok = s.solve(cube, deadline=None if timeout is None else t0 + timeout,
                      conflicts=conflict_budget,
-                     between=self.between if self.sharer is not None else None)
+                     between=self.between)
         seconds = time.perf_counter() - t0
         if ok is None:
             return SatResult(Status.UNKNOWN, None, {"seconds": seconds})
@@ -243,7 +245,8 @@ def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
         while conn.poll():
             handle(conn.recv())
 
-    worker.between = between
+    if worker.sharer is not None:
+        worker.between = between
     conn.send(("ready", os.getpid()))
     try:
         while True:
