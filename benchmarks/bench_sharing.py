@@ -2,7 +2,8 @@
 """Clause sharing: measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
 
 ``table``: per instance, whole ``eagersmt solve`` processes (start-up, parse, encode
-included), wall seconds, in this order: with ``--with-default`` today's default (``solve``:
+included), wall seconds and CPU seconds of all its processes (a load-robust measure of
+the work: on a busy machine the wall says little), in this order: with ``--with-default`` today's default (``solve``:
 the CaDiCaL + Kissat portfolio), one CaDiCaL (``--backend cadical``), then each
 ``--variant`` (default: the sharing portfolio ``--cubes portfolio --jobs 2``, the same
 without sharing, and ``--cubes auto --jobs 2`` with sharing; leading ``NAME=VALUE`` words
@@ -43,6 +44,7 @@ import fcntl
 import json
 import math
 import os
+import resource
 import shlex
 import subprocess
 import sys
@@ -87,6 +89,7 @@ def run_cli(args: str, path: Path, timeout: float, lock: Optional[str] = None) -
         env[name] = value
     cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *words, str(path)]
     t0, load0 = time.perf_counter(), load1()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          cwd=REPO, env=env)
     try:
@@ -103,8 +106,10 @@ def run_cli(args: str, path: Path, timeout: float, lock: Optional[str] = None) -
                 pass
         p.communicate()
     wall = time.perf_counter() - t0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the run, reaped
+    cpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
     return {"args": args, "answer": answer, "wall": round(min(wall, timeout), 3),
-            "load": [load0, load1()]}
+            "cpu": round(cpu, 3), "load": [load0, load1()]}
 
 
 def table(args: argparse.Namespace) -> dict:
@@ -117,7 +122,7 @@ def table(args: argparse.Namespace) -> dict:
             r = run_cli(variant, path, args.timeout, args.lock)
             row["runs"].append(r)
             print(f"{name:10} {variant or '(default)':40} {r['answer']:8} {r['wall']:8.2f} s"
-                  f"  load {r['load'][0]}-{r['load'][1]}", flush=True)
+                  f"  cpu {r['cpu']:8.2f} s  load {r['load'][0]}-{r['load'][1]}", flush=True)
         rows.append(row)
         if args.json:  # after each instance: a long table interrupted keeps what it has
             Path(args.json).write_text(json.dumps({"rows": rows}, indent=1))
