@@ -15,8 +15,9 @@ uses).  python-sat does not wrap it, but its extension exports
 ``CaDiCaL195::Solver::connect_learner``: ``Learner`` builds the C++ object (a vtable of two
 ctypes callbacks) and connects it to the solver behind a python-sat handle, at any time (a
 warm solver forked from the probe too).  It replaced reading CaDiCaL's proof trace, which
-had to start before the first clause and cost its writing and decoding.  The
-callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
+had to start before the first clause and cost its writing and decoding
+(``solver_pointer`` is that C++ solver's address: ``native.share`` connects its C++ learner
+and propagator there).  The callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
 conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
 method: see ``Learner``).  ``diversity(i)`` gives the
 i-th worker of the clause-sharing strategy its own options (seed, initial phase, search mode),

@@ -15,10 +15,11 @@ With a back end that has no incremental solver (Kissat) a worker makes one one-s
 cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
 With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL (fresh,
-or its copy of ``warm``) gets options of its own (``backends.cadical.diversity``) and a
-learner that hands over what it learns; between two slices of a cube the worker reads its
-pipe, where the driver's sharing requests arrive, and answers them (an idle worker answers
-at once).
+or its copy of ``warm`` where the native path is not available) gets options of its own
+(``backends.cadical.diversity``) and a learner that hands over what it learns; at each
+exchange point of a cube (between two slices, or every poll beside a native solve) the
+worker reads its pipe, where the driver's sharing requests arrive, and answers them (an idle
+worker answers at once).
 
 ``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties

@@ -1,12 +1,21 @@
 """Clause sharing between the workers of a conquer: the same code for processes and Ray actors.
 
 Idea (Mallob: Schreiber & Sanders, "MallobSat", JAIR 2024): each worker's CaDiCaL hands
-every short clause it learns to Python as it learns it (``backends.cadical.Learner``,
-CaDiCaL's learner interface); between two conflict-budget slices the ones the worker has
-not seen yet go to its outbox (``Sharer``).  The driver runs the rounds: every
+every short clause it learns over as it learns it, and takes the clauses of the others.
+Two paths, chosen per worker by ``Sharer.attach`` (``--stats``: ``sharing_path``):
+
+* native (``native.share``, where g++ and a tested python-sat are found): a C++ learner
+  buffers the clauses, a C++ external propagator imports the offered ones at CaDiCaL's next
+  propagation fixpoint, and the worker runs one long ``solve`` (stopped by CaDiCaL's
+  ``terminate``) while its transport exchanges beside it every ``native.share.POLL_SECONDS``;
+* slice boundaries (the fallback): ``backends.cadical.Learner`` (a Python callback per
+  conflict) exports, and the worker imports with ``add_clause`` between two conflict-budget
+  slices of ``SLICE_SECONDS`` (re-entering CaDiCaL's ``solve`` each time).
+
+The driver runs the rounds: every
 ``ROUND_SECONDS`` it sends each worker that has answered the previous request the merged
-buffer of the last round, and the worker, at its next slice boundary, adds the clauses it
-has not seen (``add_clause``: between slices, as assumptions allow) and answers with what it
+buffer of the last round, and the worker, at its next exchange point, imports the clauses it
+has not seen and answers with what it
 learnt since (one request in flight per worker: a busy worker never has buffers piling up).
 The driver merges the answers of a round into one buffer (``Exchange``): shortest clauses
 first, duplicates and clauses already shared dropped, at most ``capacity`` literals (which
@@ -25,8 +34,9 @@ CNF's (a fresh variable of bounded variable addition, were it on) is never expor
 answer of a conquer does not rest on trusting this: a certified run proves every refuted
 cube afresh (``local.CubeWorker.prove``), and models are checked against the input.
 
-Cost: a Python callback per conflict and per literal of a clause short enough (a few per
-cent of a CaDiCaL's time), one ``add_clause`` per imported clause, and a message of 4 bytes per
+Cost: natively, a C++ call per assignment and per learnt literal; at slice boundaries, a
+Python callback per conflict and per literal of a clause short enough (a few per cent of a
+CaDiCaL's time) and a re-entry of ``solve`` per slice; both: a message of 4 bytes per
 shared literal each way per round; ``benchmarks/RESULTS.md``, "Clause sharing", measures it.
 """
 

@@ -9,15 +9,17 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 "MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
 
 Locally it probes first, as ``--cubes auto`` does (``probe.probe``: CaDiCaL for
-``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
-worker starts from its forked copy of the probe's solver with what it learnt, then gets its
-own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
+``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there); every
+worker then shares natively on a fresh solver of its own (``conquer.sharing``: mid-search
+import needs a solver that has eliminated nothing), or, where the native shim is not
+available, starts from its forked copy of the probe's solver with what it learnt, its own
+options and its learner (``backends.cadical.Learner``), sharing at slice boundaries.  With Ray the probe runs while
 the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
 cluster meanwhile), with a learner on it (``probe.probe_learning``): the actors start
 afresh, and the probe's short learnt clauses go into the first sharing round.
 
-Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
-per conflict (the export), plus the exchange.  Certified runs
+Cost: K processes (forked; natively each loads the CNF into its fresh solver), the probe's
+second on one CPU, the export and import (``conquer.sharing``), plus the exchange.  Certified runs
 (``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
 so ``choose`` gives them one solver with a DRAT proof instead (the workers' back end when
 it writes proofs: ``backends.proving``).
