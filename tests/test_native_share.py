@@ -117,7 +117,8 @@ def test_import_while_searching_pigeonholes_keeps_unsat():
                 fed.append(len(learnt))
 
         assert b.solve(deadline=time.perf_counter() + 60, between=between) is False
-        assert fed and b.counters()["imported"] == len(learnt)
+        # imported at b's fixpoints while it searched (all of them unless b decided first)
+        assert fed and 0 < b.counters()["imported"] <= len(learnt)
         assert implied(cnf, learnt[:40]) and implied(cnf, b.take()[:40])
     finally:
         for n, s in ((a, sa), (b, sb)):
