@@ -15,6 +15,13 @@
    wall time of ``solve_cubes`` only.  Once more on a private local Ray (as ``solve --ray``
    does it: ``ray.init`` and ``ray.shutdown`` included).
 
+3. ``--pool``: the warm pool (``conquer.ray_actors``, "warm pool"): whole ``eagersmt solve
+   --ray auto --cubes 4`` processes on the example (client start, ``import ray``,
+   ``ray.init`` included) against the running head, ``--repeat`` times alternately with
+   ``EAGERSMT_POOL=0`` (actors started and killed per solve) and with the pool (the first
+   pooled run starts it: reported apart), beside a local ``solve --cubes 4`` and
+   ``python -c "import ray"``; ``--pool-only`` runs just this part.
+
 Every measured side runs in a child process in a session of its own, as the Ray head does
 (with the kernel's autogroup scheduling, a session is one CPU-share group).
 
@@ -153,6 +160,53 @@ def child(head_env: dict, *args: str) -> dict:
 
 
 
+EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
+
+
+def whole(env: dict, *args: str) -> dict:
+    """Wall seconds of one whole process (a session of its own, as ``child``)."""
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
+                       timeout=600, cwd=REPO, start_new_session=True)
+    return {"seconds": time.perf_counter() - t,
+            "answer": p.stdout.split("\n", 1)[0].strip() if p.returncode == 0
+            else f"exit {p.returncode}: {p.stderr[-300:]}"}
+
+
+def pool(head: RayHead, repeat: int) -> dict:
+    """Part 3 of the module doc."""
+    env = {**head.env, "EAGERSMT_MEMO": "off"}
+    solve = ("-m", "eagersmt.cli.main", "solve", "--cubes", "4")
+    ray_solve = (*solve, "--ray", "auto", str(EXAMPLE))
+    whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve)  # the cluster's first job: unrecorded
+    out: dict = {"first_pooled": whole(env, *ray_solve), "runs": []}
+    for _ in range(repeat):
+        out["runs"].append({"off": whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve),
+                            "pooled": whole(env, *ray_solve),
+                            "local": whole(env, *solve, str(EXAMPLE)),
+                            "import_ray": whole(env, "-c", "import ray")})
+    whole(env, "-m", "eagersmt.cli.main", "pool", "stop")
+    return out
+
+
+def pool_report(res: dict) -> None:
+    p = res["pool"]
+    med = {k: statistics.median(r[k]["seconds"] for r in p["runs"]) for k in p["runs"][0]}
+    answers = {k: sorted({r[k]["answer"] for r in p["runs"]}) for k in ("off", "pooled")}
+    print(f"\nWarm pool, {EXAMPLE.name} --cubes 4, whole processes, median of "
+          f"{len(p['runs'])} (load {res['load_before']:.1f} before, "
+          f"{res['load_after']:.1f} after):\n")
+    print("| run | wall |\n|---|---|")
+    print(f"| `solve --ray auto`, no pool (actors per solve) | {med['off']:.2f} s |")
+    print(f"| `solve --ray auto`, first pooled (starts the pool) | "
+          f"{p['first_pooled']['seconds']:.2f} s |")
+    print(f"| `solve --ray auto`, warm pool | {med['pooled']:.2f} s "
+          f"({med['pooled'] / med['off']:.2f}× no pool) |")
+    print(f"| `solve` local processes | {med['local']:.2f} s |")
+    print(f"| `python -c 'import ray'` | {med['import_ray']:.2f} s |")
+    print(f"\nAnswers: {answers}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cubes", type=int, default=1000, help="trivial cubes (overhead part)")
@@ -162,6 +216,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-private", action="store_true", help="skip the private local Ray run")
     ap.add_argument("--json", default=None, help="also write the numbers here")
+    ap.add_argument("--pool", action="store_true", help="also the warm pool (part 3)")
+    ap.add_argument("--pool-only", action="store_true", help="only the warm pool (part 3)")
     a = ap.parse_args()
 
     res: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "cpus": os.cpu_count(),
@@ -171,7 +227,19 @@ def main() -> None:
 
     res["ray"] = ray.__version__
     head = RayHead(a.jobs, object_store_mb=150, extra_env={"PYTHONPATH": PYTHONPATH})
+    if a.pool_only:
+        try:
+            res["pool"] = pool(head, a.repeat)
+        finally:
+            head.close()
+        res["load_after"] = os.getloadavg()[0]
+        if a.json:
+            Path(a.json).write_text(json.dumps(res, indent=1))
+        pool_report(res)
+        return
     try:
+        if a.pool:
+            res["pool"] = pool(head, a.repeat)
         # 1. overhead per cube
         res["overhead"] = {"n": a.cubes,
                            "local": child(head.env, "local-overhead", str(a.cubes), str(a.jobs)),
@@ -202,6 +270,8 @@ def main() -> None:
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=1))
     report(res)
+    if "pool" in res:
+        pool_report(res)
 
 
 def report(res: dict) -> None:

@@ -2,11 +2,14 @@
 """Clause sharing: measured at K = 2, projected to K = 16, 64, 1,000.  Not a test.
 
 ``table``: per instance, whole ``eagersmt solve`` processes (start-up, parse, encode
-included), wall seconds, in this order: today's default (``solve``: the CaDiCaL + Kissat
-portfolio), one CaDiCaL (``--backend cadical``), then each ``--variant`` (default: the
-sharing portfolio ``--cubes portfolio --jobs 2``, the same without sharing, and
-``--cubes auto --jobs 2`` with sharing); a run past ``--timeout`` counts as the timeout.
-Ratios are geometric means over the instances of reference wall / variant wall.
+included), wall seconds and CPU seconds of all its processes (a load-robust measure of
+the work: on a busy machine the wall says little), in this order: with ``--with-default`` today's default (``solve``:
+the CaDiCaL + Kissat portfolio), one CaDiCaL (``--backend cadical``), then each
+``--variant`` (default: the sharing portfolio ``--cubes portfolio --jobs 2``, the same
+without sharing, and ``--cubes auto --jobs 2`` with sharing; leading ``NAME=VALUE`` words
+set the environment, e.g. ``EAGERSMT_NATIVE=0``: sharing at slice boundaries); a run past
+``--timeout`` counts as the timeout.  Ratios are geometric means over the instances of
+the other column's wall / the variant's wall.
 
 ``project``: the simulation (``sharing_sim.py``, beside this script) per instance: one
 CaDiCaL's CPU seconds on the whole CNF (the reference), then K virtual workers (``--ks``) of
@@ -37,15 +40,19 @@ at optimum - 1, or paths).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import math
 import os
+import resource
 import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any, Optional
+
+import psutil
 
 os.environ["EAGERSMT_MEMO"] = "off"  # solving is measured, not the lemma store (bench_memo*.py)
 
@@ -65,38 +72,71 @@ def geomean(xs: list[float]) -> float:
     return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
 
 
-def run_cli(args: str, path: Path, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *shlex.split(args), str(path)]
+def run_cli(args: str, path: Path, timeout: float, lock: Optional[str] = None) -> dict:
+    """One ``eagersmt solve ARGS PATH``; leading ``NAME=VALUE`` words of ``args`` go into
+    its environment (``EAGERSMT_NATIVE=0``: sharing at slice boundaries); ``lock``: a file
+    held (``flock``) for the run alone, so that long tables time one run at a time."""
+    if lock is not None:
+        with open(lock, "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                return run_cli(args, path, timeout)
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+    words, env = shlex.split(args), dict(os.environ)
+    while words and "=" in words[0] and not words[0].startswith("-"):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    cmd = [sys.executable, "-m", "eagersmt.cli.main", "solve", *words, str(path)]
     t0, load0 = time.perf_counter(), load1()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=REPO, env=env)
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO,
-                           env=dict(os.environ))
-        answer = p.stdout.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
+        out, _ = p.communicate(timeout=timeout)
+        answer = out.split("\n", 1)[0].strip() if p.returncode == 0 else f"exit {p.returncode}"
     except subprocess.TimeoutExpired:
         answer = "timeout"
+        # past the timeout every process of the run goes (forked solvers and workers, in
+        # process groups of their own, would otherwise go on and slow the next run down)
+        for child in psutil.Process(p.pid).children(recursive=True) + [psutil.Process(p.pid)]:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        p.communicate()
     wall = time.perf_counter() - t0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the run, reaped
+    cpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
     return {"args": args, "answer": answer, "wall": round(min(wall, timeout), 3),
-            "load": [load0, load1()]}
+            "cpu": round(cpu, 3), "load": [load0, load1()]}
 
 
 def table(args: argparse.Namespace) -> dict:
+    refs = ("", "--backend cadical") if args.with_default else ("--backend cadical",)
     rows = []
     for name in args.instances.split(","):
         path = instance_path(name)
         row: dict[str, Any] = {"instance": name, "path": str(path), "runs": []}
-        for variant in ("", "--backend cadical", *args.variant):
-            r = run_cli(variant, path, args.timeout)
+        for variant in (*refs, *args.variant):
+            r = run_cli(variant, path, args.timeout, args.lock)
             row["runs"].append(r)
             print(f"{name:10} {variant or '(default)':40} {r['answer']:8} {r['wall']:8.2f} s"
-                  f"  load {r['load'][0]}-{r['load'][1]}", flush=True)
+                  f"  cpu {r['cpu']:8.2f} s  load {r['load'][0]}-{r['load'][1]}", flush=True)
         rows.append(row)
+        if args.json:  # after each instance: a long table interrupted keeps what it has
+            Path(args.json).write_text(json.dumps({"rows": rows}, indent=1))
+
+    def wall(row: dict, variant: str) -> float:
+        return next(r["wall"] for r in row["runs"] if r["args"] == variant)
+
     summary = {}
-    for i, variant in enumerate(args.variant, start=2):
-        summary[variant] = {
-            "vs_default": geomean([r["runs"][0]["wall"] / r["runs"][i]["wall"] for r in rows]),
-            "vs_cadical": geomean([r["runs"][1]["wall"] / r["runs"][i]["wall"] for r in rows])}
-        print(f"{variant:40} geomean: {summary[variant]['vs_default']:.2f}x today's default, "
-              f"{summary[variant]['vs_cadical']:.2f}x one CaDiCaL", flush=True)
+    for variant in args.variant:
+        summary[variant] = {f"vs {other or '(default)'}": geomean(
+            [wall(r, other) / wall(r, variant) for r in rows])
+            for other in (*refs, *args.variant) if other != variant}
+        print(f"{variant:40} geomean speed-up: " + ", ".join(
+            f"{v:.2f}x {k}" for k, v in summary[variant].items()), flush=True)
     return {"rows": rows, "summary": summary}
 
 
@@ -302,6 +342,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     ap.add_argument("--max-seconds", type=float, default=600.0)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json")
+    ap.add_argument("--lock", default=None,
+                    help="table: hold this file's flock for each run alone")
+    ap.add_argument("--with-default", action="store_true",
+                    help="table: also today's default 'eagersmt solve' (first column)")
     args = ap.parse_args(argv)
     if args.variant is None:
         args.variant = list(VARIANTS)

@@ -15,8 +15,9 @@ uses).  python-sat does not wrap it, but its extension exports
 ``CaDiCaL195::Solver::connect_learner``: ``Learner`` builds the C++ object (a vtable of two
 ctypes callbacks) and connects it to the solver behind a python-sat handle, at any time (a
 warm solver forked from the probe too).  It replaced reading CaDiCaL's proof trace, which
-had to start before the first clause and cost its writing and decoding.  The
-callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
+had to start before the first clause and cost its writing and decoding
+(``solver_pointer`` is that C++ solver's address: ``native.share`` connects its C++ learner
+and propagator there).  The callbacks are called inside ``solve`` with the GIL held (python-sat keeps it), one per
 conflict (``learning``) and one per literal of a clause short enough (``learn``, a built-in
 method: see ``Learner``).  ``diversity(i)`` gives the
 i-th worker of the clause-sharing strategy its own options (seed, initial phase, search mode),
@@ -100,6 +101,18 @@ def _learner_api() -> Any:
     return _api
 
 
+def solver_pointer(solver: PysatSolver) -> int:
+    """The address of the C++ ``CaDiCaL195::Solver`` behind ``solver`` (a CaDiCaL 1.9.5
+    ``PysatSolver``: python-sat keeps it in a capsule, ``Cadical195.cadical``);
+    ``RuntimeError`` when this python-sat has no such entry point."""
+    api = _learner_api()
+    if isinstance(api, str):
+        raise RuntimeError(api)
+    if solver.name != PYSAT_NAME:
+        raise RuntimeError(f"not a {PYSAT_NAME} solver: {solver.name}")
+    return int(api[2](solver.native().cadical, None))
+
+
 def learner_unavailable() -> str:
     """Why ``Learner`` cannot connect here ('' when it can)."""
     api = _learner_api()
@@ -140,14 +153,8 @@ class Learner:
     def attach(self, solver: PysatSolver) -> None:
         """Connect to ``solver`` (a CaDiCaL 1.9.5 ``PysatSolver``); ``RuntimeError`` when
         this python-sat cannot (``learner_unavailable``)."""
-        api = _learner_api()
-        if isinstance(api, str):
-            raise RuntimeError(api)
-        if solver.name != PYSAT_NAME:
-            raise RuntimeError(f"a Learner connects to {PYSAT_NAME}, not {solver.name}")
-        connect, _, pointer = api
-        self._solver = pointer(solver.native().cadical, None)
-        connect(self._solver, ctypes.addressof(self._object))
+        self._solver = solver_pointer(solver)
+        _learner_api()[0](self._solver, ctypes.addressof(self._object))
 
     def take(self) -> list[list[int]]:
         """The clauses learnt since the last call (between solves: none is half written)."""

@@ -1,5 +1,6 @@
 """Ray Jobs from the command line: ``submit``, ``status``, ``logs``, ``result`` (and the hidden
-``job-run``, what a submitted job runs: ``solve`` plus a result line).
+``job-run``, what a submitted job runs: ``solve`` plus a result line); ``pool status|stop``,
+the warm workers ``solve --ray ADDRESS`` keeps on a cluster (``conquer.ray_actors``).
 
 Exit codes (the table of ``cli/errors.py``) of ``result``: 0 the job's output printed (then
 the job's own solve exit code if it was not 0: 1 bad input, 70 internal error), 6 the job
@@ -96,6 +97,34 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
             _print_result(r)
             if r.exit_code:
                 sys.exit(r.exit_code)
+
+    @group.command("pool")
+    @click.argument("action", type=click.Choice(["status", "stop"]))
+    @click.option("--ray", "address", default="auto", show_default=True, metavar="ADDRESS",
+                  help="The cluster: 'auto' (RAY_ADDRESS or the one 'ray start' left here) "
+                       "or HOST:PORT.")
+    def pool_cmd(action: str, address: str) -> None:
+        """The warm worker pool that 'solve --ray ADDRESS' keeps on a running cluster:
+        show its workers (status) or end them (stop).  Idle workers end by themselves
+        after EAGERSMT_POOL_IDLE seconds (default 600)."""
+        import json
+        import logging
+
+        from ..conquer import ray_actors
+
+        logging.getLogger("ray").setLevel(logging.WARNING)
+        if address == "local":
+            fail("error", "--ray local: a private Ray has no pool (it stops with its solve)",
+                 EXIT_INPUT)
+        try:
+            with ray_actors.connected(address, num_cpus=1):
+                if action == "stop":
+                    click.echo(f"stopped {ray_actors.pool_stop()} pool workers")
+                    return
+                for worker in ray_actors.pool_status():
+                    click.echo(json.dumps(worker))
+        except Unreachable as e:
+            fail("error", str(e), EXIT_UNREACHABLE)
 
     @group.command("status")
     @click.argument("job_id")

@@ -15,10 +15,11 @@ With a back end that has no incremental solver (Kissat) a worker makes one one-s
 cube, the cube's literals as assumptions (Kissat writes them as unit clauses).
 
 With ``share`` the workers share learnt clauses (``sharing``): each worker's CaDiCaL (fresh,
-or its copy of ``warm``) gets options of its own (``backends.cadical.diversity``) and a
-learner that hands over what it learns; between two slices of a cube the worker reads its
-pipe, where the driver's sharing requests arrive, and answers them (an idle worker answers
-at once).
+or its copy of ``warm`` where the native path is not available) gets options of its own
+(``backends.cadical.diversity``) and a learner that hands over what it learns; at each
+exchange point of a cube (between two slices, or every poll beside a native solve) the
+worker reads its pipe, where the driver's sharing requests arrive, and answers them (an idle
+worker answers at once).
 
 ``CubeWorker`` is the plain, process-free part (``ray_actors`` wraps the same class in
 an actor); ``ProcessPool`` is the transport of forked processes; ``LocalConquer`` ties
@@ -78,17 +79,23 @@ class CubeWorker:
         self.opens_solver = BACKENDS[backend].opens_solver
         # ``share``: this worker's index in a sharing conquer (its options: ``diversity``)
         self.sharer: Optional[Sharer] = None
-        self.between: Optional[Callable[[], None]] = None  # the transport's exchange point
+        # the transport's exchange point, called between slices (or beside a native solve):
+        # set by a sharing worker's transport, and by a pooled Ray actor (to be released)
+        self.between: Optional[Callable[[], None]] = None
         if share is not None and BACKENDS[backend].shares and proof_dir is None:
             from ..backends.cadical import diversity
+            from ..native.share import unavailable
 
             self.sharer = Sharer(cnf_tag(cnf), cnf.nvars)
-            if solver is None:
+            # native sharing needs a solver that has not searched (``Sharer.attach``): a
+            # fresh one then, not the probe's
+            fresh = solver is None or not unavailable()
+            if fresh:
                 self._solver = open_solver(cnf, backend, options=diversity(share))
             else:  # warm: this process's copy of the probe's solver, its own options now
                 self._solver = solver
                 solver.configure(diversity(share))
-            self.sharer.attach(self._solver)
+            self.sharer.attach(self._solver, fresh=fresh)
             self._solver.slice_seconds = SLICE_SECONDS  # type: ignore[attr-defined]
         elif solver is not None and self.opens_solver:
             self._solver = solver  # a solver over ``cnf`` that has learnt already (``warm``)
@@ -107,11 +114,13 @@ class CubeWorker:
             res = get_backend(self.backend).solve(self.cnf, list(cube), timeout=timeout)
             res.stats["seconds"] = time.perf_counter() - t0
             return res
-        s = self._solver
-        # a time limit: slices (``PysatSolver``); else one call of the whole budget (or none)
+        # a time limit: slices (``PysatSolver``); else one call of the whole budget (or
+        # none); natively sharing: one solve, ``between`` called beside it (``NativeShare``)
+        native = self.sharer.native if self.sharer is not None else None
+        s = self._solver if native is None else native
         ok = s.solve(cube, deadline=None if timeout is None else t0 + timeout,
                      conflicts=conflict_budget,
-                     between=self.between if self.sharer is not None else None)
+                     between=self.between)
         seconds = time.perf_counter() - t0
         if ok is None:
             return SatResult(Status.UNKNOWN, None, {"seconds": seconds})
@@ -193,7 +202,7 @@ class CubeWorker:
     def exchange(self, request: Optional[tuple[str, bytes]]) -> tuple[str, bytes, dict]:
         """Answer a sharing request of the driver (``sharing.Sharer.exchange``)."""
         assert self.sharer is not None
-        conflicts = self._solver.stats().get("conflicts", 0.0) if self._solver else 0.0
+        conflicts = self.sharer.conflicts(self._solver) if self._solver else 0.0
         return self.sharer.exchange(request, self._solver, conflicts)
 
     def close(self) -> None:
@@ -237,7 +246,8 @@ def _worker_main(cnf: CNF, backend: str, variables: Optional[list[int]],
         while conn.poll():
             handle(conn.recv())
 
-    worker.between = between
+    if worker.sharer is not None:
+        worker.between = between
     conn.send(("ready", os.getpid()))
     try:
         while True:

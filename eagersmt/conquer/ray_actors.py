@@ -13,6 +13,19 @@ The first ``sat`` kills every actor; an actor that dies (``RayActorError``) has 
 With ``share`` the actors share learnt clauses through the same ``sharing`` code as local
 workers (threaded actors: the driver's ``exchange`` call runs beside ``run``).
 
+The warm pool (on a running cluster, not a private Ray): the workers are detached named
+actors (``PoolActor``: namespace ``eagersmt``, ``worker-0``, ``worker-1``, ...) created on
+first use with ``get_if_exists`` and left running after the solve, so the next
+``solve --ray ADDRESS`` (or a Ray Job's, which joins the same cluster) finds them started
+and imported and pays only its CNF's ``ray.put`` and ``load`` per worker.  A solve owns the
+workers it loaded (a random token); at its end it releases them (a running cube stops at
+its next exchange point) instead of killing them; a second solve that loads a worker takes
+it over (one solve at a time per pool: concurrent solves preempt each other's workers).
+An idle worker ends its process after ``IDLE_SECONDS`` (``$EAGERSMT_POOL_IDLE``);
+``$EAGERSMT_POOL=0`` turns the pool off (each solve starts and kills its own actors);
+``eagersmt pool status|stop`` shows or ends them (``pool_status``, ``pool_stop``).  A pool
+worker that dies mid-solve is replaced as any actor is (its cubes re-queued).
+
 Where to connect (``address``): ``"local"`` starts a private Ray on this machine
 (``num_cpus=jobs``, ``object_store_memory`` capped at 150 MB, no dashboard, Ray's token
 authentication on) and shuts it down afterwards; ``"auto"`` joins ``RAY_ADDRESS`` or the
@@ -38,6 +51,8 @@ import logging
 import os
 import socket
 import threading
+import time
+import uuid
 from typing import Any, Callable, Hashable, Iterator, Optional, Sequence
 
 import ray
@@ -48,6 +63,12 @@ from .local import CubeWorker
 from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
 from .sharing import Exchange, Mailbox, cnf_tag, pack
 
+# The warm pool (module doc): its workers' names, and how long an idle one lives.
+NAMESPACE = "eagersmt"
+POOL_PREFIX = "worker-"
+IDLE_SECONDS = float(os.environ.get("EAGERSMT_POOL_IDLE", 600))
+RELEASE_SECONDS = 2.0  # a released cube that has not stopped by then ends its process
+LOAD_SECONDS = 60.0  # a call waits this long for its solve's ``load`` (a CNF's transfer)
 # ``benchmarks/RESULTS.md``, "Ray": what a private Ray costs, and the CNFs it holds.
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
 CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
@@ -74,7 +95,7 @@ class CubeActor:
 
     def _serve(self) -> None:
         assert self.worker.sharer is not None
-        conflicts = self.worker.solver.stats().get("conflicts", 0.0)
+        conflicts = self.worker.sharer.conflicts(self.worker.solver)
         self.mailbox.serve(self.worker.sharer, self.worker.solver, conflicts)
 
     def info(self) -> tuple[int, str]:
@@ -96,11 +117,163 @@ class CubeActor:
         return self.mailbox.collect(self.answer_wait)
 
 
+class Released(Exception):
+    """Raised inside a pooled actor's solve when its solve was given up (``PoolActor``)."""
+
+
+class PoolActor:
+    """A warm worker of the pool (see the module doc): a detached, named actor that holds no
+    CNF until ``load`` and then behaves as a ``CubeActor`` for the solve of ``owner``.
+
+    ``release`` (the solve ended, or another solve took the worker) stops a running cube at
+    its next exchange point (``CubeWorker.between``: every slice, or every poll of a native
+    solve; a cube without one, a non-sharing cube solved in one call, ends the process
+    instead, which Ray reports and the next solve replaces).  A watcher thread ends the
+    process after ``idle_seconds`` without a call."""
+
+    def __init__(self, idle_seconds: float):
+        self.idle_seconds = idle_seconds
+        self.cube: Optional[CubeActor] = None
+        self.owner = ""
+        self.busy = 0  # ``run`` calls under way
+        self.released = False
+        self.last = time.monotonic()
+        self.loads = 0
+        self.loaded = threading.Condition()  # notified when ``load`` is done
+        threading.Thread(target=self._watch, daemon=True, name="pool-watch").start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(1.0)
+            idle = time.monotonic() - self.last
+            if self.busy and self.released and idle > RELEASE_SECONDS:
+                os._exit(0)  # a released cube that cannot stop: the process goes
+            if not self.busy and idle > self.idle_seconds:
+                os._exit(0)  # idle for too long: Ray forgets the detached actor
+
+    def _between(self) -> None:
+        if self.released:
+            raise Released("released")
+        if self.cube is not None and self.cube.worker.sharer is not None:
+            self.cube._serve()
+
+    def load(self, owner: str, cnf: CNF, backend: str, variables: Optional[list[int]],
+             ladders: Sequence[Sequence[int]], share: Optional[int]) -> tuple[int, str]:
+        """Take ``cnf`` for the solve ``owner`` (any previous solve's cube is released)."""
+        self.last = time.monotonic()
+        if self.busy:  # another solve's cube still runs: it stops at its next exchange
+            self.released = True
+            while self.busy and time.monotonic() - self.last < RELEASE_SECONDS:
+                time.sleep(0.01)
+            if self.busy:
+                os._exit(0)
+        self._drop()
+        cube = CubeActor(cnf, backend, variables, ladders, share)
+        cube.worker.between = self._between
+        with self.loaded:
+            self.cube, self.owner, self.released = cube, owner, False
+            self.loads += 1
+            self.loaded.notify_all()
+        return cube.info()
+
+    def _mine(self, owner: str) -> bool:
+        """Is this worker loaded for ``owner``?  (Calls of a threaded actor are not ordered:
+        a ``run`` may arrive while its ``load`` still runs, so it waits for it.)"""
+        with self.loaded:
+            return self.loaded.wait_for(lambda: self.owner == owner and self.cube is not None,
+                                        timeout=LOAD_SECONDS)
+
+    def run(self, owner: str, tasks: list[Task]) -> list[Outcome]:
+        self.last = time.monotonic()
+        if not self._mine(owner):
+            return [Outcome(t.id, "error", message="pool worker taken by another solve")
+                    for t in tasks]
+        self.busy += 1
+        try:
+            return self.cube.run(tasks)
+        finally:
+            self.busy -= 1
+            self.last = time.monotonic()
+            if self.released:  # the solve ended meanwhile: its CNF goes
+                self._drop()
+
+    def exchange(self, owner: str, request: tuple[str, bytes]) -> list[tuple[str, bytes, dict]]:
+        if not self._mine(owner):
+            return []
+        return self.cube.exchange(request)  # type: ignore[union-attr]
+
+    def release(self, owner: str) -> None:
+        """The solve ``owner`` is over: stop its cube, forget its CNF."""
+        self.last = time.monotonic()
+        if owner == self.owner:
+            self.released = True
+            if not self.busy:
+                self._drop()
+
+    def _drop(self) -> None:
+        if self.cube is not None and not self.busy:
+            self.cube.worker.close()
+            self.cube = None
+
+    def status(self) -> dict[str, Any]:
+        return {"pid": os.getpid(), "host": socket.gethostname(), "busy": bool(self.busy),
+                "loaded": self.cube is not None, "solves": self.loads,
+                "idle_seconds": round(time.monotonic() - self.last, 1),
+                "stops_after": self.idle_seconds}
+
+
+def pool_actor(index: int, idle_seconds: float = IDLE_SECONDS, spread: bool = True) -> Any:
+    """The pool's worker ``index`` (``eagersmt`` namespace, ``worker-INDEX``): the running
+    one, or a new detached one (get-or-create; this process must be connected)."""
+    options: dict[str, Any] = {
+        "name": f"{POOL_PREFIX}{index}", "namespace": NAMESPACE, "lifetime": "detached",
+        "get_if_exists": True, "num_cpus": 1, "max_restarts": 0, "max_task_retries": 0,
+        "max_concurrency": 3}  # ``exchange`` and ``release`` beside ``run``
+    if spread:
+        options["scheduling_strategy"] = "SPREAD"
+    return ray.remote(PoolActor).options(**options).remote(idle_seconds)
+
+
+def pool_actors() -> list[tuple[str, Any]]:
+    """The pool's live workers on the connected cluster: (name, handle)."""
+    from ray.util.state import list_actors
+
+    out = []
+    for a in list_actors(filters=[("ray_namespace", "=", NAMESPACE), ("state", "=", "ALIVE")],
+                         raise_on_missing_output=False):
+        name = a.name or ""
+        if name.startswith(POOL_PREFIX):
+            out.append((name, ray.get_actor(name, namespace=NAMESPACE)))
+    return sorted(out, key=lambda na: na[0])
+
+
+def pool_status() -> list[dict[str, Any]]:
+    """Each live pool worker's ``PoolActor.status`` (with its name)."""
+    out = []
+    for name, actor in pool_actors():
+        try:
+            out.append({"name": name, **ray.get(actor.status.remote(), timeout=10)})
+        except Exception as e:  # noqa: BLE001 - a worker dying meanwhile
+            out.append({"name": name, "error": (str(e) or type(e).__name__).splitlines()[0]})
+    return out
+
+
+def pool_stop() -> int:
+    """Kill every pool worker; returns how many there were."""
+    actors = pool_actors()
+    for _, actor in actors:
+        ray.kill(actor, no_restart=True)
+    return len(actors)
+
+
 class ActorPool:
-    """``scheduler.WorkerPool`` over Ray actors (events from ``ray.wait`` on their calls)."""
+    """``scheduler.WorkerPool`` over Ray actors (events from ``ray.wait`` on their calls).
+
+    ``owner`` (a token of this solve): the workers are the warm pool's (``pool_actor``),
+    loaded with the CNF and released at the end instead of created and killed."""
 
     def __init__(self, cnf_ref, backend: str, variables: Optional[list[int]],  # type: ignore[no-untyped-def]
-                 spread: bool, ladders=(), share: bool = False):
+                 spread: bool, ladders=(), share: bool = False, owner: str = ""):
         options = {"num_cpus": 1, "max_restarts": 0, "max_task_retries": 0}
         if spread:
             options["scheduling_strategy"] = "SPREAD"
@@ -108,6 +281,8 @@ class ActorPool:
             options["max_concurrency"] = 2  # ``exchange`` beside ``run``
         self.actor_class = ray.remote(**options)(CubeActor)
         self.args = (cnf_ref, backend, variables, ladders)
+        self.spread = spread
+        self.owner = owner
         self.sharing = share
         self.actors: dict[int, object] = {}
         self.calls: dict[object, tuple[int, str]] = {}  # ObjectRef -> (worker, kind)
@@ -115,6 +290,8 @@ class ActorPool:
         self._early: list[object] = []  # actors created by ``prestart``, not spawned yet
 
     def _create(self, index: int) -> object:
+        if self.owner:
+            return pool_actor(index, spread=self.spread)
         return self.actor_class.remote(*self.args, index if self.sharing else None)  # type: ignore[attr-defined]
 
     def prestart(self, n: int) -> None:
@@ -127,27 +304,39 @@ class ActorPool:
         self._next += 1
         actor = self._early.pop(0) if self._early else self._create(index)
         self.actors[self._next] = actor
-        self.calls[actor.info.remote()] = (self._next, "ready")  # type: ignore[attr-defined]
+        if self.owner:  # a pool worker: it loads this solve's CNF (and answers as ``info``)
+            ref = actor.load.remote(self.owner, *self.args,  # type: ignore[attr-defined]
+                                    index if self.sharing else None)
+        else:
+            ref = actor.info.remote()  # type: ignore[attr-defined]
+        self.calls[ref] = (self._next, "ready")
         return self._next
 
+    def _mine(self) -> tuple:
+        return (self.owner,) if self.owner else ()
+
     def share(self, worker: Hashable, request: tuple[str, bytes]) -> None:
-        self.calls[self.actors[worker].exchange.remote(request)] = (worker, "share")  # type: ignore[attr-defined,index]
+        self.calls[self.actors[worker].exchange.remote(*self._mine(), request)] = (worker, "share")  # type: ignore[attr-defined,index]
 
     def workers(self) -> list[Hashable]:
         return list(self.actors)
 
     def send(self, worker: Hashable, tasks: list[Task]) -> None:
-        self.calls[self.actors[worker].run.remote(tasks)] = (worker, "done")  # type: ignore[attr-defined,index]
+        self.calls[self.actors[worker].run.remote(*self._mine(), tasks)] = (worker, "done")  # type: ignore[attr-defined,index]
 
-    def _forget(self, worker: int) -> None:
+    def _forget(self, worker: int, dead: bool = False) -> None:
         actor = self.actors.pop(worker, None)
         for ref in [r for r, (w, _) in self.calls.items() if w == worker]:
             del self.calls[ref]
-        if actor is not None:
-            try:
+        if actor is None:
+            return
+        try:
+            if self.owner and not dead:
+                actor.release.remote(self.owner)  # type: ignore[attr-defined]
+            else:
                 ray.kill(actor, no_restart=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
+        except Exception:  # noqa: BLE001 - already gone
+            pass
 
     def wait(self, timeout: float) -> list[tuple]:
         if not self.calls:
@@ -165,7 +354,7 @@ class ActorPool:
             try:
                 value = ray.get(ref)
             except (ray.exceptions.RayActorError, ray.exceptions.RayError) as e:
-                self._forget(worker)
+                self._forget(worker, dead=True)
                 events.append(("dead", worker, (str(e) or "the actor died").splitlines()[0]))
                 continue
             if kind == "ready":
@@ -179,8 +368,9 @@ class ActorPool:
         return events
 
     def close(self) -> None:
-        for actor in self._early:
-            ray.kill(actor, no_restart=True)
+        if not self.owner:  # (pool workers not spawned yet hold nothing of this solve)
+            for actor in self._early:
+                ray.kill(actor, no_restart=True)
         self._early = []
         for worker in list(self.actors):
             self._forget(worker)
@@ -323,7 +513,8 @@ class RayConquer:
                  variables: Optional[Sequence[int]] = None,
                  ladders: Sequence[Sequence[int]] = (),
                  progress: Optional[ProgressCallback] = None,
-                 object_store_memory: int = OBJECT_STORE_BYTES, share: bool = False):
+                 object_store_memory: int = OBJECT_STORE_BYTES, share: bool = False,
+                 pooled: Optional[bool] = None):
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         self.address = address
@@ -334,6 +525,9 @@ class RayConquer:
         self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
+        # on a running cluster: the warm pool's workers (module doc; ``$EAGERSMT_POOL=0``:
+        # actors of this solve only, started and killed with it)
+        self.pooled = os.environ.get("EAGERSMT_POOL") != "0" if pooled is None else pooled
         # clause sharing between the actors (``sharing``): a back end that can
         from ..backends import BACKENDS
 
@@ -356,8 +550,9 @@ class RayConquer:
             if cubes is None:
                 cubes = [[] for _ in range(workers)]
             ladders = ray.put(self.ladders) if self.ladders else ()  # once, not per actor
+            owner = "" if private or not self.pooled else uuid.uuid4().hex
             pool = ActorPool(ray.put(cnf), self.backend, self.variables, spread=not private,
-                             ladders=ladders, share=self.share)
+                             ladders=ladders, share=self.share, owner=owner)
             seed: list = []
             if meanwhile is not None:
                 pool.prestart(min(workers, len(cubes)))

@@ -1,12 +1,21 @@
 """Clause sharing between the workers of a conquer: the same code for processes and Ray actors.
 
 Idea (Mallob: Schreiber & Sanders, "MallobSat", JAIR 2024): each worker's CaDiCaL hands
-every short clause it learns to Python as it learns it (``backends.cadical.Learner``,
-CaDiCaL's learner interface); between two conflict-budget slices the ones the worker has
-not seen yet go to its outbox (``Sharer``).  The driver runs the rounds: every
+every short clause it learns over as it learns it, and takes the clauses of the others.
+Two paths, chosen per worker by ``Sharer.attach`` (``--stats``: ``sharing_path``):
+
+* native (``native.share``, where g++ and a tested python-sat are found): a C++ learner
+  buffers the clauses, a C++ external propagator imports the offered ones at CaDiCaL's next
+  propagation fixpoint, and the worker runs one long ``solve`` (stopped by CaDiCaL's
+  ``terminate``) while its transport exchanges beside it every ``native.share.POLL_SECONDS``;
+* slice boundaries (the fallback): ``backends.cadical.Learner`` (a Python callback per
+  conflict) exports, and the worker imports with ``add_clause`` between two conflict-budget
+  slices of ``SLICE_SECONDS`` (re-entering CaDiCaL's ``solve`` each time).
+
+The driver runs the rounds: every
 ``ROUND_SECONDS`` it sends each worker that has answered the previous request the merged
-buffer of the last round, and the worker, at its next slice boundary, adds the clauses it
-has not seen (``add_clause``: between slices, as assumptions allow) and answers with what it
+buffer of the last round, and the worker, at its next exchange point, imports the clauses it
+has not seen and answers with what it
 learnt since (one request in flight per worker: a busy worker never has buffers piling up).
 The driver merges the answers of a round into one buffer (``Exchange``): shortest clauses
 first, duplicates and clauses already shared dropped, at most ``capacity`` literals (which
@@ -25,8 +34,9 @@ CNF's (a fresh variable of bounded variable addition, were it on) is never expor
 answer of a conquer does not rest on trusting this: a certified run proves every refuted
 cube afresh (``local.CubeWorker.prove``), and models are checked against the input.
 
-Cost: a Python callback per conflict and per literal of a clause short enough (a few per
-cent of a CaDiCaL's time), one ``add_clause`` per imported clause, and a message of 4 bytes per
+Cost: natively, a C++ call per assignment and per learnt literal; at slice boundaries, a
+Python callback per conflict and per literal of a clause short enough (a few per cent of a
+CaDiCaL's time) and a re-entry of ``solve`` per slice; both: a message of 4 bytes per
 shared literal each way per round; ``benchmarks/RESULTS.md``, "Clause sharing", measures it.
 """
 
@@ -45,6 +55,8 @@ SHARE_BINARIES = False  # binary clauses come in bursts from inprocessing: see t
 CAPACITY = 1500  # literals per round and worker^0.75 (Mallob's default buffer: 1,500)
 ANSWER_LITERALS = 4 * CAPACITY  # a worker's answer at most (24 KB: well inside a pipe's buffer)
 SEEN_LIMIT = 1_000_000  # clauses remembered as shared; then the memory starts afresh
+NATIVE_PATH = "native (C++ export, import mid-search)"  # ``Sharer.path``
+SLICE_PATH = "slice boundaries"
 
 Clause = tuple[int, ...]
 
@@ -98,37 +110,65 @@ class ShareStats:
     dropped: int = 0  # offered to the worker but known already, or refused (tag, variables)
     rounds: int = 0  # exchanges answered
     conflicts: float = 0.0  # the worker's CaDiCaL conflicts so far
+    native: bool = False  # imports mid-search (``Sharer.native``)
 
     def as_dict(self) -> dict[str, float]:
         return {"exported": self.exported, "imported": self.imported, "dropped": self.dropped,
-                "rounds": self.rounds, "conflicts": self.conflicts}
+                "rounds": self.rounds, "conflicts": self.conflicts, "native": int(self.native)}
 
 
 class Sharer:
     """A worker's side of clause sharing: the learner on its solver, what waits to be
-    exported, what it has seen (exported or imported), and ``exchange``."""
+    exported, what it has seen (exported or imported), and ``exchange``.
+
+    Two ways to reach the solver, chosen by ``attach``: natively (``native.share``: C++
+    export and mid-search import, the solver searching in one long ``solve`` while
+    ``exchange`` runs beside it) when the solver is fresh and the shim builds, else the
+    ``backends.cadical.Learner`` and ``add_clause`` at slice boundaries; ``path`` says
+    which, and why."""
 
     def __init__(self, tag: str, nvars: int, max_length: int = MAX_LENGTH,
                  binaries: bool = SHARE_BINARIES):
-        from ..backends.cadical import Learner
-
         self.tag = tag
         self.nvars = nvars
         self.binaries = binaries
-        self.learner = Learner(max_length)
+        self.max_length = max_length
+        self.learner: Any = None
+        self.native: Any = None  # a ``native.share.NativeShare``, or None
+        self.path = ""
         self.seen: set[Clause] = set()
         self.outbox: list[list[int]] = []
         self.stats = ShareStats()
 
-    def attach(self, solver: Any) -> None:
-        """Export what ``solver`` (a CaDiCaL ``PysatSolver``) learns from now on."""
+    def attach(self, solver: Any, fresh: bool = False) -> None:
+        """Export what ``solver`` (a CaDiCaL ``PysatSolver``) learns from now on; natively
+        when ``fresh`` (loaded, never solved) and the shim is available."""
+        from ..backends.cadical import Learner, solver_pointer
+        from ..native.share import NativeShare, unavailable
+
+        why = unavailable() if fresh else "the solver has searched already"
+        if not why:
+            self.native = NativeShare(solver_pointer(solver), self.nvars, self.max_length,
+                                      binaries=self.binaries)
+            self.path = NATIVE_PATH
+            self.stats.native = True
+            return
+        self.path = f"{SLICE_PATH} ({why})"
+        self.learner = Learner(self.max_length)
         self.learner.attach(solver)
+
+    def conflicts(self, solver: Any) -> float:
+        """The solver's conflicts so far (natively: counted by the shim, safe mid-search)."""
+        if self.native is not None:
+            return float(self.native.counters()["conflicts"])
+        return solver.stats().get("conflicts", 0.0)
 
     def collect(self) -> None:
         """Move what the solver learnt since the last call into the outbox."""
         nvars, seen = self.nvars, self.seen
         binaries = self.binaries
-        for c in self.learner.take():
+        source = self.native if self.native is not None else self.learner
+        for c in source.take():
             if not c or max(map(abs, c)) > nvars or (len(c) == 2 and not binaries):
                 continue
             k = key(c)
@@ -153,7 +193,9 @@ class Sharer:
                 continue
             seen.add(k)
             new.append(list(c))
-        if new:
+        if new and self.native is not None:
+            self.native.offer(new)  # imported at the solver's next fixpoint
+        elif new:
             solver.add_clauses(new)
         self.stats.imported += len(new)
         return len(new)
@@ -183,7 +225,10 @@ class Sharer:
 
     def close(self) -> None:
         """Disconnect from the solver: before the solver is closed."""
-        self.learner.detach()
+        if self.native is not None:
+            self.native.close()
+        if self.learner is not None:
+            self.learner.detach()
 
 
 class Mailbox:

@@ -9,15 +9,17 @@ their short learnt clauses in rounds (``conquer.sharing``).  The first answer de
 "MallobSat", JAIR 2024): sharing alone makes identical solvers scale.
 
 Locally it probes first, as ``--cubes auto`` does (``probe.probe``: CaDiCaL for
-``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there), and every
-worker starts from its forked copy of the probe's solver with what it learnt, then gets its
-own options and its learner (``backends.cadical.Learner``).  With Ray the probe runs while
+``PROBE_SECONDS`` on the whole CNF in this process; an easy instance ends there); every
+worker then shares natively on a fresh solver of its own (``conquer.sharing``: mid-search
+import needs a solver that has eliminated nothing), or, where the native shim is not
+available, starts from its forked copy of the probe's solver with what it learnt, its own
+options and its learner (``backends.cadical.Learner``), sharing at slice boundaries.  With Ray the probe runs while
 the actors boot (``RayConquer.solve_cubes(meanwhile=)``: their processes start in the
 cluster meanwhile), with a learner on it (``probe.probe_learning``): the actors start
 afresh, and the probe's short learnt clauses go into the first sharing round.
 
-Cost: K processes (forked: no CNF load), the probe's second on one CPU, a Python callback
-per conflict (the export), plus the exchange.  Certified runs
+Cost: K processes (forked; natively each loads the CNF into its fresh solver), the probe's
+second on one CPU, the export and import (``conquer.sharing``), plus the exchange.  Certified runs
 (``--proof``) do not use it: a worker's proof would rest on clauses another worker derived,
 so ``choose`` gives them one solver with a DRAT proof instead (the workers' back end when
 it writes proofs: ``backends.proving``).
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..backends.base import SatResult
 from ..config import Config
+from ..conquer.sharing import NATIVE_PATH, SLICE_PATH
 from ..result import Stats, Status
 from . import remaining
 from .probe import PROBE_SECONDS, probe, probe_learning
@@ -88,5 +91,14 @@ def report(r, stats: Stats) -> None:  # type: ignore[no-untyped-def]
                                       f"exported {int(w.get('exported', 0))}, "
                                       f"imported {int(w.get('imported', 0))}, "
                                       f"dropped {int(w.get('dropped', 0))}")
+    natives = [bool(w.get("native")) for w in r.worker_stats]
+    if natives:
+        from ..native.share import unavailable
+
+        why = unavailable() or "a warm solver"
+        stats.notes["sharing_path"] = (
+            NATIVE_PATH if all(natives) else
+            f"{SLICE_PATH} ({why})" if not any(natives) else
+            f"{NATIVE_PATH} on {sum(natives)} of {len(natives)} workers")
     if r.messages:
         stats.notes["conquer_messages"] = "; ".join(r.messages[:5])

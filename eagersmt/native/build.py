@@ -1,0 +1,165 @@
+"""Compile ``share.cpp`` once per user into a cache, and load it (``library``).
+
+The shim calls CaDiCaL 1.9.5's C++ API inside python-sat's ``pysolvers`` extension (which
+exports it as ``CaDiCaL195::``): that extension is re-opened ``RTLD_GLOBAL`` so that the
+shim's references resolve to it, after checking at run time that every symbol the shim
+needs is there and that python-sat's version is in the tested range (``PYSAT_TESTED``).
+The library goes to ``$XDG_CACHE_HOME/eagersmt/native`` (default ``~/.cache``), named by a
+hash of the source, the compiler's version and python-sat's, written under a temporary name
+and renamed (two processes building at once both succeed).  ``$EAGERSMT_NATIVE=0`` turns it
+off (``root``: on, importing at decision level 0 only, ``share.NativeShare``) (as do a missing ``g++`` or ``$CXX``, a failed build, an untested python-sat):
+``library()`` then returns the reason as a string, and sharing runs at slice boundaries.
+
+Cost: one ``g++`` run (about a second) per user and version, then a ``dlopen``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+from typing import Any, Union
+
+ENV_VAR = "EAGERSMT_NATIVE"
+# python-sat releases whose CaDiCaL 1.9.5 this shim was run against (the class layouts it
+# declares are that CaDiCaL's); outside them the slice-boundary path runs.
+PYSAT_TESTED = ("1.9.dev24",)
+FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti")
+# What share.cpp calls, as python-sat's extension exports it (Itanium C++ ABI names).
+SYMBOLS = (
+    "_ZN10CaDiCaL1956Solver6assumeEi",
+    "_ZN10CaDiCaL1956Solver5solveEv",
+    "_ZN10CaDiCaL1956Solver3valEi",
+    "_ZN10CaDiCaL1956Solver9terminateEv",
+    "_ZN10CaDiCaL1956Solver5limitEPKci",
+    "_ZN10CaDiCaL1956Solver6freezeEi",
+    "_ZN10CaDiCaL1956Solver15connect_learnerEPNS_7LearnerE",
+    "_ZN10CaDiCaL1956Solver18disconnect_learnerEv",
+    "_ZN10CaDiCaL1956Solver27connect_external_propagatorEPNS_18ExternalPropagatorE",
+    "_ZN10CaDiCaL1956Solver30disconnect_external_propagatorEv",
+    "_ZN10CaDiCaL1956Solver16add_observed_varEi",
+)
+
+_loaded: Union[ctypes.CDLL, str, None] = None
+
+
+def cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "eagersmt", "native")
+
+
+def compiler() -> str:
+    """The C++ compiler to use ('' if none): ``$CXX``, else ``g++`` on PATH."""
+    cxx = os.environ.get("CXX") or "g++"
+    return shutil.which(cxx) or ""
+
+
+def source() -> bytes:
+    return resources.files(__package__).joinpath("share.cpp").read_bytes()
+
+
+def pysolvers_global() -> Union[ctypes.CDLL, str]:
+    """python-sat's extension re-opened ``RTLD_GLOBAL`` with every symbol of ``SYMBOLS``
+    checked, or why not."""
+    try:
+        import pysat
+        import pysolvers
+    except ImportError as e:
+        return f"python-sat is not importable ({e})"
+    version = getattr(pysat, "__version__", "?")
+    if version not in PYSAT_TESTED:
+        return f"python-sat {version} is not a tested release ({', '.join(PYSAT_TESTED)})"
+    try:
+        lib = ctypes.CDLL(pysolvers.__file__, mode=ctypes.RTLD_GLOBAL)
+    except OSError as e:
+        return f"python-sat's extension cannot be re-opened ({e})"
+    missing = [s for s in SYMBOLS if not hasattr(lib, s)]
+    if missing:
+        return f"python-sat's extension lacks {len(missing)} CaDiCaL symbols ({missing[0]})"
+    return lib
+
+
+def build(cxx: str, text: bytes, path: str) -> str:
+    """Compile ``text`` with ``cxx`` into ``path``; '' or the compiler's complaint."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as tmp:
+        src = os.path.join(tmp, "share.cpp")
+        with open(src, "wb") as f:
+            f.write(text)
+        out = os.path.join(tmp, "share.so")
+        try:
+            r = subprocess.run([cxx, *FLAGS, src, "-o", out], capture_output=True, text=True,
+                               timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"{cxx} did not run ({e})"
+        if r.returncode != 0:
+            first = (r.stderr.strip().splitlines() or [f"exit code {r.returncode}"])[0]
+            return f"{cxx} failed: {first}"
+        os.replace(out, path)
+    return ""
+
+
+def library() -> Union[ctypes.CDLL, str]:
+    """The loaded shim (built first if needed), or the reason why there is none (cached:
+    the answer is the same for the life of the process)."""
+    global _loaded
+    if _loaded is None:
+        _loaded = _load()
+    return _loaded
+
+
+def _load() -> Union[ctypes.CDLL, str]:
+    if os.environ.get(ENV_VAR, "1") == "0":
+        return f"turned off (${ENV_VAR}=0)"
+    host = pysolvers_global()
+    if isinstance(host, str):
+        return host
+    cxx = compiler()
+    if not cxx:
+        return "no C++ compiler (g++, or $CXX) found"
+    text = source()
+    try:
+        version = subprocess.run([cxx, "-dumpfullversion", "-dumpversion"],
+                                 capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"{cxx} did not run ({e})"
+    import pysat
+
+    digest = hashlib.sha256(b"\0".join([text, cxx.encode(), version.encode(),
+                                        pysat.__version__.encode(), " ".join(FLAGS).encode()]))
+    path = os.path.join(cache_dir(), f"share-{digest.hexdigest()[:16]}.so")
+    if not os.path.exists(path):
+        try:
+            why = build(cxx, text, path)
+        except OSError as e:
+            why = f"cannot write {cache_dir()} ({e})"
+        if why:
+            return why
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        return f"the built shim does not load ({e})"
+    declare(lib)
+    return lib
+
+
+def declare(lib: Any) -> None:
+    """The shim's C functions' types (``share.cpp``, its ``extern "C"`` part)."""
+    p, i, n = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t
+    ip = ctypes.POINTER(ctypes.c_int)
+    for name, args, res in (
+            ("share_new", [p, i, i, i, i], p),
+            ("share_delete", [p], None),
+            ("share_import", [p, ip, n], None),
+            ("share_take", [p], n),
+            ("share_copy", [p, ip], None),
+            ("share_counters", [p, ctypes.POINTER(ctypes.c_int64)], None),
+            ("share_solve", [p, ip, n, i], i),
+            ("share_terminate", [p], None),
+            ("share_model", [p, i, ip], None)):
+        f = getattr(lib, name)
+        f.argtypes, f.restype = args, res

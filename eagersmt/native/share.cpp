@@ -1,0 +1,219 @@
+// Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share).
+//
+// One object per solver is both CaDiCaL's Learner (exports every learnt clause of at most
+// max_length literals into a buffer) and its ExternalPropagator (imports the clauses of a
+// second buffer through cb_has_external_clause / cb_add_external_clause_lit, i.e. at the
+// next propagation fixpoint, or only at decision level 0 with root_only).  Both buffers are
+// flat int arrays, each clause ended by 0, handed over under a mutex: the solving thread
+// never waits for Python, and Python never touches the solver while it searches.
+//
+// The declarations below are written here, not included: they state the part of CaDiCaL
+// 1.9.5's public C++ interface (src/cadical.hpp, namespace renamed CaDiCaL195 by
+// python-sat) that this file calls.  The two abstract classes must keep the order of their
+// virtual functions and the data member of ExternalPropagator; Solver's members are only
+// called (resolved at load time from python-sat's extension, loaded RTLD_GLOBAL first).
+// Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti (eagersmt/native/build.py).
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace CaDiCaL195 {
+
+class Learner {
+public:
+  virtual ~Learner () {}
+  virtual bool learning (int size) = 0;
+  virtual void learn (int lit) = 0;
+};
+
+class ExternalPropagator {
+public:
+  bool is_lazy = false;
+  virtual ~ExternalPropagator () {}
+  virtual void notify_assignment (int lit, bool is_fixed) = 0;
+  virtual void notify_new_decision_level () = 0;
+  virtual void notify_backtrack (size_t new_level) = 0;
+  virtual bool cb_check_found_model (const std::vector<int> &model) = 0;
+  virtual int cb_decide () { return 0; }
+  virtual int cb_propagate () { return 0; }
+  virtual int cb_add_reason_clause_lit (int) { return 0; }
+  virtual bool cb_has_external_clause () = 0;
+  virtual int cb_add_external_clause_lit () = 0;
+};
+
+class Solver {
+public:
+  void assume (int lit);
+  int solve ();
+  int val (int lit);
+  void terminate ();
+  bool limit (const char *name, int value);
+  void freeze (int lit);
+  void connect_learner (Learner *learner);
+  void disconnect_learner ();
+  void connect_external_propagator (ExternalPropagator *propagator);
+  void disconnect_external_propagator ();
+  void add_observed_var (int var);
+};
+
+} // namespace CaDiCaL195
+
+using CaDiCaL195::Solver;
+
+namespace {
+
+struct Share : CaDiCaL195::Learner, CaDiCaL195::ExternalPropagator {
+  Solver *solver;
+  int nvars, max_length;
+  bool binaries, root_only;
+
+  std::mutex lock;             // guards incoming, outgoing and the counters read by Python
+  std::vector<int> incoming;   // Python -> solver: clauses waiting to be imported
+  std::vector<int> outgoing;   // solver -> Python: clauses learnt since the last take
+  std::vector<int> taken;      // the last take, copied out by share_copy
+  int64_t conflicts = 0, exported = 0, imported = 0;
+
+  std::vector<int> importing;  // solving thread only: the clauses being imported now
+  size_t next = 0;             // the next literal of ``importing`` to hand to CaDiCaL
+  size_t level = 0;            // the current decision level (root_only)
+  std::vector<int> clause;     // the clause being learnt
+  bool keep = false;
+
+  Share (Solver *s, int n, int len, bool bin, bool root)
+      : solver (s), nvars (n), max_length (len), binaries (bin), root_only (root) {}
+
+  // Learner: one ``learning`` per learnt clause (a conflict), then its literals and 0.
+  bool learning (int size) override {
+    clause.clear ();
+    keep = size >= 1 && size <= max_length && (size != 2 || binaries);
+    std::lock_guard<std::mutex> g (lock);
+    conflicts++;
+    return keep;
+  }
+  void learn (int lit) override {
+    if (lit) {
+      if (std::abs (lit) > nvars)
+        keep = false; // a variable beyond the CNF's: never exported
+      clause.push_back (lit);
+      return;
+    }
+    if (!keep)
+      return;
+    std::lock_guard<std::mutex> g (lock);
+    outgoing.insert (outgoing.end (), clause.begin (), clause.end ());
+    outgoing.push_back (0);
+    exported++;
+  }
+
+  // ExternalPropagator: nothing to propagate or decide, every model accepted.
+  void notify_assignment (int, bool) override {}
+  void notify_new_decision_level () override { level++; }
+  void notify_backtrack (size_t new_level) override { level = new_level; }
+  bool cb_check_found_model (const std::vector<int> &) override { return true; }
+  bool cb_has_external_clause () override {
+    if (next < importing.size ())
+      return true;
+    if (root_only && level)
+      return false;
+    importing.clear ();
+    next = 0;
+    {
+      std::lock_guard<std::mutex> g (lock);
+      importing.swap (incoming);
+    }
+    return !importing.empty ();
+  }
+  int cb_add_external_clause_lit () override {
+    int lit = importing[next++];
+    if (!lit) {
+      std::lock_guard<std::mutex> g (lock);
+      imported++;
+    }
+    return lit;
+  }
+};
+
+} // namespace
+
+extern "C" {
+
+// Connect to ``solver`` (not solving, never solved since its clauses were added: every
+// variable must still be active); observes and freezes variables 1..nvars.
+void *share_new (void *solver, int nvars, int max_length, int binaries, int root_only) {
+  Solver *s = static_cast<Solver *> (solver);
+  Share *h = new Share (s, nvars, max_length, binaries != 0, root_only != 0);
+  s->connect_learner (h);
+  s->connect_external_propagator (h);
+  for (int v = 1; v <= nvars; v++) {
+    s->freeze (v);
+    s->add_observed_var (v);
+  }
+  return h;
+}
+
+// Disconnect and free (not while solving).
+void share_delete (void *handle) {
+  Share *h = static_cast<Share *> (handle);
+  h->solver->disconnect_external_propagator ();
+  h->solver->disconnect_learner ();
+  delete h;
+}
+
+// Queue clauses for import: ``n`` literals, each clause ended by 0 (any thread).
+void share_import (void *handle, const int *lits, size_t n) {
+  Share *h = static_cast<Share *> (handle);
+  std::lock_guard<std::mutex> g (h->lock);
+  h->incoming.insert (h->incoming.end (), lits, lits + n);
+}
+
+// Take the clauses exported since the last take: returns their literal count (0s
+// included); ``share_copy`` then copies them out.
+size_t share_take (void *handle) {
+  Share *h = static_cast<Share *> (handle);
+  std::lock_guard<std::mutex> g (h->lock);
+  h->taken.clear ();
+  h->taken.swap (h->outgoing);
+  return h->taken.size ();
+}
+
+void share_copy (void *handle, int *out) {
+  Share *h = static_cast<Share *> (handle);
+  if (!h->taken.empty ())
+    std::memcpy (out, h->taken.data (), h->taken.size () * sizeof (int));
+}
+
+// conflicts, clauses exported, clauses imported, literals waiting to be imported
+void share_counters (void *handle, int64_t *out) {
+  Share *h = static_cast<Share *> (handle);
+  std::lock_guard<std::mutex> g (h->lock);
+  out[0] = h->conflicts;
+  out[1] = h->exported;
+  out[2] = h->imported;
+  out[3] = (int64_t) h->incoming.size ();
+}
+
+// One solve under ``assumptions`` (conflicts < 0: no limit): 10 sat, 20 unsat, 0 stopped.
+int share_solve (void *solver, const int *assumptions, size_t n, int conflicts) {
+  Solver *s = static_cast<Solver *> (solver);
+  for (size_t i = 0; i < n; i++)
+    s->assume (assumptions[i]);
+  if (conflicts >= 0)
+    s->limit ("conflicts", conflicts);
+  return s->solve ();
+}
+
+// Stop a solve running in another thread (it returns 0 soon after).
+void share_terminate (void *solver) { static_cast<Solver *> (solver)->terminate (); }
+
+// The model after a satisfiable solve: out[v-1] = v or -v.
+void share_model (void *solver, int nvars, int *out) {
+  Solver *s = static_cast<Solver *> (solver);
+  for (int v = 1; v <= nvars; v++)
+    out[v - 1] = s->val (v) > 0 ? v : -v;
+}
+
+} // extern "C"
