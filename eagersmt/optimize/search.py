@@ -13,6 +13,7 @@ compacts (``tighten``), decodes and checks the model; the search keeps the bound
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -21,12 +22,16 @@ from ..core import Bound, Kept, Query, decide
 from ..core.bounded import Bounds, Given, OrderBounds, Probe, open_bounds
 from ..core.limits import is_interrupt, within_limits
 from ..config import Config
+from ..backends.kissat import KissatNotFound
+from ..encode.domains import NegativeCycle
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
 from ..errors import Interrupted
 from ..result import Stats, Status
 from .objective import Objective, Optimum, Progress, difference_form
+from .race import Refuter
+from .root import RootBounds, root_bounds
 from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
@@ -39,6 +44,7 @@ SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
 # proven lower bound and the encoding is rebuilt once at the first model's value
 # (``encodings: 2`` in the stats).
 GUESS_MIN_GAP = 16
+RACE_SLICE_S = 0.2  # the kept solver's time between two looks at the refuter (``_race``)
 
 
 def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
@@ -144,12 +150,15 @@ class _Search:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
 
-    def ask(self, a: Optional[int], improve: bool = True) -> Status:
+    def ask(self, a: Optional[int], improve: bool = True,
+            deadline: Optional[float] = None) -> Status:
         """Decide the bound query ``p - m <= a`` (None: no bound) on the kept bound
-        encoding (``core.decide``: decoded, checked on the original assertions); a model,
-        compacted (``tighten``) when ``improve``, becomes the best."""
+        encoding (``core.decide``: decoded, checked on the original assertions) by
+        ``deadline`` (default: the search's); a model, compacted (``tighten``) when
+        ``improve``, becomes the best."""
         query = Query(self.assertions, self.declarations, positions=self.positions,
-                      bound=Bound(a, self.compact if improve else None), deadline=self.deadline)
+                      bound=Bound(a, self.compact if improve else None),
+                      deadline=self.deadline if deadline is None else deadline)
         res = decide(query, self.config, self.kept)
         if res.status == Status.SAT:
             self.best_model = res.model
@@ -230,10 +239,20 @@ class _Search:
         bounded = p0 is not None and m0 is not None and p0 != m0
         if bounded:
             self.circuit, (self.pol, _) = c, polarities(c)
+        root = RootBounds()
+        if bounded and self.memo is None and cfg.encoding == "auto":
+            assert p0 is not None and m0 is not None
+            try:
+                root = root_bounds(c, p0, m0, unit_bound(c, p0, m0))
+            except NegativeCycle:  # the top-level facts alone are contradictory: the probe says
+                pass
         if repaired is not None:  # the first model: no probe
             _, ints, bools = repaired
             self.kept.bounds = Given(norm, (ints, bools), self.stats)
             self.stats.notes["memo"] = "search from a repaired stored model"
+        elif root.start is not None:  # the first model: a list schedule, no probe
+            self.kept.bounds = Given(norm, (root.start, {}), self.stats)
+            self.stats.notes["first model"] = "list schedule"
         else:
             # Probe: one plain solve for a first model, in process (module doc, step 1).  A
             # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
@@ -261,6 +280,9 @@ class _Search:
         ub = self.value()
         pol = self.pol
         lb = unit_bound(c, p, m)
+        if root.lower is not None:
+            lb = root.lower if lb is None else max(lb, root.lower)
+            self.stats.notes["root bound"] = f"{self.user(root.lower)}"
         self.report(ub, lb)
         if lb is not None and lb >= ub:
             if repaired is not None:
@@ -342,6 +364,18 @@ class _Search:
                 return self.result(Status.SAT, ub, None, reason="timeout")
             lb = a_lo + 1
             self.report(ub, lb)
+        if self.strategy == "auto" and self.memo is None and (os.cpu_count() or 1) >= 2 \
+                and isinstance(self.encoding(), OrderBounds):
+            try:
+                refuter = Refuter(self.assertions, self.positions, self.p, self.m, self.config,
+                                  self.stats)
+            except KissatNotFound:
+                refuter = None
+            if refuter is not None:
+                try:
+                    return self._race(ub, lb, refuter)
+                finally:
+                    refuter.stop()
         linear = self.strategy != "binary"
         # A lower bound from the lemma store (a stored refutation of this problem's bound, or
         # of one this problem implies: a what-if variant) says where the optimum probably
@@ -372,6 +406,54 @@ class _Search:
                 self.encoding().keep(ub)
                 if self.strategy == "auto" and step > SLOW_STEP_S:
                     linear = False
+            self.report(ub, lb)
+        return self.result(Status.SAT, ub, lb)
+
+    def _race(self, ub: int, lb: int, refuter: Refuter) -> Optimum:
+        """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
+        of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
+        (re)started galloping up from the lower bound (``lb``, ``lb + 1``, ``lb + 3``, ...;
+        back to ``lb`` after a model), so that its bound is rarely overtaken by the descent;
+        once the gap is 1 both work on ``optimum - 1``."""
+        self.stats.notes["search"] = "descent raced with a refuter galloping up"
+        step = 1
+        while lb < ub:
+            now = time.perf_counter()
+            if self.deadline is not None and now >= self.deadline:
+                return self.result(Status.SAT, ub, lb, reason="timeout")
+            if refuter.bound is not None and not lb <= refuter.bound < ub:
+                refuter.stop()  # moot
+            if refuter.bound is None:
+                refuter.start(min(lb + step - 1, ub - 1), self.deadline)
+            a = ub - 1
+            end = now + RACE_SLICE_S
+            st = self.ask(a, deadline=end if self.deadline is None else min(end, self.deadline))
+            if st == Status.SAT:
+                ub = self.value()
+                self.encoding().keep(ub)
+            elif st == Status.UNSAT:
+                lb = a + 1
+                self.encoding().exclude(a)
+            b, norm = refuter.bound, refuter.norm
+            got = refuter.poll()
+            if got is not None and b is not None:
+                st_b, raw = got
+                step = 2 * step if st_b == Status.UNSAT else 1
+                if st_b == Status.UNSAT and b >= lb:
+                    lb = b + 1
+                    if b < ub:
+                        self.encoding().exclude(b)
+                elif st_b == Status.SAT and raw is not None and norm is not None:
+                    kept = self.kept.bounds
+                    self.kept.bounds = Given(norm, raw, self.stats)
+                    try:
+                        self.ask(None)
+                    finally:
+                        self.kept.bounds = kept
+                    v = self.value()
+                    if v < ub:
+                        ub = v
+                        self.encoding().keep(ub)
             self.report(ub, lb)
         return self.result(Status.SAT, ub, lb)
 
