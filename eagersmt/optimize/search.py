@@ -297,7 +297,7 @@ class _Search:
                      if c.kind[i] == K_PRED and pol[i]), default=1)
             a_lo = -(n - 1) * w - 1
         bound = ub
-        if lb is not None and ub - lb > GUESS_MIN_GAP:
+        if lb is not None and ub - lb > GUESS_MIN_GAP and root.start is None:
             bound = lb + (ub - lb) // 2  # see GUESS_MIN_GAP
         self._build(norm, bound, a_lo)
         self.stats.counts["encodings"] = 1
@@ -364,8 +364,8 @@ class _Search:
                 return self.result(Status.SAT, ub, None, reason="timeout")
             lb = a_lo + 1
             self.report(ub, lb)
-        if self.strategy == "auto" and self.memo is None and (os.cpu_count() or 1) >= 2 \
-                and isinstance(self.encoding(), OrderBounds):
+        if self.strategy == "auto" and self.memo is None and self.config.backend == "portfolio" \
+                and (os.cpu_count() or 1) >= 2 and isinstance(self.encoding(), OrderBounds):
             try:
                 refuter = Refuter(self.assertions, self.positions, self.p, self.m, self.config,
                                   self.stats)
