@@ -128,6 +128,7 @@ class _Search:
         self.p = self.m = 0  # the objective ``p - m`` (circuit indices)
         self.circuit: Optional[Circuit] = None  # the bound formula's circuit, and its
         self.pol: list[int] = []  # polarities (compaction: ``tighten``)
+        self.built = self.a_lo = 0  # the bound the kept encoding was built at, its box
 
     # -- helpers ---------------------------------------------------------------------
     def user(self, raw: Optional[int]) -> Optional[int]:
@@ -349,6 +350,7 @@ class _Search:
         if a_lo < 0:
             c.roots.append(c.or_((c.pred(p, m, a_lo), c.bool_var("\0objective-box"))))
         self.circuit, (self.pol, _) = c, polarities(c)
+        self.built, self.a_lo = bound, a_lo
         proof = self.memo is not None and a_lo >= 0  # (the box root is no SMT-LIB assertion)
         self.kept.bounds = open_bounds(norm, p, m, self.config, self.stats,
                                        deadline=self.deadline, proof=proof,
@@ -426,6 +428,8 @@ class _Search:
             if refuter.bound is None:
                 refuter.start(min(lb + step - 1, ub - 1), self.deadline)
             a = ub - 1
+            if a == lb and self.built > ub:  # the last question: asked of an encoding at ub
+                self._rebuild(ub)
             end = now + RACE_SLICE_S
             st = self.ask(a, deadline=end if self.deadline is None else min(end, self.deadline))
             if st == Status.SAT:
@@ -456,6 +460,15 @@ class _Search:
                         self.encoding().keep(ub)
             self.report(ub, lb)
         return self.result(Status.SAT, ub, lb)
+
+    def _rebuild(self, ub: int) -> None:
+        """The kept encoding again, at ``ub``: root propagation at that bound narrows the
+        windows, which the refutation of ``ub - 1`` needs (RESULTS.md, "Optimization"); the
+        learnt clauses, about weaker bounds, are lost."""
+        self.kept.close()
+        norm = normalize_assertions(self.assertions, positions=self.positions)
+        self._build(norm, ub, self.a_lo)
+        self.stats.counts["encodings"] = self.stats.counts.get("encodings", 1) + 1
 
     @staticmethod
     def _index(norm: Normalized, name: Optional[str]) -> tuple[Optional[int], int]:
