@@ -6,8 +6,12 @@ search's compaction), decodes and checks them, like every ``sat`` answer.  Kinds
 
 * ``OrderBounds`` keeps ONE encoding and ONE incremental CaDiCaL for the whole search: a
   fresh literal ``L_a`` per queried bound, with the clauses of ``L_a -> p - m <= a`` over
-  the objective's order literals (``OrderDecoder.le_clauses``), chained ``L_a -> L_b`` for
-  ``a < b``; a query is a solve under the assumption ``L_a``.  The bound literals are the
+  the objective's order literals (``OrderDecoder.le_clauses``) or compact order digits
+  (``compact.le_clauses`` with fresh carry literals), chained ``L_a -> L_b`` for
+  ``a < b``; a query is a solve under the assumption ``L_a``.  The encoding is the decision
+  path's own (``auto``: root lemmas, the encoder's solver settings and phases) when it
+  gives the objective's class one of those two encodings, else the order encoding forced
+  on that class.  The bound literals are the
   guards of the guarded encoding (``guarded.py``) for one atom whose literals the order
   encoding already has.  With ``proof`` (the lemma store records the refutations:
   ``memo/optimum.py``) CaDiCaL keeps a DRAT trace of the whole search and the oracle every

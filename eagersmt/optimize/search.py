@@ -1,7 +1,9 @@
 """The search for the optimum (steps 1 to 3 of ``__init__``): probe, compaction, bounds.
 
 ``optimize`` minimizes one objective; ``optimize_lex`` several, lexicographically (Z3's
-default).  Linear descent from each model until a step is slow, then bisection
+default).  Bounds from root propagation and a list schedule first (``root``); then, with the
+portfolio back end on two CPUs, the kept solver's descent raced with a Kissat refuter
+(``race``), else linear descent from each model until a step is slow, then bisection
 (``strategy``); the last unsat query, at optimum - 1, proves optimality.
 
 A search strategy over bound queries: each (the probe's first model, each ``p - m <= a``)
