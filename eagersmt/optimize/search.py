@@ -421,13 +421,14 @@ class _Search:
         once the gap is 1 both work on ``optimum - 1``."""
         self.stats.notes["search"] = "descent raced with a refuter galloping up"
         step = 1
+        refuting = True  # (until a run fails: Kissat's own time limit, or an error)
         while lb < ub:
             now = time.perf_counter()
             if self.deadline is not None and now >= self.deadline:
                 return self.result(Status.SAT, ub, lb, reason="timeout")
             if refuter.bound is not None and not lb <= refuter.bound < ub:
                 refuter.stop()  # moot
-            if refuter.bound is None:
+            if refuter.bound is None and refuting:
                 refuter.start(min(lb + step - 1, ub - 1), self.deadline)
             a = ub - 1
             if a == lb and self.built > ub:  # the last question: asked of an encoding at ub
@@ -440,18 +441,17 @@ class _Search:
             elif st == Status.UNSAT:
                 lb = a + 1
                 self.encoding().exclude(a)
-            b, norm = refuter.bound, refuter.norm
+            b = refuter.bound
             got = refuter.poll()
             if got is not None and b is not None:
-                st_b, raw = got
+                st_b, found = got
                 step = 2 * step if st_b == Status.UNSAT else 1
+                refuting = st_b != Status.UNKNOWN
                 if st_b == Status.UNSAT and b >= lb:
                     lb = b + 1
-                    if b < ub:
-                        self.encoding().exclude(b)
-                elif st_b == Status.SAT and raw is not None and norm is not None:
+                elif st_b == Status.SAT and found is not None:
                     kept = self.kept.bounds
-                    self.kept.bounds = Given(norm, raw, self.stats)
+                    self.kept.bounds = Given(*found, self.stats)
                     try:
                         self.ask(None)
                     finally:
