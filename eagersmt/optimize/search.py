@@ -47,6 +47,10 @@ SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
 # (``encodings: 2`` in the stats).
 GUESS_MIN_GAP = 16
 RACE_SLICE_S = 0.2  # the kept solver's time between two looks at the refuter (``_race``)
+# The refuter's step above the lower bound is multiplied by this after each refutation:
+# root propagation's bound is typically some percent below the optimum, and each run costs
+# an encoding and a Kissat start however easy its bound.
+GALLOP = 4
 
 
 def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
@@ -416,8 +420,8 @@ class _Search:
     def _race(self, ub: int, lb: int, refuter: Refuter) -> Optimum:
         """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
         of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
-        (re)started galloping up from the lower bound (``lb``, ``lb + 1``, ``lb + 3``, ...;
-        back to ``lb`` after a model), so that its bound is rarely overtaken by the descent;
+        (re)started galloping up from the lower bound (``lb``, ``lb + 3``, ``lb + 15``, ...
+        with ``GALLOP`` = 4; back to ``lb`` after a model), so that its bound is rarely overtaken by the descent;
         once the gap is 1 both work on ``optimum - 1``."""
         self.stats.notes["search"] = "descent raced with a refuter galloping up"
         step = 1
@@ -445,7 +449,7 @@ class _Search:
             got = refuter.poll()
             if got is not None and b is not None:
                 st_b, found = got
-                step = 2 * step if st_b == Status.UNSAT else 1
+                step = GALLOP * step if st_b == Status.UNSAT else 1
                 refuting = st_b != Status.UNKNOWN
                 if st_b == Status.UNSAT and b >= lb:
                     lb = b + 1
