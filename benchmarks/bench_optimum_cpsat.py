@@ -17,10 +17,14 @@ are written as QF_IDL with ``(minimize (- ms z))`` (``gen_jobshop.py --optimize`
 
 Each run gets ``--timeout`` seconds.  Prints a Markdown table with the ratios of this
 run (``benchmarks/RESULTS.md``, "Optimization"); exit 1 when an optimum differs from
-CP-SAT's or is not proven.  Time it under the shared lock, e.g.
+CP-SAT's or is not proven.  ``--record FILE`` also appends each instance's row (JSON lines),
+so that a long comparison can be several short locked runs, one instance each, the three
+solvers of an instance one after the other in the same run; ``--table FILE`` prints the
+table of the recorded rows.  E.g.
 
-    flock /work/wt/timing.lock python benchmarks/bench_optimum_cpsat.py --base /tmp/base \
-        --instances ft10,abz5,abz6
+    for i in ft10 abz5 abz6; do flock /work/wt/timing.lock python \
+        benchmarks/bench_optimum_cpsat.py --base /tmp/base --instances $i --record rows.jsonl; done
+    python benchmarks/bench_optimum_cpsat.py --table rows.jsonl
 """
 
 from __future__ import annotations
@@ -117,19 +121,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir", type=Path, default=REPO / "benchmarks" / "out" / "optimum")
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
+    ap.add_argument("--record", type=Path, default=None, help="append each row (JSON lines)")
+    ap.add_argument("--table", type=Path, default=None, help="print the table of FILE's rows")
     args = ap.parse_args(argv)
+    if args.table is not None:
+        rows = [json.loads(line) for line in args.table.read_text().splitlines() if line]
+        return table(rows)
     insts = load_instances(args.data or default_data_file())
     args.out_dir.mkdir(parents=True, exist_ok=True)
     import ortools
 
     print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}: {os.cpu_count()} CPUs, load "
           f"{os.getloadavg()[0]:.1f}, OR-Tools {ortools.__version__} CP-SAT "
-          f"({args.workers} workers), timeout {args.timeout:g} s\n")
-    print("| instance | optimum | eagersmt s | base s | CP-SAT s (solve s) "
-          "| eagersmt / CP-SAT | eagersmt / base |")
-    print("|---|---|---|---|---|---|---|")
-    ok = True
-    ours, ratios, bases = [], [], []
+          f"({args.workers} workers), timeout {args.timeout:g} s\n", flush=True)
+    rows = []
     for name in args.instances.split(","):
         inst = insts[name]
         path = args.out_dir / f"{name}_min.smt2"
@@ -138,17 +143,42 @@ def main(argv: list[str] | None = None) -> int:
         base = run_eagersmt(args.base, path, args.timeout) if args.base else None
         ct, cp = run_cpsat([list(map(list, job)) for job in inst.jobs], args.workers,
                            args.timeout)
-        good = proven and cp["optimal"] and value == cp["value"] == KNOWN_OPTIMA.get(name, value)
+        row = {"instance": name, "known": KNOWN_OPTIMA.get(name), "value": value,
+               "proven": proven, "s": dt, "base_s": None if base is None else base[0],
+               "base_proven": None if base is None else base[2], "cpsat_s": ct,
+               "cpsat_solve_s": cp["solve_s"], "cpsat_value": cp["value"],
+               "cpsat_optimal": cp["optimal"], "load": os.getloadavg()[0]}
+        rows.append(row)
+        if args.record is not None:
+            with open(args.record, "a") as f:
+                f.write(json.dumps(row) + "\n")
+    return table(rows)
+
+
+def table(rows: list[dict]) -> int:
+    """Print the Markdown table of ``rows`` and the geomeans; 0 when every optimum is proven
+    and equal to CP-SAT's (and to the known one)."""
+    print("| instance | optimum | eagersmt s | base s | CP-SAT s (solve s) "
+          "| eagersmt / CP-SAT | eagersmt / base |")
+    print("|---|---|---|---|---|---|---|")
+    ok = True
+    ratios, bases = [], []
+    for r in rows:
+        good = bool(r["proven"] and r["cpsat_optimal"] and r["value"] == r["cpsat_value"]
+                    and r["value"] == (r["known"] or r["value"]))
         ok &= good
-        ours.append(dt)
-        ratios.append(dt / ct)
-        mark = "" if good else f" ({value}{'' if proven else ', not proven'})"
-        b = "—" if base is None else f"{base[0]:.2f}" + ("" if base[2] else " (not proven)")
-        rb = "—" if base is None else f"{dt / base[0]:.2f}"
-        if base is not None:
-            bases.append(dt / base[0])
-        print(f"| {name} | {cp['value']:.0f} | {dt:.2f}{mark} | {b} | {ct:.2f} "
-              f"({cp['solve_s']:.2f}) | {dt / ct:.2f} | {rb} |", flush=True)
+        ratios.append(r["s"] / r["cpsat_s"])
+        mark = "" if good else f" ({r['value']}{'' if r['proven'] else ', not proven'})"
+        if r["base_s"] is None:
+            b = rb = "—"
+        else:
+            bases.append(r["s"] / r["base_s"])
+            b = f"{r['base_s']:.2f}" + ("" if r["base_proven"] else " (not proven)")
+            rb = f"{r['s'] / r['base_s']:.2f}"
+        opt = "?" if r["cpsat_value"] is None else f"{r['cpsat_value']:.0f}"
+        print(f"| {r['instance']} | {opt} | {r['s']:.2f}{mark} | {b} | "
+              f"{r['cpsat_s']:.2f} ({r['cpsat_solve_s']:.2f}) | {r['s'] / r['cpsat_s']:.2f} | "
+              f"{rb} |", flush=True)
     print(f"\ngeomean eagersmt / CP-SAT {geomean(ratios):.2f}, max {max(ratios):.2f}"
           + (f"; eagersmt / base {geomean(bases):.2f}, max {max(bases):.2f}" if bases else ""))
     return 0 if ok else 1
