@@ -421,8 +421,8 @@ class _Search:
         """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
         of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
         (re)started galloping up from the lower bound (``lb``, ``lb + 3``, ``lb + 15``, ...
-        with ``GALLOP`` = 4; back to ``lb`` after a model), so that its bound is rarely overtaken by the descent;
-        once the gap is 1 both work on ``optimum - 1``."""
+        by the factor ``GALLOP``; back to ``lb`` after a model), so that the descent rarely
+        overtakes its bound; once the gap is 1 both work on ``optimum - 1``."""
         self.stats.notes["search"] = "descent raced with a refuter galloping up"
         step = 1
         refuting = True  # (until a run fails: Kissat's own time limit, or an error)
