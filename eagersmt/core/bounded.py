@@ -39,6 +39,7 @@ from ..backends import open_solver
 from ..compile import Compiled, encode_normalized, normalize_assertions
 from ..config import Config
 from ..encode.cnf import CNF
+from ..encode.compact import CompactDecoder, le_clauses
 from ..encode.order import OrderDecoder
 from ..errors import InternalError
 from ..ir.terms import Term
@@ -109,7 +110,7 @@ class OrderBounds(Bounds):
     """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc).  ``le(a, g)``:
     the clauses of ``g -> p - m <= a`` over the encoding's literals (``bound_clauses``)."""
 
-    def __init__(self, norm: "Normalized", enc, le: Callable[[int, int], list[list[int]]],
+    def __init__(self, norm: "Normalized", enc, le: "BoundClauses",
                  p: int, m: int, stats: Stats, deadline: Optional[float] = None, *,
                  proof: bool = False):
         t0 = time.perf_counter()
@@ -255,11 +256,12 @@ def open_bounds(norm: "Normalized", p: int, m: int, config: Config, stats: Stats
     return Reencode(norm, assertions, positions, p, m, config, stats)
 
 
-def bound_clauses(enc: "Encoded", p: int, m: int) -> Optional[Callable[[int, int], list[list[int]]]]:
+BoundClauses = Callable[[int, int], list[list[int]]]
+
+
+def bound_clauses(enc: "Encoded", p: int, m: int) -> Optional[BoundClauses]:
     """``le(a, g)``: the clauses of ``g -> p - m <= a`` over the literals of the class of
     ``p`` and ``m`` when an order or compact order encoding has both; else None."""
-    from ..encode.compact import CompactDecoder, le_clauses
-
     for d in enc.decoders:
         if isinstance(d, OrderDecoder) and p in d.base and m in d.base:
             return partial(d.le_clauses, p, m)
