@@ -326,16 +326,26 @@ def test_ctrl_c_in_check_after_push_is_keyboard_interrupt_and_the_solver_goes_on
         assert s.check() == Status.UNSAT
 
 
-def test_ctrl_c_in_optimize_raises_interrupted_with_the_best_bound_so_far(monkeypatch):  # type: ignore[no-untyped-def]
+def test_ctrl_c_in_optimize_raises_interrupted_with_the_best_bound_so_far(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     from eagersmt.errors import Interrupted
 
-    example = Path(__file__).resolve().parents[1] / "examples" / "jobshop_3x3_optimize.smt2"
-    optimum = eagersmt.solve_file(str(example))  # (three SAT calls: a probe, two bounds)
-    _interrupt_sat_calls_after(monkeypatch, 1)  # the probe's model, then Ctrl-C
+    # ft06: the list schedule (56) is a first model without SAT; the optimum (55) needs
+    # in-process SAT calls
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "benchmarks"))
+    sys.path.insert(0, str(root / "examples"))
+    from gen_jobshop import load_instances
+    from jobshop import smtlib
+
+    example = tmp_path / "ft06_optimize.smt2"
+    example.write_text(smtlib(load_instances(root / "examples" / "ft06.txt")["ft06"]))
+    optimum = eagersmt.solve_file(str(example))
+    assert optimum.model["ms"] == 55
+    _interrupt_sat_calls_after(monkeypatch, 0)  # the first model, then Ctrl-C
     with pytest.raises(Interrupted) as info:
         eagersmt.solve_file(str(example))
     assert isinstance(info.value, KeyboardInterrupt)
     partial = info.value.partial
     assert partial is not None and partial.status == Status.SAT and not partial.proven
-    assert partial.value is not None and partial.value >= optimum.model["makespan"]
-    assert partial.model["makespan"] == partial.value
+    assert partial.value is not None and partial.value >= optimum.model["ms"]
+    assert partial.model["ms"] == partial.value

@@ -29,7 +29,8 @@ from .errors import fail, interrupted, reported_errors
 from .options import PROGRESS_HELP, config_options, make_config
 
 # The rows of the options table that the optimizer honours (one in-process CaDiCaL
-# searches, so the back end, cube and Ray options are not offered).
+# searches, with a Kissat refuter beside it: the back end, cube and Ray options are not
+# offered).
 OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_timeout",
            "eij_max_clauses", "quiet", "proof", "memory_limit", "memo")
 
@@ -43,8 +44,9 @@ OPTIONS = ("encoding", "timeout", "check_models", "cross_check", "cross_check_ti
 @click.option("--maximize", "maximize", multiple=True, metavar="TERM", help="Int term to maximize.")
 @click.option("--strategy", type=click.Choice(("auto", "linear", "binary")), default="auto",
               show_default=True,
-              help="Bound search: linear descent from each model, bisection, or linear until a "
-                   "step is slow then bisection.")
+              help="Bound search: linear descent from each model, bisection, or (auto) the "
+                   "descent raced with a Kissat refuter of lower bounds on two CPUs (else linear "
+                   "until a step is slow, then bisection).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               show_default="when stderr is a terminal",
               help=PROGRESS_HELP.format(what="each better model and each new bound"))

@@ -6,8 +6,12 @@ search's compaction), decodes and checks them, like every ``sat`` answer.  Kinds
 
 * ``OrderBounds`` keeps ONE encoding and ONE incremental CaDiCaL for the whole search: a
   fresh literal ``L_a`` per queried bound, with the clauses of ``L_a -> p - m <= a`` over
-  the objective's order literals (``OrderDecoder.le_clauses``), chained ``L_a -> L_b`` for
-  ``a < b``; a query is a solve under the assumption ``L_a``.  The bound literals are the
+  the objective's order literals (``OrderDecoder.le_clauses``) or compact order digits
+  (``compact.le_clauses`` with fresh carry literals), chained ``L_a -> L_b`` for
+  ``a < b``; a query is a solve under the assumption ``L_a``.  The encoding is the decision
+  path's own (``auto``: root lemmas, the encoder's solver settings and phases) when it
+  gives the objective's class one of those two encodings, else the order encoding forced
+  on that class.  The bound literals are the
   guards of the guarded encoding (``guarded.py``) for one atom whose literals the order
   encoding already has.  With ``proof`` (the lemma store records the refutations:
   ``memo/optimum.py``) CaDiCaL keeps a DRAT trace of the whole search and the oracle every
@@ -28,18 +32,22 @@ from __future__ import annotations
 
 import bisect
 import time
-from typing import TYPE_CHECKING, Mapping, Optional
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 from ..backends import open_solver
 from ..compile import Compiled, encode_normalized, normalize_assertions
 from ..config import Config
+from ..encode.cnf import CNF
+from ..encode.compact import CompactDecoder, le_clauses
+from ..encode.order import OrderDecoder
 from ..errors import InternalError
 from ..ir.terms import Term
 from ..result import Stats, Status
 from .sat import solve_bounded
 
 if TYPE_CHECKING:
-    from ..encode.order import OrderDecoder
+    from ..encode.assemble import Encoded
     from ..ir.normalize import Normalized
 
 LOAD_CHUNK = 50_000  # clauses loaded between two looks at the deadline (RESULTS.md, "Optimization")
@@ -99,19 +107,23 @@ class Given(Bounds):
 
 
 class OrderBounds(Bounds):
-    """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc)."""
+    """One CaDiCaL instance; a literal ``L_a`` per queried bound (module doc).  ``le(a, g)``:
+    the clauses of ``g -> p - m <= a`` over the encoding's literals (``bound_clauses``)."""
 
-    def __init__(self, norm: "Normalized", enc, dec: "OrderDecoder", p: int, m: int,
-                 stats: Stats, deadline: Optional[float] = None, *, proof: bool = False):
+    def __init__(self, norm: "Normalized", enc, le: "BoundClauses",
+                 p: int, m: int, stats: Stats, deadline: Optional[float] = None, *,
+                 proof: bool = False):
         t0 = time.perf_counter()
         self.norm = norm
-        self.enc, self.dec, self.p, self.m, self.stats = enc, dec, p, m, stats
+        self.enc, self.le, self.p, self.m, self.stats = enc, le, p, m, stats
         self.cnf = enc.cnf
         self.proof = proof
         self.added: list[list[int]] = []  # (proof) clauses given beyond the encoding
         self.refuted: Optional[int] = None  # (proof) the largest bound shown unsat
         self.refute_seconds = 0.0
-        self.solver = open_solver(proof=proof)
+        settings = CNF()  # the solver settings the encoder asked for, before any clause
+        settings.tuning = enc.cnf.tuning
+        self.solver = open_solver(settings, proof=proof)
         self.solver.nvars = enc.cnf.nvars
         clauses = enc.cnf.clauses
         for i in range(0, len(clauses), LOAD_CHUNK):  # loading a big CNF takes a while
@@ -122,6 +134,8 @@ class OrderBounds(Bounds):
             self.solver.add_clauses(clauses[i:i + LOAD_CHUNK])
         else:
             self.loaded = True
+        if enc.cnf.phases and hasattr(self.solver, "set_phases"):
+            self.solver.set_phases(enc.cnf.phases)  # the encoder's hint (a list schedule)
         self.had_model = False  # (an empty core before: the midpoint bound is too low)
         self.bounds: list[int] = []  # sorted a's that have a literal
         self.lits: dict[int, int] = {}
@@ -132,7 +146,7 @@ class OrderBounds(Bounds):
         if a in self.lits:
             return self.lits[a]
         v = self.cnf.new_var()
-        clauses = self.dec.le_clauses(self.p, self.m, a, v)
+        clauses = self.le(a, v)
         i = bisect.bisect(self.bounds, a)
         if i > 0:  # L_below -> L_a
             clauses.append([-self.lits[self.bounds[i - 1]], v])
@@ -221,19 +235,48 @@ class Reencode(Bounds):
 def open_bounds(norm: "Normalized", p: int, m: int, config: Config, stats: Stats, *,
                 deadline: Optional[float], proof: bool, assertions: list[Term],
                 positions: Optional[Mapping[Term, int]]) -> Bounds:
-    """Encode ``norm`` (the bound formula) with the class of ``p``, ``m`` order-encoded and
-    the bound queries on it: ``OrderBounds``, else ``Reencode`` (the stats say which)."""
+    """Encode ``norm`` (the bound formula) and keep the bound queries on it: ``OrderBounds``
+    over the decision path's own encoding when it order- or compact-encodes the class of
+    ``p``, ``m`` (``auto``: root propagation, solver settings and phases included; without
+    the list-schedule restriction, which would leave one schedule), else over the order
+    encoding forced on that class, else ``Reencode`` (the stats say which)."""
+    if not proof and config.encoding == "auto":
+        enc = encode_normalized(norm, config, stats=stats, checkable=True).enc
+        le = None if enc is None else bound_clauses(enc, p, m)
+        if le is not None:
+            stats.notes["objective"] = "decision encoding, incremental"
+            return OrderBounds(norm, enc, le, p, m, stats, deadline, proof=proof)
     enc = encode_normalized(norm, config, stats=stats, prefer_order=frozenset((p, m)),
                             checkable=proof).enc
-    dec = None if enc is None else enc.order_decoder(p)
-    if dec is not None and (m not in dec.base):
-        dec = None
-    if dec is not None:
+    le = None if enc is None else bound_clauses(enc, p, m)
+    if le is not None:
         stats.notes["objective"] = "order literals, incremental"
-        return OrderBounds(norm, enc, dec, p, m, stats, deadline, proof=proof)
+        return OrderBounds(norm, enc, le, p, m, stats, deadline, proof=proof)
     stats.notes["objective"] = "reencode"
     return Reencode(norm, assertions, positions, p, m, config, stats)
 
 
+BoundClauses = Callable[[int, int], list[list[int]]]
+
+
+def bound_clauses(enc: "Encoded", p: int, m: int) -> Optional[BoundClauses]:
+    """``le(a, g)``: the clauses of ``g -> p - m <= a`` over the literals of the class of
+    ``p`` and ``m`` when an order or compact order encoding has both; else None."""
+    for d in enc.decoders:
+        if isinstance(d, OrderDecoder) and p in d.base and m in d.base:
+            return partial(d.le_clauses, p, m)
+        if isinstance(d, CompactDecoder) and p in d.layout and m in d.layout:
+            X, Y, shift = d.layout[p], d.layout[m], d.dom.lo[m] - d.dom.lo[p]
+            cnf = enc.cnf
+
+            def le(a: int, g: int, X=X, Y=Y, shift=shift, B=d.B) -> list[list[int]]:
+                k = a + shift
+                q1 = cnf.new_var() if k % B else 0
+                return le_clauses(X, Y, k, g, cnf.new_var(), q1)
+
+            return le
+    return None
+
+
 __all__ = ["Bounds", "Given", "LOAD_CHUNK", "OrderBounds", "Probe", "Raw", "Reencode",
-           "open_bounds"]
+           "bound_clauses", "open_bounds"]

@@ -1,7 +1,9 @@
 """The search for the optimum (steps 1 to 3 of ``__init__``): probe, compaction, bounds.
 
 ``optimize`` minimizes one objective; ``optimize_lex`` several, lexicographically (Z3's
-default).  Linear descent from each model until a step is slow, then bisection
+default).  Bounds from root propagation and a list schedule first (``root``); then, with the
+portfolio back end on two CPUs, the kept solver's descent raced with a Kissat refuter
+(``race``), else linear descent from each model until a step is slow, then bisection
 (``strategy``); the last unsat query, at optimum - 1, proves optimality.
 
 A search strategy over bound queries: each (the probe's first model, each ``p - m <= a``)
@@ -13,6 +15,7 @@ compacts (``tighten``), decodes and checks the model; the search keeps the bound
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -21,12 +24,16 @@ from ..core import Bound, Kept, Query, decide
 from ..core.bounded import Bounds, Given, OrderBounds, Probe, open_bounds
 from ..core.limits import is_interrupt, within_limits
 from ..config import Config
+from ..backends.kissat import KissatNotFound
+from ..encode.domains import NegativeCycle
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
 from ..errors import Interrupted
 from ..result import Stats, Status
 from .objective import Objective, Optimum, Progress, difference_form
+from .race import Refuter
+from .root import RootBounds, root_bounds
 from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
@@ -39,6 +46,11 @@ SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
 # proven lower bound and the encoding is rebuilt once at the first model's value
 # (``encodings: 2`` in the stats).
 GUESS_MIN_GAP = 16
+RACE_SLICE_S = 0.2  # the kept solver's time between two looks at the refuter (``_race``)
+# The refuter's step above the lower bound is multiplied by this after each refutation:
+# root propagation's bound is typically some percent below the optimum, and each run costs
+# an encoding and a Kissat start however easy its bound.
+GALLOP = 4
 
 
 def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
@@ -122,6 +134,7 @@ class _Search:
         self.p = self.m = 0  # the objective ``p - m`` (circuit indices)
         self.circuit: Optional[Circuit] = None  # the bound formula's circuit, and its
         self.pol: list[int] = []  # polarities (compaction: ``tighten``)
+        self.built = self.a_lo = 0  # the bound the kept encoding was built at, its box
 
     # -- helpers ---------------------------------------------------------------------
     def user(self, raw: Optional[int]) -> Optional[int]:
@@ -144,12 +157,15 @@ class _Search:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
 
-    def ask(self, a: Optional[int], improve: bool = True) -> Status:
+    def ask(self, a: Optional[int], improve: bool = True,
+            deadline: Optional[float] = None) -> Status:
         """Decide the bound query ``p - m <= a`` (None: no bound) on the kept bound
-        encoding (``core.decide``: decoded, checked on the original assertions); a model,
-        compacted (``tighten``) when ``improve``, becomes the best."""
+        encoding (``core.decide``: decoded, checked on the original assertions) by
+        ``deadline`` (default: the search's); a model, compacted (``tighten``) when
+        ``improve``, becomes the best."""
         query = Query(self.assertions, self.declarations, positions=self.positions,
-                      bound=Bound(a, self.compact if improve else None), deadline=self.deadline)
+                      bound=Bound(a, self.compact if improve else None),
+                      deadline=self.deadline if deadline is None else deadline)
         res = decide(query, self.config, self.kept)
         if res.status == Status.SAT:
             self.best_model = res.model
@@ -230,10 +246,20 @@ class _Search:
         bounded = p0 is not None and m0 is not None and p0 != m0
         if bounded:
             self.circuit, (self.pol, _) = c, polarities(c)
+        root = RootBounds()
+        if bounded and self.memo is None and cfg.encoding == "auto":
+            assert p0 is not None and m0 is not None
+            try:
+                root = root_bounds(c, p0, m0, unit_bound(c, p0, m0))
+            except NegativeCycle:  # the top-level facts alone are contradictory: the probe says
+                pass
         if repaired is not None:  # the first model: no probe
             _, ints, bools = repaired
             self.kept.bounds = Given(norm, (ints, bools), self.stats)
             self.stats.notes["memo"] = "search from a repaired stored model"
+        elif root.start is not None:  # the first model: a list schedule, no probe
+            self.kept.bounds = Given(norm, (root.start, {}), self.stats)
+            self.stats.notes["first model"] = "list schedule"
         else:
             # Probe: one plain solve for a first model, in process (module doc, step 1).  A
             # constant objective (``(minimize 1)``) bounds nothing: the plain ``auto`` choice
@@ -261,6 +287,9 @@ class _Search:
         ub = self.value()
         pol = self.pol
         lb = unit_bound(c, p, m)
+        if root.lower is not None:
+            lb = root.lower if lb is None else max(lb, root.lower)
+            self.stats.notes["root bound"] = f"{self.user(root.lower)}"
         self.report(ub, lb)
         if lb is not None and lb >= ub:
             if repaired is not None:
@@ -275,7 +304,7 @@ class _Search:
                      if c.kind[i] == K_PRED and pol[i]), default=1)
             a_lo = -(n - 1) * w - 1
         bound = ub
-        if lb is not None and ub - lb > GUESS_MIN_GAP:
+        if lb is not None and ub - lb > GUESS_MIN_GAP and root.start is None:
             bound = lb + (ub - lb) // 2  # see GUESS_MIN_GAP
         self._build(norm, bound, a_lo)
         self.stats.counts["encodings"] = 1
@@ -327,6 +356,7 @@ class _Search:
         if a_lo < 0:
             c.roots.append(c.or_((c.pred(p, m, a_lo), c.bool_var("\0objective-box"))))
         self.circuit, (self.pol, _) = c, polarities(c)
+        self.built, self.a_lo = bound, a_lo
         proof = self.memo is not None and a_lo >= 0  # (the box root is no SMT-LIB assertion)
         self.kept.bounds = open_bounds(norm, p, m, self.config, self.stats,
                                        deadline=self.deadline, proof=proof,
@@ -342,6 +372,18 @@ class _Search:
                 return self.result(Status.SAT, ub, None, reason="timeout")
             lb = a_lo + 1
             self.report(ub, lb)
+        if self.strategy == "auto" and self.memo is None and self.config.backend == "portfolio" \
+                and (os.cpu_count() or 1) >= 2 and isinstance(self.encoding(), OrderBounds):
+            try:
+                refuter = Refuter(self.assertions, self.positions, self.p, self.m, self.config,
+                                  self.stats)
+            except KissatNotFound:
+                refuter = None
+            if refuter is not None:
+                try:
+                    return self._race(ub, lb, refuter)
+                finally:
+                    refuter.stop()
         linear = self.strategy != "binary"
         # A lower bound from the lemma store (a stored refutation of this problem's bound, or
         # of one this problem implies: a what-if variant) says where the optimum probably
@@ -374,6 +416,65 @@ class _Search:
                     linear = False
             self.report(ub, lb)
         return self.result(Status.SAT, ub, lb)
+
+    def _race(self, ub: int, lb: int, refuter: Refuter) -> Optimum:
+        """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
+        of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
+        (re)started galloping up from the lower bound (``lb``, ``lb + 3``, ``lb + 15``, ...
+        by the factor ``GALLOP``; back to ``lb`` after a model), so that the descent rarely
+        overtakes its bound; once the gap is 1 both work on ``optimum - 1``."""
+        self.stats.notes["search"] = "descent raced with a refuter galloping up"
+        step = 1
+        refuting = True  # (until a run fails: Kissat's own time limit, or an error)
+        while lb < ub:
+            now = time.perf_counter()
+            if self.deadline is not None and now >= self.deadline:
+                return self.result(Status.SAT, ub, lb, reason="timeout")
+            if refuter.bound is not None and not lb <= refuter.bound < ub:
+                refuter.stop()  # moot
+            if refuter.bound is None and refuting:
+                refuter.start(min(lb + step - 1, ub - 1), self.deadline)
+            a = ub - 1
+            if a == lb and self.built > ub:  # the last question: asked of an encoding at ub
+                self._rebuild(ub)
+            end = now + RACE_SLICE_S
+            st = self.ask(a, deadline=end if self.deadline is None else min(end, self.deadline))
+            if st == Status.SAT:
+                ub = self.value()
+                self.encoding().keep(ub)
+            elif st == Status.UNSAT:
+                lb = a + 1
+                self.encoding().exclude(a)
+            b = refuter.bound
+            got = refuter.poll()
+            if got is not None and b is not None:
+                st_b, found = got
+                step = GALLOP * step if st_b == Status.UNSAT else 1
+                refuting = st_b != Status.UNKNOWN
+                if st_b == Status.UNSAT and b >= lb:
+                    lb = b + 1
+                elif st_b == Status.SAT and found is not None:
+                    kept = self.kept.bounds
+                    self.kept.bounds = Given(*found, self.stats)
+                    try:
+                        self.ask(None)
+                    finally:
+                        self.kept.bounds = kept
+                    v = self.value()
+                    if v < ub:
+                        ub = v
+                        self.encoding().keep(ub)
+            self.report(ub, lb)
+        return self.result(Status.SAT, ub, lb)
+
+    def _rebuild(self, ub: int) -> None:
+        """The kept encoding again, at ``ub``: root propagation at that bound narrows the
+        windows, which the refutation of ``ub - 1`` needs (RESULTS.md, "Optimization"); the
+        learnt clauses, about weaker bounds, are lost."""
+        self.kept.close()
+        norm = normalize_assertions(self.assertions, positions=self.positions)
+        self._build(norm, ub, self.a_lo)
+        self.stats.counts["encodings"] = self.stats.counts.get("encodings", 1) + 1
 
     @staticmethod
     def _index(norm: Normalized, name: Optional[str]) -> tuple[Optional[int], int]:
