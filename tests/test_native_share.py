@@ -106,7 +106,8 @@ def test_import_while_searching_pigeonholes_keeps_unsat():
     a = NativeShare(solver_pointer(sa), cnf.nvars, 8)
     b = NativeShare(solver_pointer(sb), cnf.nvars, 8)
     try:
-        assert a.solve([1], deadline=time.perf_counter() + 0.4) is None
+        # (unknown at its deadline, or already refuted under the assumption on a fast machine)
+        assert a.solve([1], deadline=time.perf_counter() + 0.4) in (None, False)
         learnt = a.take()
         assert learnt
         fed = []
@@ -203,7 +204,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 def test_stats_say_which_sharing_path_ran(env, path, tmp_path):
     env = {k: v.format(tmp=tmp_path) for k, v in env.items()}
     smt = tmp_path / "php.smt2"  # not decided by the probe (the example is)
-    smt.write_text(php_smt(9, 8))
+    smt.write_text(php_smt(10, 9))
     p = cli("solve", "--cubes", "sharing", "--jobs", "2", "--stats", str(smt), env=env)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.startswith("unsat")
