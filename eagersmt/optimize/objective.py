@@ -98,6 +98,15 @@ def difference_form(t: Term, *, maximize: bool = False) -> tuple[Optional[str], 
     return (pos[0] if pos else None), (neg[0] if neg else None), int(const)
 
 
+def is_difference(t: Term) -> bool:
+    """Is ``t`` of the form ``x - y + k`` (``difference_form`` accepts it)?"""
+    try:
+        difference_form(t)
+    except UnsupportedError:
+        return False
+    return True
+
+
 def format_objectives(optima: Sequence[Optimum]) -> str:
     """``(get-objectives)`` output as Z3 prints it: ``(objectives\\n (t 55)\\n)``; unbounded is
     ``(* (- 1) oo)`` / ``oo``, an unproven one ``(interval bound best)``."""

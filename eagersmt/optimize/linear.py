@@ -1,0 +1,135 @@
+"""The search for a linear objective (``sum c_i x_i + k`` with integer coefficients, or any
+Int term that is not a difference ``x - y + k``): one bound query per step, each
+re-encoding the formula with the extra atom ``t <= a`` from scratch through the decision
+core (``core.decide``: the linear path's encodings, the model decoded and checked on the
+original assertions).
+
+Descent, then bisection: the first model (a plain solve) gives ``ub = t(model)``; the search
+gallops down (``t <= ub - 1``, ``ub - 2``, ``ub - 4``, ... each model's own value the new
+``ub``) until a refutation ``t <= a`` gives the lower bound ``lb = a + 1``, then bisects
+``[lb, ub]``.  Every raised lower bound is a refutation just below it, so the optimum ends
+proven by the unsat query at ``optimum - 1``.  No lower bound is known in advance: when the
+gallop's step passes ``2 ** MAX_GALLOP_BITS`` the search stops with the best model, not
+proven (the objective may be unbounded; it is never reported as an optimum).
+Maximizing ``t`` is minimizing ``-t``.  Cost: one encoding and one SAT solve per query,
+``O(log(ub - optimum))`` queries.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Optional, Sequence
+
+from ..check.model import evaluate
+from ..config import Config
+from ..core import Kept, Query, decide
+from ..errors import InternalError, UnsupportedError
+from ..ir.terms import INT, Term, TermManager
+from ..result import Stats, Status
+from .objective import Objective, Optimum, Progress
+
+MAX_GALLOP_BITS = 40
+
+
+def optimize_linear(assertions: Sequence[Term], declarations: Sequence[Term],
+                    objective: Objective, terms: Optional[TermManager], config: Config,
+                    positions, progress: Optional[Callable[[Progress], None]]) -> Optimum:
+    """Minimize (maximize) ``objective`` by bound queries re-encoded each time (module doc)."""
+    if objective.term.sort != INT:
+        raise UnsupportedError(f"only Int objectives are supported (got a {objective.term.sort} "
+                               "term)")
+    if terms is None:
+        raise UnsupportedError("a linear objective needs the assertions' term manager")
+    return _Linear(list(assertions), list(declarations), objective, terms, config, positions,
+                   progress).run()
+
+
+class _Linear:
+    def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
+                 terms: TermManager, config: Config, positions,
+                 progress: Optional[Callable[[Progress], None]]):
+        self.assertions, self.declarations = assertions, declarations
+        self.obj, self.terms, self.config, self.positions = objective, terms, config, positions
+        self.progress = progress
+        self.sign = -1 if objective.maximize else 1
+        self.stats = Stats()
+        self.stats.notes["objective"] = "linear: re-encoded per bound query"
+        self.start = time.perf_counter()
+        self.deadline = None if config.timeout is None else self.start + config.timeout
+        self.model: dict[str, object] = {}
+        self.history: list[tuple[float, int]] = []
+
+    def user(self, raw: Optional[int]) -> Optional[int]:
+        return None if raw is None else self.sign * raw
+
+    def result(self, status: Status, ub: Optional[int], lb: Optional[int],
+               reason: str = "") -> Optimum:
+        proven = ub is not None and lb is not None and lb >= ub
+        self.stats.add_time("optimize", time.perf_counter() - self.start)
+        return Optimum(status, self.user(ub), proven, False, self.user(lb), self.model,
+                       self.stats, self.history, reason, self.obj)
+
+    def report(self, ub: Optional[int], lb: Optional[int]) -> None:
+        if self.progress is not None:
+            self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
+                                   ub is not None and lb is not None and lb >= ub))
+
+    def ask(self, a: Optional[int]) -> tuple[Status, Optional[int]]:
+        """Decide ``F and sign * t <= a`` (None: ``F``); the model's raw value when sat."""
+        extra = []
+        if a is not None:
+            bound = self.terms.const(self.sign * a, INT)
+            t = self.obj.term
+            extra = [self.terms.le(t, bound) if self.sign > 0 else self.terms.le(bound, t)]
+        query = Query(self.assertions + extra, self.declarations, positions=self.positions,
+                      deadline=self.deadline)
+        res = decide(query, self.config, Kept())
+        key = {Status.SAT: "sat_calls", Status.UNSAT: "unsat_calls"}.get(res.status)
+        if key is not None:
+            self.stats.counts[key] = self.stats.counts.get(key, 0) + 1
+        if res.status != Status.SAT:
+            return res.status, None
+        (v,) = evaluate([self.obj.term], res.model)
+        raw = self.sign * int(v)  # type: ignore[call-overload]
+        if a is not None and raw > a:  # (the model is checked on F and the bound atom)
+            raise InternalError(f"model violates the bound query: {raw} > {a}")
+        self.model = res.model
+        self.history.append((time.perf_counter() - self.start, self.sign * raw))
+        return Status.SAT, raw
+
+    def run(self) -> Optimum:
+        st, ub = self.ask(None)
+        if st != Status.SAT or ub is None:
+            return self.result(st, None, None, "timeout" if st == Status.UNKNOWN else "")
+        lb: Optional[int] = None
+        self.report(ub, lb)
+        step = 1
+        while lb is None:  # gallop down until a refutation
+            if step > 2 ** MAX_GALLOP_BITS:
+                return self.result(Status.SAT, ub, None,
+                                   "no lower bound found: the objective may be unbounded")
+            a = ub - step
+            st, v = self.ask(a)
+            if st == Status.UNKNOWN:
+                return self.result(Status.SAT, ub, lb, "timeout")
+            if st == Status.UNSAT:
+                lb = a + 1
+            else:
+                assert v is not None
+                ub, step = v, 2 * step
+            self.report(ub, lb)
+        while lb < ub:  # bisection; each lb is a refutation at lb - 1
+            a = lb + (ub - lb - 1) // 2
+            st, v = self.ask(a)
+            if st == Status.UNKNOWN:
+                return self.result(Status.SAT, ub, lb, "timeout")
+            if st == Status.UNSAT:
+                lb = a + 1
+            else:
+                assert v is not None
+                ub = v
+            self.report(ub, lb)
+        return self.result(Status.SAT, ub, lb)
+
+
+__all__ = ["optimize_linear"]
