@@ -18,6 +18,8 @@ from eagersmt.check.model import check_model
 from eagersmt.optimize import Objective, optimize, optimize_lex
 from eagersmt.smtlib.parser import parse
 
+from .conftest import BENCH, needs_shared
+
 REPO = Path(__file__).resolve().parents[1]
 FAST = Config(backend="cadical")
 EAGERSMT = str(Path(sys.executable).with_name("eagersmt"))  # the console script
@@ -168,3 +170,36 @@ def test_script_minimize_get_objectives(tmp_path: Path):
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["sat", "(objectives", "((+", "(*", "2", "x)", "y)", "7)", ")"]
+
+
+@needs_shared
+def test_shared_rcpsp_weighted_start_equals_z3():
+    """A shared rcpsp file (overlap model, 24 jobs, makespan bound at its optimum): a
+    weighted sum of start times minimized, against Z3 Optimize; the model checked."""
+    text = (BENCH / "lia" / "lia_rcpsp" / "rcpsp_j24_r3_s7_overlap_opt.smt2").read_text()
+    problem = text.replace("(check-sat)", "").replace("(exit)", "")
+    term = "(+ s_0 (* 2 s_5) (* 3 s_8) s_10 (* 2 s_19))"
+    script = parse(problem + f"(minimize {term})\n")
+    opt = optimize(script.assertions, script.declarations,
+                   Objective(_objective(script), False, term), terms=script.terms)
+    assert opt.status == Status.SAT and opt.proven
+    assert opt.value == z3_optimum(problem, term, False)
+    check_model(script.assertions, opt.model)
+
+
+def test_linear_objective_certificate_checks(tmp_path: Path):
+    """``optimize --proof`` for a linear objective: the certificate (the model at the
+    optimum, the refutation below it) is accepted by ``check-proof``."""
+    path = tmp_path / "a.smt2"
+    path.write_text("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
+                    "(assert (>= (+ (* 3 x) (* 2 y)) 13))(assert (>= x 0))(assert (>= y 0))"
+                    "(assert (<= (+ x y) 12))\n")
+    proof = tmp_path / "proof"
+    out = subprocess.run([EAGERSMT, "optimize", str(path), "--minimize", "(+ (* 2 x) y)",
+                          "--proof", str(proof)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "; optimum (+ (* 2 x) y) = 7;" in out.stdout
+    assert f"; certificate: {proof} (verify:" in out.stdout
+    chk = subprocess.run([EAGERSMT, "check-proof", str(proof), str(path)], capture_output=True,
+                         text=True, timeout=120)
+    assert chk.returncode == 0 and chk.stdout.startswith("verified:"), chk.stdout + chk.stderr
