@@ -18,12 +18,13 @@ Maximizing ``t`` is minimizing ``-t``.  Cost: one encoding and one SAT solve per
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from ..check.model import evaluate
 from ..config import Config
 from ..core import Kept, Query, decide
-from ..errors import InternalError, UnsupportedError
+from ..core.limits import is_interrupt
+from ..errors import InternalError, Interrupted, UnsupportedError
 from ..ir.terms import INT, Term, TermManager
 from ..result import Stats, Status
 from .objective import Objective, Optimum, Progress
@@ -33,7 +34,8 @@ MAX_GALLOP_BITS = 40
 
 def optimize_linear(assertions: Sequence[Term], declarations: Sequence[Term],
                     objective: Objective, terms: Optional[TermManager], config: Config,
-                    positions, progress: Optional[Callable[[Progress], None]]) -> Optimum:
+                    positions: Optional[Mapping[Term, int]],
+                    progress: Optional[Callable[[Progress], None]]) -> Optimum:
     """Minimize (maximize) ``objective`` by bound queries re-encoded each time (module doc)."""
     if objective.term.sort != INT:
         raise UnsupportedError(f"only Int objectives are supported (got a {objective.term.sort} "
@@ -46,7 +48,7 @@ def optimize_linear(assertions: Sequence[Term], declarations: Sequence[Term],
 
 class _Linear:
     def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
-                 terms: TermManager, config: Config, positions,
+                 terms: TermManager, config: Config, positions: Optional[Mapping[Term, int]],
                  progress: Optional[Callable[[Progress], None]]):
         self.assertions, self.declarations = assertions, declarations
         self.obj, self.terms, self.config, self.positions = objective, terms, config, positions
@@ -58,6 +60,7 @@ class _Linear:
         self.deadline = None if config.timeout is None else self.start + config.timeout
         self.model: dict[str, object] = {}
         self.history: list[tuple[float, int]] = []
+        self.bounds: tuple[Optional[int], Optional[int]] = (None, None)  # raw (ub, lb) so far
 
     def user(self, raw: Optional[int]) -> Optional[int]:
         return None if raw is None else self.sign * raw
@@ -70,6 +73,7 @@ class _Linear:
                        self.stats, self.history, reason, self.obj)
 
     def report(self, ub: Optional[int], lb: Optional[int]) -> None:
+        self.bounds = (ub, lb)
         if self.progress is not None:
             self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
                                    ub is not None and lb is not None and lb >= ub))
@@ -98,6 +102,17 @@ class _Linear:
         return Status.SAT, raw
 
     def run(self) -> Optimum:
+        """The optimum; on Ctrl-C ``Interrupted`` with the best result so far."""
+        try:
+            return self._search()
+        except BaseException as e:
+            if not is_interrupt(e):
+                raise
+            ub, lb = self.bounds
+            partial = None if ub is None else self.result(Status.SAT, ub, lb, "interrupted")
+            raise Interrupted(partial) from None
+
+    def _search(self) -> Optimum:
         st, ub = self.ask(None)
         if st != Status.SAT or ub is None:
             return self.result(st, None, None, "timeout" if st == Status.UNKNOWN else "")

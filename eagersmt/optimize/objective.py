@@ -1,5 +1,6 @@
 """What is optimized and what comes back: ``Objective``, ``Optimum``, ``Progress``, and the
-objective's difference form ``p - m + k`` (the only shape the search handles); plus the
+objective's difference form ``p - m + k`` (the shape ``search`` handles; any other linear
+objective goes to ``linear``); plus the
 ``(get-objectives)`` output as Z3 prints it.
 """
 
