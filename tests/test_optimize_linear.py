@@ -203,3 +203,19 @@ def test_linear_objective_certificate_checks(tmp_path: Path):
     chk = subprocess.run([EAGERSMT, "check-proof", str(proof), str(path)], capture_output=True,
                          text=True, timeout=120)
     assert chk.returncode == 0 and chk.stdout.startswith("verified:"), chk.stdout + chk.stderr
+
+
+def test_uflia_objective_with_an_application_equals_z3():
+    text = ("(set-logic QF_UFLIA)(declare-fun f (Int) Int)(declare-const x Int)"
+            "(declare-const y Int)(assert (and (>= x 0) (<= x 6) (>= y 0) (<= y 6)))"
+            "(assert (>= (f x) (+ y 2)))(assert (or (= x y) (>= (+ (f y) x) 9)))"
+            "(assert (<= (f x) 7))(assert (<= (f y) 5))\n")
+    for maximize in (False, True):
+        term = "(+ (* 3 (f x)) (* (- 2) y) x)"
+        script = parse(text + f"(minimize {term})\n")
+        opt = optimize(script.assertions, script.declarations,
+                       Objective(_objective(script), maximize, term), config=FAST,
+                       terms=script.terms)
+        assert opt.status == Status.SAT and opt.proven
+        assert opt.value == z3_optimum(text, term, maximize)
+        check_model(script.assertions, opt.model)
