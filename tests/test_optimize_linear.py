@@ -16,6 +16,7 @@ import z3
 from eagersmt import Config, Int, Solver, Status
 from eagersmt.check.model import check_model
 from eagersmt.optimize import Objective, optimize, optimize_lex
+from eagersmt.optimize.linear import box_bound
 from eagersmt.smtlib.parser import parse
 
 from .conftest import BENCH, needs_shared
@@ -181,7 +182,7 @@ def test_shared_rcpsp_weighted_start_equals_z3():
     term = "(+ s_0 (* 2 s_5) (* 3 s_8) s_10 (* 2 s_19))"
     script = parse(problem + f"(minimize {term})\n")
     opt = optimize(script.assertions, script.declarations,
-                   Objective(_objective(script), False, term), terms=script.terms)
+                   Objective(_objective(script), False, term), config=FAST, terms=script.terms)
     assert opt.status == Status.SAT and opt.proven
     assert opt.value == z3_optimum(problem, term, False)
     check_model(script.assertions, opt.model)
@@ -219,3 +220,17 @@ def test_uflia_objective_with_an_application_equals_z3():
         assert opt.status == Status.SAT and opt.proven
         assert opt.value == z3_optimum(text, term, maximize)
         check_model(script.assertions, opt.model)
+
+
+def test_box_bound_of_a_linear_objective():
+    """The box of the variables (top-level bounds, strict ones on integers) bounds the
+    objective on the side it needs, and nothing when a needed side is missing."""
+    script = parse("(declare-const x Int)(declare-const y Int)(declare-const z Int)"
+                   "(assert (and (>= x 0) (<= x 6) (< y 4) (>= (- x y) 2) (> 3 y) (< (- 2) y)))"
+                   "(assert (<= z 5))(minimize (+ (* 2 x) (* (- 3) y) 1))(minimize (+ x z))"
+                   "(minimize (- x z))")
+    t, xz, x_z = [c.args[0] for c in script.commands if c.name == "minimize"]
+    assert box_bound(script.assertions, t, 1) == 2 * 0 - 3 * 2 + 1  # y in [-1, 2]
+    assert box_bound(script.assertions, t, -1) == -(2 * 6 + 3 * 1 + 1)  # maximize: -max
+    assert box_bound(script.assertions, xz, 1) is None  # z has no lower bound
+    assert box_bound(script.assertions, x_z, 1) == 0 - 5

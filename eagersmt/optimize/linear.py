@@ -8,9 +8,11 @@ Descent, then bisection: the first model (a plain solve) gives ``ub = t(model)``
 gallops down (``t <= ub - 1``, ``ub - 2``, ``ub - 4``, ... each model's own value the new
 ``ub``) until a refutation ``t <= a`` gives the lower bound ``lb = a + 1``, then bisects
 ``[lb, ub]``.  Every raised lower bound is a refutation just below it, so the optimum ends
-proven by the unsat query at ``optimum - 1``.  No lower bound is known in advance: when the
-gallop's step passes ``2 ** MAX_GALLOP_BITS`` the search stops with the best model, not
-proven (the objective may be unbounded; it is never reported as an optimum).
+proven by the unsat query at ``optimum - 1`` (or by the box, below, when it attains it).
+The box of the objective's variables (their top-level bounds: ``box_bound``), when it
+bounds the objective, is a lower bound before any query: the gallop stops at it.  Without
+one, when the gallop's step passes ``2 ** MAX_GALLOP_BITS`` the search stops with the best
+model, not proven (the objective may be unbounded; it is never reported as an optimum).
 Maximizing ``t`` is minimizing ``-t``.  Cost: one encoding and one SAT solve per query,
 ``O(log(ub - optimum))`` queries.
 """
@@ -25,6 +27,7 @@ from ..config import Config
 from ..core import Kept, Query, decide
 from ..core.limits import is_interrupt
 from ..errors import InternalError, Interrupted, UnsupportedError
+from ..ir import terms as T
 from ..ir.terms import INT, Term, TermManager
 from ..result import Stats, Status
 from .objective import Objective, Optimum, Progress
@@ -116,14 +119,22 @@ class _Linear:
         st, ub = self.ask(None)
         if st != Status.SAT or ub is None:
             return self.result(st, None, None, "timeout" if st == Status.UNKNOWN else "")
+        box = box_bound(self.assertions, self.obj.term, self.sign)
         lb: Optional[int] = None
+        if box is not None and box >= ub:
+            lb = box
+        elif box is not None:
+            self.stats.notes["box bound"] = str(self.user(box))
         self.report(ub, lb)
         step = 1
-        while lb is None:  # gallop down until a refutation
+        while lb is None:  # gallop down until a refutation (not below the box)
             if step > 2 ** MAX_GALLOP_BITS:
                 return self.result(Status.SAT, ub, None,
                                    "no lower bound found: the objective may be unbounded")
-            a = ub - step
+            a = ub - step if box is None else max(ub - step, box)
+            if box is not None and a == box:
+                lb = box  # the bisection asks ``t <= box`` if need be
+                break
             st, v = self.ask(a)
             if st == Status.UNKNOWN:
                 return self.result(Status.SAT, ub, lb, "timeout")
@@ -147,4 +158,60 @@ class _Linear:
         return self.result(Status.SAT, ub, lb)
 
 
-__all__ = ["optimize_linear"]
+def box_bound(assertions: Sequence[Term], t: Term, sign: int) -> Optional[int]:
+    """A lower bound of ``sign * t`` from the box of its variables (top-level conjuncts
+    ``x <= c``, ``c <= x``, ``x < c``, ``c < x``, ``x = c``), when ``t`` is a sum of integer
+    multiples of Int variables plus a constant and every variable is bounded on the side it
+    needs; else None.  Cost: one pass over the top-level conjuncts."""
+    lo: dict[str, int] = {}
+    hi: dict[str, int] = {}
+
+    def tighten(name: str, low: Optional[int], high: Optional[int]) -> None:
+        if low is not None:
+            lo[name] = max(lo.get(name, low), low)
+        if high is not None:
+            hi[name] = min(hi.get(name, high), high)
+
+    stack = list(assertions)
+    while stack:
+        a = stack.pop()
+        if a.op == T.AND:
+            stack.extend(a.args)
+            continue
+        if a.op not in (T.LE, T.LT, T.EQ) or len(a.args) != 2:
+            continue
+        l, r = a.args
+        strict = 1 if a.op == T.LT else 0
+        if l.op == T.VAR and l.sort == INT and r.op == T.CONST and isinstance(r.val, int):
+            tighten(l.val, r.val if a.op == T.EQ else None,  # type: ignore[arg-type]
+                    r.val - strict)
+        elif r.op == T.VAR and r.sort == INT and l.op == T.CONST and isinstance(l.val, int):
+            tighten(r.val, l.val + strict,  # type: ignore[arg-type]
+                    l.val if a.op == T.EQ else None)
+    coef: dict[str, int] = {}
+    const = 0
+    todo: list[tuple[Term, int]] = [(t, sign)]
+    while todo:
+        n, c = todo.pop()
+        if n.op == T.CONST and isinstance(n.val, int):
+            const += c * n.val
+        elif n.op == T.VAR and n.sort == INT:
+            coef[n.val] = coef.get(n.val, 0) + c  # type: ignore[index]
+        elif n.op == T.ADD:
+            todo.extend((x, c) for x in n.args)
+        elif n.op == T.MUL and isinstance(n.val, int) and len(n.args) == 1:
+            todo.append((n.args[0], c * n.val))
+        else:
+            return None
+    total = const
+    for name, c in coef.items():
+        side = lo if c > 0 else hi
+        if c == 0:
+            continue
+        if name not in side:
+            return None
+        total += c * side[name]
+    return total
+
+
+__all__ = ["box_bound", "optimize_linear"]
