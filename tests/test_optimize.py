@@ -13,7 +13,7 @@ import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eagersmt import Config, Int, Solver, Status, UnsupportedError, solve_smtlib
+from eagersmt import Config, Int, Real, Solver, Status, UnsupportedError, solve_smtlib
 from eagersmt.check.model import check_model
 from eagersmt.smtlib.parser import parse
 
@@ -145,7 +145,7 @@ def test_lexicographic_objectives_and_unbounded_output():
     assert "(z (* (- 1) oo))" in out[1]
 
 
-def test_unsat_maximize_unbounded_and_unsupported_objectives():
+def test_unsat_maximize_unbounded_and_linear_objectives():
     x, y = Int("x"), Int("y")
     s = Solver(FAST)
     s.add(x - y <= 5, y >= 3)
@@ -153,10 +153,12 @@ def test_unsat_maximize_unbounded_and_unsupported_objectives():
     assert s.maximize(x - y).value == 5
     assert s.minimize(y - 2).value == 1
     assert s.minimize(y - y + 4).value == 4  # a constant objective
+    for linear in (2 * x, x + y):  # a linear objective, unbounded below: never an optimum
+        opt = s.minimize(linear)
+        assert opt.status == Status.SAT and not opt.proven and opt.bound is None
+    assert s.maximize(x - 2 * y).value == 2  # (x - y) - y <= 5 - 3
     with pytest.raises(UnsupportedError):
-        s.minimize(2 * x)
-    with pytest.raises(UnsupportedError):
-        s.minimize(x + y)
+        s.minimize(Real("r"))  # only Int objectives
     s.add(x > y + 10)
     assert s.minimize(x).status == Status.UNSAT
 

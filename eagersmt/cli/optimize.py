@@ -137,7 +137,8 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
                                         else str(r.status) for r in results])
     first = results[0]
     click.echo(str(first.status))
-    if config.encoding not in ("auto", "order") and first.status == Status.SAT:
+    if config.encoding not in ("auto", "order") and first.status == Status.SAT \
+            and not first.stats.notes.get("objective", "").startswith("linear"):
         click.echo(f"note: --encoding {config.encoding} is not used for the objective's variable "
                    "class: the search bounds the objective on its order-encoding literals",
                    err=True)

@@ -1,6 +1,6 @@
-r"""Optimization (OMT): minimize or maximize an Int term in difference form over the assertions.
+r"""Optimization (OMT): minimize or maximize an Int term over the assertions.
 
-The objective ``t`` must be ``x``, ``x - y`` or either plus a constant (a makespan
+A difference objective ``t`` is ``x``, ``x - y`` or either plus a constant (a makespan
 ``(- end start)`` or a declared ``makespan``); ``maximize t`` is ``minimize -t``.  Only
 ``r = p - m`` matters (``p``, ``m`` circuit variables, the zero variable for a lone ``x``);
 the answer is ``r + k``.  The search keeps ONE encoding and ONE incremental SAT solver (a
@@ -48,7 +48,15 @@ If the objective's class does not fit the order encoding, each query re-encodes
 ``F and p - m <= a`` from scratch (correct, slower; the stats say ``objective: reencode``).
 Every model reported is checked on the original assertions (``core/model.py``).
 
-Modules: ``objective`` (what is optimized and what comes back), ``root`` (step 1's bounds
+A *linear objective* (integer coefficients: ``2 x + y``), or any objective over a formula
+outside difference logic (QF_LIA, QF_UFLIA), is searched by ``linear`` instead: each bound
+query ``t <= a`` re-encodes the formula with that atom through the decision core, galloping
+down from the first model's value until a refutation, then bisecting; the last refutation,
+at ``optimum - 1``, is again the proof, and an objective with no lower bound found within
+``2 ** 40`` of a model ends not proven (never an optimum).
+
+Modules: ``objective`` (what is optimized and what comes back), ``linear`` (the linear
+objective's search), ``root`` (step 1's bounds
 before SAT), ``tighten`` (step 2: model compaction), ``race`` (step 3's refuter), ``search``
 (steps 1 and 3: a search strategy over bound queries).  Every
 query, the probe's included, is decided by the decision core (``core.decide`` with a

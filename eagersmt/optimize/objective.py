@@ -1,5 +1,6 @@
 """What is optimized and what comes back: ``Objective``, ``Optimum``, ``Progress``, and the
-objective's difference form ``p - m + k`` (the only shape the search handles); plus the
+objective's difference form ``p - m + k`` (the shape ``search`` handles; any other linear
+objective goes to ``linear``); plus the
 ``(get-objectives)`` output as Z3 prints it.
 """
 
@@ -96,6 +97,15 @@ def difference_form(t: Term, *, maximize: bool = False) -> tuple[Optional[str], 
         raise UnsupportedError(f"objective must be a difference x - y + k (unit coefficients), "
                                f"not {t!r}")
     return (pos[0] if pos else None), (neg[0] if neg else None), int(const)
+
+
+def is_difference(t: Term) -> bool:
+    """Is ``t`` of the form ``x - y + k`` (``difference_form`` accepts it)?"""
+    try:
+        difference_form(t)
+    except UnsupportedError:
+        return False
+    return True
 
 
 def format_objectives(optima: Sequence[Optimum]) -> str:

@@ -27,11 +27,13 @@ from ..config import Config
 from ..backends.kissat import KissatNotFound
 from ..encode.domains import NegativeCycle
 from ..ir.circuit import FALSE, K_PRED, Circuit, polarities
+from ..ir.linear import LinearNormalized
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
 from ..errors import Interrupted
 from ..result import Stats, Status
-from .objective import Objective, Optimum, Progress, difference_form
+from .linear import optimize_linear
+from .objective import Objective, Optimum, Progress, difference_form, is_difference
 from .race import Refuter
 from .root import RootBounds, root_bounds
 from .tighten import tighten, unit_bound
@@ -64,9 +66,8 @@ def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective
     (past it: unknown); Ctrl-C raises ``errors.Interrupted`` with the best result so far."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
-    search = _Search(list(assertions), list(declarations), objective, config, positions,
-                     progress, strategy, terms, logic)
-    return within_limits(config, search.run,
+    return within_limits(config, lambda: _one(list(assertions), list(declarations), objective,
+                                              config, positions, progress, strategy, terms, logic),
                          lambda reason: Optimum(Status.UNKNOWN, reason=reason, objective=objective))
 
 
@@ -99,14 +100,25 @@ def _lex(assertions: Sequence[Term], declarations: Sequence[Term],
             if left <= 0:
                 break
             cfg = dataclasses.replace(config, timeout=left)
-        r = _Search(fixed, list(declarations), obj, cfg, positions, progress, strategy, terms,
-                    logic).run()
+        r = _one(fixed, list(declarations), obj, cfg, positions, progress, strategy, terms, logic)
         out.append(r)
         if r.status != Status.SAT or not r.proven or r.value is None:
             break
         fixed.append(terms.eq(obj.term, terms.const(r.value, INT)))
     return out
 
+
+def _one(assertions: list[Term], declarations: list[Term], objective: Objective, config: Config,
+         positions: Optional[Mapping[Term, int]], progress: Optional[Callable[[Progress], None]],
+         strategy: str, terms: Optional[TermManager], logic: Optional[str]) -> Optimum:
+    """One objective: a difference ``x - y + k`` over a difference-logic formula by the
+    search below, any other linear objective (or any formula outside difference logic:
+    ``_Search._start``) by re-encoded bound queries (``linear``)."""
+    if objective.term.sort == INT and not is_difference(objective.term):
+        return optimize_linear(assertions, declarations, objective, terms, config, positions,
+                               progress)
+    return _Search(assertions, declarations, objective, config, positions, progress, strategy,
+                   terms, logic).run()
 
 
 class _Search:
@@ -202,6 +214,9 @@ class _Search:
         self.p = self.m = 0
         cfg = self.config
         norm = normalize_assertions(self.assertions, positions=self.positions, stats=self.stats)
+        if isinstance(norm, LinearNormalized):  # a formula outside difference logic
+            return optimize_linear(self.assertions, self.declarations, self.obj, self.terms,
+                                   cfg, self.positions, self.progress)
         c = norm.circuit
         if FALSE in c.roots:
             return self.result(Status.UNSAT, None, None, reason="an assertion simplifies to false")
