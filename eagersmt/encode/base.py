@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol, Sequence
 
+from ..ir.components import DisjointSets
 from .cnf import CNF
 from .tseitin import PredUse
 
@@ -94,28 +95,18 @@ Rule = Callable[[Choice, str], Optional[Candidate]]
 
 def split_classes(preds: Sequence[PredUse], units: Sequence[tuple[int, int, int]]) -> list[VarClass]:
     """Group predicates by connected component of their variables (union–find)."""
-    parent: dict[int, int] = {}
-
-    def find(a: int) -> int:
-        root = a
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[a] != root:
-            parent[a], a = root, parent[a]
-        return root
-
+    sets: DisjointSets[int] = DisjointSets()
+    find = sets.find
     for p in preds:
-        ra, rb = find(p.x), find(p.y)
-        if ra != rb:
-            parent[ra] = rb
+        sets.union(p.x, p.y)
     groups: dict[int, VarClass] = {}
-    for v in parent:
+    for v in sets:
         r = find(v)
         groups.setdefault(r, VarClass([], [])).variables.append(v)
     for p in preds:
         groups[find(p.x)].preds.append(p)
     for u in units:
-        if u[0] in parent:
+        if u[0] in sets:
             groups[find(u[0])].units.append(u)
     for g in groups.values():
         g.variables.sort()

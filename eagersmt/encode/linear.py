@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from ..ir.circuit import NEG, POS, polarities
+from ..ir.components import DisjointSets
 from ..ir.linear import ATOM_PREFIX, Channel, LinearNormalized
 from ..ir.normalize import Normalized
 from ..result import Stats
@@ -182,13 +183,8 @@ def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> tuple[list[li
     atoms are differences and bounds, and whose ranges are below ``ORDER_RANGE``: their
     differences become the order encoding's binary clauses, their channels clauses between
     the ladder and the indicators."""
-    parent: dict[str, str] = {}
-
-    def find(a: str) -> str:
-        while parent.setdefault(a, a) != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
+    sets: DisjointSets[str] = DisjointSets()
+    find = sets.find
 
     channel_atoms = {k for ch in norm.channels.values() for k in ch.atoms}
     spoiled: set[str] = set()
@@ -197,7 +193,7 @@ def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> tuple[list[li
             continue
         ints = [x for x, _ in coefs if x not in norm.indicators]
         for x in ints[1:]:
-            parent[find(x)] = find(ints[0])
+            sets.union(x, ints[0])
         if ints and k not in channel_atoms and not (
                 len(ints) == len(coefs) and coefs[0][1] == 1
                 and (len(coefs) == 1 or (len(coefs) == 2 and coefs[1][1] == -1))):
@@ -208,9 +204,9 @@ def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> tuple[list[li
             spoiled.add(find(x))
     with_channel = {find(x) for x in norm.channels}
     classes: dict[str, list[str]] = {}
-    for x in parent:
+    for x in sets:
         classes.setdefault(find(x), []).append(x)
-    ordered = {x for x in parent if find(x) in with_channel and find(x) not in spoiled}
+    ordered = {x for x in sets if find(x) in with_channel and find(x) not in spoiled}
     return list(classes.values()), ordered
 
 

@@ -51,6 +51,7 @@ from ..errors import UnsupportedError
 from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
+from .components import DisjointSets
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
 ATOM_PREFIX = "|lin|"
@@ -362,16 +363,8 @@ class _Linearizer:
         of the integer variables (indicators apart: they are Booleans) under the atoms the
         formula uses, whose atoms all have the shape ``x - y <= c`` or ``x <= c``."""
         pol, _ = polarities(self.c)
-        parent: dict[str, str] = {}
-
-        def find(a: str) -> str:
-            root = a
-            while parent.setdefault(root, root) != root:
-                root = parent[root]
-            while parent[a] != root:
-                parent[a], a = root, parent[a]
-            return root
-
+        sets: DisjointSets[str] = DisjointSets()
+        find = sets.find
         used = []
         for k, (coefs, _) in enumerate(self.atoms):
             node = self.c.bool_names.get(f"{ATOM_PREFIX}{k}")
@@ -382,7 +375,7 @@ class _Linearizer:
             for x in ints:
                 find(x)
             for x in ints[1:]:
-                parent[find(x)] = find(ints[0])
+                sets.union(x, ints[0])
         linear_roots = set()
         for k in used:
             coefs, _ = self.atoms[k]
@@ -394,7 +387,7 @@ class _Linearizer:
         for x in self.fixed:
             if x not in self.indicators:
                 linear_roots.add(find(x))
-        diff_vars = {x for x in parent if find(x) not in linear_roots}
+        diff_vars = {x for x in sets if find(x) not in linear_roots}
         atoms = {k for k in used if self.atoms[k][0][0][0] in diff_vars}
         return atoms, diff_vars
 
