@@ -29,8 +29,9 @@ from ..core.limits import is_interrupt
 from ..errors import InternalError, Interrupted, UnsupportedError
 from ..ir import terms as T
 from ..ir.terms import INT, Term, TermManager
-from ..result import Stats, Status
+from ..result import Status
 from .objective import Objective, Optimum, Progress
+from .state import SearchState
 
 MAX_GALLOP_BITS = 40
 
@@ -49,37 +50,18 @@ def optimize_linear(assertions: Sequence[Term], declarations: Sequence[Term],
                    progress).run()
 
 
-class _Linear:
+class _Linear(SearchState):
     def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
                  terms: TermManager, config: Config, positions: Optional[Mapping[Term, int]],
                  progress: Optional[Callable[[Progress], None]]):
+        super().__init__(objective, config, progress)
         self.assertions, self.declarations = assertions, declarations
-        self.obj, self.terms, self.config, self.positions = objective, terms, config, positions
-        self.progress = progress
+        self.terms, self.positions = terms, positions
         self.sign = -1 if objective.maximize else 1
-        self.stats = Stats()
         self.stats.notes["objective"] = "linear: re-encoded per bound query"
-        self.start = time.perf_counter()
-        self.deadline = None if config.timeout is None else self.start + config.timeout
-        self.model: dict[str, object] = {}
-        self.history: list[tuple[float, int]] = []
-        self.bounds: tuple[Optional[int], Optional[int]] = (None, None)  # raw (ub, lb) so far
 
     def user(self, raw: Optional[int]) -> Optional[int]:
         return None if raw is None else self.sign * raw
-
-    def result(self, status: Status, ub: Optional[int], lb: Optional[int],
-               reason: str = "") -> Optimum:
-        proven = ub is not None and lb is not None and lb >= ub
-        self.stats.add_time("optimize", time.perf_counter() - self.start)
-        return Optimum(status, self.user(ub), proven, False, self.user(lb), self.model,
-                       self.stats, self.history, reason, self.obj)
-
-    def report(self, ub: Optional[int], lb: Optional[int]) -> None:
-        self.bounds = (ub, lb)
-        if self.progress is not None:
-            self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
-                                   ub is not None and lb is not None and lb >= ub))
 
     def ask(self, a: Optional[int]) -> tuple[Status, Optional[int]]:
         """Decide ``F and sign * t <= a`` (None: ``F``); the model's raw value when sat."""
@@ -100,7 +82,7 @@ class _Linear:
         raw = self.sign * int(v)  # type: ignore[call-overload]
         if a is not None and raw > a:  # (the model is checked on F and the bound atom)
             raise InternalError(f"model violates the bound query: {raw} > {a}")
-        self.model = res.model
+        self.best_model = res.model
         self.history.append((time.perf_counter() - self.start, self.sign * raw))
         return Status.SAT, raw
 
@@ -112,13 +94,13 @@ class _Linear:
             if not is_interrupt(e):
                 raise
             ub, lb = self.bounds
-            partial = None if ub is None else self.result(Status.SAT, ub, lb, "interrupted")
+            partial = None if ub is None else self.result(Status.SAT, ub, lb, reason="interrupted")
             raise Interrupted(partial) from None
 
     def _search(self) -> Optimum:
         st, ub = self.ask(None)
         if st != Status.SAT or ub is None:
-            return self.result(st, None, None, "timeout" if st == Status.UNKNOWN else "")
+            return self.result(st, None, None, reason="timeout" if st == Status.UNKNOWN else "")
         box = box_bound(self.assertions, self.obj.term, self.sign)
         lb: Optional[int] = None
         if box is not None and box >= ub:
@@ -130,14 +112,14 @@ class _Linear:
         while lb is None:  # gallop down until a refutation (not below the box)
             if step > 2 ** MAX_GALLOP_BITS:
                 return self.result(Status.SAT, ub, None,
-                                   "no lower bound found: the objective may be unbounded")
+                                   reason="no lower bound found: the objective may be unbounded")
             a = ub - step if box is None else max(ub - step, box)
             if box is not None and a == box:
                 lb = box  # the bisection asks ``t <= box`` if need be
                 break
             st, v = self.ask(a)
             if st == Status.UNKNOWN:
-                return self.result(Status.SAT, ub, lb, "timeout")
+                return self.result(Status.SAT, ub, lb, reason="timeout")
             if st == Status.UNSAT:
                 lb = a + 1
             else:
@@ -148,7 +130,7 @@ class _Linear:
             a = lb + (ub - lb - 1) // 2
             st, v = self.ask(a)
             if st == Status.UNKNOWN:
-                return self.result(Status.SAT, ub, lb, "timeout")
+                return self.result(Status.SAT, ub, lb, reason="timeout")
             if st == Status.UNSAT:
                 lb = a + 1
             else:

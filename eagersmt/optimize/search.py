@@ -31,11 +31,12 @@ from ..ir.linear import LinearNormalized
 from ..ir.normalize import Normalized
 from ..ir.terms import INT, Term, TermManager
 from ..errors import Interrupted
-from ..result import Stats, Status
+from ..result import Status
 from .linear import optimize_linear
 from .objective import Objective, Optimum, Progress, difference_form, is_difference
 from .race import Refuter
 from .root import RootBounds, root_bounds
+from .state import SearchState
 from .tighten import tighten, unit_bound
 
 STRATEGIES = ("auto", "linear", "binary")
@@ -121,27 +122,19 @@ def _one(assertions: list[Term], declarations: list[Term], objective: Objective,
                    terms, logic).run()
 
 
-class _Search:
+class _Search(SearchState):
     def __init__(self, assertions: list[Term], declarations: list[Term], objective: Objective,
                  config: Config, positions: Optional[Mapping[Term, int]],
                  progress: Optional[Callable[[Progress], None]], strategy: str,
                  terms: Optional[TermManager] = None, logic: Optional[str] = None):
+        super().__init__(objective, config, progress)
         self.terms = terms
         self.logic = logic
         self.memo: Any = None  # the lemma store's use (``memo/optimum.py``), through the hook
-        self.bounds: tuple[Optional[int], Optional[int]] = (None, None)  # raw (ub, lb) so far
         self.assertions = assertions
         self.declarations = declarations
-        self.obj = objective
-        self.config = config
         self.positions = positions
-        self.progress = progress
         self.strategy = strategy
-        self.stats = Stats()
-        self.start = time.perf_counter()
-        self.deadline = None if config.timeout is None else self.start + config.timeout
-        self.history: list[tuple[float, int]] = []
-        self.best_model: dict[str, object] = {}
         self.kept = Kept()  # the bound encoding of the search (``core.bounded``)
         self.p = self.m = 0  # the objective ``p - m`` (circuit indices)
         self.circuit: Optional[Circuit] = None  # the bound formula's circuit, and its
@@ -155,19 +148,6 @@ class _Search:
             return None
         v = raw + self.k
         return -v if self.obj.maximize else v
-
-    def result(self, status: Status, ub: Optional[int], lb: Optional[int], *,
-               unbounded: bool = False, reason: str = "") -> Optimum:
-        proven = ub is not None and lb is not None and lb >= ub
-        self.stats.add_time("optimize", time.perf_counter() - self.start)
-        return Optimum(status, self.user(ub), proven, unbounded, self.user(lb), self.best_model,
-                       self.stats, self.history, reason, self.obj)
-
-    def report(self, ub: Optional[int], lb: Optional[int]) -> None:
-        self.bounds = (ub, lb)
-        if self.progress is not None:
-            self.progress(Progress(self.user(ub), self.user(lb), time.perf_counter() - self.start,
-                                   ub is not None and lb is not None and lb >= ub))
 
     def ask(self, a: Optional[int], improve: bool = True,
             deadline: Optional[float] = None) -> Status:
