@@ -18,7 +18,7 @@
 3. ``--pool``: the warm pool (``conquer.ray_actors``, "warm pool"): whole ``eagersmt solve
    --ray auto --cubes 4`` processes on the example (client start, ``import ray``,
    ``ray.init`` included) against the running head, ``--repeat`` times alternately with
-   ``EAGERSMT_POOL=0`` (actors started and killed per solve) and with the pool (the first
+   ``EAGERSMT_POOL=0`` (actors started and killed per solve) and ``EAGERSMT_POOL=1`` (the first
    pooled run starts it: reported apart), beside a local ``solve --cubes 4`` and
    ``python -c "import ray"``; ``--pool-only`` runs just this part.
 
@@ -179,10 +179,11 @@ def pool(head: RayHead, repeat: int) -> dict:
     solve = ("-m", "eagersmt.cli.main", "solve", "--cubes", "4")
     ray_solve = (*solve, "--ray", "auto", str(EXAMPLE))
     whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve)  # the cluster's first job: unrecorded
-    out: dict = {"first_pooled": whole(env, *ray_solve), "runs": []}
+    pooled = {**env, "EAGERSMT_POOL": "1"}
+    out: dict = {"first_pooled": whole(pooled, *ray_solve), "runs": []}
     for _ in range(repeat):
         out["runs"].append({"off": whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve),
-                            "pooled": whole(env, *ray_solve),
+                            "pooled": whole(pooled, *ray_solve),
                             "local": whole(env, *solve, str(EXAMPLE)),
                             "import_ray": whole(env, "-c", "import ray")})
     whole(env, "-m", "eagersmt.cli.main", "pool", "stop")

@@ -32,7 +32,7 @@ def head():
 
 def eagersmt(head: RayHead, *args: str, env: dict = {}) -> subprocess.CompletedProcess:  # noqa: B006
     return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args],
-                          env={**head.env, "EAGERSMT_MEMO": "off", **env},
+                          env={**head.env, "EAGERSMT_MEMO": "off", "EAGERSMT_POOL": "1", **env},
                           capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
@@ -44,7 +44,7 @@ def workers(head: RayHead) -> list[dict]:
 
 def test_a_second_solve_reuses_the_warm_workers_and_stop_ends_them(head, tmp_path):
     php = tmp_path / "php.smt2"  # unsat, not decided before the workers (as the example is)
-    php.write_text(php_smt(9, 8))
+    php.write_text(php_smt(10, 9))
     first = eagersmt(head, "solve", "--ray", "auto", "--cubes", "4", str(EXAMPLE))
     assert first.returncode == 0 and first.stdout.split()[0] == "sat", first.stderr[-2000:]
     status = workers(head)
@@ -80,7 +80,7 @@ def progress(p):
 cubes = [[a * 1, b * 10] for a, b in itertools.product((1, -1), repeat=2)]
 r = RayConquer("auto", progress=progress).solve_cubes(php(10, 9), cubes)
 print(json.dumps({"status": str(r.status), "retried": r.retried, "killed": killed}))
-"""], env={**head.env}, cwd=REPO, capture_output=True, text=True, timeout=300)
+"""], env={**head.env, "EAGERSMT_POOL": "1"}, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["killed"] and out["status"] == "unsat" and out["retried"] >= 1

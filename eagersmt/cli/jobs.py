@@ -104,9 +104,9 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
                   help="The cluster: 'auto' (RAY_ADDRESS or the one 'ray start' left here) "
                        "or HOST:PORT.")
     def pool_cmd(action: str, address: str) -> None:
-        """The warm worker pool that 'solve --ray ADDRESS' keeps on a running cluster:
-        show its workers (status) or end them (stop).  Idle workers end by themselves
-        after EAGERSMT_POOL_IDLE seconds (default 600)."""
+        """The warm worker pool that 'solve --ray ADDRESS' keeps on a running cluster
+        when EAGERSMT_POOL=1: show its workers (status) or end them (stop).  Idle workers
+        end by themselves after EAGERSMT_POOL_IDLE seconds (default 600)."""
         import json
         import logging
 

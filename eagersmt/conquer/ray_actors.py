@@ -21,8 +21,10 @@ and imported and pays only its CNF's ``ray.put`` and ``load`` per worker.  A sol
 workers it loaded (a random token); at its end it releases them (a running cube stops at
 its next exchange point) instead of killing them; a second solve that loads a worker takes
 it over (one solve at a time per pool: concurrent solves preempt each other's workers).
-An idle worker ends its process after ``IDLE_SECONDS`` (``$EAGERSMT_POOL_IDLE``);
-``$EAGERSMT_POOL=0`` turns the pool off (each solve starts and kills its own actors);
+An idle worker ends its process after ``IDLE_SECONDS`` (``$EAGERSMT_POOL_IDLE``).  The
+pool is opt-in (``$EAGERSMT_POOL=1``): a cube-and-conquer that re-splits, and a Ray Job's
+solve, can still hang on pooled workers; without it each solve starts and kills its own
+actors;
 ``eagersmt pool status|stop`` shows or ends them (``pool_status``, ``pool_stop``).  A pool
 worker that dies mid-solve is replaced as any actor is (its cubes re-queued).
 
@@ -525,9 +527,9 @@ class RayConquer:
         self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
-        # on a running cluster: the warm pool's workers (module doc; ``$EAGERSMT_POOL=0``:
-        # actors of this solve only, started and killed with it)
-        self.pooled = os.environ.get("EAGERSMT_POOL") != "0" if pooled is None else pooled
+        # on a running cluster with ``$EAGERSMT_POOL=1``: the warm pool's workers (module
+        # doc); else actors of this solve only, started and killed with it
+        self.pooled = os.environ.get("EAGERSMT_POOL") == "1" if pooled is None else pooled
         # clause sharing between the actors (``sharing``): a back end that can
         from ..backends import BACKENDS
 
