@@ -271,7 +271,7 @@ def test_ray_sharing_runs_the_probe_while_the_actors_boot(head):
         from eagersmt.conquer.ray_actors import RayConquer
         from eagersmt.strategy.probe import probe_learning
 
-        cnf = php(9, 8)
+        cnf = php(10, 9)  # (php(9, 8) can be refuted within the probe's 0.3 s)
         seed = probe_learning(cnf, 0.3)
         r = RayConquer("local", jobs=2, share=True).solve_cubes(cnf, None,
                                                                 meanwhile=lambda: seed)
