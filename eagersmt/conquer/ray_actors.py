@@ -68,7 +68,20 @@ from .sharing import Exchange, Mailbox, cnf_tag, pack
 # The warm pool (module doc): its workers' names, and how long an idle one lives.
 NAMESPACE = "eagersmt"
 POOL_PREFIX = "worker-"
-IDLE_SECONDS = float(os.environ.get("EAGERSMT_POOL_IDLE", 600))
+DEFAULT_IDLE_SECONDS = 600.0
+
+
+def _idle_seconds() -> float:
+    """``$EAGERSMT_POOL_IDLE`` when it is a positive number of seconds, else the default
+    (a bad value must not break every ``--ray`` run at import)."""
+    try:
+        v = float(os.environ.get("EAGERSMT_POOL_IDLE", DEFAULT_IDLE_SECONDS))
+    except ValueError:
+        return DEFAULT_IDLE_SECONDS
+    return v if v > 0 else DEFAULT_IDLE_SECONDS  # (nan > 0 is false)
+
+
+IDLE_SECONDS = _idle_seconds()
 RELEASE_SECONDS = 2.0  # a released cube that has not stopped by then ends its process
 LOAD_SECONDS = 60.0  # a call waits this long for its solve's ``load`` (a CNF's transfer)
 # ``benchmarks/RESULTS.md``, "Ray": what a private Ray costs, and the CNFs it holds.
