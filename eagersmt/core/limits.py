@@ -8,12 +8,18 @@ or python-sat's ``pysolvers.error: Caught keyboard interrupt`` when SIGINT arriv
 native solve) ``cleanup`` closes the kept solvers, the strategies have already killed their
 child processes and removed their temporary files on the way out (their ``finally``
 blocks), and ``KeyboardInterrupt`` propagates: the CLI answers ``unknown`` and exits 130,
-the Python API raises it.  Timeouts are deadlines passed down to every SAT call.
+the Python API raises it.  Timeouts are deadlines passed down to every SAT call; the
+Python stages before it that do not watch the clock (encoding) run under
+``deadline_alarm``, which interrupts them when the deadline passes.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional, TypeVar
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional, TypeVar
 
 from ..config import Config
 
@@ -25,6 +31,37 @@ def is_interrupt(e: BaseException) -> bool:
     if isinstance(e, KeyboardInterrupt):
         return True
     return type(e).__module__ == "pysolvers" and "keyboard interrupt" in str(e).lower()
+
+
+class DeadlinePassed(Exception):
+    """The deadline passed inside a ``deadline_alarm`` block."""
+
+
+@contextmanager
+def deadline_alarm(deadline: Optional[float]) -> Iterator[None]:
+    """Run the block until ``deadline`` (``time.perf_counter()`` seconds), then raise
+    ``DeadlinePassed`` in it.  A real-time timer (SIGALRM) interrupts the Python code
+    between two bytecodes (a call into C returns first); only in the main thread and when
+    no other real-time timer is running (a caller that set one, the fuzzer's oracle, is
+    in charge of time), else the block runs unwatched."""
+    if deadline is None or threading.current_thread() is not threading.main_thread() \
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        raise DeadlinePassed()
+
+    def ring(signum: int, frame: object) -> None:
+        raise DeadlinePassed()
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, left)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def within_limits(config: Config, run: Callable[[], T], out_of_memory: Callable[[str], T],
@@ -56,4 +93,4 @@ def within_limits(config: Config, run: Callable[[], T], out_of_memory: Callable[
         raise KeyboardInterrupt(str(e)) from None
 
 
-__all__ = ["is_interrupt", "within_limits"]
+__all__ = ["DeadlinePassed", "deadline_alarm", "is_interrupt", "within_limits"]

@@ -17,6 +17,7 @@ from ..compile import encode_normalized
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
+from .limits import DeadlinePassed, deadline_alarm
 from .widths import narrow_rounds, round_deadline
 
 if TYPE_CHECKING:
@@ -50,7 +51,13 @@ def _solve_once(norm: "Normalized", declarations: Sequence[Term], config: Config
     """One encode, strategy call and decode of ``norm``."""
     from ..strategy import choose
 
-    compiled = encode_normalized(norm, config, stats=stats, checkable=proof_dir is not None)
+    try:
+        with deadline_alarm(deadline):
+            compiled = encode_normalized(norm, config, stats=stats,
+                                         checkable=proof_dir is not None)
+    except DeadlinePassed:
+        stats.notes["timeout"] = "while encoding"
+        return Result(Status.UNKNOWN, {}, stats, "timeout")
     if deadline is not None and time.perf_counter() >= deadline and not compiled.trivial:
         return Result(Status.UNKNOWN, {}, stats, "timeout")
     t0 = time.perf_counter()
