@@ -83,9 +83,9 @@ These two functions are what the compact encoding adds to the trusted code.
 **Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
 circuit over linear atoms).  Its atoms and Booleans are checked as above (Tseitin and root
 clauses of that circuit); the certificate's ``linear`` section maps every integer
-variable to its bits and gives each BDD variable a meaning, and ``check/linear.py``
-accepts a clause over them only as an arithmetic implication it verifies (its module doc
-has the argument); ``check/ackermann.py`` reads every functional-consistency root back
+variable to its bits and gives each BDD variable and adder output a meaning, and
+``check/linear.py`` accepts a clause over them only as an arithmetic implication or an
+adder's definition that it verifies (its module doc has the argument); ``check/ackermann.py`` reads every functional-consistency root back
 from the circuit and the atoms (no stronger than Ackermann's constraint).
 
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
