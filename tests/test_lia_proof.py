@@ -377,3 +377,78 @@ def test_adder_network_of_another_coefficient_rejected(wide_cert, tmp_path: Path
     set_meta(bad, m)
     with pytest.raises(CertificateError, match="adder gate"):
         check_certificate(str(bad), str(other))
+
+
+# -- surrogates: combinations of top-level constraints (``encode/surrogate.py``) ------------
+
+KNAPSACK = """(set-logic QF_LIA)
+""" + "".join(f"(declare-const x{i} Int) (assert (<= 0 x{i} 1))\n" for i in range(12)) + """
+(assert (<= (+ (* 23 x0) (* 31 x1) (* 29 x2) (* 44 x3) (* 53 x4) (* 38 x5) (* 63 x6) (* 85 x7)
+               (* 89 x8) (* 82 x9) (* 41 x10) (* 37 x11)) 165))
+(assert (<= (+ (* 40 x0) (* 12 x1) (* 50 x2) (* 31 x3) (* 27 x4) (* 61 x5) (* 18 x6) (* 44 x7)
+               (* 35 x8) (* 70 x9) (* 25 x10) (* 33 x11)) 150))
+(assert (>= (+ (* 92 x0) (* 57 x1) (* 49 x2) (* 68 x3) (* 60 x4) (* 43 x5) (* 67 x6) (* 84 x7)
+               (* 87 x8) (* 72 x9) (* 55 x10) (* 61 x11)) 330))
+(check-sat)
+"""
+LP_INFEASIBLE = """(set-logic QF_LIA)
+(declare-const x Int) (declare-const y Int) (declare-const z Int) (declare-const w Int)
+(assert (<= 0 x 1)) (assert (<= 0 y 1)) (assert (<= 0 z 1)) (assert (<= 0 w 1))
+(assert (>= (+ x y z w) 3)) (assert (<= (+ x y) 1)) (assert (<= (+ z w) 1))
+(check-sat)
+"""
+
+
+def surrogate_sources(cert: Path) -> list[list]:
+    return [s for s in meta(cert)["linear"]["sources"] if s[0] == "surrogate"]
+
+
+@pytest.fixture(scope="module")
+def knapsack_cert(tmp_path_factory) -> tuple[Path, Path]:
+    return certified(KNAPSACK, tmp_path_factory.mktemp("knapsack"))
+
+
+def test_knapsack_gets_a_checked_surrogate(knapsack_cert) -> None:
+    """A multi-knapsack above its optimum: the certificate carries a combination of the
+    rows (the relaxation's bound), and it verifies."""
+    import z3
+
+    s = z3.Solver()
+    s.from_string(KNAPSACK)
+    assert s.check() == z3.unsat
+    cert, path = knapsack_cert
+    rows = surrogate_sources(cert)
+    assert rows and all(len(s[1]) >= 2 for s in rows)
+    assert check_certificate(str(cert), str(path)).verified
+
+
+def test_lp_infeasible_formula_refuted_by_its_surrogate(tmp_path: Path) -> None:
+    """No constraint alone is violated by the box, their sum is: the surrogate's bound is
+    negative and the CNF is the empty clause's."""
+    cert, path = certified(LP_INFEASIBLE, tmp_path)
+    assert surrogate_sources(cert)
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and r.counts["empty"] == 1
+
+
+@pytest.mark.parametrize("change", ["multiplier", "negative", "not top-level"])
+def test_tampered_surrogate_rejected(knapsack_cert, tmp_path: Path, change: str) -> None:
+    """A surrogate whose multiplier changed (its BDD then encodes another constraint than
+    the one the checker derives), with a negative multiplier, or built on a constraint that
+    is not asserted at the top level, is refused."""
+    cert, path = knapsack_cert
+    m = meta(cert)
+    src = next(s for s in m["linear"]["sources"] if s[0] == "surrogate")
+    if change == "multiplier":
+        src[1][-1][2] //= 2  # the objective row at half weight: a weaker combination
+        match = "term order|BDD"
+    elif change == "negative":
+        src[1][0][2] = -src[1][0][2]
+        match = "malformed"
+    else:
+        src[1][0][1] = -src[1][0][1]  # the atom's other side
+        match = "not a top-level constraint"
+    bad = tampered(cert, tmp_path)
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match=match):
+        check_certificate(str(bad), str(path))

@@ -18,10 +18,18 @@ The terms and the bound are derived here from the formula and the bit map, with 
 module's own code (substitute the bits, merge per literal, move negative weights onto the
 negated literal); the certificate's order must be a permutation of those literals.
 
+Surrogates.  A source ``["surrogate", rows]`` is the constraint ``sum m * row`` over rows
+``[k, side, m]``: each the side ``side`` of atom ``k``, which must be a top-level literal
+of the circuit (so every model satisfies it), and ``m`` a positive integer; a nonnegative
+combination of constraints every model satisfies is one too, so like a domain it holds
+under ``sigma`` without a premise (``encode/surrogate.py`` says why the encoder adds them).
+Its terms and bound are derived here from the formula's atoms as an atom's are, and a
+negative bound (after moving the weights positive) makes the empty clause follow.
+
 The clause rule (all a BDD clause needs; any other literal only weakens the clause).  A
 clause holds under ``sigma`` when it has a *premise*: a negative node literal (its meaning),
 a literal whose falsity is an atom's side (the atom's constraint, level 0), or nothing for
-a domain source (true); at most one positive node literal of the same source at a level
+a domain or surrogate source (true); at most one positive node literal of the same source at a level
 ``q >= p`` (the *conclusion*); and with ``F`` the total weight of the terms at levels
 ``p .. q - 1`` (to the end without a conclusion) whose negation is in the clause (terms the
 clause may assume true), either ``gamma_q >= K_p - F`` (the conclusion follows:
@@ -65,18 +73,22 @@ from typing import Any, Optional
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from .certificate import CertificateError
 
+UNCONDITIONAL = ("domain", "surrogate")  # sources true under ``sigma`` without a premise
+
 
 class LinearClauses:
     """The meanings of a linear certificate's bits, adders and BDD nodes, and the clause
     and adder rules."""
 
     def __init__(self, norm: LinearNormalized, node_lit: dict[int, int], meta: Any,
-                 give: Any):
+                 give: Any, top: set[int]):
         """``node_lit``: circuit node -> CNF variable; ``give(var, meaning)`` records a
-        variable's meaning (raising on a second, different one)."""
+        variable's meaning (raising on a second, different one); ``top``: the circuit's
+        top-level literals (the checker's own reading)."""
         if not isinstance(meta, dict):
             raise CertificateError("the certificate has no linear section")
         self.norm = norm
+        self.top = top
         self.bits: dict[str, tuple[int, list[int]]] = {}
         self._bit_map(meta["bits"], node_lit, give)
         self.atom_var: dict[int, int] = {}  # CNF variable -> atom index
@@ -145,6 +157,13 @@ class LinearClauses:
                 bound -= side * a * lo
                 terms.extend((bit, side * a * (1 << j)) for j, bit in enumerate(bits))
             key: tuple = ("atom", src[1], side)
+        elif kind == "surrogate" and len(src) == 3 and isinstance(src[1], list) and src[1]:
+            coef, bound = self._surrogate(i, src[1])
+            for x, a in coef.items():
+                lo, bits = self.bits[x]
+                bound -= a * lo
+                terms.extend((bit, a * (1 << j)) for j, bit in enumerate(bits))
+            key = ("surrogate", i)
         elif kind == "domain" and len(src) == 3 and src[1] in self.bits:
             x = src[1]
             lo, bits = self.bits[x]
@@ -161,6 +180,31 @@ class LinearClauses:
             raise CertificateError(f"BDD source {i}: its term order is not the terms of "
                                    "its constraint")
         return list(order), [pos[lit] for lit in order], bound, key
+
+    def _surrogate(self, i: int, rows: list) -> tuple[dict[str, int], int]:
+        """``sum m * (side of atom k)`` over the rows ``[k, side, m]`` of source ``i``, each
+        a top-level atom side and ``m`` a positive integer (module doc, "Surrogates")."""
+        coef: dict[str, int] = {}
+        bound = 0
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 3 and all(type(t) is int for t in row)
+                    and 0 <= row[0] < len(self.norm.atoms) and row[1] in (1, -1) and row[2] > 0):
+                raise CertificateError(f"surrogate {i}: malformed row {row!r}")
+            k, side, m = row
+            node = self.norm.boolean.bool_names.get(f"{ATOM_PREFIX}{k}")
+            if node is None or side * node not in self.top:
+                raise CertificateError(f"surrogate {i}: atom {k} (side {side}) is not a "
+                                       "top-level constraint")
+            coefs, b = self.norm.atoms[k]
+            for x, a in coefs:
+                coef[x] = coef.get(x, 0) + m * side * a
+            bound += m * (b if side > 0 else -b - 1)
+        return coef, bound
+
+    def refuted(self) -> bool:
+        """Does an unconditional source (a domain, a surrogate) have a negative bound (its
+        positive-weight sum cannot be that small: the empty clause follows)?"""
+        return any(key[0] in UNCONDITIONAL and bound < 0 for _, _, bound, key in self.sources)
 
     def _network(self, i: int, pos: dict[int, int], gates: list) -> list[tuple[int, int]]:
         """The terms ``pos`` split into powers of two and summed by ``gates`` (module doc,
@@ -212,7 +256,7 @@ class LinearClauses:
                     premises.append((s, 0, self.sources[s][2]))
         if concl:
             s = self.node[concl[0]][0]
-            if self.sources[s][3][0] == "domain":
+            if self.sources[s][3][0] in UNCONDITIONAL:
                 premises.append((s, 0, self.sources[s][2]))
         negated = {-lit for lit in clause}
         for s, p, K in premises:

@@ -399,7 +399,8 @@ class _Checker:
         if linear is not None:
             from .linear import LinearClauses
 
-            self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give)
+            self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give,
+                                        set(self.top))
         self.roots = self._root_clauses()
 
     def _give(self, var: int, meaning: tuple) -> None:
@@ -617,7 +618,8 @@ class _Checker:
     def clause(self, clause: list[int]) -> Optional[str]:
         """``None`` if ``clause`` is justified, else why not."""
         if not clause:
-            if self.infeasible or any(g.infeasible or _bellman_ford(sorted(g.variables),
+            refuted = self.linear is not None and self.linear.refuted()
+            if self.infeasible or refuted or any(g.infeasible or _bellman_ford(sorted(g.variables),
                                                  [(y, x, k) for x, y, k in g.units]) is None
                    for g in self.classes):
                 self.counts["empty"] += 1

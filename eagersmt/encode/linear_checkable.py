@@ -20,6 +20,13 @@ verifies on its own (``check/linear.py``); the certificate lists, per encoded co
 its terms' order and each node's ``(constraint, level, gamma)``.  The domain of each
 variable (``sum 2^j * b_j <= hi - lo``) is a constraint like the others, without ``cond``.
 
+Surrogates.  Besides the formula's constraints, the nonnegative combinations of its
+top-level ones that ``surrogate.py`` finds useful (each one carries the bound of the
+linear relaxation, which per-constraint BDDs do not see: on knapsack-like rows the
+difference between enumerating and propagating) are encoded unconditionally when their
+BDD fits ``SURROGATE_LIMIT`` nodes; the certificate lists each one's rows and integer
+multipliers.
+
 Cost: a BDD's nodes per level are at most the distinct reachable intervals, so a sum of
 ``n`` 0-1 terms of small weights is ``O(n * sum w)`` clauses at worst, and a sum over wide
 bits can grow fast.  A constraint whose BDD passes ``BDD_LIMIT`` nodes gets an *adder
@@ -54,11 +61,13 @@ from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..result import Stats
 from .cnf import CNF
+from .surrogate import combine, surrogates
 from .tseitin import Tseitin, tseitin
 
 NAME = "linear-checkable"
 BDD_LIMIT = 100_000  # BDD nodes of one constraint past which it gets an adder network
 NODE_LIMIT = 2_000_000  # BDD nodes of a network's comparator past which the formula is refused
+SURROGATE_LIMIT = 5_000  # BDD nodes past which a surrogate is left out (it is only an aid)
 _TRUE, _FALSE = 0, -1  # BDD terminals (node variables are positive)
 
 
@@ -104,7 +113,8 @@ def encode_linear_checkable(norm: LinearNormalized, *,
         bits = list(cnf.new_vars((hi - lo).bit_length()))
         out.bits[x] = (lo, bits)
         if hi - lo != (1 << len(bits)) - 1:
-            _constraint(out, ["domain", x], [(b, 1 << j) for j, b in enumerate(bits)], hi - lo, None)
+            _constraint(out, ["domain", x], [(b, 1 << j) for j, b in enumerate(bits)], hi - lo,
+                        None)
     pol, _ = polarities(c)
     encoded = 0
     for k, (coefs, bound) in enumerate(norm.atoms):
@@ -122,33 +132,63 @@ def encode_linear_checkable(norm: LinearNormalized, *,
         if pol[node] & NEG:
             _constraint(out, ["atom", k, -1], [(b, -w) for b, w in terms], -bound - 1 + const, -v)
         encoded += 1
+    derived = _surrogates(out, norm)
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded,
                             bdd_nodes=len(out.nodes),
-                            adder_gates=sum(len(g) for _, g in out.networks))
+                            adder_gates=sum(len(g) for _, g in out.networks),
+                            surrogates=derived)
         stats.notes["encodings"] = f"{NAME}:1"
         stats.notes["choice"] = (f"{len(norm.domains)} integer vars, {encoded} linear "
                                  "constraints: log encoding + interval BDDs (certificates)")
     return out
 
 
+def _surrogates(out: CheckableLinearEncoded, norm: LinearNormalized) -> int:
+    """The surrogates of the top-level constraints (``surrogate.py``) that fit a BDD of
+    ``SURROGATE_LIMIT`` nodes, encoded unconditionally; how many."""
+    c = norm.boolean
+    top = set(c.top_level())
+    rows: list[tuple[dict[str, int], int]] = []
+    keys: list[tuple[int, int]] = []
+    for k, (coefs, bound) in enumerate(norm.atoms):
+        node = c.bool_names.get(f"{ATOM_PREFIX}{k}")
+        for side in (1, -1):
+            if node is not None and side * node in top:
+                rows.append(({x: side * a for x, a in coefs}, bound if side > 0 else -bound - 1))
+                keys.append((k, side))
+    n = 0
+    for lam in surrogates(rows, norm.domains):
+        coefs, bound = combine(rows, lam)
+        terms, const = [], 0
+        for x, a in coefs.items():
+            lo, bits = out.bits[x]
+            const += a * lo
+            terms.extend((b, a << j) for j, b in enumerate(bits))
+        n += _constraint(out, ["surrogate", [[k, side, m] for (k, side), m in zip(keys, lam) if m]],
+                         terms, bound - const, None, limit=SURROGATE_LIMIT)
+    return n
+
+
 def _constraint(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, int]],
-                bound: int, cond: Optional[int]) -> None:
+                bound: int, cond: Optional[int], limit: Optional[int] = None) -> bool:
     """Clauses of ``cond -> sum w * lit <= bound`` (``cond`` None: unconditional), any signs
     of weights and literals: a BDD over the terms, or past ``BDD_LIMIT`` nodes a BDD over
-    the outputs of an adder network (module doc); its source, network and nodes recorded in
-    ``out``."""
+    the outputs of an adder network (module doc; with a ``limit`` of nodes instead: nothing
+    then); its source, network and nodes recorded in ``out``.  Whether it was encoded."""
     pos, bound = _positive(terms, bound)
     neg = [] if cond is None else [-cond]
     if sum(w for _, w in pos) <= bound:
-        return
+        return True
     index = len(out.sources)
     if bound < 0:
         out.sources.append(source + [[lit for lit, _ in pos]])
         out.cnf.add(neg)
-        return
-    plan = _bdd_plan(pos, bound, BDD_LIMIT)
+        return True
+    plan = _bdd_plan(pos, bound, BDD_LIMIT if limit is None else limit)
+    if plan is None and limit is not None:
+        return False
     if plan is None:
         outputs, gates = _adder_network(out.cnf, pos)
         out.networks.append([index, gates])
@@ -178,6 +218,7 @@ def _constraint(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple
             cnf.add([-node, -lit, ref(r1)])
     assert root != _TRUE
     cnf.add(neg + ([] if root == _FALSE else [ref(root)]))
+    return True
 
 
 def _positive(terms: Sequence[tuple[int, int]], bound: int) -> tuple[list[tuple[int, int]], int]:
@@ -257,7 +298,8 @@ def _bdd_plan(pos: list[tuple[int, int]], bound: int, limit: int) -> Optional[Pl
     return nodes, root[2]
 
 
-def _adder_network(cnf: CNF, pos: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[list[int]]]:
+def _adder_network(cnf: CNF, pos: list[tuple[int, int]]
+                   ) -> tuple[list[tuple[int, int]], list[list[int]]]:
     """The terms ``sum w * lit`` (positive weights) summed by full and half adders (module
     doc): the outputs, at most one literal per power of two, and the gates ``[W, a, b, c,
     s, k]`` (``c`` 0 for a half adder): inputs of weight ``W``, sum ``s`` of weight ``W``,
