@@ -270,7 +270,7 @@ def _unsat_rows() -> list[str]:
 @needs_shared
 @pytest.mark.parametrize("rel", _unsat_rows())
 def test_every_unsat_lia_file_certifies(tmp_path: Path, rel: str) -> None:
-    """Within 120 s of solving (``mknap_n32_m3_s215_optp1`` takes longer either way)."""
+    """Within 120 s of solving."""
     cert = tmp_path / "cert"
     r = solve_file(str(BENCH / rel), config=Config(proof=str(cert), timeout=120.0))
     if r.status == Status.UNKNOWN:
