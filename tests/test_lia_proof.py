@@ -270,10 +270,185 @@ def _unsat_rows() -> list[str]:
 @needs_shared
 @pytest.mark.parametrize("rel", _unsat_rows())
 def test_every_unsat_lia_file_certifies(tmp_path: Path, rel: str) -> None:
-    """Within 120 s of solving (``mknap_n32_m3_s215_optp1`` takes longer either way)."""
+    """Within 120 s of solving."""
     cert = tmp_path / "cert"
     r = solve_file(str(BENCH / rel), config=Config(proof=str(cert), timeout=120.0))
     if r.status == Status.UNKNOWN:
         pytest.skip("not answered within 120 s")
     assert r.status == Status.UNSAT
     assert check_certificate(str(cert), str(BENCH / rel)).verified
+
+
+# -- adder networks: constraints whose BDD is too large (``encode/linear_checkable.py``) ----
+
+def wide_text(coefficient_0: int = 792141) -> str:
+    """``sum a_i * x_i <= K`` over six 16-bit variables with 20-bit coefficients (its BDD
+    passes ``BDD_LIMIT``), unsat with two clauses that each force one variable of the sum
+    above 55000 (``K`` is 50000 times the two smallest coefficients)."""
+    a = [coefficient_0, 900239, 554703, 1012529, 785439, 578661]
+    return "\n".join(
+        ["(set-logic QF_LIA)"] + [f"(declare-const x{i} Int) (assert (<= 0 x{i} 65535))"
+                                  for i in range(6)]
+        + ["(assert (<= (+ " + " ".join(f"(* {c} x{i})" for i, c in enumerate(a))
+           + f") {50000 * (554703 + 578661)}))",
+           "(assert (or (>= x0 55000) (>= x2 55000)))",
+           "(assert (or (>= x1 55000) (>= x3 55000)))", "(check-sat)", ""])
+
+
+@pytest.fixture(scope="module")
+def wide_cert(tmp_path_factory) -> tuple[Path, Path]:
+    return certified(wide_text(), tmp_path_factory.mktemp("wide"))
+
+
+def adder_outputs(cert: Path) -> set[int]:
+    return {v for _, gates in meta(cert)["linear"]["networks"] for g in gates for v in g[4:]}
+
+
+def test_wide_constraint_gets_a_checked_adder_network(wide_cert) -> None:
+    cert, path = wide_cert
+    assert meta(cert)["linear"]["networks"], "the wide sum should not fit a BDD"
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and r.counts["linear"] > 0
+
+
+def test_adder_network_for_every_constraint(tmp_path: Path, monkeypatch) -> None:
+    """With no BDD allowed, every constraint goes through an adder network (and the
+    domains' comparators through BDDs over its outputs); the answers stay right."""
+    import eagersmt.encode.linear_checkable as lc
+
+    monkeypatch.setattr(lc, "BDD_LIMIT", 0)
+    for name, text in (("lia", LIA), ("uflia", UFLIA)):
+        cert, path = certified(text, tmp_path, name)
+        assert len(meta(cert)["linear"]["networks"]) >= 3
+        assert check_certificate(str(cert), str(path)).verified
+    path = tmp_path / "sat.smt2"
+    path.write_text(LIA.replace("(assert (> (* 7 y) (+ x 30)))", ""))
+    assert solve_file(str(path), config=Config(proof=str(tmp_path / "s"))).status == Status.SAT
+
+
+def test_flipped_adder_clause_rejected(wide_cert, tmp_path: Path) -> None:
+    """Each clause of a full adder with one literal negated is refused (it contradicts
+    the gate's definition)."""
+    cert, path = wide_cert
+    outputs = adder_outputs(cert)
+    _, clauses = cnf_clauses(cert)
+    flipped = 0
+    for i, c in enumerate(clauses):
+        if len(c) == 4 and any(abs(lit) in outputs for lit in c):
+            bad = tampered(cert, tmp_path)
+            write_cnf(bad, clauses[:i] + [[-c[0]] + c[1:]] + clauses[i + 1:])
+            with pytest.raises(CertificateError, match="adder"):
+                check_certificate(str(bad), str(path))
+            flipped += 1
+            if flipped == 3:
+                return
+    raise AssertionError("no adder clause of four literals")
+
+
+def test_adder_gate_with_other_inputs_rejected(wide_cert, tmp_path: Path) -> None:
+    """A gate that sums literals at a weight they do not have, or an output given as the
+    carry, is refused."""
+    cert, path = wide_cert
+    for change in ("weight", "swap"):
+        m = meta(cert)
+        gate = m["linear"]["networks"][0][1][0]
+        if change == "weight":
+            gate[0] *= 2
+        else:
+            gate[4], gate[5] = gate[5], gate[4]
+        bad = tampered(cert, tmp_path)
+        set_meta(bad, m)
+        with pytest.raises(CertificateError, match="adder"):
+            check_certificate(str(bad), str(path))
+
+
+def test_adder_network_of_another_coefficient_rejected(wide_cert, tmp_path: Path) -> None:
+    """The certificate of the wide sum, presented for the same formula with one coefficient
+    changed (as if the encoder had read it wrong): the checker derives the terms from the
+    formula, and the network does not sum them."""
+    from eagersmt.check.certificate import input_digest
+
+    cert, _ = wide_cert
+    other = tmp_path / "other.smt2"
+    other.write_text(wide_text(792141 + 1))
+    m = meta(cert)
+    m["input"]["sha256"] = input_digest(other.read_text())
+    bad = tampered(cert, tmp_path)
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match="adder gate"):
+        check_certificate(str(bad), str(other))
+
+
+# -- surrogates: combinations of top-level constraints (``encode/surrogate.py``) ------------
+
+KNAPSACK = """(set-logic QF_LIA)
+""" + "".join(f"(declare-const x{i} Int) (assert (<= 0 x{i} 1))\n" for i in range(12)) + """
+(assert (<= (+ (* 23 x0) (* 31 x1) (* 29 x2) (* 44 x3) (* 53 x4) (* 38 x5) (* 63 x6) (* 85 x7)
+               (* 89 x8) (* 82 x9) (* 41 x10) (* 37 x11)) 165))
+(assert (<= (+ (* 40 x0) (* 12 x1) (* 50 x2) (* 31 x3) (* 27 x4) (* 61 x5) (* 18 x6) (* 44 x7)
+               (* 35 x8) (* 70 x9) (* 25 x10) (* 33 x11)) 150))
+(assert (>= (+ (* 92 x0) (* 57 x1) (* 49 x2) (* 68 x3) (* 60 x4) (* 43 x5) (* 67 x6) (* 84 x7)
+               (* 87 x8) (* 72 x9) (* 55 x10) (* 61 x11)) 330))
+(check-sat)
+"""
+LP_INFEASIBLE = """(set-logic QF_LIA)
+(declare-const x Int) (declare-const y Int) (declare-const z Int) (declare-const w Int)
+(assert (<= 0 x 1)) (assert (<= 0 y 1)) (assert (<= 0 z 1)) (assert (<= 0 w 1))
+(assert (>= (+ x y z w) 3)) (assert (<= (+ x y) 1)) (assert (<= (+ z w) 1))
+(check-sat)
+"""
+
+
+def surrogate_sources(cert: Path) -> list[list]:
+    return [s for s in meta(cert)["linear"]["sources"] if s[0] == "surrogate"]
+
+
+@pytest.fixture(scope="module")
+def knapsack_cert(tmp_path_factory) -> tuple[Path, Path]:
+    return certified(KNAPSACK, tmp_path_factory.mktemp("knapsack"))
+
+
+def test_knapsack_gets_a_checked_surrogate(knapsack_cert) -> None:
+    """A multi-knapsack above its optimum: the certificate carries a combination of the
+    rows (the relaxation's bound), and it verifies."""
+    import z3
+
+    s = z3.Solver()
+    s.from_string(KNAPSACK)
+    assert s.check() == z3.unsat
+    cert, path = knapsack_cert
+    rows = surrogate_sources(cert)
+    assert rows and all(len(s[1]) >= 2 for s in rows)
+    assert check_certificate(str(cert), str(path)).verified
+
+
+def test_lp_infeasible_formula_refuted_by_its_surrogate(tmp_path: Path) -> None:
+    """No constraint alone is violated by the box, their sum is: the surrogate's bound is
+    negative and the CNF is the empty clause's."""
+    cert, path = certified(LP_INFEASIBLE, tmp_path)
+    assert surrogate_sources(cert)
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and r.counts["empty"] == 1
+
+
+@pytest.mark.parametrize("change", ["multiplier", "negative", "not top-level"])
+def test_tampered_surrogate_rejected(knapsack_cert, tmp_path: Path, change: str) -> None:
+    """A surrogate whose multiplier changed (its BDD then encodes another constraint than
+    the one the checker derives), with a negative multiplier, or built on a constraint that
+    is not asserted at the top level, is refused."""
+    cert, path = knapsack_cert
+    m = meta(cert)
+    src = next(s for s in m["linear"]["sources"] if s[0] == "surrogate")
+    if change == "multiplier":
+        src[1][-1][2] //= 2  # the objective row at half weight: a weaker combination
+        match = "term order|BDD"
+    elif change == "negative":
+        src[1][0][2] = -src[1][0][2]
+        match = "malformed"
+    else:
+        src[1][0][1] = -src[1][0][1]  # the atom's other side
+        match = "not a top-level constraint"
+    bad = tampered(cert, tmp_path)
+    set_meta(bad, m)
+    with pytest.raises(CertificateError, match=match):
+        check_certificate(str(bad), str(path))

@@ -18,15 +18,38 @@ The terms and the bound are derived here from the formula and the bit map, with 
 module's own code (substitute the bits, merge per literal, move negative weights onto the
 negated literal); the certificate's order must be a permutation of those literals.
 
+Surrogates.  A source ``["surrogate", rows]`` is the constraint ``sum m * row`` over rows
+``[k, side, m]``: each the side ``side`` of atom ``k``, which must be a top-level literal
+of the circuit (so every model satisfies it), and ``m`` a positive integer; a nonnegative
+combination of constraints every model satisfies is one too, so like a domain it holds
+under ``sigma`` without a premise (``encode/surrogate.py`` says why the encoder adds them).
+Its terms and bound are derived here from the formula's atoms as an atom's are, and a
+negative bound (after moving the weights positive) makes the empty clause follow.
+
 The clause rule (all a BDD clause needs; any other literal only weakens the clause).  A
 clause holds under ``sigma`` when it has a *premise*: a negative node literal (its meaning),
 a literal whose falsity is an atom's side (the atom's constraint, level 0), or nothing for
-a domain source (true); at most one positive node literal of the same source at a level
+a domain or surrogate source (true); at most one positive node literal of the same source at a level
 ``q >= p`` (the *conclusion*); and with ``F`` the total weight of the terms at levels
 ``p .. q - 1`` (to the end without a conclusion) whose negation is in the clause (terms the
 clause may assume true), either ``gamma_q >= K_p - F`` (the conclusion follows:
 ``sum_{>= q} <= sum_{>= p} - F <= K_p - F``) or, without a conclusion, ``F > K_p`` (the
 premise cannot hold).  Weights are positive, so dropping terms only lowers a sum.
+
+Adder networks.  A source may list gates ``[W, a, b, c, s, k]`` (``c`` 0: two inputs);
+then its terms are not the BDD's: they are split into powers of two (``w * l`` is ``l`` at
+each ``2^p`` of ``w``'s binary digits: a multiset of literals of weight ``2^p`` whose
+weighted sum is the constraint's), and each gate in turn takes its inputs out of that
+multiset (each must be there at weight ``W``, a power of two) and puts ``s`` in at ``W``
+and ``k`` at ``2W``.  ``sigma`` gives ``s`` the parity of its inputs and ``k`` "at least
+two of them" (inputs first: a gate's inputs are in the multiset only once an earlier gate
+or the terms put them there, so these are definitions, in order; a variable that already
+has a meaning cannot be an output).  Since ``n = (n mod 2) + 2 [n >= 2]`` for ``n <= 3``,
+every gate keeps the weighted sum of the multiset equal to the constraint's under
+``sigma``; what is left at the end, merged per variable as the terms are, is the BDD's
+terms, with the same bound.  A clause is an *adder clause* when all its variables are an
+output ``g`` and ``g``'s inputs' variables and it holds in every assignment of the inputs
+with ``g`` set by its definition (at most eight: a small exhaustive check per clause).
 
 Why each clause may only be *implied*, never merely consistent: the unsat CNF says no
 assignment satisfies all clauses; if ``sigma`` (built from any model of the formula)
@@ -34,7 +57,8 @@ satisfied them all, that model could not exist.  A clause that held only for som
 (a block stronger than its constraint, a bit map that skips values of the domain) would
 break that, so each is checked on its own to hold under ``sigma`` for every model.
 
-Cost: linear in the certificate's terms and clauses.  References: Tseitin, "On the
+Cost: linear in the certificate's terms, gates and clauses.  References: Eén and
+Sörensson, "Translating pseudo-Boolean constraints into SAT" (JSAT 2006: adders); Tseitin, "On the
 complexity of derivation in propositional calculus" (1968: new variables that stand for
 formulas keep satisfiability, the extension rule); Abío, Nieuwenhuis, Oliveras,
 Rodríguez-Carbonell, Mayer-Eichberger, "A New Look at BDDs for Pseudo-Boolean Constraints"
@@ -43,32 +67,46 @@ Rodríguez-Carbonell, Mayer-Eichberger, "A New Look at BDDs for Pseudo-Boolean C
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Optional
 
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from .certificate import CertificateError
 
+UNCONDITIONAL = ("domain", "surrogate")  # sources true under ``sigma`` without a premise
+
 
 class LinearClauses:
-    """The meanings of a linear certificate's bits and BDD nodes, and the clause rule."""
+    """The meanings of a linear certificate's bits, adders and BDD nodes, and the clause
+    and adder rules."""
 
     def __init__(self, norm: LinearNormalized, node_lit: dict[int, int], meta: Any,
-                 give: Any):
+                 give: Any, top: set[int]):
         """``node_lit``: circuit node -> CNF variable; ``give(var, meaning)`` records a
-        variable's meaning (raising on a second, different one)."""
+        variable's meaning (raising on a second, different one); ``top``: the circuit's
+        top-level literals (the checker's own reading)."""
         if not isinstance(meta, dict):
             raise CertificateError("the certificate has no linear section")
         self.norm = norm
+        self.top = top
         self.bits: dict[str, tuple[int, list[int]]] = {}
         self._bit_map(meta["bits"], node_lit, give)
         self.atom_var: dict[int, int] = {}  # CNF variable -> atom index
         for name, n in norm.boolean.bool_names.items():
             if name.startswith(ATOM_PREFIX) and n in node_lit:
                 self.atom_var[node_lit[n]] = int(name[len(ATOM_PREFIX):])
+        self.give = give
+        networks: dict[int, Any] = {}
+        for row in meta.get("networks", []):
+            if not (isinstance(row, list) and len(row) == 2 and type(row[0]) is int
+                    and 0 <= row[0] < len(meta["sources"]) and row[0] not in networks
+                    and isinstance(row[1], list)):
+                raise CertificateError("adder network: malformed")
+            networks[row[0]] = row[1]
         # per source: its literals in order, their weights, bound, and (kind, key)
         self.sources: list[tuple[list[int], list[int], int, tuple]] = []
         for i, src in enumerate(meta["sources"]):
-            self.sources.append(self._source(i, src))
+            self.sources.append(self._source(i, src, networks.get(i)))
         self.node: dict[int, tuple[int, int, int]] = {}
         for var, s, level, gamma in meta["nodes"]:
             if not all(type(t) is int for t in (var, s, level, gamma)) or var <= 0 or \
@@ -103,8 +141,10 @@ class LinearClauses:
         if missing:
             raise CertificateError(f"integer variables without bits: {missing[:5]}")
 
-    def _source(self, i: int, src: Any) -> tuple[list[int], list[int], int, tuple]:
-        """The terms and bound of source ``i``, derived here (module doc)."""
+    def _source(self, i: int, src: Any, gates: Optional[list]) -> tuple[list[int], list[int],
+                                                                        int, tuple]:
+        """The terms and bound of source ``i``, derived here (module doc); with ``gates``,
+        the outputs of its adder network instead of its terms."""
         kind, order = src[0], src[-1]
         terms: list[tuple[int, int]] = []
         if kind == "atom" and len(src) == 4 and src[2] in (1, -1) and \
@@ -117,6 +157,13 @@ class LinearClauses:
                 bound -= side * a * lo
                 terms.extend((bit, side * a * (1 << j)) for j, bit in enumerate(bits))
             key: tuple = ("atom", src[1], side)
+        elif kind == "surrogate" and len(src) == 3 and isinstance(src[1], list) and src[1]:
+            coef, bound = self._surrogate(i, src[1])
+            for x, a in coef.items():
+                lo, bits = self.bits[x]
+                bound -= a * lo
+                terms.extend((bit, a * (1 << j)) for j, bit in enumerate(bits))
+            key = ("surrogate", i)
         elif kind == "domain" and len(src) == 3 and src[1] in self.bits:
             x = src[1]
             lo, bits = self.bits[x]
@@ -126,23 +173,75 @@ class LinearClauses:
             key = ("domain", x)
         else:
             raise CertificateError(f"BDD source {i}: malformed")
-        weight: dict[int, int] = {}
-        for lit, w in terms:  # bits are positive variables; merge per variable
-            weight[lit] = weight.get(lit, 0) + w
-        pos: dict[int, int] = {}
-        for v, w in weight.items():
-            if w > 0:
-                pos[v] = w
-            elif w < 0:  # w * v = w + |w| * (1 - v)
-                bound -= w
-                pos[-v] = -w
+        pos, bound = _positive(terms, bound)
+        if gates is not None:
+            pos, bound = _positive(self._network(i, pos, gates), bound)
         if not isinstance(order, list) or len(order) != len(pos) or set(order) != set(pos):
             raise CertificateError(f"BDD source {i}: its term order is not the terms of "
                                    "its constraint")
         return list(order), [pos[lit] for lit in order], bound, key
 
+    def _surrogate(self, i: int, rows: list) -> tuple[dict[str, int], int]:
+        """``sum m * (side of atom k)`` over the rows ``[k, side, m]`` of source ``i``, each
+        a top-level atom side and ``m`` a positive integer (module doc, "Surrogates")."""
+        coef: dict[str, int] = {}
+        bound = 0
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 3 and all(type(t) is int for t in row)
+                    and 0 <= row[0] < len(self.norm.atoms) and row[1] in (1, -1) and row[2] > 0):
+                raise CertificateError(f"surrogate {i}: malformed row {row!r}")
+            k, side, m = row
+            node = self.norm.boolean.bool_names.get(f"{ATOM_PREFIX}{k}")
+            if node is None or side * node not in self.top:
+                raise CertificateError(f"surrogate {i}: atom {k} (side {side}) is not a "
+                                       "top-level constraint")
+            coefs, b = self.norm.atoms[k]
+            for x, a in coefs:
+                coef[x] = coef.get(x, 0) + m * side * a
+            bound += m * (b if side > 0 else -b - 1)
+        return coef, bound
+
+    def refuted(self) -> bool:
+        """Does an unconditional source (a domain, a surrogate) have a negative bound (its
+        positive-weight sum cannot be that small: the empty clause follows)?"""
+        return any(key[0] in UNCONDITIONAL and bound < 0 for _, _, bound, key in self.sources)
+
+    def _network(self, i: int, pos: dict[int, int], gates: list) -> list[tuple[int, int]]:
+        """The terms ``pos`` split into powers of two and summed by ``gates`` (module doc,
+        "Adder networks"): the weighted literals left, whose sum is that of ``pos`` under
+        ``sigma``; each gate's outputs get their meanings."""
+        live: Counter[tuple[int, int]] = Counter()
+        for lit, w in pos.items():
+            p = 0
+            while w:
+                if w & 1:
+                    live[(lit, 1 << p)] += 1
+                w >>= 1
+                p += 1
+        for g in gates:
+            if not (isinstance(g, list) and len(g) == 6 and all(type(t) is int for t in g)):
+                raise CertificateError(f"adder gate {g!r} of source {i}: malformed")
+            W, a, b, c, s, k = g
+            ins = (a, b, c) if c else (a, b)
+            if W <= 0 or W & (W - 1) or 0 in (a, b) or s <= 0 or k <= 0 or s == k:
+                raise CertificateError(f"adder gate {g} of source {i}: malformed")
+            for lit in ins:
+                if live[(lit, W)] <= 0:
+                    raise CertificateError(f"adder gate {g} of source {i}: input {lit} is not "
+                                           f"a term of weight {W} left to sum")
+                live[(lit, W)] -= 1
+            self.give(s, ("adder", "sum", ins))
+            self.give(k, ("adder", "carry", ins))
+            live[(s, W)] += 1
+            live[(k, 2 * W)] += 1
+        return [(lit, w) for (lit, w), n in live.items() for _ in range(n)]
+
     def clause(self, clause: list[int], meanings: list[tuple]) -> Optional[str]:
-        """``None`` if the clause rule (module doc) accepts ``clause``, else why not."""
+        """``None`` if the clause rule or the adder rule (module doc) accepts ``clause``,
+        else why not."""
+        for lit, m in zip(clause, meanings):
+            if m[0] == "adder" and _defines(abs(lit), m, clause):
+                return None
         concl = [lit for lit, m in zip(clause, meanings) if m[0] == "pb" and lit > 0]
         if len(concl) > 1:
             return "a clause with two BDD conclusions"
@@ -157,7 +256,7 @@ class LinearClauses:
                     premises.append((s, 0, self.sources[s][2]))
         if concl:
             s = self.node[concl[0]][0]
-            if self.sources[s][3][0] == "domain":
+            if self.sources[s][3][0] in UNCONDITIONAL:
                 premises.append((s, 0, self.sources[s][2]))
         negated = {-lit for lit in clause}
         for s, p, K in premises:
@@ -171,7 +270,47 @@ class LinearClauses:
             fixed = sum(w for lit, w in zip(order[p:q], weights[p:q]) if lit in negated)
             if (gamma >= K - fixed) if concl else (fixed > K):
                 return None
+        if any(m[0] == "adder" for m in meanings):
+            return "a clause over an adder's output that neither its definition nor a BDD " \
+                "premise implies"
         return "a clause over BDD nodes that no premise implies"
+
+
+def _positive(terms: list[tuple[int, int]], bound: int) -> tuple[dict[int, int], int]:
+    """``sum w * lit <= bound`` (any signs) as one positive weight per literal, each
+    variable once: ``w * not(v) = w - w * v`` and ``w * v = w + |w| * not(v)`` move the
+    bound (this module's own merge, not the encoder's)."""
+    weight: dict[int, int] = {}
+    for lit, w in terms:
+        if lit < 0:
+            bound -= w
+            lit, w = -lit, -w
+        weight[lit] = weight.get(lit, 0) + w
+    pos: dict[int, int] = {}
+    for v, w in weight.items():
+        if w > 0:
+            pos[v] = w
+        elif w < 0:
+            bound -= w
+            pos[-v] = -w
+    return pos, bound
+
+
+def _defines(g: int, meaning: tuple, clause: list[int]) -> bool:
+    """Does ``g``'s definition (the parity of its inputs, or at least two of them true)
+    imply ``clause``, a clause over ``g`` and its inputs' variables only?  (All assignments
+    of the inputs: at most eight.)"""
+    _, what, ins = meaning
+    names = sorted({abs(x) for x in ins})
+    if any(abs(lit) != g and abs(lit) not in names for lit in clause) or g in names:
+        return False
+    for bits in range(1 << len(names)):
+        value = {v: bool(bits >> j & 1) for j, v in enumerate(names)}
+        true = sum(value[abs(x)] == (x > 0) for x in ins)
+        value[g] = true % 2 == 1 if what == "sum" else true >= 2
+        if not any(value[abs(lit)] == (lit > 0) for lit in clause):
+            return False
+    return True
 
 
 __all__ = ["LinearClauses"]

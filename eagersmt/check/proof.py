@@ -83,9 +83,9 @@ These two functions are what the compact encoding adds to the trusted code.
 **Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
 circuit over linear atoms).  Its atoms and Booleans are checked as above (Tseitin and root
 clauses of that circuit); the certificate's ``linear`` section maps every integer
-variable to its bits and gives each BDD variable a meaning, and ``check/linear.py``
-accepts a clause over them only as an arithmetic implication it verifies (its module doc
-has the argument); ``check/ackermann.py`` reads every functional-consistency root back
+variable to its bits and gives each BDD variable and adder output a meaning, and
+``check/linear.py`` accepts a clause over them only as an arithmetic implication or an
+adder's definition that it verifies (its module doc has the argument); ``check/ackermann.py`` reads every functional-consistency root back
 from the circuit and the atoms (no stronger than Ackermann's constraint).
 
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
@@ -399,7 +399,8 @@ class _Checker:
         if linear is not None:
             from .linear import LinearClauses
 
-            self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give)
+            self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give,
+                                        set(self.top))
         self.roots = self._root_clauses()
 
     def _give(self, var: int, meaning: tuple) -> None:
@@ -617,7 +618,8 @@ class _Checker:
     def clause(self, clause: list[int]) -> Optional[str]:
         """``None`` if ``clause`` is justified, else why not."""
         if not clause:
-            if self.infeasible or any(g.infeasible or _bellman_ford(sorted(g.variables),
+            refuted = self.linear is not None and self.linear.refuted()
+            if self.infeasible or refuted or any(g.infeasible or _bellman_ford(sorted(g.variables),
                                                  [(y, x, k) for x, y, k in g.units]) is None
                    for g in self.classes):
                 self.counts["empty"] += 1

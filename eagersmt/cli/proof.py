@@ -28,9 +28,10 @@ def check_proof_cmd(directory: str, file: str, engine: str) -> None:
 
     Checks: the DRAT refutation of the CNF; every CNF clause a Tseitin clause of FILE's
     circuit, a root clause, or a theory clause implied by the small-domain lemma's box;
-    for linear integer arithmetic, a clause of a constraint's BDD that follows from what
-    its variables mean, and every Ackermann constraint no stronger than functional
-    consistency.
+    for linear integer arithmetic, a clause of a constraint's BDD (or of a surrogate's, a
+    combination of top-level constraints) that follows from what its variables mean, or
+    an adder's clause that its definition implies, and every Ackermann constraint no
+    stronger than functional consistency.
     With several check-sat commands, DIRECTORY holds one certificate per unsat answer
     (check-sat-N/); each is checked.  A certificate of optimality ('optimize --proof
     DIRECTORY'): the optimum's model satisfies FILE with the objective at its value,

@@ -20,22 +20,39 @@ verifies on its own (``check/linear.py``); the certificate lists, per encoded co
 its terms' order and each node's ``(constraint, level, gamma)``.  The domain of each
 variable (``sum 2^j * b_j <= hi - lo``) is a constraint like the others, without ``cond``.
 
+Surrogates.  Besides the formula's constraints, the nonnegative combinations of its
+top-level ones that ``surrogate.py`` finds useful (each one carries the bound of the
+linear relaxation, which per-constraint BDDs do not see: on knapsack-like rows the
+difference between enumerating and propagating) are encoded unconditionally when their
+BDD fits ``SURROGATE_LIMIT`` nodes; the certificate lists each one's rows and integer
+multipliers.
+
 Cost: a BDD's nodes per level are at most the distinct reachable intervals, so a sum of
 ``n`` 0-1 terms of small weights is ``O(n * sum w)`` clauses at worst, and a sum over wide
-bits can grow fast: a constraint past ``NODE_LIMIT`` nodes makes the formula
-uncertifiable here (``UnsupportedError``), where ``linear.py`` would use adders.  A BDD
-propagates as well as the constraint allows (generalized arc consistency) where
-``linear.py``'s adders do not; ``benchmarks/RESULTS.md`` ("Certificates") compares the two.
+bits can grow fast.  A constraint whose BDD passes ``BDD_LIMIT`` nodes gets an *adder
+network* first: every weight split into its powers of two, each column ``2^p`` summed
+by full adders (three literals in: the sum bit ``s`` = their parity, weight ``2^p``; the
+carry ``k`` = at least two of them, weight ``2^(p+1)``) and half adders (two in) until it
+holds one literal; the BDD then compares those outputs, one per power of two, with the
+bound (a few nodes per output).  Each gate's outputs are fully defined by their clauses,
+and ``a + b + c = s + 2k`` (``a + b = s + 2k``) keeps the weighted sum of the literals
+left to add equal to the constraint's, which is what the checker replays; the
+certificate lists the gates ``[2^p, a, b, c, s, k]`` (``c`` 0 for a half adder) per
+source.  ``O(terms * log)`` gates; it propagates less than a BDD (which is generalized
+arc consistent) and is used only where a BDD does not fit; past ``NODE_LIMIT`` nodes of a
+comparator the formula is refused (``UnsupportedError``).  ``benchmarks/RESULTS.md``
+("Certificates") compares this encoding with ``linear.py``'s.
 
 Reference: Abío, Nieuwenhuis, Oliveras, Rodríguez-Carbonell, Mayer-Eichberger, "A New Look
 at BDDs for Pseudo-Boolean Constraints" (JAIR 2012); Eén and Sörensson, "Translating
-pseudo-Boolean constraints into SAT" (JSAT 2006), the BDD encoding.
+pseudo-Boolean constraints into SAT" (JSAT 2006), the BDD and adder encodings.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
@@ -44,10 +61,13 @@ from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..result import Stats
 from .cnf import CNF
+from .surrogate import combine, surrogates
 from .tseitin import Tseitin, tseitin
 
 NAME = "linear-checkable"
-NODE_LIMIT = 2_000_000  # BDD nodes of one constraint past which the formula is refused
+BDD_LIMIT = 100_000  # BDD nodes of one constraint past which it gets an adder network
+NODE_LIMIT = 2_000_000  # BDD nodes of a network's comparator past which the formula is refused
+SURROGATE_LIMIT = 5_000  # BDD nodes past which a surrogate is left out (it is only an aid)
 _TRUE, _FALSE = 0, -1  # BDD terminals (node variables are positive)
 
 
@@ -61,6 +81,7 @@ class CheckableLinearEncoded:
     bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
     sources: list[list[Any]] = field(default_factory=list)  # per BDD: its constraint, order
     nodes: list[list[int]] = field(default_factory=list)  # [var, source, level, gamma]
+    networks: list[list[Any]] = field(default_factory=list)  # [source, gates]
 
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
         ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
@@ -72,7 +93,7 @@ class CheckableLinearEncoded:
         """The JSON-ready meaning of the bits and BDD nodes (``check/linear.py`` reads it)."""
         return {"encoding": NAME,
                 "bits": [[x, lo, bits] for x, (lo, bits) in sorted(self.bits.items())],
-                "sources": self.sources, "nodes": self.nodes}
+                "sources": self.sources, "nodes": self.nodes, "networks": self.networks}
 
 
 def encode_linear_checkable(norm: LinearNormalized, *,
@@ -92,7 +113,8 @@ def encode_linear_checkable(norm: LinearNormalized, *,
         bits = list(cnf.new_vars((hi - lo).bit_length()))
         out.bits[x] = (lo, bits)
         if hi - lo != (1 << len(bits)) - 1:
-            _bdd(out, ["domain", x], [(b, 1 << j) for j, b in enumerate(bits)], hi - lo, None)
+            _constraint(out, ["domain", x], [(b, 1 << j) for j, b in enumerate(bits)], hi - lo,
+                        None)
     pol, _ = polarities(c)
     encoded = 0
     for k, (coefs, bound) in enumerate(norm.atoms):
@@ -106,24 +128,102 @@ def encode_linear_checkable(norm: LinearNormalized, *,
             const += a * lo
             terms.extend((b, a << j) for j, b in enumerate(bits))
         if pol[node] & POS:
-            _bdd(out, ["atom", k, 1], terms, bound - const, v)
+            _constraint(out, ["atom", k, 1], terms, bound - const, v)
         if pol[node] & NEG:
-            _bdd(out, ["atom", k, -1], [(b, -w) for b, w in terms], -bound - 1 + const, -v)
+            _constraint(out, ["atom", k, -1], [(b, -w) for b, w in terms], -bound - 1 + const, -v)
         encoded += 1
+    derived = _surrogates(out, norm)
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded,
-                            bdd_nodes=len(out.nodes))
+                            bdd_nodes=len(out.nodes),
+                            adder_gates=sum(len(g) for _, g in out.networks),
+                            surrogates=derived)
         stats.notes["encodings"] = f"{NAME}:1"
         stats.notes["choice"] = (f"{len(norm.domains)} integer vars, {encoded} linear "
                                  "constraints: log encoding + interval BDDs (certificates)")
     return out
 
 
-def _bdd(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, int]],
-         bound: int, cond: Optional[int]) -> None:
+def _surrogates(out: CheckableLinearEncoded, norm: LinearNormalized) -> int:
+    """The surrogates of the top-level constraints (``surrogate.py``) that fit a BDD of
+    ``SURROGATE_LIMIT`` nodes, encoded unconditionally; how many."""
+    c = norm.boolean
+    top = set(c.top_level())
+    rows: list[tuple[dict[str, int], int]] = []
+    keys: list[tuple[int, int]] = []
+    for k, (coefs, bound) in enumerate(norm.atoms):
+        node = c.bool_names.get(f"{ATOM_PREFIX}{k}")
+        for side in (1, -1):
+            if node is not None and side * node in top:
+                rows.append(({x: side * a for x, a in coefs}, bound if side > 0 else -bound - 1))
+                keys.append((k, side))
+    n = 0
+    for lam in surrogates(rows, norm.domains):
+        coefs, bound = combine(rows, lam)
+        terms, const = [], 0
+        for x, a in coefs.items():
+            lo, bits = out.bits[x]
+            const += a * lo
+            terms.extend((b, a << j) for j, b in enumerate(bits))
+        n += _constraint(out, ["surrogate", [[k, side, m] for (k, side), m in zip(keys, lam) if m]],
+                         terms, bound - const, None, limit=SURROGATE_LIMIT)
+    return n
+
+
+def _constraint(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, int]],
+                bound: int, cond: Optional[int], limit: Optional[int] = None) -> bool:
     """Clauses of ``cond -> sum w * lit <= bound`` (``cond`` None: unconditional), any signs
-    of weights and literals; the BDD's source and nodes recorded in ``out``."""
+    of weights and literals: a BDD over the terms, or past ``BDD_LIMIT`` nodes a BDD over
+    the outputs of an adder network (module doc; with a ``limit`` of nodes instead: nothing
+    then); its source, network and nodes recorded in ``out``.  Whether it was encoded."""
+    pos, bound = _positive(terms, bound)
+    neg = [] if cond is None else [-cond]
+    if sum(w for _, w in pos) <= bound:
+        return True
+    index = len(out.sources)
+    if bound < 0:
+        out.sources.append(source + [[lit for lit, _ in pos]])
+        out.cnf.add(neg)
+        return True
+    plan = _bdd_plan(pos, bound, BDD_LIMIT if limit is None else limit)
+    if plan is None and limit is not None:
+        return False
+    if plan is None:
+        outputs, gates = _adder_network(out.cnf, pos)
+        out.networks.append([index, gates])
+        pos, bound = _positive(outputs, bound)
+        plan = _bdd_plan(pos, bound, NODE_LIMIT)
+        if plan is None:
+            raise UnsupportedError(f"the comparator of a linear constraint of {len(pos)} "
+                                   f"terms needs more than {NODE_LIMIT} BDD nodes")
+    out.sources.append(source + [[lit for lit, _ in pos]])
+    nodes, root = plan
+    cnf = out.cnf
+    var: list[int] = []
+
+    def ref(r: int) -> int:
+        return r if r in (_TRUE, _FALSE) else var[r - 1]
+
+    for i, gamma, r0, r1 in nodes:
+        node = cnf.new_var()
+        var.append(node)
+        out.nodes.append([node, index, i, gamma])
+        lit = pos[i][0]
+        if r0 != _TRUE:  # (r0 is never false: K >= 0 here)
+            cnf.add([-node, ref(r0)])
+        if r1 == _FALSE:
+            cnf.add([-node, -lit])
+        elif r1 != _TRUE:
+            cnf.add([-node, -lit, ref(r1)])
+    assert root != _TRUE
+    cnf.add(neg + ([] if root == _FALSE else [ref(root)]))
+    return True
+
+
+def _positive(terms: Sequence[tuple[int, int]], bound: int) -> tuple[list[tuple[int, int]], int]:
+    """``sum w * lit <= bound`` with one positive weight per variable (a negative weight
+    moved onto the negated literal, the bound adjusted), largest weight first."""
     coef: dict[int, int] = {}
     for lit, w in terms:
         if lit < 0:  # w * not(x) = w - w * x
@@ -138,21 +238,24 @@ def _bdd(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, i
             bound -= w
             pos.append((-x, -w))
     pos.sort(key=lambda t: (-t[1], abs(t[0])))
-    cnf = out.cnf
-    neg = [] if cond is None else [-cond]
-    if sum(w for _, w in pos) <= bound:
-        return
-    index = len(out.sources)
-    out.sources.append(source + [[lit for lit, _ in pos]])
-    if bound < 0:
-        cnf.add(neg)
-        return
+    return pos, bound
+
+
+Plan = tuple[list[tuple[int, int, int, int]], int]  # nodes (level, gamma, child0, child1), root
+
+
+def _bdd_plan(pos: list[tuple[int, int]], bound: int, limit: int) -> Optional[Plan]:
+    """The interval BDD of ``sum w * lit <= bound`` (positive weights, ``0 <= bound <
+    sum w``): its nodes in the order they are built (children first; a child is ``_TRUE``,
+    ``_FALSE`` or ``1 +`` the index of an earlier node) and its root; None past ``limit``
+    nodes."""
     n = len(pos)
     suffix = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] + pos[i][1]
     layers: list[list[tuple[int, int, int]]] = [[] for _ in range(n + 1)]  # (beta, gamma, node)
     inf = suffix[0] + 1
+    nodes: list[tuple[int, int, int, int]] = []
 
     def find(i: int, K: int) -> Optional[tuple[int, int, int]]:
         if K < 0:
@@ -165,7 +268,6 @@ def _bdd(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, i
             return layer[j]
         return None
 
-    count = 0
     # depth-first with an explicit stack: (level, K); a node is built once both children are
     stack = [(0, bound)]
     while stack:
@@ -173,7 +275,7 @@ def _bdd(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, i
         if find(i, K) is not None:
             stack.pop()
             continue
-        lit, w = pos[i]
+        w = pos[i][1]
         r0, r1 = find(i + 1, K), find(i + 1, K - w)
         if r0 is None or r1 is None:
             if r1 is None:
@@ -186,22 +288,58 @@ def _bdd(out: CheckableLinearEncoded, source: list, terms: Sequence[tuple[int, i
         if r0[2] == r1[2]:
             node = r0[2]
         else:
-            count += 1
-            if count > NODE_LIMIT:
-                raise UnsupportedError(f"a linear constraint of {n} terms needs more than "
-                                       f"{NODE_LIMIT} BDD nodes: no checkable encoding")
-            node = cnf.new_var()
-            out.nodes.append([node, index, i, gamma])
-            if r0[2] != _TRUE:  # (r0 is never false: K >= 0 here)
-                cnf.add([-node, r0[2]])
-            if r1[2] == _FALSE:
-                cnf.add([-node, -lit])
-            elif r1[2] != _TRUE:
-                cnf.add([-node, -lit, r1[2]])
+            if len(nodes) >= limit:
+                return None
+            nodes.append((i, gamma, r0[2], r1[2]))
+            node = len(nodes)
         bisect.insort(layers[i], (beta, gamma, node))
     root = find(0, bound)
-    assert root is not None and root[2] != _TRUE
-    cnf.add(neg + ([] if root[2] == _FALSE else [root[2]]))
+    assert root is not None
+    return nodes, root[2]
+
+
+def _adder_network(cnf: CNF, pos: list[tuple[int, int]]
+                   ) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """The terms ``sum w * lit`` (positive weights) summed by full and half adders (module
+    doc): the outputs, at most one literal per power of two, and the gates ``[W, a, b, c,
+    s, k]`` (``c`` 0 for a half adder): inputs of weight ``W``, sum ``s`` of weight ``W``,
+    carry ``k`` of weight ``2W``; each output fully defined by its clauses."""
+    columns: dict[int, deque[int]] = {}
+    for lit, w in pos:
+        p = 0
+        while w:
+            if w & 1:
+                columns.setdefault(p, deque()).append(lit)
+            w >>= 1
+            p += 1
+    outputs: list[tuple[int, int]] = []
+    gates: list[list[int]] = []
+    p = 0
+    while p <= max(columns):  # (carries open columns above)
+        col = columns.get(p, deque())
+        while len(col) >= 2:  # first in, first summed: a balanced tree per column
+            ins = [col.popleft() for _ in range(min(3, len(col)))]
+            s, k = cnf.new_var(), cnf.new_var()
+            cnf.extend(_gate_clauses(ins, s, k))
+            gates.append([1 << p, *ins, *([0] if len(ins) == 2 else []), s, k])
+            col.append(s)
+            columns.setdefault(p + 1, deque()).append(k)
+        if col:
+            outputs.append((col[0], 1 << p))
+        p += 1
+    return outputs, gates
+
+
+def _gate_clauses(ins: list[int], s: int, k: int) -> list[list[int]]:
+    """Full definitions of ``s`` = the parity of ``ins`` (2 or 3 literals) and ``k`` = at
+    least two of them (Eén and Sörensson's full and half adders)."""
+    if len(ins) == 3:
+        a, b, c = ins
+        return [[-s, a, b, c], [-s, a, -b, -c], [-s, -a, b, -c], [-s, -a, -b, c],
+                [s, -a, -b, -c], [s, -a, b, c], [s, a, -b, c], [s, a, b, -c],
+                [-k, a, b], [-k, a, c], [-k, b, c], [k, -a, -b], [k, -a, -c], [k, -b, -c]]
+    a, b = ins
+    return [[-s, a, b], [-s, -a, -b], [s, -a, b], [s, a, -b], [-k, a], [-k, b], [k, -a, -b]]
 
 
 __all__ = ["CheckableLinearEncoded", "NAME", "encode_linear_checkable"]
