@@ -30,7 +30,7 @@ race rebuilds it once, for its last question):
    added (the optimum keeps); UNSAT -> ``lb = a + 1``, the unit ``-L_a`` is added.
    With the portfolio back end on two CPUs the search is a *race* (``race``): the kept
    solver descends (``a = ub - 1``) while a Kissat refuter decides ``F and p - m <= b``
-   from scratch, ``b`` galloping up from ``lb``; the last question (``optimum - 1``) goes
+   from scratch, ``b`` the midpoint of ``[lb, ub - 1]`` (bisection); the last question (``optimum - 1``) goes
    to both, the kept encoding rebuilt at the optimum for it.  Otherwise linear descent
    until a step is slow, then bisection (``strategy``).  The last UNSAT, at
    ``optimum - 1``, is the proof of optimality.

@@ -50,10 +50,6 @@ SLOW_STEP_S = 0.5  # auto: a SAT step slower than this switches to bisection
 # (``encodings: 2`` in the stats).
 GUESS_MIN_GAP = 16
 RACE_SLICE_S = 0.2  # the kept solver's time between two looks at the refuter (``_race``)
-# The refuter's step above the lower bound is multiplied by this after each refutation:
-# root propagation's bound is typically some percent below the optimum, and each run costs
-# an encoding and a Kissat start however easy its bound.
-GALLOP = 4
 
 
 def optimize(assertions: Sequence[Term], declarations: Sequence[Term], objective: Objective, *,
@@ -415,11 +411,12 @@ class _Search(SearchState):
     def _race(self, ub: int, lb: int, refuter: Refuter) -> Optimum:
         """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
         of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
-        (re)started galloping up from the lower bound (``lb``, ``lb + 3``, ``lb + 15``, ...
-        by the factor ``GALLOP``; back to ``lb`` after a model), so that the descent rarely
-        overtakes its bound; once the gap is 1 both work on ``optimum - 1``."""
-        self.stats.notes["search"] = "descent raced with a refuter galloping up"
-        step = 1
+        (re)started at the midpoint of ``[lb, ub - 1]``: bisection by fresh decisions, whose
+        root propagation at their own bound narrows the windows, so that a ``sat`` there
+        jumps over the slow end of the descent (near the optimum a fresh decision is much
+        cheaper than the kept solver's steps down to it: RESULTS.md, "Optimization") and an
+        ``unsat`` halves the gap; once the gap is 1 both work on ``optimum - 1``."""
+        self.stats.notes["search"] = "descent raced with a bisecting refuter"
         refuting = True  # (until a run fails: Kissat's own time limit, or an error)
         while lb < ub:
             now = time.perf_counter()
@@ -428,7 +425,7 @@ class _Search(SearchState):
             if refuter.bound is not None and not lb <= refuter.bound < ub:
                 refuter.stop()  # moot
             if refuter.bound is None and refuting:
-                refuter.start(min(lb + step - 1, ub - 1), self.deadline)
+                refuter.start(lb + (ub - 1 - lb) // 2, self.deadline)
             a = ub - 1
             if a == lb and self.built > ub:  # the last question: asked of an encoding at ub
                 self._rebuild(ub)
@@ -444,7 +441,6 @@ class _Search(SearchState):
             got = refuter.poll()
             if got is not None and b is not None:
                 st_b, found = got
-                step = GALLOP * step if st_b == Status.UNSAT else 1
                 refuting = st_b != Status.UNKNOWN
                 if st_b == Status.UNSAT and b >= lb:
                     lb = b + 1
