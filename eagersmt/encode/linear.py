@@ -8,30 +8,43 @@ meaning here, in the same CNF, by the class of their variables:
 
 * a class that holds a ``Channel`` (``x = c + sum v * b``, at most one ``b``) and otherwise
   only differences and bounds, ranges within ``ORDER_RANGE``: the order encoding
-  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009) with the
-  binary clauses of ``order.py`` for its differences and ``_channel``'s clauses tying
-  each ladder to its indicators, instead of a wide equality over bits;
+  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009), its
+  differences as Sugar's binary clauses (``linear_order.py``) and ``_channel``'s clauses
+  tying each ladder to its indicators, instead of a wide equality over bits
+  (``linear-order``);
+* a class whose ranges are within ``ORDER_RANGE``, not all 0-1, and whose sums Sugar's
+  encoding (``linear_order.py``) predicts at most ``SUGAR_AUTO_CLAUSES`` clauses for,
+  computed before encoding from the value counts, the terms and coefficients: ladders, and each
+  constraint as Sugar's clauses over them, long sums split with auxiliary integers
+  (``linear-sugar``);
 * any other class: the log encoding, ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
   ``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is
-  not ``2^w - 1``);
-* a 0-1 indicator is its Boolean variable itself.
+  not ``2^w - 1``), each constraint a pseudo-Boolean constraint (``linear-log``);
+* a 0-1 indicator is its Boolean variable itself (in a Sugar sum, a ladder of one rung).
 
-A linear constraint ``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the
-bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
+``--encoding order`` gives Sugar's encoding to every class it fits (predicted at most
+``SUGAR_MAX_CLAUSES``), ``--encoding sd`` the log encoding to every class but the
+channelled ones; the other values choose as ``auto`` does here (they name the difference
+classes' encoding).
+
+In the log encoding a constraint ``sum a_i * x_i <= b`` is a pseudo-Boolean constraint over
+the bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
 its negation), handed to ``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables
 only: its binary merge encoding; over bits: its default encoder per shape, totalizers
 and BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
 Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
 occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
-negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
+negatively ``not atom -> negation``; a top-level unit is encoded unconditionally (Sugar's
+clauses the same way, the atom's negation added to each).
 
 Cost: a log-encoded variable costs ``log2`` of its range in bits, an order-encoded one its
 range; a constraint over ``n`` variables of ``w`` bits is a PB constraint over ``n * w``
 literals, whose size depends on the encoder (a totalizer grows with the number of
 distinct partial sums, so a sum whose literals times bound pass ``ADDER_ABOVE`` gets
-binary adders instead: linear size, weaker propagation).  ``--stats`` names each class's
-encoding (``encodings``: the difference encoders', ``linear-order``, ``linear-log``, and
-``pb`` for sums over indicators only).  Certificates: pindakaas's clauses are not
+binary adders instead: linear size, weaker propagation); Sugar's, see ``linear_order.py``.
+``--stats`` names each class's encoding (``encodings``: the difference encoders',
+``linear-order``, ``linear-sugar``, ``linear-log``, and ``pb`` for sums over indicators
+only).  Certificates: pindakaas's clauses are not
 checked; ``--proof`` takes ``linear_checkable.py`` instead.
 """
 
@@ -58,7 +71,7 @@ PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get `
 ADDER_ABOVE = 20_000
 PB_ADDER_ABOVE = 5_000_000  # the same for a sum over 0-1 variables only
 ORDER_RANGE = 1024  # the widest range of a variable in a class given the order encoding
-SUGAR_AUTO_CLAUSES = 200_000  # ``auto``: Sugar's predicted clauses per class at most this
+SUGAR_AUTO_CLAUSES = 300_000  # ``auto``: Sugar's predicted clauses per class at most this
 SUGAR_MAX_CLAUSES = 10_000_000  # requested (``--encoding order``): at most this
 ORDER, SUGAR, LOG = "linear-order", "linear-sugar", "linear-log"  # per class, as ``--stats`` says
 
@@ -257,12 +270,16 @@ def _choose(cls: _Class, norm: LinearNormalized, pol: list[int], encoding: str) 
              if x in members or x in norm.indicators}
     if encoding == "order":
         return SUGAR if predicted(sums, sizes, SUGAR_MAX_CLAUSES) <= SUGAR_MAX_CLAUSES else LOG
-    return SUGAR if _sugar_fits(sums, sizes) else LOG
+    return SUGAR if _sugar_fits(sums, sizes, members) else LOG
 
 
-def _sugar_fits(sums: list, sizes: dict[str, int]) -> bool:
-    """The ``auto`` rule: Sugar's clauses for a class whose predicted count stays below
-    ``SUGAR_AUTO_CLAUSES`` (``benchmarks/RESULTS.md``, "Integer encodings")."""
+def _sugar_fits(sums: list, sizes: dict[str, int], members: set[str]) -> bool:
+    """The ``auto`` rule (``benchmarks/RESULTS.md``, "Sugar's order encoding"): a class
+    with a variable of more than two values whose predicted clause count stays below
+    ``SUGAR_AUTO_CLAUSES``.  A class of 0-1 variables keeps pindakaas's pseudo-Boolean
+    encodings (binary merge: far smaller where the weights are wide, even elsewhere)."""
+    if all(sizes[x] <= 2 for x in members):
+        return False
     return predicted(sums, sizes, SUGAR_AUTO_CLAUSES) <= SUGAR_AUTO_CLAUSES
 
 
