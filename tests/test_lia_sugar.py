@@ -150,3 +150,17 @@ def test_the_requested_encoding_is_said():
         res = solve_smtlib(text, config=replace(CONFIG, encoding=encoding))
         assert res.status == Status.SAT and _z3_model_ok(text, res.model)
         assert name in res.stats.notes["encodings"]
+
+
+def test_a_class_of_zero_one_variables_keeps_the_pseudo_boolean_encoding():
+    """Pigeons 0-1: auto keeps pindakaas's PB sums; forced, Sugar's clauses decide it too."""
+    n, m = 5, 4
+    x = [[f"p{i}_{j}" for j in range(m)] for i in range(n)]
+    lines = ["(set-logic QF_LIA)"] + [f"(declare-const {v} Int)" for row in x for v in row]
+    lines += [f"(assert (<= 0 {v} 1))" for row in x for v in row]
+    lines += [f"(assert (>= (+ {' '.join(row)}) 1))" for row in x]
+    lines += [f"(assert (<= (+ {' '.join(x[i][j] for i in range(n))}) 1))" for j in range(m)]
+    text = "\n".join(lines + ["(check-sat)"]) + "\n"
+    for encoding, name in (("auto", "linear-log:1"), ("order", "linear-sugar:1")):
+        res = solve_smtlib(text, config=replace(CONFIG, encoding=encoding))
+        assert res.status == Status.UNSAT and name in res.stats.notes["encodings"]
