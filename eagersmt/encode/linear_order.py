@@ -13,7 +13,7 @@ literal: each clause says "if every term but the last is at least its chosen val
 last is at most what is left".  Values of ``u`` for which what is left cannot be exceeded
 give no clause; the first ``u`` for which it cannot be met gives the clause without the
 last literal and ends the loop (larger ``u`` give clauses it subsumes).  Unit propagation
-on these clauses is bound propagation on the sum.
+on these clauses is bound propagation on the sum (after splitting, on each piece).
 
 Cost.  A sum of ``k`` terms takes at most the product of the first ``k - 1`` terms' value
 counts in clauses, so sums longer than ``ARITY`` are split first: the two terms with the
