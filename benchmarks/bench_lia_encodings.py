@@ -15,7 +15,8 @@ Usage::
     PYTHONPATH=. python benchmarks/bench_lia_encodings.py --encoding binmerge FILES
     PYTHONPATH=. python benchmarks/bench_lia_encodings.py --encoding best FILES
     PYTHONPATH=. python benchmarks/bench_lia_encodings.py --sugar always --timeout 60 FILES
-    PYTHONPATH=. python benchmarks/bench_lia_encodings.py --sugar always --order-sums pindakaas FILES
+    PYTHONPATH=. python benchmarks/bench_lia_encodings.py --sugar always \
+        --order-sums pindakaas FILES
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 said = "sat" if s.solve() else "unsat"
                 conflicts = s.accum_stats().get("conflicts")
         t2 = time.perf_counter()
-        print(f"{a.encoding}/{a.sugar}/{a.order_sums}\t{f.rsplit('/', 1)[-1]}\tclauses {len(cnf.clauses)}\t"
+        name = f.rsplit("/", 1)[-1]
+        print(f"{a.encoding}/{a.sugar}/{a.order_sums}\t{name}\tclauses {len(cnf.clauses)}\t"
               f"encode {t1 - t0:.2f} s\tsolve {t2 - t1:.2f} s\t{said}\tconflicts {conflicts}"
               f"\t{stats.notes.get('encodings', '')}", flush=True)
     return 0

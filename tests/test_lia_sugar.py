@@ -59,7 +59,8 @@ def test_every_assignment_of_a_small_box(seed):
             fixed = [lit for (x, _), v in zip(terms, point) for lit in _fix(ladders[x], v)]
             total = sum(a * v for (_, a), v in zip(terms, point))
             for c, guard in checks:
-                assert s.solve(assumptions=fixed + [guard, cond]) == (total <= c), (terms, c, point)
+                got = s.solve(assumptions=fixed + [guard, cond])
+                assert got == (total <= c), (terms, c, point)
             assert s.solve(assumptions=fixed + [-cond])  # the condition off: no constraint
 
 

@@ -121,7 +121,8 @@ def _random_far(r: random.Random) -> str:
         atoms.append(f"(>= (- {a} {b}) {_num(r.randint(-3000, 3000))})")
     for _ in range(r.randint(1, 3)):
         k = r.randint(2, 3)
-        terms = " ".join(f"(* {_num(r.choice([-4, -3, -2, 2, 3, 5]))} {x})" for x in r.sample(xs, k))
+        terms = " ".join(f"(* {_num(r.choice([-4, -3, -2, 2, 3, 5]))} {x})"
+                         for x in r.sample(xs, k))
         op = r.choice(["=", "<=", ">="])
         atoms.append(f"({op} (+ {terms}) {_num(r.randint(-50, 50))})")
     r.shuffle(atoms)

@@ -23,8 +23,9 @@ integers with their ``bits``, order-encoded ones with their ``ladders``, pseudo-
 constraints) has no difference atoms: there ``smt`` is its linear atoms and 0-1
 (pseudo-Boolean) variables, ``bounds`` the top bit of each log-encoded integer's offset
 ``x - lo`` (fixing it halves the window: a bisection), falling back to the atoms when no
-integer has one, and the ladders of the order-encoded ones.  A cube of any of them is a conjunction of literals of the CNF, so the cubes cover
-every model as any cubes do (``check_coverage``).
+integer has one, and the ladders of the order-encoded ones.  A cube of any of them is a
+conjunction of literals of the CNF, so the cubes cover every model as any cubes do
+(``check_coverage``).
 """
 
 from __future__ import annotations
