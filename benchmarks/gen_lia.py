@@ -22,6 +22,7 @@ Usage::
     gen_lia.py rcpsp --jobs 12 --resources 2 --seed 3 [--enc time] [-o FILE]
     gen_lia.py knapsack --n 20 --seed 1
     gen_lia.py general --vars 8 --cons 10 --seed 5
+    gen_lia.py --family general --vars 12 --cons 14 --box 8 --pbound 1 --count 10 --out-dir DIR
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
 """
 
@@ -200,12 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box"):
         ap.add_argument(f"--{p}", type=int)
     ap.add_argument("--enc", choices=("overlap", "bool", "time"), help="rcpsp's model")
+    ap.add_argument("--pbound", type=float, help="general: share of boxed variables")
     a = ap.parse_args(argv)
     family = a.family or a.batch_family
     if family is None:
         ap.error("name a family")
     params = {p: getattr(a, p) for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale",
-                                         "vars", "cons", "box", "enc") if getattr(a, p) is not None}
+                                         "vars", "cons", "box", "enc", "pbound")
+              if getattr(a, p) is not None}
     for seed in range(a.seed, a.seed + a.count):
         text = instance(family, seed, a.z3_timeout, **params)
         if a.out_dir:

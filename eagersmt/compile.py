@@ -83,6 +83,8 @@ def normalize_assertions(assertions: Sequence[Term], *,
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)
+        if isinstance(norm, LinearNormalized):
+            stats.notes.update(norm.notes)
     return norm
 
 

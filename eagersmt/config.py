@@ -60,7 +60,8 @@ CUBE_LEVELS = cube.LEVELS.names()
 OPTIONS: tuple[Option, ...] = (
     Option("encoding", str, "auto",
            "Eager encoding of the integer atoms, per variable class (auto: chosen from the "
-           "formula; see README 'How it works').", encode.choices),
+           "formula; see README 'How it works').  On linear sums, order forces Sugar's order "
+           "encoding where it fits and sd the bit-vectors.", encode.choices),
     Option("backend", str, "portfolio",
            "SAT back end (portfolio: CaDiCaL and Kissat at once, the first answer wins).",
            backends.BACKENDS.names),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -40,9 +41,9 @@ def _z3_confirms(text: str, model: dict) -> bool:
     return _z3_status(text + "\n" + "\n".join(fixed)) == "sat"
 
 
-def _check(text: str):
+def _check(text: str, config: Config = CONFIG):
     expected = _z3_status(text)
-    res = solve_smtlib(text, config=CONFIG)
+    res = solve_smtlib(text, config=config)
     assert str(res.status) == expected
     if expected == "sat":
         assert _z3_confirms(text, res.model)
@@ -134,8 +135,13 @@ def test_difference_class_beside_a_linear_class():
 (assert (and (<= (- 5) x 5) (<= (- 5) y 5)))
 (check-sat)
 """
-    res = _check(text)
+    res = _check(text, replace(CONFIG, encoding="sd"))  # (the log encoding forced)
     assert res.status == Status.SAT
     counts = res.stats.counts
     assert counts["difference_int_vars"] == 2 and counts["log_int_vars"] == 2
     assert "linear-log:1" in res.stats.notes["encodings"]
+    res = _check(text)  # auto: two small boxes, Sugar's encoding
+    assert res.status == Status.SAT
+    counts = res.stats.counts
+    assert counts["difference_int_vars"] == 2 and counts["order_int_vars"] == 2
+    assert "linear-sugar:1" in res.stats.notes["encodings"]

@@ -19,12 +19,13 @@ Classes encoded otherwise (EIJ, small domains) have no ladder; ``bounds`` then f
 to the atoms, so a cube set is never empty of choices where ``smt`` had some.
 
 A linear encoding (``encode/linear.py``, or the checkable one of certificates: log-encoded
-integers with their ``bits``, pseudo-Boolean constraints)
-has neither difference atoms nor order literals: there ``smt`` is its linear atoms and 0-1
-(pseudo-Boolean) variables, ``bounds`` the top bit of each integer's offset ``x - lo``
-(fixing it halves the window: a bisection), falling back to the atoms when no integer has
-one.  A cube of any of them is a conjunction of literals of the CNF, so the cubes cover
-every model as any cubes do (``check_coverage``).
+integers with their ``bits``, order-encoded ones with their ``ladders``, pseudo-Boolean
+constraints) has no difference atoms: there ``smt`` is its linear atoms and 0-1
+(pseudo-Boolean) variables, ``bounds`` the top bit of each log-encoded integer's offset
+``x - lo`` (fixing it halves the window: a bisection), falling back to the atoms when no
+integer has one, and the ladders of the order-encoded ones.  A cube of any of them is a
+conjunction of literals of the CNF, so the cubes cover every model as any cubes do
+(``check_coverage``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def _atoms(enc: Any) -> list[int]:
         return [p.var for p in enc.tseitin.preds]
     out = [v for name, v in enc.tseitin.bool_vars.items() if name.startswith(ATOM_PREFIX)]
     out += [bits[0] for lo, bits in enc.bits.values() if len(bits) == 1]
+    out += [lits[0] for lo, lits in getattr(enc, "ladders", {}).values() if len(lits) == 1]
     return list(dict.fromkeys(out))
 
 
@@ -80,20 +82,27 @@ def _halves(enc: Any) -> list[int]:
     return [bits[-1] for _, bits in enc.bits.values() if len(bits) >= 2]
 
 
+def _linear_ladders(enc: Any) -> list[list[int]]:
+    """The order literals ``[x <= a]``, ``a`` ascending, of a linear encoding's order-encoded
+    integers of three values or more (its ladders are ``[x >= a]``)."""
+    return [[-lit for lit in lits] for _, lits in getattr(enc, "ladders", {}).values()
+            if len(lits) >= 2]
+
+
 def atoms(enc: Any) -> SplitSpace:
     return SplitSpace(_atoms(enc))
 
 
 def bounds(enc: Any) -> SplitSpace:
     if _linear(enc):
-        return SplitSpace(_halves(enc) or _atoms(enc))
+        return SplitSpace(_halves(enc) or _atoms(enc), _linear_ladders(enc))
     lads = ladders(enc)
     return SplitSpace([] if lads else _atoms(enc), lads)
 
 
 def atoms_and_bounds(enc: Any) -> SplitSpace:
     if _linear(enc):
-        return SplitSpace(list(dict.fromkeys(_atoms(enc) + _halves(enc))))
+        return SplitSpace(list(dict.fromkeys(_atoms(enc) + _halves(enc))), _linear_ladders(enc))
     return SplitSpace(_atoms(enc), ladders(enc))
 
 

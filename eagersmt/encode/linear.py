@@ -8,30 +8,43 @@ meaning here, in the same CNF, by the class of their variables:
 
 * a class that holds a ``Channel`` (``x = c + sum v * b``, at most one ``b``) and otherwise
   only differences and bounds, ranges within ``ORDER_RANGE``: the order encoding
-  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009) with the
-  binary clauses of ``order.py`` for its differences and ``_channel``'s clauses tying
-  each ladder to its indicators, instead of a wide equality over bits;
+  (ladders ``[x >= a]``; Tamura, Taga, Kitagawa, Banbara, Constraints 2009), its
+  differences as Sugar's binary clauses (``linear_order.py``) and ``_channel``'s clauses
+  tying each ladder to its indicators, instead of a wide equality over bits
+  (``linear-order``);
+* a class whose ranges are within ``ORDER_RANGE``, not all 0-1, and whose sums Sugar's
+  encoding (``linear_order.py``) predicts at most ``SUGAR_AUTO_CLAUSES`` clauses for,
+  computed before encoding from the value counts, the terms and coefficients: ladders, and each
+  constraint as Sugar's clauses over them, long sums split with auxiliary integers
+  (``linear-sugar``);
 * any other class: the log encoding, ``x`` in ``[lo, hi]`` is ``lo + sum 2^j * b_j`` over
   ``w = bitlen(hi - lo)`` fresh bits (with ``sum 2^j * b_j <= hi - lo`` when ``hi - lo`` is
-  not ``2^w - 1``);
-* a 0-1 indicator is its Boolean variable itself.
+  not ``2^w - 1``), each constraint a pseudo-Boolean constraint (``linear-log``);
+* a 0-1 indicator is its Boolean variable itself (in a Sugar sum, a ladder of one rung).
 
-A linear constraint ``sum a_i * x_i <= b`` is then a pseudo-Boolean constraint over the
-bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
+``--encoding order`` gives Sugar's encoding to every class it fits (predicted at most
+``SUGAR_MAX_CLAUSES``), ``--encoding sd`` the log encoding to every class but the
+channelled ones; the other values choose as ``auto`` does here (they name the difference
+classes' encoding).
+
+In the log encoding a constraint ``sum a_i * x_i <= b`` is a pseudo-Boolean constraint over
+the bits and indicators, weights ``a_i * 2^j`` (a negative weight on a literal is moved onto
 its negation), handed to ``pindakaas`` through ``pysat.pb.PBEnc`` (over 0-1 variables
 only: its binary merge encoding; over bits: its default encoder per shape, totalizers
 and BDDs; "Coupling different integer encodings for SAT", Bierlee, Gange, Tack, Dekker,
 Stuckey, CPAIOR 2022).  Polarity-aware as the Tseitin pass is: a constraint whose atom
 occurs only positively gets ``atom -> constraint`` (pindakaas's conditional encoding), only
-negatively ``not atom -> negation``; a top-level unit is encoded unconditionally.
+negatively ``not atom -> negation``; a top-level unit is encoded unconditionally (Sugar's
+clauses the same way, the atom's negation added to each).
 
 Cost: a log-encoded variable costs ``log2`` of its range in bits, an order-encoded one its
 range; a constraint over ``n`` variables of ``w`` bits is a PB constraint over ``n * w``
 literals, whose size depends on the encoder (a totalizer grows with the number of
 distinct partial sums, so a sum whose literals times bound pass ``ADDER_ABOVE`` gets
-binary adders instead: linear size, weaker propagation).  ``--stats`` names each class's
-encoding (``encodings``: the difference encoders', ``linear-order``, ``linear-log``, and
-``pb`` for sums over indicators only).  Certificates: pindakaas's clauses are not
+binary adders instead: linear size, weaker propagation); Sugar's, see ``linear_order.py``.
+``--stats`` names each class's encoding (``encodings``: the difference encoders',
+``linear-order``, ``linear-sugar``, ``linear-log``, and ``pb`` for sums over indicators
+only).  Certificates: pindakaas's clauses are not
 checked; ``--proof`` takes ``linear_checkable.py`` instead.
 """
 
@@ -48,6 +61,7 @@ from ..ir.normalize import Normalized
 from ..result import Stats
 from .assemble import Encoded, encode
 from .cnf import CNF, Gates
+from .linear_order import Ladder, SugarEncoder, ladder, predicted
 from .tseitin import Tseitin
 
 PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get ``_adder_leq``
@@ -57,6 +71,9 @@ PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get `
 ADDER_ABOVE = 20_000
 PB_ADDER_ABOVE = 5_000_000  # the same for a sum over 0-1 variables only
 ORDER_RANGE = 1024  # the widest range of a variable in a class given the order encoding
+SUGAR_AUTO_CLAUSES = 300_000  # ``auto``: Sugar's predicted clauses per class at most this
+SUGAR_MAX_CLAUSES = 10_000_000  # requested (``--encoding order``): at most this
+ORDER, SUGAR, LOG = "linear-order", "linear-sugar", "linear-log"  # per class, as ``--stats`` says
 
 
 @dataclass
@@ -92,7 +109,8 @@ class LinearEncoded:
 def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
                   eij_max_clauses: int = 2_000_000, stats: Optional[Stats] = None) -> LinearEncoded:
     """The CNF of ``norm`` (see the module doc; ``encoding`` and ``eij_max_clauses`` are
-    ``encode.encode``'s, for the difference classes)."""
+    ``encode.encode``'s, for the difference classes; ``encoding`` also forces the order
+    encoding (``order``) or the log encoding (``sd``) on the other classes)."""
     c = norm.boolean
     diff = encode(Normalized(c), encoding=encoding, eij_max_clauses=eij_max_clauses,
                   stats=stats)
@@ -103,17 +121,18 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
         cnf.add([])
     pol, _ = polarities(c)
     units = set(c.top_level())
-    classes, ordered = _classes(norm, ts.bool_vars)
-    for x in ordered:
-        lo, hi = norm.domains[x]
-        ladder = list(cnf.new_vars(hi - lo))
-        out.ladders[x] = (lo, ladder)
-        for a, b in zip(ladder, ladder[1:]):
-            cnf.add([-b, a])  # x >= v + 1  ->  x >= v
+    classes = _classes(norm, ts.bool_vars)
+    kinds = {cls.root: _choose(cls, norm, pol, encoding) for cls in classes}
+    laddered = {x for cls in classes if kinds[cls.root] != LOG for x in cls.variables}
+    order_vars: dict[str, Ladder] = {}
+    for x, (lo, hi) in norm.domains.items():
+        if x in laddered:
+            order_vars[x] = ladder(cnf, range(lo, max(lo, hi) + 1))  # (empty: infeasible)
+            out.ladders[x] = (lo, order_vars[x].lits)
     skip = set()
     for x, ch in norm.channels.items():
         if x in out.ladders:
-            _channel(cnf, out.ladders[x], ch, ts.bool_vars)
+            _channel(cnf, order_vars[x], ch, ts.bool_vars)
             skip.update(ch.atoms)
     for x, (lo, hi) in norm.domains.items():
         if x in out.ladders:
@@ -125,6 +144,10 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
         out.bits[x] = (lo, bits)
         if hi - lo != (1 << len(bits)) - 1:
             pb_leq(cnf, [(b, 1 << j) for j, b in enumerate(bits)], hi - lo, [])
+    for x, (lo, bits) in out.bits.items():
+        if len(bits) == 1:  # (a 0-1 term of a sum over ladders)
+            order_vars[x] = Ladder(range(lo, lo + 2), bits)
+    sugar = SugarEncoder(cnf, order_vars)
     encoded = pb_atoms = 0
     for k, (coefs, bound) in enumerate(norm.atoms):
         name = f"{ATOM_PREFIX}{k}"
@@ -132,16 +155,14 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
         if v is None or k in skip:
             continue  # not reachable from the roots, or said by its channel
         node = c.bool_names[name]
-        if coefs[0][0] in out.ladders:  # a difference atom of an order-encoded class
-            x, y = coefs[0][0], (coefs[1][0] if len(coefs) == 2 else None)
-            for lit, sign in ((node, 1), (-node, -1)):
-                if (lit in units or (-lit not in units and pol[node] & (POS if sign > 0 else NEG))):
-                    cond = [] if lit in units else [-v if sign > 0 else v]
-                    if sign > 0:
-                        _order_leq(cnf, out.ladders, x, y, bound, cond)
-                    else:  # not (x - y <= b): y - x <= -b - 1
-                        _order_leq(cnf, out.ladders, y, x, -bound - 1, cond)
-            encoded += 1
+        encoded += 1
+        neg = [(x, -a) for x, a in coefs]
+        if any(x in out.ladders for x, _ in coefs):  # an order-encoded class's
+            for terms, b, lit in ((coefs, bound, node), (neg, -bound - 1, -node)):
+                if lit in units:
+                    sugar.leq(terms, b, [])
+                elif -lit not in units and pol[node] & (POS if lit > 0 else NEG):
+                    sugar.leq(terms, b, [v if lit > 0 else -v])
             continue
         pb_atoms += all(x in norm.indicators for x, _ in coefs)
         terms, const = _bit_terms(out, coefs)
@@ -156,105 +177,120 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
                 pb_leq(cnf, terms, bound - const, [v], pb)
             if pol[node] & NEG:
                 pb_leq(cnf, neg_terms, -bound - 1 + const, [-v], pb)
-        encoded += 1
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded)
         ints = sum(1 for x in out.bits if x not in norm.indicators)
         stats.counts.update(order_int_vars=len(out.ladders), log_int_vars=ints,
                             pb_constraints=pb_atoms)
-        n_order = sum(1 for cls in classes if cls[0] in ordered)
-        kinds = {"linear-order": n_order, "linear-log": len(classes) - n_order,
-                 "pb": int(pb_atoms > 0)}
+        named = [f"{kind}:{n}" for kind in (ORDER, SUGAR, LOG)
+                 for n in [sum(1 for cls in classes if kinds[cls.root] == kind)] if n]
+        named += ["pb:1"] if pb_atoms else []
         dl = stats.notes.get("encodings", "")
-        named = [f"{k}:{n}" for k, n in kinds.items() if n]
         stats.notes["encodings"] = ",".join(filter(None, [dl, *named]))
         choice = (f"{len(out.ladders)} integer vars in the order encoding, {ints} in the log "
                   f"encoding, {len(norm.domains) - len(out.ladders) - ints} indicators, "
-                  f"{encoded} linear constraints (pindakaas PB over ladders, bits, indicators)")
+                  f"{encoded} linear constraints (Sugar's clauses over ladders, pindakaas PB "
+                  "over bits and indicators)")
         stats.notes["choice"] = "; ".join(filter(None, [stats.notes.get("choice"), choice]))
     return out
 
 
-def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> tuple[list[list[str]], set[str]]:
-    """The classes of the integer variables outside the difference classes (connected by
-    the atoms in use, indicators apart), and the variables that get the order encoding:
-    those of the classes that hold a channel (``ir/linear.py``'s ``Channel``), whose other
-    atoms are differences and bounds, and whose ranges are below ``ORDER_RANGE``: their
-    differences become the order encoding's binary clauses, their channels clauses between
-    the ladder and the indicators."""
+@dataclass
+class _Class:
+    """A class of integer variables outside the difference classes: its variables, the
+    atoms over them (indices into ``norm.atoms``), whether a channel ties it and whether
+    every atom but the channel's is a difference or a bound."""
+
+    root: str
+    variables: list[str] = field(default_factory=list)
+    atoms: list[int] = field(default_factory=list)
+    channel: bool = False
+    differences: bool = True
+
+
+def _classes(norm: LinearNormalized, bool_vars: dict[str, int]) -> list[_Class]:
+    """The classes of the integer variables outside the difference classes, connected by
+    the atoms in use (indicators apart)."""
     sets: DisjointSets[str] = DisjointSets()
     find = sets.find
-
     channel_atoms = {k for ch in norm.channels.values() for k in ch.atoms}
-    spoiled: set[str] = set()
+    used: list[tuple[int, list[str]]] = []
     for k, (coefs, _) in enumerate(norm.atoms):
         if f"{ATOM_PREFIX}{k}" not in bool_vars:
             continue
         ints = [x for x, _ in coefs if x not in norm.indicators]
-        for x in ints[1:]:
+        for x in ints:
             sets.union(x, ints[0])
-        if ints and k not in channel_atoms and not (
+        if ints:
+            used.append((k, ints))
+    classes: dict[str, _Class] = {}
+    for x in sets:
+        classes.setdefault(find(x), _Class(find(x))).variables.append(x)
+    for k, ints in used:
+        cls = classes[find(ints[0])]
+        cls.atoms.append(k)
+        coefs = norm.atoms[k][0]
+        if k not in channel_atoms and not (
                 len(ints) == len(coefs) and coefs[0][1] == 1
                 and (len(coefs) == 1 or (len(coefs) == 2 and coefs[1][1] == -1))):
-            spoiled.add(ints[0])
-    spoiled = {find(x) for x in spoiled}
-    for x, (lo, hi) in norm.domains.items():
-        if x not in norm.indicators and hi - lo > ORDER_RANGE:
-            spoiled.add(find(x))
-    with_channel = {find(x) for x in norm.channels}
-    classes: dict[str, list[str]] = {}
-    for x in sets:
-        classes.setdefault(find(x), []).append(x)
-    ordered = {x for x in sets if find(x) in with_channel and find(x) not in spoiled}
-    return list(classes.values()), ordered
+            cls.differences = False
+    for x in norm.channels:
+        if x in sets:
+            classes[find(x)].channel = True
+    return list(classes.values())
 
 
-def _ge(ladders: dict[str, tuple[int, list[int]]], x: Optional[str], a: int) -> object:
-    """The literal of ``x >= a`` (True or False when the domain decides it; ``x`` None is
-    the constant 0)."""
-    if x is None:
-        return 0 >= a
-    lo, ladder = ladders[x]
-    if a <= lo:
-        return True
-    if a > lo + len(ladder):
-        return False
-    return ladder[a - lo - 1]
-
-
-def _order_leq(cnf: CNF, ladders: dict[str, tuple[int, list[int]]], x: Optional[str],
-               y: Optional[str], c: int, cond: list[int]) -> None:
-    """``cond -> x - y <= c`` over order-encoded variables (None: the constant 0): for each
-    value ``a`` of ``x``, ``x >= a -> y >= a - c`` (Tamura et al.'s clauses, as ``order.py``)."""
-    if x is None:
-        values: Sequence[int] = [0]
-    else:
-        lo, ladder = ladders[x]
-        values = range(lo, lo + len(ladder) + 1)
-    for a in values:
-        lx, ly = _ge(ladders, x, a), _ge(ladders, y, a - c)
-        if lx is False or ly is True:
+def _choose(cls: _Class, norm: LinearNormalized, pol: list[int], encoding: str) -> str:
+    """The encoding of ``cls``: ``ORDER`` for a class that holds a channel (``ir/linear.py``'s
+    ``Channel``) and otherwise only differences and bounds, ranges within ``ORDER_RANGE``
+    (its differences become the order encoding's binary clauses, its channels clauses
+    between the ladder and the indicators); else ``SUGAR`` when Sugar's encoding is
+    requested (``encoding`` "order") or ``auto`` and its predicted size is small
+    (``_sugar_fits``), and ``LOG`` otherwise (or when "sd" is requested)."""
+    narrow = all(hi - lo <= ORDER_RANGE for x in cls.variables
+                 for lo, hi in [norm.domains[x]])
+    if cls.channel and cls.differences and narrow:
+        return ORDER
+    if encoding == "sd" or not narrow:
+        return LOG
+    sums = []
+    channel_atoms = {k for ch in norm.channels.values() for k in ch.atoms}
+    for k in cls.atoms:
+        if k in channel_atoms:
             continue
-        clause = list(cond)
-        if lx is not True:
-            clause.append(-lx)  # type: ignore[operator]
-        if ly is not False:
-            clause.append(ly)  # type: ignore[arg-type]
-        cnf.add(clause)
+        coefs = norm.atoms[k][0]
+        node = norm.boolean.bool_names[f"{ATOM_PREFIX}{k}"]
+        if pol[node] & POS:
+            sums.append(coefs)
+        if pol[node] & NEG:
+            sums.append(tuple((x, -a) for x, a in coefs))
+    members = set(cls.variables)
+    sizes = {x: hi - lo + 1 for x, (lo, hi) in norm.domains.items()
+             if x in members or x in norm.indicators}
+    if encoding == "order":
+        return SUGAR if predicted(sums, sizes, SUGAR_MAX_CLAUSES) <= SUGAR_MAX_CLAUSES else LOG
+    return SUGAR if _sugar_fits(sums, sizes, members) else LOG
 
 
-def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
-             bool_vars: dict[str, int]) -> None:
+def _sugar_fits(sums: list, sizes: dict[str, int], members: set[str]) -> bool:
+    """The ``auto`` rule (``benchmarks/RESULTS.md``, "Sugar's order encoding"): a class
+    with a variable of more than two values whose predicted clause count stays below
+    ``SUGAR_AUTO_CLAUSES``.  A class of 0-1 variables keeps pindakaas's pseudo-Boolean
+    encodings (binary merge: far smaller where the weights are wide, even elsewhere)."""
+    if all(sizes[x] <= 2 for x in members):
+        return False
+    return predicted(sums, sizes, SUGAR_AUTO_CLAUSES) <= SUGAR_AUTO_CLAUSES
+
+
+def _channel(cnf: CNF, lad: Ladder, ch: Channel, bool_vars: dict[str, int]) -> None:
     """Clauses of ``x = const + sum v * b`` (at most one ``b`` holds) over ``x``'s ladder:
     ``b -> x = const + v``; ``x >= a`` needs a ``b`` of value at least ``a`` when ``const <
     a``, and ``x < a`` one of value below ``a`` when ``const >= a``."""
-    lo, lits = ladder
-    hi = lo + len(lits)
-    one = {"x": ladder}  # (``_ge``'s form)
+    lo, hi = lad.values[0], lad.values[-1]
     vals = [(bool_vars[b], ch.const + v) for b, v in ch.terms if b in bool_vars]
     for b, w in vals:
-        up, next_up = _ge(one, "x", w), _ge(one, "x", w + 1)
+        up, next_up = lad.ge(w), lad.ge(w + 1)
         if up is False or next_up is True:
             cnf.add([-b])
             continue
@@ -263,7 +299,7 @@ def _channel(cnf: CNF, ladder: tuple[int, list[int]], ch: Channel,
         if next_up is not False:
             cnf.add([-b, -next_up])  # type: ignore[operator]
     for a in range(lo, hi + 2):  # (the domain's ends too: x >= lo, not x >= hi + 1)
-        lit = _ge(one, "x", a)
+        lit = lad.ge(a)
         if ch.const < a and lit is not False:
             head = [] if lit is True else [-lit]  # type: ignore[operator]
             cnf.add(head + [b for b, w in vals if w >= a])

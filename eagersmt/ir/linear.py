@@ -33,11 +33,10 @@ formula), from the definitions of fresh variables (the hull of the branches of a
 ``ite``), and, for an application whose arguments range over values where the function is
 applied to constants, the hull of those results.  A variable still unbounded gets the
 *solution bound* of the system outside the difference classes (whose encodings bound
-their own domains): ``solution_bound``, von zur Gathen and Sieveking's with Hadamard's
-bound on the subdeterminants, exponential in the number of variables, so its width in bits
-is linear; ``--stats`` says ``solution_bound_bits`` when it is used.  Seshia and Bryant's
-sharper bounds for formulas that are mostly difference constraints (LICS 2004) are not
-implemented.
+their own domains): ``solution_bounds.py``, the smaller of von zur Gathen and Sieveking's
+(exponential in the number of variables) and Seshia and Bryant's (exponential in the
+number of constraints that are not differences); ``--stats`` says ``solution_bound`` (which)
+and ``solution_bound_bits`` when one is used.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
+from .solution_bounds import solution_bound
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
 ATOM_PREFIX = "|lin|"
@@ -132,6 +132,7 @@ class LinearNormalized:
     sort: str = INT
     scale: int = 1
     stats: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # (``solution_bound``: which one)
     aliases: dict[str, tuple[str, int]] = field(default_factory=dict)
     forms: dict[Term, list] = field(default_factory=dict)
     # variables closed only by the solution bound: their propagated bounds (None: open)
@@ -193,6 +194,7 @@ class _Linearizer:
         self.apps: list[Application] = []
         self.consistency_roots: list[tuple[Application, Application, int]] = []
         self.bound_bits = 0  # bits of the solution bound, when one was needed
+        self.bound_method = ""  # and which bound it is (``solution_bounds.py``)
 
     def unsupported(self, t: Term, why: str) -> UnsupportedError:
         from ..smtlib.printer import term_to_smtlib
@@ -288,8 +290,9 @@ class _Linearizer:
                  "uf_applications": len(self.apps)}
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
+        notes = {"solution_bound": self.bound_method} if self.bound_method else {}
         return LinearNormalized(circuit, self.atoms, domains, self.indicators, self.apps,
-                                infeasible, stats=stats,
+                                infeasible, stats=stats, notes=notes,
                                 definitions={x: self.lin[e.id] for x, e in self.defs.items()},
                                 channels=channels, open_sides=open_sides,
                                 consistency=self.consistency_roots)
@@ -630,7 +633,7 @@ class _Linearizer:
         if not infeasible and open_vars:
             atoms = [(coefs, b) for coefs, b in self.atoms
                      if all(x not in difference for x, _ in coefs)]
-            bound = self.solution_bound(atoms, names, lo, hi)
+            bound, self.bound_method = solution_bound(atoms, names, lo, hi)
             self.bound_bits = bound.bit_length()
             for x in open_vars:  # a bounded variable keeps its own bounds (its value in a
                 # model may lie past the bound, which speaks of the open ones only)
@@ -645,50 +648,6 @@ class _Linearizer:
             domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
         open_sides = {x: (open_lo[x], open_hi[x]) for x in open_vars}
         return domains, infeasible, ({} if infeasible else open_sides)
-
-    def solution_bound(self, atoms: list, names: set[str], lo: dict, hi: dict) -> int:
-        """``B`` such that if the formula has a model it has one with every unbounded
-        integer variable in ``[-B, B]``.  A model ``M`` satisfies each atom or its negation;
-        fix the bounded variables to their values in ``M``: the unbounded ones ``u`` then
-        satisfy a system ``A_u x_u <= b'`` (the atoms over some of them, right sides ``b``
-        or ``-b - 1`` less the fixed part, and their one-sided bounds), which by von zur
-        Gathen and Sieveking ("A bound on solutions of linear integer equalities and
-        inequalities", Proc. AMS 1978) has an integer solution with ``|x_i| <= (|u| + 1)
-        * M``, ``M`` bounding the subdeterminants of ``[A_u b']``; with the fixed part it
-        gives every atom its truth value in ``M``, so it is a model too.  ``M`` here is
-        Hadamard's bound: the smaller of the product of all column norms and the product
-        of the ``|u| + 1`` largest row norms (norms rounded up; each at least 1), with
-        ``|b'|`` bounded by ``|b| + 1 + sum |a_j| * max(|lo_j|, |hi_j|)`` over fixed ``j``."""
-        free = {x for x in names if lo[x] is None or hi[x] is None}
-        rows: list[tuple[list[int], int]] = []
-        columns = dict.fromkeys(free, 0)
-        for coefs, b in atoms:
-            a_u = [a for x, a in coefs if x in free]
-            if not a_u:
-                continue
-            rhs = abs(b) + 1 + sum(abs(a) * max(abs(lo[x]), abs(hi[x]))
-                                   for x, a in coefs if x not in free)
-            rows.append((a_u, rhs))
-            for x, a in coefs:
-                if x in free:
-                    columns[x] += a * a
-        for x in free:
-            for v in (lo[x], hi[x]):
-                if v is not None:
-                    rows.append(([1], abs(v)))
-                    columns[x] += 1
-
-        def norm(square: int) -> int:
-            return max(1, math.isqrt(square) + 1)
-
-        by_columns = norm(sum(b * b for _, b in rows))
-        for sq in columns.values():
-            by_columns *= norm(sq)
-        row_norms = sorted((norm(sum(a * a for a in r) + b * b) for r, b in rows), reverse=True)
-        by_rows = 1
-        for r in row_norms[:len(free) + 1]:
-            by_rows *= r
-        return (len(free) + 1) * min(by_columns, by_rows)
 
     @staticmethod
     def covered(a: Application, ground: dict[tuple, str], interval, lo, hi, tighten) -> bool:  # type: ignore[no-untyped-def]
