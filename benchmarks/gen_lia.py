@@ -13,7 +13,14 @@
 * ``setcover``: 0-1 sets, every element covered, at most ``K`` sets;
 * ``general``: random linear systems with coefficients, equalities and disjunctions, some
   variables boxed, some not;
-* ``uflia``: a general system whose terms apply an uninterpreted ``f``.
+* ``uflia``: a general system whose terms apply an uninterpreted ``f``;
+* ``memory``: two orders of the same ``n`` writes ``(a_i, d_i)`` to a memory ``mem0`` (an
+  uninterpreted function), read back at ``k`` addresses as ``ite`` chains (a read of the
+  write order ``π`` is ``(ite (= q a_π(n)) d_π(n) (ite ... (mem0 q)))``); every two writes
+  the orders swap have distinct addresses, except ``m`` pairs; asserted: some read differs.
+  Unsat when ``m`` is 0.  The data and the memory's contents are only compared by the final
+  disequality: the p-terms of positive equality (``ir/positive.py``), as in the processor
+  verification that it was made for.
 
 ``:status`` comes from Z3 (``--z3-timeout`` seconds; ``unknown`` when it does not decide).
 
@@ -22,6 +29,7 @@ Usage::
     gen_lia.py rcpsp --jobs 12 --resources 2 --seed 3 [--enc time] [-o FILE]
     gen_lia.py knapsack --n 20 --seed 1
     gen_lia.py general --vars 8 --cons 10 --seed 5
+    gen_lia.py memory --n 20 --k 4 --m 0 --seed 2
     gen_lia.py --family general --vars 12 --cons 14 --box 8 --pbound 1 --count 10 --out-dir DIR
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
 """
@@ -158,9 +166,33 @@ def uflia(r: random.Random, vars: int = 6, cons: int = 8, box: int = 15) -> tupl
     return decls, body
 
 
+def memory(r: random.Random, n: int = 12, k: int = 3, m: int = 0) -> tuple[list[str], list[str]]:
+    decls = ["(declare-fun mem0 (Int) Int)"]
+    decls += [f"(declare-fun {v}{i} () Int)" for i in range(n) for v in ("a", "d")]
+    decls += [f"(declare-fun q{j} () Int)" for j in range(k)]
+    order = list(range(n))
+    for _ in range(n // 2):  # a few swaps of neighbours: the orders differ, not wholly
+        i = r.randrange(n - 1)
+        order[i], order[i + 1] = order[i + 1], order[i]
+    pos = {w: p for p, w in enumerate(order)}
+    swapped = [(i, j) for i in range(n) for j in range(i + 1, n) if pos[i] > pos[j]]
+    dropped = set(r.sample(swapped, min(m, len(swapped))))
+
+    def read(q: str, writes: list[int]) -> str:
+        out = f"(mem0 {q})"
+        for w in writes:
+            out = f"(ite (= {q} a{w}) d{w} {out})"
+        return out
+
+    body = [f"(assert (not (= a{i} a{j})))" for i, j in swapped if (i, j) not in dropped]
+    differ = [f"(not (= {read(f'q{j}', list(range(n)))} {read(f'q{j}', order)}))" for j in range(k)]
+    body.append(f"(assert (or {' '.join(differ)}))")
+    return decls, body
+
+
 FAMILIES: dict[str, tuple[str, Callable]] = {
     "rcpsp": ("QF_LIA", rcpsp), "knapsack": ("QF_LIA", knapsack), "setcover": ("QF_LIA", setcover),
-    "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia),
+    "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia), "memory": ("QF_UFLIA", memory),
 }
 
 

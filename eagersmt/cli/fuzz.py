@@ -59,10 +59,11 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
                    "ite, distinct, functions, push/pop), one in-process run each.")
 @click.option("--shape", "shapes", multiple=True, metavar="SHAPE",
               type=click.Choice(("jobshop", "boolean", "let", "huge", "components", "equalities",
-                                 "macros", "linear", "pb", "capacity", "uf", "incremental")),
+                                 "macros", "linear", "pb", "capacity", "uf", "incremental",
+                                 "euf")),
               help="Only these shapes, round robin (default: all of the family's).  "
                    "difference: jobshop, boolean, let, huge, components, equalities, macros; "
-                   "integers: linear, pb, capacity, uf, incremental.")
+                   "integers: linear, pb, capacity, uf, incremental, euf.")
 @click.option("--max-saved", type=click.IntRange(min=1), default=3, show_default=True,
               help="Reproducers minimized and saved per distinct bug (the rest are counted).")
 @click.option("--tally", type=click.Path(dir_okay=False), default=None,

@@ -9,8 +9,9 @@ normalizer (``linear.py``) does the replacing as it meets applications, bottom-u
 argument that is itself an application is already a variable.
 
 Cost: quadratic in the applications of each function; pairs whose arguments are distinct
-constants fold away when their constraint is built.  Bryant, German and Velev's positive
-equality (fewer constraints where results occur only positively) is not done.
+constants fold away when their constraint is built.  The applications of a function whose
+results are only ever required to differ (Bryant, German and Velev's p-terms) are not
+reduced here but given maximally diverse values (``positive.py``): no constraints for them.
 
 References: W. Ackermann, "Solvable cases of the decision problem" (1954); Bryant, German,
 Velev, "Processor verification using efficient reductions of the logic of uninterpreted

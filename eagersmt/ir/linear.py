@@ -14,7 +14,9 @@ condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
 ``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
 ``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
 an uninterpreted function application a fresh variable with Ackermann's constraints
-(``ackermann.py``).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
+(``ackermann.py``), unless it is a p-term of positive equality (``positive.py``: a term the
+formula only requires to differ from others gets no variable, and its disequalities become
+Boolean functions of the other terms).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
 variables is substituted first (``definitions``; ``z = (ite c 1 0)`` makes ``z`` the
 indicator of ``c``, a Boolean in every sum).
 
@@ -51,6 +53,7 @@ from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
+from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
 from .solution_bounds import solution_bound
 from .terms import BOOL, INT, REAL, Term, iter_dag
 
@@ -141,6 +144,7 @@ class LinearNormalized:
     consistency: list[tuple[Application, Application, int]] = field(default_factory=list)
     definitions: dict[str, Lin] = field(default_factory=dict)
     channels: dict[str, "Channel"] = field(default_factory=dict)
+    pterms: PTerms = field(default_factory=PTerms)  # given maximally diverse values
 
     def decode(self, ints: Mapping[str, int], bools: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:
@@ -149,9 +153,6 @@ class LinearNormalized:
         ints = dict(ints)
         for x, (coefs, c) in self.definitions.items():
             ints[x] = c + sum(k * ints.get(y, 0) for y, k in coefs.items())
-        out: dict[str, object] = {}
-        for v in declarations:
-            out[v.val] = bool(bools.get(v.val, False)) if v.sort == BOOL else int(ints.get(v.val, 0))  # type: ignore[index]
 
         def arg_value(a: object) -> object:
             if isinstance(a, str):
@@ -159,10 +160,19 @@ class LinearNormalized:
             coefs, c = a  # type: ignore[misc]
             return c + sum(k * ints.get(x, 0) for x, k in coefs.items())
 
+        diverse = self.pterms.values(ints, arg_value)
+        ints.update((x, diverse[x]) for x in self.pterms.variables)
+        out: dict[str, object] = {}
+        for v in declarations:
+            out[v.val] = bool(bools.get(v.val, False)) if v.sort == BOOL else int(ints.get(v.val, 0))  # type: ignore[index]
+
         def result_value(name: str) -> object:
+            if name in diverse:
+                return diverse[name]
             return bool(bools.get(name, False)) if name in bools else int(ints.get(name, 0))
 
-        out.update(interpretations(self.apps, arg_value, result_value))  # type: ignore[arg-type]
+        out.update(interpretations([*self.apps, *self.pterms.apps], arg_value,  # type: ignore[arg-type]
+                                   result_value))
         return out
 
 
@@ -170,8 +180,10 @@ def normalize_linear(assertions: Sequence[Term], *,
                      positions: Optional[Mapping[Term, int]] = None,
                      by_class: bool = True) -> LinearNormalized:
     """The ``LinearNormalized`` of the conjunction of ``assertions`` (integers only).
-    ``by_class=False``: no difference classes, substitutions or channels, every atom a
-    linear constraint (the form certificates check, ``encode/linear_checkable.py``)."""
+    ``by_class=False``: no difference classes, substitutions, channels or positive
+    equality, every atom a linear constraint and every application reduced by Ackermann's
+    constraints (the form certificates check, ``encode/linear_checkable.py`` and
+    ``check/ackermann.py``)."""
     return _Linearizer(positions or {}, by_class).run(list(assertions))
 
 
@@ -195,6 +207,9 @@ class _Linearizer:
         self.consistency_roots: list[tuple[Application, Application, int]] = []
         self.bound_bits = 0  # bits of the solution bound, when one was needed
         self.bound_method = ""  # and which bound it is (``solution_bounds.py``)
+        self.positive = Classification()  # (the p-terms and p-equations: ``positive.py``)
+        self.pval: dict[int, Value] = {}  # a p-term's value
+        self.diverse = Diverse(self.c, lambda a, b: self.rel(T.EQ, a, b), self.args_equal)
 
     def unsupported(self, t: Term, why: str) -> UnsupportedError:
         from ..smtlib.printer import term_to_smtlib
@@ -260,6 +275,9 @@ class _Linearizer:
     # -- terms -----------------------------------------------------------------------------
     def run(self, assertions: list[Term]) -> LinearNormalized:
         self.defs = self.definitions(assertions) if self.by_class else {}
+        if self.by_class:
+            self.positive = classify(assertions)
+        p_terms = self.positive.p_terms
         order = iter_dag([*self.defs.values(), *assertions])  # definitions first
         for t in order:
             if t.sort == REAL or (t.op in (T.LE, T.LT, T.EQ) and t.args[0].sort == REAL):
@@ -267,6 +285,8 @@ class _Linearizer:
                                           "not supported")
             if t.sort == BOOL:
                 self.lit[t.id] = self.boolean(t)
+            elif t.id in p_terms:
+                self.pval[t.id] = self.p_value(t)
             else:
                 self.lin[t.id] = self.arith(t)
         self.consistency()
@@ -282,12 +302,16 @@ class _Linearizer:
             infeasible |= domains[x][0] > domains[x][1]
         circuit = self.with_predicates(difference)
         ints = [x for x in domains if x not in self.indicators]
+        pterms = self.diverse.terms
         stats = {"linear_atoms": len(self.atoms) - len(difference),
                  "difference_atoms": len(difference),
                  "int_vars": len(ints) + len(diff_vars), "difference_int_vars": len(diff_vars),
                  "indicators": len(domains) - len(ints), "substituted": len(self.defs),
                  "channels": len(channels),
-                 "uf_applications": len(self.apps)}
+                 "uf_applications": len(self.apps) + len(pterms.apps)}
+        if pterms.variables or pterms.apps:
+            stats.update(p_term_vars=len(pterms.variables), p_term_applications=len(pterms.apps),
+                         consistency_saved=pterms.consistency_saved())
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
         notes = {"solution_bound": self.bound_method} if self.bound_method else {}
@@ -295,7 +319,7 @@ class _Linearizer:
                                 infeasible, stats=stats, notes=notes,
                                 definitions={x: self.lin[e.id] for x, e in self.defs.items()},
                                 channels=channels, open_sides=open_sides,
-                                consistency=self.consistency_roots)
+                                consistency=self.consistency_roots, pterms=pterms)
 
     def channels(self, difference: set[str]) -> dict[str, "Channel"]:
         """The top-level equalities ``x = c + sum v_t * b_t`` over indicators ``b_t`` of
@@ -384,8 +408,9 @@ class _Linearizer:
             coefs, _ = self.atoms[k]
             if not _difference_shape(coefs, self.indicators):
                 linear_roots.update(find(x) for x, _ in coefs if x not in self.indicators)
-        for a in self.apps:  # a result in no atom still needs a domain
-            if a.result not in self.c.bool_names:
+        for a in self.apps:  # a result in no atom still needs a domain (one in a
+            # difference atom is a variable of its class: the class's encoding bounds it)
+            if a.result not in self.c.bool_names and a.result not in sets:
                 linear_roots.add(find(a.result))
         for x in self.fixed:
             if x not in self.indicators:
@@ -440,6 +465,8 @@ class _Linearizer:
             return c.ite(lit[t.args[0].id], lit[t.args[1].id], lit[t.args[2].id])
         if op == T.IFF:
             return c.iff(lit[t.args[0].id], lit[t.args[1].id])
+        if t.id in self.positive.p_equations:
+            return self.diverse.equal(self.value(t.args[0]), self.value(t.args[1]))
         if op in (T.LE, T.LT, T.EQ):
             return self.rel(op, self.lin[t.args[0].id], self.lin[t.args[1].id])
         if op == T.APPLY:
@@ -448,6 +475,25 @@ class _Linearizer:
                                          tuple(a.sort for a in t.args), BOOL))
             return c.bool_var(name)
         raise self.unsupported(t, f"operator {op} in a Boolean position")
+
+    def value(self, t: Term) -> Value:
+        """An integer term's value as ``positive.Diverse`` takes it."""
+        v = self.pval.get(t.id)
+        return self.diverse.lift(self.lin[t.id]) if v is None else v
+
+    def p_value(self, t: Term) -> Value:
+        """A p-term's value (``positive.py``): no integer variable, no constraint."""
+        if t.op == T.VAR:
+            return self.diverse.var(str(t.val))
+        if t.op == T.APPLY:
+            return self.diverse.app(Application(str(t.val), self.app_args(t),
+                                                self.new_name(str(t.val)),
+                                                tuple(a.sort for a in t.args), INT))
+        if t.op == T.ITE:
+            return self.diverse.ite(self.lit[t.args[0].id], self.value(t.args[1]),
+                                    self.value(t.args[2]))
+        x, k = offset_form(t)  # type: ignore[misc]
+        return self.diverse.shift(self.value(x), k)
 
     def app_args(self, t: Term) -> tuple:
         out = []
@@ -522,17 +568,22 @@ class _Linearizer:
             return self.int_var(name)
         raise self.unsupported(t, f"operator {op} in arithmetic")
 
+    def args_equal(self, f: Application, g: Application) -> int:
+        """The literal of ``f``'s and ``g``'s arguments being equal."""
+        c = self.c
+        same = []
+        for a, b in zip(f.args, g.args):
+            if isinstance(a, str):
+                same.append(c.iff(c.bool_var(a), c.bool_var(b)))
+            else:
+                same.append(self.rel(T.EQ, a, b))
+        return c.and_(same)
+
     def consistency(self) -> None:
         """Ackermann's constraints: equal arguments give equal results."""
         c = self.c
         for f, g in consistency_pairs(self.apps):
-            same = []
-            for a, b in zip(f.args, g.args):
-                if isinstance(a, str):
-                    same.append(c.iff(c.bool_var(a), c.bool_var(b)))
-                else:
-                    same.append(self.rel(T.EQ, a, b))
-            args_equal = c.and_(same)
+            args_equal = self.args_equal(f, g)
             if args_equal == FALSE:
                 continue
             if f.result in c.bool_names or g.result in c.bool_names:

@@ -20,6 +20,9 @@ Shapes (``INTEGER_SHAPES``, round robin as the other shapes):
 * ``pb``: pseudo-Boolean sums (0-1 variables and ``(ite b k 0)`` terms) against bounds;
 * ``capacity``: a tiny resource-constrained schedule, capacity sums of ``ite`` terms;
 * ``uf``: QF_UFLIA / QF_UFIDL (difference atoms over applications) / QF_UF (Bool only);
+* ``euf``: QF_UFLIA over equations and disequations of applications, variables, their
+  ``x + k`` and ``ite`` (few boxes, few orderings): the formulas positive equality
+  (``ir/positive.py``) reduces, its p-terms beside g-terms that share their functions;
 * ``incremental``: the same terms under ``push`` / ``pop``, several ``check-sat`` and
   ``check-sat-assuming`` with ``get-value`` / ``get-unsat-assumptions`` between: the campaign
   compares every answer with Z3's (``oracle.z3_script_answers``).
@@ -37,7 +40,7 @@ from typing import Callable
 
 from .generate import COMPARISONS, Case, TermGen
 
-INTEGER_SHAPES = ("linear", "pb", "capacity", "uf", "incremental")
+INTEGER_SHAPES = ("linear", "pb", "capacity", "uf", "incremental", "euf")
 # (name, argument sorts, result sort)
 _FUNCTIONS = (("f", ("Int",), "Int"), ("g", ("Int", "Int"), "Int"), ("h", ("Bool",), "Int"),
               ("p", ("Int",), "Bool"), ("q", ("Int", "Bool"), "Bool"))
@@ -65,7 +68,7 @@ def _uf_logic(rng: random.Random) -> str:
 
 _LOGIC: dict[str, Callable[[random.Random], str]] = {
     "linear": _linear_logic, "pb": lambda rng: "QF_LIA", "capacity": lambda rng: "QF_LIA",
-    "uf": _uf_logic, "incremental": _linear_logic,
+    "uf": _uf_logic, "incremental": _linear_logic, "euf": lambda rng: "QF_UFLIA",
 }
 
 
@@ -79,6 +82,7 @@ class IntGen(TermGen):
         self.idl = logic == "QF_UFIDL"
         self.bool_only = logic == "QF_UF"
         self.small = rng.choice((3, 6, 10))
+        self.equational = False  # terms and atoms of the ``euf`` shape
         self.functions: list[tuple[str, tuple[str, ...], str]] = []
         if self.uf:
             table = _BOOL_FUNCTIONS if self.bool_only else _FUNCTIONS
@@ -135,6 +139,8 @@ class IntGen(TermGen):
         """An Int term of nesting ``depth`` at most."""
         if self.idl:
             return self.idl_term(depth)
+        if self.equational:
+            return self.eq_term(depth)
         v, c, rng = self.var, self.const, self.rng
         if depth <= 0:
             return self.pick(v, v, v, c, lambda: f"(* {self.num(self.coef())} {v()})")
@@ -151,6 +157,16 @@ class IntGen(TermGen):
             forms += [lambda: self.apply("Int", depth)] * 3
         return self.pick(*forms)
 
+    def eq_term(self, depth: int) -> str:
+        """A term of the ``euf`` shape: variables, applications, ``x + k``, ``ite``."""
+        v = self.var
+        if depth <= 0:
+            return self.pick(v, v, v, self.const)
+        t = lambda: self.eq_term(depth - 1)  # noqa: E731
+        k = lambda: self.num(self.rng.randint(1, 3))  # noqa: E731
+        return self.pick(v, v, lambda: f"(+ {t()} {k()})", lambda: f"(- {t()} {k()})",
+                         lambda: self.ite(depth - 1, t), *(lambda: self.apply("Int", depth),) * 4)
+
     def idl_term(self, depth: int) -> str:
         """A difference-logic operand: a variable or an application to variables."""
         if self.functions and depth > 0 and self.rng.random() < 0.5:
@@ -166,6 +182,14 @@ class IntGen(TermGen):
         if self.bool_only:
             return self.apply("Bool", depth) if rng.random() < 0.7 else self.bvar()
         t = lambda: self.term(max(depth, rng.randint(0, 1)))  # noqa: E731
+        if self.equational:
+            t = lambda: self.term(max(depth, rng.randint(0, 2)))  # noqa: E731
+            return self.pick(*(lambda: f"(= {t()} {t()})",) * 3,
+                             *(lambda: f"(not (= {t()} {t()}))",) * 4,
+                             lambda: f"(distinct {' '.join(t() for _ in range(rng.randint(2, 4)))})",
+                             lambda: f"(= {t()} {self.const()})",
+                             lambda: f"({op} {t()} {t()})",
+                             lambda: self.apply("Bool", 1))
         if self.idl:
             d = lambda: self.idl_term(2)  # noqa: E731
             forms: list[Callable[[], str]] = [
@@ -243,6 +267,12 @@ def _uf(g: IntGen) -> list[str]:
     return out
 
 
+def _euf(g: IntGen) -> list[str]:
+    g.equational = True
+    out = g.boxed((2, 5), 2, box=0.2)
+    return out + g.assertions(g.rng.randint(1, 5), 2)
+
+
 def _incremental(g: IntGen) -> list[str]:
     """Permanent assertions, then 2-4 rounds of push / assert / check-sat (or
     check-sat-assuming over Boolean variables) / pop, with queries after the answers."""
@@ -277,4 +307,5 @@ def _incremental(g: IntGen) -> list[str]:
 
 _SHAPE_FUNCS: dict[str, Callable[[IntGen], list[str]]] = {
     "linear": _linear, "pb": _pb, "capacity": _capacity, "uf": _uf, "incremental": _incremental,
+    "euf": _euf,
 }
