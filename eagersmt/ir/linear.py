@@ -16,7 +16,11 @@ condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
 an uninterpreted function application a fresh variable with Ackermann's constraints
 (``ackermann.py``).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
 variables is substituted first (``definitions``; ``z = (ite c 1 0)`` makes ``z`` the
-indicator of ``c``, a Boolean in every sum).
+indicator of ``c``, a Boolean in every sum).  The other top-level equalities ``sum a_i x_i
+= b`` outside the difference classes are then eliminated where that keeps the atoms narrow
+(``equalities.py``: a variable solved for, the Omega test's parameters for non-unit
+coefficients; ``eliminate_equalities``), every atom rewritten, the eliminated variables
+computed back by ``definitions`` when decoding.
 
 Classes.  The integer variables (indicators apart) fall into classes connected by the
 atoms in use.  A class whose atoms are all ``x - y <= c`` and bounds is a *difference
@@ -115,7 +119,8 @@ class LinearNormalized:
     variables ``|lin|k`` for the other atoms (``atoms[k]``: ``sum coef * x <= bound``);
     ``domains`` the finite range of every other integer variable; ``indicators`` the 0-1
     integer variables that are a Boolean variable of the circuit of the same name;
-    ``definitions`` the variables substituted away (``x = e`` at the top level);
+    ``definitions`` the variables substituted away (``x = e`` at the top level, and the
+    eliminated equalities' variables), each over variables that are encoded;
     ``channels`` the variables that a top-level equality ties to indicators of which at
     most one holds (``Channel``).
     ``circuit`` is empty: the stages that read the difference
