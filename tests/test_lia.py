@@ -206,6 +206,11 @@ def test_unbounded_variables_get_a_solution_bound():
     res = _solve("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
                  "(assert (= (+ (* 7 x) (* (- 5) y)) 3))(assert (> x 40))")
     assert res.status == Status.SAT and 7 * res.model["x"] - 5 * res.model["y"] == 3
+    assert res.stats.counts["eliminated_equalities"] == 1  # (x = -5t - 1: t <= -9, a bound)
+    # the equality under a disjunction is not eliminated: x and y stay, unbounded above
+    res = _solve("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
+                 "(assert (or (= (+ (* 7 x) (* (- 5) y)) 3) (< x 0)))(assert (> x 40))")
+    assert res.status == Status.SAT and 7 * res.model["x"] - 5 * res.model["y"] == 3
     assert res.stats.counts["solution_bound_bits"] > 0
     res = _solve("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
                  "(assert (= (+ (* 6 x) (* (- 9) y)) 4))")

@@ -18,7 +18,11 @@ an uninterpreted function application a fresh variable with Ackermann's constrai
 formula only requires to differ from others gets no variable, and its disequalities become
 Boolean functions of the other terms).  A top-level ``x = e`` whose ``e`` has at most ``SUBSTITUTE_WIDTH``
 variables is substituted first (``definitions``; ``z = (ite c 1 0)`` makes ``z`` the
-indicator of ``c``, a Boolean in every sum).
+indicator of ``c``, a Boolean in every sum).  The other top-level equalities ``sum a_i x_i
+= b`` outside the difference classes are then eliminated where that keeps the atoms narrow
+(``equalities.py``: a variable solved for, the Omega test's parameters for non-unit
+coefficients; ``eliminate_equalities``), every atom rewritten, the eliminated variables
+computed back by ``definitions`` when decoding.
 
 Classes.  The integer variables (indicators apart) fall into classes connected by the
 atoms in use.  A class whose atoms are all ``x - y <= c`` and bounds is a *difference
@@ -44,15 +48,16 @@ and ``solution_bound_bits`` when one is used.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from ..errors import UnsupportedError
 from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
+from .equalities import Elimination, Lin, eliminate, substitute
 from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
 from .solution_bounds import solution_bound
 from .terms import BOOL, INT, REAL, Term, iter_dag
@@ -66,7 +71,6 @@ UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
 # than ``x``'s own bits and the equality)
 SUBSTITUTE_WIDTH = 1
 
-Lin = tuple[dict[str, int], int]  # coefficients by integer variable name, constant
 
 
 def outside_difference(assertions: Sequence[Term]) -> bool:
@@ -118,7 +122,8 @@ class LinearNormalized:
     variables ``|lin|k`` for the other atoms (``atoms[k]``: ``sum coef * x <= bound``);
     ``domains`` the finite range of every other integer variable; ``indicators`` the 0-1
     integer variables that are a Boolean variable of the circuit of the same name;
-    ``definitions`` the variables substituted away (``x = e`` at the top level);
+    ``definitions`` the variables substituted away (``x = e`` at the top level, and the
+    eliminated equalities' variables), each over variables that are encoded;
     ``channels`` the variables that a top-level equality ties to indicators of which at
     most one holds (``Channel``).
     ``circuit`` is empty: the stages that read the difference
@@ -290,10 +295,11 @@ class _Linearizer:
             else:
                 self.lin[t.id] = self.arith(t)
         self.consistency()
-        c = self.c
-        c.roots = [self.lit[a.id] for a in assertions] + self.roots
+        self.c.roots = [self.lit[a.id] for a in assertions] + self.roots
+        elimination = self.eliminate_equalities() if self.by_class else Elimination()
         difference, diff_vars = self.difference_classes() if self.by_class else (set(), set())
         domains, infeasible, open_sides = self.bounds(diff_vars)
+        infeasible |= elimination.infeasible
         channels = self.channels(diff_vars) if self.by_class else {}
         for x, ch in channels.items():  # (at most one indicator holds: the value's hull)
             values = [ch.const] + [ch.const + v for _, v in ch.terms]
@@ -307,6 +313,8 @@ class _Linearizer:
                  "difference_atoms": len(difference),
                  "int_vars": len(ints) + len(diff_vars), "difference_int_vars": len(diff_vars),
                  "indicators": len(domains) - len(ints), "substituted": len(self.defs),
+                 "eliminated_equalities": elimination.eliminated,
+                 "equality_parameters": len(elimination.parameters),
                  "channels": len(channels),
                  "uf_applications": len(self.apps) + len(pterms.apps)}
         if pterms.variables or pterms.apps:
@@ -315,9 +323,11 @@ class _Linearizer:
         if self.bound_bits:
             stats["solution_bound_bits"] = self.bound_bits
         notes = {"solution_bound": self.bound_method} if self.bound_method else {}
+        sub = elimination.substitution
+        definitions = {x: substitute(*self.lin[e.id], sub) for x, e in self.defs.items()}
+        definitions.update(sub)
         return LinearNormalized(circuit, self.atoms, domains, self.indicators, self.apps,
-                                infeasible, stats=stats, notes=notes,
-                                definitions={x: self.lin[e.id] for x, e in self.defs.items()},
+                                infeasible, stats=stats, notes=notes, definitions=definitions,
                                 channels=channels, open_sides=open_sides,
                                 consistency=self.consistency_roots, pterms=pterms)
 
@@ -353,6 +363,70 @@ class _Linearizer:
             names = {y for y, _ in terms}
             if any(names <= group for group in at_most_one):
                 out[coefs[0][0]] = Channel(b, terms, (k, low[1]))  # type: ignore[index]
+        return out
+
+    def eliminate_equalities(self) -> Elimination:
+        """Eliminate the top-level equalities ``sum a * x = b`` outside the difference
+        classes (``equalities.py``) and rewrite every atom, Ackermann argument and hull
+        with the substitution.  Not the difference classes': their equalities
+        ``x - y = c`` are what the difference-logic encodings take (unchanged CNFs), and an
+        equality whose variables are all in them has the shape.  Not an equality over
+        indicators either (a ``Channel``, or a pseudo-Boolean sum copied into other atoms),
+        nor one solved for an application's result."""
+        _, diff_vars = self.difference_classes()
+        upper: dict[tuple, tuple[int, int]] = {}
+        lower: dict[tuple, tuple[int, int]] = {}
+        for lit in self.c.top_level():
+            name = self.c.args[abs(lit)][0] if self.c.kind[abs(lit)] == K_BVAR else ""
+            if name.startswith(ATOM_PREFIX):
+                k = int(name[len(ATOM_PREFIX):])
+                coefs, b = self.atoms[k]
+                (upper if lit > 0 else lower)[coefs] = (b, k) if lit > 0 else (b + 1, k)
+        blocked = diff_vars | self.indicators | {a.result for a in self.apps}
+        equalities = []
+        for coefs, (b, k) in upper.items():
+            low = lower.get(coefs)
+            if low is None or low[0] != b:
+                continue
+            if any(x in self.indicators for x, _ in coefs):
+                blocked.update(x for x, _ in coefs)
+            elif not any(x in diff_vars for x, _ in coefs):
+                equalities.append((dict(coefs), b, (k, low[1])))
+        if not equalities:
+            return Elimination()
+        domains, infeasible, open_sides = self.bounds(diff_vars)
+        self.bound_bits = 0
+        if infeasible:
+            return Elimination()
+        known = {x: open_sides.get(x, d) for x, d in domains.items()}
+        out = eliminate(equalities, [dict(coefs) for coefs, _ in self.atoms],
+                        lambda x: x not in blocked, lambda: self.new_name("eq"), known)
+        sub = out.substitution
+        if not sub and not out.infeasible:
+            return out
+        old, atoms = self.c, self.atoms
+        self.c, self.atoms, self.atom_index = Circuit(), [], {}
+
+        def leaf(name: str) -> int:
+            if not name.startswith(ATOM_PREFIX):
+                return self.c.bool_var(name)
+            coefs, b = atoms[int(name[len(ATOM_PREFIX):])]
+            e, k = substitute(dict(coefs), 0, sub)
+            return self.le(e, b - k)
+
+        m = _rebuild(old, self.c, leaf)
+        self.consistency_roots = [(f, g, m(lit)) for f, g, lit in self.consistency_roots]
+        self.apps = [replace(a, args=tuple(x if isinstance(x, str) else substitute(*x, sub)
+                                           for x in a.args)) for a in self.apps]
+        self.hulls = [(v, [substitute(*e, sub) for e in exprs])
+                      for v, exprs in self.hulls if v not in sub]
+        for x in sub:
+            self.fixed.pop(x, None)
+        known.update(out.ranges)  # (what the equalities told of the kept variables, kept)
+        for x in {x for coefs, _ in self.atoms for x, _ in coefs}:
+            lo, hi = known.get(x, (None, None))
+            if lo is not None and hi is not None and x not in self.fixed:
+                self.fixed[x] = (lo, hi)
         return out
 
     def definitions(self, assertions: list[Term]) -> dict[str, Term]:
@@ -421,32 +495,17 @@ class _Linearizer:
 
     def with_predicates(self, difference: set[int]) -> Circuit:
         """The circuit again, the atoms of ``difference`` as difference predicates."""
-        old, new = self.c, Circuit()
-        lit = [0, TRUE]
+        new = Circuit()
 
-        def m(a: int) -> int:
-            return lit[a] if a > 0 else -lit[-a]
+        def leaf(name: str) -> int:
+            k = int(name[len(ATOM_PREFIX):]) if name.startswith(ATOM_PREFIX) else -1
+            if k not in difference:
+                return new.bool_var(name)
+            coefs, b = self.atoms[k]
+            y = new.int_var(coefs[1][0]) if len(coefs) == 2 else 0
+            return new.pred(new.int_var(coefs[0][0]), y, b)
 
-        for n in range(2, len(old.kind)):
-            kind, args = old.kind[n], old.args[n]
-            if kind == K_BVAR:
-                name = args[0]
-                k = int(name[len(ATOM_PREFIX):]) if name.startswith(ATOM_PREFIX) else -1
-                if k in difference:
-                    coefs, b = self.atoms[k]
-                    y = new.int_var(coefs[1][0]) if len(coefs) == 2 else 0
-                    lit.append(new.pred(new.int_var(coefs[0][0]), y, b))
-                else:
-                    lit.append(new.bool_var(name))
-            elif kind == K_AND:
-                lit.append(new.and_([m(a) for a in args]))
-            elif kind == K_ITE:
-                lit.append(new.ite(*(m(a) for a in args)))
-            elif kind == K_IFF:
-                lit.append(new.iff(m(args[0]), m(args[1])))
-            else:
-                raise AssertionError(f"node kind {kind} in a linear circuit")
-        new.roots = [m(a) for a in old.roots]
+        _rebuild(self.c, new, leaf)
         return new
 
     def boolean(self, t: Term) -> int:
@@ -725,6 +784,30 @@ class _Linearizer:
         if not results or any(lo[r] is None or hi[r] is None for r in results):
             return False
         return tighten(a.result, min(lo[r] for r in results), max(hi[r] for r in results))
+
+
+def _rebuild(old: Circuit, new: Circuit, leaf: Callable[[str], int]) -> Callable[[int], int]:
+    """Copy ``old`` (nodes and roots) into ``new``, each Boolean variable ``name`` becoming
+    ``leaf(name)``; the map of literals."""
+    lit = [0, TRUE]
+
+    def m(a: int) -> int:
+        return lit[a] if a > 0 else -lit[-a]
+
+    for n in range(2, len(old.kind)):
+        kind, args = old.kind[n], old.args[n]
+        if kind == K_BVAR:
+            lit.append(leaf(args[0]))
+        elif kind == K_AND:
+            lit.append(new.and_([m(a) for a in args]))
+        elif kind == K_ITE:
+            lit.append(new.ite(*(m(a) for a in args)))
+        elif kind == K_IFF:
+            lit.append(new.iff(m(args[0]), m(args[1])))
+        else:
+            raise AssertionError(f"node kind {kind} in a linear circuit")
+    new.roots = [m(a) for a in old.roots]
+    return m
 
 
 def _difference_shape(coefs: tuple[tuple[str, int], ...], indicators: set[str]) -> bool:
