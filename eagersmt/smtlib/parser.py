@@ -150,6 +150,9 @@ def read_source(path: str) -> str:
 
 # Work-stack frame kinds of the term elaborator.
 _EVAL, _APPLY, _BIND, _UNBIND, _NAMED, _CALL = range(6)
+# Nesting of operator applications elaborated by recursion (``Parser._applications``); below
+# Python's recursion limit with room for the callers.
+_RECURSION = 200
 
 
 class Parser:
@@ -488,9 +491,36 @@ class Parser:
             raise self.err(f"expected a term of sort {sort}, got {t.sort}", sx, i)
 
     def term(self, parent: SList, index: int) -> Term:
-        """Elaborate ``parent[index]`` (iteratively; see module doc)."""
+        """Elaborate ``parent[index]``: an application of operators to atoms and such
+        applications (the bulk of a file) by ``_applications``, anything else by the work
+        stack of ``_stacked`` (see module doc)."""
+        x = parent[index]
+        if type(x) is SList:
+            return self._applications(x, 0)
+        return self._atom(x, parent, index)
+
+    def _applications(self, x: SList, depth: int) -> Term:
+        """Elaborate ``x`` by recursion while it applies operators (``_OPS``): what the work
+        stack does for it, in the same order (head checked, arguments left to right, then
+        the operator), without its frames; any other term, or one nested deeper than
+        ``_RECURSION``, goes to ``_stacked``."""
+        head = x[0] if x else None
+        if type(head) is not str or head not in _OPS or depth > _RECURSION or self.scopes.get(head):
+            return self._stacked(x)
+        n = len(x) - 1
+        if n == 0:
+            raise self.err(f"operator '{head}' needs arguments", x)
+        args = []
+        atom = self._atom
+        for k in range(1, n + 1):
+            a = x[k]
+            args.append(self._applications(a, depth + 1) if type(a) is SList else atom(a, x, k))
+        return self._applied(head, args, x)
+
+    def _stacked(self, x: SList) -> Term:
+        """Elaborate the list ``x`` with an explicit work stack (any depth; see module doc)."""
         values: list[Term] = []
-        work: list[tuple] = [(_EVAL, parent[index], parent, index)]
+        work: list[tuple] = [(_EVAL, x, None, None)]
         scopes = self.scopes
         while work:
             frame = work.pop()
