@@ -511,11 +511,24 @@ class Parser:
         if n == 0:
             raise self.err(f"operator '{head}' needs arguments", x)
         args = []
-        atom = self._atom
+        scopes, symbols = self.scopes, self.symbols
         for k in range(1, n + 1):
             a = x[k]
-            args.append(self._applications(a, depth + 1) if type(a) is SList else atom(a, x, k))
-        return self._applied(head, args, x)
+            if type(a) is SList:
+                args.append(self._applications(a, depth + 1))
+                continue
+            # a declared name, looked up first when _atom would find it first (not a numeral,
+            # '#' literal or keyword: a quoted |12| is declared as '12'; not let-bound)
+            if type(a) is str and not a[0].isdigit() and a[0] not in "#:" and not scopes.get(a):
+                t = symbols.get(a)
+                if t is not None:
+                    args.append(t)
+                    continue
+            args.append(self._atom(a, x, k))
+        t = _OPS[head](self, args, x)
+        if head in _ATOM_OPS:
+            self.script.atom_pos.setdefault(t, x.pos)
+        return t
 
     def _stacked(self, x: SList) -> Term:
         """Elaborate the list ``x`` with an explicit work stack (any depth; see module doc)."""
