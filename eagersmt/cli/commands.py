@@ -1,12 +1,13 @@
 """The ``eagersmt`` click group (the console script is ``main.run``).
 
-One module per group of commands: ``solve`` (``solve.py``), ``optimize`` (``optimize.py``),
-``check-proof`` (``proof.py``), the DIMACS-level ``encode``, ``cube``, ``conquer``
-(``cnf.py``), the Ray commands ``submit``, ``status``, ``logs``, ``result``, ``pool`` (``jobs.py``),
-and the tooling ``bench``, ``fuzz``, ``fuzz-input`` (``bench.py``, ``fuzz.py``).  One table of
-exit codes for every command (``cli/errors.py``, ``EXIT_CODES``); the DIMACS commands
-follow the SAT competition (10 sat, 20 unsat, 0 unknown).  Every command runs under
-``errors.interrupts``: Ctrl-C and SIGTERM end it the same way everywhere.
+One module per group of commands: ``solve`` (``solve.py``, its body ``script.py``),
+``optimize`` (``optimize.py``), ``check-proof`` (``proof.py``), the DIMACS-level ``encode``,
+``cube``, ``conquer`` (``cnf.py``), the Ray commands ``submit``, ``status``, ``logs``,
+``result``, ``pool`` (``jobs.py``), and the tooling ``bench``, ``fuzz``, ``fuzz-input``
+(``bench.py``, ``fuzz.py``).  One table of exit codes for every command (``cli/errors.py``,
+``EXIT_CODES``); the DIMACS commands follow the SAT competition (10 sat, 20 unsat, 0
+unknown).  Every command runs under ``errors.interrupts``: Ctrl-C and SIGTERM end it the
+same way everywhere.
 """
 
 from __future__ import annotations
