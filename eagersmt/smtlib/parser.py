@@ -3,7 +3,8 @@
 ``Parser.command(sx)`` elaborates one command at a time (the SMT-LIB session runs each
 before it reads the next: standard input, interactive mode); ``parse(text)`` elaborates a
 whole script into a ``Script``.  One handler per command (``_cmd_<name>``), one handler per
-operator (``_OPS``).  Terms are elaborated with an explicit work stack, so a file with
+operator (``_OPS``).  Applications of operators are elaborated by recursion (a bounded
+depth); everything else, and deeper terms, with an explicit work stack, so a file with
 thousands of nested ``let``s parses without touching Python's recursion limit; ``let``
 scopes are a dict of per-name binding stacks (O(1) lookup at any depth).  Declarations live
 on the assertion stack: each level keeps an undo log of the names it added, which ``pop``

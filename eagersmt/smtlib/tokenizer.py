@@ -1,6 +1,7 @@
 """SMT-LIB v2 tokenizer and s-expression reader.
 
-One regular expression finds every token (``re.finditer`` skips white space by itself);
+One regular expression finds every token (``re.finditer`` skips white space by itself; a
+whole text is cut by ``re.split`` instead, its offsets summed in C: ``Reader._split``);
 the reader builds each top-level command as nested ``SList`` objects, which are plain
 lists that remember the offset of their opening parenthesis.  Atoms are ``str``: simple
 symbols, numerals and keywords as they are written, ``|quoted|`` symbols without their bars
