@@ -160,3 +160,17 @@ def test_push_pop_scope_declarations_and_check_sat_using_is_a_check_sat():
     assert "tactic is ignored" in s.warnings[0].message
     with pytest.raises(ParseError, match="unknown symbol 'y'"):
         parse("(push 1)(declare-const y Int)(pop 1)(assert (> y 0))")
+
+
+def test_quoted_names_that_read_as_numerals_or_keywords_stay_names():
+    """``|12|`` is a variable, ``12`` the numeral; ``|:k|`` and ``|#b|`` are names, while a
+    bare ``#b`` is a bit-vector literal and is refused where it stands."""
+    s = parse("(set-logic QF_IDL)(declare-fun |12| () Int)(declare-fun |:k| () Int)"
+              "(declare-fun |#b| () Int)(assert (< |12| 12))(assert (< |:k| |#b|))")
+    first, second = s.assertions
+    left, right = first.args
+    assert (left.op, left.val) == (T.VAR, "12") and (right.op, right.val) == (T.CONST, 12)
+    assert {a.val for a in second.args} == {":k", "#b"}
+    with pytest.raises(UnsupportedError) as e:
+        parse("(set-logic QF_IDL)\n(declare-fun |#b| () Int)\n(assert (< #b 1))")
+    assert "3:12" in str(e.value) and "bit-vector literal" in str(e.value)

@@ -1,4 +1,4 @@
-"""The ``eagersmt`` command line (``main.py``)."""
+"""The ``eagersmt`` command line: ``main.py`` (the console script), ``commands.py`` (click)."""
 
 import time
 

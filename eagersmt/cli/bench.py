@@ -3,7 +3,7 @@
 The command only gathers options, shows progress and prints; the work is in
 ``eagersmt.tools.bench`` (runner, report, plot, snapshot, parse_speed), imported inside the
 command so that loading the CLI does not load it.  Registered on the ``eagersmt`` group in
-``cli/main.py``.
+``cli/commands.py``.
 """
 
 from __future__ import annotations

@@ -25,8 +25,6 @@ import sys
 import threading
 from typing import Any, Callable, Iterator, Optional, TextIO
 
-import click
-
 from ..errors import CrossCheckError, EagerSmtError, InputError, InternalError, Unreachable
 
 EXIT_ANSWER, EXIT_INPUT, EXIT_USAGE, EXIT_CROSSCHECK, EXIT_REJECTED = 0, 1, 2, 3, 4
@@ -64,8 +62,24 @@ def _terminate(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
+def echo(line: str, err: bool = False) -> None:
+    """``line`` and a newline on stdout (``err``: stderr), flushed: what ``click.echo`` writes
+    (but for its removal of ANSI escapes off a terminal), without importing click (the
+    ``solve`` path does not)."""
+    out = sys.stderr if err else sys.stdout
+    out.write(line + "\n")
+    out.flush()
+
+
+def show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                 line: Optional[str] = None) -> None:
+    """The library's warnings (a lemma store that cannot be used) as ``warning:`` lines
+    (``warnings.showwarning`` of every command)."""
+    echo(f"warning: {message}", err=True)
+
+
 def fail(kind: str, msg: str, code: int) -> None:
-    click.echo(f"{kind}: {msg}", err=True)
+    echo(f"{kind}: {msg}", err=True)
     sys.exit(code)
 
 
@@ -159,7 +173,7 @@ def reported_errors(file: str, on_failure: Optional[Callable[[str, int], None]] 
             raise
         kind, message, code = reported
         if isinstance(e, KeyboardInterrupt) and answer is not None:
-            click.echo(answer)
+            echo(answer)
         if on_failure is not None:
             on_failure(message, code)
         fail(kind, message, code)

@@ -193,7 +193,7 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
 
         from ..ray_jobs import result_line
         from .errors import reported_errors
-        from .solve import run_script
+        from .script import run_script
 
         config = make_config(kwargs)
         output: list[str] = []
@@ -203,6 +203,6 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
             click.echo(result_line(file, output, [], error=message, exit_code=code))
 
         with reported_errors(file, on_failure=failed, answer="unknown"):
-            session = run_script(file, config, echo=output.append)
+            session = run_script(file, config, tee=output.append)
         click.echo(f"solved in {time.perf_counter() - t0:.3f} s", err=True)
         click.echo(result_line(file, output, session.results))

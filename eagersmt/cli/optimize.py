@@ -131,9 +131,9 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
             certified = _certify(file, script, results, config)
 
     if show_stats:
-        from .solve import _print_stats
+        from .script import print_stats
 
-        _print_stats(results, parse_s, [f"objective {r.objective.text}, {r.status}" if r.objective
+        print_stats(results, parse_s, [f"objective {r.objective.text}, {r.status}" if r.objective
                                         else str(r.status) for r in results])
     first = results[0]
     click.echo(str(first.status))

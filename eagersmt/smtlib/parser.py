@@ -3,7 +3,8 @@
 ``Parser.command(sx)`` elaborates one command at a time (the SMT-LIB session runs each
 before it reads the next: standard input, interactive mode); ``parse(text)`` elaborates a
 whole script into a ``Script``.  One handler per command (``_cmd_<name>``), one handler per
-operator (``_OPS``).  Terms are elaborated with an explicit work stack, so a file with
+operator (``_OPS``).  Applications of operators are elaborated by recursion (a bounded
+depth); everything else, and deeper terms, with an explicit work stack, so a file with
 thousands of nested ``let``s parses without touching Python's recursion limit; ``let``
 scopes are a dict of per-name binding stacks (O(1) lookup at any depth).  Declarations live
 on the assertion stack: each level keeps an undo log of the names it added, which ``pop``
@@ -150,6 +151,9 @@ def read_source(path: str) -> str:
 
 # Work-stack frame kinds of the term elaborator.
 _EVAL, _APPLY, _BIND, _UNBIND, _NAMED, _CALL = range(6)
+# Nesting of operator applications elaborated by recursion (``Parser._applications``); below
+# Python's recursion limit with room for the callers.
+_RECURSION = 200
 
 
 class Parser:
@@ -488,9 +492,49 @@ class Parser:
             raise self.err(f"expected a term of sort {sort}, got {t.sort}", sx, i)
 
     def term(self, parent: SList, index: int) -> Term:
-        """Elaborate ``parent[index]`` (iteratively; see module doc)."""
+        """Elaborate ``parent[index]``: an application of operators to atoms and such
+        applications (the bulk of a file) by ``_applications``, anything else by the work
+        stack of ``_stacked`` (see module doc)."""
+        x = parent[index]
+        if type(x) is SList:
+            return self._applications(x, 0)
+        return self._atom(x, parent, index)
+
+    def _applications(self, x: SList, depth: int) -> Term:
+        """Elaborate ``x`` by recursion while it applies operators (``_OPS``): what the work
+        stack does for it, in the same order (head checked, arguments left to right, then
+        the operator), without its frames; any other term, or one nested deeper than
+        ``_RECURSION``, goes to ``_stacked``."""
+        head = x[0] if x else None
+        if type(head) is not str or head not in _OPS or depth > _RECURSION or self.scopes.get(head):
+            return self._stacked(x)
+        n = len(x) - 1
+        if n == 0:
+            raise self.err(f"operator '{head}' needs arguments", x)
+        args = []
+        scopes, symbols = self.scopes, self.symbols
+        for k in range(1, n + 1):
+            a = x[k]
+            if type(a) is SList:
+                args.append(self._applications(a, depth + 1))
+                continue
+            # a declared name, looked up first when _atom would find it first (not a numeral,
+            # '#' literal or keyword: a quoted |12| is declared as '12'; not let-bound)
+            if type(a) is str and not a[0].isdigit() and a[0] not in "#:" and not scopes.get(a):
+                t = symbols.get(a)
+                if t is not None:
+                    args.append(t)
+                    continue
+            args.append(self._atom(a, x, k))
+        t = _OPS[head](self, args, x)
+        if head in _ATOM_OPS:
+            self.script.atom_pos.setdefault(t, x.pos)
+        return t
+
+    def _stacked(self, x: SList) -> Term:
+        """Elaborate the list ``x`` with an explicit work stack (any depth; see module doc)."""
         values: list[Term] = []
-        work: list[tuple] = [(_EVAL, parent[index], parent, index)]
+        work: list[tuple] = [(_EVAL, x, None, None)]
         scopes = self.scopes
         while work:
             frame = work.pop()

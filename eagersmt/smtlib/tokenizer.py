@@ -1,6 +1,7 @@
 """SMT-LIB v2 tokenizer and s-expression reader.
 
-One regular expression finds every token (``re.finditer`` skips white space by itself);
+One regular expression finds every token (``re.finditer`` skips white space by itself; a
+whole text is cut by ``re.split`` instead, its offsets summed in C: ``Reader._split``);
 the reader builds each top-level command as nested ``SList`` objects, which are plain
 lists that remember the offset of their opening parenthesis.  Atoms are ``str``: simple
 symbols, numerals and keywords as they are written, ``|quoted|`` symbols without their bars
@@ -12,6 +13,7 @@ literals as ``String``.  Positions of atoms are recovered on the error path only
 from __future__ import annotations
 
 import re
+from itertools import accumulate, islice
 from typing import Iterator
 
 from ..errors import ParseError
@@ -54,6 +56,12 @@ def _atom(tok: str, start: int) -> str:
     return tok
 
 
+# The same tokens as ``_TOKEN``, captured, for ``re.split`` (what lies between them is white
+# space); texts up to ``SPLIT_CHARS`` characters are read that way (``Reader._split``: its
+# lists of tokens and offsets are a few times the text's size).
+_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.X)
+SPLIT_CHARS = 1 << 22
+
 _SIMPLE = re.compile(r"[A-Za-z0-9~!@$%^&*_\-+=<>.?/]+")
 _SPECIAL = ';"|\\'  # first characters of a comment, string, quoted symbol, stray backslash
 
@@ -89,6 +97,8 @@ class Reader:
             nl = text.rfind("\n") + 1
             tail = text[nl:]
             limit = len(text) if tail.rstrip().endswith(")") and ";" not in tail else nl
+        if final and self._cur is None and len(text) - self.pos <= SPLIT_CHARS:
+            yield from self._split(text)
         stack, cur = self._stack, self._cur
         try:
             for m in _TOKEN.finditer(text, self.pos, limit):
@@ -139,6 +149,48 @@ class Reader:
                 raise ParseError("unbalanced parentheses: this '(' is never closed", outer.pos)
         finally:
             self._stack, self._cur = stack, cur
+
+    def _split(self, text: str) -> Iterator[SList]:
+        """The commands of ``text`` from ``pos`` to its end, as the token loop of ``feed`` reads
+        them, with the scanning done in C: ``re.split`` cuts the text into white space and
+        tokens, ``accumulate`` gives each token's offset, and the Python loop sees only the
+        token strings.  Stops (``pos``: the start of the command being read, or the end of
+        the last one) at anything but well-formed commands -- an unterminated string or
+        quoted symbol, a stray backslash, a ``)`` or an atom outside a list, a list left
+        open -- for ``feed``'s loop to read again and report where it stands."""
+        start = self.pos
+        parts = _SPLIT.split(text[start:] if start else text)
+        offsets = accumulate(map(len, parts), initial=start)
+        stack: list[SList] = []
+        cur: SList | None = None
+        for tok, at in zip(islice(parts, 1, None, 2), islice(offsets, 1, None, 2)):
+            c = tok[0]
+            if c == "(":
+                new = SList()
+                new.pos = at
+                if cur is not None:
+                    cur.append(new)
+                    stack.append(cur)
+                cur = new
+            elif c == ")":
+                if cur is None:
+                    return
+                if stack:
+                    cur = stack.pop()
+                else:
+                    done, cur = cur, None
+                    done.end = self.pos = at + 1
+                    yield done
+            elif cur is not None and c not in _SPECIAL:
+                cur.append(tok)
+            elif c == ";":
+                continue
+            elif cur is None or len(tok) == 1 or c == "\\":
+                break
+            else:  # a quoted symbol or string literal
+                cur.append(_atom(tok, at))
+        if cur is not None:  # (from the command's opening parenthesis: feed reports it)
+            self.pos = stack[0].pos if stack else cur.pos
 
     @property
     def pending(self) -> bool:

@@ -61,7 +61,7 @@ err = io.StringIO()
 with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
     sys.argv = ["eagersmt", "solve", "--stats", path]
     try:
-        getattr(cli, "run", cli.main)()  # what the console script calls
+        (cli.run if hasattr(cli, "run") else cli.main)()  # what the console script calls
     except SystemExit:
         pass
 stats = dict(re.findall(r"^\s+(parse_s|normalize_s|encode_s)\s+(\S+)", err.getvalue(), re.M))
