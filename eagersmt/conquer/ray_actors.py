@@ -283,9 +283,16 @@ class PoolActor:
 
 def pool_actor(index: int, idle_seconds: float = IDLE_SECONDS, spread: bool = True) -> Any:
     """The pool's worker ``index`` (``eagersmt`` namespace, ``worker-INDEX``): the running
-    one, or a new detached one (get-or-create; this process must be connected)."""
+    one, or a new detached one (get-or-create; this process must be connected).  A running
+    one is looked up by name first: creating, even with ``get_if_exists``, exports the
+    actor class first (Ray disassembles its methods: a few tenths of a second)."""
+    name = f"{POOL_PREFIX}{index}"
+    try:
+        return ray.get_actor(name, namespace=NAMESPACE)
+    except ValueError:  # none (or a dead one): create it, unless a concurrent solve did
+        pass
     options: dict[str, Any] = {
-        "name": f"{POOL_PREFIX}{index}", "namespace": NAMESPACE, "lifetime": "detached",
+        "name": name, "namespace": NAMESPACE, "lifetime": "detached",
         "get_if_exists": True, "num_cpus": 1, "max_restarts": 0, "max_task_retries": 0,
         # ``exchange``, ``renew``, ``release`` and ``status`` beside ``run``, and the loads
         # of solves queued for the worker
