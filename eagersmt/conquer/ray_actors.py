@@ -146,7 +146,8 @@ class PoolActor:
     native solve); one that does not within ``RELEASE_SECONDS`` (a long re-split, a one-shot
     back end) ends the process, which Ray reports and the next solve replaces.  ``run`` of a
     solve that no longer holds the worker returns None (the driver re-queues its cubes).  A
-    watcher thread ends the process after ``idle_seconds`` without a holder or a call.
+    watcher thread ends the actor (``quit``) after ``idle_seconds`` without a holder or a
+    call.
     Ray runs the calls of a threaded actor in any order (a ``release`` may overtake its
     ``load``): the last owners released are remembered.
     """
