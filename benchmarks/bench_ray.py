@@ -17,10 +17,12 @@
 
 3. ``--pool``: the warm pool (``conquer.ray_actors``, "warm pool"): whole ``eagersmt solve
    --ray auto --cubes 4`` processes on the example (client start, ``import ray``,
-   ``ray.init`` included) against the running head, ``--repeat`` times alternately with
-   ``EAGERSMT_POOL=0`` (actors started and killed per solve) and ``EAGERSMT_POOL=1`` (the first
-   pooled run starts it: reported apart), beside a local ``solve --cubes 4`` and
-   ``python -c "import ray"``; ``--pool-only`` runs just this part.
+   ``ray.init`` included) against the running head, ``--repeat`` rounds of: the pool
+   stopped, ``EAGERSMT_POOL=0`` (actors started and killed per solve), a pooled run that
+   starts the pool, a warm one; beside the default ``solve --ray auto`` (the probe decides
+   the example), a local ``solve --cubes 4``, ``python -c "import ray"``, and one process
+   timing the phases of a warm-pool solve (``PHASES``: imports, ``ray.init``, the conquer,
+   ``ray.shutdown``); ``--pool-only`` runs just this part.
 
 Every measured side runs in a child process in a session of its own, as the Ray head does
 (with the kernel's autogroup scheduling, a session is one CPU-share group).
@@ -148,11 +150,11 @@ def hard(path: str, split: int):  # type: ignore[no-untyped-def]
     return enc.cnf, cs.cubes, atoms
 
 
-def child(head_env: dict, *args: str) -> dict:
+def child(head_env: dict, *args: str, code: str = CHILD) -> dict:
     # Every measured side runs in a session of its own, as the Ray head does: with the
     # kernel's autogroup scheduling a session is one CPU-share group, and on a shared
     # machine the side that shares a session with other work would be slowed.
-    p = subprocess.run([sys.executable, "-c", CHILD, *args], env=head_env, capture_output=True,
+    p = subprocess.run([sys.executable, "-c", code, *args], env=head_env, capture_output=True,
                        text=True, timeout=1800, cwd=REPO, start_new_session=True)
     if p.returncode != 0:
         raise RuntimeError(p.stderr[-3000:])
@@ -173,38 +175,82 @@ def whole(env: dict, *args: str) -> dict:
             else f"exit {p.returncode}: {p.stderr[-300:]}"}
 
 
+PHASES = """
+import time
+t0 = time.perf_counter()
+import json, logging
+from eagersmt.cli import main as _cli  # the CLI's own import, as a solve pays it
+from eagersmt.compile import compile_script
+from eagersmt.smtlib.parser import parse_file
+t1 = time.perf_counter()
+import ray
+t2 = time.perf_counter()
+ray.init(address="auto", log_to_driver=False, logging_level=logging.ERROR)
+t3 = time.perf_counter()
+from eagersmt.conquer.ray_actors import RayConquer
+from eagersmt.cube import make_cuber
+import sys
+enc = compile_script(parse_file(sys.argv[1])).enc
+cs = make_cuber(4).cubes(enc.cnf)
+cubes = cs.cubes if str(cs.status) == "unknown" else [[]]  # (the whole CNF if it decided)
+t4 = time.perf_counter()
+r = RayConquer("auto").solve_cubes(enc.cnf, cubes)
+t5 = time.perf_counter()
+ray.shutdown()
+t6 = time.perf_counter()
+print(json.dumps({"eagersmt_import": t1 - t0, "import_ray": t2 - t1, "ray_init": t3 - t2,
+                  "encode_cube": t4 - t3, "conquer": t5 - t4, "startup": r.startup,
+                  "shutdown": t6 - t5, "status": str(r.status)}))
+"""
+
+
 def pool(head: RayHead, repeat: int) -> dict:
     """Part 3 of the module doc."""
     env = {**head.env, "EAGERSMT_MEMO": "off"}
-    solve = ("-m", "eagersmt.cli.main", "solve", "--cubes", "4")
-    ray_solve = (*solve, "--ray", "auto", str(EXAMPLE))
-    whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve)  # the cluster's first job: unrecorded
-    pooled = {**env, "EAGERSMT_POOL": "1"}
-    out: dict = {"first_pooled": whole(pooled, *ray_solve), "runs": []}
+    off = {**env, "EAGERSMT_POOL": "0"}
+    cubes = ("-m", "eagersmt.cli.main", "solve", "--cubes", "4")
+    ray_solve = (*cubes, "--ray", "auto", str(EXAMPLE))
+    stop = ("-m", "eagersmt.cli.main", "pool", "stop")
+    whole(off, *ray_solve)  # the cluster's first job: unrecorded
+    out: dict = {"runs": []}
     for _ in range(repeat):
-        out["runs"].append({"off": whole({**env, "EAGERSMT_POOL": "0"}, *ray_solve),
-                            "pooled": whole(pooled, *ray_solve),
-                            "local": whole(env, *solve, str(EXAMPLE)),
-                            "import_ray": whole(env, "-c", "import ray")})
-    whole(env, "-m", "eagersmt.cli.main", "pool", "stop")
+        whole(env, *stop)  # (idle pool workers hold the CPUs an unpooled solve waits for)
+        out["runs"].append({
+            "off": whole(off, *ray_solve),
+            "first_pooled": whole(env, *ray_solve),
+            "pooled": whole(env, *ray_solve),
+            "default": whole(env, "-m", "eagersmt.cli.main", "solve", "--ray", "auto",
+                             str(EXAMPLE)),
+            "local": whole(env, *cubes, str(EXAMPLE)),
+            "import_ray": whole(env, "-c", "import ray"),
+            "phases": child(env, str(EXAMPLE), code=PHASES)})
+    whole(env, *stop)
     return out
 
 
 def pool_report(res: dict) -> None:
     p = res["pool"]
-    med = {k: statistics.median(r[k]["seconds"] for r in p["runs"]) for k in p["runs"][0]}
-    answers = {k: sorted({r[k]["answer"] for r in p["runs"]}) for k in ("off", "pooled")}
-    print(f"\nWarm pool, {EXAMPLE.name} --cubes 4, whole processes, median of "
-          f"{len(p['runs'])} (load {res['load_before']:.1f} before, "
-          f"{res['load_after']:.1f} after):\n")
+    keys = [k for k in p["runs"][0] if k != "phases"]
+    med = {k: statistics.median(r[k]["seconds"] for r in p["runs"]) for k in keys}
+    answers = {k: sorted({r[k]["answer"] for r in p["runs"]}) for k in keys if k != "import_ray"}
+    phases = {k: statistics.median(r["phases"][k] for r in p["runs"])
+              for k in p["runs"][0]["phases"] if k != "status"}
+    print(f"\nWarm pool, {EXAMPLE.name}, whole processes, median of {len(p['runs'])} "
+          f"(load {res['load_before']:.1f} before, {res['load_after']:.1f} after):\n")
     print("| run | wall |\n|---|---|")
-    print(f"| `solve --ray auto`, no pool (actors per solve) | {med['off']:.2f} s |")
-    print(f"| `solve --ray auto`, first pooled (starts the pool) | "
-          f"{p['first_pooled']['seconds']:.2f} s |")
-    print(f"| `solve --ray auto`, warm pool | {med['pooled']:.2f} s "
+    print(f"| `solve --ray auto` (the default: the probe decides, Ray is not imported) | "
+          f"{med['default']:.2f} s |")
+    print(f"| `solve --ray auto --cubes 4`, no pool (`EAGERSMT_POOL=0`: actors per solve) | "
+          f"{med['off']:.2f} s |")
+    print(f"| `solve --ray auto --cubes 4`, first pooled (starts the pool) | "
+          f"{med['first_pooled']:.2f} s |")
+    print(f"| `solve --ray auto --cubes 4`, warm pool | {med['pooled']:.2f} s "
           f"({med['pooled'] / med['off']:.2f}× no pool) |")
-    print(f"| `solve` local processes | {med['local']:.2f} s |")
+    print(f"| `solve --cubes 4`, local processes | {med['local']:.2f} s |")
     print(f"| `python -c 'import ray'` | {med['import_ray']:.2f} s |")
+    print("\nWhere a warm-pool solve's time goes (one process, `--cubes 4` path), median:\n")
+    print("| " + " | ".join(phases) + " |\n|" + "---|" * len(phases))
+    print("| " + " | ".join(f"{v:.3f} s" for v in phases.values()) + " |")
     print(f"\nAnswers: {answers}")
 
 

@@ -282,17 +282,20 @@ def test_no_ray_needed_to_import_or_ask_for_help():
 
 
 class FakePool:
-    """A ``WorkerPool`` without processes: every task is refuted at the next ``wait``;
-    ``die`` names workers that die (with their tasks) at their first ``wait``."""
+    """A ``WorkerPool`` without processes: a worker is ready at the first ``wait`` after its
+    spawn, every task is refuted at the next ``wait``; ``die`` names workers that die (with
+    their tasks) at their first ``wait`` with a task."""
 
     def __init__(self, die=()):
         self.sent: dict[int, list[list[int]]] = {}
         self.queue: list = []
         self.die = set(die)
+        self.started: list = []
 
     def spawn(self):
-        w = len(self.sent) + 1
+        w = max(self.sent, default=0) + 1
         self.sent[w] = []
+        self.started.append(("ready", w, 1000 + w))
         return w
 
     def workers(self):
@@ -303,7 +306,8 @@ class FakePool:
         self.queue += [(w, t) for t in tasks]
 
     def wait(self, timeout):
-        events, dead = [], set()
+        events, dead = self.started, set()
+        self.started = []
         for w, t in self.queue:
             if w in self.die:
                 dead.add(w)
@@ -335,6 +339,24 @@ def test_drive_replaces_a_dead_worker_and_requeues_its_cubes():
     r = drive(pool, CubeScheduler([[1], [2], [3]]), workers=2, depth=1)
     assert r.status == Status.UNSAT and r.retried == 1 and r.workers == 3
     assert sorted(r.cube_seconds) == [0, 1, 2]
+
+
+def test_drive_gives_no_cube_to_a_worker_that_is_not_ready():
+    # (a Ray actor waiting for a CPU, or for a pool worker another solve holds: cubes queued
+    # on it would wait for that other solve, which may be waiting for ours)
+    from eagersmt.conquer.scheduler import drive
+
+    class OneNeverStarts(FakePool):
+        def spawn(self):
+            w = super().spawn()
+            if w == 2:
+                self.started.pop()
+            return w
+
+    pool = OneNeverStarts()
+    r = drive(pool, CubeScheduler([[1], [2], [3]]), workers=2, depth=2)
+    assert r.status == Status.UNSAT and sorted(r.cube_seconds) == [0, 1, 2]
+    assert pool.sent[2] == [] and sorted(i for batch in pool.sent[1] for i in batch) == [0, 1, 2]
 
 
 def test_solve_progress_in_a_pipe_only_when_asked():

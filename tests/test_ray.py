@@ -314,6 +314,19 @@ def test_an_easy_instance_does_not_pay_for_the_cluster(head):
     assert time.monotonic() - t0 < 20
 
 
+def test_an_easy_instance_does_not_even_import_ray(head):
+    # (``import ray`` alone costs a few tenths of a second: the probe decides first)
+    r = in_child(head, f"""
+        import json, sys
+        from eagersmt import Solver
+        with Solver(ray="auto", cubes="auto") as s:
+            s.add(open({str(EXAMPLE)!r}).read())
+            status = str(s.check())
+        print(json.dumps({{"status": status, "ray": "ray" in sys.modules}}))
+    """)
+    assert r == {"status": "sat", "ray": False}
+
+
 def test_private_local_ray_writes_its_token_owner_only(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("RAY_AUTH") and k != "RAY_ADDRESS"}

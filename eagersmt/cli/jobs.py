@@ -105,8 +105,9 @@ def add_commands(group: click.Group, config_options: Callable[..., Any],
                        "or HOST:PORT.")
     def pool_cmd(action: str, address: str) -> None:
         """The warm worker pool that 'solve --ray ADDRESS' keeps on a running cluster
-        when EAGERSMT_POOL=1: show its workers (status) or end them (stop).  Idle workers
-        end by themselves after EAGERSMT_POOL_IDLE seconds (default 600)."""
+        (unless EAGERSMT_POOL=0): show its workers (status) or end them (stop).  Idle
+        workers end by themselves after EAGERSMT_POOL_IDLE seconds (default 600); until
+        then each keeps one CPU of the cluster reserved."""
         import json
         import logging
 

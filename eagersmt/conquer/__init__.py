@@ -20,6 +20,7 @@ import os
 from typing import Any, Iterator, Optional
 
 from ..config import Config
+from .cluster import RAY_MISSING
 from .scheduler import ConquerResult, Progress, ProgressCallback
 
 __all__ = ["ConquerResult", "Progress", "make_conquer", "ray_conquer_class", "reporting"]
@@ -84,5 +85,5 @@ def ray_conquer_class() -> Any:
     try:
         from .ray_actors import RayConquer
     except ImportError as e:
-        raise RuntimeError(f"--ray needs Ray ({e}): pip install 'eagersmt[cluster]'") from None
+        raise RuntimeError(f"{RAY_MISSING} ({e})") from None
     return RayConquer

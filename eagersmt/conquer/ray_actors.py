@@ -7,37 +7,34 @@ CaDiCaL and solves cube after cube incrementally (``local.CubeWorker``); the dri
 ``depth=2`` requests in flight per actor (``ray.wait``), so an actor never idles for a
 round trip and the idle ones pull the next cube; quick cubes go in batches (the
 scheduler's ``batch_size``), so the cost of a call is shared (``benchmarks/bench_ray.py``).
-The first ``sat`` kills every actor; an actor that dies (``RayActorError``) has its cubes re-queued and is replaced; with
-``cube_timeout`` a cube past it comes back split (the actor runs the lookahead).
+The first ``sat`` kills every actor (a pool's are released); an actor that dies
+(``RayActorError``) has its cubes re-queued and is replaced; with ``cube_timeout`` a cube past it comes back split (the actor runs the lookahead).
 
 With ``share`` the actors share learnt clauses through the same ``sharing`` code as local
 workers (threaded actors: the driver's ``exchange`` call runs beside ``run``).
 
-The warm pool (on a running cluster, not a private Ray): the workers are detached named
-actors (``PoolActor``: namespace ``eagersmt``, ``worker-0``, ``worker-1``, ...) created on
-first use with ``get_if_exists`` and left running after the solve, so the next
-``solve --ray ADDRESS`` (or a Ray Job's, which joins the same cluster) finds them started
-and imported and pays only its CNF's ``ray.put`` and ``load`` per worker.  A solve owns the
-workers it loaded (a random token); at its end it releases them (a running cube stops at
-its next exchange point) instead of killing them; a second solve that loads a worker takes
-it over (one solve at a time per pool: concurrent solves preempt each other's workers).
-An idle worker ends its process after ``IDLE_SECONDS`` (``$EAGERSMT_POOL_IDLE``).  The
-pool is opt-in (``$EAGERSMT_POOL=1``): a cube-and-conquer that re-splits, and a Ray Job's
-solve, can still hang on pooled workers; without it each solve starts and kills its own
-actors;
-``eagersmt pool status|stop`` shows or ends them (``pool_status``, ``pool_stop``).  A pool
-worker that dies mid-solve is replaced as any actor is (its cubes re-queued).
+The warm pool (on a running cluster, not a private Ray; ``$EAGERSMT_POOL=0`` turns it off):
+the workers are detached named actors (``PoolActor``: namespace ``eagersmt``, ``worker-0``,
+``worker-1``, ..., one per CPU of the cluster) created on first use with ``get_if_exists``
+and left running after the solve, so the next ``solve --ray ADDRESS`` (or a Ray Job's, which
+joins the same cluster) finds them started and imported and pays only its CNF's ``ray.put``
+and ``load`` per worker.  A solve holds the workers it loaded under a lease (a random token,
+renewed while it runs) and releases them at its end (a running cube stops at its next
+exchange point) instead of killing them; a second solve at the same time waits for each
+worker until it is released (or its holder died: ``LEASE_SECONDS`` without a renewal),
+as it would wait for Ray's CPUs, and meanwhile solves on the workers it has.  An idle worker
+ends its process after ``IDLE_SECONDS`` (``$EAGERSMT_POOL_IDLE``); while it lives it keeps
+its CPU reserved in Ray.  ``eagersmt pool status|stop`` shows or ends them (``pool_status``,
+``pool_stop``).  A pool worker that dies mid-solve is replaced as any actor is (its cubes
+re-queued; the replacement takes its slot, ``worker-N``).
 
 Where to connect (``address``): ``"local"`` starts a private Ray on this machine
 (``num_cpus=jobs``, ``object_store_memory`` capped at 150 MB, no dashboard, Ray's token
 authentication on) and shuts it down afterwards; ``"auto"`` joins ``RAY_ADDRESS`` or the
 cluster ``ray start`` left on this machine; anything else is a cluster address
 ``HOST:PORT``.  An address where nothing listens, or something that is not Ray, fails in
-seconds (``check_cluster``: a TCP connect and an HTTP/2 greeting first; ``ray.init`` alone
-retries for minutes), as ``ClusterUnreachable`` (``errors.Unreachable``: ``error:`` and its
-own exit code from the CLI).  A cluster gets one actor per CPU it
-has.  If this process is already
-connected (``ray.is_initialized()``, e.g. inside a Ray Job) that connection is used as is.
+seconds (``cluster.check_cluster``, before ``ray.init``, which alone retries for minutes).
+A cluster gets one actor per CPU it has.  If this process is already connected (``ray.is_initialized()``, e.g. inside a Ray Job) that connection is used as is.
 
 Token authentication (Ray 2.60): a client presents the cluster's token, found in
 ``RAY_AUTH_TOKEN``, the file ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``; Ray turns
@@ -55,14 +52,15 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from typing import Any, Callable, Hashable, Iterator, Optional, Sequence
 
 import ray
 
 from ..encode.cnf import CNF
-from ..errors import InputError, Unreachable
+from .cluster import check_cluster
 from .local import CubeWorker
-from .scheduler import ConquerResult, CubeScheduler, Outcome, ProgressCallback, Task, drive
+from .scheduler import CubeScheduler, Outcome, ProgressCallback, Task, drive
 from .sharing import Exchange, Mailbox, cnf_tag, pack
 
 # The warm pool (module doc): its workers' names, and how long an idle one lives.
@@ -82,12 +80,12 @@ def _idle_seconds() -> float:
 
 
 IDLE_SECONDS = _idle_seconds()
-RELEASE_SECONDS = 2.0  # a released cube that has not stopped by then ends its process
-LOAD_SECONDS = 60.0  # a call waits this long for its solve's ``load`` (a CNF's transfer)
+RELEASE_SECONDS = 30.0  # a released cube that has not stopped by then ends its process
+LEASE_SECONDS = 10.0  # a solve silent this long has died: another may take its workers
+RENEW_SECONDS = 1.0  # how often a solve renews its lease on each of its workers
+POOL_CALLS = 16  # concurrent calls of a pool worker (threads)
 # ``benchmarks/RESULTS.md``, "Ray": what a private Ray costs, and the CNFs it holds.
 OBJECT_STORE_BYTES = 150 * 1024 * 1024  # of a private local Ray
-CONNECT_SECONDS = 5.0  # to find a cluster's port open before ``ray.init``
-GREETING_SECONDS = 2.0  # then for it to answer as a gRPC server (at once, when it is one)
 
 
 class CubeActor:
@@ -138,33 +136,65 @@ class Released(Exception):
 
 class PoolActor:
     """A warm worker of the pool (see the module doc): a detached, named actor that holds no
-    CNF until ``load`` and then behaves as a ``CubeActor`` for the solve of ``owner``.
+    CNF until ``load`` and then behaves as a ``CubeActor`` for the solve ``owner``.
 
-    ``release`` (the solve ended, or another solve took the worker) stops a running cube at
-    its next exchange point (``CubeWorker.between``: every slice, or every poll of a native
-    solve; a cube without one, a non-sharing cube solved in one call, ends the process
-    instead, which Ray reports and the next solve replaces).  A watcher thread ends the
-    process after ``idle_seconds`` without a call."""
+    One solve at a time, under a lease: the owner renews it (``renew``, any call) while it
+    lives; ``load`` for another solve waits until the holder releases the worker or falls
+    silent for ``LEASE_SECONDS`` (a driver that died), so concurrent solves queue for the
+    workers as they would for Ray's CPUs, never take each other's.  A released cube stops
+    at its next exchange point (``CubeWorker.between``: every slice, or every poll of a
+    native solve); one that does not within ``RELEASE_SECONDS`` (a long re-split, a one-shot
+    back end) ends the process, which Ray reports and the next solve replaces.  ``run`` of a
+    solve that no longer holds the worker returns None (the driver re-queues its cubes).  A
+    watcher thread ends the actor (``quit``) after ``idle_seconds`` without a holder or a
+    call.
+    Ray runs the calls of a threaded actor in any order (a ``release`` may overtake its
+    ``load``): the last owners released are remembered.
+    """
 
     def __init__(self, idle_seconds: float):
         self.idle_seconds = idle_seconds
         self.cube: Optional[CubeActor] = None
         self.owner = ""
         self.busy = 0  # ``run`` calls under way
-        self.released = False
-        self.last = time.monotonic()
+        self.released = True  # no solve holds the worker (or it is being stopped)
+        self.renewed = 0.0  # the owner's last sign of life
+        self.last = time.monotonic()  # the last call of a solve (the idle clock)
+        self.stopping: Optional[float] = None  # when a running cube was asked to stop
+        self.ended: deque[str] = deque(maxlen=16)  # owners released lately
         self.loads = 0
-        self.loaded = threading.Condition()  # notified when ``load`` is done
+        self.state = threading.Condition()  # guards the fields above; notified on changes
+        self.loading = threading.Lock()  # loads one at a time (queued solves wait here)
         threading.Thread(target=self._watch, daemon=True, name="pool-watch").start()
 
     def _watch(self) -> None:
         while True:
             time.sleep(1.0)
-            idle = time.monotonic() - self.last
-            if self.busy and self.released and idle > RELEASE_SECONDS:
-                os._exit(0)  # a released cube that cannot stop: the process goes
-            if not self.busy and idle > self.idle_seconds:
-                os._exit(0)  # idle for too long: Ray forgets the detached actor
+            now = time.monotonic()
+            with self.state:
+                if self.busy and self.stopping is not None and now - self.stopping > RELEASE_SECONDS:
+                    os._exit(0)  # a released cube that cannot stop: the process goes
+                if not self.busy and self._free(now) and now - self.last > self.idle_seconds:
+                    break
+        # idle for too long: the worker ends as an actor that exits on purpose does, and
+        # Ray forgets the detached actor (its name is free for the next solve)
+        ray.get_runtime_context().current_actor.quit.remote()
+
+    def quit(self) -> None:
+        ray.actor.exit_actor()
+
+    def _free(self, now: float) -> bool:
+        """No live solve holds the worker (released, or its owner silent too long)."""
+        return self.released or now - self.renewed > LEASE_SECONDS
+
+    def _stop(self, now: float) -> None:
+        """(Under ``state``.)  The holder's cube stops at its next exchange point."""
+        self.released = True
+        if self.busy:
+            self.stopping = self.stopping or now
+        else:
+            self._drop()
+        self.state.notify_all()
 
     def _between(self) -> None:
         if self.released:
@@ -174,56 +204,70 @@ class PoolActor:
 
     def load(self, owner: str, cnf: CNF, backend: str, variables: Optional[list[int]],
              ladders: Sequence[Sequence[int]], share: Optional[int]) -> tuple[int, str]:
-        """Take ``cnf`` for the solve ``owner`` (any previous solve's cube is released)."""
-        self.last = time.monotonic()
-        if self.busy:  # another solve's cube still runs: it stops at its next exchange
-            self.released = True
-            while self.busy and time.monotonic() - self.last < RELEASE_SECONDS:
-                time.sleep(0.01)
-            if self.busy:
-                os._exit(0)
-        self._drop()
-        cube = CubeActor(cnf, backend, variables, ladders, share)
-        cube.worker.between = self._between
-        with self.loaded:
-            self.cube, self.owner, self.released = cube, owner, False
-            self.loads += 1
-            self.loaded.notify_all()
-        return cube.info()
-
-    def _mine(self, owner: str) -> bool:
-        """Is this worker loaded for ``owner``?  (Calls of a threaded actor are not ordered:
-        a ``run`` may arrive while its ``load`` still runs, so it waits for it.)"""
-        with self.loaded:
-            return self.loaded.wait_for(lambda: self.owner == owner and self.cube is not None,
-                                        timeout=LOAD_SECONDS)
-
-    def run(self, owner: str, tasks: list[Task]) -> list[Outcome]:
-        self.last = time.monotonic()
-        if not self._mine(owner):
-            return [Outcome(t.id, "error", message="pool worker taken by another solve")
-                    for t in tasks]
-        self.busy += 1
-        try:
-            return self.cube.run(tasks)
-        finally:
-            self.busy -= 1
-            self.last = time.monotonic()
-            if self.released:  # the solve ended meanwhile: its CNF goes
+        """Take ``cnf`` for the solve ``owner``, once the worker is free (class doc)."""
+        with self.loading:
+            with self.state:
+                while not self._free(time.monotonic()) and owner not in self.ended:
+                    self.state.wait(0.5)
+                if owner in self.ended:  # this solve ended before its load ran
+                    return os.getpid(), socket.gethostname()
+                self._stop(time.monotonic())  # (an orphan whose owner fell silent)
+                if not self.state.wait_for(lambda: not self.busy, RELEASE_SECONDS + 1.0):
+                    os._exit(0)  # (the watcher's case, if it has not acted yet)
                 self._drop()
+                self.owner, self.last = owner, time.monotonic()
+            cube = CubeActor(cnf, backend, variables, ladders, share)
+            cube.worker.between = self._between
+            with self.state:
+                if owner in self.ended:  # released while loading
+                    cube.worker.close()
+                else:
+                    self.cube, self.released, self.stopping = cube, False, None
+                    self.loads += 1
+                self.renewed = self.last = time.monotonic()
+            return cube.info()
+
+    def _holder(self, owner: str) -> Optional[CubeActor]:
+        """(Under ``state``.)  The cube of ``owner`` if it holds the worker (a call renews)."""
+        if owner != self.owner or self.released or self.cube is None:
+            return None
+        self.renewed = self.last = time.monotonic()
+        return self.cube
+
+    def run(self, owner: str, tasks: list[Task]) -> Optional[list[Outcome]]:
+        with self.state:
+            cube = self._holder(owner)
+            if cube is None:
+                return None
+            self.busy += 1
+        try:
+            out = cube.run(tasks)
+        finally:
+            with self.state:
+                self.busy -= 1
+                self.last = time.monotonic()
+                if self.released and not self.busy:
+                    self._drop()
+                self.state.notify_all()
+        with self.state:  # stopped by a release: its outcomes mean nothing
+            return None if self.released or self.owner != owner else out
 
     def exchange(self, owner: str, request: tuple[str, bytes]) -> list[tuple[str, bytes, dict]]:
-        if not self._mine(owner):
-            return []
-        return self.cube.exchange(request)  # type: ignore[union-attr]
+        with self.state:
+            cube = self._holder(owner)
+        return [] if cube is None else cube.exchange(request)
+
+    def renew(self, owner: str) -> None:
+        with self.state:
+            self._holder(owner)
 
     def release(self, owner: str) -> None:
         """The solve ``owner`` is over: stop its cube, forget its CNF."""
-        self.last = time.monotonic()
-        if owner == self.owner:
-            self.released = True
-            if not self.busy:
-                self._drop()
+        with self.state:
+            self.ended.append(owner)
+            if owner == self.owner and not self.released:
+                self.last = time.monotonic()
+                self._stop(self.last)
 
     def _drop(self) -> None:
         if self.cube is not None and not self.busy:
@@ -231,19 +275,29 @@ class PoolActor:
             self.cube = None
 
     def status(self) -> dict[str, Any]:
-        return {"pid": os.getpid(), "host": socket.gethostname(), "busy": bool(self.busy),
-                "loaded": self.cube is not None, "solves": self.loads,
-                "idle_seconds": round(time.monotonic() - self.last, 1),
-                "stops_after": self.idle_seconds}
+        with self.state:
+            return {"pid": os.getpid(), "host": socket.gethostname(), "busy": bool(self.busy),
+                    "loaded": self.cube is not None, "solves": self.loads,
+                    "idle_seconds": round(time.monotonic() - self.last, 1),
+                    "stops_after": self.idle_seconds}
 
 
 def pool_actor(index: int, idle_seconds: float = IDLE_SECONDS, spread: bool = True) -> Any:
     """The pool's worker ``index`` (``eagersmt`` namespace, ``worker-INDEX``): the running
-    one, or a new detached one (get-or-create; this process must be connected)."""
+    one, or a new detached one (get-or-create; this process must be connected).  A running
+    one is looked up by name first: creating, even with ``get_if_exists``, exports the
+    actor class first (Ray disassembles its methods: a few tenths of a second)."""
+    name = f"{POOL_PREFIX}{index}"
+    try:
+        return ray.get_actor(name, namespace=NAMESPACE)
+    except ValueError:  # none (or a dead one): create it, unless a concurrent solve did
+        pass
     options: dict[str, Any] = {
-        "name": f"{POOL_PREFIX}{index}", "namespace": NAMESPACE, "lifetime": "detached",
+        "name": name, "namespace": NAMESPACE, "lifetime": "detached",
         "get_if_exists": True, "num_cpus": 1, "max_restarts": 0, "max_task_retries": 0,
-        "max_concurrency": 3}  # ``exchange`` and ``release`` beside ``run``
+        # ``exchange``, ``renew``, ``release`` and ``status`` beside ``run``, and the loads
+        # of solves queued for the worker
+        "max_concurrency": POOL_CALLS}
     if spread:
         options["scheduling_strategy"] = "SPREAD"
     return ray.remote(PoolActor).options(**options).remote(idle_seconds)
@@ -284,8 +338,11 @@ def pool_stop() -> int:
 class ActorPool:
     """``scheduler.WorkerPool`` over Ray actors (events from ``ray.wait`` on their calls).
 
-    ``owner`` (a token of this solve): the workers are the warm pool's (``pool_actor``),
-    loaded with the CNF and released at the end instead of created and killed."""
+    Each worker has a slot (its index: its options with ``share``, its name in the pool); a
+    replacement takes the lowest free slot, the one of the worker it replaces.  ``owner`` (a
+    token of this solve): the workers are the warm pool's (``pool_actor``), loaded with the
+    CNF, renewed every ``RENEW_SECONDS`` and released at the end instead of created and
+    killed."""
 
     def __init__(self, cnf_ref, backend: str, variables: Optional[list[int]],  # type: ignore[no-untyped-def]
                  spread: bool, ladders=(), share: bool = False, owner: str = ""):
@@ -293,35 +350,38 @@ class ActorPool:
         if spread:
             options["scheduling_strategy"] = "SPREAD"
         if share:
-            options["max_concurrency"] = 2  # ``exchange`` beside ``run``
+            options["max_concurrency"] = RayConquer.depth + 1  # ``exchange`` beside ``run``s
         self.actor_class = ray.remote(**options)(CubeActor)
         self.args = (cnf_ref, backend, variables, ladders)
         self.spread = spread
         self.owner = owner
         self.sharing = share
         self.actors: dict[int, object] = {}
+        self.slots: dict[int, int] = {}  # worker -> slot
         self.calls: dict[object, tuple[int, str]] = {}  # ObjectRef -> (worker, kind)
         self._next = 0
-        self._early: list[object] = []  # actors created by ``prestart``, not spawned yet
+        self._early: dict[int, object] = {}  # slot -> actor created by ``prestart``
+        self._renewed = time.monotonic()
 
-    def _create(self, index: int) -> object:
+    def _create(self, slot: int) -> object:
         if self.owner:
-            return pool_actor(index, spread=self.spread)
-        return self.actor_class.remote(*self.args, index if self.sharing else None)  # type: ignore[attr-defined]
+            return pool_actor(slot, spread=self.spread)
+        return self.actor_class.remote(*self.args, slot if self.sharing else None)  # type: ignore[attr-defined]
 
     def prestart(self, n: int) -> None:
-        """Create ``n`` actors now (Ray boots their processes while the caller goes on);
-        ``spawn`` hands them out first."""
-        self._early = [self._create(i) for i in range(n)]
+        """Create the actors of slots 0 .. ``n`` - 1 now (Ray boots their processes while
+        the caller goes on); ``spawn`` hands them out first."""
+        self._early = {slot: self._create(slot) for slot in range(n)}
 
     def spawn(self) -> Hashable:
-        index = self._next  # its options (``diversity``)
+        slot = min(set(range(len(self.slots) + 1)) - set(self.slots.values()))
         self._next += 1
-        actor = self._early.pop(0) if self._early else self._create(index)
+        actor = self._early.pop(slot) if slot in self._early else self._create(slot)
         self.actors[self._next] = actor
+        self.slots[self._next] = slot
         if self.owner:  # a pool worker: it loads this solve's CNF (and answers as ``info``)
             ref = actor.load.remote(self.owner, *self.args,  # type: ignore[attr-defined]
-                                    index if self.sharing else None)
+                                    slot if self.sharing else None)
         else:
             ref = actor.info.remote()  # type: ignore[attr-defined]
         self.calls[ref] = (self._next, "ready")
@@ -339,21 +399,29 @@ class ActorPool:
     def send(self, worker: Hashable, tasks: list[Task]) -> None:
         self.calls[self.actors[worker].run.remote(*self._mine(), tasks)] = (worker, "done")  # type: ignore[attr-defined,index]
 
-    def _forget(self, worker: int, dead: bool = False) -> None:
+    def _forget(self, worker: int, end: str) -> None:
+        """Drop ``worker``; ``end``: "release" (a pool worker stays warm), "kill", or
+        "leave" (dead, or a pool worker another solve holds now)."""
         actor = self.actors.pop(worker, None)
+        self.slots.pop(worker, None)
         for ref in [r for r, (w, _) in self.calls.items() if w == worker]:
             del self.calls[ref]
-        if actor is None:
-            return
         try:
-            if self.owner and not dead:
-                actor.release.remote(self.owner)  # type: ignore[attr-defined]
-            else:
+            if end == "release":
+                actor.release.remote(self.owner)  # type: ignore[union-attr]
+            elif end == "kill":
                 ray.kill(actor, no_restart=True)
         except Exception:  # noqa: BLE001 - already gone
             pass
 
+    def _renew(self) -> None:
+        if self.owner and time.monotonic() - self._renewed >= RENEW_SECONDS:
+            self._renewed = time.monotonic()
+            for actor in self.actors.values():
+                actor.renew.remote(self.owner)  # type: ignore[attr-defined]
+
     def wait(self, timeout: float) -> list[tuple]:
+        self._renew()
         if not self.calls:
             return []
         refs = list(self.calls)
@@ -369,7 +437,7 @@ class ActorPool:
             try:
                 value = ray.get(ref)
             except (ray.exceptions.RayActorError, ray.exceptions.RayError) as e:
-                self._forget(worker, dead=True)
+                self._forget(worker, "kill")
                 events.append(("dead", worker, (str(e) or "the actor died").splitlines()[0]))
                 continue
             if kind == "ready":
@@ -378,17 +446,20 @@ class ActorPool:
                 events.extend(("share", worker, answer) for answer in value)
                 if not value:
                     events.append(("share", worker, (None, b"", None)))
+            elif value is None:  # a pool worker another solve holds now (``PoolActor``)
+                self._forget(worker, "leave")
+                events.append(("dead", worker, "pool worker taken by another solve"))
             else:
                 events.extend(("done", worker, outcome) for outcome in value)
         return events
 
     def close(self) -> None:
         if not self.owner:  # (pool workers not spawned yet hold nothing of this solve)
-            for actor in self._early:
+            for actor in self._early.values():
                 ray.kill(actor, no_restart=True)
-        self._early = []
+        self._early = {}
         for worker in list(self.actors):
-            self._forget(worker)
+            self._forget(worker, "release" if self.owner else "kill")
         self.calls.clear()
 
 
@@ -402,79 +473,6 @@ def _enable_token_auth_if_available() -> None:
     except ImportError:  # a Ray without token authentication
         return
     maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
-
-
-class ClusterUnreachable(Unreachable, InputError):
-    """``--ray ADDRESS`` names no running Ray cluster (``error: --ray ADDRESS: ...``)."""
-
-    def __init__(self, address: str, why: str):
-        super().__init__(f"{why}; start one with 'ray start --head' (then --ray auto), give "
-                         "its HOST:PORT, or use --ray local (a private Ray on this machine)",
-                         filename=f"--ray {address}")
-
-
-def cluster_address(address: str) -> str:
-    """The HOST:PORT that ``address`` ("auto" or an address) means, as Ray finds it:
-    ``RAY_ADDRESS``, else the cluster ``ray start`` left on this machine; ``ClusterUnreachable``
-    when there is none."""
-    if address == "auto":
-        found = os.environ.get("RAY_ADDRESS") or ""
-        if not found:
-            try:
-                from ray._private.utils import read_ray_address
-
-                found = read_ray_address() or ""
-            except Exception:  # noqa: BLE001 - an older Ray: let ray.init find it
-                found = ""
-        if not found or found == "auto":
-            raise ClusterUnreachable(address, "no running Ray cluster found on this machine "
-                                     "(RAY_ADDRESS is not set)")
-        address = found
-    return address.split("://", 1)[-1]
-
-
-def check_cluster(address: str, timeout: Optional[float] = None) -> None:
-    """Fail fast (``ClusterUnreachable``) unless something listens at ``address``'s
-    HOST:PORT; ``ray.init`` itself retries an unreachable address for minutes."""
-    if address == "local" or ray.is_initialized():
-        return
-    target = cluster_address(address)
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit():
-        raise ClusterUnreachable(address, f"{target!r} is not HOST:PORT")
-    wait = CONNECT_SECONDS if timeout is None else max(0.1, min(CONNECT_SECONDS, timeout))
-    try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=wait) as sock:
-            sock.settimeout(min(wait, GREETING_SECONDS))
-            grpc = speaks_http2(sock)
-    except OSError as e:
-        raise ClusterUnreachable(address, f"no Ray cluster answers at {target} "
-                                 f"({e.strerror or e})") from None
-    if not grpc:
-        raise ClusterUnreachable(address, f"{target} is open but is not a Ray cluster's "
-                                 "address (no gRPC answer)")
-
-
-# A client's HTTP/2 connection preface and an empty SETTINGS frame (RFC 9113, 3.4 and 6.5).
-HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes((0, 0, 0, 4, 0, 0, 0, 0, 0))
-
-
-def speaks_http2(sock: socket.socket) -> bool:
-    """Does the server on ``sock`` answer the HTTP/2 preface with a SETTINGS frame, as the
-    gRPC server of a Ray head (its GCS) does at once?  Anything else (silence until the
-    socket's timeout, an HTTP/1 reply, a closed connection) is not Ray; ``ray.init`` would
-    retry it for tens of seconds with pages of C++ warnings."""
-    try:
-        sock.sendall(HTTP2_PREFACE)
-        head = b""
-        while len(head) < 9:
-            chunk = sock.recv(9 - len(head))
-            if not chunk:
-                return False
-            head += chunk
-    except OSError:
-        return False
-    return head[3] == 4  # the frame type: SETTINGS
 
 
 def _init_private(**kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -498,7 +496,8 @@ def connected(address: str, *, num_cpus: int,
     """Connect this process to Ray for the ``with`` block (see the module doc).
 
     Yields True for a private local Ray (started here, stopped on exit).  An address where no
-    cluster listens fails within ``CONNECT_SECONDS`` (or ``timeout``): ``ClusterUnreachable``.
+    cluster listens fails within ``cluster.CONNECT_SECONDS`` (or ``timeout``):
+    ``cluster.ClusterUnreachable``.
     """
     if ray.is_initialized():
         yield False
@@ -540,9 +539,9 @@ class RayConquer:
         self.ladders = [list(lad) for lad in ladders]  # re-split space (``cube.smt``)
         self.progress = progress
         self.object_store_memory = object_store_memory
-        # on a running cluster with ``$EAGERSMT_POOL=1``: the warm pool's workers (module
-        # doc); else actors of this solve only, started and killed with it
-        self.pooled = os.environ.get("EAGERSMT_POOL") == "1" if pooled is None else pooled
+        # on a running cluster the warm pool's workers (module doc) unless
+        # ``$EAGERSMT_POOL=0``; else actors of this solve only, started and killed with it
+        self.pooled = os.environ.get("EAGERSMT_POOL") != "0" if pooled is None else pooled
         # clause sharing between the actors (``sharing``): a back end that can
         from ..backends import BACKENDS
 

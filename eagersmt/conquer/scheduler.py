@@ -306,6 +306,11 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
     flight each (``depth=2``: a worker never waits for a round trip; only while cubes are
     quick, since a cube queued behind a slow one cannot go to an idle worker).
 
+    A worker gets cubes (and sharing requests) once it said it is ready: a worker that
+    cannot start yet (a Ray actor waiting for a CPU or for a pool worker another solve
+    holds) keeps none, so two runs that share a cluster never wait for each other's cubes;
+    a second batch goes to a ready worker only while enough cubes are left for a first
+    batch of each starting one.
     Idle workers pull the next cube; a dead worker is replaced (up to ``4 * workers + 4``
     deaths); the first ``sat`` or the deadline ends the run and ``pool.close()`` kills every
     worker.  Raises ``RuntimeError`` when workers die before a single cube came back (a
@@ -317,6 +322,7 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
     last_error = ""
     exchange = sched.exchange
     asked: set[Hashable] = set()  # workers with a sharing request in flight
+    ready: set[Hashable] = set()  # workers that said they are ready (and are alive)
     next_round = sched.clock() + ROUND_SECONDS
     try:
         if not sched.finished:
@@ -325,10 +331,13 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
         while not sched.finished:
             b = sched.batch_size()
             quick = sched.mean_seconds is None or sched.mean_seconds < sched.prefetch_below
+            starting = sum(w not in ready for w in pool.workers())
             for level in range(depth if quick else 1):  # round by round: every worker
-                for w in pool.workers():  # gets its first batch before anyone a second
-                    if sched.load(w) > level * b:
+                for w in pool.workers():  # gets its first batch before anyone a second,
+                    if w not in ready or sched.load(w) > level * b:  # a starting one too
                         continue
+                    if level and len(sched.pending) <= starting * b:
+                        break
                     tasks = []
                     while len(tasks) < b and (task := sched.assign(w)) is not None:
                         tasks.append(task)
@@ -340,7 +349,7 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
             if exchange is not None and now >= next_round:  # a sharing round
                 exchange.round()
                 for w in pool.workers():
-                    if w not in asked:
+                    if w in ready and w not in asked:
                         asked.add(w)
                         pool.share(w, exchange.request())
                 next_round = now + ROUND_SECONDS
@@ -350,6 +359,7 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
             for event in pool.wait(wait):
                 kind, w, value = event
                 if kind == "ready":
+                    ready.add(w)
                     sched.worker_ready(w, value)
                 elif kind == "done":
                     sched.finish(w, value)
@@ -361,6 +371,7 @@ def drive(pool: WorkerPool, sched: CubeScheduler, *, workers: int, depth: int = 
                     sched.whole(*value)
                 elif kind == "dead":
                     asked.discard(w)
+                    ready.discard(w)
                     last_error = value or last_error
                     sched.lost(w, value)
                     if (not sched.finished and sched.deaths <= max_deaths

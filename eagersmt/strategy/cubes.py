@@ -15,7 +15,7 @@ become cubes).  The conquer (``conquer.make_conquer``: local processes, or Ray a
 ``config.ray``; ``--share on``: the workers share learnt clauses) solves the cubes; with
 the portfolio back end and a spare CPU the local conquer also races Kissat on the whole CNF.
 ``--ray ADDRESS`` where no cluster listens fails before anything else
-(``conquer.ray_actors.check_cluster``).  Measurements behind the constants:
+(``conquer.cluster.check_cluster``).  Measurements behind the constants:
 ``benchmarks/RESULTS.md``, "Cube and conquer" and "Clause sharing".
 
 With ``proof_dir`` (a certified run) there is no probe and no racer: each refuted cube
@@ -67,13 +67,10 @@ class CubeAndConquer:
     def solve(self, compiled: "Compiled", *, deadline: Optional[float], stats: Stats,
               proof_dir: Optional[str] = None) -> SatResult:
         config = self.config
-        if config.ray is not None:
-            from ..conquer import ray_conquer_class
+        if config.ray is not None:  # no Ray, or no cluster there: say so now, not after
+            from ..conquer.cluster import check_cluster  # cubing (which may decide alone)
 
-            ray_conquer_class()  # no Ray: say so now, not after cubing (which may decide alone)
-            from ..conquer.ray_actors import check_cluster
-
-            check_cluster(config.ray, remaining(deadline))  # no cluster there: fail fast
+            check_cluster(config.ray, remaining(deadline))  # (Ray is imported only to conquer)
         if compiled.trivial:
             return SatResult(Status.UNSAT)
         auto = config.cubes in ("auto", "none")  # --ray without --cubes: auto
