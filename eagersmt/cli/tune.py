@@ -89,7 +89,7 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
 
 @click.command("tune")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--manifest", type=click.Path(dir_okay=False),
+@click.option("--manifest", type=click.Path(dir_okay=False), show_default="none",
               help="A TSV of instances (path, family, status), as benchmarks/MANIFEST.tsv.")
 @click.option("--family", "families", multiple=True,
               help="Only these families (repeat or comma-separate).")
@@ -110,7 +110,7 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Runs at once (each a process; more disturb each other's times).")
 @click.option("--memory-limit", type=click.IntRange(1), default=None, metavar="MB",
-              help="Address space of each run.")
+              show_default="none", help="Address space of each run.")
 @click.option("--max-depth", type=click.IntRange(1, 8), default=3, show_default=True,
               help="Depth of the learnt decision tree.")
 @click.option("--test", "held_out", is_flag=True,
