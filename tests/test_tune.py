@@ -273,5 +273,10 @@ def test_tune_writes_a_strategy_file_and_resumes(tmp_path):
     assert p.stderr.count("[train ") == 3 * 2
     sel = load(str(tmp_path / "s.json"))
     assert set(sel.strategies) == {"auto", "yices"}
-    again = run(*args)
-    assert again.returncode == 0 and "[train " not in again.stderr
+    again = run(*args, "--test", "--plot", str(tmp_path / "test.png"))
+    assert again.returncode == 0, again.stderr
+    assert "[train " not in again.stderr and again.stderr.count("[test ") == 1 + 2 + 2
+    table = again.stdout.splitlines()
+    assert table[0].startswith("| family | files | auto | learnt | virtual best | Z3 | Yices")
+    assert table[2].startswith("| fam | 1 |") and table[3].startswith("| all | 1 |")
+    assert (tmp_path / "test.png").read_bytes()[:4] == b"\x89PNG"

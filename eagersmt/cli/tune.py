@@ -64,17 +64,20 @@ def _features(instances: Sequence[Any], runs: Any) -> list:
 
 
 def _progress(phase: str) -> Any:
-    best: dict[str, dict[str, float]] = {}
+    """One line per finished run (stderr): the run, and the strategy of least mean PAR-2 so
+    far in its family."""
+    seen: dict[str, dict[str, list[float]]] = {}
 
     def on_done(task: Any, row: Any, done: int, total: int) -> None:
         from ..tune.runs import par2
 
-        fam = best.setdefault(row.family, {})
-        fam[row.solver] = fam.get(row.solver, 0.0) + par2(row, task.timeout)
-        leader = min(fam, key=fam.get)  # type: ignore[arg-type]
+        fam = seen.setdefault(row.family, {})
+        fam.setdefault(row.solver, []).append(par2(row, task.timeout))
+        mean = {s: sum(v) / len(v) for s, v in fam.items()}
+        leader = min(mean, key=mean.__getitem__)
         click.echo(f"[{phase} {done}/{total}] {row.instance} {row.solver}: {row.answer} "
-                   f"{row.seconds:.2f} s ({row.family}: {leader} leads, PAR-2 so far "
-                   f"{fam[leader]:.1f} s)", err=True)
+                   f"{row.seconds:.2f} s ({row.family}: {leader} leads, mean PAR-2 "
+                   f"{mean[leader]:.2f} s)", err=True)
     return on_done
 
 
@@ -113,13 +116,16 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
               show_default="none", help="Address space of each run.")
 @click.option("--max-depth", type=click.IntRange(1, 8), default=3, show_default=True,
               help="Depth of the learnt decision tree.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, show_default="none",
+              metavar="PNG", help="With --test: a cactus plot of auto, the learnt file, Z3 "
+                                  "and Yices on the held-out files (matplotlib).")
 @click.option("--test", "held_out", is_flag=True,
               help="Then run auto, the learnt file, every strategy (the virtual best) and Z3 "
                    "and Yices on the held-out files, and print the table.")
 def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...],
              runs_path: str, output: str, timeout: float, seed: int, test_share: float,
              space_text: Optional[str], jobs: int, memory_limit: Optional[int],
-             max_depth: int, held_out: bool) -> None:
+             max_depth: int, plot: Optional[str], held_out: bool) -> None:
     """Learn a strategy file: evaluate the strategy space on the training files of PATHS
     (split per family by --seed), fit a decision tree from features to strategies, write
     it to --output.  Use it with 'eagersmt solve --strategy FILE'."""
@@ -161,6 +167,21 @@ def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[st
         evaluate(tasks, runs, jobs=jobs, on_done=_progress("test"))
         rows = runs.rows(timeout, [i.name for i in test])
         click.echo(_table(test, _costs(rows, timeout), learnt, space, timeout))
+        if plot:
+            _plot(rows, timeout, plot, ["auto", learnt, *REFERENCES])
+
+
+def _plot(rows: Sequence[Any], timeout: float, path: str, solvers: Sequence[str]) -> None:
+    try:
+        from ..tools.bench.plot import cactus
+    except ImportError:
+        fail("error", "--plot needs matplotlib: pip install 'eagersmt[bench]'", EXIT_INPUT)
+    try:
+        cactus([r for r in rows if r.solver in solvers], timeout, path, solvers,
+               title="eagersmt tune: held-out files")
+    except OSError as e:
+        fail("error", f"--plot {path}: {e.strerror}", EXIT_INPUT)
+    click.echo(f"wrote {path}", err=True)
 
 
 def _rules(selector: Any) -> str:
