@@ -47,7 +47,10 @@ def solve_lazy(solver: str, assertions: Sequence[Term], declarations: Sequence[T
     ``declarations`` and the functions applied) is checked here."""
     if solver not in LAZY_SOLVERS:
         raise ValueError(f"lazy solver must be one of {', '.join(LAZY_SOLVERS)}")
-    text = script(solver, assertions, declarations, logic)
+    try:
+        text = script(solver, assertions, declarations, logic)
+    except ValueError as e:  # (a term the printer cannot write)
+        return Result(Status.UNKNOWN, {}, stats, f"{solver}: {e}")
     left = None if deadline is None else deadline - time.perf_counter()
     if left is not None and left <= 0:
         return Result(Status.UNKNOWN, {}, stats, "timeout")

@@ -159,7 +159,8 @@ def select(config: Config, norm: "Normalized", assertions: Sequence["Term"],
         return config, None
     selector = resolve(source)
     t0 = time.perf_counter()
-    name, why = selector.pick(features(norm, assertions, logic))
+    one = len(selector.nodes) == 1  # (a single leaf needs no features)
+    name, why = selector.pick({} if one else features(norm, assertions, logic))
     stats.add_time("features", time.perf_counter() - t0)
     overrides = selector.strategies[name]
     lazy = overrides.get("lazy")
