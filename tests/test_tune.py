@@ -280,3 +280,17 @@ def test_tune_writes_a_strategy_file_and_resumes(tmp_path):
     assert table[0].startswith("| family | files | auto | learnt | virtual best | Z3 | Yices")
     assert table[2].startswith("| fam | 1 |") and table[3].startswith("| all | 1 |")
     assert (tmp_path / "test.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_z3_is_told_no_logic_under_difference_logic_and_yices_its_own():
+    """Told QF_LIA, Z3 leaves its difference-logic solver aside (orders of magnitude on a
+    schedule); the printer's differences are outside QF_IDL's syntax, so it is told none."""
+    from eagersmt.smtlib.parser import parse
+    from eagersmt.tune.lazy import script
+
+    s = parse(IDL_SAT)
+    assert "set-logic" not in script("z3", s.assertions, s.declarations, s.logic)
+    assert "(set-logic QF_IDL)" in script("yices", s.assertions, s.declarations, s.logic)
+    u = parse(UFLIA_SAT)
+    text = script("z3", u.assertions, u.declarations, u.logic)
+    assert "(set-logic QF_UFLIA)" in text and "(declare-fun f (Int) Int)" in text
