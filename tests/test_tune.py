@@ -294,3 +294,14 @@ def test_z3_is_told_no_logic_under_difference_logic_and_yices_its_own():
     u = parse(UFLIA_SAT)
     text = script("z3", u.assertions, u.declarations, u.logic)
     assert "(set-logic QF_UFLIA)" in text and "(declare-fun f (Int) Int)" in text
+
+
+def test_solving_with_a_learnt_file_does_not_import_the_learning_library(tmp_path):
+    path = str(tmp_path / "s.json")
+    save(_tree(), path)
+    code = ("import sys; from eagersmt import Config, solve_file; "
+            f"r = solve_file({str(EXAMPLE)!r}, config=Config(strategy={path!r})); "
+            "print(r.status, r.stats.notes['strategy'].split(':')[0], 'sklearn' in sys.modules)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert p.stdout.split() == ["sat", "order", "False"], p.stderr
