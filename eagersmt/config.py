@@ -52,6 +52,8 @@ def seconds(value: Optional[float], name: str) -> Optional[float]:
     if not value > 0:  # (NaN too)
         raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
     return None if value > MAX_SECONDS else value
+
+
 # The environment variable that names a strategy when ``Config.strategy`` does not.
 STRATEGY_ENV = "EAGERSMT_STRATEGY"
 

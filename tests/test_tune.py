@@ -305,3 +305,10 @@ def test_solving_with_a_learnt_file_does_not_import_the_learning_library(tmp_pat
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=120)
     assert p.stdout.split() == ["sat", "order", "False"], p.stderr
+
+
+def test_the_strategy_option_names_every_strategy_of_the_space():
+    from eagersmt.config import OPTIONS
+
+    text = next(o.help for o in OPTIONS if o.name == "strategy")
+    assert f"({', '.join(SPACE)})" in text
