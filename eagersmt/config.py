@@ -52,6 +52,11 @@ def seconds(value: Optional[float], name: str) -> Optional[float]:
     if not value > 0:  # (NaN too)
         raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
     return None if value > MAX_SECONDS else value
+
+
+# The environment variable that names a strategy when ``Config.strategy`` does not.
+STRATEGY_ENV = "EAGERSMT_STRATEGY"
+
 # The names registered when this module was imported (the registries are the truth).
 ENCODINGS = encode.choices()
 BACKENDS = backends.BACKENDS.names()
@@ -107,6 +112,12 @@ OPTIONS: tuple[Option, ...] = (
            "SQLite file or postgresql://USER@HOST:PORT/DB.  Default: $EAGERSMT_MEMO when set, "
            "else none (nothing is read or written); 'off' (what --no-memo says): none, "
            "whatever $EAGERSMT_MEMO says.  See README 'Lemma store'."),
+    Option("strategy", Optional[str], None,
+           "How to decide each query: a strategy file learnt by 'eagersmt tune' (features of "
+           "the formula -> options, or a hand-off to Z3 or Yices), or one strategy of its "
+           "space by name (auto, order, sd, cadical, kissat, sharing, z3, yices); its options "
+           "override those given.  Default: $EAGERSMT_STRATEGY when set, else none (auto).  "
+           "See README 'Strategies'."),
 )
 
 

@@ -3,8 +3,8 @@
 One module per group of commands: ``solve`` (``solve.py``, its body ``script.py``),
 ``optimize`` (``optimize.py``), ``check-proof`` (``proof.py``), the DIMACS-level ``encode``,
 ``cube``, ``conquer`` (``cnf.py``), the Ray commands ``submit``, ``status``, ``logs``,
-``result``, ``pool`` (``jobs.py``), and the tooling ``bench``, ``fuzz``, ``fuzz-input``
-(``bench.py``, ``fuzz.py``).  One table of exit codes for every command (``cli/errors.py``,
+``result``, ``pool`` (``jobs.py``), the tooling ``bench``, ``fuzz``, ``fuzz-input``
+(``bench.py``, ``fuzz.py``), and ``tune``, which learns a strategy file (``tune.py``).  One table of exit codes for every command (``cli/errors.py``,
 ``EXIT_CODES``); the DIMACS commands follow the SAT competition (10 sat, 20 unsat, 0
 unknown).  Every command runs under ``errors.interrupts``: Ctrl-C and SIGTERM end it the
 same way everywhere.
@@ -28,7 +28,7 @@ _COMMAND_MODULES: dict[str, tuple[str, Optional[str]]] = {
     "solve": ("solve", "solve_cmd"), "optimize": ("optimize", "optimize_cmd"),
     "check-proof": ("proof", "check_proof_cmd"), "encode": ("cnf", "encode_cmd"),
     "cube": ("cnf", "cube_cmd"), "conquer": ("cnf", "conquer_cmd"), "bench": ("bench", "bench"),
-    "memo": ("memo", "memo_cmd"), "fuzz": ("fuzz", None), "fuzz-input": ("fuzz", None),
+    "memo": ("memo", "memo_cmd"), "tune": ("tune", "tune_cmd"), "fuzz": ("fuzz", None), "fuzz-input": ("fuzz", None),
     **{name: ("jobs", None) for name in ("submit", "status", "logs", "result", "job-run", "pool")},
 }
 

@@ -17,7 +17,7 @@ from ..config import MAX_SECONDS, OPTIONS, Config, seconds
 from .errors import EXIT_INPUT, fail
 
 METAVARS = {"timeout": "SECONDS", "cube_timeout": "SECONDS", "cross_check_timeout": "SECONDS",
-            "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL"}
+            "memory_limit": "MB", "proof": "DIR", "memo": "PATH|URL", "strategy": "FILE|NAME"}
 
 
 # The one help text of --progress/--no-progress (solve, optimize): what each reports.

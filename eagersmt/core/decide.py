@@ -22,6 +22,11 @@ its ``Kept`` holds (``bounded.py``: one order encoding and one CaDiCaL across th
 ``p - m <= a`` an assumption, or the re-encoding fall-back): raw values, improved by the
 query's ``improve``, then decoded and checked as every model is.
 
+A one-shot query under a learnt strategy (``config.strategy`` or ``$EAGERSMT_STRATEGY``:
+``tune/selector.py``) gets the options its features pick, or goes to a lazy solver
+(``tune/lazy.py``) whose model is checked below as every model is; a kept query is decided
+with the options as given.
+
 Limits (``limits.py``): the memory limit and Ctrl-C are handled here, around everything
 (a bound query: around the whole search that asks it, ``optimize/search.py``); the
 deadline (``query.deadline``, else ``config.timeout`` from now) is passed to every SAT
@@ -31,13 +36,14 @@ configured; the optimizer's part: ``StoreHook.optimizer``).
 
 from __future__ import annotations
 
+import os
 import time
 from functools import partial
 from typing import Optional
 
 from ..backends import BACKENDS
 from ..compile import normalize_assertions
-from ..config import Config
+from ..config import STRATEGY_ENV, Config
 from ..ir.circuit import FALSE
 from ..ir.linear import LinearNormalized
 from ..result import Result, Stats, Status
@@ -121,7 +127,18 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
     else:
         if before.applied:
             stats.notes["memo"] = f"{before.applied} stored refutation(s) applied"
-        if norm is not None:
+        lazy = None
+        if norm is not None and (config.strategy or os.environ.get(STRATEGY_ENV)):
+            from ..tune.selector import select
+
+            config, lazy = select(config, norm, query.everything, query.logic, stats,
+                                  certified=query.proof_dir is not None)
+        if lazy is not None:
+            from ..tune.lazy import solve_lazy
+
+            res = solve_lazy(lazy, query.everything, query.declarations, logic=query.logic,
+                             stats=stats, deadline=deadline)
+        elif norm is not None:
             res = solve_normalized(norm, query.declarations, config, stats=stats,
                                    proof_dir=query.proof_dir, deadline=deadline)
         else:
