@@ -28,7 +28,8 @@ _COMMAND_MODULES: dict[str, tuple[str, Optional[str]]] = {
     "solve": ("solve", "solve_cmd"), "optimize": ("optimize", "optimize_cmd"),
     "check-proof": ("proof", "check_proof_cmd"), "encode": ("cnf", "encode_cmd"),
     "cube": ("cnf", "cube_cmd"), "conquer": ("cnf", "conquer_cmd"), "bench": ("bench", "bench"),
-    "memo": ("memo", "memo_cmd"), "tune": ("tune", "tune_cmd"), "fuzz": ("fuzz", None), "fuzz-input": ("fuzz", None),
+    "memo": ("memo", "memo_cmd"), "tune": ("tune", "tune_cmd"), "fuzz": ("fuzz", None),
+    "fuzz-input": ("fuzz", None),
     **{name: ("jobs", None) for name in ("submit", "status", "logs", "result", "job-run", "pool")},
 }
 
