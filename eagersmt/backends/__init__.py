@@ -17,7 +17,7 @@ of an easy instance load neither multiprocessing nor the Kissat machinery).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from ..encode.cnf import CNF
 from ..registry import Entry, Registry

@@ -107,7 +107,6 @@ from typing import Any, Optional
 
 from .. import drat
 from ..encode import ENCODINGS
-from ..errors import EagerSmtError
 from .certificate import CertificateError, assertions_at
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
 from .certificate import FORMAT, META_FILE, input_digest

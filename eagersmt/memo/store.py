@@ -24,7 +24,7 @@ import base64
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 

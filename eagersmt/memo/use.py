@@ -201,7 +201,8 @@ class Lookup:
         try:
             check(assertions, model)
         except InternalError as e:
-            self.call(lambda s: s.reject(ANSWER, self.qk.key, f"the stored model fails: {e}"))
+            why = f"the stored model fails: {e}"
+            self.call(lambda s: s.reject(ANSWER, self.qk.key, why))
             return None
         finally:
             self.seconds += time.perf_counter() - t0
