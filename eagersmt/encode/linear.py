@@ -62,6 +62,7 @@ from ..result import Stats
 from .assemble import Encoded, encode
 from .cnf import CNF, Gates
 from .linear_order import Ladder, SugarEncoder, ladder, predicted
+from .surrogate import combine, surrogates
 from .tseitin import Tseitin
 
 PINDAKAAS_MAX = 1 << 62  # pindakaas takes 64-bit coefficients: wider sums get ``_adder_leq``
@@ -177,9 +178,12 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
                 pb_leq(cnf, terms, bound - const, [v], pb)
             if pol[node] & NEG:
                 pb_leq(cnf, neg_terms, -bound - 1 + const, [-v], pb)
+    derived = _surrogates(cnf, out, norm, units)
     if stats is not None:
         stats.add_time("encode", time.perf_counter() - t0)
         stats.counts.update(vars=cnf.nvars, clauses=len(cnf.clauses), linear_constraints=encoded)
+        if derived:
+            stats.counts["surrogates"] = derived
         ints = sum(1 for x in out.bits if x not in norm.indicators)
         stats.counts.update(order_int_vars=len(out.ladders), log_int_vars=ints,
                             pb_constraints=pb_atoms)
@@ -194,6 +198,30 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
                   "over bits and indicators)")
         stats.notes["choice"] = "; ".join(filter(None, [stats.notes.get("choice"), choice]))
     return out
+
+
+def _surrogates(cnf: CNF, out: LinearEncoded, norm: LinearNormalized, units: set[int]) -> int:
+    """Add the useful surrogates of the top-level constraints over log-encoded variables and
+    indicators (``surrogate.py``: nonnegative combinations that carry the linear
+    relaxation's bound, so that a knapsack row above the relaxation's optimum is refuted
+    by propagation rather than by enumeration); implied by the formula, so every model
+    stays one.  How many."""
+    c = norm.boolean
+    rows: list[tuple[dict[str, int], int]] = []
+    for k, (coefs, bound) in enumerate(norm.atoms):
+        node = c.bool_names.get(f"{ATOM_PREFIX}{k}")
+        if node is None or any(x not in out.bits for x, _ in coefs):
+            continue
+        for side in (1, -1):
+            if side * node in units:
+                rows.append(({x: side * a for x, a in coefs}, bound if side > 0 else -bound - 1))
+    n = 0
+    for lam in surrogates(rows, norm.domains):
+        coefs, bound = combine(rows, lam)
+        terms, const = _bit_terms(out, tuple(coefs.items()))
+        pb_leq(cnf, terms, bound - const, [], all(len(out.bits[x][1]) == 1 for x in coefs))
+        n += 1
+    return n
 
 
 @dataclass

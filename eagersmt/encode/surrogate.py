@@ -37,6 +37,7 @@ PIVOTS = 8  # pivots tried (the rows with the most variables)
 MIN_TERMS = 4  # a pivot has at least this many variables
 ROUNDS = 400
 SCALE = 100
+FLOAT_EXACT = 1 << 50  # coefficients, bounds and domains past this: no surrogate
 
 Row = tuple[dict[str, int], int]  # sum a_x * x <= b
 
@@ -46,6 +47,10 @@ def surrogates(rows: Sequence[Row], domains: dict[str, tuple[int, int]]) -> list
     over the box ``domains`` (module doc); at most one per pivot, no two alike."""
     wide = {k for k, (a, _) in enumerate(rows) if len(a) >= 2}  # (bounds: in the box)
     if not 2 <= len(wide) <= ROWS:
+        return []
+    numbers = [abs(v) for a, b in rows for v in (b, *a.values())]
+    numbers += [abs(v) for a, _ in rows for x in a for v in domains[x]]
+    if max(numbers) > FLOAT_EXACT:  # (the descent computes in floats)
         return []
     pivots = sorted((k for k in wide if len(rows[k][0]) >= MIN_TERMS),
                     key=lambda k: (-len(rows[k][0]), k))[:PIVOTS]
