@@ -201,16 +201,17 @@ def encode_linear(norm: LinearNormalized, *, encoding: str = "auto",
 
 
 def _surrogates(cnf: CNF, out: LinearEncoded, norm: LinearNormalized, units: set[int]) -> int:
-    """Add the useful surrogates of the top-level constraints over log-encoded variables and
-    indicators (``surrogate.py``: nonnegative combinations that carry the linear
+    """Add the useful surrogates of the top-level pseudo-Boolean constraints (over 0-1
+    variables: ``surrogate.py``, nonnegative combinations that carry the linear
     relaxation's bound, so that a knapsack row above the relaxation's optimum is refuted
     by propagation rather than by enumeration); implied by the formula, so every model
-    stays one.  How many."""
+    stays one.  Not over wider integers: there the extra sums slowed the search for a
+    model (``benchmarks/RESULTS.md``).  How many."""
     c = norm.boolean
     rows: list[tuple[dict[str, int], int]] = []
     for k, (coefs, bound) in enumerate(norm.atoms):
         node = c.bool_names.get(f"{ATOM_PREFIX}{k}")
-        if node is None or any(x not in out.bits for x, _ in coefs):
+        if node is None or any(len(out.bits.get(x, (0, ()))[1]) != 1 for x, _ in coefs):
             continue
         for side in (1, -1):
             if side * node in units:
@@ -219,7 +220,7 @@ def _surrogates(cnf: CNF, out: LinearEncoded, norm: LinearNormalized, units: set
     for lam in surrogates(rows, norm.domains):
         coefs, bound = combine(rows, lam)
         terms, const = _bit_terms(out, tuple(coefs.items()))
-        pb_leq(cnf, terms, bound - const, [], all(len(out.bits[x][1]) == 1 for x in coefs))
+        pb_leq(cnf, terms, bound - const, [], True)
         n += 1
     return n
 
