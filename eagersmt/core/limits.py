@@ -38,22 +38,23 @@ class DeadlinePassed(Exception):
 
 
 @contextmanager
-def deadline_alarm(deadline: Optional[float]) -> Iterator[None]:
+def deadline_alarm(deadline: Optional[float],
+                   passed: Callable[[], Exception] = DeadlinePassed) -> Iterator[None]:
     """Run the block until ``deadline`` (``time.perf_counter()`` seconds), then raise
-    ``DeadlinePassed`` in it.  A real-time timer (SIGALRM) interrupts the Python code
-    between two bytecodes (a call into C returns first); only in the main thread and when
-    no other real-time timer is running (a caller that set one, the fuzzer's oracle, is
-    in charge of time), else the block runs unwatched."""
+    ``passed()`` in it.  A real-time timer (SIGALRM) interrupts the Python code between
+    two bytecodes (a call into C returns first); only in the main thread and when no other
+    real-time timer is running (an outer block's, the fuzzer's watchdog: it is in charge
+    of time), else the block runs unwatched."""
     if deadline is None or threading.current_thread() is not threading.main_thread() \
             or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
         yield
         return
     left = deadline - time.perf_counter()
     if left <= 0:
-        raise DeadlinePassed()
+        raise passed()
 
     def ring(signum: int, frame: object) -> None:
-        raise DeadlinePassed()
+        raise passed()
 
     old = signal.signal(signal.SIGALRM, ring)
     signal.setitimer(signal.ITIMER_REAL, left)

@@ -18,14 +18,14 @@ holds what both fuzzers report (seed, wall seconds, findings); each adds its cou
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
+import time
 from fractions import Fraction
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Optional
 
 import z3
 
+from ...core.limits import deadline_alarm
 from ...ir.ackermann import FunctionValue
 from .generate import oracle_text
 
@@ -45,20 +45,12 @@ class CaseTimeout(Exception):
 
 @contextlib.contextmanager
 def watchdog(seconds: Optional[float]) -> Iterator[None]:
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds:
         yield
         return
-
-    def ring(signum, frame):  # type: ignore[no-untyped-def]
-        raise CaseTimeout(f"more than {seconds:g} s")
-
-    old = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    with deadline_alarm(time.perf_counter() + seconds,
+                        lambda: CaseTimeout(f"more than {seconds:g} s")):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 class Z3Rejects(Exception):
