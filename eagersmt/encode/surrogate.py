@@ -68,7 +68,7 @@ def surrogates(rows: Sequence[Row], domains: dict[str, tuple[int, int]]) -> list
 
 
 def combine(rows: Sequence[Row], lam: Sequence[int]) -> Row:
-    """``sum lam_k * row_k``."""
+    """``sum lam_k * row_k`` (the multipliers may be floats: the descent's)."""
     coef: dict[str, int] = {}
     bound = 0
     for (a, b), m in zip(rows, lam):
@@ -104,13 +104,7 @@ def _descend(rows: Sequence[Row], wide: set[int], scale: list[int],
     y[p] = 1.0
     best, best_y = float("inf"), list(y)
     for t in range(1, ROUNDS + 1):
-        coef: dict[str, float] = {}
-        bound = 0.0
-        for (a, b), yk in zip(scaled, y):
-            if yk:
-                for x, c in a.items():
-                    coef[x] = coef.get(x, 0.0) + yk * c
-                bound += yk * b
+        coef, bound = combine(scaled, y)  # type: ignore[arg-type]
         g = _slack(coef, bound, domains)
         if g < best:
             best, best_y = g, list(y)
