@@ -72,14 +72,14 @@ def normalize_assertions(assertions: Sequence[Term], *,
     try:
         if outside_difference(assertions):
             norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
-                                    by_class=not checkable)
+                                    checkable=checkable)
         else:
             norm = normalize(list(assertions), positions=positions, substitute=substitute)
     except NotDifference:
         if any(t.sort == REAL for t in iter_dag(list(assertions))):
             raise
         norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
-                                by_class=not checkable)
+                                checkable=checkable)
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)
@@ -121,8 +121,9 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
     if checkable:
         from .encode.linear_checkable import encode_linear_checkable
 
-        return Compiled(norm, encode_linear_checkable(norm, stats=stats), "",  # type: ignore[arg-type]
-                        stats)
+        enc = encode_linear_checkable(norm, encoding=config.encoding,
+                                      eij_max_clauses=config.eij_max_clauses, stats=stats)
+        return Compiled(norm, enc, "", stats)  # type: ignore[arg-type]
     from .encode.linear import encode_linear
 
     enc = encode_linear(norm, encoding=config.encoding, eij_max_clauses=config.eij_max_clauses,

@@ -135,7 +135,7 @@ def test_the_stats_count_the_eliminated_equalities():
                    "(assert (= (+ (* 4 x) (* 6 y)) 10)) (assert (<= 0 x 9))")
     norm = normalize_linear(script.assertions)
     assert norm.stats["eliminated_equalities"] == 2
-    assert normalize_linear(script.assertions, by_class=False).stats.get(
+    assert normalize_linear(script.assertions, checkable=True).stats.get(
         "eliminated_equalities", 0) == 0  # (not in the form certificates check)
 
 

@@ -55,6 +55,15 @@ UFIDL = """(set-logic QF_UFIDL)
 (assert (not (p y)))
 (check-sat)
 """
+MIXED = """(set-logic QF_UFLIA)
+(declare-fun f (Int) Int) (declare-const p Bool)
+(declare-const s1 Int) (declare-const s2 Int) (declare-const a Int) (declare-const b Int)
+(assert (<= 0 s1)) (assert (>= (- s2 s1) 3)) (assert (=> p (<= s2 2)))
+(assert (<= 0 a 10)) (assert (<= 0 b 10))
+(assert (=> (not p) (>= (+ (* 3 a) (* 2 b)) 51)))
+(assert (or p (< (- (f s1) (f s2)) 0)))
+(check-sat)
+"""
 QUICK = ["lia/lia_general/lia_n12_m14_s53_eq.smt2", "lia/lia_pb/php_10_9.smt2",
          "lia/uflia/assign_n12_s69_optm1.smt2"]
 FAMILIES = ("lia_rcpsp", "lia_pb", "lia_general", "uflia", "ufidl")
@@ -107,7 +116,9 @@ def test_certificates_verify(tmp_path: Path, text: str) -> None:
     assert r.verified
     if "QF_UF" in text:
         assert r.counts["ackermann"] >= 1
-    if "Int" in text:
+    if "QF_UFIDL" in text:  # difference classes: checked as difference logic
+        assert r.counts["theory"] + r.counts["compact"] > 0 and r.counts["linear"] == 0
+    elif "Int" in text:
         assert r.counts["linear"] > 0
 
 
@@ -277,6 +288,57 @@ def test_every_unsat_lia_file_certifies(tmp_path: Path, rel: str) -> None:
         pytest.skip("not answered within 120 s")
     assert r.status == Status.UNSAT
     assert check_certificate(str(cert), str(BENCH / rel)).verified
+
+
+# -- difference classes inside a linear formula: checked as difference logic -------------
+
+def test_difference_class_beside_linear_class_certifies(tmp_path: Path) -> None:
+    """``s1``, ``s2`` and the results of ``f`` are a difference class (order or compact
+    encoding, theory clauses), ``a``, ``b`` a linear one (bits and BDDs): both rules."""
+    cert, path = certified(MIXED, tmp_path)
+    assert meta(cert)["classes"], "the difference class should have its own encoding"
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and r.counts["linear"] > 0
+    assert r.counts["theory"] + r.counts["compact"] > 0
+
+
+def test_strengthened_difference_clause_rejected(tmp_path: Path) -> None:
+    """A clause over a difference class's atoms with a literal dropped is not implied."""
+    cert, path = certified(UFIDL, tmp_path)
+    m = meta(cert)
+    atoms = {v for n, v in m["node_var"]} | {v for cl in m["classes"]
+                                              for v in range(cl.get("var_range", [1, 0])[0],
+                                                             cl.get("var_range", [1, 0])[1] + 1)}
+    _, clauses = cnf_clauses(cert)
+    rejected = 0
+    for i, c in enumerate(clauses):
+        if len(c) == 2 and all(abs(lit) in atoms for lit in c):
+            bad = tampered(cert, tmp_path)
+            write_cnf(bad, clauses[:i] + [c[:1]] + clauses[i + 1:])
+            try:
+                check_certificate(str(bad), str(path))
+            except CertificateError:
+                rejected += 1
+    assert rejected > 0
+
+
+def test_difference_variable_in_a_linear_constraint_rejected(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """The small-domain lemma moves a difference class alone: a normalizer that also
+    gave one of its variables a linear domain would make that unsound, and is refused."""
+    import eagersmt.compile as compile_
+
+    cert, path = certified(MIXED, tmp_path)
+    real = compile_.normalize_assertions
+
+    def overlapping(assertions, **kw):  # type: ignore[no-untyped-def]
+        norm = real(assertions, **kw)
+        norm.domains["s1"] = (0, 7)
+        return norm
+
+    monkeypatch.setattr(compile_, "normalize_assertions", overlapping)
+    with pytest.raises(CertificateError, match="both in a difference class"):
+        check_certificate(str(cert), str(path))
 
 
 # -- adder networks: constraints whose BDD is too large (``encode/linear_checkable.py``) ----

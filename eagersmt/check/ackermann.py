@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from ..ir.circuit import K_AND, K_BVAR, K_IFF, Circuit
+from ..ir.circuit import K_AND, K_BVAR, K_IFF, K_PRED, Circuit
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from .certificate import CertificateError
 
@@ -49,9 +49,13 @@ def _atom_meaning(norm: LinearNormalized, lit: int) -> Optional[Canon]:
     """The constraint a circuit literal states, if it is an atom (either sign)."""
     c = norm.boolean
     n = abs(lit)
-    if c.kind[n] != K_BVAR or not c.args[n][0].startswith(ATOM_PREFIX):
+    if c.kind[n] == K_PRED:  # ``x - y <= k`` of a difference class (0: the zero variable)
+        x, y, b = c.args[n]
+        items = [(c.int_names[v], a) for v, a in ((x, 1), (y, -1)) if v]
+    elif c.kind[n] == K_BVAR and c.args[n][0].startswith(ATOM_PREFIX):
+        items, b = norm.atoms[int(c.args[n][0][len(ATOM_PREFIX):])]
+    else:
         return None
-    items, b = norm.atoms[int(c.args[n][0][len(ATOM_PREFIX):])]
     if lit > 0:
         return _canonical(dict(items), b)
     return _canonical({x: -a for x, a in items}, -b - 1)

@@ -81,12 +81,19 @@ guard's atom holds (proof in ``compact.py``, exhaustive test in ``tests/test_com
 These two functions are what the compact encoding adds to the trusted code.
 
 **Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
-circuit over linear atoms).  Its atoms and Booleans are checked as above (Tseitin and root
-clauses of that circuit); the certificate's ``linear`` section maps every integer
-variable to its bits and gives each BDD variable and adder output a meaning, and
+circuit over linear atoms and difference predicates).  Its atoms and Booleans are checked
+as above (Tseitin and root clauses of that circuit).  Its *difference classes* (integer
+variables whose atoms are all ``x - y <= c`` and bounds) are difference predicates of
+the circuit and are checked exactly as a difference-logic formula's classes (the rules
+above, their own boxes); that is sound only if no linear atom and no linear domain
+mentions one of their variables (the small-domain lemma moves a class's variables and
+nothing else), which is checked.  For the other variables the certificate's ``linear``
+section maps each to its bits and gives each BDD variable and adder output a meaning, and
 ``check/linear.py`` accepts a clause over them only as an arithmetic implication or an
-adder's definition that it verifies (its module doc has the argument); ``check/ackermann.py`` reads every functional-consistency root back
-from the circuit and the atoms (no stronger than Ackermann's constraint).
+adder's definition that it verifies (its module doc has the argument); a clause over
+difference-class variables alone goes to the theory rule.  ``check/ackermann.py`` reads every
+functional-consistency root back from the circuit and the atoms, difference predicates
+included (no stronger than Ackermann's constraint).
 
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
@@ -109,9 +116,13 @@ from .. import drat
 from ..encode import ENCODINGS
 from .certificate import CertificateError, assertions_at
 from ..ir.circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, TRUE, Circuit
+from ..ir.linear import ATOM_PREFIX
 from .certificate import FORMAT, META_FILE, input_digest
 
 POS, NEG = 1, 2
+# meanings of the difference classes' variables (the rest of a linear formula's variables
+# are bits, BDD nodes and adders: ``check/linear.py``)
+_DIFFERENCE_MEANINGS = ("atom", "digit", "sd")
 
 
 @dataclass
@@ -398,9 +409,25 @@ class _Checker:
         if linear is not None:
             from .linear import LinearClauses
 
+            self._apart(linear)
             self.linear = LinearClauses(linear, self.node_lit, meta.get("linear"), self._give,
                                         set(self.top))
         self.roots = self._root_clauses()
+
+    def _apart(self, linear: Any) -> None:
+        """The small-domain lemma moves a difference class's variables only; that keeps a
+        model of the formula only if no linear atom in use (one the polarity pass reaches)
+        and no linear domain mentions one of them."""
+        names = self.c.int_names
+        diff = {names[v] for g in self.classes for v in g.variables if v}
+        used = set(linear.domains)
+        for name, n in self.c.bool_names.items():
+            if name.startswith(ATOM_PREFIX) and self.pol[n]:
+                used.update(x for x, _ in linear.atoms[int(name[len(ATOM_PREFIX):])][0])
+        both = diff & used
+        if both:
+            raise CertificateError(f"variables both in a difference class and in a linear "
+                                   f"constraint: {sorted(both)[:5]}")
 
     def _give(self, var: int, meaning: tuple) -> None:
         old = self.meaning.get(var)
@@ -638,8 +665,8 @@ class _Checker:
             if m[0] == "gate" and s in self._definition(m[1]):
                 self.counts["tseitin"] += 1
                 return None
-        if self.linear is not None:  # linear constraints (``check/linear.py``)
-            why = self.linear.clause(clause, meanings)
+        if self.linear is not None and not all(m[0] in _DIFFERENCE_MEANINGS for m in meanings):
+            why = self.linear.clause(clause, meanings)  # linear constraints (``check/linear.py``)
             self.counts["linear"] += why is None
             return why
         if any(m[0] == "digit" for m in meanings):  # compact order encoding (module doc)

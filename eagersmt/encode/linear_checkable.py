@@ -59,10 +59,12 @@ from typing import Any, Callable, Optional, Sequence
 from ..errors import UnsupportedError
 from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
+from ..ir.normalize import Normalized
 from ..result import Stats
+from .assemble import Encoded, encode
 from .cnf import CNF
 from .surrogate import combine, surrogates
-from .tseitin import Tseitin, tseitin
+from .tseitin import Tseitin
 
 NAME = "linear-checkable"
 BDD_LIMIT = 100_000  # BDD nodes of one constraint past which it gets an adder network
@@ -74,19 +76,39 @@ _TRUE, _FALSE = 0, -1  # BDD terminals (node variables are positive)
 @dataclass
 class CheckableLinearEncoded:
     """The CNF, its inverse (``decode``: values of the integer and Boolean variables) and
-    what each bit and BDD variable means (``certificate``)."""
+    what each bit and BDD variable means (``certificate``); the Tseitin pass and the
+    difference classes' encodings are ``difference``'s (their meanings: its decoders)."""
 
-    cnf: CNF
-    tseitin: Tseitin
+    difference: Encoded
+    int_index: dict[str, int]  # the difference classes' variables: circuit index
     bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
     sources: list[list[Any]] = field(default_factory=list)  # per BDD: its constraint, order
     nodes: list[list[int]] = field(default_factory=list)  # [var, source, level, gamma]
     networks: list[list[Any]] = field(default_factory=list)  # [source, gates]
 
+    @property
+    def cnf(self) -> CNF:
+        return self.difference.cnf
+
+    @property
+    def tseitin(self) -> Tseitin:
+        return self.difference.tseitin
+
+    @property
+    def decoders(self) -> list:
+        return self.difference.decoders
+
+    @property
+    def var_ranges(self) -> list:
+        return self.difference.var_ranges
+
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
         ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
                 for x, (lo, bs) in self.bits.items()}
-        bools = {name: value(v) for name, v in self.tseitin.bool_vars.items()}
+        diff, bools = self.difference.decode(value)
+        zero = diff.get(0, 0)
+        for x, i in self.int_index.items():
+            ints[x] = diff.get(i, zero) - zero
         return ints, bools
 
     def certificate(self) -> dict[str, Any]:
@@ -96,14 +118,17 @@ class CheckableLinearEncoded:
                 "sources": self.sources, "nodes": self.nodes, "networks": self.networks}
 
 
-def encode_linear_checkable(norm: LinearNormalized, *,
+def encode_linear_checkable(norm: LinearNormalized, *, encoding: str = "auto",
+                            eij_max_clauses: int = 2_000_000,
                             stats: Optional[Stats] = None) -> CheckableLinearEncoded:
-    """The CNF of ``norm`` with BDD-encoded constraints (module doc)."""
-    t0 = time.perf_counter()
-    cnf = CNF()
+    """The CNF of ``norm`` with BDD-encoded constraints (module doc); the difference
+    classes get ``encode.encode``'s checkable encodings (``encoding``, ``eij_max_clauses``)."""
     c = norm.boolean
-    ts = tseitin(c, cnf)
-    out = CheckableLinearEncoded(cnf, ts)
+    diff = encode(Normalized(c), encoding=encoding, eij_max_clauses=eij_max_clauses,
+                  stats=stats, checkable=True)
+    t0 = time.perf_counter()
+    cnf, ts = diff.cnf, diff.tseitin
+    out = CheckableLinearEncoded(diff, dict(c.int_index))
     if norm.infeasible:
         cnf.add([])
     for x, (lo, hi) in norm.domains.items():
@@ -139,9 +164,11 @@ def encode_linear_checkable(norm: LinearNormalized, *,
                             bdd_nodes=len(out.nodes),
                             adder_gates=sum(len(g) for _, g in out.networks),
                             surrogates=derived)
-        stats.notes["encodings"] = f"{NAME}:1"
-        stats.notes["choice"] = (f"{len(norm.domains)} integer vars, {encoded} linear "
-                                 "constraints: log encoding + interval BDDs (certificates)")
+        dl = stats.notes.get("encodings", "")
+        stats.notes["encodings"] = ",".join(filter(None, [dl, f"{NAME}:1"]))
+        choice = (f"{len(norm.domains)} integer vars, {encoded} linear constraints: log "
+                  "encoding + interval BDDs (certificates)")
+        stats.notes["choice"] = "; ".join(filter(None, [stats.notes.get("choice"), choice]))
     return out
 
 

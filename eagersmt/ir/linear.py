@@ -183,19 +183,20 @@ class LinearNormalized:
 
 def normalize_linear(assertions: Sequence[Term], *,
                      positions: Optional[Mapping[Term, int]] = None,
-                     by_class: bool = True) -> LinearNormalized:
+                     checkable: bool = False) -> LinearNormalized:
     """The ``LinearNormalized`` of the conjunction of ``assertions`` (integers only).
-    ``by_class=False``: no difference classes, substitutions, channels or positive
-    equality, every atom a linear constraint and every application reduced by Ackermann's
-    constraints (the form certificates check, ``encode/linear_checkable.py`` and
-    ``check/ackermann.py``)."""
-    return _Linearizer(positions or {}, by_class).run(list(assertions))
+    ``checkable``: no substitutions, eliminated equalities, channels or positive equality:
+    every atom outside the difference classes a linear constraint and every application
+    reduced by Ackermann's constraints (the form certificates check,
+    ``encode/linear_checkable.py``, ``check/linear.py`` and ``check/ackermann.py``; the
+    difference classes are checked as in difference logic, ``check/proof.py``)."""
+    return _Linearizer(positions or {}, checkable).run(list(assertions))
 
 
 class _Linearizer:
-    def __init__(self, positions: Mapping[Term, int], by_class: bool = True):
+    def __init__(self, positions: Mapping[Term, int], checkable: bool = False):
         self.positions = positions
-        self.by_class = by_class
+        self.checkable = checkable
         self.c = Circuit()
         self.atoms: list[tuple[tuple[tuple[str, int], ...], int]] = []
         self.atom_index: dict[tuple, int] = {}
@@ -279,8 +280,8 @@ class _Linearizer:
 
     # -- terms -----------------------------------------------------------------------------
     def run(self, assertions: list[Term]) -> LinearNormalized:
-        self.defs = self.definitions(assertions) if self.by_class else {}
-        if self.by_class:
+        self.defs = {} if self.checkable else self.definitions(assertions)
+        if not self.checkable:
             self.positive = classify(assertions)
         p_terms = self.positive.p_terms
         order = iter_dag([*self.defs.values(), *assertions])  # definitions first
@@ -296,11 +297,11 @@ class _Linearizer:
                 self.lin[t.id] = self.arith(t)
         self.consistency()
         self.c.roots = [self.lit[a.id] for a in assertions] + self.roots
-        elimination = self.eliminate_equalities() if self.by_class else Elimination()
-        difference, diff_vars = self.difference_classes() if self.by_class else (set(), set())
+        elimination = Elimination() if self.checkable else self.eliminate_equalities()
+        difference, diff_vars = self.difference_classes()
         domains, infeasible, open_sides = self.bounds(diff_vars)
         infeasible |= elimination.infeasible
-        channels = self.channels(diff_vars) if self.by_class else {}
+        channels = {} if self.checkable else self.channels(diff_vars)
         for x, ch in channels.items():  # (at most one indicator holds: the value's hull)
             values = [ch.const] + [ch.const + v for _, v in ch.terms]
             lo, hi = domains[x]
