@@ -298,3 +298,36 @@ def test_restriction_meets_every_two_atom_clause(seed: int) -> None:
         assert r2.status.value == z3_status(text)
         if r2.status == Status.SAT:
             assert z3_accepts_model(text, r2.model)
+
+
+CAPACITY_ROWS = """(set-logic QF_LIA)
+(declare-const s0 Int) (declare-const s1 Int) (declare-const s2 Int) (declare-const s3 Int)
+(assert (and (>= s0 0) (<= (+ s0 2) 5))) (assert (and (>= s1 0) (<= (+ s1 3) 5)))
+(assert (and (>= s2 0) (<= (+ s2 1) 5))) (assert (and (>= s3 0) (<= (+ s3 3) 5)))
+""" + "".join(
+    f"(assert (<= (+ {' '.join(f'(ite (and (<= s{j} s{i}) (< s{i} (+ s{j} {d}))) 2 0)' for j, d in enumerate((2, 3, 1, 3)))}) 2))\n"
+    for i in range(4)) + "(check-sat)\n"
+
+
+def test_overload_of_pairs_that_two_clauses_separate_certifies(tmp_path: Path) -> None:
+    """A capacity row at each start says "no other operation runs at my start": for a pair,
+    one clause per start, ``s1 >= s0 + 1 or s0 >= s1 + 3`` and ``s1 >= s0 + 2 or s0 >= s1
+    + 1``, which only together keep ``[s0, s0 + 2)`` and ``[s1, s1 + 3)`` apart; the root
+    lemmas' overloads rely on both, and the checker accepts them."""
+    path = tmp_path / "capacity.smt2"
+    path.write_text(CAPACITY_ROWS)
+    assert z3_status(CAPACITY_ROWS) == "unsat"
+    cert = tmp_path / "cert"
+    assert solve_file(str(path), config=Config(proof=str(cert))).status == Status.UNSAT
+    report = check_certificate(str(cert), str(path))
+    assert report.verified and report.counts["root_lemmas"] >= 1
+
+
+def test_separation_needs_every_difference_excluded() -> None:
+    from eagersmt.check.proof import _separated
+
+    assert _separated([(1, 3), (2, 1)], 2, 3)  # b - a in [-2, 0] and [0, 1]: all of [-2, 1]
+    assert not _separated([(1, 3)], 2, 3)  # b - a = 1 is left: [a, a + 2) meets [b, b + 3)
+    assert not _separated([(1, 2), (2, 1)], 2, 3)  # [-1, 0] and [0, 1]: b - a = -2 is left
+    assert _separated([(2, 3)], 2, 3)  # one clause with both lengths
+    assert not _separated([], 1, 1)

@@ -61,9 +61,10 @@ narrowed domains are theory clauses as before).  A lemma is accepted when a hypo
 added to ``G`` is infeasible; the hypothesis is the lemma's negation, or ``other``, the
 opposite side of a top-level clause ``lemma or other`` of two atoms (resolution).
 Infeasible means: Bellman–Ford from the anchor (both directions) meets a negative cycle,
-or the lemma names operations ``S`` that pairwise cannot overlap (for each pair a
-top-level clause ``(a - b <= -d_ab) or (b - a <= -d_ba)``, ``d >= 1``; with
-``p_a = min_b d_ab`` the intervals ``[a, a + p_a)`` are disjoint) and their total ``p``
+or the lemma names operations ``S`` that pairwise cannot overlap (top-level clauses
+``(a - b <= -d_ab) or (b - a <= -d_ba)``, ``d >= 1``, each excluding ``b - a`` from
+``(-d_ba, d_ab)``; with ``p_a = min_b max d_ab`` the intervals ``[a, a + p_a)`` are
+disjoint when the clauses of each pair together exclude ``(-p_b, p_a)``) and their total ``p``
 exceeds ``max(hi + p) - min(lo)`` over their Bellman–Ford windows (overload).  A class
 entry ``refuted`` is a class whose lemmas end in a negative cycle (the CNF then needs
 only the empty clause).  These two rules, the root clauses of two atoms and the small
@@ -268,8 +269,8 @@ def _refuted(fwd: dict, anchor: int, n: int, tasks: Optional[list], pairs: dict)
     """``None`` if the constraints ``fwd`` (y -> [(x, k)]: x - y <= k) are infeasible: a
     negative cycle through the anchor's reach, or an overload of ``tasks``: operations that
     pairwise cannot overlap (root clauses ``(a - b <= -d_ab) or (b - a <= -d_ba)``, so the
-    intervals ``[a, a + p_a)``, ``p_a = min_b d_ab``, are disjoint) whose total length
-    exceeds the span of their windows (Bellman–Ford from the anchor)."""
+    intervals ``[a, a + p_a)``, ``p_a = min_b max d_ab``, are disjoint: ``_separated``)
+    whose total length exceeds the span of their windows (Bellman–Ford from the anchor)."""
     up = _distances(fwd, anchor, n)
     rev: dict = {}
     for y, outs in fwd.items():
@@ -288,14 +289,28 @@ def _refuted(fwd: dict, anchor: int, n: int, tasks: Optional[list], pairs: dict)
         p[a] = min(max(d for d, _ in pairs.get((a, b), [(0, 0)])) for b in tasks if b != a)
         if p[a] < 1:
             return f"operation {a} is not disjunctive with every other one of the overload"
-    for i, a in enumerate(tasks):  # one root clause per pair separates both intervals
+    for i, a in enumerate(tasks):
         for b in tasks[i + 1:]:
-            if not any(dab >= p[a] and dba >= p[b] for dab, dba in pairs[(a, b)]):
-                return f"no root clause keeps operations {a} and {b} apart"
+            if not _separated(pairs[(a, b)], p[a], p[b]):
+                return f"the root clauses do not keep operations {a} and {b} apart"
     span = max(up[t] + p[t] for t in tasks) - min(-down[t] for t in tasks)
     if sum(p.values()) <= span:
         return f"no overload: {sum(p.values())} units of work in a span of {span}"
     return None
+
+
+def _separated(clauses: list[tuple[int, int]], pa: int, pb: int) -> bool:
+    """Do root clauses ``(d_ab, d_ba)`` (each: ``b - a >= d_ab or a - b >= d_ba``, so
+    ``b - a`` is not in ``[1 - d_ba, d_ab - 1]``) together keep ``[a, a + pa)`` and
+    ``[b, b + pb)`` apart: is every ``b - a`` in ``[1 - pb, pa - 1]`` excluded by one?  (A
+    job-shop pair has one clause with both lengths; a capacity row at each operation's
+    start gives one clause per start, which only together separate the pair.)"""
+    reach = 1 - pb  # the smallest difference not yet excluded
+    for lo, hi in sorted((1 - dba, dab - 1) for dab, dba in clauses):
+        if lo > reach:
+            break
+        reach = max(reach, hi + 1)
+    return reach > pa - 1
 
 
 @dataclass
