@@ -54,6 +54,34 @@ def test_a_planted_wrong_answer_on_an_integer_case_is_found(tmp_path):
     assert list(tmp_path.glob("wrong-answer-*.smt2"))
 
 
+def test_certified_slice_checks_every_unsat_certificate(tmp_path):
+    rep = Campaign(5, out=str(tmp_path), rotate=0, shapes=("linear", "pb", "capacity", "uf"),
+                   certify=True).run(24)
+    assert not rep.failed, rep.bugs
+    assert rep.oracle["unsat"] and rep.certificates["verified"] == rep.oracle["unsat"]
+
+
+def test_a_certificate_of_a_stronger_formula_is_a_finding(tmp_path, monkeypatch):
+    """A normalizer that pairs applications of different functions (``f(x) = g(x)``
+    outright) refutes a satisfiable case; the check of its certificate refuses it, and the
+    campaign reports ``bad-certificate``."""
+    from itertools import combinations
+
+    import eagersmt.ir.linear as linear
+
+    text = """(set-logic QF_UFLIA)
+(declare-fun f (Int) Int) (declare-fun g (Int) Int) (declare-const x Int)
+(assert (<= 0 x 3)) (assert (< (+ (f x) 1) (g x)))
+(check-sat)
+"""
+    campaign = Campaign(5, out=str(tmp_path), rotate=0, certify=True)
+    assert campaign.check_certificate(text, "sat") == ("sat", None)
+    monkeypatch.setattr(linear, "consistency_pairs", lambda apps: combinations(apps, 2))
+    got, finding = campaign.check_certificate(text, "sat")
+    assert got == "unsat" and finding is not None and finding[0] == "bad-certificate"
+    assert "not two applications of one function" in finding[1]
+
+
 def test_z3_refutes_a_wrong_function_table():
     s = z3.Solver()
     s.from_string("(declare-fun f (Int Bool) Int)(declare-const x Int)"

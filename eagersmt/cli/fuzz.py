@@ -66,6 +66,9 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
                    "integers: linear, pb, capacity, uf, incremental, euf.")
 @click.option("--max-saved", type=click.IntRange(min=1), default=3, show_default=True,
               help="Reproducers minimized and saved per distinct bug (the rest are counted).")
+@click.option("--certify", is_flag=True,
+              help="Also solve every case Z3 calls unsat with --proof and check its "
+                   "certificate (check-proof's code); a rejected one is a finding.")
 @click.option("--tally", type=click.Path(dir_okay=False), default=None,
               help="Resumable run: start after the last case this file records (same seed, "
                    "family, shapes), run until --cases cases in all, and append a JSON line "
@@ -73,7 +76,7 @@ def _run_options(count: str, dest: str, what: str, out: str, timeout_help: str,
 @click.pass_context
 def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float, rotate: int,
              first: int, family: str, shapes: tuple[str, ...], max_saved: int,
-             progress_every: int, tally: Optional[str]) -> None:
+             progress_every: int, certify: bool, tally: Optional[str]) -> None:
     """Differential campaign: random scripts through every encoding x back end
     x (monolithic, cubed), against Z3; disagreements are minimized into --out.
 
@@ -90,10 +93,11 @@ def fuzz_cmd(ctx: click.Context, cases: int, seed: int, out: str, timeout: float
     def campaign_of() -> Any:
         return Campaign(seed, out=out, timeout=timeout, rotate=rotate,
                         solve=obj.get("fuzz_solve"), max_saved=max_saved,
-                        shapes=shapes or None)
+                        shapes=shapes or None, certify=certify)
     if tally is not None:
         _tallied(campaign_of, tally, {"seed": seed, "family": family, "shapes": list(shapes),
-                                      "rotate": rotate}, cases, first, progress_every or 1000)
+                                      "rotate": rotate, "certify": certify}, cases, first,
+                 progress_every or 1000)
         return
     campaign = campaign_of()
     t0 = time.perf_counter()
@@ -141,6 +145,7 @@ def _tallied(campaign_of: Any, path: str, key: dict, cases: int, first: int, chu
     shapes, logics = Counter(last.get("shapes_run", {})), Counter(last.get("logics", {}))
     seconds, cpu0 = last.get("seconds", 0.0), _cpu_seconds() - last.get("cpu_seconds", 0.0)
     models = last.get("models_checked", 0)
+    certificates = Counter(last.get("certificates", {}))
     while done < cases:
         n = min(chunk, cases - done)
         t0 = time.perf_counter()
@@ -152,10 +157,12 @@ def _tallied(campaign_of: Any, path: str, key: dict, cases: int, first: int, chu
         shapes.update(rep.shapes)
         logics.update(rep.logics)
         models += rep.models_checked
+        certificates.update(rep.certificates)
         failing = sum(v for k, v in bugs.items() if k.split(":")[0] in FAILING)
         row = {**key, "cases": done, "next": nxt, "disagreements_and_failures": failing,
                "bugs": dict(bugs), "oracle": dict(oracle), "shapes_run": dict(shapes),
                "logics": dict(logics), "models_checked": models,
+               "certificates": dict(certificates),
                "seconds": round(seconds, 1), "cpu_seconds": round(_cpu_seconds() - cpu0, 1),
                "cases_per_second": round(done / max(seconds, 1e-9), 2),
                "findings": [f.path for f in rep.findings if f.path]}
@@ -183,6 +190,9 @@ def _print_campaign(rep: Any, seconds: float, first: int) -> None:
               + f"  ({rep.z3_seconds:.1f} s); sat models re-checked by Z3: {rep.models_checked}")
     if rep.cube_levels:
         con.print("cube levels: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.cube_levels.items())))
+    if rep.certificates:
+        con.print("certificates checked: " + ", ".join(f"{k} {v}" for k, v in
+                                                        sorted(rep.certificates.items())))
     if rep.sharing:
         con.print("clause sharing: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.sharing.items())))
     table = Table(title="per combination (encoding/back end/mode)")

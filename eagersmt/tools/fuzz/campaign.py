@@ -16,11 +16,17 @@ come from ``eagersmt.config``'s registries):
   ``len(CUBE_LEVELS)`` cases.  (Cubed with the portfolio back end conquers with CaDiCaL:
   that is what the engine does; Kissat's cube workers cannot share.)
 
+With ``certify``, every case Z3 calls unsat is also solved with ``--proof`` (``CERTIFY``:
+in-process CaDiCaL writing DRAT) and its certificate checked by ``check-proof``'s code
+(``check/proof.py``); a certificate it rejects is a ``bad-certificate`` finding (one that is
+valid but not *verified*, because small-domain clauses are not checked, is counted).
+
 Every answer is compared with Z3's; ``unknown`` on either side is a skip, not an agreement.
 Every ``sat`` model is evaluated again by Z3 (``z3_model_ok``), independently of eagersmt's
 own check (which raises ``InternalError``).  Findings: ``wrong-answer``, ``model-check``
 (eagersmt's check caught its own wrong model), ``bad-model`` (Z3 refutes a checked model),
 ``crash`` (any other exception), ``rejected`` (``InputError`` on a script Z3 reads),
+``bad-certificate``,
 ``slow`` (past the per-case limit; reported, does not fail the campaign).  The first
 ``max_saved`` findings of each distinct bug (kind + exception type / answers) are
 minimized (``minimize.py``) and written to ``out`` with a header saying how to reproduce;
@@ -53,7 +59,7 @@ from .oracle import (CaseTimeout, Report, Z3Rejects, watchdog, z3_model_ok, z3_s
 ENCODINGS = tuple(sorted(config.ENCODINGS, key=lambda e: e == "auto"))  # auto last
 SCRIPT_SHAPES = ("incremental",)  # several check-sats: every answer compared (``check_script``)
 BACKENDS = config.BACKENDS
-FAILING = ("wrong-answer", "model-check", "bad-model", "crash", "rejected")
+FAILING = ("wrong-answer", "model-check", "bad-model", "crash", "rejected", "bad-certificate")
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,16 @@ class Combo:
     backend: str
     cubed: bool = False
     sharing: str = "share"  # cubed runs: one of SHARING (set per case, ``sharing_mode``)
+    proof: bool = False  # solved with ``--proof``, the certificate checked (``certify``)
 
     def __str__(self) -> str:
-        return f"{self.encoding}/{self.backend}/{'cubed' if self.cubed else 'mono'}"
+        mode = "proof" if self.proof else "cubed" if self.cubed else "mono"
+        return f"{self.encoding}/{self.backend}/{mode}"
 
     def cli_options(self, cube_level: str = "smt") -> str:
         opts = f"--encoding {self.encoding} --backend {self.backend}"
+        if self.proof:
+            return opts + " --proof CERT_DIR (then: eagersmt check-proof CERT_DIR THIS_FILE)"
         if self.cubed and self.sharing == "sharing":
             opts += " --cubes sharing --jobs 2"
         elif self.cubed:
@@ -90,6 +100,7 @@ ALWAYS = tuple(Combo(e, "cadical") for e in ENCODINGS)  # in process: see eagers
 ROTATING = tuple(Combo(e, b, c) for c in (False, True) for b in BACKENDS for e in ENCODINGS
                  if (b, c) != ("cadical", False))
 ALL_COMBOS = ALWAYS + ROTATING
+CERTIFY = Combo("auto", "cadical", proof=True)
 
 
 # Integer cases (``integers.py``): the encoding option does not apply to linear formulas
@@ -224,6 +235,7 @@ class CampaignReport(Report):
     models_checked: int = 0  # sat models Z3 re-evaluated
     bugs: Counter = field(default_factory=Counter)  # Finding.bug -> occurrences
     z3_seconds: float = 0.0
+    certificates: Counter = field(default_factory=Counter)  # ``certify``: verified / unverified
 
     @property
     def failures(self) -> list[Finding]:
@@ -250,13 +262,14 @@ class Campaign:
     case_limit: Optional[float] = None
     minimize_checks: int = 400
     shapes: Optional[tuple[str, ...]] = None
+    certify: bool = False  # unsat cases also with ``--proof``, certificates checked
 
     def __post_init__(self) -> None:
         self.solver: SolveFn = self.solve or eagersmt_solve
         if self.case_limit is None:
             self.case_limit = 6 * self.timeout + 30
         self.report = CampaignReport(self.seed)
-        for c in ALL_COMBOS + INTEGER_ROTATING:
+        for c in ALL_COMBOS + INTEGER_ROTATING + (CERTIFY,):
             self.report.combos[str(c)] = ComboStats()
 
     def run(self, cases: int, *, first: int = 0,
@@ -299,7 +312,10 @@ class Campaign:
         rep.z3_seconds += time.perf_counter() - t
         rep.oracle[expected] += 1
         level = cube_level(case.index)
-        for combo in schedule(case.index, self.rotate, integer=case.shape in INTEGER_SHAPES):
+        combos = schedule(case.index, self.rotate, integer=case.shape in INTEGER_SHAPES)
+        if self.certify and expected == "unsat":
+            combos.append(CERTIFY)
+        for combo in combos:
             if combo.cubed:
                 combo = dataclasses.replace(combo, sharing=sharing_mode(case.index))
             stats = rep.combos[str(combo)]
@@ -360,6 +376,8 @@ class Campaign:
         """Run one combination: (its answer or "error", a (kind, detail) finding or None)."""
         from ...errors import InputError, InternalError
 
+        if combo.proof:
+            return self.check_certificate(text, expected)
         try:
             res = self.solver(text, combo, level, self.timeout)
         except InternalError as e:
@@ -382,6 +400,42 @@ class Campaign:
                 return got, ("bad-model", f"Z3 cannot evaluate the model: {type(e).__name__}: {e}")
             if not ok:
                 return got, ("bad-model", "Z3 evaluates an assertion to false under the model")
+        return got, None
+
+    def check_certificate(self, text: str, expected: str) -> tuple[str, Optional[tuple[str, str]]]:
+        """Solve ``text`` with ``--proof`` (``CERTIFY``) and check the certificate of an
+        unsat answer: (the answer or "error", a finding or None)."""
+        import tempfile
+
+        from ...api import solve_file
+        from ...check.certificate import CertificateError
+        from ...check.proof import check_certificate
+        from ...config import Config
+        from ...errors import InputError, InternalError
+
+        with tempfile.TemporaryDirectory(prefix="eagersmt-certify-") as d:
+            path, cert = os.path.join(d, "case.smt2"), os.path.join(d, "cert")
+            with open(path, "w") as fh:
+                fh.write(text)
+            try:
+                res = solve_file(path, config=Config(proof=cert, timeout=self.timeout,
+                                                     quiet=True, memo="off"))
+                got = str(res.status)
+                if got == "unsat":  # (first: a wrong unsat's rejection says where it is wrong)
+                    verified = check_certificate(cert, path).verified
+                    self.report.certificates["verified" if verified else "unverified"] += 1
+                if got in ("sat", "unsat") and expected in ("sat", "unsat") and got != expected:
+                    return got, ("wrong-answer", f"eagersmt --proof {got}, Z3 {expected}")
+            except CertificateError as e:
+                return "unsat", ("bad-certificate", str(e)[:160])
+            except InternalError as e:
+                return "error", ("model-check", f"InternalError: {str(e)[:160]}")
+            except InputError as e:
+                return "error", ("rejected", f"{type(e).__name__}: {e.message[:160]}")
+            except CaseTimeout:
+                raise
+            except Exception as e:  # noqa: BLE001 -- any other exception is a crash to report
+                return "error", ("crash", f"{type(e).__name__}: {str(e)[:160]}")
         return got, None
 
     def classify(self, text: str, combo: Combo, level: str, script: bool = False) -> Optional[str]:
@@ -451,5 +505,5 @@ def run_campaign(cases: int, seed: int, **options: object) -> CampaignReport:
     return Campaign(seed, **options).run(cases, first=first, progress=progress)  # type: ignore[arg-type]
 
 
-__all__ = ["ALL_COMBOS", "ALWAYS", "INTEGER_SHAPES", "Campaign", "CampaignReport", "Combo", "ComboStats", "Finding",
+__all__ = ["ALL_COMBOS", "ALWAYS", "CERTIFY", "INTEGER_SHAPES", "Campaign", "CampaignReport", "Combo", "ComboStats", "Finding",
            "ROTATING", "SHAPES", "case", "eagersmt_solve", "run_campaign", "schedule"]
