@@ -10,7 +10,10 @@ exactly what the click command would run (anything else: the click group, from s
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # (typing's, for type checkers: ``eagersmt --version`` imports no typing)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Young objects between two collections of the cyclic garbage collector in the command's
 # process (Python's default: 700).  The front end builds its terms and clauses in one go and
