@@ -19,8 +19,8 @@ The stopped CaDiCaL is left in a state where any further call aborts the process
 contract), so it is deleted then, and a later use of this object raises ``RuntimeError``.
 
 ``options`` are set before the first clause (python-sat's ``configure``: CaDiCaL's option
-names); ``native()`` is python-sat's own solver object (``cadical.Learner`` connects to
-the C++ solver behind it).
+names); ``native()`` is python-sat's own solver object, or the ``CadicalHandle`` that stands
+for it (``cadical.Learner`` connects to the C++ solver behind either).
 
 CaDiCaL 1.9.5 without a proof is driven through ``CadicalHandle``, straight over python-sat's
 C extension: importing python-sat's ``Solver`` loads ``pysat.solvers`` and ``pysat.formula``
@@ -188,8 +188,8 @@ class PysatSolver:
         self._native_solver().solver.configure(options)
 
     def native(self) -> Any:
-        """python-sat's own solver object (e.g. ``Cadical195``, whose ``cadical`` is the
-        handle of the C++ solver)."""
+        """python-sat's own solver object (e.g. ``Cadical195``) or the ``CadicalHandle``
+        standing for it; its ``cadical`` is the handle of the C++ solver."""
         return self._native_solver().solver
 
     def set_phases(self, literals: Sequence[int]) -> None:
