@@ -66,11 +66,14 @@ def test_read_declines_what_click_reads(argv: list[str]) -> None:
 
 
 def test_console_script_without_click_answers_as_click(tmp_path: Path) -> None:
-    """The console script's solve path imports no click and prints what the click command
-    prints (the answer and model of the example, and a bad file's error and exit code)."""
+    """The console script's solve path imports neither click nor python-sat's ``Solver``
+    classes (CaDiCaL runs through ``backends.pysat.CadicalHandle``) and prints what the click
+    command prints (the answer and model of the example, and a bad file's error and exit
+    code)."""
     probe = ("import runpy, sys; sys.argv = ['eagersmt', 'solve'] + sys.argv[1:]\n"
              "try:\n    runpy.run_module('eagersmt.cli.main', run_name='__main__')\n"
-             "finally:\n    print('click' in sys.modules, file=sys.stderr)\n")
+             "finally:\n    print('click' in sys.modules or 'pysat.solvers' in sys.modules,"
+             " file=sys.stderr)\n")
     missing = str(tmp_path / "missing.smt2")
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     fast = subprocess.run([sys.executable, "-c", probe, EXAMPLE], capture_output=True, text=True,
@@ -86,3 +89,20 @@ def test_console_script_without_click_answers_as_click(tmp_path: Path) -> None:
                          cwd=tmp_path, timeout=120, env=env)
     assert bad.returncode == 1
     assert bad.stderr.splitlines()[0] == f"error: {missing}: no such file"
+
+
+def test_version_without_click_prints_what_click_prints(tmp_path: Path) -> None:
+    probe = ("import runpy, sys; sys.argv = ['eagersmt', '--version']\n"
+             "runpy.run_module('eagersmt.cli.main', run_name='__main__')\n"
+             "print('click' in sys.modules, file=sys.stderr)\n")
+    fast = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    from click.testing import CliRunner
+
+    from eagersmt import __version__
+    from eagersmt.cli.commands import main
+
+    slow = CliRunner().invoke(main, ["--version"])
+    assert fast.returncode == slow.exit_code == 0
+    assert fast.stdout == slow.output == f"eagersmt, version {__version__}\n"
+    assert fast.stderr.strip() == "False"

@@ -30,7 +30,6 @@ CaDiCaL 3.0.0's, which was slower here).
 
 from __future__ import annotations
 
-import ctypes
 from typing import Any, Optional, Sequence
 
 from ..encode.cnf import CNF, SCHEDULE_TUNING
@@ -73,10 +72,7 @@ def diversity(index: int) -> dict[str, int]:
     return options
 
 
-_LEARNING = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int)
-_LEARN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int)
-_DESTRUCTOR = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
-_api: Any = None
+_api: Any = None  # (ctypes is imported by the sharing code that needs it, not by every solve)
 
 
 def _learner_api() -> Any:
@@ -84,6 +80,8 @@ def _learner_api() -> Any:
     string saying why there is none (another python-sat build)."""
     global _api
     if _api is None:
+        import ctypes
+
         try:
             import pysolvers
 
@@ -129,6 +127,8 @@ class Learner:
     another thread)."""
 
     def __init__(self, max_length: int, min_length: int = 1):
+        import ctypes
+
         self.max_length, self.min_length = max_length, min_length
         # ``learn(this, lit)`` is a built-in method, no Python code: nothing (a signal
         # handler, an exception) can run inside it and cut a clause short.  It appends every
@@ -141,8 +141,11 @@ class Learner:
         def learning(_this: int, size: int) -> bool:
             return size in lengths
 
-        noop = _DESTRUCTOR(id)  # CaDiCaL never deletes its learner
-        self._callbacks = (noop, _LEARNING(learning), _LEARN(self._flat.insert))
+        destructor = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+        learning_type = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int)
+        learn_type = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int)
+        noop = destructor(id)  # CaDiCaL never deletes its learner
+        self._callbacks = (noop, learning_type(learning), learn_type(self._flat.insert))
         # The C++ object: its first word points at the vtable's functions (Itanium ABI:
         # complete and deleting destructor, then ``learning`` and ``learn``).
         slots = (noop, noop, self._callbacks[1], self._callbacks[2])
@@ -153,6 +156,8 @@ class Learner:
     def attach(self, solver: PysatSolver) -> None:
         """Connect to ``solver`` (a CaDiCaL 1.9.5 ``PysatSolver``); ``RuntimeError`` when
         this python-sat cannot (``learner_unavailable``)."""
+        import ctypes
+
         self._solver = solver_pointer(solver)
         _learner_api()[0](self._solver, ctypes.addressof(self._object))
 

@@ -19,19 +19,114 @@ The stopped CaDiCaL is left in a state where any further call aborts the process
 contract), so it is deleted then, and a later use of this object raises ``RuntimeError``.
 
 ``options`` are set before the first clause (python-sat's ``configure``: CaDiCaL's option
-names); ``native()`` is python-sat's own solver object (``cadical.Learner`` connects to
-the C++ solver behind it).
+names); ``native()`` is python-sat's own solver object, or the ``CadicalHandle`` that stands
+for it (``cadical.Learner`` connects to the C++ solver behind either).
+
+CaDiCaL 1.9.5 without a proof is driven through ``CadicalHandle``, straight over python-sat's
+C extension: importing python-sat's ``Solver`` loads ``pysat.solvers`` and ``pysat.formula``
+(its ~70 solver classes, the compressors of its file reader), which costs a one-shot
+``eagersmt solve`` of a small file more than its encoding (``benchmarks/RESULTS.md``,
+"Start-up").
 """
 
 from __future__ import annotations
 
 import math
 import os
-import shutil
+import threading
 import time
 from typing import Any, BinaryIO, Callable, Iterable, Optional, Sequence
 
 from .base import pad_model
+
+
+CADICAL = "cadical195"  # python-sat's name of CaDiCaL 1.9.5
+
+
+class CadicalHandle:
+    """CaDiCaL 1.9.5 through ``pysolvers`` (python-sat's C extension), with the methods and
+    the answers of python-sat's ``Solver(name="cadical195")`` that ``PysatSolver`` uses (see
+    the module doc).  It is its own ``solver`` (python-sat's inner ``Cadical195``, what
+    ``native()`` returns): ``cadical`` is the handle of the C++ solver, ``status`` the last
+    answer; it keeps no proof (``prfile`` is None).  The main-thread flag tells the
+    extension to turn SIGINT into ``pysolvers.error``, as python-sat does."""
+
+    prfile = prfp = None
+
+    def __init__(self) -> None:
+        import pysolvers
+
+        self._api = pysolvers
+        self.cadical: Any = pysolvers.cadical195_new()
+        self.status: Optional[bool] = None
+        self.prev_assumps: list[int] = []
+
+    @property
+    def solver(self) -> "CadicalHandle":
+        return self
+
+    def configure(self, parameters: dict[str, int]) -> None:
+        for name, value in parameters.items():
+            self._api.cadical195_set(self.cadical, name, value)
+
+    def add_clause(self, clause: Sequence[int]) -> None:
+        if self._api.cadical195_add_cl(self.cadical, clause) is False:
+            self.status = False
+
+    def append_formula(self, clauses: Iterable[Sequence[int]]) -> None:
+        for clause in clauses:
+            self.add_clause(clause)
+
+    def conf_budget(self, budget: int) -> None:
+        self._api.cadical195_cbudget(self.cadical, budget)
+
+    def solve(self, assumptions: list[int]) -> Optional[bool]:
+        self.status = self._api.cadical195_solve(self.cadical, assumptions, _main_thread())
+        self.prev_assumps = assumptions
+        return self.status
+
+    def solve_limited(self, assumptions: list[int]) -> Optional[bool]:
+        st = self._api.cadical195_solve_lim(self.cadical, assumptions, _main_thread())
+        self.status = None if st == 0 else st > 0
+        self.prev_assumps = assumptions
+        return self.status
+
+    def propagate(self, assumptions: Sequence[int]) -> tuple[bool, list[int]]:
+        st, props = self._api.cadical195_propagate(self.cadical, assumptions, 0, _main_thread())
+        return bool(st), props if props is not None else []
+
+    def set_phases(self, literals: list[int]) -> None:
+        self.configure({"lucky": 0})  # (python-sat's: keep 'lucky' phases from overriding)
+        self._api.cadical195_setphases(self.cadical, literals)
+
+    def get_model(self) -> Optional[list[int]]:
+        if self.status is not True:
+            return None
+        model = self._api.cadical195_model(self.cadical)
+        return model if model is not None else []
+
+    def get_core(self) -> Optional[list[int]]:
+        if self.status is not False:
+            return None
+        return self._api.cadical195_core(self.cadical, self.prev_assumps)  # type: ignore[no-any-return]
+
+    def accum_stats(self) -> dict[str, int]:
+        return self._api.cadical195_acc_stats(self.cadical)  # type: ignore[no-any-return]
+
+    def get_proof(self) -> None:
+        return None
+
+    def delete(self) -> None:
+        if self.cadical:
+            self._api.cadical195_del(self.cadical, None)
+            self.cadical = None
+
+    def __del__(self) -> None:
+        self.delete()
+
+
+def _main_thread() -> int:
+    return int(threading.current_thread() is threading.main_thread())
 
 
 class PysatSolver:
@@ -42,13 +137,17 @@ class PysatSolver:
     def __init__(self, name: str, clauses: Iterable[Sequence[int]] = (), *, nvars: int = 0,
                  proof: bool = False,
                  options: Optional[dict[str, int]] = None):
-        from pysat.solvers import Solver
-
         self.name = name
         self.nvars = nvars
         self.next_slice = 1000
         self.interrupted = False  # a solve was stopped by Ctrl-C (module doc)
-        self._s: Any = Solver(name=name, with_proof=proof)
+        self._s: Any
+        if name == CADICAL and not proof:
+            self._s = CadicalHandle()
+        else:
+            from pysat.solvers import Solver
+
+            self._s = Solver(name=name, with_proof=proof)
         if options:
             self._s.solver.configure(options)
         clauses = list(clauses) if not isinstance(clauses, list) else clauses
@@ -71,7 +170,7 @@ class PysatSolver:
         ``append_formula``."""
         s = self._native_solver()
         native = s.solver
-        if self.name == "cadical195" and getattr(native, "cadical", None):
+        if self.name == CADICAL and getattr(native, "cadical", None):
             import functools
 
             import pysolvers
@@ -89,8 +188,8 @@ class PysatSolver:
         self._native_solver().solver.configure(options)
 
     def native(self) -> Any:
-        """python-sat's own solver object (e.g. ``Cadical195``, whose ``cadical`` is the
-        handle of the C++ solver)."""
+        """python-sat's own solver object (e.g. ``Cadical195``) or the ``CadicalHandle``
+        standing for it; its ``cadical`` is the handle of the C++ solver."""
         return self._native_solver().solver
 
     def set_phases(self, literals: Sequence[int]) -> None:
@@ -172,6 +271,8 @@ class PysatSolver:
         prfile, prfp = getattr(inner, "prfile", None), getattr(inner, "prfp", None)
         if prfile is None or prfp is None:
             return False
+        import shutil
+
         import pysolvers
 
         pysolvers.flushpr(prfp)

@@ -3,13 +3,17 @@
 ``run`` is the console script (and ``python -m eagersmt.cli.main``).  The commands are the
 click group of ``commands.py`` (``main``, reachable here too); ``eagersmt solve`` with the
 usual options is read by ``solve_argv.read`` first, without importing click, and runs
-exactly what the click command would run (anything else: the click group, from scratch).
+exactly what the click command would run (anything else: the click group, from scratch);
+``eagersmt --version`` alone prints what click's version option prints, without click.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # (typing's, for type checkers: ``eagersmt --version`` imports no typing)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Young objects between two collections of the cyclic garbage collector in the command's
 # process (Python's default: 700).  The front end builds its terms and clauses in one go and
@@ -28,6 +32,11 @@ def run() -> None:
 
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    if sys.argv[1:] == ["--version"]:
+        from .. import __version__
+
+        print(f"eagersmt, version {__version__}")  # (click's version_option message)
+        return
     if sys.argv[1:2] == ["solve"]:
         from .solve_argv import read, run_solve
 
