@@ -430,7 +430,7 @@ class _Search(SearchState):
         below the optimum and the first model (``tabu``) near it, so that a midpoint is
         mostly refuted, each refutation costing about as much as the last one
         (RESULTS.md, "Optimization").  Once the gap is 1 both work on ``optimum - 1``."""
-        self.stats.notes["search"] = "descent raced with a bisecting refuter"
+        self.stats.notes["search"] = "descent raced with a refuter"
         refuting = True  # (until a run fails: Kissat's own time limit, or an error)
         while lb < ub:
             now = time.perf_counter()
