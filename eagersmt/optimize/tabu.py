@@ -39,8 +39,7 @@ NEG = -(1 << 60)
 
 
 def improve(variables: Sequence[int], units: Sequence[Con], pairs: Sequence[Pair],
-            machines: Sequence[Machine], p: int, m: int, start: dict[int, int],
-            max_moves: int = MAX_MOVES, budget: float = BUDGET_SECONDS
+            machines: Sequence[Machine], p: int, m: int, start: dict[int, int]
             ) -> Optional[dict[int, int]]:
     """Start times (``m`` at 0) of a schedule whose ``p - m`` is below ``start``'s, found
     from ``start``'s machine orders (module doc); None when it finds none or the problem is
@@ -73,7 +72,7 @@ def improve(variables: Sequence[int], units: Sequence[Con], pairs: Sequence[Pair
     if ts.evaluate() is None:
         return None
     first = ts.best
-    ts.run(random.Random(0), max_moves, time.perf_counter() + budget)
+    ts.run(random.Random(0), MAX_MOVES, time.perf_counter() + BUDGET_SECONDS)
     if ts.best >= first:
         return None
     out = {v: ts.best_r[i] - ts.best_r[idx[m]] for i, v in enumerate(variables)}
