@@ -88,10 +88,11 @@ def run_eagersmt(checkout: Path, path: Path, timeout: float) -> tuple[float, obj
     """Wall time, optimum (or best value, or the answer) and whether it is proven."""
     env = dict(os.environ, PYTHONPATH=str(checkout), EAGERSMT_MEMO="off")
     t0 = time.perf_counter()
-    try:
-        out = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "optimize", str(path),
-                              "--timeout", str(timeout)], env=env, capture_output=True,
-                             text=True, timeout=timeout + 30).stdout
+    try:  # (run in the checkout: ``-m`` puts the working directory before PYTHONPATH)
+        out = subprocess.run([sys.executable, "-m", "eagersmt.cli.main", "optimize",
+                              str(path.resolve()), "--timeout", str(timeout)], env=env,
+                             cwd=checkout, capture_output=True, text=True,
+                             timeout=timeout + 30).stdout
     except subprocess.TimeoutExpired:
         return time.perf_counter() - t0, None, False
     dt = time.perf_counter() - t0

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from eagersmt import Config, Solver, Status
 from eagersmt.check.model import check_model
 from eagersmt.compile import normalize_assertions
+from eagersmt.encode.disjunctive import analyze, lemma_anchor, root_disjunctions
 from eagersmt.optimize.root import root_bounds
+from eagersmt.optimize.tabu import improve
 from eagersmt.optimize.tighten import unit_bound
 from eagersmt.smtlib.parser import parse
 
@@ -82,6 +84,42 @@ def test_root_bounds_bracket_the_optimum_and_the_list_schedule_is_a_model(inst):
     assert rb.start is not None and rb.start[p] >= optimum
     model = norm.decode(rb.start, {}, script.declarations)
     check_model(script.assertions, model)  # raises if the list schedule is no model
+
+
+def job_order_improved(inst: Instance):
+    """``tabu.improve`` from the schedule that runs the jobs one after the other on every
+    machine (job 0 first): its start times, the script and the circuit index of ``ms``."""
+    script = parse(jobshop_smtlib(inst).replace("(minimize ms)", ""))
+    norm = normalize_assertions(script.assertions)
+    c = norm.circuit
+    units = c.unit_preds()
+    disj = root_disjunctions(c)
+    variables = sorted({v for x, y, _ in units for v in (x, y)}
+                       | {v for d in disj for con in d for v in con[:2]})
+    res = analyze(variables, units, disj, lemma_anchor(variables, units))
+    assert res is not None
+    p = c.int_index["ms"]
+    rank = {i: (int(n.split("_")[1]) if n.startswith("s_") else -1)
+            for n, i in c.int_index.items()}
+    start = {v: rank.get(v, -1) for v in variables}
+    return improve(variables, units, res.pairs, res.machines, p, 0, start), script, norm, p
+
+
+@settings(**SETTINGS)
+@given(jobshop_instance())
+def test_tabu_schedules_are_models_no_better_than_the_optimum(inst):
+    better, script, norm, p = job_order_improved(inst)
+    if better is not None:  # (None: nothing better than the jobs one after the other)
+        assert better[p] >= cpsat_optimum(inst)
+        check_model(script.assertions, norm.decode(better, {}, script.declarations))
+
+
+def test_tabu_search_improves_a_poor_schedule_of_a_lawrence_instance():
+    inst = load_instances(REPO / "examples" / "la01-la05.txt")["la02"]
+    better, script, norm, p = job_order_improved(inst)
+    assert better is not None and KNOWN_OPTIMA["la02"] <= better[p] < sum(
+        d for job in inst.jobs for _, d in job)
+    check_model(script.assertions, norm.decode(better, {}, script.declarations))
 
 
 @settings(**SETTINGS)

@@ -68,8 +68,9 @@ class Bounds:
     def exclude(self, a: int) -> None:
         """``p - m <= a`` was shown unsatisfiable."""
 
-    def keep(self, ub: int) -> None:
-        """A model with ``p - m = ub`` exists: only better ones are wanted from now on."""
+    def keep(self, ub: int, raw: Raw) -> None:
+        """A model with ``p - m = ub`` exists (``raw``, its values): only better ones are
+        wanted from now on."""
 
     def close(self) -> None:
         pass
@@ -188,10 +189,14 @@ class OrderBounds(Bounds):
         if not self.proof:
             self.solver.add_clause([-self.lit(a)])
 
-    def keep(self, ub: int) -> None:
+    def keep(self, ub: int, raw: Raw) -> None:
+        """(Also: the solver's decisions from now on start from ``raw``, the best model, instead
+        of the encoder's list schedule: solution-guided search.)"""
         self.solver.add_clause([self.lit(ub)])
         if self.proof:
             self.added.append([self.lit(ub)])
+        if hasattr(self.solver, "set_phases"):
+            self.solver.set_phases(model_phases(self.enc, raw[0]))
 
     def close(self) -> None:
         if self.solver is not None:
@@ -256,6 +261,22 @@ def open_bounds(norm: "Normalized", p: int, m: int, config: Config, stats: Stats
     return Reencode(norm, assertions, positions, p, m, config, stats)
 
 
+def model_phases(enc: "Encoded", ints: dict[int, int]) -> list[int]:
+    """The literals of the integer values ``ints`` (by circuit index) in ``enc``: its
+    difference atoms and the order (or compact order) literals of the classes whose
+    decoders give them."""
+    out = [u.var if ints.get(u.x, 0) - ints.get(u.y, 0) <= u.c else -u.var
+           for u in enc.tseitin.preds]
+    for d in enc.decoders:
+        phases = getattr(d, "phases", None)
+        if phases is not None:
+            try:
+                out.extend(phases(ints))
+            except KeyError:  # (a class without values)
+                pass
+    return out
+
+
 BoundClauses = Callable[[int, int], list[list[int]]]
 
 
@@ -279,4 +300,4 @@ def bound_clauses(enc: "Encoded", p: int, m: int) -> Optional[BoundClauses]:
 
 
 __all__ = ["Bounds", "Given", "LOAD_CHUNK", "OrderBounds", "Probe", "Raw", "Reencode",
-           "bound_clauses", "open_bounds"]
+           "bound_clauses", "model_phases", "open_bounds"]

@@ -9,7 +9,8 @@ race rebuilds it once, for its last question):
 1. *bounds before SAT* (``root``): when the objective lives in a class with machines (a
    job shop), root propagation (heads and tails, edge finding: ``encode/disjunctive.py``)
    bisected over the bound proves a lower bound, and a list schedule in the same windows
-   (``encode/listsched.py``) is a first model, when it satisfies the formula; otherwise a
+   (``encode/listsched.py``), improved by tabu search on its machine orders (``tabu``), is
+   a first model, when it satisfies the formula; otherwise a
    *probe*: one plain solve (in process), with the small-domain encoding under ``auto``:
    its size is logarithmic in the domain, and without a bound on the objective the order
    encoding's domains are as wide as the small-domain box;
@@ -27,10 +28,11 @@ race rebuilds it once, for its last question):
    the clauses of ``L_a -> p - m <= a`` over the order (or compact) literals, chained
    ``L_a -> L_b`` for ``a < b``.  CaDiCaL (in process, ``backends.open_solver``) is asked
    under the assumption ``L_a``: SAT -> compaction, new best ``ub``, the unit ``L_ub`` is
-   added (the optimum keeps); UNSAT -> ``lb = a + 1``, the unit ``-L_a`` is added.
+   added (the optimum keeps) and the solver's decision phases become the best model's
+   (solution-guided search); UNSAT -> ``lb = a + 1``, the unit ``-L_a`` is added.
    With the portfolio back end on two CPUs the search is a *race* (``race``): the kept
    solver descends (``a = ub - 1``) while a Kissat refuter decides ``F and p - m <= b``
-   from scratch, ``b`` the midpoint of ``[lb, ub - 1]`` (bisection); the last question (``optimum - 1``) goes
+   from scratch, ``b`` the upper quarter of ``[lb, ub - 1]``; the last question (``optimum - 1``) goes
    to both, the kept encoding rebuilt at the optimum for it.  Otherwise linear descent
    until a step is slow, then bisection (``strategy``).  The last UNSAT, at
    ``optimum - 1``, is the proof of optimality.

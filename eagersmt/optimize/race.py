@@ -7,8 +7,8 @@ windows than the kept encoding's, built at the first model), encoded by ``auto``
 solver settings, and given to Kissat.  A forked child does all of it and then *becomes*
 Kissat (``exec`` on the DIMACS it wrote), so the encoding does not take the kept solver's
 CPU and one kill stops the run whatever its stage, as soon as its bound is moot.  An
-``unsat`` raises the lower bound; a ``sat`` model (the search asks the midpoint between its
-bounds) is decoded by encoding the same formula again here (encodings are deterministic) and
+``unsat`` raises the lower bound; a ``sat`` model (the search asks a bound between its
+bounds: ``search._race``) is decoded by encoding the same formula again here (encodings are deterministic) and
 is a better schedule.  When one bound is left (``optimum - 1`` once the optimum is found) both engines
 work on it: a portfolio of the kept CaDiCaL and a fresh Kissat.
 

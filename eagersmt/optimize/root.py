@@ -8,12 +8,13 @@ scheduling (``encode/disjunctive.py``: heads and tails, pair fixing, edge findin
 refutation of ``B`` refutes every smaller bound).  Giffler–Thompson list scheduling in the
 same windows (``encode/listsched.py``: ``hint``) gives start times; when they meet every
 top-level constraint and the formula is nothing else (each root a difference atom or a
-clause of them), they are a model: an upper bound, compacted and checked by the search
-like any other model.  Both come before the first SAT call, so the search's first bound
-query is already between them.
+clause of them), they are a model: an upper bound, improved by tabu search on its machine
+orders (``tabu.py``), compacted and checked by the search like any other model.  Both come
+before the first SAT call, so the search's first bound query is already between them.
 
 Cost: one root propagation per bisection step (``O(log(ub - lb))`` of them, each
-``O(n^3)`` per machine and round) and a few list-scheduling passes (``O(n^2)`` each).
+``O(n^3)`` per machine and round), a few list-scheduling passes (``O(n^2)`` each) and the
+tabu search's budget (``tabu.MAX_MOVES``).
 
 References: J. Carlier, E. Pinson, "Adjustment of heads and tails for the job-shop
 problem", EJOR 78, 1994; B. Giffler, G. L. Thompson, Operations Research 8(4), 1960.
@@ -28,6 +29,7 @@ from ..encode.disjunctive import analyze, lemma_anchor, root_disjunctions
 from ..encode.listsched import hint
 from ..encode.machines import Con
 from ..ir.circuit import K_PRED, Circuit, constraint_of, polarities
+from .tabu import improve
 
 
 @dataclass
@@ -82,6 +84,12 @@ def root_bounds(c: Circuit, p: int, m: int, lower: Optional[int]) -> RootBounds:
     tight = schedule(lo)  # the list schedule in the tightest windows
     if tight is not None and tight[p] - tight[m] < upper:
         start = tight
+    res = analyze(variables, units, disj, anchor)
+    if res is not None and start[p] - start[m] > lo:
+        better = improve(variables, units, res.pairs, res.machines, p, m, start)
+        model = None if better is None else _model(c, better)
+        if model is not None and model[p] - model[m] < start[p] - start[m]:
+            start = model
     return RootBounds(lo, start)
 
 

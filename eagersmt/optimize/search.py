@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..compile import normalize_assertions
 from ..core import Bound, Kept, Query, decide
-from ..core.bounded import Bounds, Given, OrderBounds, Probe, open_bounds
+from ..core.bounded import Bounds, Given, OrderBounds, Probe, Raw, open_bounds
 from ..core.limits import is_interrupt, within_limits
 from ..config import Config
 from ..backends.kissat import KissatNotFound
@@ -136,6 +136,7 @@ class _Search(SearchState):
         self.circuit: Optional[Circuit] = None  # the bound formula's circuit, and its
         self.pol: list[int] = []  # polarities (compaction: ``tighten``)
         self.built = self.a_lo = 0  # the bound the kept encoding was built at, its box
+        self.last_raw: Optional[Raw] = None  # (``value``)
 
     # -- helpers ---------------------------------------------------------------------
     def user(self, raw: Optional[int]) -> Optional[int]:
@@ -164,12 +165,19 @@ class _Search(SearchState):
         return tighten(self.circuit, self.pol, ints, self.p, self.m)
 
     def value(self) -> int:
-        """The raw value ``p - m`` of the last model, recorded in the history."""
+        """The raw value ``p - m`` of the last model, recorded in the history; its raw
+        values become ``best_raw``'s."""
         assert self.kept.values is not None
+        self.last_raw = self.kept.values
         ints = self.kept.values[0]
         raw = ints.get(self.p, 0) - ints.get(self.m, 0)
         self.history.append((time.perf_counter() - self.start, self.user(raw)))  # type: ignore[arg-type]
         return raw
+
+    def best_raw(self) -> Raw:
+        """The raw values of the model ``value`` last recorded."""
+        assert self.last_raw is not None
+        return self.last_raw
 
     # -- the search ------------------------------------------------------------------
     def run(self) -> Optimum:
@@ -299,6 +307,8 @@ class _Search(SearchState):
             bound = lb + (ub - lb) // 2  # see GUESS_MIN_GAP
         self._build(norm, bound, a_lo)
         self.stats.counts["encodings"] = 1
+        if bound == ub:
+            self.encoding().keep(ub, self.best_raw())
         try:
             if bound < ub:
                 st = self.ask(bound)
@@ -307,7 +317,7 @@ class _Search(SearchState):
                 if st == Status.SAT:
                     assert self.kept.improved
                     ub = self.value()
-                    self.encoding().keep(ub)
+                    self.encoding().keep(ub, self.best_raw())
                 else:  # the guess was too low: a proven bound, and the encoding at ub
                     lb = bound + 1
                     self.report(ub, lb)
@@ -317,6 +327,7 @@ class _Search(SearchState):
                     if self.memo is not None:
                         self.memo.reapply(norm)
                     self._build(norm, ub, a_lo)
+                    self.encoding().keep(ub, self.best_raw())
                     bound = ub
                     self.stats.counts["encodings"] = 2
                 self.report(ub, lb)
@@ -402,7 +413,7 @@ class _Search(SearchState):
                 gallop = None
                 assert self.kept.improved  # bounded: p - m <= ub is a top-level fact
                 ub = self.value()
-                self.encoding().keep(ub)
+                self.encoding().keep(ub, self.best_raw())
                 if self.strategy == "auto" and step > SLOW_STEP_S:
                     linear = False
             self.report(ub, lb)
@@ -411,12 +422,15 @@ class _Search(SearchState):
     def _race(self, ub: int, lb: int, refuter: Refuter) -> Optimum:
         """Both sides at once (``race.py``): the kept solver descends (``ub - 1``) in slices
         of ``RACE_SLICE_S``; between them the refuter's answer, if any, is taken, and it is
-        (re)started at the midpoint of ``[lb, ub - 1]``: bisection by fresh decisions, whose
-        root propagation at their own bound narrows the windows, so that a ``sat`` there
-        jumps over the slow end of the descent (near the optimum a fresh decision is much
-        cheaper than the kept solver's steps down to it: RESULTS.md, "Optimization") and an
-        ``unsat`` halves the gap; once the gap is 1 both work on ``optimum - 1``."""
-        self.stats.notes["search"] = "descent raced with a bisecting refuter"
+        (re)started at the upper quarter of ``[lb, ub - 1]``: a split by fresh decisions,
+        whose root propagation at their own bound narrows the windows, so that a ``sat``
+        there jumps over the slow end of the descent (near the optimum a fresh decision is
+        much cheaper than the kept solver's steps down to it) and an ``unsat`` raises the
+        lower bound.  The upper quarter, not the midpoint: root propagation's bound is far
+        below the optimum and the first model (``tabu``) near it, so that a midpoint is
+        mostly refuted, each refutation costing about as much as the last one
+        (RESULTS.md, "Optimization").  Once the gap is 1 both work on ``optimum - 1``."""
+        self.stats.notes["search"] = "descent raced with a refuter"
         refuting = True  # (until a run fails: Kissat's own time limit, or an error)
         while lb < ub:
             now = time.perf_counter()
@@ -425,7 +439,7 @@ class _Search(SearchState):
             if refuter.bound is not None and not lb <= refuter.bound < ub:
                 refuter.stop()  # moot
             if refuter.bound is None and refuting:
-                refuter.start(lb + (ub - 1 - lb) // 2, self.deadline)
+                refuter.start(ub - 1 - (ub - 1 - lb) // 4, self.deadline)
             a = ub - 1
             if a == lb and self.built > ub:  # the last question: asked of an encoding at ub
                 self._rebuild(ub)
@@ -433,7 +447,7 @@ class _Search(SearchState):
             st = self.ask(a, deadline=end if self.deadline is None else min(end, self.deadline))
             if st == Status.SAT:
                 ub = self.value()
-                self.encoding().keep(ub)
+                self.encoding().keep(ub, self.best_raw())
             elif st == Status.UNSAT:
                 lb = a + 1
                 self.encoding().exclude(a)
@@ -454,7 +468,7 @@ class _Search(SearchState):
                     v = self.value()
                     if v < ub:
                         ub = v
-                        self.encoding().keep(ub)
+                        self.encoding().keep(ub, self.best_raw())
             self.report(ub, lb)
         return self.result(Status.SAT, ub, lb)
 
@@ -465,6 +479,7 @@ class _Search(SearchState):
         self.kept.close()
         norm = normalize_assertions(self.assertions, positions=self.positions)
         self._build(norm, ub, self.a_lo)
+        self.encoding().keep(ub, self.best_raw())
         self.stats.counts["encodings"] = self.stats.counts.get("encodings", 1) + 1
 
     @staticmethod
