@@ -8,12 +8,13 @@ learning).  Registered on the ``eagersmt`` group in ``cli/main.py``.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 import click
 
-from .errors import EXIT_INPUT, fail
+from .errors import EXIT_INPUT, EXIT_UNREACHABLE, fail
 from .options import Seconds
 
 
@@ -110,8 +111,18 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
 @click.option("--space", "space_text", default=None, metavar="NAMES",
               help="The strategies to evaluate, comma-separated (default: auto, order, sd, "
                    "cadical, kissat, z3, yices).")
-@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Runs at once (each a process; more disturb each other's times).")
+@click.option("--jobs", type=click.IntRange(1), default=None, show_default="1; with --ray "
+              "the cluster's CPUs", help="Runs at once (each a process; more on one "
+              "machine disturb each other's times).")
+@click.option("--budget", type=Seconds(required=True), default=None, show_default="none",
+              help="Start no run after this many seconds (those under way finish); run the "
+                   "command again to go on where it stopped.")
+@click.option("--ray", "ray_address", default=None, metavar="ADDRESS", show_default="none",
+              help="Make the runs as tasks on this Ray cluster (HOST:PORT, auto, or local); "
+                   "the files must be at the same path on its nodes.")
+@click.option("--fit", "fit_only", is_flag=True,
+              help="Make no run: learn the strategy file from the runs already in --runs "
+                   "(training files with a run of every strategy).")
 @click.option("--memory-limit", type=click.IntRange(1), default=None, metavar="MB",
               show_default="none", help="Address space of each run.")
 @click.option("--max-depth", type=click.IntRange(1, 8), default=3, show_default=True,
@@ -124,18 +135,23 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
                    "and Yices on the held-out files, and print the table.")
 def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[str, ...],
              runs_path: str, output: str, timeout: float, seed: int, test_share: float,
-             space_text: Optional[str], jobs: int, memory_limit: Optional[int],
+             space_text: Optional[str], jobs: Optional[int], budget: Optional[float],
+             ray_address: Optional[str], fit_only: bool, memory_limit: Optional[int],
              max_depth: int, plot: Optional[str], held_out: bool) -> None:
     """Learn a strategy file: evaluate the strategy space on the training files of PATHS
-    (split per family by --seed), fit a decision tree from features to strategies, write
-    it to --output.  Use it with 'eagersmt solve --strategy FILE'."""
-    from ..tune.evaluate import REFERENCES, Task, evaluate, learnt_name, split
+    (split per family by --seed; locally or with --ray on a cluster; a run recorded in
+    --runs is not made again), fit a decision tree from features to strategies, write it
+    to --output.  Use it with 'eagersmt solve --strategy FILE'."""
+    if fit_only and (held_out or budget is not None or ray_address is not None):
+        raise click.UsageError("--fit makes no run: not with --test, --budget or --ray")
+    from ..tune.evaluate import REFERENCES, Task, learnt_name, split
     from ..tune.fit import fit
     from ..tune.runs import Runs
     from ..tune.selector import save
     from ..tune.space import DEFAULT_SPACE
 
     space = _space(space_text) if space_text else list(DEFAULT_SPACE)
+    until = None if budget is None else time.monotonic() + budget  # (both phases)
     instances = _instances(paths, manifest, families)
     try:
         runs = Runs(runs_path)
@@ -146,9 +162,16 @@ def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[st
         click.echo(f"tune: {len(train)} training and {len(test)} test files, "
                    f"{len(space)} strategies, {timeout:g} s per run", err=True)
         tasks = [Task(i, s, timeout, memory_mb=memory_limit) for i in train for s in space]
-        evaluate(tasks, runs, jobs=jobs, on_done=_progress("train"))
+        if not fit_only and not _run(tasks, runs, "train", jobs, until, ray_address):
+            return
         costs = _costs(runs.rows(timeout, [i.name for i in train]), timeout)
         costs = {i: c for i, c in costs.items() if all(s in c for s in space)}
+        if len(costs) < len(train):
+            click.echo(f"warning: {len(train) - len(costs)} training files lack a run of "
+                       "some strategy: learnt without them", err=True)
+        if not costs:
+            fail("error", f"--runs {runs_path}: no training file has a run of every "
+                 "strategy: run 'eagersmt tune' without --fit first", EXIT_INPUT)
         vectors = {i.name: runs.features(i.name) for i in train}
         selector = fit(costs, vectors, space, seed=seed, max_depth=max_depth,
                        trained={"timeout": timeout, "seed": seed, "test_share": test_share,
@@ -164,11 +187,37 @@ def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[st
         tasks = [Task(i, s, timeout, file=os.path.abspath(output) if s == learnt else "",
                       memory_mb=memory_limit)
                  for i in test for s in [learnt, *space, *REFERENCES]]
-        evaluate(tasks, runs, jobs=jobs, on_done=_progress("test"))
+        if not _run(tasks, runs, "test", jobs, until, ray_address):
+            return
         rows = runs.rows(timeout, [i.name for i in test])
         click.echo(_table(test, _costs(rows, timeout), learnt, space, timeout))
         if plot:
             _plot(rows, timeout, plot, ["auto", learnt, *REFERENCES])
+
+
+def _run(tasks: Sequence[Any], runs: Any, phase: str, jobs: Optional[int],
+         until: Optional[float], ray_address: Optional[str]) -> bool:
+    """Make the runs of ``tasks`` the table lacks, none started after the monotonic time
+    ``until``; whether none is left (else a note)."""
+    from ..conquer.cluster import RAY_MISSING
+    from ..errors import Unreachable
+    from ..tune.evaluate import evaluate, pending
+
+    try:
+        budget = None if until is None else max(0.0, until - time.monotonic())
+        evaluate(tasks, runs, jobs=jobs or (0 if ray_address else 1), budget=budget,
+                 ray=ray_address, on_done=_progress(phase))
+    except Unreachable as e:
+        fail("error", str(e), EXIT_UNREACHABLE)
+    except ModuleNotFoundError as e:
+        if e.name != "ray":
+            raise
+        fail("error", RAY_MISSING, EXIT_INPUT)
+    left = len(pending(tasks, runs))
+    if left:
+        click.echo(f"tune: --budget spent with {left} {phase} runs to make: run the same "
+                   "command again to go on", err=True)
+    return not left
 
 
 def _plot(rows: Sequence[Any], timeout: float, path: str, solvers: Sequence[str]) -> None:
