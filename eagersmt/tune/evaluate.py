@@ -7,9 +7,11 @@ under one timeout, made by the benchmark runner (``tools.bench.runner.run_one``:
 process under a wall and a memory limit, answer checked against the expected one): a
 strategy of the space runs as ``eagersmt solve --strategy NAME``, a strategy file as
 ``--strategy FILE``, a reference as the solver on the file.  ``evaluate`` runs the tasks
-whose row the runs table lacks, ``jobs`` at a time on local processes, and records each as
-it ends (an interruption loses only the runs under way); the tasks share nothing, so a
-cluster can run them as well.  Cost: the runs' own time plus a process start per run.
+whose row the runs table lacks (``pending``), ``jobs`` at a time on local processes or, the
+tasks sharing nothing, as Ray tasks on a cluster (``ray_runs``), and records each as it
+ends: an interruption, or a ``budget`` after which no run starts, loses only the runs under
+way, and the next call makes exactly the missing ones.  Cost: the runs' own time plus a
+process start per run.
 """
 
 from __future__ import annotations
