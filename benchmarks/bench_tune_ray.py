@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,8 @@ def main() -> None:
             ray.shutdown()
         finally:
             kill_tree(node, node_tmp)
+            shutil.rmtree(node_tmp, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
     n = len(tasks)
     print(f"{n} runs of auto ({args.families}, {args.timeout:g} s cap), {cpus} CPUs: "
           f"local --jobs {cpus} against a two-node Ray cluster ({args.cpus_per_node} CPU "
