@@ -332,7 +332,7 @@ def test_tune_writes_a_strategy_file_and_resumes(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "[train " not in again.stderr and again.stderr.count("[test ") == 1 + 2 + 2
     table = again.stdout.splitlines()
-    assert table[0].startswith("| family | files | auto | learnt | virtual best | Z3 | Yices")
+    assert table[0].startswith("| family | files | auto | learnt | picks | virtual best | Z3 | Yices")
     assert table[2].startswith("| fam | 1 |") and table[3].startswith("| all | 1 |")
     assert (tmp_path / "test.png").read_bytes()[:4] == b"\x89PNG"
     fitted = run(*args, "--fit", "-o", str(tmp_path / "fitted.json"))

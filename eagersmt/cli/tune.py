@@ -190,7 +190,8 @@ def tune_cmd(paths: tuple[str, ...], manifest: Optional[str], families: tuple[st
         if not _run(tasks, runs, "test", jobs, until, ray_address):
             return
         rows = runs.rows(timeout, [i.name for i in test])
-        click.echo(_table(test, _costs(rows, timeout), learnt, space, timeout))
+        picks = {i.name: selector.pick(runs.features(i.name))[0] for i in test}
+        click.echo(_table(test, _costs(rows, timeout), learnt, picks, space, timeout))
         if plot:
             _plot(rows, timeout, plot, ["auto", learnt, *REFERENCES])
 
@@ -241,16 +242,17 @@ def _rules(selector: Any) -> str:
 
 
 def _table(test: Sequence[Any], costs: Mapping[str, Mapping[str, float]], learnt: str,
-           space: Sequence[str], timeout: float) -> str:
-    """Per family of the test files: PAR-2 seconds of auto, the learnt file, the virtual
-    best of the space, Z3 and Yices; the share of auto's distance to the virtual best that
-    the learnt file closed."""
+           picks: Mapping[str, str], space: Sequence[str], timeout: float) -> str:
+    """Per family of the test files: PAR-2 seconds of auto, the learnt file (its own run),
+    its picks (the PAR-2 of the strategies it picks, from their own runs: the same choice
+    without a second run's noise), the virtual best of the space, Z3 and Yices; the share
+    of auto's distance to the virtual best that the learnt file closed."""
     fams: dict[str, list[str]] = {}
     for inst in test:
         if inst.name in costs:
             fams.setdefault(inst.family, []).append(inst.name)
-    head = ["family", "files", "auto", "learnt", "virtual best", "Z3", "Yices", "learnt/auto",
-            "closed"]
+    head = ["family", "files", "auto", "learnt", "picks", "virtual best", "Z3", "Yices",
+            "learnt/auto", "picks/auto", "closed"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     every = [n for names in fams.values() for n in names]
     for fam, names in sorted(fams.items()) + [("all", every)]:
@@ -258,9 +260,11 @@ def _table(test: Sequence[Any], costs: Mapping[str, Mapping[str, float]], learnt
             return sum(costs[n].get(solver, 2 * timeout) for n in names)
         vbs = sum(min(costs[n].get(s, 2 * timeout) for s in space) for n in names)
         auto, got = total("auto"), total(learnt)
+        picked = sum(costs[n].get(picks[n], 2 * timeout) for n in names)
         closed = f"{(auto - got) / (auto - vbs):.0%}" if auto - vbs > 1e-9 else "-"
-        ratio = f"{got / auto:.2f}" if auto > 0 else "-"
-        cells = [fam, str(len(names)), f"{auto:.1f}", f"{got:.1f}", f"{vbs:.1f}",
-                 f"{total('ref:z3'):.1f}", f"{total('ref:yices'):.1f}", ratio, closed]
+        ratio = (lambda x: f"{x / auto:.2f}" if auto > 0 else "-")
+        cells = [fam, str(len(names)), f"{auto:.1f}", f"{got:.1f}", f"{picked:.1f}",
+                 f"{vbs:.1f}", f"{total('ref:z3'):.1f}", f"{total('ref:yices'):.1f}",
+                 ratio(got), ratio(picked), closed]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
