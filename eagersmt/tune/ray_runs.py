@@ -16,6 +16,7 @@ answers).  Cost: a Ray connection (seconds), then a task's scheduling (milliseco
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any, Sequence
 
 from ..conquer.ray_actors import connected
@@ -28,14 +29,15 @@ def _run(task: Any) -> Row:
 
 class RayRunner:
     """Runs as Ray tasks on the cluster at ``address`` (module doc), ``jobs`` at a time
-    (0: the cluster's CPUs)."""
+    (0: the cluster's CPUs; a private ``local`` Ray gets ``jobs`` CPUs, else the
+    machine's)."""
 
     def __init__(self, address: str, jobs: int = 0):
         import ray
 
         self.ray = ray
         self.stack = contextlib.ExitStack()
-        self.stack.enter_context(connected(address, num_cpus=max(1, jobs)))
+        self.stack.enter_context(connected(address, num_cpus=jobs or os.cpu_count() or 1))
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.jobs = jobs if jobs > 0 else max(1, cpus)
         self.remote = ray.remote(num_cpus=1, max_retries=0)(_run)
