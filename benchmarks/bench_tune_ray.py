@@ -62,11 +62,13 @@ def second_node(head: RayHead, cpus: int) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the second node did not join:\n" + (Path(tmp) / "node.log").read_text())
 
 
-def timed(tasks: list[Task], db: str, **how: object) -> tuple[float, int]:
+def timed(tasks: list[Task], db: str, **how: object) -> tuple[float, int, float]:
+    """Wall seconds of ``evaluate``, the runs made, and the sum of their own seconds."""
     with Runs(db) as runs:
         t0 = time.perf_counter()
         made = evaluate(tasks, runs, **how)  # type: ignore[arg-type]
-        return time.perf_counter() - t0, made
+        wall = time.perf_counter() - t0
+        return wall, made, sum(r.seconds for r in runs.rows(tasks[0].timeout))
 
 
 def main() -> None:
@@ -112,15 +114,17 @@ def main() -> None:
     print(f"{n} runs of auto ({args.families}, {args.timeout:g} s cap), {cpus} CPUs: "
           f"local --jobs {cpus} against a two-node Ray cluster ({args.cpus_per_node} CPU "
           f"each); connecting to it: {connect:.1f} s (left out)\n")
-    print("| round | local s | Ray s | local runs/s/CPU | Ray runs/s/CPU | Ray / local |")
-    print("|---|---|---|---|---|---|")
-    for r, ((lt, ln), (rt, rn)) in enumerate(zip(local, remote)):
+    print("| round | local s | Ray s | local runs/s/CPU | Ray runs/s/CPU | Ray / local | "
+          "runs' own s, local | runs' own s, Ray |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r, ((lt, ln, lo), (rt, rn, ro)) in enumerate(zip(local, remote)):
         assert ln == rn == n
         print(f"| {r + 1} | {lt:.1f} | {rt:.1f} | {n / lt / cpus:.3f} | {n / rt / cpus:.3f} "
-              f"| {lt / rt:.2f} |")
-    lt, rt = sum(t for t, _ in local), sum(t for t, _ in remote)
+              f"| {lt / rt:.2f} | {lo:.1f} | {ro:.1f} |")
+    lt, rt = sum(x[0] for x in local), sum(x[0] for x in remote)
+    lo, ro = sum(x[2] for x in local), sum(x[2] for x in remote)
     print(f"| all | {lt:.1f} | {rt:.1f} | {n * len(local) / lt / cpus:.3f} | "
-          f"{n * len(remote) / rt / cpus:.3f} | {lt / rt:.2f} |")
+          f"{n * len(remote) / rt / cpus:.3f} | {lt / rt:.2f} | {lo:.1f} | {ro:.1f} |")
     print(f"\nresume: the first pass (1 s budget) made {first} runs, left {left}; the second "
           f"made {second}; the table holds {rows} rows for {n} runs "
           f"({'no run repeated' if first + second == rows == n else 'MISMATCH'})")
