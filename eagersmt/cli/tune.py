@@ -206,7 +206,7 @@ def _run(tasks: Sequence[Any], runs: Any, phase: str, jobs: Optional[int],
 
     try:
         budget = None if until is None else max(0.0, until - time.monotonic())
-        evaluate(tasks, runs, jobs=jobs or (0 if ray_address else 1), budget=budget,
+        evaluate(tasks, runs, jobs=jobs, budget=budget,
                  ray=ray_address, on_done=_progress(phase))
     except Unreachable as e:
         fail("error", str(e), EXIT_UNREACHABLE)

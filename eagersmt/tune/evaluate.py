@@ -109,23 +109,23 @@ def pending(tasks: Sequence[Task], runs: Runs) -> list[Task]:
     return [t for t in tasks if (t.instance.name, t.solver) not in made[t.timeout]]
 
 
-def evaluate(tasks: Sequence[Task], runs: Runs, *, jobs: int = 1,
+def evaluate(tasks: Sequence[Task], runs: Runs, *, jobs: Optional[int] = None,
              budget: Optional[float] = None, ray: Optional[str] = None,
              on_done: Optional[Callable[[Task, Row, int, int], None]] = None) -> int:
     """Run the tasks not in ``runs`` yet, ``jobs`` at a time, recording each as it ends;
     ``on_done(task, row, done, total)`` after each.  ``budget`` seconds: no run starts
     after them (those under way finish).  ``ray``: on the Ray cluster at that address
-    (``ray_runs.RayRunner``; ``jobs`` 0: as many as it has CPUs) instead of local
-    processes.  The number of runs made."""
+    (``ray_runs.RayRunner``) instead of local processes.  ``jobs`` unset: one at a time
+    locally, as many as the cluster has CPUs on Ray.  The number of runs made."""
     todo = pending(tasks, runs)
     if not todo:
         return 0
     if ray is None:
-        runner: Any = _Local(jobs)
+        runner: Any = _Local(jobs or 1)
     else:
         from .ray_runs import RayRunner
 
-        runner = RayRunner(ray, jobs)
+        runner = RayRunner(ray, jobs or 0)
     deadline = None if budget is None else time.monotonic() + budget
     total, done = len(todo), 0
     running: dict[Any, Task] = {}
