@@ -5,6 +5,7 @@ so this pytest process never joins a cluster."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -68,3 +69,33 @@ def test_tune_on_an_address_where_no_ray_answers_is_a_clean_error(tmp_path):
     assert p.returncode == 8, p.stderr
     assert p.stderr.splitlines()[-1].startswith("error: --ray 127.0.0.1:9: ")
     assert "Traceback" not in p.stderr
+
+
+def test_evaluate_on_ray_keeps_one_run_per_cpu_of_the_cluster_in_flight(head, tmp_path):
+    """Without ``jobs``, as many runs at once as the cluster has CPUs (the head: 2)."""
+    (tmp_path / "f.smt2").write_text(IDL_SAT)
+    code = f"""
+import json
+from eagersmt.tools.bench.instances import from_paths
+from eagersmt.tune import ray_runs
+from eagersmt.tune.evaluate import Task, evaluate
+from eagersmt.tune.runs import Runs
+
+seen = []
+init = ray_runs.RayRunner.__init__
+def spy(self, address, jobs=0):
+    init(self, address, jobs)
+    seen.append(self.jobs)
+ray_runs.RayRunner.__init__ = spy
+tasks = [Task(i, s, 30.0) for i in from_paths([{str(tmp_path / "f.smt2")!r}])
+         for s in ("auto", "order", "cadical")]
+with Runs({str(tmp_path / "runs.sqlite")!r}) as runs:
+    made = evaluate(tasks, runs, ray={head.address!r})
+    answers = sorted(r.answer for r in runs.rows(30.0))
+print(json.dumps([seen, made, answers]))
+"""
+    p = subprocess.run([sys.executable, "-c", code], env=head.env, cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    seen, made, answers = json.loads(p.stdout.splitlines()[-1])
+    assert seen == [2] and made == 3 and answers == ["sat"] * 3
