@@ -126,7 +126,8 @@ def _costs(rows: Sequence[Any], timeout: float) -> dict[str, dict[str, float]]:
 @click.option("--memory-limit", type=click.IntRange(1), default=None, metavar="MB",
               show_default="none", help="Address space of each run.")
 @click.option("--max-depth", type=click.IntRange(1, 8), default=3, show_default=True,
-              help="Depth of the learnt decision tree.")
+              help="The deepest tree cross-validation may keep (it also tries shallower ones, "
+                   "down to one strategy for every file).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, show_default="none",
               metavar="PNG", help="With --test: a cactus plot of auto, the learnt file, Z3 "
                                   "and Yices on the held-out files (matplotlib).")
