@@ -16,7 +16,7 @@ from eagersmt.smtlib.printer import format_model
 from eagersmt.tools.bench.instances import Instance
 from eagersmt.tools.bench.report import Row, check
 from eagersmt.tune import evaluate as evaluate_module
-from eagersmt.tune.evaluate import Task, evaluate, split
+from eagersmt.tune.evaluate import Task, evaluate, pending, split
 from eagersmt.tune.features import FEATURES, file_features
 from eagersmt.tune.fit import fit
 from eagersmt.tune.runs import Runs
@@ -225,6 +225,23 @@ def test_an_interrupted_evaluation_resumes_without_repeating_runs(tmp_path, monk
     assert sorted(made) == sorted((t.instance.name, t.solver) for t in tasks)
 
 
+def test_a_budget_stops_starting_runs_and_the_next_call_goes_on(tmp_path, monkeypatch):
+    made: list[tuple[str, str]] = []
+
+    def fake_run(self: Task) -> Row:
+        made.append((self.instance.name, self.solver))
+        return Row(self.instance.name, self.instance.family, "sat", self.solver, "sat", 0.5,
+                   check("sat", "sat"))
+
+    monkeypatch.setattr(evaluate_module.Task, "run", fake_run)
+    tasks = [Task(i, s, 5.0) for i in _instances(tmp_path, 2) for s in ("auto", "z3")]
+    with Runs(str(tmp_path / "runs.sqlite")) as runs:
+        assert evaluate(tasks, runs, budget=0.0) == 0 and made == []
+        assert len(pending(tasks, runs)) == 4
+        assert evaluate(tasks, runs, jobs=2, budget=60.0) == 4
+        assert pending(tasks, runs) == [] and len(made) == 4
+
+
 def test_a_file_that_is_not_a_runs_table_is_a_clean_error(tmp_path):
     bad = write(tmp_path, "not sqlite at all" * 100, "runs.sqlite")
     p = run("tune", str(EXAMPLE), "--runs", str(bad), "-o", str(tmp_path / "s.json"))
@@ -253,6 +270,44 @@ def test_a_toy_space_whose_best_strategy_is_known_is_learnt():
     assert from_json(json.loads(json.dumps(sel.to_json()))) == sel
 
 
+def test_no_learnt_rule_is_worse_than_auto_on_its_training_files():
+    """Costs with a weak signal and much noise: whatever tree cross-validation keeps, each
+    leaf's strategy costs at most auto's over the training files that reach it."""
+    import random
+
+    rng = random.Random(7)
+    costs, vectors = {}, {}
+    for i in range(40):
+        v = {f: float(rng.randint(0, 8)) for f in FEATURES}
+        vectors[f"f{i}"] = v
+        base = rng.uniform(0.1, 5.0)
+        costs[f"f{i}"] = {"auto": base,
+                          "z3": base * rng.choice([0.5, 1.2, 4.0]) if v["atoms"] > 4 else 20.0,
+                          "order": rng.choice([base * 0.9, 20.0])}
+    sel = fit(costs, vectors, ["auto", "order", "z3"], seed=1, max_depth=4)
+    reach: dict[int, list[str]] = {}
+    for name, v in vectors.items():
+        i = 0
+        while "strategy" not in sel.nodes[i]:
+            n = sel.nodes[i]
+            i = n["le"] if v[n["feature"]] <= n["threshold"] else n["gt"]
+        reach.setdefault(i, []).append(name)
+    for leaf, names in reach.items():
+        pick = sel.nodes[leaf]["strategy"]
+        assert sum(costs[n][pick] for n in names) <= sum(costs[n]["auto"] for n in names)
+    assert sel.trained["learnt_training_par2"] <= sel.trained["training_par2"]["auto"]
+    assert sel.trained["cross_validation"]["folds"] == 5
+
+
+def test_a_gain_within_the_noise_keeps_auto():
+    """order gains 5 % over auto in total (much on most files, losing much on files that
+    look the same): below the margin cross-validation keeps, the leaf stays auto."""
+    vectors = {f"f{i}": dict.fromkeys(FEATURES, 0.0) for i in range(10)}
+    costs = {n: {"auto": 2.0, "order": 1.0 if i % 5 else 5.5} for i, n in enumerate(vectors)}
+    sel = fit(costs, vectors, ["auto", "order"])
+    assert [n["strategy"] for n in sel.nodes] == ["auto"]
+
+
 def test_one_best_strategy_everywhere_is_learnt_as_that_strategy():
     vectors = {f"f{i}": {**dict.fromkeys(FEATURES, 0.0), "atoms": float(i)} for i in range(6)}
     costs = {n: {"auto": 5.0, "sd": 2.0 + (i % 2)} for i, n in enumerate(vectors)}
@@ -277,9 +332,16 @@ def test_tune_writes_a_strategy_file_and_resumes(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "[train " not in again.stderr and again.stderr.count("[test ") == 1 + 2 + 2
     table = again.stdout.splitlines()
-    assert table[0].startswith("| family | files | auto | learnt | virtual best | Z3 | Yices")
+    assert table[0].startswith("| family | files | auto | learnt | picks | virtual best | Z3 | Yices")
     assert table[2].startswith("| fam | 1 |") and table[3].startswith("| all | 1 |")
     assert (tmp_path / "test.png").read_bytes()[:4] == b"\x89PNG"
+    fitted = run(*args, "--fit", "-o", str(tmp_path / "fitted.json"))
+    assert fitted.returncode == 0 and "[train " not in fitted.stderr, fitted.stderr
+    assert load(str(tmp_path / "fitted.json")) == load(str(tmp_path / "s.json"))
+    both = run(*args, "--fit", "--test")
+    assert both.returncode == 2 and "--fit makes no run" in both.stderr
+    empty = run(*args, "--fit", "--runs", str(tmp_path / "empty.sqlite"))
+    assert empty.returncode == 1 and "no training file has a run" in empty.stderr
 
 
 def test_z3_is_told_no_logic_under_difference_logic_and_yices_its_own():

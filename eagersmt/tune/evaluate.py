@@ -7,18 +7,21 @@ under one timeout, made by the benchmark runner (``tools.bench.runner.run_one``:
 process under a wall and a memory limit, answer checked against the expected one): a
 strategy of the space runs as ``eagersmt solve --strategy NAME``, a strategy file as
 ``--strategy FILE``, a reference as the solver on the file.  ``evaluate`` runs the tasks
-whose row the runs table lacks, ``jobs`` at a time on local processes, and records each as
-it ends (an interruption loses only the runs under way); the tasks share nothing, so a
-cluster can run them as well.  Cost: the runs' own time plus a process start per run.
+whose row the runs table lacks (``pending``), ``jobs`` at a time on local processes or, the
+tasks sharing nothing, as Ray tasks on a cluster (``ray_runs``), and records each as it
+ends: an interruption, or a ``budget`` after which no run starts, loses only the runs under
+way, and the next call makes exactly the missing ones.  Cost: the runs' own time plus a
+process start per run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..tools.bench.instances import Instance
 from ..tools.bench.report import Row
@@ -75,39 +78,83 @@ class Task:
         return run_one(self.spec(), self.instance, Limits(self.timeout, self.memory_mb))
 
 
-def evaluate(tasks: Sequence[Task], runs: Runs, *, jobs: int = 1,
+class _Local:
+    """Runs on local processes, ``jobs`` at a time (threads waiting on children)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self.pool = ThreadPoolExecutor(max_workers=self.jobs)
+
+    def submit(self, task: Task) -> Future:
+        return self.pool.submit(task.run)
+
+    def wait(self, handles: Sequence[Future]) -> list[Future]:
+        return list(wait(handles, return_when=FIRST_COMPLETED)[0])
+
+    @staticmethod
+    def result(handle: Future) -> Row:
+        return handle.result()
+
+    @staticmethod
+    def abort(handles: Sequence[Future]) -> None:
+        kill_all()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pending(tasks: Sequence[Task], runs: Runs) -> list[Task]:
+    """The tasks whose run the runs table lacks, in their order."""
+    made = {limit: runs.done(limit) for limit in {t.timeout for t in tasks}}
+    return [t for t in tasks if (t.instance.name, t.solver) not in made[t.timeout]]
+
+
+def evaluate(tasks: Sequence[Task], runs: Runs, *, jobs: Optional[int] = None,
+             budget: Optional[float] = None, ray: Optional[str] = None,
              on_done: Optional[Callable[[Task, Row, int, int], None]] = None) -> int:
     """Run the tasks not in ``runs`` yet, ``jobs`` at a time, recording each as it ends;
-    ``on_done(task, row, done, total)`` after each.  The number of runs made."""
-    made = {limit: runs.done(limit) for limit in {t.timeout for t in tasks}}
-    todo = [t for t in tasks if (t.instance.name, t.solver) not in made[t.timeout]]
+    ``on_done(task, row, done, total)`` after each.  ``budget`` seconds: no run starts
+    after them (those under way finish).  ``ray``: on the Ray cluster at that address
+    (``ray_runs.RayRunner``) instead of local processes.  ``jobs`` unset: one at a time
+    locally, as many as the cluster has CPUs on Ray.  The number of runs made."""
+    todo = pending(tasks, runs)
+    if not todo:
+        return 0
+    if ray is None:
+        runner: Any = _Local(jobs or 1)
+    else:
+        from .ray_runs import RayRunner
+
+        runner = RayRunner(ray, jobs or 0)
+    deadline = None if budget is None else time.monotonic() + budget
     total, done = len(todo), 0
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    running: dict[Future, Task] = {}
+    running: dict[Any, Task] = {}
+    queue = iter(todo)
+
+    def start() -> None:
+        while len(running) < runner.jobs and (deadline is None or time.monotonic() < deadline):
+            nxt = next(queue, None)
+            if nxt is None:
+                return
+            running[runner.submit(nxt)] = nxt
+
     try:
-        queue = iter(todo)
-        for t in queue:
-            running[pool.submit(t.run)] = t
-            if len(running) >= jobs:
-                break
+        start()
         while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                task = running.pop(fut)
-                row = fut.result()
+            for handle in runner.wait(list(running)):
+                task = running.pop(handle)
+                row = runner.result(handle)
                 runs.add(row, task.timeout)
                 done += 1
                 if on_done is not None:
                     on_done(task, row, done, total)
-                nxt = next(queue, None)
-                if nxt is not None:
-                    running[pool.submit(nxt.run)] = nxt
+            start()
     except BaseException:
-        kill_all()
+        runner.abort(list(running))
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        runner.close()
     return done
 
 
-__all__ = ["REFERENCES", "Task", "evaluate", "learnt_name", "split"]
+__all__ = ["REFERENCES", "Task", "evaluate", "learnt_name", "pending", "split"]
