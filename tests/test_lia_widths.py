@@ -39,7 +39,9 @@ def _holds(text: str, model: dict) -> bool:
 
 @pytest.mark.parametrize("body, widths", [
     # a small model: the first narrow round finds it
-    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 2))", "2^6 sat"),
+    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 2))", "2^2 sat"),
+    # a model just past the first round's values: the next one finds it
+    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 20))", "2^2 unsat, 2^6 sat"),
     # every model is wide (x = y = 5e9): each narrow round refutes, the full domain answers
     ("(assert (=> p (= (+ x y) 10000000000)))\n(assert (= (- x y) 0))\n"
      "(assert (=> p (= (* 2 z) x)))",

@@ -8,7 +8,11 @@ them.  Most satisfiable formulas have small models.  Restricting each of those v
 gets ``2^k`` values past that side) only removes models, so a model of the narrow CNF is a
 model of the formula (and is checked on the original formula like every model); a narrow
 ``unsat`` says nothing, and the next round doubles ``k``; the last round is the full domain,
-whose answer is exact either way.  This is the under-approximation half of Kroening,
+whose answer is exact either way.  The first round, ``k = 2`` (nine values on an open
+variable), is for the models of a few small values (the matrix interpretations of
+termination provers): domains that narrow take Sugar's order encoding
+(``encode/linear.py``), which finds such models by propagation where the bits of wider
+rounds search.  This is the under-approximation half of Kroening,
 Ouaknine, Seshia and Strichman, "Abstraction-based satisfiability solving of Presburger
 arithmetic" (CAV 2004), without its proof-guided choice of which widths to grow.
 
@@ -24,7 +28,7 @@ from typing import Iterator, Optional
 
 from ..ir.linear import LinearNormalized
 
-WIDTHS = (6, 12, 24)  # bits of the narrow rounds, each tried only below the full width
+WIDTHS = (2, 6, 12, 24)  # bits of the narrow rounds, each tried only below the full width
 ROUND_SHARE = 0.25  # a narrow round gets at most this share of the time left
 ROUND_SECONDS = 20.0  # ... or this long when the query has no time limit
 
