@@ -12,7 +12,8 @@ whose answer is exact either way.  The first round, ``k = 2`` (nine values on an
 variable), is for the models of a few small values (the matrix interpretations of
 termination provers): domains that narrow take Sugar's order encoding
 (``encode/linear.py``), which finds such models by propagation where the bits of wider
-rounds search.  This is the under-approximation half of Kroening,
+rounds search.  It is tried only when it leaves every domain that small: beside wider
+bounded variables it is the same search as the next round, on fewer models.  This is the under-approximation half of Kroening,
 Ouaknine, Seshia and Strichman, "Abstraction-based satisfiability solving of Presburger
 arithmetic" (CAV 2004), without its proof-guided choice of which widths to grow.
 
@@ -42,7 +43,10 @@ def narrow_rounds(norm: object) -> Iterator[tuple[int, LinearNormalized]]:
     for k in WIDTHS:
         if k + 1 >= full:
             return
-        yield k, narrowed(norm, k)
+        narrow = narrowed(norm, k)
+        if k == WIDTHS[0] and any(hi - lo > 2 << k for lo, hi in narrow.domains.values()):
+            continue  # (the first round only where every domain is that small)
+        yield k, narrow
 
 
 def narrowed(norm: LinearNormalized, k: int) -> LinearNormalized:
