@@ -13,9 +13,10 @@ variable), is for the models of a few small values (the matrix interpretations o
 termination provers): domains that narrow take Sugar's order encoding
 (``encode/linear.py``), which finds such models by propagation where the bits of wider
 rounds search.  It is tried only when it leaves every domain that small: beside wider
-bounded variables it is the same search as the next round, on fewer models.  This is the under-approximation half of Kroening,
-Ouaknine, Seshia and Strichman, "Abstraction-based satisfiability solving of Presburger
-arithmetic" (CAV 2004), without its proof-guided choice of which widths to grow.
+bounded variables it is the same search as the next round, on fewer models.  This is the
+under-approximation half of Kroening, Ouaknine, Seshia and Strichman, "Abstraction-based
+satisfiability solving of Presburger arithmetic" (CAV 2004), without its proof-guided
+choice of which widths to grow.
 
 Cost: a narrow round is one encode and one SAT call on a CNF that grows with ``k``; an
 unsatisfiable formula pays every narrow round (each capped at a share of the time left)

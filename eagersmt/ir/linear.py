@@ -758,9 +758,9 @@ class _Linearizer:
             return changed
 
         infeasible = propagate()
-        if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in names - difference):
-            infeasible = self.relaxation_bounds(units, lo, hi, names - difference, tighten) \
-                or propagate()
+        own = names - difference
+        if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in own):
+            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate()
         names -= difference  # (propagated through, but their encodings need no domain)
         open_vars = [x for x in names if lo[x] is None or hi[x] is None]
         open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}

@@ -13,10 +13,10 @@ formula.
 The simplex is exact (``fractions.Fraction``: no rounding, so every bound is a theorem):
 the rows ``A x + s = b`` with slacks ``s >= 0`` and free ``x``; phase one minimises a single
 artificial ``t`` (column ``-1`` on every row, entered on the most violated row: a feasible
-basis at once), then each objective ``+-x_j`` is maximised in turn, each from the last one's optimum (a
-feasible basis).  Bland's rule
-(lowest index enters and leaves) against cycling; a free variable enters in whichever
-direction improves and, being unbounded, never leaves.  Dantzig, "Linear programming and
+basis at once), then each objective ``+-x_j`` is maximised in turn, each from the last
+one's optimum (a feasible basis).  Bland's rule (lowest index enters and leaves) against
+cycling; a free variable enters in whichever direction improves and, being unbounded,
+never leaves.  Dantzig, "Linear programming and
 extensions" (1963), ch. 7 and 9.
 
 Cost: a pivot is ``O(m * (n + m))`` rational operations on ``m`` rows and ``n`` variables;
