@@ -8,7 +8,7 @@ import pytest
 
 from eagersmt.api import solve_smtlib
 from eagersmt.config import Config
-from eagersmt.core.widths import WIDTHS, narrowed
+from eagersmt.core.widths import WIDTHS, narrow_rounds, narrowed
 from eagersmt.ir.linear import normalize_linear
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
@@ -39,7 +39,9 @@ def _holds(text: str, model: dict) -> bool:
 
 @pytest.mark.parametrize("body, widths", [
     # a small model: the first narrow round finds it
-    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 2))", "2^6 sat"),
+    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 2))", "2^2 sat"),
+    # a model just past the first round's values: the next one finds it
+    ("(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z 7))))\n(assert (> (- x y) 20))", "2^2 unsat, 2^6 sat"),
     # every model is wide (x = y = 5e9): each narrow round refutes, the full domain answers
     ("(assert (=> p (= (+ x y) 10000000000)))\n(assert (= (- x y) 0))\n"
      "(assert (=> p (= (* 2 z) x)))",
@@ -67,3 +69,17 @@ def test_narrowed_stays_inside_the_propagated_bounds():
     assert narrow.domains["y"] == (-3 - 64, -3)
     assert narrow.domains["z"] == (-64, 64)
     assert not narrow.open_sides
+
+
+def test_the_two_bit_round_only_where_every_domain_is_that_small():
+    # w is bounded with 101 values: beside it the 2-bit round would repeat the 2^6
+    # round's search on fewer models, so the rounds start at 2^6
+    body = ("(declare-const w Int)\n(assert (<= 0 w 100))\n"
+            "(assert (=> p (= (+ (* 3 x) (* 5 y)) (+ z w))))\n(assert (> (- x y) 2))")
+    text = HEAD + GUARD + body + "\n(check-sat)\n"
+    rounds = [k for k, _ in narrow_rounds(normalize_linear(parse(text).assertions))]
+    assert rounds[0] == WIDTHS[1] and WIDTHS[0] not in rounds
+    res = solve_smtlib(text, config=CONFIG)
+    assert res.status == _z3_status(text) == Status.SAT
+    assert res.stats.notes.get("widths") == f"2^{WIDTHS[1]} sat"
+    assert _holds(text, {k: res.model[k] for k in ("x", "y", "z", "w")})

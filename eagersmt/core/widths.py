@@ -8,9 +8,15 @@ them.  Most satisfiable formulas have small models.  Restricting each of those v
 gets ``2^k`` values past that side) only removes models, so a model of the narrow CNF is a
 model of the formula (and is checked on the original formula like every model); a narrow
 ``unsat`` says nothing, and the next round doubles ``k``; the last round is the full domain,
-whose answer is exact either way.  This is the under-approximation half of Kroening,
-Ouaknine, Seshia and Strichman, "Abstraction-based satisfiability solving of Presburger
-arithmetic" (CAV 2004), without its proof-guided choice of which widths to grow.
+whose answer is exact either way.  The first round, ``k = 2`` (nine values on an open
+variable), is for the models of a few small values (the matrix interpretations of
+termination provers): domains that narrow take Sugar's order encoding
+(``encode/linear.py``), which finds such models by propagation where the bits of wider
+rounds search.  It is tried only when it leaves every domain that small: beside wider
+bounded variables it is the same search as the next round, on fewer models.  This is the
+under-approximation half of Kroening, Ouaknine, Seshia and Strichman, "Abstraction-based
+satisfiability solving of Presburger arithmetic" (CAV 2004), without its proof-guided
+choice of which widths to grow.
 
 Cost: a narrow round is one encode and one SAT call on a CNF that grows with ``k``; an
 unsatisfiable formula pays every narrow round (each capped at a share of the time left)
@@ -24,7 +30,7 @@ from typing import Iterator, Optional
 
 from ..ir.linear import LinearNormalized
 
-WIDTHS = (6, 12, 24)  # bits of the narrow rounds, each tried only below the full width
+WIDTHS = (2, 6, 12, 24)  # bits of the narrow rounds, each tried only below the full width
 ROUND_SHARE = 0.25  # a narrow round gets at most this share of the time left
 ROUND_SECONDS = 20.0  # ... or this long when the query has no time limit
 
@@ -38,7 +44,10 @@ def narrow_rounds(norm: object) -> Iterator[tuple[int, LinearNormalized]]:
     for k in WIDTHS:
         if k + 1 >= full:
             return
-        yield k, narrowed(norm, k)
+        narrow = narrowed(norm, k)
+        if k == WIDTHS[0] and any(hi - lo > 2 << k for lo, hi in narrow.domains.values()):
+            continue  # (the first round only where every domain is that small)
+        yield k, narrow
 
 
 def narrowed(norm: LinearNormalized, k: int) -> LinearNormalized:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Callable, Mapping, Optional, Sequence
 
 Lin = tuple[dict[str, int], int]  # coefficients by variable name, constant
@@ -99,6 +100,17 @@ def eliminate(equalities: Sequence[Equality], atoms: Sequence[Mapping[str, int]]
     name; ``bounds``: bounds the formula implies on its variables, whence each parameter's
     range (a parameter equals a sum over them, divided by ``m``)."""
     return _Eliminator(atoms, eliminable, fresh, bounds).run(equalities)
+
+
+def integer_infeasible(equalities: Sequence[Equality]) -> bool:
+    """Do the equalities alone have no integer solution?  Each is eliminated in turn with
+    no width rule (no atom to keep narrow: the system is parametrised in full), so a
+    ``g`` that does not divide ``b`` shows up even where ``eliminate`` keeps the equality
+    for the encoding's sake.  False also when an equality needed more than
+    ``OMEGA_STEPS`` steps (not decided).  Cost: as ``eliminate`` over the equalities
+    alone."""
+    names = (f"|omega|{i}" for i in count())
+    return _Eliminator([], lambda x: True, lambda: next(names), {}).run(equalities).infeasible
 
 
 class _Eliminator:
@@ -249,4 +261,5 @@ class _Eliminator:
                 self.occ.setdefault(z, set()).add(i)
 
 
-__all__ = ["Elimination", "Lin", "WIDTH_SLACK", "eliminate", "mod_hat", "substitute"]
+__all__ = ["Elimination", "Lin", "WIDTH_SLACK", "eliminate", "integer_infeasible", "mod_hat",
+           "substitute"]

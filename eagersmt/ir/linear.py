@@ -22,7 +22,9 @@ indicator of ``c``, a Boolean in every sum).  The other top-level equalities ``s
 = b`` outside the difference classes are then eliminated where that keeps the atoms narrow
 (``equalities.py``: a variable solved for, the Omega test's parameters for non-unit
 coefficients; ``eliminate_equalities``), every atom rewritten, the eliminated variables
-computed back by ``definitions`` when decoding.
+computed back by ``definitions`` when decoding; before that, all of the top-level
+equalities, eliminated in full, say whether they have an integer solution at all
+(``integer_infeasible``: a system refuted there is not encoded).
 
 Classes.  The integer variables (indicators apart) fall into classes connected by the
 atoms in use.  A class whose atoms are all ``x - y <= c`` and bounds is a *difference
@@ -37,7 +39,10 @@ propagated from the top-level constraints (interval reasoning over each unit con
 to a fixed point or ``BOUND_ROUNDS`` rounds; every intermediate result is implied by the
 formula), from the definitions of fresh variables (the hull of the branches of an
 ``ite``), and, for an application whose arguments range over values where the function is
-applied to constants, the hull of those results.  A variable still unbounded gets the
+applied to constants, the hull of those results.  What that leaves open the linear relaxation of the
+top-level constraints closes where it can (``lp_bounds.py``: an exact simplex, the floor
+of each variable's maximum and the ceiling of its minimum; an infeasible relaxation is an
+infeasible formula).  A variable still unbounded gets the
 *solution bound* of the system outside the difference classes (whose encodings bound
 their own domains): ``solution_bounds.py``, the smaller of von zur Gathen and Sieveking's
 (exponential in the number of variables) and Seshia and Bryant's (exponential in the
@@ -57,7 +62,8 @@ from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
-from .equalities import Elimination, Lin, eliminate, substitute
+from .equalities import Elimination, Lin, eliminate, integer_infeasible, substitute
+from .lp_bounds import Infeasible, lp_bounds
 from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
 from .solution_bounds import solution_bound
 from .terms import BOOL, INT, REAL, Term, iter_dag
@@ -299,7 +305,7 @@ class _Linearizer:
         self.c.roots = [self.lit[a.id] for a in assertions] + self.roots
         elimination = Elimination() if self.checkable else self.eliminate_equalities()
         difference, diff_vars = self.difference_classes()
-        domains, infeasible, open_sides = self.bounds(diff_vars)
+        domains, infeasible, open_sides = self.bounds(diff_vars, relax=not self.checkable)
         infeasible |= elimination.infeasible
         channels = {} if self.checkable else self.channels(diff_vars)
         for x, ch in channels.items():  # (at most one indicator holds: the value's hull)
@@ -393,6 +399,9 @@ class _Linearizer:
                 blocked.update(x for x, _ in coefs)
             elif not any(x in diff_vars for x, _ in coefs):
                 equalities.append((dict(coefs), b, (k, low[1])))
+        if integer_infeasible([(dict(coefs), b, ()) for coefs, (b, _) in upper.items()
+                               if lower.get(coefs, (None,))[0] == b]):
+            return Elimination(infeasible=True)  # (all of them, not only those eliminated)
         if not equalities:
             return Elimination()
         domains, infeasible, open_sides = self.bounds(diff_vars)
@@ -654,11 +663,13 @@ class _Linearizer:
             self.consistency_roots.append((f, g, self.roots[-1]))
 
     # -- domains ---------------------------------------------------------------------------
-    def bounds(self, difference: set[str]) -> tuple[dict[str, tuple[int, int]], bool,
-                                                   dict[str, tuple[Optional[int], Optional[int]]]]:
+    def bounds(self, difference: set[str], relax: bool = False) -> tuple[
+            dict[str, tuple[int, int]], bool, dict[str, tuple[Optional[int], Optional[int]]]]:
         """Finite domains of every integer variable outside the ``difference`` classes (see
         the module doc), whether the top-level bounds contradict, and the propagated
-        bounds of the variables that only the solution bound closes."""
+        bounds of the variables that only the solution bound closes (``relax``: what
+        interval propagation leaves open, the linear relaxation closes where it can,
+        ``relaxation_bounds``)."""
         names: set[str] = set(self.fixed)
         for coefs, _ in self.atoms:
             names.update(x for x, _ in coefs)
@@ -705,8 +716,18 @@ class _Linearizer:
             if all(not isinstance(x, str) and not x[0] for x in a.args):
                 ground.setdefault(a.function, {}).setdefault(tuple(x[1] for x in a.args), a.result)
 
-        infeasible = False
-        for _ in range(BOUND_ROUNDS):
+        def propagate() -> bool:
+            """Interval propagation to a fixed point (or ``BOUND_ROUNDS``); infeasible?"""
+            for _ in range(BOUND_ROUNDS):
+                changed = round_()
+                if changed is None:
+                    return True
+                if not changed:
+                    return False
+            return False
+
+        def round_() -> Optional[bool]:
+            """One round over the constraints: changed?  (None: a domain is empty.)"""
             changed = False
             for coefs, b in units:
                 mins = []
@@ -734,10 +755,13 @@ class _Linearizer:
                     continue
                 changed |= self.covered(a, ground[a.function], interval, lo, hi, tighten)
             if any(lo[x] is not None and hi[x] is not None and lo[x] > hi[x] for x in names):  # type: ignore[operator]
-                infeasible = True
-                break
-            if not changed:
-                break
+                return None
+            return changed
+
+        infeasible = propagate()
+        own = names - difference
+        if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in own):
+            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate()
         names -= difference  # (propagated through, but their encodings need no domain)
         open_vars = [x for x in names if lo[x] is None or hi[x] is None]
         open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}
@@ -759,6 +783,32 @@ class _Linearizer:
             domains[x] = (lo[x], hi[x])  # type: ignore[assignment]
         open_sides = {x: (open_lo[x], open_hi[x]) for x in open_vars}
         return domains, infeasible, ({} if infeasible else open_sides)
+
+    def relaxation_bounds(self, units: list, lo: dict, hi: dict, names: set[str],
+                          tighten: Callable) -> bool:
+        """Close the open sides of ``names`` by the linear relaxation of the top-level
+        constraints ``units`` that reach them, with the bounds known (``lp_bounds.py``);
+        True when the relaxation is infeasible (so is the formula)."""
+        open_vars = {x for x in names if lo[x] is None or hi[x] is None}
+        reach = DisjointSets[str]()
+        rows = [(coefs, b) for coefs, b in units if len(coefs) > 1]
+        for coefs, _ in rows:
+            for x, _ in coefs[1:]:
+                reach.union(x, coefs[0][0])
+        roots = {reach.find(x) for x in open_vars if x in reach}
+        rows = [(dict(coefs), b) for coefs, b in rows if reach.find(coefs[0][0]) in roots]
+        for x in sorted({x for coefs, _ in rows for x in coefs}):
+            if hi[x] is not None:
+                rows.append(({x: 1}, hi[x]))
+            if lo[x] is not None:
+                rows.append(({x: -1}, -lo[x]))
+        try:
+            found = lp_bounds(rows, sorted(open_vars))
+        except Infeasible:
+            return True
+        for x, (l, h) in found.items():
+            tighten(x, l, h)
+        return False
 
     @staticmethod
     def covered(a: Application, ground: dict[tuple, str], interval, lo, hi, tighten) -> bool:  # type: ignore[no-untyped-def]
