@@ -14,7 +14,7 @@ from eagersmt.cli.main import main
 from eagersmt.ir.ackermann import FunctionValue
 from eagersmt.result import Result, Stats
 from eagersmt.smtlib.parser import parse
-from eagersmt.tools.fuzz.campaign import INTEGER_SHAPES, Campaign, case, schedule
+from eagersmt.tools.fuzz.campaign import CERTIFY, INTEGER_SHAPES, Campaign, case, schedule
 from eagersmt.tools.fuzz.oracle import z3_model_ok, z3_status
 
 
@@ -75,9 +75,9 @@ def test_a_certificate_of_a_stronger_formula_is_a_finding(tmp_path, monkeypatch)
 (check-sat)
 """
     campaign = Campaign(5, out=str(tmp_path), rotate=0, certify=True)
-    assert campaign.check_certificate(text, "sat") == ("sat", None)
+    assert campaign.check(text, CERTIFY, "smt", "sat", []) == ("sat", None)
     monkeypatch.setattr(linear, "consistency_pairs", lambda apps: combinations(apps, 2))
-    got, finding = campaign.check_certificate(text, "sat")
+    got, finding = campaign.check(text, CERTIFY, "smt", "sat", [])
     assert got == "unsat" and finding is not None and finding[0] == "bad-certificate"
     assert "not two applications of one function" in finding[1]
 

@@ -95,6 +95,14 @@ class LinearEncoded:
     def tseitin(self) -> Tseitin:
         return self.difference.tseitin
 
+    @property
+    def decoders(self) -> list:  # (the difference classes': what their variables mean)
+        return self.difference.decoders
+
+    @property
+    def var_ranges(self) -> list:
+        return self.difference.var_ranges
+
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
         ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
                 for x, (lo, bs) in self.bits.items()}

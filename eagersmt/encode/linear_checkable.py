@@ -54,17 +54,17 @@ import bisect
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from ..errors import UnsupportedError
 from ..ir.circuit import NEG, POS, polarities
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..ir.normalize import Normalized
 from ..result import Stats
-from .assemble import Encoded, encode
+from .assemble import encode
 from .cnf import CNF
+from .linear import LinearEncoded
 from .surrogate import combine, surrogates
-from .tseitin import Tseitin
 
 NAME = "linear-checkable"
 BDD_LIMIT = 100_000  # BDD nodes of one constraint past which it gets an adder network
@@ -74,42 +74,14 @@ _TRUE, _FALSE = 0, -1  # BDD terminals (node variables are positive)
 
 
 @dataclass
-class CheckableLinearEncoded:
-    """The CNF, its inverse (``decode``: values of the integer and Boolean variables) and
-    what each bit and BDD variable means (``certificate``); the Tseitin pass and the
-    difference classes' encodings are ``difference``'s (their meanings: its decoders)."""
+class CheckableLinearEncoded(LinearEncoded):
+    """``linear.py``'s ``LinearEncoded`` (no ladders here) with what each BDD variable and
+    adder output means (``certificate``); the Tseitin pass and the difference classes'
+    encodings are ``difference``'s (their meanings: its decoders)."""
 
-    difference: Encoded
-    int_index: dict[str, int]  # the difference classes' variables: circuit index
-    bits: dict[str, tuple[int, list[int]]] = field(default_factory=dict)  # x -> (lo, bits)
     sources: list[list[Any]] = field(default_factory=list)  # per BDD: its constraint, order
     nodes: list[list[int]] = field(default_factory=list)  # [var, source, level, gamma]
     networks: list[list[Any]] = field(default_factory=list)  # [source, gates]
-
-    @property
-    def cnf(self) -> CNF:
-        return self.difference.cnf
-
-    @property
-    def tseitin(self) -> Tseitin:
-        return self.difference.tseitin
-
-    @property
-    def decoders(self) -> list:
-        return self.difference.decoders
-
-    @property
-    def var_ranges(self) -> list:
-        return self.difference.var_ranges
-
-    def decode(self, value: Callable[[int], bool]) -> tuple[dict[str, int], dict[str, bool]]:
-        ints = {x: lo + sum(1 << j for j, b in enumerate(bs) if value(b))
-                for x, (lo, bs) in self.bits.items()}
-        diff, bools = self.difference.decode(value)
-        zero = diff.get(0, 0)
-        for x, i in self.int_index.items():
-            ints[x] = diff.get(i, zero) - zero
-        return ints, bools
 
     def certificate(self) -> dict[str, Any]:
         """The JSON-ready meaning of the bits and BDD nodes (``check/linear.py`` reads it)."""

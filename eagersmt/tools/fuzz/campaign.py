@@ -373,13 +373,17 @@ class Campaign:
 
     def check(self, text: str, combo: Combo, level: str, expected: str,
               assertions: list) -> tuple[str, Optional[tuple[str, str]]]:
-        """Run one combination: (its answer or "error", a (kind, detail) finding or None)."""
+        """Run one combination: (its answer or "error", a (kind, detail) finding or None).
+        ``CERTIFY``'s run checks its certificate first (a wrong ``unsat``'s rejection says
+        where it is wrong)."""
+        from ...check.certificate import CertificateError
         from ...errors import InputError, InternalError
 
-        if combo.proof:
-            return self.check_certificate(text, expected)
         try:
-            res = self.solver(text, combo, level, self.timeout)
+            res = self.certified(text) if combo.proof else \
+                self.solver(text, combo, level, self.timeout)
+        except CertificateError as e:
+            return "unsat", ("bad-certificate", str(e)[:160])
         except InternalError as e:
             return "error", ("model-check", f"InternalError: {str(e)[:160]}")
         except InputError as e:
@@ -402,41 +406,25 @@ class Campaign:
                 return got, ("bad-model", "Z3 evaluates an assertion to false under the model")
         return got, None
 
-    def check_certificate(self, text: str, expected: str) -> tuple[str, Optional[tuple[str, str]]]:
-        """Solve ``text`` with ``--proof`` (``CERTIFY``) and check the certificate of an
-        unsat answer: (the answer or "error", a finding or None)."""
+    def certified(self, text: str) -> object:
+        """eagersmt's answer on ``text`` with ``--proof`` (``CERTIFY``); the certificate of
+        an ``unsat`` answer checked (``CertificateError`` when it is rejected) and counted."""
         import tempfile
 
         from ...api import solve_file
-        from ...check.certificate import CertificateError
         from ...check.proof import check_certificate
         from ...config import Config
-        from ...errors import InputError, InternalError
 
         with tempfile.TemporaryDirectory(prefix="eagersmt-certify-") as d:
             path, cert = os.path.join(d, "case.smt2"), os.path.join(d, "cert")
             with open(path, "w") as fh:
                 fh.write(text)
-            try:
-                res = solve_file(path, config=Config(proof=cert, timeout=self.timeout,
-                                                     quiet=True, memo="off"))
-                got = str(res.status)
-                if got == "unsat":  # (first: a wrong unsat's rejection says where it is wrong)
-                    verified = check_certificate(cert, path).verified
-                    self.report.certificates["verified" if verified else "unverified"] += 1
-                if got in ("sat", "unsat") and expected in ("sat", "unsat") and got != expected:
-                    return got, ("wrong-answer", f"eagersmt --proof {got}, Z3 {expected}")
-            except CertificateError as e:
-                return "unsat", ("bad-certificate", str(e)[:160])
-            except InternalError as e:
-                return "error", ("model-check", f"InternalError: {str(e)[:160]}")
-            except InputError as e:
-                return "error", ("rejected", f"{type(e).__name__}: {e.message[:160]}")
-            except CaseTimeout:
-                raise
-            except Exception as e:  # noqa: BLE001 -- any other exception is a crash to report
-                return "error", ("crash", f"{type(e).__name__}: {str(e)[:160]}")
-        return got, None
+            res = solve_file(path, config=Config(proof=cert, timeout=self.timeout, quiet=True,
+                                                 memo="off"))
+            if str(res.status) == "unsat":
+                verified = check_certificate(cert, path).verified
+                self.report.certificates["verified" if verified else "unverified"] += 1
+        return res
 
     def classify(self, text: str, combo: Combo, level: str, script: bool = False) -> Optional[str]:
         """The bug key of ``text`` under ``combo`` (None: no finding) -- the minimizer's test;
