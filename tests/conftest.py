@@ -132,6 +132,19 @@ def z3_seconds(row: dict[str, str]) -> float:
         return float("inf")
 
 
+@pytest.fixture(scope="module")
+def head():  # type: ignore[no-untyped-def]
+    """A private 2-CPU Ray head for one test module's tests (``tools.ray_head.RayHead``)."""
+    from eagersmt.tools.ray_head import RayHead
+
+    try:
+        h = RayHead(2, object_store_mb=100)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    with h:
+        yield h
+
+
 @pytest.fixture(scope="session")
 def bench_dir() -> Path:
     require_shared()

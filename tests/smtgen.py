@@ -17,3 +17,8 @@ def idl_script(draw, max_vars: int = 4, real: bool = False, big_constants: bool 
     rng = draw(st.randoms(use_true_random=False))
     return formula_script(rng, real=real, max_vars=max_vars,
                           big=big_constants and rng.random() < 0.5)
+
+
+def numeral(k: int) -> str:
+    """``k`` as an SMT-LIB integer term (a negative one as ``(- n)``)."""
+    return str(k) if k >= 0 else f"(- {-k})"

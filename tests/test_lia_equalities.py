@@ -18,6 +18,9 @@ from eagersmt.ir.linear import normalize_linear
 from eagersmt.result import Status
 from eagersmt.smtlib.parser import parse
 
+from .oracle import z3_accepts_model, z3_status
+from .smtgen import numeral
+
 z3 = pytest.importorskip("z3")
 
 CONFIG = Config(memo="off", backend="cadical")
@@ -29,27 +32,9 @@ def _eliminate(coefs: dict[str, int], b: int, bounds=None):
                      bounds or {})
 
 
-def _z3_answer(text: str) -> str:
-    s = z3.Solver()
-    s.add(z3.parse_smt2_string(text))
-    return str(s.check())
-
-
-def _z3_confirms(text: str, model: dict) -> bool:
-    fixed = [f"(assert (= {x} {v if v >= 0 else f'(- {-v})'}))" for x, v in model.items()
-             if isinstance(v, int) and not isinstance(v, bool)]
-    s = z3.Solver()
-    s.add(z3.parse_smt2_string(text + "\n" + "\n".join(fixed)))
-    return s.check() == z3.sat
-
-
 def _term(coefs: dict[str, int]) -> str:
     parts = [f"(* {a} {x})" if a >= 0 else f"(* (- {-a}) {x})" for x, a in coefs.items()]
     return parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})"
-
-
-def _num(v: int) -> str:
-    return str(v) if v >= 0 else f"(- {-v})"
 
 
 def test_mod_hat_is_the_symmetric_remainder():
@@ -122,11 +107,11 @@ def test_a_parameter_gets_a_range_from_the_bounds():
 ])
 def test_answers_with_equalities_agree_with_z3(text, expected):
     text = "(set-logic QF_LIA)" + text
-    assert _z3_answer(text) == expected
+    assert z3_status(text) == expected
     res = solve_smtlib(text + "(check-sat)", config=CONFIG)
     assert res.status.value == expected
     if res.status == Status.SAT:
-        assert _z3_confirms(text, res.model)
+        assert z3_accepts_model(text, res.model)
 
 
 def test_the_stats_count_the_eliminated_equalities():
@@ -146,19 +131,19 @@ def _random_formula(rng: random.Random) -> str:
     for x in xs:
         if rng.random() < 0.7:
             lo = rng.randint(-8, 0)
-            lines.append(f"(assert (<= {_num(lo)} {x} {_num(lo + rng.randint(0, 12))}))")
+            lines.append(f"(assert (<= {numeral(lo)} {x} {numeral(lo + rng.randint(0, 12))}))")
 
     def sum_() -> dict[str, int]:
         k = rng.randint(1, min(4, n))
         return {x: rng.choice([c for c in range(-6, 7) if c]) for x in rng.sample(xs, k)}
 
     for _ in range(rng.randint(1, 3)):
-        lines.append(f"(assert (= {_term(sum_())} {_num(rng.randint(-12, 12))}))")
+        lines.append(f"(assert (= {_term(sum_())} {numeral(rng.randint(-12, 12))}))")
     for _ in range(rng.randint(0, 3)):
         op = rng.choice(["<=", ">=", "<"])
-        atom = f"({op} {_term(sum_())} {_num(rng.randint(-15, 15))})"
+        atom = f"({op} {_term(sum_())} {numeral(rng.randint(-15, 15))})"
         if rng.random() < 0.4:
-            atom = f"(or {atom} (= {_term(sum_())} {_num(rng.randint(-6, 6))}))"
+            atom = f"(or {atom} (= {_term(sum_())} {numeral(rng.randint(-6, 6))}))"
         lines.append(f"(assert {atom})")
     return "(set-logic QF_LIA)" + "".join(lines)
 
@@ -174,10 +159,10 @@ def test_random_systems_with_equalities_agree_with_z3(unbounded, monkeypatch):
     seen = set()
     for _ in range(80):
         text = _random_formula(rng)
-        expected = _z3_answer(text)
+        expected = z3_status(text)
         res = solve_smtlib(text + "(check-sat)", config=CONFIG)
         assert res.status.value == expected, text
         seen.add(expected)
         if res.status == Status.SAT:
-            assert _z3_confirms(text, res.model), text
+            assert z3_accepts_model(text, res.model), text
     assert seen == {"sat", "unsat"}

@@ -39,16 +39,6 @@ LA01 = BENCH / "jobshop_classic" / "jobshop_la01_b665.smt2"  # unsat; 8 cubes to
 LA05 = BENCH / "jobshop_classic" / "jobshop_la05_b592.smt2"  # unsat; ~1.5 s in one call
 
 
-@pytest.fixture(scope="module")
-def head():
-    try:
-        h = RayHead(2, object_store_mb=100)
-    except RuntimeError as e:
-        pytest.fail(str(e))
-    with h:
-        yield h
-
-
 def eagersmt(head: RayHead, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "eagersmt.cli.main", *args], env=head.env,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)

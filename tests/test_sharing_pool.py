@@ -16,24 +16,12 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
-
 from eagersmt.tools.ray_head import RayHead
 
 from .test_native_share import php_smt
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jobshop_3x3.smt2"
-
-
-@pytest.fixture(scope="module")
-def head():
-    try:
-        h = RayHead(2, object_store_mb=100)
-    except RuntimeError as e:
-        pytest.fail(str(e))
-    with h:
-        yield h
 
 
 def eagersmt(head: RayHead, *args: str, env: dict = {}) -> subprocess.CompletedProcess:  # noqa: B006

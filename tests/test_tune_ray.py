@@ -17,22 +17,10 @@ from eagersmt.tune.selector import load
 
 pytest.importorskip("ray")
 
-from eagersmt.tools.ray_head import RayHead  # noqa: E402
-
 from .oracle import z3_status  # noqa: E402
 from .test_tune import IDL_SAT, IDL_UNSAT, UFLIA_SAT  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def head():
-    try:
-        h = RayHead(2, object_store_mb=100)
-    except RuntimeError as e:
-        pytest.fail(str(e))
-    with h:
-        yield h
 
 
 def tune(env: dict, *args: str) -> subprocess.CompletedProcess:
