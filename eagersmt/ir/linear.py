@@ -694,12 +694,25 @@ class _Linearizer:
             else:  # not (sum <= b): sum >= b + 1
                 units.append((tuple((x, -a) for x, a in coefs), -b - 1))
 
+        # A unit is visited only when a bound of one of its variables moved since its last
+        # visit (``dirty``): a visit tightens only the sides its own minimum does not read,
+        # so a unit whose variables kept their bounds tightens nothing.  The rounds and
+        # what each changes are those of visiting every unit every round.
+        users: dict[str, list[int]] = {}
+        for k, (coefs, _) in enumerate(units):
+            for x, _ in coefs:
+                users.setdefault(x, []).append(k)
+        dirty = bytearray(b"\x01" * len(units))
+
         def tighten(x: str, l: Optional[int], h: Optional[int]) -> bool:
             changed = False
             if l is not None and (lo[x] is None or l > lo[x]):  # type: ignore[operator]
                 lo[x], changed = l, True
             if h is not None and (hi[x] is None or h < hi[x]):  # type: ignore[operator]
                 hi[x], changed = h, True
+            if changed:
+                for k in users.get(x, ()):
+                    dirty[k] = 1
             return changed
 
         def interval(e: Lin) -> tuple[Optional[int], Optional[int]]:
@@ -729,7 +742,10 @@ class _Linearizer:
         def round_() -> Optional[bool]:
             """One round over the constraints: changed?  (None: a domain is empty.)"""
             changed = False
-            for coefs, b in units:
+            for k, (coefs, b) in enumerate(units):
+                if not dirty[k]:
+                    continue
+                dirty[k] = 0
                 mins = []
                 for x, a in coefs:
                     v = lo[x] if a > 0 else hi[x]
