@@ -76,3 +76,26 @@ def test_surrogates_are_counted_and_only_where_rows_allow():
     res = solve_smtlib(one, config=CONFIG)
     assert res.status == Status.SAT
     assert "surrogates" not in res.stats.counts
+
+
+def test_a_surrogate_that_refutes_the_box_ends_the_search():
+    """Five 0-1 variables, every pair at most 1, all five at least 3 and the first four
+    at least 3: the pair rows summed give 4 * sum <= 10, so a combination refutes the box
+    with either long row as the pivot; the search ends at the first that does."""
+    from itertools import combinations
+
+    from eagersmt.encode.surrogate import combine, surrogates
+
+    xs = [f"x{i}" for i in range(5)]
+    rows = [({a: 1, b: 1}, 1) for a, b in combinations(xs, 2)]
+    rows += [({x: -1 for x in xs}, -3), ({x: -1 for x in xs[:4]}, -3)]
+    domains = {x: (0, 1) for x in xs}
+
+    def slack(lam: list[int]) -> int:
+        coef, bound = combine(rows, lam)
+        return bound - sum(c * (domains[x][0] if c > 0 else domains[x][1])
+                           for x, c in coef.items())
+
+    found = surrogates(rows, domains)
+    assert len(found) == 1 and all(m >= 0 for m in found[0])
+    assert slack(found[0]) < 0  # (its minimum over the box exceeds its bound)

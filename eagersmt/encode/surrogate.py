@@ -44,7 +44,8 @@ Row = tuple[dict[str, int], int]  # sum a_x * x <= b
 
 def surrogates(rows: Sequence[Row], domains: dict[str, tuple[int, int]]) -> list[list[int]]:
     """Integer multipliers (one per row, nonnegative) of the useful surrogates of ``rows``
-    over the box ``domains`` (module doc); at most one per pivot, no two alike."""
+    over the box ``domains`` (module doc); at most one per pivot, no two alike, none
+    after one that refutes the box."""
     wide = {k for k, (a, _) in enumerate(rows) if len(a) >= 2}  # (bounds: in the box)
     if not 2 <= len(wide) <= ROWS:
         return []
@@ -64,6 +65,9 @@ def surrogates(rows: Sequence[Row], domains: dict[str, tuple[int, int]]) -> list
         lam = [m // g for m in lam]
         if lam not in found and _useful(rows, lam, domains):
             found.append(lam)
+            coef, bound = combine(rows, lam)
+            if _slack(coef, bound, domains) < 0:
+                break  # (it refutes the box: the other pivots could add nothing)
     return found
 
 
@@ -97,11 +101,14 @@ def _descend(rows: Sequence[Row], wide: set[int], scale: list[int],
     """Multipliers of the scaled rows (nonzero only on ``wide``), ``y_p = 1``, that make
     the slack small (the best point of a projected subgradient descent with steps
     ``1 / sqrt(t)``)."""
-    m = len(rows)
-    scaled = [({x: c / s for x, c in a.items()}, b / s) if k in wide else ({}, 0.0)
-              for k, ((a, b), s) in enumerate(zip(rows, scale))]
-    y = [0.0] * m
-    y[p] = 1.0
+    # (only the wide rows move: the others keep multiplier 0 and gradient 0, so the
+    # descent runs over the wide ones, in row order, and scatters its best point back)
+    ks = sorted(wide)
+    scaled = [({x: c / scale[k] for x, c in rows[k][0].items()}, rows[k][1] / scale[k])
+              for k in ks]
+    pivot = ks.index(p)
+    y = [0.0] * len(ks)
+    y[pivot] = 1.0
     best, best_y = float("inf"), list(y)
     for t in range(1, ROUNDS + 1):
         coef, bound = combine(scaled, y)  # type: ignore[arg-type]
@@ -110,15 +117,19 @@ def _descend(rows: Sequence[Row], wide: set[int], scale: list[int],
             best, best_y = g, list(y)
         # a subgradient: d g / d y_k = b_k - a_k . x*, x* the box's minimizer of coef . x
         point = {x: domains[x][0] if c > 0 else domains[x][1] for x, c in coef.items()}
-        grad = [0.0 if k == p or not a else
+        grad = [0.0 if k == pivot else
                 b - sum(c * point.get(x, domains[x][0]) for x, c in a.items())
                 for k, (a, b) in enumerate(scaled)]
         norm = sum(d * d for d in grad) ** 0.5
         if norm == 0:
             break
         step = 1.0 / (norm * t ** 0.5)
-        y = [yk if k == p else max(0.0, yk - step * d) for k, (yk, d) in enumerate(zip(y, grad))]
-    return best_y
+        y = [yk if k == pivot else max(0.0, yk - step * d)
+             for k, (yk, d) in enumerate(zip(y, grad))]
+    out = [0.0] * len(rows)
+    for k, v in zip(ks, best_y):
+        out[k] = v
+    return out
 
 
 __all__ = ["surrogates", "combine"]
