@@ -230,3 +230,35 @@ print(json.dumps({k: v if isinstance(v, str) else "" for k, v in out.items()}))
     assert "false failed: exit code 1" in r["failed"], r
     assert "not a tested release" in r["untested"], r
     assert not list(tmp_path.rglob("*.so"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_cnf_loaded_in_one_native_call_gets_python_sats_answers(seed, monkeypatch):
+    # random 3-CNFs around the threshold (sat and unsat), loaded by load_clauses: the same
+    # answer as python-sat's own Solver, and every model satisfies every clause
+    from eagersmt.backends import pysat
+
+    monkeypatch.setattr(pysat, "NATIVE_LOAD_CLAUSES", 1)
+    cnf = random_cnf(60, 255 + 10 * seed, seed=seed)
+    cnf.clauses = [tuple(c) if i % 2 else list(c) for i, c in enumerate(cnf.clauses)]
+    with open_solver(cnf) as s:
+        ok = s.solve()
+        assert ok is reference(cnf)
+        if ok:
+            model = set(s.model())
+            assert all(any(lit in model for lit in c) for c in cnf.clauses)
+
+
+@pytest.mark.parametrize("bad, error", [
+    ([1, "2"], "integer expected"), ([1, 0], "non-zero integer expected"),
+    ([1, 2**40], "out of range"), (3, "sequence of ints")])
+def test_a_bad_clause_is_refused_whole_as_python_sat_refuses_it(bad, error, monkeypatch):
+    # the clause before it is in, the bad one not half added: [-1] then leaves 1 false
+    from eagersmt.backends import pysat
+
+    monkeypatch.setattr(pysat, "NATIVE_LOAD_CLAUSES", 1)
+    with pysat.PysatSolver("cadical195", nvars=2) as s:
+        with pytest.raises((TypeError, ValueError, OverflowError), match=error):
+            s.add_clauses([[2], bad])
+        s.add_clauses([[-1]])
+        assert s.solve() is True and s.model()[:2] == [-1, 2]

@@ -6,12 +6,11 @@ the call, plus both per-call overheads (a few ms on a tiny CNF).  Chosen with
 ``--backend portfolio`` when it is not known in advance which solver suits an instance.
 ``stats["winner"]`` names the engine that answered.  UNKNOWN only if both give up or time
 out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ctrl-C).
+``multiprocessing`` is imported by ``solve``, not by ``prestart``: Kissat starts before it.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import multiprocessing.connection
 import os
 import signal
 import time
@@ -22,7 +21,6 @@ from ..result import Status
 from . import solve_in_process
 from .base import PathLike, SatResult
 from .kissat import KissatRun, resolve_kissat
-from .process import start_child
 
 
 class PortfolioBackend:
@@ -46,6 +44,10 @@ class PortfolioBackend:
         and assumptions (``prestart``; this call owns it from now).  With ``proof_path`` each
         engine writes its own DRAT proof beside it and the winner's is renamed to
         ``proof_path`` (the loser's is removed)."""
+        import multiprocessing.connection
+
+        from .process import start_child
+
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
                    "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})
@@ -72,7 +74,7 @@ class PortfolioBackend:
                 if "kissat" in waiting and pidfd is not None:
                     handles.append(pidfd)
                 step = left if pidfd is not None else min(0.01, left if left else 0.01)
-                mp.connection.wait(handles, step)
+                multiprocessing.connection.wait(handles, step)
                 if "cadical" in waiting and (recv.poll() or not child.is_alive()):
                     waiting.discard("cadical")
                     res = _receive(recv, child, errors)

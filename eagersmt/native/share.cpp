@@ -1,4 +1,5 @@
-// Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share).
+// Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share), and
+// loading a CNF's clauses into that solver in one call (load_clauses, at the end).
 //
 // One object per solver is both CaDiCaL's Learner (exports every learnt clause of at most
 // max_length literals into a buffer) and its ExternalPropagator (imports the clauses of a
@@ -12,7 +13,13 @@
 // python-sat) that this file calls.  The two abstract classes must keep the order of their
 // virtual functions and the data member of ExternalPropagator; Solver's members are only
 // called (resolved at load time from python-sat's extension, loaded RTLD_GLOBAL first).
-// Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti (eagersmt/native/build.py).
+// load_clauses is the one function that touches Python objects (Python's C API, called
+// with the GIL held through ctypes.PyDLL): so the library is built per Python version.
+// Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti -I<Python's include dir>
+// (eagersmt/native/build.py).
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +54,7 @@ public:
 
 class Solver {
 public:
+  void add (int lit);
   void assume (int lit);
   int solve ();
   int val (int lit);
@@ -214,6 +222,61 @@ void share_model (void *solver, int nvars, int *out) {
   Solver *s = static_cast<Solver *> (solver);
   for (int v = 1; v <= nvars; v++)
     out[v - 1] = s->val (v) > 0 ? v : -v;
+}
+
+// Add every clause of ``clauses`` (a sequence of sequences of non-zero ints, a CNF's
+// clause list) to the solver in python-sat's capsule ``capsule`` (python-sat's
+// Cadical195.cadical), as python-sat's add_cl does one clause: each clause is checked
+// first (ints, none 0, each fitting an int), so a bad one is not half added.  0, or -1
+// with a Python exception set (TypeError, ValueError, OverflowError).
+int load_clauses (PyObject *capsule, PyObject *clauses) {
+  Solver *s = static_cast<Solver *> (PyCapsule_GetPointer (capsule, NULL));
+  if (!s)
+    return -1;
+  PyObject *outer = PySequence_Fast (clauses, "a sequence of clauses expected");
+  if (!outer)
+    return -1;
+  Py_ssize_t n = PySequence_Fast_GET_SIZE (outer);
+  PyObject **items = PySequence_Fast_ITEMS (outer);
+  std::vector<int> lits;
+  int status = 0;
+  for (Py_ssize_t i = 0; i < n && !status; i++) {
+    PyObject *clause = PySequence_Fast (items[i], "a clause must be a sequence of ints");
+    if (!clause) {
+      status = -1;
+      break;
+    }
+    Py_ssize_t m = PySequence_Fast_GET_SIZE (clause);
+    PyObject **ls = PySequence_Fast_ITEMS (clause);
+    lits.clear ();
+    for (Py_ssize_t j = 0; j < m; j++) {
+      if (!PyLong_Check (ls[j])) {
+        PyErr_SetString (PyExc_TypeError, "integer expected");
+        status = -1;
+        break;
+      }
+      long lit = PyLong_AsLong (ls[j]);
+      if (lit == -1 && PyErr_Occurred ()) {
+        status = -1;
+        break;
+      }
+      if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
+        PyErr_SetString (PyExc_ValueError, lit ? "literal out of range"
+                                               : "non-zero integer expected");
+        status = -1;
+        break;
+      }
+      lits.push_back ((int) lit);
+    }
+    Py_DECREF (clause);
+    if (status)
+      break;
+    for (int lit : lits)
+      s->add (lit);
+    s->add (0);
+  }
+  Py_DECREF (outer);
+  return status;
 }
 
 } // extern "C"
