@@ -56,6 +56,8 @@ class PortfolioBackend:
         kissat = started
         errors: dict[str, str] = {}
         try:  # CaDiCaL first: it loads the clauses while Kissat's DIMACS is written
+            if kissat is not None:
+                kissat.written()  # (no child of the fork below may hold Kissat's pipe)
             child, recv = start_child(lambda: solve_in_process(
                 cnf, assumptions, proof_path=proofs.get("cadical"), warm=warm))
             if kissat is None:

@@ -37,14 +37,10 @@ import threading
 import time
 from typing import Any, BinaryIO, Callable, Iterable, Optional, Sequence
 
-from .base import pad_model
+from .base import native_library, pad_model
 
 
 CADICAL = "cadical195"  # python-sat's name of CaDiCaL 1.9.5
-# From this many clauses CaDiCaL 1.9.5 is loaded by the native library (``add_clauses``);
-# below, importing ``ctypes`` and loading it cost more than the per-clause calls it saves
-# (``benchmarks/RESULTS.md``, "Start-up").
-NATIVE_LOAD_CLAUSES = 20_000
 
 
 class CadicalHandle:
@@ -170,22 +166,18 @@ class PysatSolver:
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
         """CaDiCaL 1.9.5's clauses go in one C loop (``native/share.cpp``'s
-        ``load_clauses``) when there are at least ``NATIVE_LOAD_CLAUSES`` and the native
-        library is built or can be (below that, loading it costs more than it saves), else
-        to python-sat's C entry point in one ``map`` (python-sat's ``append_formula`` makes
+        ``load_clauses``) where ``base.native_library`` gives the library, else to
+        python-sat's C entry point in one ``map`` (python-sat's ``append_formula`` makes
         three Python calls per clause); other solvers' through ``append_formula``."""
         s = self._native_solver()
         native = s.solver
         if self.name == CADICAL and getattr(native, "cadical", None):
             if not isinstance(clauses, (list, tuple)):
                 clauses = list(clauses)
-            if len(clauses) >= NATIVE_LOAD_CLAUSES:
-                from ..native.build import library
-
-                lib = library()
-                if not isinstance(lib, str):
-                    lib.load_clauses(native.cadical, clauses)
-                    return
+            lib = native_library(len(clauses))
+            if lib is not None:
+                lib.load_clauses(native.cadical, clauses)
+                return
             import functools
 
             import pysolvers

@@ -29,7 +29,7 @@ ENV_VAR = "EAGERSMT_NATIVE"
 # python-sat releases whose CaDiCaL 1.9.5 this shim was run against (the class layouts it
 # declares are that CaDiCaL's); outside them the slice-boundary path runs.
 PYSAT_TESTED = ("1.9.dev24",)
-FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti")
+FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti", "-pthread")
 # What share.cpp calls, as python-sat's extension exports it (Itanium C++ ABI names).
 SYMBOLS = (
     "_ZN10CaDiCaL1956Solver3addEi",
@@ -168,6 +168,8 @@ def declare(lib: Any) -> None:
             ("share_model", [p, i, ip], None)):
         f = getattr(lib, name)
         f.argtypes, f.restype = args, res
-    # load_clauses takes Python objects: called with the GIL held, its exception raised
-    lib.load_clauses = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.py_object)(
-        ("load_clauses", lib))
+    lib.dimacs_join.argtypes, lib.dimacs_join.restype = [p], i
+    # these two read Python objects: called with the GIL held, their exception raised
+    o = ctypes.py_object
+    lib.load_clauses = ctypes.PYFUNCTYPE(i, o, o)(("load_clauses", lib))
+    lib.dimacs_start = ctypes.PYFUNCTYPE(p, o, o, o, i)(("dimacs_start", lib))
