@@ -6,13 +6,12 @@ the call, plus both per-call overheads (a few ms on a tiny CNF).  Chosen with
 ``--backend portfolio`` when it is not known in advance which solver suits an instance.
 ``stats["winner"]`` names the engine that answered.  UNKNOWN only if both give up or time
 out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ctrl-C).
-``multiprocessing`` is imported by ``solve``, not by ``prestart``: Kissat starts before it.
 """
 
 from __future__ import annotations
 
 import os
-import signal
+import select
 import time
 from typing import Any, Optional, Sequence
 
@@ -44,21 +43,19 @@ class PortfolioBackend:
         and assumptions (``prestart``; this call owns it from now).  With ``proof_path`` each
         engine writes its own DRAT proof beside it and the winner's is renamed to
         ``proof_path`` (the loser's is removed)."""
-        import multiprocessing.connection
-
         from .process import start_child
 
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
                    "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})
         deadline = None if timeout is None else time.monotonic() + timeout
-        recv = child = pidfd = None
+        child = pidfd = None
         kissat = started
         errors: dict[str, str] = {}
         try:  # CaDiCaL first: it loads the clauses while Kissat's DIMACS is written
             if kissat is not None:
                 kissat.written()  # (no child of the fork below may hold Kissat's pipe)
-            child, recv = start_child(lambda: solve_in_process(
+            child = start_child(lambda: solve_in_process(
                 cnf, assumptions, proof_path=proofs.get("cadical"), warm=warm))
             if kissat is None:
                 kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
@@ -72,14 +69,14 @@ class PortfolioBackend:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     break
-                handles: list[Any] = [recv, child.sentinel] if "cadical" in waiting else []
+                handles: list[Any] = [child] if "cadical" in waiting else []
                 if "kissat" in waiting and pidfd is not None:
                     handles.append(pidfd)
                 step = left if pidfd is not None else min(0.01, left if left else 0.01)
-                multiprocessing.connection.wait(handles, step)
-                if "cadical" in waiting and (recv.poll() or not child.is_alive()):
+                select.select(handles, [], [], step)
+                if "cadical" in waiting and (child.poll() or not child.is_alive()):
                     waiting.discard("cadical")
-                    res = _receive(recv, child, errors)
+                    res = _receive(child, errors)
                     if res is not None and res.status != Status.UNKNOWN:
                         return _won("cadical", res, t0, errors, proofs, proof_path)
                 if "kissat" in waiting and kissat.poll() is not None:
@@ -99,14 +96,11 @@ class PortfolioBackend:
                 stats["timeout"] = 1.0
             return SatResult(Status.UNKNOWN, None, stats)
         finally:
-            if child is not None and child.pid is not None:
-                if child.is_alive():
-                    os.kill(child.pid, signal.SIGKILL)
-                child.join()
+            if child is not None:
+                child.kill()
+                child.close()
             if kissat is not None:
                 kissat.close()
-            if recv is not None:
-                recv.close()
             if pidfd is not None:
                 os.close(pidfd)
             for path in proofs.values():  # the loser's (or both, without an answer)
@@ -116,10 +110,10 @@ class PortfolioBackend:
                     pass
 
 
-def _receive(recv: Any, child: Any, errors: dict[str, str]) -> Optional[SatResult]:
-    """CaDiCaL's answer from the pipe, or ``None`` (with the reason in ``errors``)."""
+def _receive(child: Any, errors: dict[str, str]) -> Optional[SatResult]:
+    """CaDiCaL's answer from its child, or ``None`` (with the reason in ``errors``)."""
     try:
-        kind, payload = recv.recv()
+        kind, payload = child.recv()
     except EOFError:
         child.join()
         errors["cadical"] = f"solver process died (exit code {child.exitcode})"
