@@ -25,10 +25,8 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from typing import IO, Any, Optional, Sequence
 
@@ -66,11 +64,17 @@ def find_kissat() -> str:
     """Path of the Kissat executable: ``$EAGERSMT_KISSAT``, the wheel's, then PATH."""
     override = os.environ.get(ENV_VAR)
     if override:  # an explicit choice that does not work is an error, not a fall-through
+        import shutil
+
         path = shutil.which(override)
         if path is None:
             raise KissatNotFound(f"${ENV_VAR}={override!r} is not an executable")
         return path
-    path = _wheel_executable() or shutil.which("kissat")
+    path = _wheel_executable()
+    if path is None:
+        import shutil
+
+        path = shutil.which("kissat")
     if path is None:
         raise KissatNotFound(f"Kissat executable not found (set ${ENV_VAR}, install "
                              "passagemath-kissat, or put kissat on PATH)")
@@ -117,10 +121,20 @@ def _fork_writer(fd: int, cnf: CNF, assumptions: Sequence[int]) -> int:
         os._exit(code)
 
 
+def _scratch() -> IO[bytes]:
+    """An unnamed file for Kissat's output: a memfd where Linux has one (no ``tempfile``,
+    whose import brings ``shutil``, ``random`` and the compressors), else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("eagersmt-kissat", os.MFD_CLOEXEC), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
 class KissatRun:
     """One started Kissat process.  ``poll``/``wait``, then ``result``; always ``close``.
 
-    Kissat's stdout goes to an unlinked temporary file, not a pipe, so a large model never
+    Kissat's stdout goes to an unnamed file (``_scratch``), not a pipe, so a large model never
     blocks the solver while the caller is busy elsewhere (the portfolio polls two engines).
     """
 
@@ -133,8 +147,8 @@ class KissatRun:
         self.dimacs: Optional[int] = None  # or the native thread writing it (its handle)
         self.lib: Any = None
         self.cnf_path: Optional[str] = None
-        self.out = tempfile.TemporaryFile()
-        self.err = tempfile.TemporaryFile()
+        self.out = _scratch()
+        self.err = _scratch()
         try:
             self.start = time.perf_counter()
             args = [executable, "-q", *TUNINGS.get(cnf.tuning, ())]
@@ -156,6 +170,8 @@ class KissatRun:
                 # A DRAT proof must refute the certificate's CNF itself (lemmas included);
                 # Kissat takes a proof path only after a DIMACS path.  -f: write even where
                 # a .cnf-like file exists.
+                import tempfile
+
                 fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
                 with os.fdopen(fd, "w", buffering=1 << 20) as f:
                     write_dimacs(f, cnf, assumptions)
