@@ -4,8 +4,8 @@ python-sat's CaDiCaL cannot be interrupted from another thread, so a time limit 
 process boundary: the child inherits the CNF by ``fork`` (copy-on-write, no pickling of the
 input), sends back its result through a pipe, and is killed (SIGKILL) on timeout.  No child
 outlives the call.  ``Child`` is ``os.fork`` and ``os.pipe`` with one pickled message, not
-``multiprocessing`` (whose import, with ``socket`` and ``selectors``, costs every solve that
-forks one child ~10 ms of CPU: ``benchmarks/RESULTS.md``, "Start-up").
+``multiprocessing``, whose import (with ``socket`` and ``selectors``) would cost every solve
+that forks one child more than the fork (``benchmarks/RESULTS.md``, "Start-up").
 """
 
 from __future__ import annotations
