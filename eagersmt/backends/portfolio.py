@@ -11,7 +11,6 @@ out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ct
 from __future__ import annotations
 
 import os
-import select
 import time
 from typing import Any, Optional, Sequence
 
@@ -43,7 +42,7 @@ class PortfolioBackend:
         and assumptions (``prestart``; this call owns it from now).  With ``proof_path`` each
         engine writes its own DRAT proof beside it and the winner's is renamed to
         ``proof_path`` (the loser's is removed)."""
-        from .process import start_child
+        from .process import start_child, wait_readable
 
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
@@ -73,7 +72,7 @@ class PortfolioBackend:
                 if "kissat" in waiting and pidfd is not None:
                     handles.append(pidfd)
                 step = left if pidfd is not None else min(0.01, left if left else 0.01)
-                select.select(handles, [], [], step)
+                wait_readable(handles, step)
                 if "cadical" in waiting and (child.poll() or not child.is_alive()):
                     waiting.discard("cadical")
                     res = _receive(child, errors)

@@ -11,6 +11,7 @@ that forks one child more than the fork (``benchmarks/RESULTS.md``, "Start-up").
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pickle
 import resource
@@ -28,7 +29,7 @@ class Timeout(Exception):
 
 class Child:
     """A forked child running ``child_main``, and the reading end of its pipe (``fileno``:
-    readable when its message has come or it has exited, for ``select``).  ``poll``, then
+    readable when its message has come or it has exited: ``wait_readable``).  ``poll``, then
     ``recv`` (its one message, ``EOFError`` when it died without one); ``is_alive``,
     ``join`` and ``exitcode`` (negative: the signal that ended it), as ``multiprocessing``'s."""
 
@@ -40,7 +41,7 @@ class Child:
         return self.fd
 
     def poll(self, timeout: Optional[float] = 0.0) -> bool:
-        return bool(select.select([self.fd], [], [], timeout)[0])
+        return bool(wait_readable([self.fd], timeout))
 
     def recv(self) -> Any:
         chunks = []
@@ -74,6 +75,18 @@ class Child:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+def wait_readable(fds: list[Any], timeout: Optional[float]) -> list[int]:
+    """Wait until one of ``fds`` (descriptors, or objects with ``fileno``) is readable
+    (data, end of file or a process descriptor's exit) or ``timeout`` seconds (None:
+    forever) have passed; the readable descriptors.  ``poll``, not ``select``: any
+    descriptor number."""
+    p = select.poll()
+    for fd in fds:
+        p.register(fd, select.POLLIN)
+    ms = None if timeout is None else max(0, math.ceil(timeout * 1000))
+    return [fd for fd, _ in p.poll(ms)]
 
 
 def child_main(fn: Callable[[], R], fd: int) -> None:
