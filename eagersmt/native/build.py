@@ -9,9 +9,11 @@ checksum of the source, the flags, Python's version (``load_clauses`` uses its C
 python-sat's, written under a temporary name and renamed (two processes building at once both
 succeed).  The name does not depend on the compiler: a library built once serves until one of
 those changes, and loading a built one runs no compiler and imports neither ``hashlib`` nor
-``importlib.resources`` (the solve path loads it, ``backends.pysat``).  ``$EAGERSMT_NATIVE=0`` turns it
-off (``root``: on, importing at decision level 0 only, ``share.NativeShare``) (as do a missing ``g++`` or ``$CXX``, a failed build, an untested python-sat):
-``library()`` then returns the reason as a string, and sharing runs at slice boundaries.
+``importlib.resources`` (the solve path loads it: ``backends.base.native_library``).
+``$EAGERSMT_NATIVE=0`` turns it off (``root``: on, importing at decision level 0 only,
+``share.NativeShare``), as do a missing ``g++`` or ``$CXX`` (when nothing is cached), a
+failed build, an untested python-sat: ``library()`` then returns the reason as a string,
+sharing runs at slice boundaries, and the solve path takes its Python ways.
 
 Cost: one ``g++`` run (about a second) per user and version, then ``ctypes`` and a
 ``dlopen``.
