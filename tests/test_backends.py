@@ -311,3 +311,21 @@ def test_portfolio_prestarts_kissat_before_the_first_try(monkeypatch):
     assert str(hard.status) == "unsat" and len(calls) == 2
     assert str(hard.stats.notes.get("winner")) in ("cadical", "kissat")
     assert no_children()
+
+
+def test_a_solver_child_answers_reports_its_error_or_death_and_is_stopped_at_its_timeout():
+    # backends.process: the value (a large one, past a pipe's buffer), the child's exception
+    # as RuntimeError, a child killed by a signal as "died", a slow one as Timeout; no child
+    # left behind by any
+    from eagersmt.backends.process import Timeout, run_with_timeout
+
+    assert run_with_timeout(lambda: list(range(200_000)), 30) == list(range(200_000))
+    with pytest.raises(RuntimeError, match="solver process failed: .*by zero"):
+        run_with_timeout(lambda: 1 // 0, 30)
+    with pytest.raises(RuntimeError, match=r"solver process died \(exit code -9\)"):
+        run_with_timeout(lambda: os.kill(os.getpid(), signal.SIGKILL), 30)
+    t0 = time.monotonic()
+    with pytest.raises(Timeout):
+        run_with_timeout(lambda: time.sleep(30), 0.3)
+    assert time.monotonic() - t0 < 10
+    assert no_children()

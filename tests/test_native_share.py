@@ -230,3 +230,89 @@ print(json.dumps({k: v if isinstance(v, str) else "" for k, v in out.items()}))
     assert "false failed: exit code 1" in r["failed"], r
     assert "not a tested release" in r["untested"], r
     assert not list(tmp_path.rglob("*.so"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_cnf_loaded_in_one_native_call_gets_python_sats_answers(seed, monkeypatch):
+    # random 3-CNFs around the threshold (sat and unsat), loaded by load_clauses: the same
+    # answer as python-sat's own Solver, and every model satisfies every clause
+    from eagersmt.backends import base, pysat
+
+    monkeypatch.setattr(base, "NATIVE_CLAUSES", 1)
+    cnf = random_cnf(60, 255 + 10 * seed, seed=seed)
+    cnf.clauses = [tuple(c) if i % 2 else list(c) for i, c in enumerate(cnf.clauses)]
+    with open_solver(cnf) as s:
+        ok = s.solve()
+        assert ok is reference(cnf)
+        if ok:
+            model = set(s.model())
+            assert all(any(lit in model for lit in c) for c in cnf.clauses)
+
+
+@pytest.mark.parametrize("bad, error", [
+    ([1, "2"], "integer expected"), ([1, 0], "non-zero integer expected"),
+    ([1, 2**40], "out of range"), (3, "sequence of ints")])
+def test_a_bad_clause_is_refused_whole_as_python_sat_refuses_it(bad, error, monkeypatch):
+    # the clause before it is in, the bad one not half added: [-1] then leaves 1 false
+    from eagersmt.backends import base, pysat
+
+    monkeypatch.setattr(base, "NATIVE_CLAUSES", 1)
+    with pysat.PysatSolver("cadical195", nvars=2) as s:
+        with pytest.raises((TypeError, ValueError, OverflowError), match=error):
+            s.add_clauses([[2], bad])
+        s.add_clauses([[-1]])
+        assert s.solve() is True and s.model()[:2] == [-1, 2]
+
+
+@pytest.mark.parametrize("assumptions", [[], [5, -7, 90]])
+def test_kissats_dimacs_made_natively_is_the_text_write_dimacs_makes(assumptions):
+    # lemmas (a redundant range) left out, the assumption units after, a variable beyond
+    # the CNF's counted in the header: byte for byte what the Python writer writes
+    import io
+    import threading
+
+    from eagersmt.backends.kissat import _header, write_dimacs
+
+    lib = build.library()
+    cnf = random_cnf(60, 250, seed=3)
+    cnf.clauses.append([])
+    cnf.redundant = [range(10, 20), range(100, 101)]
+    ref = io.StringIO()
+    write_dimacs(ref, cnf, assumptions, essential=True)
+    r, w = os.pipe()
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(os.fdopen(r, "rb").read()))
+    reader.start()
+    clauses = cnf.essential()
+    handle = lib.dimacs_start(_header(cnf, clauses, assumptions).encode(), clauses,
+                              assumptions, w)
+    assert lib.dimacs_join(handle) == 0
+    reader.join(30)
+    assert got[0].decode() == ref.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kissat_fed_by_the_native_writer_answers_as_python_sat(seed, monkeypatch):
+    # every CNF through the C thread (threshold 1); a run stopped before Kissat has read
+    # its input ends the thread too (close joins it)
+    from eagersmt.backends import base, kissat
+
+    if kissat.unavailable():
+        pytest.skip(kissat.unavailable())
+    monkeypatch.setattr(base, "NATIVE_CLAUSES", 1)
+    cnf = random_cnf(60, 255 + 10 * seed, seed=seed)
+    run = kissat.KissatRun(kissat.find_kissat(), cnf)
+    try:
+        assert run.dimacs is not None and run.writer is None
+        run.wait(60)
+        res = run.result()
+    finally:
+        run.close()
+    assert res.status == (Status.SAT if reference(cnf) else Status.UNSAT)
+    if res.status == Status.SAT:
+        model = set(res.model)
+        assert all(any(lit in model for lit in c) for c in cnf.clauses)
+    big = random_cnf(3000, 12000, seed=seed)
+    stopped = kissat.KissatRun(kissat.find_kissat(), big)
+    stopped.close()
+    assert stopped.dimacs is None

@@ -25,6 +25,24 @@ from ..result import Status
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+# From this many clauses a CNF goes to the native library (``native/``): CaDiCaL's clauses
+# in one call (``pysat.PysatSolver.add_clauses``), Kissat's DIMACS made in C and written by a
+# thread (``kissat.KissatRun``); below, importing ``ctypes`` and loading the library cost
+# more than they save (``benchmarks/RESULTS.md``, "Start-up").
+NATIVE_CLAUSES = 20_000
+
+
+def native_library(clauses: int) -> Any:
+    """The native library (``native.build.library``) for a CNF of ``clauses`` clauses, or
+    None: below ``NATIVE_CLAUSES``, or where it cannot be built or loaded (python-sat's
+    per-clause calls and a forked writer do the work then)."""
+    if clauses < NATIVE_CLAUSES:
+        return None
+    from ..native.build import library
+
+    lib = library()
+    return None if isinstance(lib, str) else lib
+
 
 @dataclass
 class SatResult:

@@ -1,12 +1,16 @@
 """Kissat 4.0.4 as an external executable, one process per call.
 
-A call starts ``kissat -q`` reading DIMACS from a pipe and forks a child of this process
-that writes the CNF into it, so Kissat starts at once and parses while the text is made, and
-the caller goes on meanwhile (the portfolio loads CaDiCaL on the other CPU); with a DRAT proof
-Kissat needs a file name, so the CNF goes to a temporary file first.  The ``s``/``v`` lines
-are read back.  Cost: a process start plus writing and parsing text per literal (and, for
-the writer, a fork: its page tables grow with this process); worth it on large, hard
-instances.  Chosen with ``--backend kissat``
+A call starts ``kissat -q`` reading DIMACS from a pipe and writes the CNF into it from
+another thread or process, so Kissat starts at once and parses while the text comes, and the
+caller goes on meanwhile (the portfolio loads CaDiCaL on the other CPU): a CNF of at least
+``base.NATIVE_CLAUSES`` clauses is made into text in C and written by a C thread
+(``native/share.cpp``'s ``dimacs_start``; ``KissatRun.written`` waits for it: the caller must
+before it forks, or the child would hold the pipe open), a smaller one (or one where the
+native library cannot be built) by a forked child of this process.  With a DRAT proof Kissat
+needs a file name, so the CNF goes to a temporary file first.  The ``s``/``v`` lines are
+read back.  Cost: a process start plus writing and parsing text per literal (and, for the
+forked writer, a fork: its page tables grow with this process, and this process's pages are
+copied on write while it lives); worth it on large, hard instances.  Chosen with ``--backend kissat``
 and raced against CaDiCaL by the ``portfolio`` back end.
 
 The executable is looked up in this order: ``$EAGERSMT_KISSAT`` (a path or a name on PATH),
@@ -21,16 +25,14 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from typing import IO, Any, Optional, Sequence
 
 from ..encode.cnf import CNF, SCHEDULE_TUNING
 from ..result import Status
-from .base import PathLike, SatResult
+from .base import PathLike, SatResult, native_library
 
 ENV_VAR = "EAGERSMT_KISSAT"
 
@@ -62,11 +64,17 @@ def find_kissat() -> str:
     """Path of the Kissat executable: ``$EAGERSMT_KISSAT``, the wheel's, then PATH."""
     override = os.environ.get(ENV_VAR)
     if override:  # an explicit choice that does not work is an error, not a fall-through
+        import shutil
+
         path = shutil.which(override)
         if path is None:
             raise KissatNotFound(f"${ENV_VAR}={override!r} is not an executable")
         return path
-    path = _wheel_executable() or shutil.which("kissat")
+    path = _wheel_executable()
+    if path is None:
+        import shutil
+
+        path = shutil.which("kissat")
     if path is None:
         raise KissatNotFound(f"Kissat executable not found (set ${ENV_VAR}, install "
                              "passagemath-kissat, or put kissat on PATH)")
@@ -86,11 +94,16 @@ def write_dimacs(out: IO[str], cnf: CNF, assumptions: Sequence[int] = (), *,
                  essential: bool = False) -> None:
     """``cnf`` plus one unit clause per assumption, in DIMACS (``essential``: without the
     CNF's redundant lemmas)."""
-    nvars = max([cnf.nvars, *(abs(a) for a in assumptions)])
     clauses = cnf.essential() if essential else cnf.clauses
-    out.write(f"p cnf {nvars} {len(clauses) + len(assumptions)}\n")
+    out.write(_header(cnf, clauses, assumptions))
     out.writelines(" ".join(map(str, cl)) + " 0\n" for cl in clauses)
     out.writelines(f"{a} 0\n" for a in assumptions)
+
+
+def _header(cnf: CNF, clauses: Sequence[Sequence[int]], assumptions: Sequence[int]) -> str:
+    """The ``p cnf`` line of ``clauses`` (of ``cnf``) and one unit per assumption."""
+    nvars = max([cnf.nvars, *(abs(a) for a in assumptions)])
+    return f"p cnf {nvars} {len(clauses) + len(assumptions)}\n"
 
 
 def _fork_writer(fd: int, cnf: CNF, assumptions: Sequence[int]) -> int:
@@ -108,10 +121,20 @@ def _fork_writer(fd: int, cnf: CNF, assumptions: Sequence[int]) -> int:
         os._exit(code)
 
 
+def _scratch() -> IO[bytes]:
+    """An unnamed file for Kissat's output: a memfd where Linux has one (no ``tempfile``,
+    whose import brings ``shutil``, ``random`` and the compressors), else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("eagersmt-kissat", os.MFD_CLOEXEC), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
 class KissatRun:
     """One started Kissat process.  ``poll``/``wait``, then ``result``; always ``close``.
 
-    Kissat's stdout goes to an unlinked temporary file, not a pipe, so a large model never
+    Kissat's stdout goes to an unnamed file (``_scratch``), not a pipe, so a large model never
     blocks the solver while the caller is busy elsewhere (the portfolio polls two engines).
     """
 
@@ -121,9 +144,11 @@ class KissatRun:
         self.timed_out = False
         self.proc: Optional[subprocess.Popen[bytes]] = None
         self.writer: Optional[int] = None  # pid of the child writing Kissat's input
+        self.dimacs: Optional[int] = None  # or the native thread writing it (its handle)
+        self.lib: Any = None
         self.cnf_path: Optional[str] = None
-        self.out = tempfile.TemporaryFile()
-        self.err = tempfile.TemporaryFile()
+        self.out = _scratch()
+        self.err = _scratch()
         try:
             self.start = time.perf_counter()
             args = [executable, "-q", *TUNINGS.get(cnf.tuning, ())]
@@ -135,12 +160,18 @@ class KissatRun:
                 self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.out,
                                              stderr=self.err)
                 assert self.proc.stdin is not None
-                self.writer = _fork_writer(self.proc.stdin.fileno(), cnf, assumptions)
+                self.lib = native_library(len(cnf.clauses))
+                if self.lib is not None:
+                    self._start_thread(self.proc.stdin.fileno(), cnf, assumptions)
+                else:
+                    self.writer = _fork_writer(self.proc.stdin.fileno(), cnf, assumptions)
                 self.proc.stdin.close()  # the writer's copy is now the only write end
             else:
                 # A DRAT proof must refute the certificate's CNF itself (lemmas included);
                 # Kissat takes a proof path only after a DIMACS path.  -f: write even where
                 # a .cnf-like file exists.
+                import tempfile
+
                 fd, self.cnf_path = tempfile.mkstemp(prefix="eagersmt-", suffix=".cnf")
                 with os.fdopen(fd, "w", buffering=1 << 20) as f:
                     write_dimacs(f, cnf, assumptions)
@@ -150,6 +181,23 @@ class KissatRun:
         except BaseException:
             self.close()
             raise
+
+    def _start_thread(self, fd: int, cnf: CNF, assumptions: Sequence[int]) -> None:
+        clauses = cnf.essential()
+        copy = os.dup(fd)  # the thread closes it
+        try:
+            self.dimacs = self.lib.dimacs_start(_header(cnf, clauses, assumptions).encode(),
+                                                clauses, list(assumptions), copy)
+        except BaseException:
+            os.close(copy)
+            raise
+
+    def written(self) -> None:
+        """Wait until the native thread has written Kissat's input (or Kissat is gone):
+        before this process forks, so that no child holds the pipe open."""
+        if self.dimacs is not None:
+            self.lib.dimacs_join(self.dimacs)
+            self.dimacs = None
 
     def poll(self) -> Optional[int]:
         assert self.proc is not None
@@ -175,6 +223,7 @@ class KissatRun:
                 pass
             os.waitpid(self.writer, 0)
             self.writer = None
+        self.written()  # (ends at once when Kissat is gone: its writes fail)
 
     def close(self) -> None:
         """Kill the process if still running and remove the temporary files."""

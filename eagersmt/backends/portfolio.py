@@ -10,10 +10,7 @@ out; ``RuntimeError`` only if both fail.  No child outlives the call (also on Ct
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import multiprocessing.connection
 import os
-import signal
 import time
 from typing import Any, Optional, Sequence
 
@@ -22,7 +19,6 @@ from ..result import Status
 from . import solve_in_process
 from .base import PathLike, SatResult
 from .kissat import KissatRun, resolve_kissat
-from .process import start_child
 
 
 class PortfolioBackend:
@@ -46,15 +42,19 @@ class PortfolioBackend:
         and assumptions (``prestart``; this call owns it from now).  With ``proof_path`` each
         engine writes its own DRAT proof beside it and the winner's is renamed to
         ``proof_path`` (the loser's is removed)."""
+        from .process import start_child, wait_readable
+
         t0 = time.perf_counter()
         proofs = ({"cadical": os.fspath(proof_path) + ".cadical",
                    "kissat": os.fspath(proof_path) + ".kissat"} if proof_path is not None else {})
         deadline = None if timeout is None else time.monotonic() + timeout
-        recv = child = pidfd = None
+        child = pidfd = None
         kissat = started
         errors: dict[str, str] = {}
         try:  # CaDiCaL first: it loads the clauses while Kissat's DIMACS is written
-            child, recv = start_child(lambda: solve_in_process(
+            if kissat is not None:
+                kissat.written()  # (no child of the fork below may hold Kissat's pipe)
+            child = start_child(lambda: solve_in_process(
                 cnf, assumptions, proof_path=proofs.get("cadical"), warm=warm))
             if kissat is None:
                 kissat = KissatRun(self.executable, cnf, assumptions, timeout=timeout,
@@ -68,14 +68,14 @@ class PortfolioBackend:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     break
-                handles: list[Any] = [recv, child.sentinel] if "cadical" in waiting else []
+                handles: list[Any] = [child] if "cadical" in waiting else []
                 if "kissat" in waiting and pidfd is not None:
                     handles.append(pidfd)
                 step = left if pidfd is not None else min(0.01, left if left else 0.01)
-                mp.connection.wait(handles, step)
-                if "cadical" in waiting and (recv.poll() or not child.is_alive()):
+                wait_readable(handles, step)
+                if "cadical" in waiting and (child.poll() or not child.is_alive()):
                     waiting.discard("cadical")
-                    res = _receive(recv, child, errors)
+                    res = _receive(child, errors)
                     if res is not None and res.status != Status.UNKNOWN:
                         return _won("cadical", res, t0, errors, proofs, proof_path)
                 if "kissat" in waiting and kissat.poll() is not None:
@@ -95,14 +95,11 @@ class PortfolioBackend:
                 stats["timeout"] = 1.0
             return SatResult(Status.UNKNOWN, None, stats)
         finally:
-            if child is not None and child.pid is not None:
-                if child.is_alive():
-                    os.kill(child.pid, signal.SIGKILL)
-                child.join()
+            if child is not None:
+                child.kill()
+                child.close()
             if kissat is not None:
                 kissat.close()
-            if recv is not None:
-                recv.close()
             if pidfd is not None:
                 os.close(pidfd)
             for path in proofs.values():  # the loser's (or both, without an answer)
@@ -112,10 +109,10 @@ class PortfolioBackend:
                     pass
 
 
-def _receive(recv: Any, child: Any, errors: dict[str, str]) -> Optional[SatResult]:
-    """CaDiCaL's answer from the pipe, or ``None`` (with the reason in ``errors``)."""
+def _receive(child: Any, errors: dict[str, str]) -> Optional[SatResult]:
+    """CaDiCaL's answer from its child, or ``None`` (with the reason in ``errors``)."""
     try:
-        kind, payload = recv.recv()
+        kind, payload = child.recv()
     except EOFError:
         child.join()
         errors["cadical"] = f"solver process died (exit code {child.exitcode})"

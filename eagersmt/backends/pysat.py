@@ -37,7 +37,7 @@ import threading
 import time
 from typing import Any, BinaryIO, Callable, Iterable, Optional, Sequence
 
-from .base import pad_model
+from .base import native_library, pad_model
 
 
 CADICAL = "cadical195"  # python-sat's name of CaDiCaL 1.9.5
@@ -165,12 +165,19 @@ class PysatSolver:
         self._native_solver().add_clause(clause)
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
-        """CaDiCaL 1.9.5's clauses go to its C entry point in one ``map`` (python-sat's
-        ``append_formula`` makes three Python calls per clause); others through
-        ``append_formula``."""
+        """CaDiCaL 1.9.5's clauses go in one C loop (``native/share.cpp``'s
+        ``load_clauses``) where ``base.native_library`` gives the library, else to
+        python-sat's C entry point in one ``map`` (python-sat's ``append_formula`` makes
+        three Python calls per clause); other solvers' through ``append_formula``."""
         s = self._native_solver()
         native = s.solver
         if self.name == CADICAL and getattr(native, "cadical", None):
+            if not isinstance(clauses, (list, tuple)):
+                clauses = list(clauses)
+            lib = native_library(len(clauses))
+            if lib is not None:
+                lib.load_clauses(native.cadical, clauses)
+                return
             import functools
 
             import pysolvers

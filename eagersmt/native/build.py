@@ -5,32 +5,36 @@ exports it as ``CaDiCaL195::``): that extension is re-opened ``RTLD_GLOBAL`` so 
 shim's references resolve to it, after checking at run time that every symbol the shim
 needs is there and that python-sat's version is in the tested range (``PYSAT_TESTED``).
 The library goes to ``$XDG_CACHE_HOME/eagersmt/native`` (default ``~/.cache``), named by a
-hash of the source, the compiler's version and python-sat's, written under a temporary name
-and renamed (two processes building at once both succeed).  ``$EAGERSMT_NATIVE=0`` turns it
-off (``root``: on, importing at decision level 0 only, ``share.NativeShare``) (as do a missing ``g++`` or ``$CXX``, a failed build, an untested python-sat):
-``library()`` then returns the reason as a string, and sharing runs at slice boundaries.
+checksum of the source, the flags, Python's version (``load_clauses`` uses its C API) and
+python-sat's, written under a temporary name and renamed (two processes building at once both
+succeed).  The name does not depend on the compiler: a library built once serves until one of
+those changes, and loading a built one runs no compiler and imports neither ``hashlib`` nor
+``importlib.resources`` (the solve path loads it: ``backends.base.native_library``).
+``$EAGERSMT_NATIVE=0`` turns it off (``root``: on, importing at decision level 0 only,
+``share.NativeShare``), as do a missing ``g++`` or ``$CXX`` (when nothing is cached), a
+failed build, an untested python-sat: ``library()`` then returns the reason as a string,
+sharing runs at slice boundaries, and the solve path takes its Python ways.
 
-Cost: one ``g++`` run (about a second) per user and version, then a ``dlopen``.
+Cost: one ``g++`` run (about a second) per user and version, then ``ctypes`` and a
+``dlopen``.
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
-import shutil
-import subprocess
-import tempfile
-from importlib import resources
+import sys
+import zlib
 from typing import Any, Union
 
 ENV_VAR = "EAGERSMT_NATIVE"
 # python-sat releases whose CaDiCaL 1.9.5 this shim was run against (the class layouts it
 # declares are that CaDiCaL's); outside them the slice-boundary path runs.
 PYSAT_TESTED = ("1.9.dev24",)
-FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti")
+FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti", "-pthread")
 # What share.cpp calls, as python-sat's extension exports it (Itanium C++ ABI names).
 SYMBOLS = (
+    "_ZN10CaDiCaL1956Solver3addEi",
     "_ZN10CaDiCaL1956Solver6assumeEi",
     "_ZN10CaDiCaL1956Solver5solveEv",
     "_ZN10CaDiCaL1956Solver3valEi",
@@ -54,12 +58,15 @@ def cache_dir() -> str:
 
 def compiler() -> str:
     """The C++ compiler to use ('' if none): ``$CXX``, else ``g++`` on PATH."""
+    import shutil
+
     cxx = os.environ.get("CXX") or "g++"
     return shutil.which(cxx) or ""
 
 
 def source() -> bytes:
-    return resources.files(__package__).joinpath("share.cpp").read_bytes()
+    with open(os.path.join(os.path.dirname(__file__), "share.cpp"), "rb") as f:
+        return f.read()
 
 
 def pysolvers_global() -> Union[ctypes.CDLL, str]:
@@ -85,15 +92,20 @@ def pysolvers_global() -> Union[ctypes.CDLL, str]:
 
 def build(cxx: str, text: bytes, path: str) -> str:
     """Compile ``text`` with ``cxx`` into ``path``; '' or the compiler's complaint."""
+    import subprocess
+    import sysconfig
+    import tempfile
+
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as tmp:
         src = os.path.join(tmp, "share.cpp")
         with open(src, "wb") as f:
             f.write(text)
         out = os.path.join(tmp, "share.so")
+        include = "-I" + sysconfig.get_path("include")
         try:
-            r = subprocess.run([cxx, *FLAGS, src, "-o", out], capture_output=True, text=True,
-                               timeout=120)
+            r = subprocess.run([cxx, *FLAGS, include, src, "-o", out], capture_output=True,
+                               text=True, timeout=120)
         except (OSError, subprocess.TimeoutExpired) as e:
             return f"{cxx} did not run ({e})"
         if r.returncode != 0:
@@ -118,21 +130,16 @@ def _load() -> Union[ctypes.CDLL, str]:
     host = pysolvers_global()
     if isinstance(host, str):
         return host
-    cxx = compiler()
-    if not cxx:
-        return "no C++ compiler (g++, or $CXX) found"
     text = source()
-    try:
-        version = subprocess.run([cxx, "-dumpfullversion", "-dumpversion"],
-                                 capture_output=True, text=True, timeout=30).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"{cxx} did not run ({e})"
     import pysat
 
-    digest = hashlib.sha256(b"\0".join([text, cxx.encode(), version.encode(),
-                                        pysat.__version__.encode(), " ".join(FLAGS).encode()]))
-    path = os.path.join(cache_dir(), f"share-{digest.hexdigest()[:16]}.so")
+    key = b"\0".join([text, pysat.__version__.encode(), " ".join(FLAGS).encode(),
+                      sys.version.encode()])
+    path = os.path.join(cache_dir(), f"share-{zlib.crc32(key):08x}-{len(key):x}.so")
     if not os.path.exists(path):
+        cxx = compiler()
+        if not cxx:
+            return "no C++ compiler (g++, or $CXX) found"
         try:
             why = build(cxx, text, path)
         except OSError as e:
@@ -163,3 +170,8 @@ def declare(lib: Any) -> None:
             ("share_model", [p, i, ip], None)):
         f = getattr(lib, name)
         f.argtypes, f.restype = args, res
+    lib.dimacs_join.argtypes, lib.dimacs_join.restype = [p], i
+    # these two read Python objects: called with the GIL held, their exception raised
+    o = ctypes.py_object
+    lib.load_clauses = ctypes.PYFUNCTYPE(i, o, o)(("load_clauses", lib))
+    lib.dimacs_start = ctypes.PYFUNCTYPE(p, o, o, o, i)(("dimacs_start", lib))

@@ -1,4 +1,6 @@
-// Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share).
+// Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share); and, at
+// the end, a CNF's clauses loaded into that solver in one call (load_clauses) and written as
+// DIMACS to a pipe by a thread (dimacs_start, dimacs_join: Kissat's input).
 //
 // One object per solver is both CaDiCaL's Learner (exports every learnt clause of at most
 // max_length literals into a buffer) and its ExternalPropagator (imports the clauses of a
@@ -12,13 +14,23 @@
 // python-sat) that this file calls.  The two abstract classes must keep the order of their
 // virtual functions and the data member of ExternalPropagator; Solver's members are only
 // called (resolved at load time from python-sat's extension, loaded RTLD_GLOBAL first).
-// Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti (eagersmt/native/build.py).
+// load_clauses and dimacs_start read Python objects (Python's C API, called with the GIL
+// held through ctypes' PYFUNCTYPE): so the library is built per Python version.
+// Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti -pthread -I<Python's include dir>
+// (eagersmt/native/build.py).
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace CaDiCaL195 {
@@ -47,6 +59,7 @@ public:
 
 class Solver {
 public:
+  void add (int lit);
   void assume (int lit);
   int solve ();
   int val (int lit);
@@ -137,6 +150,74 @@ struct Share : CaDiCaL195::Learner, CaDiCaL195::ExternalPropagator {
   }
 };
 
+// The literals of ``clause`` (a sequence of non-zero ints, each fitting an int) into
+// ``lits``: 0, or -1 with a Python exception set (python-sat's add_cl's messages).
+int literals (PyObject *item, std::vector<int> &lits) {
+  PyObject *clause = PySequence_Fast (item, "a clause must be a sequence of ints");
+  if (!clause)
+    return -1;
+  Py_ssize_t m = PySequence_Fast_GET_SIZE (clause);
+  PyObject **ls = PySequence_Fast_ITEMS (clause);
+  int status = 0;
+  lits.clear ();
+  for (Py_ssize_t j = 0; j < m && !status; j++) {
+    if (!PyLong_Check (ls[j])) {
+      PyErr_SetString (PyExc_TypeError, "integer expected");
+      status = -1;
+      break;
+    }
+    long lit = PyLong_AsLong (ls[j]);
+    if (lit == -1 && PyErr_Occurred ())
+      status = -1;
+    else if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
+      PyErr_SetString (PyExc_ValueError, lit ? "literal out of range"
+                                             : "non-zero integer expected");
+      status = -1;
+    } else
+      lits.push_back ((int) lit);
+  }
+  Py_DECREF (clause);
+  return status;
+}
+
+// Call ``each (lits)`` on every clause of the sequence ``clauses``: 0, or -1 with a Python
+// exception set (a bad clause is found before ``each`` sees it).
+template <class F> int each_clause (PyObject *clauses, F each) {
+  PyObject *outer = PySequence_Fast (clauses, "a sequence of clauses expected");
+  if (!outer)
+    return -1;
+  Py_ssize_t n = PySequence_Fast_GET_SIZE (outer);
+  PyObject **items = PySequence_Fast_ITEMS (outer);
+  std::vector<int> lits;
+  int status = 0;
+  for (Py_ssize_t i = 0; i < n && !status; i++) {
+    status = literals (items[i], lits);
+    if (!status)
+      each (lits);
+  }
+  Py_DECREF (outer);
+  return status;
+}
+
+struct Dimacs {
+  std::string text;
+  int fd;
+  int error = 0;
+  std::thread thread;
+};
+
+void put_int (std::string &out, int lit) {
+  char buf[12];
+  char *end = buf + sizeof buf, *p = end;
+  unsigned u = lit < 0 ? 0u - (unsigned) lit : (unsigned) lit;
+  do
+    *--p = (char) ('0' + u % 10);
+  while (u /= 10);
+  if (lit < 0)
+    *--p = '-';
+  out.append (p, end - p);
+}
+
 } // namespace
 
 extern "C" {
@@ -214,6 +295,95 @@ void share_model (void *solver, int nvars, int *out) {
   Solver *s = static_cast<Solver *> (solver);
   for (int v = 1; v <= nvars; v++)
     out[v - 1] = s->val (v) > 0 ? v : -v;
+}
+
+// Add every clause of ``clauses`` (a CNF's clause list) to the solver in python-sat's capsule
+// ``capsule`` (Cadical195.cadical), as python-sat's add_cl adds one: 0, or -1 with a Python
+// exception set (TypeError, ValueError, OverflowError; the clauses before the bad one are in).
+int load_clauses (PyObject *capsule, PyObject *clauses) {
+  Solver *s = static_cast<Solver *> (PyCapsule_GetPointer (capsule, NULL));
+  if (!s)
+    return -1;
+  return each_clause (clauses, [s] (const std::vector<int> &lits) {
+    for (int lit : lits)
+      s->add (lit);
+    s->add (0);
+  });
+}
+
+// The DIMACS text ``header`` (bytes: the p line), then each clause of ``clauses`` and each
+// unit of ``units`` (a sequence of ints) as ``l1 l2 0`` lines (an empty clause: " 0"), made
+// now and written to ``fd`` by a thread, which closes ``fd`` when done or when the reader
+// is gone; ``dimacs_join`` waits for it.  The handle, or NULL with a Python exception set
+// (``fd`` is then left open).
+void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd) {
+  char *h;
+  Py_ssize_t hn;
+  if (PyBytes_AsStringAndSize (header, &h, &hn) < 0)
+    return NULL;
+  Dimacs *d = new Dimacs;
+  d->fd = fd;
+  d->text.reserve ((size_t) hn + 1024);
+  d->text.append (h, (size_t) hn);
+  std::string &t = d->text;
+  auto line = [&t] (const std::vector<int> &lits) {
+    for (size_t i = 0; i < lits.size (); i++) {
+      if (i)
+        t.push_back (' ');
+      put_int (t, lits[i]);
+    }
+    t.append (" 0\n");
+  };
+  if (each_clause (clauses, line)) {
+    delete d;
+    return NULL;
+  }
+  PyObject *unit_list = PySequence_Fast (units, "a sequence of ints expected");
+  if (!unit_list) {
+    delete d;
+    return NULL;
+  }
+  std::vector<int> one (1);
+  Py_ssize_t n = PySequence_Fast_GET_SIZE (unit_list);
+  for (Py_ssize_t i = 0; i < n; i++) {
+    long lit = PyLong_AsLong (PySequence_Fast_GET_ITEM (unit_list, i));
+    if (lit == -1 && PyErr_Occurred ()) {
+      Py_DECREF (unit_list);
+      delete d;
+      return NULL;
+    }
+    one[0] = (int) lit;
+    line (one);
+  }
+  Py_DECREF (unit_list);
+  d->thread = std::thread ([d] () {
+    const char *p = d->text.data ();
+    size_t left = d->text.size ();
+    while (left) {
+      ssize_t w = write (d->fd, p, left);
+      if (w < 0) {
+        if (errno == EINTR)
+          continue;
+        d->error = errno; // EPIPE: the reader is gone
+        break;
+      }
+      p += w;
+      left -= (size_t) w;
+    }
+    close (d->fd);
+    std::string ().swap (d->text);
+  });
+  return d;
+}
+
+// Wait for the writing thread of ``dimacs_start`` and free it: 0 or the errno of the write
+// that failed (called without the GIL).
+int dimacs_join (void *handle) {
+  Dimacs *d = static_cast<Dimacs *> (handle);
+  d->thread.join ();
+  int error = d->error;
+  delete d;
+  return error;
 }
 
 } // extern "C"
