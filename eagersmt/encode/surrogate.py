@@ -103,11 +103,11 @@ def _descend(rows: Sequence[Row], wide: set[int], scale: list[int],
     ``1 / sqrt(t)``)."""
     # (only the wide rows move: the others keep multiplier 0 and gradient 0, so the
     # descent runs over the wide ones, in row order, and scatters its best point back)
-    ks = sorted(wide)
+    moving = sorted(wide)
     scaled = [({x: c / scale[k] for x, c in rows[k][0].items()}, rows[k][1] / scale[k])
-              for k in ks]
-    pivot = ks.index(p)
-    y = [0.0] * len(ks)
+              for k in moving]
+    pivot = moving.index(p)
+    y = [0.0] * len(moving)
     y[pivot] = 1.0
     best, best_y = float("inf"), list(y)
     for t in range(1, ROUNDS + 1):
@@ -127,7 +127,7 @@ def _descend(rows: Sequence[Row], wide: set[int], scale: list[int],
         y = [yk if k == pivot else max(0.0, yk - step * d)
              for k, (yk, d) in enumerate(zip(y, grad))]
     out = [0.0] * len(rows)
-    for k, v in zip(ks, best_y):
+    for k, v in zip(moving, best_y):
         out[k] = v
     return out
 
