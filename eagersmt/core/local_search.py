@@ -41,7 +41,7 @@ WALK_SHARE = 0.2  # the walk gets at most this share of the time left
 WALK_SECONDS = 10.0  # ... or this long when the query has no time limit
 SAMPLED_ROOTS = 3  # false roots whose moves are compared per step
 TABU_BASE, TABU_SPREAD = 3, 10
-PATIENCE = 800  # steps without a new least number of false roots before the walk gives up  # steps a moved variable may not move back: base + random spread
+PATIENCE = 500  # steps without a new least number of false roots before the walk gives up  # steps a moved variable may not move back: base + random spread
 
 
 def applies(norm: object) -> bool:
@@ -84,8 +84,10 @@ class Walk:
         c = self.c = norm.boolean
         self.kind, self.args = c.kind, c.args
         n = len(c.kind)
+        self.roots = [r for r in c.top_level() if r != 1]
+        live = self._below([abs(r) for r in self.roots])  # (not the flattened top ANDs)
         self.parents: list[list[int]] = [[] for _ in range(n)]
-        for node in range(2, n):
+        for node in sorted(live):
             if self.kind[node] in (K_AND, K_ITE, K_IFF):
                 for ch in self.args[node]:
                     self.parents[abs(ch)].append(node)
@@ -114,11 +116,11 @@ class Walk:
         self.node[1] = True
         for node in range(2, n):
             self.node[node] = self._eval(node, self.node)
-        self.roots = [r for r in c.top_level() if r != 1]
         self.above: dict[int, list[int]] = {}  # leaf node -> indices of the roots above it
         for i, r in enumerate(self.roots):
-            for leaf in self._leaves(abs(r)):
-                self.above.setdefault(leaf, []).append(i)
+            for leaf in self._below([abs(r)]):
+                if self.kind[leaf] == K_BVAR:
+                    self.above.setdefault(leaf, []).append(i)
         self.weight = [1] * len(self.roots)
         self.viol = [self._violation(r, self.node) for r in self.roots]
         self.false = {i for i, v in enumerate(self.viol) if v}
@@ -146,21 +148,18 @@ class Walk:
             return self._lit(a, val) == self._lit(b, val)
         return True
 
-    def _leaves(self, top: int) -> set[int]:
-        out: set[int] = set()
-        seen = {top}
-        stack = [top]
+    def _below(self, tops: list[int]) -> set[int]:
+        """The nodes of the circuits of ``tops``."""
+        seen = set(tops)
+        stack = list(tops)
         while stack:
             node = stack.pop()
-            if self.kind[node] == K_BVAR:
-                out.add(node)
-                continue
             if self.kind[node] in (K_AND, K_ITE, K_IFF):
                 for ch in self.args[node]:
                     if abs(ch) not in seen:
                         seen.add(abs(ch))
                         stack.append(abs(ch))
-        return out
+        return seen
 
     def _violation(self, root: int, val) -> int:
         """How far the literal ``root`` is from true under ``val``: 0 when true; a leaf
