@@ -6,22 +6,30 @@ can search long for a model that a walk over the integers finds at once.  This i
 Li, Zhang's local search for SMT on linear integer arithmetic ("Local search for SMT on
 linear integer arithmetic", CAV 2022) over the normalized circuit (``ir/linear.py``'s
 ``LinearNormalized``): a full assignment of the integer variables (inside their domains)
-and the Boolean ones; the cost is the weighted number of false roots; a step takes one
-*critical move*: in a false root, a leaf whose value would help (found by descending the
-circuit from the root), and for a linear atom ``sum a_i x_i <= b`` the change of one
+and the Boolean ones.  The cost is the sum over the top-level literals (``top_level``) of
+a weight times the literal's violation: 0 when it holds, else how many leaves are not as
+wanted (a wanted conjunction: the sum over its children; a wanted disjunction: the least
+over them), so that a disjunct of several atoms is approached atom by atom.  A step takes
+one *critical move*: in a false root, a leaf whose value would help (found by descending
+the circuit from the root), and for a linear atom ``sum a_i x_i <= b`` the change of one
 ``x_i`` that makes the atom as wanted (clamped to the domain), or the flip of a Boolean
 variable.  The best move over a few false roots is taken if it lowers the cost; otherwise
 the false roots' weights grow (clause weighting, which steers the walk out of local
 minima) and the best move of one random false root is taken.  A moved variable is tabu
-for a few steps in the other direction.
+for a few steps in the other direction (unless the move lowers the cost).  A walk gives up
+after ``PATIENCE`` steps without a new least number of false roots; a few walks from
+fresh seeds follow (their success varies much with the seed).
 
 What it answers: a model (values of the circuit's integer and Boolean variables, which
 ``LinearNormalized.decode`` turns into the declarations' values, checked on the original
-formula like every model), or nothing; never ``unsat``.  It applies to formulas without
-difference predicates and without function applications (``applies``).
+formula like every model), or nothing; never ``unsat``.  It is tried (``applies``) on
+formulas without difference predicates, function applications or variables only the
+solution bound closes, and with a variable wider than ``ORDER_RANGE``; not for a
+certificate.  Where the walks fail the SAT search follows, so an unsatisfiable formula
+pays them in full: at most ``WALK_SHARE`` of the time left (``benchmarks/RESULTS.md``).
 
 Cost: per step, the candidate moves of a few false roots, each evaluated by re-evaluating
-the ancestors of the atoms it changes; a step budget and a deadline bound the whole.
+the ancestors of the atoms it changes and the violation of the roots above them.
 """
 
 from __future__ import annotations
@@ -37,11 +45,12 @@ from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
 
-WALK_SHARE = 0.2  # the walk gets at most this share of the time left
+WALK_SHARE = 0.15  # the walks get at most this share of the time left
 WALK_SECONDS = 10.0  # ... or this long when the query has no time limit
 SAMPLED_ROOTS = 3  # false roots whose moves are compared per step
-TABU_BASE, TABU_SPREAD = 3, 10
-PATIENCE = 500  # steps without a new least number of false roots before the walk gives up  # steps a moved variable may not move back: base + random spread
+TABU_BASE, TABU_SPREAD = 3, 10  # steps a moved variable may not move back: base + random spread
+WALKS = 3  # walks from the start (fresh seeds) before giving up
+PATIENCE = 500  # steps without a new least number of false roots before a walk gives up
 
 
 def applies(norm: object) -> bool:
@@ -62,14 +71,22 @@ def applies(norm: object) -> bool:
 def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stats,
                deadline: Optional[float], seed: int = 0) -> Optional[Result]:
     """A ``sat`` result with the walk's model of ``norm`` (``applies(norm)`` holds), or
-    None when the walk gives up (module doc; noted in ``stats``: ``local_search``)."""
+    None when the walk gives up: up to ``WALKS`` walks from the start (seeds ``seed``,
+    ``seed + 1``, ...), each until ``PATIENCE`` steps pass without progress, all within
+    ``WALK_SHARE`` of the time left (module doc; noted in ``stats``: ``local_search``)."""
     t0 = time.perf_counter()
     until = t0 + (WALK_SECONDS if deadline is None else WALK_SHARE * max(0.0, deadline - t0))
-    walk = Walk(norm, seed)
-    values = walk.run(until)
+    steps = 0
+    values = None
+    for k in range(WALKS):
+        walk = Walk(norm, seed + k)
+        values = walk.run(until)
+        steps += walk.steps
+        if values is not None or time.perf_counter() >= until:
+            break
     stats.add_time("local_search", time.perf_counter() - t0)
     found = "model" if values is not None else "gave up"
-    stats.notes["local_search"] = f"{found} after {walk.steps} steps"
+    stats.notes["local_search"] = f"{found} after {k + 1} walk(s), {steps} steps"
     if values is None:
         return None
     ints, bools = walk.model(values)
@@ -292,16 +309,22 @@ class Walk:
                     moves.append((x, new))
         return moves
 
-    def _best(self, roots: list[int]) -> Optional[tuple[int, str, int, dict, dict]]:
+    def _best(self, roots: list[int]) -> Optional[tuple[int, str, int, dict, tuple]]:
+        """The least-cost move of the false roots ``roots`` (a tabu one only if it lowers
+        the cost; ties broken at random), with its effect."""
         best = None
+        seen: set[tuple[str, int]] = set()
         for i in roots:
             for x, new in self._moves(self.roots[i]):
                 direction = 1 if new > self.value[x] else -1
-                cost, changed, lhs = self._effect(x, new)
-                if self.tabu.get((x, direction), -1) > self.steps and cost >= 0:
+                if (x, new) in seen:
                     continue
+                seen.add((x, new))
+                cost, changed, after = self._effect(x, new)
+                if cost >= 0 and self.tabu.get((x, direction), -1) > self.steps:
+                    continue  # (a tabu move only when it lowers the cost)
                 if best is None or cost < best[0] or (cost == best[0] and self.rng.random() < 0.3):
-                    best = (cost, x, new, changed, lhs)
+                    best = (cost, x, new, changed, after)
         return best
 
     def model(self, values: dict[str, int]) -> tuple[dict[str, int], dict[str, bool]]:
@@ -351,4 +374,4 @@ def _closest(v: int, lo: int, hi: int) -> int:
     return min(hi, max(lo, v))
 
 
-__all__ = ["PATIENCE", "WALK_SECONDS", "WALK_SHARE", "Walk", "applies", "find_model"]
+__all__ = ["PATIENCE", "WALKS", "WALK_SECONDS", "WALK_SHARE", "Walk", "applies", "find_model"]
