@@ -45,7 +45,7 @@ from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
 
-WALK_SHARE = 0.15  # the walks get at most this share of the time left
+WALK_SHARE = 0.1  # the walks get at most this share of the time left
 WALK_SECONDS = 10.0  # ... or this long when the query has no time limit
 SAMPLED_ROOTS = 3  # false roots whose moves are compared per step
 TABU_BASE, TABU_SPREAD = 3, 10  # steps a moved variable may not move back: base + random spread
