@@ -98,7 +98,7 @@ class Walk:
 
     def __init__(self, norm: LinearNormalized, seed: int = 0):
         self.rng = random.Random(seed)
-        c = self.c = norm.boolean
+        c = norm.boolean
         self.kind, self.args = c.kind, c.args
         n = len(c.kind)
         self.roots = [r for r in c.top_level() if r != 1]
@@ -119,7 +119,8 @@ class Walk:
                 self.atom[node] = (coefs, b)
                 for x, a in coefs:
                     self.occurs.setdefault(x, []).append((node, a))
-                    self.domains.setdefault(x, (0, 0))
+                    self.domains.setdefault(x, (0, 0))  # (none such after normalizing;
+                    # held at 0 it would only narrow the walk, never make a wrong model)
             else:
                 self.bool_of[name] = node
         for name in norm.indicators:
