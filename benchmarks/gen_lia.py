@@ -14,6 +14,7 @@
 * ``general``: random linear systems with coefficients, equalities and disjunctions, some
   variables boxed, some not;
 * ``uflia``: a general system whose terms apply an uninterpreted ``f``;
+* ``tanks``: Bofill et al.'s scheduling of wastewater tanks (``tanks``'s doc);
 * ``memory``: two orders of the same ``n`` writes ``(a_i, d_i)`` to a memory ``mem0`` (an
   uninterpreted function), read back at ``k`` addresses as ``ite`` chains (a read of the
   write order ``π`` is ``(ite (= q a_π(n)) d_π(n) (ite ... (mem0 q)))``); every two writes
@@ -30,6 +31,7 @@ Usage::
     gen_lia.py knapsack --n 20 --seed 1
     gen_lia.py general --vars 8 --cons 10 --seed 5
     gen_lia.py memory --n 20 --k 4 --m 0 --seed 2
+    gen_lia.py tanks --n 8 --k 24 --cap 6000 --seed 1
     gen_lia.py --family general --vars 12 --cons 14 --box 8 --pbound 1 --count 10 --out-dir DIR
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
 """
@@ -190,9 +192,50 @@ def memory(r: random.Random, n: int = 12, k: int = 3, m: int = 0) -> tuple[list[
     return decls, body
 
 
+def tanks(r: random.Random, n: int = 8, k: int = 24, cap: int = 6000,
+          level: int = 10000) -> tuple[list[str], list[str]]:
+    """Bofill et al.'s scheduling of wastewater tanks (SMT-LIB's bofill-scheduling), as its
+    files write it: tank ``i`` at step ``t`` holds ``x_i_t`` in ``[0, level]``, starts
+    empty, receives an arrival ``a`` (some steps, some in runs of 2-4 steps) unless the
+    arrival is rejected (``r_i_t`` is ``a`` or 0, a run's all together), and releases
+    ``o_i_t``: nothing, its outflow ``c_i`` (when it holds that much) or all it holds
+    (when that is at most ``c_i``); per step the releases and rejections sum to at most
+    ``cap``.  ``x_i_t+1 = x_i_t - o_i_t + a - r_i_t``."""
+    decls: list[str] = []
+    body: list[str] = []
+    step_sum: list[list[str]] = [[] for _ in range(k)]
+    for i in range(n):
+        c = r.choice((1000, 1500, 2500))
+        xs = [f"x{i}_{t}" for t in range(k + 1)]
+        decls += [f"(declare-fun {x} () Int)" for x in xs]
+        body.append(f"(assert (= {xs[0]} 0))")
+        body += [f"(assert (and (<= 0 {x}) (<= {x} {level})))" for x in xs[1:]]
+        t = 0
+        while t < k:
+            run = 1 if r.random() < 0.7 else min(k - t, r.randint(2, 4))
+            a = r.choice((0, 0, 300, 750, 1000, 2000, 2500, 4000)) if run == 1 else r.choice((300, 750, 1000))
+            rs = []
+            for u in range(t, t + run):
+                o, rej = f"o{i}_{u}", f"r{i}_{u}"
+                decls += [f"(declare-fun {o} () Int)", f"(declare-fun {rej} () Int)"]
+                x, x1 = xs[u], xs[u + 1]
+                body.append(f"(assert (= {x1} (- (+ (- {x} {o}) {a}) {rej})))")
+                body.append(f"(assert (or (= {o} 0) (and (= {o} {c}) (>= {x} {c})) "
+                            f"(and (= {o} {x}) (<= {x} {c}))))")
+                body.append(f"(assert (and (<= 0 {o}) (<= {o} {c}) (<= {o} {x})))")
+                step_sum[u] += [o, rej]
+                rs.append(rej)
+            body.append(f"(assert (or (and {' '.join(f'(= {q} {a})' for q in rs)}) "
+                        f"(and {' '.join(f'(= {q} 0)' for q in rs)})))")
+            t += run
+    body += [f"(assert (<= {_sum(terms)} {cap}))" for terms in step_sum]
+    return decls, body
+
+
 FAMILIES: dict[str, tuple[str, Callable]] = {
     "rcpsp": ("QF_LIA", rcpsp), "knapsack": ("QF_LIA", knapsack), "setcover": ("QF_LIA", setcover),
     "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia), "memory": ("QF_UFLIA", memory),
+    "tanks": ("QF_LIA", tanks),
 }
 
 
@@ -230,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir")
     ap.add_argument("-o", "--output")
     ap.add_argument("--z3-timeout", type=float, default=20.0)
-    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box"):
+    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box", "cap"):
         ap.add_argument(f"--{p}", type=int)
     ap.add_argument("--enc", choices=("overlap", "bool", "time"), help="rcpsp's model")
     ap.add_argument("--pbound", type=float, help="general: share of boxed variables")
@@ -239,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if family is None:
         ap.error("name a family")
     params = {p: getattr(a, p) for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale",
-                                         "vars", "cons", "box", "enc", "pbound")
+                                         "vars", "cons", "box", "cap", "enc", "pbound")
               if getattr(a, p) is not None}
     for seed in range(a.seed, a.seed + a.count):
         text = instance(family, seed, a.z3_timeout, **params)

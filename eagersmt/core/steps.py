@@ -5,7 +5,8 @@
 ``solve_normalized`` is what a query decided one-shot runs (``decide.py``); a bound query
 re-encoded per bound (``bounded.Reencode``) runs the same strategy call on its encoding.
 A linear formula that only the solution bound makes finite is tried on narrow domains
-first (``widths.py``).
+first (``widths.py``); one with domains too wide for the order encoding is first given to
+a local search for a model (``local_search.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
 from .limits import DeadlinePassed, deadline_alarm
+from .local_search import applies, find_model
 from .widths import narrow_rounds, round_deadline
 
 if TYPE_CHECKING:
@@ -28,8 +30,13 @@ def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: C
                      stats: Stats, proof_dir: Optional[str],
                      deadline: Optional[float]) -> Result:
     """Encode ``norm``, decide it with the strategy ``config`` asks for
-    (``strategy.choose``), decode a model (not checked here: ``decide.py`` does); narrow
-    rounds first where ``widths.narrow_rounds`` gives some (not for a certificate)."""
+    (``strategy.choose``), decode a model (not checked here: ``decide.py`` does); the
+    local search first where ``local_search.applies``, narrow rounds first where
+    ``widths.narrow_rounds`` gives some (neither for a certificate)."""
+    if proof_dir is None and applies(norm):
+        found = find_model(norm, declarations, stats, deadline)  # type: ignore[arg-type]
+        if found is not None:
+            return found
     tried = []
     for bits, narrow in ([] if proof_dir is not None else narrow_rounds(norm)):
         res = _solve_once(narrow, declarations, config, stats=stats, proof_dir=None,
