@@ -72,6 +72,7 @@ ATOM_PREFIX = "|lin|"
 BOUND_ROUNDS = 60
 CASE_LIMIT = 256  # an atom whose ite-lifting (``normalize.py``) has more cases comes here
 LIFT_LIMIT = 4096  # cases of one atom's ``ite``s past which it is not lifted (``lifted``)
+PRODUCT_LIMIT = 512  # cases past which an atom's ``ite`` trees get variables (``lifted``)
 VALUE_SET_LIMIT = 64  # values of an ``ite`` over constants tracked (``constant_values``)
 UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
 # a top-level ``x = e`` is substituted when ``e`` has at most this many variables (a wider
@@ -213,6 +214,7 @@ class _Linearizer:
         self.lifting = False  # are atoms' ``ite``s lifted (``lifted``)?
         self.lift_memo: dict[tuple, int] = {}  # (op, remainder): its literal (``lifted``)
         self.value_sets: dict[int, Optional[frozenset[int]]] = {}  # (``constant_values``)
+        self.tree_vars: dict[int, Lin] = {}  # an ``ite`` tree's variable (``tree_var``)
         self.lit: dict[int, int] = {}
         self.roots: list[int] = []
         self.fresh = 0
@@ -581,39 +583,90 @@ class _Linearizer:
     def lifted(self, op: str, a: Term, b: Term) -> Optional[int]:
         """``a op b`` with its ``ite``s pushed into the atom: ``ite(c, t, e) + r op s`` is
         ``ite(c, t + r op s, e + r op s)``, case by case down to atoms without an ``ite``
-        (a sum's ``ite``s one after the other), so that an ``ite`` over constants or
-        variables costs no fresh variable.  Each case is a node of the circuit, shared by
-        equal remainders (the ``ite``s left, the linear rest): linear in the ``ite``
-        DAG for one tree, the product of their leaves for a sum of trees; None when the
-        atom has no ``ite`` or more than ``LIFT_LIMIT`` cases (it then gets the fresh
-        variables of ``arith``).  Cost: the cases, each a hash of its remainder."""
-        first = (op, *self.split([], {}, 0, ((a, 1), (b, -1)), whole=False))
-        if not first[1]:
-            return None
+        (a sum's ``ite``s one after the other), so that an ``ite`` costs no variable.
+        Each case is a node of the circuit, shared by equal remainders (the ``ite``s
+        left, the linear rest): linear in the ``ite`` DAG for one tree, the product of
+        the trees' leaves for a sum of them.  Past ``PRODUCT_LIMIT`` cases the trees
+        whose leaves are not all constants get a variable each (``tree_var``) and the
+        atom is lifted again over the rest, linear in the DAG; None when the atom has no
+        ``ite`` or that is past ``LIFT_LIMIT`` cases (it then gets the fresh variables
+        of ``arith``).  Cost: the cases, each a hash of its remainder."""
+        for trees, limit in ((False, PRODUCT_LIMIT), (True, LIFT_LIMIT)):
+            first = (op, trees, *self.split([], {}, 0, ((a, 1), (b, -1)), trees, whole=False))
+            if not first[2]:
+                return None
+            lit = self.lift_cases(first, limit)
+            if lit is not None:
+                return lit
+        return None
+
+    def tree_var(self, t: Term) -> Lin:
+        """One variable ``v`` for the ``ite`` tree ``t`` (whose leaves are not all
+        constants), defined by ``v = t`` lifted (a root): ``v - leaf = 0`` in each case, a
+        difference when the leaf is a variable plus a constant; its domain the hull of the
+        leaves.  (``arith``'s fresh variables instead when the lifting is past
+        ``LIFT_LIMIT``.)  Memoized per term."""
+        lin = self.tree_vars.get(t.id)
+        if lin is not None:
+            return lin
+        name = self.new_name("ite")
+        leaves: list[tuple[tuple, int]] = []
+        lit = self.lift_cases((T.EQ, True, *self.split([], {name: -1}, 0, ((t, 1),), True)),
+                              LIFT_LIMIT, leaves)
+        if lit is None:
+            lin = self.lin[t.id]
+        else:
+            self.roots.append(lit)
+            self.hulls.append((name, [({x: a for x, a in coefs if x != name}, c)
+                                      for coefs, c in leaves]))
+            lin = ({name: 1}, 0)
+        self.tree_vars[t.id] = lin
+        return lin
+
+    def lift_cases(self, first: tuple, limit: int, leaves: Optional[list] = None
+                   ) -> Optional[int]:
+        """The literal of the remainder ``first`` (``lifted``: the comparison, whether trees
+        get variables, the ``split``), case by case; the leaves' linear remainders reached
+        go to ``leaves``; None past ``limit`` cases (found before any atom is made, so a
+        lifting given up leaves no atom behind)."""
+        op, trees = first[0], first[1]
         memo = self.lift_memo  # (shared by the atoms: a remainder recurs across them)
-        cases: dict[tuple, tuple] = {}  # key: (condition, then key, else key)
+        cases: dict[tuple, Optional[tuple]] = {}  # (condition, then, else); None: a leaf
         stack = [first]
-        while stack:
+        while stack:  # the cases below ``first`` that no earlier lifting made
+            key = stack.pop()
+            if key in memo or key in cases:
+                continue
+            _, _, parts, coefs, const = key
+            if not parts or (not coefs and self.decided(op, parts, const) is not None):
+                cases[key] = None
+                continue
+            if len(cases) >= limit:
+                return None
+            (t, k), rest = parts[0], parts[1:]
+            case = cases[key] = (
+                self.lit[t.args[0].id],
+                (op, trees, *self.split(list(rest), dict(coefs), const, ((t.args[1], k),),
+                                        trees)),
+                (op, trees, *self.split(list(rest), dict(coefs), const, ((t.args[2], k),),
+                                        trees)))
+            stack += case[1:]
+        stack = [first]
+        while stack:  # their literals, children first
             key = stack[-1]
             if key in memo:
                 stack.pop()
                 continue
-            _, parts, coefs, const = key
-            decided = None if coefs else self.decided(op, parts, const)
-            if not parts or decided is not None:
+            case = cases[key]
+            if case is None:
+                _, _, parts, coefs, const = key
                 stack.pop()
+                decided = None if coefs else self.decided(op, parts, const)
+                if decided is None and leaves is not None:
+                    leaves.append((coefs, const))
                 memo[key] = decided if decided is not None else \
                     self.rel(op, (dict(coefs), const), ({}, 0))
                 continue
-            case = cases.get(key)
-            if case is None:
-                if len(cases) >= LIFT_LIMIT:
-                    return None
-                (t, k), rest = parts[0], parts[1:]
-                case = cases[key] = (
-                    self.lit[t.args[0].id],
-                    (op, *self.split(list(rest), dict(coefs), const, ((t.args[1], k),))),
-                    (op, *self.split(list(rest), dict(coefs), const, ((t.args[2], k),))))
             cond, then, other = case
             todo = [x for x in (then, other) if x not in memo]
             if todo:
@@ -688,12 +741,14 @@ class _Linearizer:
         return memo[t.id]
 
     def split(self, parts: list[tuple[Term, int]], coefs: dict[str, int], const: int,
-              terms: Sequence[tuple[Term, int]], whole: bool = True) -> tuple:
+              terms: Sequence[tuple[Term, int]], trees: bool, whole: bool = True) -> tuple:
         """``parts + coefs * x + const`` plus ``sum k * t`` over ``terms``, sums and
         constant multiples flattened: the integer ``ite``s (``parts``, merged per term,
-        ordered) and the linear rest, as a hashable key of ``lifted``.  Not ``whole`` (an
-        atom's own sides): an ``ite`` between two constants stays in the linear rest as
-        an indicator (a sum of them is a pseudo-Boolean constraint, encoded as one)."""
+        ordered) and the linear rest, as a hashable key of ``lifted``.  ``trees``: two
+        or more ``ite``s whose leaves are not all constants go to the rest as their
+        ``tree_var``s.  Not ``whole`` (an atom's own sides): an ``ite`` between two
+        constants stays in the rest as an indicator (a sum of them is a pseudo-Boolean
+        constraint, encoded as one)."""
         stack = list(terms)
         while stack:
             t, k = stack.pop()
@@ -713,6 +768,14 @@ class _Linearizer:
         merged: dict[Term, int] = {}
         for t, k in parts:
             merged[t] = merged.get(t, 0) + k
+        wide = [t for t, k in merged.items() if k and self.constant_values(t) is None]
+        if trees and len(wide) > 1:  # their cases would multiply: a variable for each
+            for t in wide:
+                c, c0 = self.tree_var(t)
+                k = merged.pop(t)
+                const += k * c0
+                for x, a in c.items():
+                    coefs[x] = coefs.get(x, 0) + k * a
         key_parts = tuple(sorted(((t, k) for t, k in merged.items() if k),
                                  key=lambda p: (p[0].id, p[1])))
         return key_parts, tuple(sorted((x, a) for x, a in coefs.items() if a)), const
