@@ -1108,19 +1108,22 @@ class _Lazy(dict):
 
 
 def _lifts(order: Sequence[Term]) -> bool:
-    """Has the formula a comparison of integers with an ``ite`` other than one between
-    two constants in a side's sum (what ``lifted`` rewrites)?  Without one, the terms are
-    linearised in DAG order as before."""
-    constant: set[int] = set()  # constants and sums and multiples of them
-    in_sum: set[int] = set()  # integer terms that are such an ``ite`` or sum one up
+    """Has the formula a comparison of integers with a *nested* ``ite`` in a side's sum:
+    one whose branch holds an ``ite`` (what ``lifted`` is for: a fresh variable per
+    node of such a tree)?  Without one, the terms are linearised in DAG order as before
+    (an ``ite`` of two leaves is one variable, or an indicator, either way)."""
+    has_ite: set[int] = set()  # integer terms with an ``ite`` in their sum
+    in_sum: set[int] = set()  # integer terms with a nested ``ite`` in their sum
     for t in order:
-        if t.op == T.CONST or (t.op in (T.ADD, T.MUL) and all(a.id in constant for a in t.args)):
-            constant.add(t.id)
-        elif t.op == T.ITE and t.sort == INT and not (t.args[1].id in constant and
-                                                      t.args[2].id in constant):
-            in_sum.add(t.id)
-        elif t.op in (T.ADD, T.MUL) and any(a.id in in_sum for a in t.args):
-            in_sum.add(t.id)
+        if t.op == T.ITE and t.sort == INT:
+            has_ite.add(t.id)
+            if t.args[1].id in has_ite or t.args[2].id in has_ite:
+                in_sum.add(t.id)
+        elif t.op in (T.ADD, T.MUL):
+            if any(a.id in has_ite for a in t.args):
+                has_ite.add(t.id)
+            if any(a.id in in_sum for a in t.args):
+                in_sum.add(t.id)
         elif t.op in (T.LE, T.LT, T.EQ) and any(a.id in in_sum for a in t.args):
             return True
     return False
