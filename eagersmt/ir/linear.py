@@ -8,10 +8,14 @@ down), kept in one orientation (the first coefficient positive; the other one is
 negation, ``sum -a_i * x_i <= -b - 1``), and stands in the circuit as a Boolean variable
 named ``|lin|k`` (``|`` cannot occur in an SMT-LIB symbol, so no name clashes).
 
-Arithmetic is linearised bottom-up, without case splitting: an ``ite`` with constant
-branches is ``e + (t - e) * [c]`` over a 0-1 *indicator* ``[c]`` (a variable tied to the
-condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
-``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
+Arithmetic is linearised bottom-up: an ``ite`` with constant branches is ``e + (t - e) *
+[c]`` over a 0-1 *indicator* ``[c]`` (a variable tied to the condition), any other ``ite``
+a fresh variable ``v`` with ``c -> v = t`` and ``not c -> v = e``.  When an atom holds a
+nested ``ite`` tree (a program counter over label constants, data chosen along paths),
+its ``ite``s are lifted into the atom instead, case by case (``lifted``: ``ite(c, a, b) op
+r`` is ``ite(c, a op r, b op r)``, a tree over variables one variable where several would
+multiply the cases), and the terms are linearised only where an atom that is not lifted
+asks for them; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
 ``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
 an uninterpreted function application a fresh variable with Ackermann's constraints
 (``ackermann.py``), unless it is a p-term of positive equality (``positive.py``: a term the
