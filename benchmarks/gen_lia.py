@@ -22,6 +22,13 @@
   Unsat when ``m`` is 0.  The data and the memory's contents are only compared by the final
   disequality: the p-terms of positive equality (``ir/positive.py``), as in the processor
   verification that it was made for.
+* ``program``: bounded model checking of a random program, the shape of NEC's software
+  verification conditions: ``n`` labels (assignments ``x := y + c``, ``x := input``,
+  ``x := c`` and branches ``if x <= y + c``), ``m`` variables starting at 0,
+  inputs ``>= 0``, unrolled ``k`` steps as terms (``let``-shared): the program counter a
+  nested ``ite`` over label constants, each variable an ``ite`` over the labels that assign
+  it; asserted: an error label is reached.  Unsat when no path reaches it; the branch into
+  the error label tests a variable against a negative constant.
 
 ``:status`` comes from Z3 (``--z3-timeout`` seconds; ``unknown`` when it does not decide).
 
@@ -32,6 +39,7 @@ Usage::
     gen_lia.py general --vars 8 --cons 10 --seed 5
     gen_lia.py memory --n 20 --k 4 --m 0 --seed 2
     gen_lia.py tanks --n 8 --k 24 --cap 6000 --seed 1
+    gen_lia.py program --n 12 --m 4 --k 20 --seed 1
     gen_lia.py --family general --vars 12 --cons 14 --box 8 --pbound 1 --count 10 --out-dir DIR
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
 """
@@ -232,10 +240,53 @@ def tanks(r: random.Random, n: int = 8, k: int = 24, cap: int = 6000,
     return decls, body
 
 
+def program(r: random.Random, n: int = 12, m: int = 4, k: int = 20) -> tuple[list[str], list[str]]:
+    error = n  # label n: the error; n + 1: the end (both keep the counter)
+    code = []
+    for label in range(n):
+        nxt = label + 1 if label + 1 < n else n + 1
+        x, y = r.sample(range(m), 2) if m > 1 else (0, 0)
+        kind = r.choice(("add", "add", "input", "const", "branch", "branch"))
+        if kind == "branch":
+            c = r.randint(-3, 3) if r.random() < 0.7 else -r.randint(1, 5)
+            right = f"(+ {{{y}}} {_n(c)})" if r.random() < 0.6 else _n(c)
+            code.append(("branch", x, right, r.choice([error, *range(n)]), nxt))
+        else:
+            rhs = {"add": f"(+ {{{y}}} {_n(r.randint(-2, 4))})", "input": "in",
+                   "const": str(r.randint(0, 9))}[kind]
+            code.append(("set", x, rhs, nxt))
+    decls = [f"(declare-fun i{t}_{j} () Int)" for t in range(k) for j in range(m)]
+    body = [f"(assert (>= i{t}_{j} 0))" for t in range(k) for j in range(m)]
+    lets = []
+    pc, state = "0", ["0"] * m
+    for t in range(k):  # step t reads pc{t} and v{t}_j, bound to the terms of step t - 1
+        lets.append([(f"pc{t}", pc), *((f"v{t}_{j}", state[j]) for j in range(m))])
+        names = [f"v{t}_{j}" for j in range(m)]
+        at = [f"(= pc{t} {label})" for label in range(n)]
+        pc = f"pc{t}"
+        state = list(names)
+        for label in reversed(range(n)):
+            kind, x, rhs, *targets = code[label]
+            if kind == "branch":
+                test = f"(<= {names[x]} {rhs.format(*names)})"
+                pc = f"(ite {at[label]} (ite {test} {targets[0]} {targets[1]}) {pc})"
+            else:
+                pc = f"(ite {at[label]} {targets[0]} {pc})"
+                value = f"i{t}_{x}" if rhs == "in" else rhs.format(*names)
+                state[x] = f"(ite {at[label]} {value} {state[x]})"
+    lets.append([(f"pc{k}", pc)])
+    text = "(or " + " ".join(f"(= pc{t} {error})" for t in range(k + 1)) + ")"
+    for bindings in reversed(lets):
+        text = "(let (" + " ".join(f"({a} {b})" for a, b in bindings) + ") " + text + ")"
+    body.append(f"(assert {text})")
+    return decls, body
+
+
 FAMILIES: dict[str, tuple[str, Callable]] = {
     "rcpsp": ("QF_LIA", rcpsp), "knapsack": ("QF_LIA", knapsack), "setcover": ("QF_LIA", setcover),
     "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia), "memory": ("QF_UFLIA", memory),
     "tanks": ("QF_LIA", tanks),
+    "program": ("QF_LIA", program),
 }
 
 

@@ -8,10 +8,14 @@ down), kept in one orientation (the first coefficient positive; the other one is
 negation, ``sum -a_i * x_i <= -b - 1``), and stands in the circuit as a Boolean variable
 named ``|lin|k`` (``|`` cannot occur in an SMT-LIB symbol, so no name clashes).
 
-Arithmetic is linearised bottom-up, without case splitting: an ``ite`` with constant
-branches is ``e + (t - e) * [c]`` over a 0-1 *indicator* ``[c]`` (a variable tied to the
-condition), any other ``ite`` a fresh variable ``v`` with ``c -> v = t`` and
-``not c -> v = e``; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
+Arithmetic is linearised bottom-up: an ``ite`` with constant branches is ``e + (t - e) *
+[c]`` over a 0-1 *indicator* ``[c]`` (a variable tied to the condition), any other ``ite``
+a fresh variable ``v`` with ``c -> v = t`` and ``not c -> v = e``.  When an atom holds a
+nested ``ite`` tree (a program counter over label constants, data chosen along paths),
+its ``ite``s are lifted into the atom instead, case by case (``lifted``: ``ite(c, a, b) op
+r`` is ``ite(c, a op r, b op r)``, a tree over variables one variable where several would
+multiply the cases), and the terms are linearised only where an atom that is not lifted
+asks for them; ``div``/``mod`` by a constant ``k`` fresh ``q``, ``r`` with
 ``x = k*q + r``, ``0 <= r <= |k| - 1``; ``abs`` a fresh ``a`` defined by cases on the sign;
 an uninterpreted function application a fresh variable with Ackermann's constraints
 (``ackermann.py``), unless it is a p-term of positive equality (``positive.py``: a term the
@@ -71,6 +75,9 @@ from .terms import BOOL, INT, REAL, Term, iter_dag
 ATOM_PREFIX = "|lin|"
 BOUND_ROUNDS = 60
 CASE_LIMIT = 256  # an atom whose ite-lifting (``normalize.py``) has more cases comes here
+LIFT_LIMIT = 4096  # cases of one atom's ``ite``s past which it is not lifted (``lifted``)
+PRODUCT_LIMIT = 512  # cases past which an atom's ``ite`` trees get variables (``lifted``)
+VALUE_SET_LIMIT = 64  # values of an ``ite`` over constants tracked (``constant_values``)
 UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
 # a top-level ``x = e`` is substituted when ``e`` has at most this many variables (a wider
 # ``e`` copied into every atom of ``x`` makes wide sums of them, whose encodings are larger
@@ -206,7 +213,12 @@ class _Linearizer:
         self.c = Circuit()
         self.atoms: list[tuple[tuple[tuple[str, int], ...], int]] = []
         self.atom_index: dict[tuple, int] = {}
-        self.lin: dict[int, Lin] = {}
+        self.lin: dict[int, Lin] = {}  # (``_Lazy`` when ``ite``s are lifted: ``run``)
+        self.pending: dict[int, Term] = {}  # terms ``_Lazy`` computes when first asked
+        self.lifting = False  # are atoms' ``ite``s lifted (``lifted``)?
+        self.lift_memo: dict[tuple, int] = {}  # (op, remainder): its literal (``lifted``)
+        self.value_sets: dict[int, Optional[frozenset[int]]] = {}  # (``constant_values``)
+        self.tree_vars: dict[int, Lin] = {}  # an ``ite`` tree's variable (``tree_var``)
         self.lit: dict[int, int] = {}
         self.roots: list[int] = []
         self.fresh = 0
@@ -291,6 +303,9 @@ class _Linearizer:
             self.positive = classify(assertions)
         p_terms = self.positive.p_terms
         order = iter_dag([*self.defs.values(), *assertions])  # definitions first
+        self.lifting = _lifts(order)
+        if self.lifting:
+            self.lin = _Lazy(self.force)
         for t in order:
             if t.sort == REAL or (t.op in (T.LE, T.LT, T.EQ) and t.args[0].sort == REAL):
                 raise self.unsupported(t, "linear real arithmetic outside difference logic is "
@@ -299,6 +314,8 @@ class _Linearizer:
                 self.lit[t.id] = self.boolean(t)
             elif t.id in p_terms:
                 self.pval[t.id] = self.p_value(t)
+            elif self.lifting and t.op not in (T.VAR, T.CONST):
+                self.pending[t.id] = t  # (a lifted atom may never need its variable)
             else:
                 self.lin[t.id] = self.arith(t)
         self.consistency()
@@ -537,6 +554,10 @@ class _Linearizer:
         if t.id in self.positive.p_equations:
             return self.diverse.equal(self.value(t.args[0]), self.value(t.args[1]))
         if op in (T.LE, T.LT, T.EQ):
+            if self.lifting:
+                lifted = self.lifted(op, t.args[0], t.args[1])
+                if lifted is not None:
+                    return lifted
             return self.rel(op, self.lin[t.args[0].id], self.lin[t.args[1].id])
         if op == T.APPLY:
             name = self.new_name(str(t.val))
@@ -544,6 +565,224 @@ class _Linearizer:
                                          tuple(a.sort for a in t.args), BOOL))
             return c.bool_var(name)
         raise self.unsupported(t, f"operator {op} in a Boolean position")
+
+    def force(self, key: int) -> Lin:
+        """The ``Lin`` of the pending term ``key``, its pending arguments first (no
+        recursion: nested ``ite`` chains are deep)."""
+        lin = self.lin
+        stack = [self.pending[key]]
+        while stack:
+            t = stack[-1]
+            if dict.__contains__(lin, t.id):
+                stack.pop()
+                continue
+            todo = [a for a in t.args if a.id in self.pending and not dict.__contains__(lin, a.id)]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            dict.__setitem__(lin, t.id, self.arith(t))
+        return dict.__getitem__(lin, key)
+
+    def lifted(self, op: str, a: Term, b: Term) -> Optional[int]:
+        """``a op b`` with its ``ite``s pushed into the atom: ``ite(c, t, e) + r op s`` is
+        ``ite(c, t + r op s, e + r op s)``, case by case down to atoms without an ``ite``
+        (a sum's ``ite``s one after the other), so that an ``ite`` costs no variable.
+        Each case is a node of the circuit, shared by equal remainders (the ``ite``s
+        left, the linear rest): linear in the ``ite`` DAG for one tree, the product of
+        the trees' leaves for a sum of them.  Past ``PRODUCT_LIMIT`` cases the trees
+        whose leaves are not all constants get a variable each (``tree_var``) and the
+        atom is lifted again over the rest, linear in the DAG; None when the atom has no
+        ``ite`` or that is past ``LIFT_LIMIT`` cases (it then gets the fresh variables
+        of ``arith``).  Cost: the cases, each a hash of its remainder."""
+        for trees, limit in ((False, PRODUCT_LIMIT), (True, LIFT_LIMIT)):
+            first = (op, trees, *self.split([], {}, 0, ((a, 1), (b, -1)), trees, whole=False))
+            if not first[2]:
+                return None
+            lit = self.lift_cases(first, limit)
+            if lit is not None:
+                return lit
+        return None
+
+    def tree_var(self, t: Term) -> Lin:
+        """One variable ``v`` for the ``ite`` tree ``t`` (whose leaves are not all
+        constants), defined by ``v = t`` lifted (a root): ``v - leaf = 0`` in each case, a
+        difference when the leaf is a variable plus a constant; its domain the hull of the
+        leaves.  (``arith``'s fresh variables instead when the lifting is past
+        ``LIFT_LIMIT``.)  Memoized per term."""
+        lin = self.tree_vars.get(t.id)
+        if lin is not None:
+            return lin
+        name = self.new_name("ite")
+        leaves: list[tuple[tuple, int]] = []
+        lit = self.lift_cases((T.EQ, True, *self.split([], {name: -1}, 0, ((t, 1),), True)),
+                              LIFT_LIMIT, leaves)
+        if lit is None:
+            lin = self.lin[t.id]
+        else:
+            self.roots.append(lit)
+            self.hulls.append((name, [({x: a for x, a in coefs if x != name}, c)
+                                      for coefs, c in leaves]))
+            lin = ({name: 1}, 0)
+        self.tree_vars[t.id] = lin
+        return lin
+
+    def lift_cases(self, first: tuple, limit: int, leaves: Optional[list] = None
+                   ) -> Optional[int]:
+        """The literal of the remainder ``first`` (``lifted``: the comparison, whether trees
+        get variables, the ``split``), case by case; the leaves' linear remainders reached
+        go to ``leaves``; None past ``limit`` cases (found before any atom is made, so a
+        lifting given up leaves no atom behind)."""
+        op, trees = first[0], first[1]
+        memo = self.lift_memo  # (shared by the atoms: a remainder recurs across them)
+        cases: dict[tuple, Optional[tuple]] = {}  # (condition, then, else); None: a leaf
+        stack = [first]
+        while stack:  # the cases below ``first`` that no earlier lifting made
+            key = stack.pop()
+            if key in memo or key in cases:
+                continue
+            _, _, parts, coefs, const = key
+            if not parts or (not coefs and self.decided(op, parts, const) is not None):
+                cases[key] = None
+                continue
+            if len(cases) >= limit:
+                return None
+            (t, k), rest = parts[0], parts[1:]
+            case = cases[key] = (
+                self.lit[t.args[0].id],
+                (op, trees, *self.split(list(rest), dict(coefs), const, ((t.args[1], k),),
+                                        trees)),
+                (op, trees, *self.split(list(rest), dict(coefs), const, ((t.args[2], k),),
+                                        trees)))
+            stack += case[1:]
+        stack = [first]
+        while stack:  # their literals, children first
+            key = stack[-1]
+            if key in memo:
+                stack.pop()
+                continue
+            case = cases[key]
+            if case is None:
+                _, _, parts, coefs, const = key
+                stack.pop()
+                decided = None if coefs else self.decided(op, parts, const)
+                if decided is None and leaves is not None:
+                    leaves.append((coefs, const))
+                memo[key] = decided if decided is not None else \
+                    self.rel(op, (dict(coefs), const), ({}, 0))
+                continue
+            cond, then, other = case
+            todo = [x for x in (then, other) if x not in memo]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            memo[key] = self.c.ite(cond, memo[then], memo[other])
+        return memo[first]
+
+    def decided(self, op: str, parts: tuple, const: int) -> Optional[int]:
+        """TRUE or FALSE when ``sum k * t + const op 0`` over the ``ite``s ``parts`` has
+        the same truth for every value their constant leaves allow (``constant_values``),
+        else None: the cases of a program counter that cannot reach a compared value end
+        here, not at each leaf."""
+        sums = {const}
+        for t, k in parts:
+            values = self.constant_values(t)
+            if values is None:
+                return None
+            sums = {s + k * v for s in sums for v in values}
+            if len(sums) > VALUE_SET_LIMIT:
+                return None
+        if op == T.LE:
+            truth = {s <= 0 for s in sums}
+        elif op == T.LT:
+            truth = {s < 0 for s in sums}
+        else:
+            truth = {s == 0 for s in sums}
+        return (TRUE if truth.pop() else FALSE) if len(truth) == 1 else None
+
+    def indicator_ite(self, t: Term) -> bool:
+        """Is ``t`` an ``ite`` that ``arith`` makes an indicator (two constant branches)?"""
+        return all(len(self.constant_values(b) or ()) == 1 for b in t.args[1:])
+
+    def constant_values(self, t: Term) -> Optional[frozenset[int]]:
+        """The values an integer term built of constants, sums, constant multiples and
+        ``ite`` can take (a superset: conditions are not looked at), None when it has
+        another leaf or more than ``VALUE_SET_LIMIT`` values.  Memoized per term."""
+        memo = self.value_sets
+        stack = [t]
+        while stack:
+            x = stack[-1]
+            if x.id in memo:
+                stack.pop()
+                continue
+            if x.op == T.CONST:
+                memo[x.id] = frozenset((int(x.val),))  # type: ignore[arg-type]
+                continue
+            if x.op not in (T.ITE, T.ADD, T.MUL):
+                memo[x.id] = None
+                continue
+            args = x.args[1:] if x.op == T.ITE else x.args
+            todo = [a for a in args if a.id not in memo]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            sets = [memo[a.id] for a in args]
+            out: Optional[set[int]] = None
+            if all(v is not None for v in sets):
+                if x.op == T.ITE:
+                    out = set(sets[0]) | sets[1]  # type: ignore[arg-type]
+                elif x.op == T.MUL:
+                    out = {int(x.val) * v for v in sets[0]}  # type: ignore[union-attr,arg-type]
+                else:
+                    out = {0}
+                    for vs in sets:
+                        out = {s + v for s in out for v in vs}  # type: ignore[union-attr]
+                        if len(out) > VALUE_SET_LIMIT:
+                            break
+            memo[x.id] = None if out is None or len(out) > VALUE_SET_LIMIT else frozenset(out)
+        return memo[t.id]
+
+    def split(self, parts: list[tuple[Term, int]], coefs: dict[str, int], const: int,
+              terms: Sequence[tuple[Term, int]], trees: bool, whole: bool = True) -> tuple:
+        """``parts + coefs * x + const`` plus ``sum k * t`` over ``terms``, sums and
+        constant multiples flattened: the integer ``ite``s (``parts``, merged per term,
+        ordered) and the linear rest, as a hashable key of ``lifted``.  ``trees``: two
+        or more ``ite``s whose leaves are not all constants go to the rest as their
+        ``tree_var``s.  Not ``whole`` (an atom's own sides): an ``ite`` between two
+        constants stays in the rest as an indicator (a sum of them is a pseudo-Boolean
+        constraint, encoded as one)."""
+        stack = list(terms)
+        while stack:
+            t, k = stack.pop()
+            if t.op == T.ADD:
+                stack.extend((x, k) for x in t.args)
+            elif t.op == T.MUL:
+                stack.append((t.args[0], k * int(t.val)))  # type: ignore[arg-type]
+            elif t.op == T.CONST:
+                const += k * int(t.val)  # type: ignore[arg-type]
+            elif t.op == T.ITE and (whole or not self.indicator_ite(t)):
+                parts.append((t, k))
+            else:
+                c, c0 = self.lin[t.id]
+                const += k * c0
+                for x, a in c.items():
+                    coefs[x] = coefs.get(x, 0) + k * a
+        merged: dict[Term, int] = {}
+        for t, k in parts:
+            merged[t] = merged.get(t, 0) + k
+        wide = [t for t, k in merged.items() if k and self.constant_values(t) is None]
+        if trees and len(wide) > 1:  # their cases would multiply: a variable for each
+            for t in wide:
+                c, c0 = self.tree_var(t)
+                k = merged.pop(t)
+                const += k * c0
+                for x, a in c.items():
+                    coefs[x] = coefs.get(x, 0) + k * a
+        key_parts = tuple(sorted(((t, k) for t, k in merged.items() if k),
+                                 key=lambda p: (p[0].id, p[1])))
+        return key_parts, tuple(sorted((x, a) for x, a in coefs.items() if a)), const
 
     def value(self, t: Term) -> Value:
         """An integer term's value as ``positive.Diverse`` takes it."""
@@ -875,6 +1114,39 @@ def _rebuild(old: Circuit, new: Circuit, leaf: Callable[[str], int]) -> Callable
             raise AssertionError(f"node kind {kind} in a linear circuit")
     new.roots = [m(a) for a in old.roots]
     return m
+
+
+class _Lazy(dict):
+    """A dict whose missing keys its ``make`` computes (and stores)."""
+
+    def __init__(self, make: Callable[[int], Lin]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: int) -> Lin:
+        return self.make(key)
+
+
+def _lifts(order: Sequence[Term]) -> bool:
+    """Has the formula a comparison of integers with a *nested* ``ite`` in a side's sum:
+    one whose branch holds an ``ite`` (what ``lifted`` is for: a fresh variable per
+    node of such a tree)?  Without one, the terms are linearised in DAG order as before
+    (an ``ite`` of two leaves is one variable, or an indicator, either way)."""
+    has_ite: set[int] = set()  # integer terms with an ``ite`` in their sum
+    in_sum: set[int] = set()  # integer terms with a nested ``ite`` in their sum
+    for t in order:
+        if t.op == T.ITE and t.sort == INT:
+            has_ite.add(t.id)
+            if t.args[1].id in has_ite or t.args[2].id in has_ite:
+                in_sum.add(t.id)
+        elif t.op in (T.ADD, T.MUL):
+            if any(a.id in has_ite for a in t.args):
+                has_ite.add(t.id)
+            if any(a.id in in_sum for a in t.args):
+                in_sum.add(t.id)
+        elif t.op in (T.LE, T.LT, T.EQ) and any(a.id in in_sum for a in t.args):
+            return True
+    return False
 
 
 def _difference_shape(coefs: tuple[tuple[str, int], ...], indicators: set[str]) -> bool:
