@@ -62,6 +62,7 @@ from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
+from .corner import corner_infeasible
 from .equalities import Elimination, Lin, eliminate, integer_infeasible, substitute
 from .lp_bounds import Infeasible, lp_bounds
 from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
@@ -761,7 +762,10 @@ class _Linearizer:
         infeasible = propagate()
         own = names - difference
         if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in own):
-            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate()
+            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate() \
+                or corner_infeasible([(dict(c), b) for c, b in units],
+                                     {x: (lo[x], hi[x]) for x in names
+                                      if lo[x] is not None and hi[x] is not None})
         names -= difference  # (propagated through, but their encodings need no domain)
         open_vars = [x for x in names if lo[x] is None or hi[x] is None]
         open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}
