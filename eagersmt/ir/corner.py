@@ -33,9 +33,10 @@ rational arithmetic.
 Cost: a simplex per candidate row (``lp_bounds.lp_minimum``), the diagonal form
 (``O(n^3)`` operations on integers), and Dijkstra over the group elements within the
 row's room above the cone's apex (at most ``|det B|``), ``O(n log)`` each, given up past
-``STATE_LIMIT`` of them.  Only the ``CANDIDATES`` rows with the largest coefficients (at
-least ``MIN_COEFFICIENT``) are tried: a negated cut is the row whose coefficients come
-from a basis inverse, and a row of small coefficients propagates well in the encodings.
+``STATE_LIMIT`` of them.  Only the ``CANDIDATES`` rows with the largest coefficients are
+tried, and only when they stand out (``MIN_COEFFICIENT``, ``MIN_RATIO`` times the median
+sum's): a negated cut is the row whose coefficients come from a basis inverse, and a
+system whose rows are alike (random rows with coefficients, a knapsack) pays nothing.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ from .lp_bounds import Infeasible, lp_minimum
 
 STATE_LIMIT = 200_000  # group elements reached by the search before it gives up
 CANDIDATES = 2  # rows tried, the widest coefficients first
-MIN_COEFFICIENT = 8  # a row whose coefficients are all smaller is not a candidate
+MIN_COEFFICIENT = 8  # a candidate row has a coefficient this large ...
+MIN_RATIO = 8  # ... and this many times the median largest of the rows over 2+ variables
 
 INFEASIBLE = object()  # (``_minimum``: the rows alone have no rational solution)
 Row = tuple[Mapping[str, int], int]  # sum coefs * x <= b
@@ -61,14 +63,16 @@ def corner_infeasible(rows: Sequence[Row], known: Mapping[str, tuple[int, int]])
     integer solution satisfies, added to the others when their minimum is unbounded (a
     basis among the rows alone is a cone closer to the cut's).  True is a proof that
     ``rows`` have no integer solution; False says nothing."""
-    order = sorted(range(len(rows)), key=lambda i: -max(map(abs, rows[i][0].values()), default=0))
-    tried = 0
-    for i in order:
+    widest = [max(map(abs, coefs.values()), default=0) for coefs, _ in rows]
+    sums = sorted(w for w, (coefs, _) in zip(widest, rows) if len(coefs) > 1)
+    if not sums:
+        return False
+    typical = sums[len(sums) // 2]
+    order = sorted(range(len(rows)), key=lambda i: -widest[i])
+    for i in order[:CANDIDATES]:
         coefs, c = rows[i]
-        if tried == CANDIDATES or len(coefs) < 2 or \
-                max(abs(a) for a in coefs.values()) < MIN_COEFFICIENT:
+        if len(coefs) < 2 or widest[i] < max(MIN_COEFFICIENT, MIN_RATIO * typical):
             break
-        tried += 1
         others = [r for j, r in enumerate(rows) if j != i and not _parallel(r[0], coefs)]
         found = _minimum(others, coefs)
         if found is None:
@@ -207,14 +211,33 @@ def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, 
     (componentwise modulo ``moduli``) if it is at most ``limit``, -1 if it is larger, None
     when the search reaches ``STATE_LIMIT`` states first (Dijkstra; states past ``limit``
     are not expanded, so the work is the group elements within ``limit`` of 0, not the
-    group's order)."""
-    start = tuple(0 for _ in moduli)
-    best = {start: 0}
-    heap = [(0, start)]
+    group's order).  A state is a number in mixed radix over ``moduli``."""
+    def number(digits: Sequence[int]) -> int:
+        v = 0
+        for g, q in zip(reversed(digits), reversed(moduli)):
+            v = v * q + g
+        return v
+
+    if len(moduli) == 1:  # (a cyclic group, the usual case: one addition modulo)
+        q = moduli[0]
+
+        def step(state: int, move: tuple[int, ...]) -> int:
+            return (state + move[0]) % q
+    else:
+        def step(state: int, move: tuple[int, ...]) -> int:
+            digits = []
+            for g, q in zip(move, moduli):
+                state, v = divmod(state, q)
+                digits.append((v + g) % q)
+            return number(digits)
+
+    goal = number(target)
+    best = {0: 0}
+    heap = [(0, 0)]
     edges = [(m, w) for m, w in zip(moves, cost) if any(m)]
     while heap:
         dist, state = heapq.heappop(heap)
-        if state == target:
+        if state == goal:
             return dist
         if dist > best[state]:
             continue
@@ -222,7 +245,7 @@ def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, 
             nd = dist + w
             if nd > limit:
                 continue
-            nxt = tuple((v + g) % q for v, g, q in zip(state, m, moduli))
+            nxt = step(state, m)
             if nd < best.get(nxt, limit + 1):
                 if len(best) >= STATE_LIMIT and nxt not in best:
                     return None
