@@ -42,7 +42,10 @@ formula), from the definitions of fresh variables (the hull of the branches of a
 applied to constants, the hull of those results.  What that leaves open the linear relaxation of the
 top-level constraints closes where it can (``lp_bounds.py``: an exact simplex, the floor
 of each variable's maximum and the ceiling of its minimum; an infeasible relaxation is an
-infeasible formula).  A variable still unbounded gets the
+infeasible formula), and a top-level row whose coefficients stand out (a negated cut) is
+checked against the integer points of the cone of the others' relaxation basis
+(``corner.py``: none of them satisfies it, the formula is refuted).  A variable still
+unbounded gets the
 *solution bound* of the system outside the difference classes (whose encodings bound
 their own domains): ``solution_bounds.py``, the smaller of von zur Gathen and Sieveking's
 (exponential in the number of variables) and Seshia and Bryant's (exponential in the
