@@ -277,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir")
     ap.add_argument("-o", "--output")
     ap.add_argument("--z3-timeout", type=float, default=20.0)
-    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box", "depth"):
+    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box",
+              "depth"):
         ap.add_argument(f"--{p}", type=int)
     ap.add_argument("--enc", choices=("overlap", "bool", "time"), help="rcpsp's model")
     ap.add_argument("--pbound", type=float, help="general: share of boxed variables")

@@ -129,7 +129,8 @@ def _cut_script(rng: random.Random, n: int, extra: int, k: int) -> tuple[str, bo
         return f"(+ {' '.join(f'(* {numeral(v)} {x})' for x, v in c.items())} 0)"
 
     body = "".join(f"(assert (<= {term(c)} {numeral(b)}))" for c, b in rows)
-    body += f"(assert (not (>= {term({x: f * v for x, v in a.items()})} {numeral(f * (least + k))})))"
+    cut = term({x: f * v for x, v in a.items()})
+    body += f"(assert (not (>= {cut} {numeral(f * (least + k))})))"
     return f"(set-logic QF_LIA){decl}{body}(check-sat)", extra == 0
 
 
