@@ -92,6 +92,17 @@ def test_the_group_minimum_is_z3s_integer_optimum_over_the_cone(seed):
     assert cone_minimum(rows, a, least - 1) == least  # (above the limit: limit + 1)
 
 
+def test_a_group_of_two_components():
+    # 2x <= 1, 2x + 2y <= 1: Z^2 / B Z^2 is Z_2 x Z_2; -4x - 2y = -2x - 2(x + y) is -2 at
+    # the apex (1/2, 0) and at least 0 on the integer points (x <= 0, x + y <= 0)
+    rows = [({"x": 2}, 1), ({"x": 2, "y": 2}, 1)]
+    a = {"x": -4, "y": -2}
+    assert cone_minimum(rows, a, 10) == _z3_integer_minimum(rows, a) == 0
+    big = {x: 10 * v for x, v in a.items()}  # (a candidate's coefficients stand out)
+    assert corner_infeasible(rows + [(big, -1)], {})
+    assert not corner_infeasible(rows + [(big, 0)], {})
+
+
 def test_an_objective_unbounded_below_on_the_cone_is_not_minimised():
     rows = [({"x": 1}, 3), ({"y": 1}, 2)]  # x <= 3, y <= 2: x + y unbounded below
     assert cone_minimum(rows, {"x": 1, "y": 1}, 10) is None

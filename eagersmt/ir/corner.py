@@ -67,7 +67,7 @@ def corner_infeasible(rows: Sequence[Row], known: Mapping[str, tuple[int, int]])
     sums = sorted(w for w, (coefs, _) in zip(widest, rows) if len(coefs) > 1)
     if not sums:
         return False
-    typical = sums[len(sums) // 2]
+    typical = sums[(len(sums) - 1) // 2]  # (the lower median: a candidate is not its own)
     order = sorted(range(len(rows)), key=lambda i: -widest[i])
     for i in order[:CANDIDATES]:
         coefs, c = rows[i]
