@@ -14,8 +14,9 @@ from eagersmt.api import solve_smtlib
 from eagersmt.config import Config
 from eagersmt.ir.corner import cone_minimum, corner_infeasible
 from eagersmt.ir.linear import normalize_linear
-from eagersmt.smtlib.parser import parse
+from eagersmt.smtlib.parser import parse, parse_file
 
+from .conftest import BENCH, needs_shared
 from .oracle import z3_accepts_model, z3_status
 from .smtgen import numeral
 
@@ -165,3 +166,12 @@ def test_the_certifying_path_does_not_take_the_refutation():
     assert z3_status(text) == "unsat"
     assert normalize_linear(parse(text).assertions).infeasible
     assert not normalize_linear(parse(text).assertions, checkable=True).infeasible
+
+
+@needs_shared
+def test_smtlibs_cut_lemma_is_refuted_before_encoding():
+    # Griggio's cut_lemma_03_012: 20 rows over 20 variables and a negated cut whose
+    # coefficients reach 1.4e8 (unsat; the bit-level search did not refute it in 60 s)
+    path = BENCH / "lia" / "lia_real_cut_lemmas" / "cut_lemma_03_012.smt2"
+    assert normalize_linear(parse_file(str(path)).assertions).infeasible
+    assert str(solve_smtlib(path.read_text(), config=CONFIG).status) == "unsat"
