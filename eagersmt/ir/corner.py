@@ -34,10 +34,9 @@ Cost: a simplex per candidate row (``lp_bounds.lp_minimum``), the diagonal form
 (``O(n^3)`` operations on integers), and Dijkstra over the group elements within the
 row's room above the cone's apex (at most ``|det B|``), ``O(n log)`` each, given up past
 ``STATE_LIMIT`` of them.  Only the ``CANDIDATES`` rows with the largest coefficients are
-tried, and only when they stand out (``MIN_COEFFICIENT``, ``MIN_RATIO`` times the lower
-median sum's) and are not over 0-1 variables but one (a pseudo-Boolean sum, a channel): a
-negated cut is a row over integers whose coefficients come from a basis inverse, and a
-system whose rows are alike (random rows with coefficients) pays nothing.
+tried, and only when they stand out (``MIN_COEFFICIENT``, ``MIN_RATIO`` times the median
+sum's): a negated cut is the row whose coefficients come from a basis inverse, and a
+system whose rows are alike (random rows with coefficients, a knapsack) pays nothing.
 """
 
 from __future__ import annotations
