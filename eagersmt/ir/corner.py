@@ -73,8 +73,6 @@ def corner_infeasible(rows: Sequence[Row], known: Mapping[str, tuple[int, int]])
         coefs, c = rows[i]
         if len(coefs) < 2 or widest[i] < max(MIN_COEFFICIENT, MIN_RATIO * typical):
             break
-        if sum(1 for x in coefs if known.get(x, (0, 2))[1] - known.get(x, (0, 2))[0] > 1) < 2:
-            continue  # (over 0-1 variables but one: a pseudo-Boolean sum, a channel)
         others = [r for j, r in enumerate(rows) if j != i and not _parallel(r[0], coefs)]
         found = _minimum(others, coefs)
         if found is None:

@@ -765,11 +765,10 @@ class _Linearizer:
         infeasible = propagate()
         own = names - difference
         if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in own):
-            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate()
-        if not infeasible and relax:
-            infeasible = corner_infeasible([(dict(c), b) for c, b in units],
-                                           {x: (lo[x], hi[x]) for x in names
-                                            if lo[x] is not None and hi[x] is not None})
+            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate() \
+                or corner_infeasible([(dict(c), b) for c, b in units],
+                                     {x: (lo[x], hi[x]) for x in names
+                                      if lo[x] is not None and hi[x] is not None})
         names -= difference  # (propagated through, but their encodings need no domain)
         open_vars = [x for x in names if lo[x] is None or hi[x] is None]
         open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}
