@@ -15,6 +15,8 @@
   variables boxed, some not;
 * ``uflia``: a general system whose terms apply an uninterpreted ``f``;
 * ``tanks``: Bofill et al.'s scheduling of wastewater tanks (``tanks``'s doc);
+* ``cuts``: rows of small coefficients and the negation of a cut valid over their integer
+  points, with coefficients past 10^6 (SMT-LIB's cut_lemmas: ``cuts``'s doc);
 * ``memory``: two orders of the same ``n`` writes ``(a_i, d_i)`` to a memory ``mem0`` (an
   uninterpreted function), read back at ``k`` addresses as ``ite`` chains (a read of the
   write order ``π`` is ``(ite (= q a_π(n)) d_π(n) (ite ... (mem0 q)))``); every two writes
@@ -40,6 +42,7 @@ Usage::
     gen_lia.py memory --n 20 --k 4 --m 0 --seed 2
     gen_lia.py tanks --n 8 --k 24 --cap 6000 --seed 1
     gen_lia.py program --n 12 --m 4 --k 20 --seed 1
+    gen_lia.py cuts --vars 20 --cons 20 --depth 80 --seed 3   # depth <= 100: unsat
     gen_lia.py --family general --vars 12 --cons 14 --box 8 --pbound 1 --count 10 --out-dir DIR
     gen_lia.py --family uflia --count 20 --out-dir DIR    # a batch, seeds 0..19
 """
@@ -282,11 +285,55 @@ def program(r: random.Random, n: int = 12, m: int = 4, k: int = 20) -> tuple[lis
     return decls, body
 
 
+CUT_ROW_COEFFICIENTS = (1,) * 6 + (-1,) * 6 + (2, -2, 3, -3)  # (SMT-LIB's cut_lemma_03_012's)
+
+
+def cuts(r: random.Random, vars: int = 20, cons: int = 20, depth: int = 80,
+         scale: int = 10_000) -> tuple[list[str], list[str]]:
+    """Rows of small coefficients and the negation of a valid cut, as the cut lemmas of
+    branch and cut: ``cons`` rows ``A x <= b``, the first ``vars`` of them a nonsingular
+    square system (the cone of a vertex), the objective ``a = -u A`` over the square rows
+    with positive ``u`` (bounded below on the cone by ``l = -u b``; coefficients of a basis
+    inverse's scale), its least value ``m`` over the cone's integer points (the group
+    minimum, ``ir/corner.cone_minimum``), then ``not (a x >= l + depth% (m - l))`` (rounded
+    up) with ``a`` scaled by a random factor up to ``scale``: a negated valid cut (unsat)
+    for ``depth`` up to 100, sat past it unless the other rows cut the points off (the
+    status is Z3's)."""
+    sys.path.insert(0, str(REPO))
+    from eagersmt.ir.corner import cone_minimum
+
+    names = [f"x{i}" for i in range(vars)]
+    while True:
+        rows = []
+        for _ in range(max(cons, vars)):
+            row = {names[j]: r.choice(CUT_ROW_COEFFICIENTS)
+                   for j in r.sample(range(vars), min(vars, r.randint(3, 10)))}
+            rows.append((row, r.randint(-2, 1)))
+        u = [r.randint(1, 1000) for _ in range(vars)]
+        a = {x: -sum(ui * row.get(x, 0) for ui, (row, _) in zip(u, rows)) for x in names}
+        a = {x: c for x, c in a.items() if c}
+        least = cone_minimum(rows[:vars], a, 10 ** 12)
+        if least is not None:
+            break
+    apex = -sum(ui * b for ui, (_, b) in zip(u, rows))
+    cut = apex + -(-(least - apex) * depth // 100)
+    f = r.randint(1, scale)
+
+    def term(coefs: dict[str, int]) -> str:
+        return _sum([f"(* {_n(c)} {x})" for x, c in coefs.items()])
+
+    decls = [f"(declare-fun {x} () Int)" for x in names]
+    body = [f"(assert (<= {term(row)} {_n(b)}))" for row, b in rows]
+    body.append(f"(assert (not (>= {term({x: f * c for x, c in a.items()})} {_n(f * cut)})))")
+    return decls, body
+
+
 FAMILIES: dict[str, tuple[str, Callable]] = {
     "rcpsp": ("QF_LIA", rcpsp), "knapsack": ("QF_LIA", knapsack), "setcover": ("QF_LIA", setcover),
     "general": ("QF_LIA", general), "uflia": ("QF_UFLIA", uflia), "memory": ("QF_UFLIA", memory),
     "tanks": ("QF_LIA", tanks),
     "program": ("QF_LIA", program),
+    "cuts": ("QF_LIA", cuts),
 }
 
 
@@ -324,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir")
     ap.add_argument("-o", "--output")
     ap.add_argument("--z3-timeout", type=float, default=20.0)
-    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box", "cap"):
+    for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale", "vars", "cons", "box", "cap",
+              "depth"):
         ap.add_argument(f"--{p}", type=int)
     ap.add_argument("--enc", choices=("overlap", "bool", "time"), help="rcpsp's model")
     ap.add_argument("--pbound", type=float, help="general: share of boxed variables")
@@ -333,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     if family is None:
         ap.error("name a family")
     params = {p: getattr(a, p) for p in ("jobs", "resources", "maxdur", "n", "m", "k", "scale",
-                                         "vars", "cons", "box", "cap", "enc", "pbound")
+                                         "vars", "cons", "box", "cap", "depth", "enc",
+                                         "pbound")
               if getattr(a, p) is not None}
     for seed in range(a.seed, a.seed + a.count):
         text = instance(family, seed, a.z3_timeout, **params)

@@ -220,7 +220,8 @@ def test_unbounded_variables_get_a_solution_bound():
 @pytest.mark.parametrize("family, params", [
     ("rcpsp", dict(jobs=6, resources=2, maxdur=4)), ("knapsack", dict(n=10)),
     ("setcover", dict(n=16, m=10, k=4)), ("general", dict(vars=5, cons=6, box=10)),
-    ("uflia", dict(vars=4, cons=5, box=8)),
+    ("uflia", dict(vars=4, cons=5, box=8)), ("cuts", dict(vars=6, cons=7)),
+    ("cuts", dict(vars=5, cons=5, depth=150)),
 ])
 def test_generated_instances_answered_as_z3_labels_them(family, params):
     import sys

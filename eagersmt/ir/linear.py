@@ -46,7 +46,10 @@ formula), from the definitions of fresh variables (the hull of the branches of a
 applied to constants, the hull of those results.  What that leaves open the linear relaxation of the
 top-level constraints closes where it can (``lp_bounds.py``: an exact simplex, the floor
 of each variable's maximum and the ceiling of its minimum; an infeasible relaxation is an
-infeasible formula).  A variable still unbounded gets the
+infeasible formula), and a top-level row whose coefficients stand out (a negated cut) is
+checked against the integer points of the cone of the others' relaxation basis
+(``corner.py``: none of them satisfies it, the formula is refuted).  A variable still
+unbounded gets the
 *solution bound* of the system outside the difference classes (whose encodings bound
 their own domains): ``solution_bounds.py``, the smaller of von zur Gathen and Sieveking's
 (exponential in the number of variables) and Seshia and Bryant's (exponential in the
@@ -66,6 +69,7 @@ from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
+from .corner import corner_infeasible
 from .equalities import Elimination, Lin, eliminate, integer_infeasible, substitute
 from .lp_bounds import Infeasible, lp_bounds
 from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
@@ -1016,7 +1020,10 @@ class _Linearizer:
         infeasible = propagate()
         own = names - difference
         if not infeasible and relax and any(lo[x] is None or hi[x] is None for x in own):
-            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate()
+            infeasible = self.relaxation_bounds(units, lo, hi, own, tighten) or propagate() \
+                or corner_infeasible([(dict(c), b) for c, b in units],
+                                     {x: (lo[x], hi[x]) for x in names
+                                      if lo[x] is not None and hi[x] is not None})
         names -= difference  # (propagated through, but their encodings need no domain)
         open_vars = [x for x in names if lo[x] is None or hi[x] is None]
         open_lo, open_hi = {x: lo[x] for x in open_vars}, {x: hi[x] for x in open_vars}

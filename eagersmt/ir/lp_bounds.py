@@ -52,6 +52,28 @@ def lp_bounds(rows: Sequence[Row], targets: Sequence[str]) -> dict[str, Bounds]:
     return _Tableau(rows, names).bounds([x for x in targets if x in set(names)])
 
 
+def lp_minimum(rows: Sequence[Row], objective: Mapping[str, int]) -> Optional[
+        tuple[Fraction, list[int]]]:
+    """The least value of ``sum objective * x`` over the rational solutions of ``rows``
+    and the indices of the rows tight in the optimal basis (those whose slack is not
+    basic: as many as there are variables when every variable is basic); None when the
+    minimum is unbounded, pivoting runs out or the system is too large (``MAX_CELLS``).
+    Raises ``Infeasible``."""
+    names = sorted({x for coefs, _ in rows for x in coefs} | set(objective))
+    m, n = len(rows), len(names)
+    if not m or m * (n + m + 2) > MAX_CELLS:
+        return None
+    tableau = _Tableau(rows, names)
+    if not tableau.feasible():
+        return None
+    got = tableau.maximise({tableau.col[x]: Fraction(-a) for x, a in objective.items()},
+                           tableau.t)
+    if got is None:
+        return None
+    basic = set(tableau.basis)
+    return -got, [i for i in range(m) if n + i not in basic]
+
+
 class _Tableau:
     def __init__(self, rows: Sequence[Row], names: list[str]):
         col = {x: j for j, x in enumerate(names)}
@@ -124,13 +146,15 @@ class _Tableau:
                 return None
             self.pivot(best[2], entering)
 
-    def bounds(self, targets: list[str]) -> dict[str, Bounds]:
+    def feasible(self) -> bool:
+        """Phase one: a feasible basis without the artificial (False: out of pivots).
+        Raises ``Infeasible``."""
         worst = min(range(self.m), key=lambda i: (self.rhs[i], i))
         if self.rhs[worst] < 0:
             self.pivot(worst, self.t)
             got = self.maximise({self.t: Fraction(-1)}, self.width)
             if got is None:
-                return {}
+                return False
             if got < 0:
                 raise Infeasible
         if self.t in self.basis:  # (at zero: pivot it out, or drop its row, all zero)
@@ -140,6 +164,11 @@ class _Tableau:
                 del self.rows[r], self.rhs[r], self.basis[r]
             else:
                 self.pivot(r, k)
+        return True
+
+    def bounds(self, targets: list[str]) -> dict[str, Bounds]:
+        if not self.feasible():
+            return {}
         out: dict[str, Bounds] = {}
         for x in targets:  # (each from the last one's optimum: a feasible basis)
             sides: list[Optional[int]] = []
@@ -155,4 +184,4 @@ class _Tableau:
         return out
 
 
-__all__ = ["Infeasible", "MAX_CELLS", "MAX_WORK", "lp_bounds"]
+__all__ = ["Infeasible", "MAX_CELLS", "MAX_WORK", "lp_bounds", "lp_minimum"]
