@@ -26,3 +26,16 @@ def z3_accepts_model(text: str, model: dict) -> bool:
         else:
             s.add(z3.Int(name) == v)
     return s.check() == z3.sat
+
+
+def solved_as_z3(text: str, config):  # type: ignore[no-untyped-def]
+    """eagersmt's result on ``text`` under ``config``, asserted to be Z3's status, and a
+    model Z3 accepts when sat."""
+    from eagersmt.api import solve_smtlib
+
+    expected = z3_status(text)
+    res = solve_smtlib(text, config=config)
+    assert str(res.status) == expected, text
+    if expected == "sat":
+        assert z3_accepts_model(text, res.model), text
+    return res

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from eagersmt.api import solve_smtlib
 from eagersmt.config import Config
 from eagersmt.ir import linear
-from tests.oracle import z3_accepts_model, z3_status
+from tests.oracle import solved_as_z3
+from tests.smtgen import numeral
 
 pytest.importorskip("z3")
 
@@ -25,16 +25,7 @@ import gen_lia  # noqa: E402
 
 
 def _check(text: str):
-    expected = z3_status(text)
-    res = solve_smtlib(text, config=CONFIG)
-    assert str(res.status) == expected, text
-    if expected == "sat":
-        assert z3_accepts_model(text, res.model), text
-    return res
-
-
-def _n(k: int) -> str:
-    return str(k) if k >= 0 else f"(- {-k})"
+    return solved_as_z3(text, CONFIG)
 
 
 def _tree(r: random.Random, names: list[str], conds: list[str], depth: int) -> str:
@@ -42,7 +33,7 @@ def _tree(r: random.Random, names: list[str], conds: list[str], depth: int) -> s
     ``-x``; inner nodes sometimes ``tree + c``."""
     if depth == 0 or r.random() < 0.25:
         x = r.choice(names)
-        return r.choice([_n(r.randint(-4, 6)), x, f"(+ {x} {_n(r.randint(-3, 3))})",
+        return r.choice([numeral(r.randint(-4, 6)), x, f"(+ {x} {numeral(r.randint(-3, 3))})",
                          f"(* (- 1) {x})", "2147483647", f"(- {x} {r.choice(names)})"])
     node = (f"(ite {r.choice(conds)} {_tree(r, names, conds, depth - 1)} "
             f"{_tree(r, names, conds, depth - 1)})")
@@ -56,7 +47,7 @@ def _script(r: random.Random) -> str:
              *(f"(declare-const {b} Bool)" for b in bools),
              f"(assert (<= (* 2 {names[0]}) (+ {names[1]} 7)))",  # (not difference logic)
              *(f"(assert (<= (- 9) {x} 9))" for x in names)]
-    conds = bools + [f"(<= {a} {_n(r.randint(-3, 3))})" for a in names] + \
+    conds = bools + [f"(<= {a} {numeral(r.randint(-3, 3))})" for a in names] + \
         [f"(< {a} {b})" for a, b in zip(names, names[1:])]
     for _ in range(r.randint(2, 5)):
         sides = [[_tree(r, names, conds, r.randint(1, 4)) for _ in range(r.randint(1, 3))]
