@@ -20,6 +20,7 @@ from eagersmt.smtlib.parser import parse
 from .conftest import BENCH, needs_shared, require_shared
 from .oracle import z3_accepts_model
 from .smtgen import idl_script
+from .test_resources import BIG
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "examples"))
@@ -305,16 +306,11 @@ def test_optimize_timeout_bounds_the_whole_command(tmp_path):
 
 _MEMORY_LIMITED_SEARCH = r"""
 import resource
+import sys
+
 from eagersmt import Config, Int, Solver, Status, solve_smtlib
 
-# Three tasks in [0, 10^6] pairwise 300,000 apart: millions of order-encoding clauses.
-big = '''(set-logic QF_IDL)
-(declare-fun x () Int)(declare-fun y () Int)(declare-fun z () Int)
-(assert (and (<= 0 x) (<= x 1000000) (<= 0 y) (<= y 1000000) (<= 0 z) (<= z 1000000)))
-(assert (or (<= (- x y) (- 300000)) (<= (- y x) (- 300000))))
-(assert (or (<= (- z y) (- 300000)) (<= (- y z) (- 300000))))
-(assert (or (<= (- x z) (- 300000)) (<= (- z x) (- 300000))))
-(minimize z)(check-sat)'''
+big = sys.argv[1]
 before = resource.getrlimit(resource.RLIMIT_AS)
 r = solve_smtlib(big, config=Config(encoding="order", memory_limit=400))
 assert r.status == Status.UNKNOWN and "memory limit (400 MB)" in r.reason, (r.status, r.reason)
@@ -334,6 +330,7 @@ def test_memory_limit_holds_for_an_optimization_too() -> None:
     In a process of its own: the limit is relative to the address space the process maps,
     and the test process's own (grown over the whole suite) should not decide what fails
     first."""
-    r = subprocess.run([sys.executable, "-c", _MEMORY_LIMITED_SEARCH], capture_output=True,
+    big = BIG.replace("(check-sat)", "(minimize z)(check-sat)")  # (millions of order clauses)
+    r = subprocess.run([sys.executable, "-c", _MEMORY_LIMITED_SEARCH, big], capture_output=True,
                        text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
