@@ -58,11 +58,11 @@ def test_boolean_structure_certificates(tmp_path: Path, path: Path, encoding: st
 
 
 @needs_shared
-def test_small_domain_certificate_is_not_claimed_verified(tmp_path: Path) -> None:
-    path = FUZZ_UNSAT[0]
+@pytest.mark.parametrize("path", FUZZ_UNSAT, ids=lambda p: p.name)
+def test_small_domain_certificate_verified(tmp_path: Path, path: Path) -> None:
     assert certify(path, tmp_path / "c", encoding="sd") == Status.UNSAT
     r = check_certificate(str(tmp_path / "c"), str(path))
-    assert not r.verified and r.counts["sd_unchecked"] > 0
+    assert r.verified and r.counts["sd"] > 0 and r.counts["tseitin"] > 0
 
 
 def _copy(cert: Path, tmp_path: Path) -> Path:
@@ -185,17 +185,16 @@ def test_check_proof_cli_rejects_with_exit_4(tmp_path: Path) -> None:
 @given(idl_script(max_vars=5))
 def test_random_unsat_certificates_verify(tmp_path_factory, text: str) -> None:
     """Every unsat answer on random formulas (Boolean structure, ite, lets, big constants)
-    yields a certificate that verifies, under the order and EIJ encodings."""
+    yields a certificate that verifies, under the order, EIJ and small-domain encodings."""
     if z3_status(text) != "unsat":
         return
     d = tmp_path_factory.mktemp("rnd")
     src = d / "f.smt2"
     src.write_text(text)
-    for enc in ("order", "eij"):
+    for enc in ("order", "eij", "sd"):
         cert = d / enc
         assert certify(src, cert, encoding=enc, backend="cadical") == Status.UNSAT
         r = check_certificate(str(cert), str(src))
-        # With --proof, a class too big for order falls back to EIJ, not to the unchecked SD.
         assert r.verified, (enc, r)
 
 
