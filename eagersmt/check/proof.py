@@ -81,6 +81,19 @@ clause with a low digit or a ``q`` is accepted only if ``compact.var_clauses`` o
 guard's atom holds (proof in ``compact.py``, exhaustive test in ``tests/test_compact.py``).
 These two functions are what the compact encoding adds to the trusted code.
 
+**Small-domain encoding** (``encode/sd.py``).  A class entry states the encoder's shift
+``D`` (at least this module's ``d``: then ``M'(x) + D`` lies in ``[0, D]``), the bits of
+each variable (``bitlength(D)`` of them; ``sigma`` gives them the binary digits of
+``M'(x) + D``), the true literal and the gates in the order they were made (each gate's
+inputs bits, the true literal or earlier gates, so ``sigma`` gives it its value).
+``check/sd.py`` accepts a clause over them only as a gate's definition (checked
+exhaustively), the unit true literal, a box unit ``[X <= D]``, or the link ``p -> out``,
+``not p -> not out`` of an atom ``p = (x - y <= c)`` to the comparator that ``sd.atom_lit``
+builds for it, replayed on the declared gates (its module doc has the argument: the
+subtractor is exact in ``w + 1`` bits).  ``atom_lit`` (with ``subtract`` and ``le_lit``)
+and the constant folding of ``cnf.Gates`` are what the small-domain encoding adds to the
+trusted code.
+
 **Linear integer arithmetic** (a formula outside difference logic: ``ir/linear.py``'s
 circuit over linear atoms and difference predicates).  Its atoms and Booleans are checked
 as above (Tseitin and root clauses of that circuit).  Its *difference classes* (integer
@@ -101,8 +114,10 @@ FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, `
 lifting, equality substitution, exact scaling of reals), for linear formulas
 ``ir/linear.py`` (atoms, fresh variables' definitions, the domains: bound propagation and
 the solution bound) with ``check/linear.py`` and ``check/ackermann.py``, this module, and
-the DRAT checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``.  Clauses of the small-domain (bit-vector) encoding are not checked: a certificate
-that contains them is reported as *not verified*.
+the DRAT checker; with store entries also ``query_keys.py``, ``lemmas.py`` and ``stored.py``;
+and the encoders' functions named above (``compact.var_clauses``, ``compact.le_clauses``;
+``sd.atom_lit``, ``sd.subtract``, ``sd.le_lit`` and ``cnf.Gates``' folding).  Every clause of
+every encoding is checked: a certificate is verified or rejected.
 """
 
 from __future__ import annotations
@@ -857,8 +872,7 @@ def _read_dimacs(path: str) -> tuple[int, list[list[int]]]:
 
 def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -> CheckReport:
     """Check the certificate in ``directory`` against the input ``smt2_path`` (see module
-    doc).  Raises ``CertificateError`` when it is rejected; ``verified`` is False when it
-    is valid except for unchecked (small-domain) clauses."""
+    doc).  Raises ``CertificateError`` when it is rejected."""
     from ..compile import normalize_assertions
     from ..ir.linear import LinearNormalized
     from ..smtlib.parser import parse_file

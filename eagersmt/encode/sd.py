@@ -27,6 +27,12 @@ pair's atoms (job-shop disjunctions use the same pair twice); per predicate a co
 the atom outright.  Cost: about ``14 (w + 1)`` clauses per pair plus ``3 (w + 1)`` per atom.
 Measured: adder chains propagate poorly in CDCL, so SD is rarely the fastest choice; it is
 kept because it is complete for any bound and is the baseline of the literature.
+
+Certificates: the decoder states ``d``, the bits, the true literal and every gate in the
+order ``Gates`` made it; ``check/sd.py`` checks the gate clauses against their definitions
+and replays ``atom_lit`` (and the box's ``le_lit``) on the declared gates to accept the
+links of atoms to comparators, so those functions are trusted there (its module doc says
+why they are exact).
 """
 
 from __future__ import annotations
