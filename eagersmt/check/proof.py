@@ -143,7 +143,8 @@ _DIFFERENCE_MEANINGS = ("atom", "digit", "sd")
 
 @dataclass
 class CheckReport:
-    verified: bool
+    """What a verified certificate took (a rejected one raises ``CertificateError``)."""
+
     counts: dict[str, int] = field(default_factory=dict)
     times: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -802,7 +803,6 @@ def _check_memo_answer(directory: str, meta: dict, assertions: list, logic: Opti
         verdict = verify_answer(qkey, sub, check_certificate, engine=engine)
     except CertificateError as e:
         raise CertificateError(f"the stored answer's certificate: {e}") from None
-    report.verified = True
     report.notes.append("an answer from the lemma store, for the same query key; its "
                         f"certificate (of {os.path.basename(sub)}/input.smt2) {verdict}")
     return report
@@ -877,7 +877,7 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     from ..ir.linear import LinearNormalized
     from ..smtlib.parser import parse_file
 
-    report = CheckReport(False)
+    report = CheckReport()
     t0 = time.perf_counter()
     try:
         with open(os.path.join(directory, META_FILE)) as f:
@@ -907,7 +907,6 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
         report.counts["ackermann"] = check_consistency(linear)
     report.times["formula_s"] = time.perf_counter() - t0
     if FALSE in c.roots:
-        report.verified = True
         report.notes.append("the formula normalizes to false (no CNF needed)")
         return report
     if "trivial" in meta:
@@ -948,7 +947,6 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
         report.notes.append(f"DRAT: {len(cubes)} cubes ({steps} steps) and coverage ({note})")
         report.counts["cubes"] = len(cubes)
     report.times["drat_s"] = time.perf_counter() - t0
-    report.verified = True
     return report
 
 
