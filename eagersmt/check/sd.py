@@ -13,7 +13,7 @@ which must be bits, ``T`` or earlier gates (so the definitions are acyclic: each
 one value).  A clause with one of these variables is accepted when it is
 
 * a **gate clause**: its variables are a gate's and its inputs' only, and it holds in
-  every assignment of the inputs with the gate set by its definition (at most eight);
+  every assignment of the inputs with the gate set by its definition (``gates.implied``);
 * the unit ``[T]``;
 * a **box unit** ``[X <= D]`` (``M'(x) <= 0``);
 * a **link** ``[-p, out]`` or ``[p, -out]`` of an atom ``p = (x - y <= c)`` of the class,
@@ -45,10 +45,9 @@ from typing import Any, Callable, Optional
 from ..encode.cnf import Gates
 from ..encode.sd import atom_lit, le_lit
 from .certificate import CertificateError
+from .gates import implied
 
-_ARITY = {"and": (2,), "xor": (2, 3), "maj": (3,)}
-_VALUE: dict[str, Callable[[list[bool]], bool]] = {
-    "and": all, "xor": lambda v: sum(v) % 2 == 1, "maj": lambda v: sum(v) >= 2}
+_ARITY = {"and": (2,), "xor": (2, 3), "maj": (3,)}  # the kinds of ``gates.KINDS``
 
 
 class _Undeclared(Exception):
@@ -147,7 +146,7 @@ class SmallDomainClauses:
     def clause(self, clause: list[int], meanings: list[tuple]) -> Optional[str]:
         """``None`` if ``clause`` (with a small-domain variable) is justified, else why not."""
         for lit, m in zip(clause, meanings):
-            if m[0] == "sd" and m[1] == "gate" and _implied(abs(lit), m[2], m[3], clause):
+            if m[0] == "sd" and m[1] == "gate" and implied(abs(lit), m[2], m[3], clause):
                 return None
         if len(clause) == 1:
             if self._canon(clause[0]) in self.units:
@@ -176,20 +175,6 @@ class SmallDomainClauses:
             except _Undeclared:
                 sd.links[key] = None
         return sd.links[key]
-
-
-def _implied(g: int, kind: str, ins: tuple[int, ...], clause: list[int]) -> bool:
-    """Does gate ``g``'s definition (``kind`` of ``ins``) imply ``clause``, a clause over
-    ``g`` and its inputs' variables only?  (All assignments of the inputs: at most eight.)"""
-    names = sorted({abs(a) for a in ins})
-    if g in names or any(abs(lit) != g and abs(lit) not in names for lit in clause):
-        return False
-    for bits in range(1 << len(names)):
-        value = {v: bool(bits >> j & 1) for j, v in enumerate(names)}
-        value[g] = _VALUE[kind]([value[abs(a)] == (a > 0) for a in ins])
-        if not any(value[abs(lit)] == (lit > 0) for lit in clause):
-            return False
-    return True
 
 
 __all__ = ["SmallDomainClauses"]
