@@ -68,8 +68,10 @@ class SDDecoder:
 
     def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
         """For a certificate (``check/sd.py`` reads it): the shift ``d`` (bit ``j`` of ``x``
-        is bit ``j`` of ``x + d``), the bits of every variable, the true literal, and the
-        gates in the order they were made (``[output, kind, inputs...]``)."""
+        is bit ``j`` of ``x + d`` for the lemma's values in ``[-d, 0]``), the bits of every
+        variable, the true literal, and the gates in the order they were made
+        (``[output, kind, inputs...]``; recorded always: a tuple per gate, next to its
+        three to eight clauses)."""
         return {"encoding": "sd", "variables": sorted(self.bits), "d": self.d,
                 "bits": [[x, bs] for x, bs in sorted(self.bits.items())], "true": self.true,
                 "gates": [[g, kind, *ins] for g, kind, ins in self.gates]}
