@@ -8,7 +8,7 @@ A certificate directory holds three files:
   which ``check-sat`` it answers; the SAT variable of every circuit node (Tseitin); per
   variable class the encoding and the meaning of its own variables (order literal
   ``base + i`` is ``x - o <= lo + i`` with ``o`` the anchor variable or a virtual origin;
-  EIJ's derived predicates ``x - y <= c``; small-domain bits); for linear integer
+  EIJ's derived predicates ``x - y <= c``; small-domain bits and gates); for linear integer
   arithmetic (``linear``) the bits of every integer variable and what each BDD variable
   means (``encode/linear_checkable.py``, read by ``check/linear.py``).
 

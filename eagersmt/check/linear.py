@@ -72,6 +72,7 @@ from typing import Any, Optional
 
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from .certificate import CertificateError
+from .gates import implied
 
 UNCONDITIONAL = ("domain", "surrogate")  # sources true under ``sigma`` without a premise
 
@@ -240,7 +241,8 @@ class LinearClauses:
         """``None`` if the clause rule or the adder rule (module doc) accepts ``clause``,
         else why not."""
         for lit, m in zip(clause, meanings):
-            if m[0] == "adder" and _defines(abs(lit), m, clause):
+            if m[0] == "adder" and implied(abs(lit), "xor" if m[1] == "sum" else "maj", m[2],
+                                           clause):
                 return None
         concl = [lit for lit, m in zip(clause, meanings) if m[0] == "pb" and lit > 0]
         if len(concl) > 1:
@@ -294,23 +296,6 @@ def _positive(terms: list[tuple[int, int]], bound: int) -> tuple[dict[int, int],
             bound -= w
             pos[-v] = -w
     return pos, bound
-
-
-def _defines(g: int, meaning: tuple, clause: list[int]) -> bool:
-    """Does ``g``'s definition (the parity of its inputs, or at least two of them true)
-    imply ``clause``, a clause over ``g`` and its inputs' variables only?  (All assignments
-    of the inputs: at most eight.)"""
-    _, what, ins = meaning
-    names = sorted({abs(x) for x in ins})
-    if any(abs(lit) != g and abs(lit) not in names for lit in clause) or g in names:
-        return False
-    for bits in range(1 << len(names)):
-        value = {v: bool(bits >> j & 1) for j, v in enumerate(names)}
-        true = sum(value[abs(x)] == (x > 0) for x in ins)
-        value[g] = true % 2 == 1 if what == "sum" else true >= 2
-        if not any(value[abs(lit)] == (lit > 0) for lit in clause):
-            return False
-    return True
 
 
 __all__ = ["LinearClauses"]

@@ -26,10 +26,6 @@ class OptimumReport:
     objectives: list[tuple[str, str, int]] = field(default_factory=list)  # (sense, term, value)
     bounds: list[CheckReport] = field(default_factory=list)
 
-    @property
-    def verified(self) -> bool:
-        return all(r.verified for r in self.bounds)
-
 
 def check_optimum(directory: str, smt2_path: str, *, engine: str = "auto") -> OptimumReport:
     """Check the certificate of optimality in ``directory`` against FILE ``smt2_path``

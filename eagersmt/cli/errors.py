@@ -6,7 +6,7 @@ Exit codes (``EXIT_CODES``, the README's table; no two meanings share a code):
 1 bad input: a file that cannot be read or written, or its content (``error:
 FILE:LINE:COL: message``); 2 usage: an unknown option, a bad option value, a missing
 argument (click's code); 3 a cross-check disagreed; 4 a verification refused
-(``check-proof``: a certificate rejected or not verified; ``memo``: entries not authentic);
+(``check-proof``: a certificate rejected; ``memo``: entries not authentic);
 5 wrong answers or failures found (``bench``, ``fuzz``, ``fuzz-input``); 6 a Ray job has
 not finished, 7 it ended without a result (``status``, ``result``); 8 a service cannot be
 reached or refuses the connection (``--ray ADDRESS``, the Ray Jobs endpoint); 9 no such Ray
@@ -38,8 +38,8 @@ EXIT_CODES: dict[int, str] = {
                 "(error: FILE:LINE:COL: message)",
     EXIT_USAGE: "usage: an unknown option, a bad option value, a missing argument",
     EXIT_CROSSCHECK: "--cross-check: the reference solver disagrees",
-    EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected or not "
-                   "verified), memo (entries not authentic under the key)",
+    EXIT_REJECTED: "a verification refused: check-proof (the certificate is rejected), memo "
+                   "(entries not authentic under the key)",
     EXIT_WRONG: "bench, fuzz, fuzz-input: wrong answers or failures found",
     EXIT_NOT_FINISHED: "status, result: the Ray job has not finished (PENDING, RUNNING)",
     EXIT_NO_RESULT: "status, result: the Ray job ended without a result (FAILED, STOPPED)",

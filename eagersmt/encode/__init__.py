@@ -7,11 +7,11 @@ chosen per class by ``auto.py`` (or as requested); ``pairs.py`` adds pair lemmas
 and reference: ``sd`` (small-domain bit-vectors), ``order`` (order encoding), ``eij``
 (per-constraint Booleans with transitivity), ``compact`` (compact order encoding).
 
-An encoding's entry declares what the rest of eagersmt needs to know of it: whether
-``eagersmt check-proof`` verifies its clauses (``checkable``), how the checker reads what
-its SAT variables mean (``certificate``: a form of ``check/proof.py``'s readers, written by
-its decoder's ``Decoder.meaning``), and its rule for ``auto`` (``auto``: ``base.Rule``, in
-its module; ``fallback``, ``always_fits``, ``machines``).  Adding an encoding: its module (an
+An encoding's entry declares what the rest of eagersmt needs to know of it: how
+``eagersmt check-proof`` reads what its SAT variables mean (``certificate``: a form of
+``check/proof.py``'s readers, written by its decoder's ``Decoder.meaning``; without one its
+certificates are rejected), and its rule for ``auto`` (``auto``: ``base.Rule``, in its
+module; ``fallback``, ``always_fits``, ``machines``).  Adding an encoding: its module (an
 ``Encoding`` with a ``Decoder`` and a rule), an entry here, and tests.  This package imports
 its modules on first use.
 """
@@ -26,9 +26,8 @@ from ..registry import Entry, Registry
 
 @dataclass(frozen=True)
 class EncodingEntry(Entry):
-    checkable: bool = True  # check-proof verifies this encoding's clauses
     # how check-proof reads what its variables mean (``Decoder.meaning``): "ladders" (order
-    # literals), "atoms" (a variable per atom), "digits" (compact), "bits" (unchecked)
+    # literals), "atoms" (a variable per atom), "digits" (compact), "bits" (small-domain)
     certificate: str = ""
     auto: Optional[str] = None  # "module:function", its rule (``base.Rule``); None: it is
     # never chosen by ``auto``, and requested it is ``target()``
@@ -44,7 +43,7 @@ class EncodingEntry(Entry):
 
 ENCODINGS: Registry[EncodingEntry] = Registry("encoding")
 ENCODINGS.register(EncodingEntry(
-    "sd", "eagersmt.encode.sd:SmallDomain", "small-domain bit-vectors", checkable=False,
+    "sd", "eagersmt.encode.sd:SmallDomain", "small-domain bit-vectors",
     certificate="bits", auto="eagersmt.encode.sd:rule", always_fits=True))
 ENCODINGS.register(EncodingEntry(
     "order", "eagersmt.encode.order:Order", "order encoding", certificate="ladders",

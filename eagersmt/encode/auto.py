@@ -23,9 +23,10 @@ its lemmas.
 A requested encoding is tried at its full budget, then what its entry's ``fallback`` names
 (as ``auto`` would offer it: ``eij`` to order when it fits), then the last resort (the entry
 that ``always_fits``: SD); the stats say so (``order->sd``, ``eij->order``).  With
-``checkable`` (``solve --proof``), every encoding whose clauses ``check-proof`` verifies and
-whose rule offers it for checkable runs is tried at its full budget before one it does not.
-The measurements behind the rules: ``benchmarks/RESULTS.md``.
+``checkable`` (``solve --proof``), every encoding whose rule offers it for checkable runs is
+tried at its full budget before the last resort (SD's certificates check too, but its adder
+chains make proofs hard to find: ``sd.py``); SD requested is SD alone.  The measurements
+behind the rules: ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def candidates(cls: VarClass, requested: str, eij_max_clauses: int, checkable: b
                         if e.always_fits]
         why = "requested"
     encs: list[Encoding] = [c.encoding for c in offered]  # type: ignore[misc]
-    if checkable and (requested == AUTO or ENCODINGS[requested].checkable):
+    if checkable and (requested == AUTO or not ENCODINGS[requested].always_fits):
         have = {c.encoding.name for c in offered if c.full}  # type: ignore[union-attr]
-        extra = [c.encoding for e in ENCODINGS if e.checkable and e.name not in have
+        extra = [c.encoding for e in ENCODINGS if e.name not in have
                  for c in [_offer(e, choice, "checkable")] if c and c.encoding]
         encs = encs[:-1] + extra + encs[-1:]  # type: ignore[operator]
     return encs, why

@@ -7,7 +7,7 @@ circuits on top with constant folding (``cnf.true`` is a variable fixed by a uni
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, TextIO
+from typing import Iterable, Optional, Sequence, TextIO
 
 SCHEDULE_TUNING = "schedule"  # ``CNF.tuning`` of a job shop's compact order encoding
 
@@ -71,11 +71,41 @@ class CNF:
 
 
 class Gates:
-    """Tseitin gates with full equivalence and constant folding over ``cnf.true``."""
+    """Tseitin gates with full equivalence and constant folding over ``cnf.true``.
 
-    def __init__(self, cnf: CNF):
+    Every new gate is made by ``gate`` (the folding methods below decide when one is
+    needed); ``record``, when given, is a list that gets ``(output, kind, inputs)`` of each
+    new gate in the order they are made: a certificate's statement of what they mean
+    (``sd.SDDecoder``).  Kinds: ``and`` (both inputs), ``xor`` (the parity of two or three),
+    ``maj`` (at least two of three)."""
+
+    def __init__(self, cnf: CNF, record: Optional[list[tuple[int, str, tuple[int, ...]]]] = None):
         self.cnf = cnf
         self.T = cnf.true
+        self.record = record
+
+    def gate(self, kind: str, inputs: tuple[int, ...]) -> int:
+        """A new variable defined as ``kind`` of ``inputs`` (no folding)."""
+        g = self.cnf.new_var()
+        if self.record is not None:
+            self.record.append((g, kind, inputs))
+        if kind == "and":
+            a, b = inputs
+            self.cnf.extend(([-g, a], [-g, b], [g, -a, -b]))
+        elif kind == "xor" and len(inputs) == 2:
+            a, b = inputs
+            self.cnf.extend(([-g, a, b], [-g, -a, -b], [g, -a, b], [g, a, -b]))
+        elif kind == "xor":
+            a, b, c = inputs
+            self.cnf.extend((
+                [-g, a, b, c], [-g, a, -b, -c], [-g, -a, b, -c], [-g, -a, -b, c],
+                [g, -a, -b, -c], [g, -a, b, c], [g, a, -b, c], [g, a, b, -c],
+            ))
+        else:
+            a, b, c = inputs
+            self.cnf.extend(([-g, a, b], [-g, a, c], [-g, b, c], [g, -a, -b], [g, -a, -c],
+                             [g, -b, -c]))
+        return g
 
     def and2(self, a: int, b: int) -> int:
         T = self.T
@@ -85,9 +115,7 @@ class Gates:
             return b
         if b == T:
             return a
-        g = self.cnf.new_var()
-        self.cnf.extend(([-g, a], [-g, b], [g, -a, -b]))
-        return g
+        return self.gate("and", (a, b))
 
     def or2(self, a: int, b: int) -> int:
         return -self.and2(-a, -b)
@@ -106,20 +134,13 @@ class Gates:
             return -T
         if a == -b:
             return T
-        g = self.cnf.new_var()
-        self.cnf.extend(([-g, a, b], [-g, -a, -b], [g, -a, b], [g, a, -b]))
-        return g
+        return self.gate("xor", (a, b))
 
     def xor3(self, a: int, b: int, c: int) -> int:
         T = self.T
         if abs(a) == T or abs(b) == T or abs(c) == T or len({abs(a), abs(b), abs(c)}) < 3:
             return self.xor2(self.xor2(a, b), c)
-        g = self.cnf.new_var()
-        self.cnf.extend((
-            [-g, a, b, c], [-g, a, -b, -c], [-g, -a, b, -c], [-g, -a, -b, c],
-            [g, -a, -b, -c], [g, -a, b, c], [g, a, -b, c], [g, a, b, -c],
-        ))
-        return g
+        return self.gate("xor", (a, b, c))
 
     def maj(self, a: int, b: int, c: int) -> int:
         T = self.T
@@ -132,6 +153,4 @@ class Gates:
                 return x
             if x == -y:
                 return z
-        g = self.cnf.new_var()
-        self.cnf.extend(([-g, a, b], [-g, a, c], [-g, b, c], [g, -a, -b], [g, -a, -c], [g, -b, -c]))
-        return g
+        return self.gate("maj", (a, b, c))

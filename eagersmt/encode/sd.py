@@ -27,6 +27,12 @@ pair's atoms (job-shop disjunctions use the same pair twice); per predicate a co
 the atom outright.  Cost: about ``14 (w + 1)`` clauses per pair plus ``3 (w + 1)`` per atom.
 Measured: adder chains propagate poorly in CDCL, so SD is rarely the fastest choice; it is
 kept because it is complete for any bound and is the baseline of the literature.
+
+Certificates: the decoder states ``d``, the bits, the true literal and every gate in the
+order ``Gates`` made it; ``check/sd.py`` checks the gate clauses against their definitions
+and replays ``atom_lit`` (and the box's ``le_lit``) on the declared gates to accept the
+links of atoms to comparators, so those functions are trusted there (its module doc says
+why they are exact).
 """
 
 from __future__ import annotations
@@ -53,13 +59,22 @@ def sd_range(cls: VarClass) -> int:
 class SDDecoder:
     encoding = "sd"
 
-    def __init__(self, bits: dict[int, list[int]]):
+    def __init__(self, bits: dict[int, list[int]], d: int, true: int,
+                 gates: list[tuple[int, str, tuple[int, ...]]]):
         self.bits = bits
+        self.d = d
+        self.true = true
+        self.gates = gates
 
     def meaning(self, var_range: tuple[int, int], pred_vars: set[int]) -> dict[str, Any]:
-        """For a certificate: the class and the range of its bit variables (whose clauses
-        the checker does not verify)."""
-        return {"encoding": "sd", "variables": sorted(self.bits), "var_range": list(var_range)}
+        """For a certificate (``check/sd.py`` reads it): the shift ``d`` (bit ``j`` of ``x``
+        is bit ``j`` of ``x + d`` for the lemma's values in ``[-d, 0]``), the bits of every
+        variable, the true literal, and the gates in the order they were made
+        (``[output, kind, inputs...]``; recorded always: a tuple per gate, next to its
+        three to eight clauses)."""
+        return {"encoding": "sd", "variables": sorted(self.bits), "d": self.d,
+                "bits": [[x, bs] for x, bs in sorted(self.bits.items())], "true": self.true,
+                "gates": [[g, kind, *ins] for g, kind, ins in self.gates]}
 
     def decode(self, value: Callable[[int], bool]) -> dict[int, int]:
         return {x: sum(1 << i for i, b in enumerate(bs) if value(b)) for x, bs in self.bits.items()}
@@ -67,8 +82,8 @@ class SDDecoder:
 
 def rule(choice: Choice, mode: str) -> Optional[Candidate]:
     """The rule of ``auto`` (``base.Rule``): small-domain bit-vectors last, whose size is
-    logarithmic in the domain (the entry's ``always_fits``); check-proof does not verify
-    its clauses, so a checkable run tries it only when nothing else fits."""
+    logarithmic in the domain (the entry's ``always_fits``); a checkable run tries every
+    other encoding at its full budget first (``auto.py``), so it is not offered there."""
     return None if mode == "checkable" else Candidate(100, SmallDomain())
 
 
@@ -80,35 +95,42 @@ class SmallDomain:
     def encode(self, cls: VarClass, cnf: CNF) -> SDDecoder:
         d = max(sd_range(cls), 1)
         w = d.bit_length()
-        g = Gates(cnf)
-        T = g.T
+        made: list[tuple[int, str, tuple[int, ...]]] = []
+        g = Gates(cnf, made)
         bits: dict[int, list[int]] = {}
         for x in cls.variables:
             bs = list(cnf.new_vars(w))
             bits[x] = bs
-            _le_const(g, bs, d, cnf)  # X <= d keeps the box exact (and the decoder in range)
+            lit = le_lit(g, bs, d)  # X <= d keeps the box exact (and the decoder in range)
+            if lit != g.T:
+                cnf.add([lit])
         diffs: dict[tuple[int, int], list[int]] = {}
         for p in cls.preds:
-            if p.c >= d:
-                out = T
-            elif p.c < -d:
-                out = -T
-            else:
-                key = (p.x, p.y)
-                dv = diffs.get(key)
-                if dv is None:
-                    dv = diffs[key] = _subtract(g, bits[p.x], bits[p.y])
-                # D + 2^w as unsigned: flip the sign bit; compare with c + 2^w.
-                u = dv[:-1] + [-dv[-1]]
-                out = _le_lit(g, u, p.c + (1 << w))
+            out = atom_lit(g, bits, diffs, p.x, p.y, p.c, d)
             if p.polarity & POS:
                 cnf.add([-p.var, out])
             if p.polarity & NEG:
                 cnf.add([p.var, -out])
-        return SDDecoder(bits)
+        return SDDecoder(bits, d, g.T, made)
 
 
-def _subtract(g: Gates, xs: list[int], ys: list[int]) -> list[int]:
+def atom_lit(g: Gates, bits: dict[int, list[int]], diffs: dict[tuple[int, int], list[int]],
+             x: int, y: int, c: int, d: int) -> int:
+    """The literal of ``x - y <= c`` over the shifted values ``X``, ``Y`` in ``[0, d]``
+    (bits ``bits``, ``w`` each): a constant outside ``[-d, d]``, else the comparator
+    ``X - Y + 2^w <= c + 2^w`` on the pair's subtractor (made on first use, kept in
+    ``diffs``); the sign bit flipped makes ``X - Y + 2^w``, in ``[0, 2^(w+1))``, unsigned."""
+    if c >= d:
+        return g.T
+    if c < -d:
+        return -g.T
+    dv = diffs.get((x, y))
+    if dv is None:
+        dv = diffs[(x, y)] = subtract(g, bits[x], bits[y])
+    return le_lit(g, dv[:-1] + [-dv[-1]], c + (1 << len(bits[x])))
+
+
+def subtract(g: Gates, xs: list[int], ys: list[int]) -> list[int]:
     """``X - Y`` in ``len(xs) + 1`` bits, two's complement (inputs unsigned)."""
     T = g.T
     a = xs + [-T]
@@ -121,7 +143,7 @@ def _subtract(g: Gates, xs: list[int], ys: list[int]) -> list[int]:
     return out
 
 
-def _le_lit(g: Gates, u: list[int], k: int) -> int:
+def le_lit(g: Gates, u: list[int], k: int) -> int:
     """Literal of ``U <= k`` for unsigned bits ``u`` (LSB first) and a constant ``k``."""
     if k >= (1 << len(u)) - 1:
         return g.T
@@ -131,10 +153,3 @@ def _le_lit(g: Gates, u: list[int], k: int) -> int:
     for i, ui in enumerate(u):
         f = g.or2(-ui, f) if (k >> i) & 1 else g.and2(-ui, f)
     return f
-
-
-def _le_const(g: Gates, u: list[int], k: int, cnf: CNF) -> None:
-    """Assert ``U <= k``."""
-    lit = _le_lit(g, u, k)
-    if lit != g.T:
-        cnf.add([lit])
