@@ -44,6 +44,7 @@ from ..encode.linear import ORDER_RANGE
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
+from .disjunct_walk import DisjunctWalk
 
 WALK_SHARE = 0.1  # the walks get at most this share of the time left
 WALK_SECONDS = 10.0  # ... or this long when the query has no time limit
@@ -78,19 +79,30 @@ def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stat
     until = t0 + (WALK_SECONDS if deadline is None else WALK_SHARE * max(0.0, deadline - t0))
     steps = 0
     values = None
-    for k in range(WALKS):
-        walk = Walk(norm, seed + k)
-        values = walk.run(until)
-        steps += walk.steps
-        if values is not None or time.perf_counter() >= until:
+    bools: dict[str, bool] = {}
+    first = DisjunctWalk.build(norm, seed)
+    kind = "disjunct" if first is not None else "critical-move"
+    k = 0
+    while True:
+        if first is not None:  # walks over the disjunctions' choices, while time lasts
+            walk = first if k == 0 else DisjunctWalk.build(norm, seed + k)
+            walk.greedy(until)  # type: ignore[union-attr]
+            values = walk.run(until)  # type: ignore[union-attr]
+        else:
+            walk = Walk(norm, seed + k)
+            values = walk.run(until)
+            if values is not None:
+                values, bools = walk.model(values)
+        steps += walk.steps  # type: ignore[union-attr]
+        k += 1
+        if values is not None or time.perf_counter() >= until or (first is None and k == WALKS):
             break
     stats.add_time("local_search", time.perf_counter() - t0)
     found = "model" if values is not None else "gave up"
-    stats.notes["local_search"] = f"{found} after {k + 1} walk(s), {steps} steps"
+    stats.notes["local_search"] = f"{found} after {k} {kind} walk(s), {steps} steps"
     if values is None:
         return None
-    ints, bools = walk.model(values)
-    return Result(Status.SAT, norm.decode(ints, bools, list(declarations)), stats)
+    return Result(Status.SAT, norm.decode(values, bools, list(declarations)), stats)
 
 
 class Walk:
