@@ -16,7 +16,8 @@ outside its domain); a step compares the moves of a few false constraints (switc
 disjunction whose choice the constraint depends on, nearest first, or a critical move of a
 free variable it depends on), takes the best that lowers the cost, else raises the false
 constraints' weights and takes the best of one of them (tabu for a few steps: a switched
-disjunction, a moved variable).  Cai, Li and Zhang's local search for linear integer SMT
+disjunction, a moved variable); a few steps in a hundred (``NOISE``) take a random move of
+a random false constraint.  A walk starts from a greedy pass (``greedy``).  Cai, Li and Zhang's local search for linear integer SMT
 (CAV 2022) with its Boolean moves lifted to whole disjuncts, in the manner of a
 propagation-based local search (as in constraint-based local search: Van Hentenryck and
 Michel, "Constraint-Based Local Search", 2005, invariants maintained incrementally).
@@ -44,6 +45,7 @@ from ..ir.linear import ATOM_PREFIX, LinearNormalized
 SAMPLED = 1  # false constraints whose moves are compared per step
 CANDIDATES = 16  # moves tried per false constraint (the nearest disjunctions first)
 TABU_BASE, TABU_SPREAD = 2, 6
+NOISE = 10  # percent of steps that take a random move of a random false constraint
 PATIENCE = 400  # steps without a new least number of false constraints before giving up
 
 
@@ -247,63 +249,100 @@ class DisjunctWalk:
                move: Optional[tuple[int, int]] = None):
         """The effect of choosing disjunct ``d`` of disjunction ``j`` (``switch``) or of
         setting the free variable ``v`` to ``x`` (``move``): (cost change, new values,
-        new setters, new sets, new left sides, constraints whose activity changes)."""
+        new setters, new sets, new left sides, constraints whose activity changes), or
+        None when the propagation does not settle (a cycle of settings).  The variables
+        the removed equalities set are set by the added ones where they can be (else they
+        become free), then every change is carried along the equalities that set
+        variables from it, only while values change (a tank's levels up to its next
+        emptying)."""
         removed: list[int] = []
         added: list[int] = []
         values: dict[int, int] = {}
+        setter: dict[int, int] = {}
+        sets: dict[int, int] = {}
+        queue: list[int] = []
+        active, value, cvars, ccoef, clo = self.active, self.value, self.cvars, self.ccoef, self.clo
+        base_sets, base_setter = self.sets, self.setter
         if switch is not None:
             j, d = switch
             removed = self.disjuncts[j][self.choice[j]]
             added = self.disjuncts[j][d]
-            start = [self.sets[k] for k in removed if self.sets[k] >= 0]
+            open_vars = set()
+            for k in removed:
+                w = base_sets[k]
+                if w >= 0:
+                    open_vars.add(w)
+                    sets[k] = -1
+                    setter[w] = -1
+            fresh: list[tuple[int, int]] = []
+            progress = True
+            pending = [k for k in added if self.is_eq[k]]
+            while progress and pending:
+                progress = False
+                for k in list(pending):
+                    unknown = [v for v in cvars[k] if v in open_vars or (
+                        base_setter[v] < 0 and setter.get(v, -1) < 0 and not self.fixed[v]
+                        and v not in values)]
+                    if len(unknown) == 1:
+                        w = unknown[0]
+                        open_vars.discard(w)
+                        setter[w] = k
+                        sets[k] = w
+                        fresh.append((w, k))
+                        pending.remove(k)
+                        progress = True
+                        values[w] = value[w]  # (computed below)
+            for w, _ in fresh:
+                queue.append(w)
+            recompute = {w for w, _ in fresh}
         else:
             v, x = move  # type: ignore[misc]
             values[v] = x
-            start = [v]
+            queue.append(v)
+            recompute = set()
         gone = set(removed)
         added_set = set(added)
-        sets_now = self.sets
-        # the variables downstream of ``start``: set by equalities over them
-        undone: set[int] = set()
-        stack = list(start)
-        while stack:
-            u = stack.pop()
-            if u in undone:
-                continue
-            undone.add(u)
-            for k in self.eq_uses[u]:
-                w = sets_now[k]
-                if w >= 0 and w != u and w not in undone and k not in gone:
-                    stack.append(w)
-        known: dict[int, bool] = {}
-        setter: dict[int, int] = {}
-        sets: dict[int, int] = {k: -1 for k in removed}
-        for u in undone:
-            known[u] = self.fixed[u]
-            k = self.setter[u]
-            if k >= 0:
-                sets[k] = -1
-            setter[u] = -1
-        if move is not None:
-            known[move[0]] = True  # (a free variable, fixed by the move)
-            undone.discard(move[0])
-        active = self.active
 
         def act(k):
             return (active[k] and k not in gone) or k in added_set
 
-        queue = [k for k in added if self.is_eq[k]]
-        for u in undone:
-            queue.extend(k for k in self.eq_uses[u] if act(k))
-        values, setter, sets = self._solve(queue, known, values, setter, sets, act)
-        value = self.value
+        def eval_setter(w: int, k: int) -> int:
+            rest, coef = 0, 1
+            for u, a in zip(cvars[k], ccoef[k]):
+                if u == w:
+                    coef = a
+                else:
+                    y = values.get(u)
+                    rest += a * (value[u] if y is None else y)
+            return (clo[k] - rest) // coef
+
+        for w in recompute:
+            values[w] = eval_setter(w, setter[w])
+        budget = 50 * (len(cvars) // max(1, len(self.disjuncts)) + 64)
+        head = 0
+        while head < len(queue):
+            u = queue[head]
+            head += 1
+            if head > budget:
+                return None
+            for k in self.eq_uses[u]:
+                w = sets.get(k)
+                if w is None:
+                    w = base_sets[k]
+                if w < 0 or w == u or not act(k):
+                    continue
+                x = eval_setter(w, k)
+                y = values.get(w)
+                if x != (value[w] if y is None else y):
+                    values[w] = x
+                    queue.append(w)
         changed = {v: x for v, x in values.items() if x != value[v]}
         touched: set[int] = gone | added_set
         for v in changed:
             touched.update(self.uses[v])
         delta = 0.0
         lhs: dict[int, int] = {}
-        weight, cvars, ccoef, old_lhs = self.weight, self.cvars, self.ccoef, self.lhs
+        weight, old_lhs = self.weight, self.lhs
         for k in touched:
             s = old_lhs[k]
             for v, a in zip(cvars[k], ccoef[k]):
@@ -404,6 +443,8 @@ class DisjunctWalk:
                     continue
                 seen.add(key)
                 trial = self._trial(switch, move)
+                if trial is None:
+                    continue
                 delta = trial[0]
                 tabu = (self.tabu_choice.get(switch[0], -1) if switch is not None
                         else self.tabu_var.get(move[0], -1))
@@ -414,16 +455,44 @@ class DisjunctWalk:
         return best
 
     def greedy(self, deadline: Optional[float]) -> None:
-        """One pass over the disjunctions in order, each switched to its disjunct of least
-        cost (the start of the walk: a schedule simulated forward)."""
-        for j, ds in enumerate(self.disjuncts):
+        """The walk's start: one pass over the disjunctions in the order of the depth of
+        what they set (the longest chain of settings above it: a schedule's steps in time
+        order, across its tanks), each switched to its disjunct of least cost, as a
+        schedule simulated forward would choose."""
+        depth: dict[int, int] = {}
+
+        def depth_of(v: int) -> int:
+            stack = [v]
+            while stack:
+                u = stack[-1]
+                k = self.setter[u]
+                if k < 0:
+                    depth[u] = 0
+                    stack.pop()
+                    continue
+                todo = [w for w in self.cvars[k] if w != u and w not in depth]
+                if todo and len(stack) < 100000:
+                    stack.extend(todo)
+                    continue
+                depth[u] = 1 + max((depth.get(w, 0) for w in self.cvars[k] if w != u), default=0)
+                stack.pop()
+            return depth[v]
+
+        def key(j: int) -> int:
+            vs = [self.sets[k] for d in self.disjuncts[j] for k in d if self.sets[k] >= 0]
+            vs = vs or [v for d in self.disjuncts[j] for k in d for v in self.cvars[k]]
+            return min((depth_of(v) for v in vs), default=0)
+
+        order = sorted(range(len(self.disjuncts)), key=key)
+        for j in order:
+            ds = self.disjuncts[j]
             if deadline is not None and time.perf_counter() >= deadline:
                 return
             best = None
             for d in range(len(ds)):
                 if d != self.choice[j]:
                     trial = self._trial((j, d))
-                    if trial[0] < 0 and (best is None or trial[0] < best[1][0]):
+                    if trial is not None and trial[0] < 0 and (best is None or trial[0] < best[1][0]):
                         best = (d, trial)
             if best is not None:
                 self._commit((j, best[0]), best[1])
@@ -439,6 +508,14 @@ class DisjunctWalk:
                 return None
             self.steps += 1
             false = list(self.false)
+            if NOISE and self.rng.random() < NOISE / 100:
+                cands = self._candidates(self.rng.choice(false))
+                if cands:
+                    switch, mv = self.rng.choice(cands)
+                    trial = self._trial(switch, mv)
+                    if trial is not None:
+                        self._commit(switch, trial)
+                        continue
             move = self._best(self.rng.sample(false, min(SAMPLED, len(false))))
             if move is None or move[0] >= 0:
                 for k in self.false:
