@@ -5,32 +5,37 @@ conjunctions of them (a schedule: each tank's outflow is nothing, its capacity o
 holds; each run of arrivals is taken or rejected whole), where the chosen disjuncts'
 equalities determine most variables (a level is the previous level minus the outflow plus
 what is taken), is searched over the *choices*: which disjunct of each disjunction holds.
-Given the choices, the active equalities (top-level ones and the chosen disjuncts') are
-solved by propagation: an equality with one variable not yet known sets it (a variable
-no equality sets keeps its value, and moves by the one-variable critical moves of
-``local_search.py``).  Switching a disjunct on moves at once every variable that the
-equalities chain to it (all the later levels of a tank), which one-variable moves over the
-eliminated system cannot do.  The cost is the weighted number of active constraints that
-do not hold (inequalities, an equality that propagation found over-determined, a value
-outside its domain); a step compares the moves of a few false constraints (switching a
-disjunction whose choice the constraint depends on, nearest first, or a critical move of a
-free variable it depends on), takes the best that lowers the cost, else raises the false
-constraints' weights and takes the best of one of them (tabu for a few steps: a switched
-disjunction, a moved variable); a few steps in a hundred (``NOISE``) take a random move of
-a random false constraint.  A walk starts from a greedy pass (``greedy``).  Cai, Li and Zhang's local search for linear integer SMT
-(CAV 2022) with its Boolean moves lifted to whole disjuncts, in the manner of a
-propagation-based local search (as in constraint-based local search: Van Hentenryck and
-Michel, "Constraint-Based Local Search", 2005, invariants maintained incrementally).
+Given the choices, the active equalities (the top-level ones and the chosen disjuncts')
+are solved by propagation: an equality with one variable not yet known sets it; a
+variable no equality sets is *free*: it keeps its value and moves by a one-variable
+critical move, as in ``local_search.py``.  Switching a disjunct moves at once every
+variable the equalities chain to it (a tank's later levels, up to its next emptying),
+which one-variable moves over the eliminated system cannot do.
 
-What it answers: a model of ``norm`` (values of its integer variables) or nothing, as
-``local_search.find_model`` takes it; the model is decoded and checked like every model.
-It applies (``DisjunctWalk.build``) when every top-level literal is a linear atom or a
-disjunction of conjunctions of linear atoms with at least one disjunction and one equality
-inside them.
+The cost is the weighted sum, over the active constraints that do not hold (an
+inequality, an equality that propagation left false, a value outside its domain), of 1
+plus the excess over the constraint's scale (graded: halving an excess is progress).  A
+walk starts from a greedy pass (``greedy``: each disjunction switched to its best
+disjunct, in time order).  A step compares the moves of a false constraint (switching a
+disjunction its variables depend on, nearest first, or a critical move of a free variable
+it depends on), takes the best if it lowers the cost, else raises the false constraints'
+weights and takes the best of one of them; a moved disjunction or variable is tabu for a
+few steps; a few steps in a hundred (``NOISE``) take a random move.  This is Cai, Li and
+Zhang's local search for linear integer SMT (CAV 2022) with its Boolean moves lifted to
+whole disjuncts and the equalities kept as invariants, maintained incrementally as in
+constraint-based local search (Van Hentenryck and Michel, "Constraint-Based Local
+Search", 2005).
 
-Cost: a move is evaluated by re-propagating the variables downstream of what it changes
-(the rest of a chain) and re-evaluating their constraints; a step, the moves of a few
-false constraints (at most ``CANDIDATES`` each).
+What it answers: values of ``norm``'s integer variables under which every top-level
+literal holds, or nothing; ``local_search.find_model`` decodes them, and they are checked
+on the original formula like every model.  It applies (``DisjunctWalk.build``) when every
+top-level literal is a linear atom or a disjunction of conjunctions of linear atoms, with
+a disjunction and an equality inside one.
+
+Cost: a move is evaluated by carrying its changes along the equalities that set variables
+from them, only while values change, and re-evaluating the constraints of the changed
+variables; a step, the moves of one false constraint (at most ``CANDIDATES``
+disjunctions).
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ formulas without difference predicates, function applications or variables only 
 solution bound closes, and with a variable wider than ``ORDER_RANGE``; not for a
 certificate.  Where the walks fail the SAT search follows, so an unsatisfiable formula
 pays them in full: at most ``WALK_SHARE`` of the time left (``benchmarks/RESULTS.md``).
+A formula of top-level disjunctions of conjunctions (a schedule's choices) is walked over
+its disjunctions' choices instead (``disjunct_walk.py``: whole disjuncts switched, the
+equalities propagated), up to ``WALKS`` walks as well.
 
 Cost: per step, the candidate moves of a few false roots, each evaluated by re-evaluating
 the ancestors of the atoms it changes and the violation of the roots above them.
@@ -84,7 +87,7 @@ def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stat
     kind = "disjunct" if first is not None else "critical-move"
     k = 0
     while True:
-        if first is not None:  # walks over the disjunctions' choices, while time lasts
+        if first is not None:  # walks over the disjunctions' choices
             walk = first if k == 0 else DisjunctWalk.build(norm, seed + k)
             walk.greedy(until)  # type: ignore[union-attr]
             values = walk.run(until)  # type: ignore[union-attr]
@@ -95,7 +98,7 @@ def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stat
                 values, bools = walk.model(values)
         steps += walk.steps  # type: ignore[union-attr]
         k += 1
-        if values is not None or time.perf_counter() >= until or (first is None and k == WALKS):
+        if values is not None or time.perf_counter() >= until or k == WALKS:
             break
     stats.add_time("local_search", time.perf_counter() - t0)
     found = "model" if values is not None else "gave up"
