@@ -502,10 +502,11 @@ class DisjunctWalk:
             if best is not None:
                 self._commit((j, best[0]), best[1])
 
-    def run(self, deadline: Optional[float], patience: int = PATIENCE) -> Optional[dict[str, int]]:
+    def run(self, deadline: Optional[float], patience: Optional[int] = None) -> Optional[dict[str, int]]:
         """Walk until every active constraint holds (then the variables' values), until
         ``deadline``, or until ``patience`` steps pass without a new least number of false
         constraints (then None)."""
+        patience = PATIENCE if patience is None else patience
         best, since = len(self.false), self.steps
         while self.false:
             if self.steps - since > patience or (
