@@ -133,8 +133,8 @@ class DisjunctWalk:
         self.uses: list[list[int]] = [[] for _ in names]
         self.eq_uses: list[list[int]] = [[] for _ in names]
         self.is_eq = [lo is not None and lo == hi for lo, hi in zip(self.clo, self.chi)]
-        self.scale = [max(1, max(abs(a) * (self.hi[v] - self.lo[v])
-                                 for v, a in zip(self.cvars[k], self.ccoef[k])))
+        self.scale = [max(1, max((abs(a) * (self.hi[v] - self.lo[v])
+                                  for v, a in zip(self.cvars[k], self.ccoef[k])), default=1))
                       for k in range(n_c)]
         for k in range(n_c):
             for v in self.cvars[k]:
