@@ -102,8 +102,8 @@ def test_disjunct_walk_needs_the_shape():
 
 def test_solve_answers_as_z3_on_a_full_size_tank_schedule():
     """A full-size generated schedule (8 tanks, 24 steps, ``gen_lia.py tanks --cap 8000
-    --seed 1``) through ``solve``: the disjunct walk finds a model (the SAT search alone
-    does not in a minute), the answer is Z3's and the model holds in Z3."""
+    --seed 1``) through ``solve``: the disjunct walk finds a model, the answer is Z3's and
+    the model holds in Z3."""
     text = _tanks(1, 8000, n=8, k=24)
     res = solve_smtlib(text, config=Config(memo="off", backend="cadical", timeout=60))
     assert res.status.value == z3_status(text) == "sat"
