@@ -438,10 +438,12 @@ class DisjunctWalk:
         x = min(self.hi[v], max(self.lo[v], self.value[v] + d))
         return None if x == self.value[v] else x
 
-    def _best(self, ks: list[int]):
+    def _best(self, false: list[int]):
+        """The least-cost move for the constraints ``false`` (a tabu one only if it lowers
+        the cost; ties broken at random): (cost change, switch, move, its trial)."""
         best = None
         seen: set = set()
-        for k in ks:
+        for k in false:
             for switch, move in self._candidates(k):
                 key = (switch, move)
                 if key in seen:
