@@ -83,26 +83,26 @@ def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stat
     steps = 0
     values = None
     bools: dict[str, bool] = {}
-    first = DisjunctWalk.build(norm, seed)
-    kind = "disjunct" if first is not None else "critical-move"
-    k = 0
-    while True:
-        if first is not None:  # walks over the disjunctions' choices
-            walk = first if k == 0 else DisjunctWalk.build(norm, seed + k)
-            walk.greedy(until)  # type: ignore[union-attr]
-            values = walk.run(until)  # type: ignore[union-attr]
+    choices = DisjunctWalk.build(norm, seed)  # (None: not of that shape)
+    kind = "disjunct" if choices is not None else "critical-move"
+    for k in range(WALKS):
+        if choices is not None:  # walks over the disjunctions' choices
+            if k:
+                choices = DisjunctWalk(norm, seed + k)
+            choices.greedy(until)
+            values = choices.run(until)
+            steps += choices.steps
         else:
             walk = Walk(norm, seed + k)
             values = walk.run(until)
+            steps += walk.steps
             if values is not None:
                 values, bools = walk.model(values)
-        steps += walk.steps  # type: ignore[union-attr]
-        k += 1
-        if values is not None or time.perf_counter() >= until or k == WALKS:
+        if values is not None or time.perf_counter() >= until:
             break
     stats.add_time("local_search", time.perf_counter() - t0)
     found = "model" if values is not None else "gave up"
-    stats.notes["local_search"] = f"{found} after {k} {kind} walk(s), {steps} steps"
+    stats.notes["local_search"] = f"{found} after {k + 1} {kind} walk(s), {steps} steps"
     if values is None:
         return None
     return Result(Status.SAT, norm.decode(values, bools, list(declarations)), stats)
