@@ -14,6 +14,7 @@ import pytest
 from eagersmt.api import solve_smtlib
 from eagersmt.check.model import check_model
 from eagersmt.config import Config
+from eagersmt.core.disjunct_walk import DisjunctWalk
 from eagersmt.core.local_search import Walk, applies
 from eagersmt.ir.linear import normalize_linear
 from eagersmt.result import Status
@@ -58,6 +59,57 @@ def test_walk_models_of_tank_schedules_satisfy_the_formula():
             assert z3_accepts_model(text, model)
             found += 1
     assert found >= 10
+
+
+def test_disjunct_walk_models_of_tank_schedules_satisfy_the_formula():
+    """The walk over the disjunctions' choices: every model it returns satisfies the
+    original formula (our checker and Z3's), on schedules Z3 finds satisfiable; it finds
+    most of those (generated as ``gen_lia.py tanks`` writes them, smaller)."""
+    found = sat = 0
+    for seed in range(8):
+        for cap in (2500, 4000, 6000):
+            text = _tanks(seed, cap, n=4, k=10)
+            script = parse(text)
+            norm = normalize_linear(script.assertions)
+            walk = DisjunctWalk.build(norm, seed)
+            assert walk is not None  # (the tanks' shape: disjunctions of equalities)
+            walk.greedy(None)
+            values = walk.run(time.perf_counter() + 20)
+            status = z3_status(text)
+            sat += status == "sat"
+            if values is None:
+                continue
+            assert status == "sat"
+            model = norm.decode(values, {}, list(script.declarations))
+            check_model(script.assertions, model)
+            assert z3_accepts_model(text, model)
+            found += 1
+    assert sat >= 12 and found >= sat * 2 // 3
+
+
+def test_disjunct_walk_needs_the_shape():
+    """A formula that is not a conjunction of atoms and disjunctions of conjunctions of
+    atoms (a Boolean variable), or whose disjuncts hold no equality, is not taken."""
+    boolean = parse("(declare-const p Bool)(declare-const x Int)(declare-const y Int)"
+                    "(assert (and (<= 0 x 5000) (<= 0 y 5000)))"
+                    "(assert (or p (= (+ x y) 7000)))")
+    assert DisjunctWalk.build(normalize_linear(boolean.assertions)) is None
+    no_eq = parse("(declare-const x Int)(declare-const y Int)"
+                  "(assert (and (<= 0 x 5000) (<= 0 y 5000)))"
+                  "(assert (or (<= (+ x y) 7000) (>= (- x y) 4000)))")
+    assert DisjunctWalk.build(normalize_linear(no_eq.assertions)) is None
+
+
+def test_solve_answers_as_z3_on_a_full_size_tank_schedule():
+    """A full-size generated schedule (8 tanks, 24 steps, ``gen_lia.py tanks --cap 8000
+    --seed 1``) through ``solve``: the disjunct walk finds a model, the answer is Z3's and
+    the model holds in Z3."""
+    text = _tanks(1, 8000, n=8, k=24)
+    res = solve_smtlib(text, config=Config(memo="off", backend="cadical", timeout=60))
+    assert res.status.value == z3_status(text) == "sat"
+    assert z3_accepts_model(text, res.model)
+    assert res.stats.notes["local_search"].startswith("model after")
+    assert "disjunct" in res.stats.notes["local_search"]
 
 
 def test_walk_with_booleans_and_ite():

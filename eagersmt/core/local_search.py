@@ -27,6 +27,9 @@ formulas without difference predicates, function applications or variables only 
 solution bound closes, and with a variable wider than ``ORDER_RANGE``; not for a
 certificate.  Where the walks fail the SAT search follows, so an unsatisfiable formula
 pays them in full: at most ``WALK_SHARE`` of the time left (``benchmarks/RESULTS.md``).
+A formula of top-level disjunctions of conjunctions (a schedule's choices) is walked over
+its disjunctions' choices instead (``disjunct_walk.py``: whole disjuncts switched, the
+equalities propagated), up to ``WALKS`` walks as well.
 
 Cost: per step, the candidate moves of a few false roots, each evaluated by re-evaluating
 the ancestors of the atoms it changes and the violation of the roots above them.
@@ -44,6 +47,7 @@ from ..encode.linear import ORDER_RANGE
 from ..ir.linear import ATOM_PREFIX, LinearNormalized
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
+from .disjunct_walk import DisjunctWalk
 
 WALK_SHARE = 0.1  # the walks get at most this share of the time left
 WALK_SECONDS = 10.0  # ... or this long when the query has no time limit
@@ -78,19 +82,30 @@ def find_model(norm: LinearNormalized, declarations: Sequence[Term], stats: Stat
     until = t0 + (WALK_SECONDS if deadline is None else WALK_SHARE * max(0.0, deadline - t0))
     steps = 0
     values = None
+    bools: dict[str, bool] = {}
+    choices = DisjunctWalk.build(norm, seed)  # (None: not of that shape)
+    kind = "disjunct" if choices is not None else "critical-move"
     for k in range(WALKS):
-        walk = Walk(norm, seed + k)
-        values = walk.run(until)
-        steps += walk.steps
+        if choices is not None:  # walks over the disjunctions' choices
+            if k:
+                choices = DisjunctWalk(norm, seed + k)
+            choices.greedy(until)
+            values = choices.run(until)
+            steps += choices.steps
+        else:
+            walk = Walk(norm, seed + k)
+            values = walk.run(until)
+            steps += walk.steps
+            if values is not None:
+                values, bools = walk.model(values)
         if values is not None or time.perf_counter() >= until:
             break
     stats.add_time("local_search", time.perf_counter() - t0)
     found = "model" if values is not None else "gave up"
-    stats.notes["local_search"] = f"{found} after {k + 1} walk(s), {steps} steps"
+    stats.notes["local_search"] = f"{found} after {k + 1} {kind} walk(s), {steps} steps"
     if values is None:
         return None
-    ints, bools = walk.model(values)
-    return Result(Status.SAT, norm.decode(ints, bools, list(declarations)), stats)
+    return Result(Status.SAT, norm.decode(values, bools, list(declarations)), stats)
 
 
 class Walk:
