@@ -21,7 +21,7 @@ from .config import Config
 from .encode.cnf import CNF
 from .errors import InputError
 from .ir.circuit import FALSE
-from .ir.linear import LinearNormalized
+from .ir.linear import LinearNormalized, corner_witness
 from .ir.terms import REAL, Term, iter_dag
 from .result import Stats, Value
 
@@ -124,7 +124,6 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
     with the witness that ``check-proof`` checks (``ir/linear.corner_witness``)."""
     if checkable:
         from .encode.linear_checkable import encode_linear_checkable
-        from .ir.linear import corner_witness
 
         t0 = time.perf_counter()
         witness = corner_witness(norm)
