@@ -88,7 +88,7 @@ class Refutation:
     """The witness of a corner refutation (module doc, "Witness"): no integer point
     satisfies ``rows[row]`` and the rows ``basis``.  ``cost = scale * u`` (``u`` the
     basis rows' multipliers), ``R`` the rows of the diagonal form's left factor whose
-    ``d_i`` (``moduli``) exceed 1, ``settled`` every group element (a number in mixed
+    ``d_i`` (``moduli``) exceed 1, each modulo its ``d_i``, ``settled`` every group element (a number in mixed
     radix over ``moduli``, the first digit the lowest) within the row's room of ``0``,
     with its least cost."""
 
@@ -171,7 +171,7 @@ def cone_minimum(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Opti
 @dataclass
 class _Cone:
     """``cone_minimum``'s answer ``least`` and how it was found: ``cost = scale * u``, the
-    group (``R``'s rows with ``d_i > 1``, their ``moduli``) and, when ``least`` is past the
+    group (``R``'s rows with ``d_i > 1`` modulo ``d_i``, their ``moduli``) and, when ``least`` is past the
     limit, the group elements within the room with their least costs (``settled``)."""
 
     least: int
