@@ -94,6 +94,21 @@ def test_a_group_of_two_components_certifies(tmp_path: Path) -> None:
     assert z3_status(text.replace("14)))", "15)))")) == "sat"  # (14 is the least)
 
 
+def test_a_row_below_the_cones_apex_certifies_without_a_group(tmp_path: Path) -> None:
+    # x + y >= 0, x - y >= 0 (x, y open to interval propagation): 10x + y is at least 0
+    # on the cone (u = 5.5, 4.5), so 10x + y <= -1 is refuted at the apex, room < 0
+    text = ("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
+            "(assert (>= (+ x y) 0))(assert (>= (- x y) 0))"
+            "(assert (<= (+ (* 10 x) y) (- 1)))(check-sat)")
+    assert z3_status(text) == "unsat"
+    path = tmp_path / "apex.smt2"
+    path.write_text(text)
+    cert = _certified(path, tmp_path)
+    assert _meta(cert)["corner"]["states"] == []
+    r = check_certificate(str(cert), str(path))
+    assert r.verified and "corner_states" not in r.counts
+
+
 def test_a_satisfiable_cut_is_answered_sat(tmp_path: Path) -> None:
     path = _instance(tmp_path, "sat", 2, vars=3, cons=3, depth=200)
     text = path.read_text()
