@@ -86,19 +86,11 @@ def corner_infeasible(rows: Sequence[Row], known: Mapping[str, tuple[int, int]])
 @dataclass
 class Refutation:
     """The witness of a corner refutation (module doc, "Witness"): no integer point
-    satisfies ``rows[row]`` and the rows ``basis``.  ``cost = scale * u`` (``u`` the
-    basis rows' multipliers), ``R`` the rows of the diagonal form's left factor whose
-    ``d_i`` (``moduli``) exceed 1, each modulo its ``d_i``, ``settled`` every group element (a number in mixed
-    radix over ``moduli``, the first digit the lowest) within the row's room of ``0``,
-    with its least cost."""
+    satisfies ``rows[row]`` and the rows ``basis``; ``cone`` how (``Cone``)."""
 
     row: int
     basis: list[int]
-    scale: int
-    cost: list[int]
-    R: list[list[int]]
-    moduli: list[int]
-    settled: dict[int, int]
+    cone: Cone
 
 
 def corner_refutation(rows: Sequence[Row]) -> Optional[Refutation]:
@@ -111,8 +103,7 @@ def corner_refutation(rows: Sequence[Row]) -> Optional[Refutation]:
         _, basis = found  # type: ignore[misc]
         cone = _cone([others[j][1] for j in basis], rows[i][0], rows[i][1])
         if cone is not None and cone.least > rows[i][1]:
-            return Refutation(i, [others[j][0] for j in basis], cone.scale, cone.cost,
-                              cone.R, cone.moduli, cone.settled)
+            return Refutation(i, [others[j][0] for j in basis], cone)
     return None
 
 
@@ -169,10 +160,13 @@ def cone_minimum(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Opti
 
 
 @dataclass
-class _Cone:
-    """``cone_minimum``'s answer ``least`` and how it was found: ``cost = scale * u``, the
-    group (``R``'s rows with ``d_i > 1`` modulo ``d_i``, their ``moduli``) and, when ``least`` is past the
-    limit, the group elements within the room with their least costs (``settled``)."""
+class Cone:
+    """``cone_minimum``'s answer ``least`` and how it was found: ``cost = scale * u`` (``u``
+    the basis rows' multipliers), the group (``R``: the rows of the diagonal form's left
+    factor whose ``d_i`` exceed 1, each modulo its ``d_i``; ``moduli``: those ``d_i``) and,
+    when ``least`` is past the limit, every group element within the room (a number in
+    mixed radix over ``moduli``, the first digit the lowest) with its least cost
+    (``settled``)."""
 
     least: int
     scale: int
@@ -182,8 +176,8 @@ class _Cone:
     settled: dict[int, int]
 
 
-def _cone(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Optional[_Cone]:
-    """``cone_minimum`` with its workings (``_Cone``)."""
+def _cone(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Optional[Cone]:
+    """``cone_minimum`` with its workings (``Cone``)."""
     names = sorted({x for coefs, _ in basis for x in coefs})
     n = len(names)
     if len(basis) != n or not set(a) <= set(names):
@@ -198,7 +192,7 @@ def _cone(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Optional[_C
     apex = -sum(v * b for v, b in zip(u, beta))  # a x = apex + u s, s = beta - B x >= 0
     room = (limit - apex) * scale
     if room < 0:
-        return _Cone(limit + 1, scale, cost, [], [], {})
+        return Cone(limit + 1, scale, cost, [], [], {})
     form = _diagonal_form(B)
     if form is None:
         return None
@@ -212,10 +206,10 @@ def _cone(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Optional[_C
         return None
     rows = [[v % di for v in R[i]] for i, di in group]  # (only ``R`` mod ``d`` matters)
     if dist < 0:
-        return _Cone(limit + 1, scale, cost, rows, moduli, settled)
+        return Cone(limit + 1, scale, cost, rows, moduli, settled)
     least = apex + Fraction(dist, scale)  # (an integer: a x at an integer point)
     assert least.denominator == 1
-    return _Cone(int(least), scale, cost, rows, moduli, {})
+    return Cone(int(least), scale, cost, rows, moduli, {})
 
 
 def _solve_transposed(B: list[list[int]], rhs: list[int]) -> Optional[list[Fraction]]:
@@ -329,5 +323,5 @@ def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, 
     return -1, best
 
 
-__all__ = ["CANDIDATES", "STATE_LIMIT", "Refutation", "cone_minimum", "corner_infeasible",
-           "corner_refutation"]
+__all__ = ["CANDIDATES", "STATE_LIMIT", "Cone", "Refutation", "cone_minimum",
+           "corner_infeasible", "corner_refutation"]

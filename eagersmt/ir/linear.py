@@ -220,7 +220,7 @@ def corner_witness(norm: LinearNormalized) -> Optional[dict[str, Any]]:
     over the top-level linear atoms' sides, under the same condition (a variable that
     interval propagation leaves open), and its witness, JSON-ready, when it refutes
     (rows as ``[atom, side]``: side 1 the atom, -1 its negation; the rest as
-    ``corner.Refutation``, ``settled`` as sorted ``states`` and their ``distances``;
+    ``corner.Cone``, ``settled`` as sorted ``states`` and their ``distances``;
     ``check/corner.py`` reads it).  None otherwise."""
     if norm.infeasible or not norm.open_sides:
         return None
@@ -237,10 +237,11 @@ def corner_witness(norm: LinearNormalized) -> Optional[dict[str, Any]]:
     found = corner_refutation(rows)
     if found is None:
         return None
-    states = sorted(found.settled)
+    cone = found.cone
+    states = sorted(cone.settled)
     return {"row": sides[found.row], "basis": [sides[j] for j in found.basis],
-            "scale": found.scale, "cost": found.cost, "R": found.R, "moduli": found.moduli,
-            "states": states, "distances": [found.settled[g] for g in states]}
+            "scale": cone.scale, "cost": cone.cost, "R": cone.R, "moduli": cone.moduli,
+            "states": states, "distances": [cone.settled[g] for g in states]}
 
 
 class _Linearizer:
