@@ -21,7 +21,7 @@ from .config import Config
 from .encode.cnf import CNF
 from .errors import InputError
 from .ir.circuit import FALSE
-from .ir.linear import LinearNormalized
+from .ir.linear import LinearNormalized, corner_witness
 from .ir.terms import REAL, Term, iter_dag
 from .result import Stats, Value
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .smtlib.parser import Script
 
 FALSE_REASON = "an assertion simplifies to false"
+CORNER_REASON = "a row has no integer point in the corner polyhedron of the others"
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Compiled:
     enc: Optional["Encoded"]
     trivial: str = ""  # why the formula is unsat without a SAT call ('' normally)
     stats: Optional[Stats] = None  # what the stages recorded (when the caller gave one)
+    corner: Optional[dict] = None  # the witness when the corner step refuted (``trivial``)
 
     @property
     def cnf(self) -> CNF:
@@ -117,9 +119,18 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
                    checkable: bool) -> Compiled:
     """A linear formula's CNF (``encode/linear.py``; ``checkable``: the encoding whose
     clauses certificates check, ``encode/linear_checkable.py``; cubes split on its atoms
-    and bits, ``cube/smt.py``)."""
+    and bits, ``cube/smt.py``).  The checkable form leaves the corner step out of
+    normalization; it is taken here instead, and a refutation is not encoded: ``trivial``,
+    with the witness that ``check-proof`` checks (``ir/linear.corner_witness``)."""
     if checkable:
         from .encode.linear_checkable import encode_linear_checkable
+
+        t0 = time.perf_counter()
+        witness = corner_witness(norm)
+        if stats is not None:
+            stats.add_time("corner", time.perf_counter() - t0)
+        if witness is not None:
+            return Compiled(norm, None, CORNER_REASON, stats, corner=witness)
 
         enc = encode_linear_checkable(norm, encoding=config.encoding,
                                       eij_max_clauses=config.eij_max_clauses, stats=stats)

@@ -13,7 +13,7 @@ import pytest
 from eagersmt.api import solve_smtlib
 from eagersmt.config import Config
 from eagersmt.ir.corner import cone_minimum, corner_infeasible
-from eagersmt.ir.linear import normalize_linear
+from eagersmt.ir.linear import corner_witness, normalize_linear
 from eagersmt.smtlib.parser import parse, parse_file
 
 from .conftest import BENCH, needs_shared
@@ -160,12 +160,14 @@ def test_rows_and_a_negated_cut_answer_as_z3(seed):
         assert normalize_linear(parse(text).assertions).infeasible
 
 
-def test_the_certifying_path_does_not_take_the_refutation():
+def test_the_checkable_normalization_leaves_the_refutation_to_the_witness():
     rng = random.Random(7)
     text, _ = _cut_script(rng, 5, 0, 0)
     assert z3_status(text) == "unsat"
     assert normalize_linear(parse(text).assertions).infeasible
-    assert not normalize_linear(parse(text).assertions, checkable=True).infeasible
+    checkable = normalize_linear(parse(text).assertions, checkable=True)
+    assert not checkable.infeasible
+    assert corner_witness(checkable) is not None  # (``--proof`` certifies the refutation)
 
 
 @needs_shared

@@ -12,6 +12,10 @@ A certificate directory holds three files:
   arithmetic (``linear``) the bits of every integer variable and what each BDD variable
   means (``encode/linear_checkable.py``, read by ``check/linear.py``).
 
+A formula refuted before any SAT call has only ``certificate.json``, which says why
+(``trivial``); for a refutation by the corner polyhedron it holds the witness
+(``corner``: rows, multipliers, group and a potential, ``check/corner.py``).
+
 Nothing here is trusted: ``proof.py`` re-derives the formula from the input and accepts the
 CNF only if every clause is justified (see its module doc for the trust base).
 """
@@ -64,10 +68,13 @@ def read_cubes(directory: str) -> list[list]:
 
 
 def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
-                      trivial: Optional[str] = None, cubes: Optional[list[list]] = None) -> None:
+                      trivial: Optional[str] = None, corner: Optional[dict[str, Any]] = None,
+                      cubes: Optional[list[list]] = None) -> None:
     """Write ``formula.cnf`` and ``certificate.json`` into ``directory`` (the DRAT proof is
     written there by the SAT back end).  ``trivial``: the formula was refuted before any SAT
-    call (e.g. it normalizes to false); then there is no CNF.  ``cubes``: a cube-and-conquer
+    call (e.g. it normalizes to false); then there is no CNF.  ``corner``: the witness of
+    such a refutation by the corner polyhedron (``ir/linear.corner_witness``, checked by
+    ``check/corner.py``).  ``cubes``: a cube-and-conquer
     run, ``[id, literals, proof]`` per refuted cube, plus ``coverage.drat``: the CNF and the
     negations of the cubes are unsat (the cubes cover every model of the CNF)."""
     from .. import __version__
@@ -77,6 +84,8 @@ def write_certificate(directory: str, *, enc: Any, solver: str, seconds: float,
                             "solve_seconds": round(seconds, 6), "written": time.time()}
     if trivial is not None:
         meta["trivial"] = trivial
+        if corner is not None:
+            meta["corner"] = corner
     else:
         with open(os.path.join(directory, CNF_FILE), "w", buffering=1 << 20) as f:
             enc.cnf.write_dimacs(f, [f"eagersmt {__version__} certificate CNF"])

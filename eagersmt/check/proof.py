@@ -109,6 +109,15 @@ difference-class variables alone goes to the theory rule.  ``check/ackermann.py`
 functional-consistency root back from the circuit and the atoms, difference predicates
 included (no stronger than Ackermann's constraint).
 
+**Corner refutations** (``ir/corner.py``: a row that no integer point of the cone of
+other rows satisfies, found in ``compile.py`` before encoding).  The certificate has no CNF;
+its ``corner`` witness names the row and the cone's rows as top-level atom sides of the
+circuit derived here, and gives the multipliers, a matrix ``R`` with moduli ``d`` and a
+potential over group elements; ``check/corner.py`` checks the identity ``a = -B^T u``
+(``u >= 0``), that ``R B`` is divisible by ``d`` row by row, and that the potential's
+states are closed under the slacks' moves within the row's room and miss the target (its
+module doc has the argument).  That module is what this adds to the trusted code.
+
 **Trust base** (what is not checked): the SMT-LIB parser and ``ir.normalize`` (which turn
 FILE into the circuit over difference atoms: ``let``/``define-fun`` expansion, ``ite``
 lifting, equality substitution, exact scaling of reals), for linear formulas
@@ -908,6 +917,17 @@ def check_certificate(directory: str, smt2_path: str, *, engine: str = "auto") -
     report.times["formula_s"] = time.perf_counter() - t0
     if FALSE in c.roots:
         report.notes.append("the formula normalizes to false (no CNF needed)")
+        return report
+    if "corner" in meta and linear is not None:  # a refutation without a CNF (module doc)
+        from .corner import check_corner
+
+        t0 = time.perf_counter()
+        report.counts.update(check_corner(meta["corner"], linear, set(_top_level(c))))
+        report.times["corner_s"] = time.perf_counter() - t0
+        report.verified = True
+        report.notes.append("no integer point satisfies a row and the cone of "
+                            f"{report.counts['corner_rows'] - 1} others (the corner witness: "
+                            f"{report.counts.get('corner_states', 0)} group elements)")
         return report
     if "trivial" in meta:
         raise CertificateError(f"the certificate says '{meta['trivial']}', which does not hold")

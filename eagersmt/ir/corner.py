@@ -30,6 +30,15 @@ Soundness rests on the exact identity and the exact search, not on the simplex (
 only proposes the basis): ``B`` nonsingular, ``u >= 0`` and ``a = -B^T u`` are checked in
 rational arithmetic.
 
+Witness.  ``corner_refutation`` (the certifying path's corner step) hands back what
+makes its refutation checkable without the simplex or this search (``check/corner.py``
+checks it): the candidate and basis rows, ``scale * u`` (integers), the rows of ``R``
+whose ``d_i`` exceed 1 with those ``d_i``, and every group element the search settled
+within the row's room, with its distance.  When the target is not reached, Dijkstra has
+settled all elements within the room and relaxed every edge out of each, so they are
+closed under the moves (a move either stays in the set at no more than the sum of the
+costs, or leaves the room): a potential that proves the target out of reach.
+
 Cost: a simplex per candidate row (``lp_bounds.lp_minimum``), the diagonal form
 (``O(n^3)`` operations on integers), and Dijkstra over the group elements within the
 row's room above the cone's apex (at most ``|det B|``), ``O(n log)`` each, given up past
@@ -43,8 +52,9 @@ from __future__ import annotations
 
 import heapq
 import math
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Optional, Sequence
+from typing import Iterator, Mapping, Optional, Sequence
 
 from .lp_bounds import Infeasible, lp_minimum
 
@@ -63,32 +73,64 @@ def corner_infeasible(rows: Sequence[Row], known: Mapping[str, tuple[int, int]])
     integer solution satisfies, added to the others when their minimum is unbounded (a
     basis among the rows alone is a cone closer to the cut's).  True is a proof that
     ``rows`` have no integer solution; False says nothing."""
+    for i, others, found in _bases(rows, known):
+        if found is INFEASIBLE:
+            return True
+        _, basis = found  # type: ignore[misc]
+        cone = _cone([others[j][1] for j in basis], rows[i][0], rows[i][1])
+        if cone is not None and cone.least > rows[i][1]:
+            return True
+    return False
+
+
+@dataclass
+class Refutation:
+    """The witness of a corner refutation (module doc, "Witness"): no integer point
+    satisfies ``rows[row]`` and the rows ``basis``; ``cone`` how (``Cone``)."""
+
+    row: int
+    basis: list[int]
+    cone: Cone
+
+
+def corner_refutation(rows: Sequence[Row]) -> Optional[Refutation]:
+    """``corner_infeasible`` over ``rows`` alone (no bounds from elsewhere: the witness
+    names rows of ``rows`` only), with the witness of its refutation; None when it does
+    not refute by the cone (a relaxation without rational solutions is not one)."""
+    for i, others, found in _bases(rows, {}):
+        if found is INFEASIBLE:
+            continue
+        _, basis = found  # type: ignore[misc]
+        cone = _cone([others[j][1] for j in basis], rows[i][0], rows[i][1])
+        if cone is not None and cone.least > rows[i][1]:
+            return Refutation(i, [others[j][0] for j in basis], cone)
+    return None
+
+
+def _bases(rows: Sequence[Row], known: Mapping[str, tuple[int, int]]) -> Iterator[
+        tuple[int, list[tuple[int, Row]], object]]:
+    """Per candidate row ``i`` (module doc) whose relaxation minimum is found: ``i``, the
+    other rows (each with its index in ``rows``, -1 for a bound from ``known``) and
+    ``lp_minimum``'s answer over them (``INFEASIBLE``: they have no rational solution)."""
     widest = [max(map(abs, coefs.values()), default=0) for coefs, _ in rows]
     sums = sorted(w for w, (coefs, _) in zip(widest, rows) if len(coefs) > 1)
     if not sums:
-        return False
+        return
     typical = sums[(len(sums) - 1) // 2]  # (the lower median: a candidate is not its own)
     order = sorted(range(len(rows)), key=lambda i: -widest[i])
     for i in order[:CANDIDATES]:
         coefs, c = rows[i]
         if len(coefs) < 2 or widest[i] < max(MIN_COEFFICIENT, MIN_RATIO * typical):
             break
-        others = [r for j, r in enumerate(rows) if j != i and not _parallel(r[0], coefs)]
-        found = _minimum(others, coefs)
-        if found is None:
-            names = sorted({x for r, _ in others for x in r} | set(coefs))
-            others += [({x: 1}, known[x][1]) for x in names if x in known]
-            others += [({x: -1}, -known[x][0]) for x in names if x in known]
-            found = _minimum(others, coefs)
-        if found is None:
-            continue
-        if found is INFEASIBLE:
-            return True
-        _, basis = found  # type: ignore[misc]
-        least = cone_minimum([others[j] for j in basis], coefs, c)
-        if least is not None and least > c:
-            return True
-    return False
+        others = [(j, r) for j, r in enumerate(rows) if j != i and not _parallel(r[0], coefs)]
+        found = _minimum([r for _, r in others], coefs)
+        if found is None and known:
+            names = sorted({x for _, (r, _) in others for x in r} | set(coefs))
+            others += [(-1, ({x: 1}, known[x][1])) for x in names if x in known]
+            others += [(-1, ({x: -1}, -known[x][0])) for x in names if x in known]
+            found = _minimum([r for _, r in others], coefs)
+        if found is not None:
+            yield i, others, found
 
 
 def _minimum(rows: Sequence[Row], objective: Mapping[str, int]) -> object:
@@ -113,6 +155,29 @@ def cone_minimum(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Opti
     ``limit``, ``limit + 1`` when it is larger (no integer point, or all above), None when
     it is not found: ``B`` singular, ``a`` unbounded below on the cone, or the search past
     ``STATE_LIMIT`` group elements."""
+    cone = _cone(basis, a, limit)
+    return None if cone is None else cone.least
+
+
+@dataclass
+class Cone:
+    """``cone_minimum``'s answer ``least`` and how it was found: ``cost = scale * u`` (``u``
+    the basis rows' multipliers), the group (``R``: the rows of the diagonal form's left
+    factor whose ``d_i`` exceed 1, each modulo its ``d_i``; ``moduli``: those ``d_i``) and,
+    when ``least`` is past the limit, every group element within the room (a number in
+    mixed radix over ``moduli``, the first digit the lowest) with its least cost
+    (``settled``)."""
+
+    least: int
+    scale: int
+    cost: list[int]
+    R: list[list[int]]
+    moduli: list[int]
+    settled: dict[int, int]
+
+
+def _cone(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Optional[Cone]:
+    """``cone_minimum`` with its workings (``Cone``)."""
     names = sorted({x for coefs, _ in basis for x in coefs})
     n = len(names)
     if len(basis) != n or not set(a) <= set(names):
@@ -127,7 +192,7 @@ def cone_minimum(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Opti
     apex = -sum(v * b for v, b in zip(u, beta))  # a x = apex + u s, s = beta - B x >= 0
     room = (limit - apex) * scale
     if room < 0:
-        return limit + 1
+        return Cone(limit + 1, scale, cost, [], [], {})
     form = _diagonal_form(B)
     if form is None:
         return None
@@ -135,14 +200,16 @@ def cone_minimum(basis: Sequence[Row], a: Mapping[str, int], limit: int) -> Opti
     group = [(i, di) for i, di in enumerate(d) if di > 1]
     moves = [tuple(R[i][j] % di for i, di in group) for j in range(n)]
     target = tuple(sum(R[i][j] * beta[j] for j in range(n)) % di for i, di in group)
-    dist = _distance(moves, cost, target, [di for _, di in group], math.floor(room))
+    moduli = [di for _, di in group]
+    dist, settled = _distance(moves, cost, target, moduli, math.floor(room))
     if dist is None:
         return None
+    rows = [[v % di for v in R[i]] for i, di in group]  # (only ``R`` mod ``d`` matters)
     if dist < 0:
-        return limit + 1
+        return Cone(limit + 1, scale, cost, rows, moduli, settled)
     least = apex + Fraction(dist, scale)  # (an integer: a x at an integer point)
     assert least.denominator == 1
-    return int(least)
+    return Cone(int(least), scale, cost, rows, moduli, {})
 
 
 def _solve_transposed(B: list[list[int]], rhs: list[int]) -> Optional[list[Fraction]]:
@@ -206,12 +273,14 @@ def _diagonal_form(B: list[list[int]]) -> Optional[tuple[list[list[int]], list[i
 
 
 def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, ...],
-              moduli: list[int], limit: int) -> Optional[int]:
+              moduli: list[int], limit: int) -> tuple[Optional[int], dict[int, int]]:
     """The least ``sum cost_j * s_j`` over ``s >= 0`` with ``sum s_j * moves_j = target``
     (componentwise modulo ``moduli``) if it is at most ``limit``, -1 if it is larger, None
     when the search reaches ``STATE_LIMIT`` states first (Dijkstra; states past ``limit``
     are not expanded, so the work is the group elements within ``limit`` of 0, not the
-    group's order).  A state is a number in mixed radix over ``moduli``."""
+    group's order); and the states reached with their least costs (when the answer is -1,
+    every state within ``limit`` of 0, each with its distance: none is left on the heap).
+    A state is a number in mixed radix over ``moduli``."""
     def number(digits: Sequence[int]) -> int:
         v = 0
         for g, q in zip(reversed(digits), reversed(moduli)):
@@ -238,7 +307,7 @@ def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, 
     while heap:
         dist, state = heapq.heappop(heap)
         if state == goal:
-            return dist
+            return dist, best
         if dist > best[state]:
             continue
         for m, w in edges:
@@ -248,10 +317,11 @@ def _distance(moves: list[tuple[int, ...]], cost: list[int], target: tuple[int, 
             nxt = step(state, m)
             if nd < best.get(nxt, limit + 1):
                 if len(best) >= STATE_LIMIT and nxt not in best:
-                    return None
+                    return None, best
                 best[nxt] = nd
                 heapq.heappush(heap, (nd, nxt))
-    return -1
+    return -1, best
 
 
-__all__ = ["CANDIDATES", "STATE_LIMIT", "cone_minimum", "corner_infeasible"]
+__all__ = ["CANDIDATES", "STATE_LIMIT", "Cone", "Refutation", "cone_minimum",
+           "corner_infeasible", "corner_refutation"]

@@ -48,7 +48,10 @@ top-level constraints closes where it can (``lp_bounds.py``: an exact simplex, t
 of each variable's maximum and the ceiling of its minimum; an infeasible relaxation is an
 infeasible formula), and a top-level row whose coefficients stand out (a negated cut) is
 checked against the integer points of the cone of the others' relaxation basis
-(``corner.py``: none of them satisfies it, the formula is refuted).  A variable still
+(``corner.py``: none of them satisfies it, the formula is refuted).  The ``checkable``
+form, which the certificate checker re-derives and trusts, takes neither step;
+``corner_witness`` takes the corner step for it before encoding, with a witness that the
+checker checks on its own.  A variable still
 unbounded gets the
 *solution bound* of the system outside the difference classes (whose encodings bound
 their own domains): ``solution_bounds.py``, the smaller of von zur Gathen and Sieveking's
@@ -62,14 +65,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from itertools import product
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..errors import UnsupportedError
 from . import terms as T
 from .ackermann import Application, consistency_pairs, interpretations
 from .circuit import FALSE, K_AND, K_BVAR, K_IFF, K_ITE, TRUE, Circuit, polarities
 from .components import DisjointSets
-from .corner import corner_infeasible
+from .corner import corner_infeasible, corner_refutation
 from .equalities import Elimination, Lin, eliminate, integer_infeasible, substitute
 from .lp_bounds import Infeasible, lp_bounds
 from .positive import Classification, Diverse, PTerms, Value, classify, offset_form
@@ -208,6 +211,37 @@ def normalize_linear(assertions: Sequence[Term], *,
     ``encode/linear_checkable.py``, ``check/linear.py`` and ``check/ackermann.py``; the
     difference classes are checked as in difference logic, ``check/proof.py``)."""
     return _Linearizer(positions or {}, checkable).run(list(assertions))
+
+
+def corner_witness(norm: LinearNormalized) -> Optional[dict[str, Any]]:
+    """The corner step of a ``checkable`` form (``bounds`` takes it in the default
+    normalization, where a refutation makes the formula infeasible; the checkable form
+    leaves it out, since the checker would have to trust it): ``corner.corner_refutation``
+    over the top-level linear atoms' sides, under the same condition (a variable that
+    interval propagation leaves open), and its witness, JSON-ready, when it refutes
+    (rows as ``[atom, side]``: side 1 the atom, -1 its negation; the rest as
+    ``corner.Cone``, ``settled`` as sorted ``states`` and their ``distances``;
+    ``check/corner.py`` reads it).  None otherwise."""
+    if norm.infeasible or not norm.open_sides:
+        return None
+    sides, rows = [], []
+    c = norm.boolean
+    for lit in c.top_level():
+        n = abs(lit)
+        if c.kind[n] != K_BVAR or not c.args[n][0].startswith(ATOM_PREFIX):
+            continue
+        k = int(c.args[n][0][len(ATOM_PREFIX):])
+        coefs, b = norm.atoms[k]
+        sides.append([k, 1 if lit > 0 else -1])
+        rows.append((dict(coefs), b) if lit > 0 else ({x: -a for x, a in coefs}, -b - 1))
+    found = corner_refutation(rows)
+    if found is None:
+        return None
+    cone = found.cone
+    states = sorted(cone.settled)
+    return {"row": sides[found.row], "basis": [sides[j] for j in found.basis],
+            "scale": cone.scale, "cost": cone.cost, "R": cone.R, "moduli": cone.moduli,
+            "states": states, "distances": [cone.settled[g] for g in states]}
 
 
 class _Linearizer:

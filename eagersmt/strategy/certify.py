@@ -5,7 +5,8 @@ whole CNF, or one per refuted cube); on ``unsat`` this wrapper writes what ties 
 input (``check/certificate.py``: the CNF and what its variables mean) and, for cubes, first
 proves that the refuted cubes cover every model of the CNF (the CNF and the cubes'
 negations are unsat, with a DRAT proof of their own); without that proof the answer is an
-error, never ``unsat``.  A formula that normalizes to false gets a certificate that says so.
+error, never ``unsat``.  A formula that normalizes to false gets a certificate that says so;
+one the corner polyhedron refutes (``compile.py``), the witness of that refutation.
 Cost: the proof logging of the SAT solver, writing the CNF, and for cubes one more solve.
 """
 
@@ -35,7 +36,7 @@ class Certifying:
 
         if compiled.trivial:
             write_certificate(self.proof_dir, enc=None, solver="none", seconds=0.0,
-                              trivial=compiled.trivial)
+                              trivial=compiled.trivial, corner=compiled.corner)
             return SatResult(Status.UNSAT)
         t0 = time.perf_counter()
         sat = self.inner.solve(compiled, deadline=deadline, stats=stats, proof_dir=self.proof_dir)
