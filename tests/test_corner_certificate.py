@@ -62,8 +62,7 @@ def test_negated_cuts_certify(tmp_path: Path, params: dict) -> None:
     cert = _certified(path, tmp_path)
     meta = _meta(cert)
     assert "corner" in meta and not (cert / "formula.cnf").exists()
-    r = check_certificate(str(cert), str(path))
-    assert r.verified
+    r = check_certificate(str(cert), str(path))  # (raises when rejected)
     assert r.counts["corner_rows"] == params["vars"] + 1
     assert r.counts["corner_states"] == len(meta["corner"]["states"]) >= 1
 
@@ -73,7 +72,7 @@ def test_smtlibs_cut_lemma_certifies(tmp_path: Path) -> None:
     path = BENCH / "lia" / "lia_real_cut_lemmas" / "cut_lemma_03_012.smt2"
     cert = _certified(path, tmp_path)
     r = check_certificate(str(cert), str(path))
-    assert r.verified and r.counts["corner_rows"] == 21
+    assert r.counts["corner_rows"] == 21
 
 
 def test_a_group_of_two_components_certifies(tmp_path: Path) -> None:
@@ -90,7 +89,7 @@ def test_a_group_of_two_components_certifies(tmp_path: Path) -> None:
     cert = _certified(path, tmp_path)
     assert _meta(cert)["corner"]["moduli"] == [2, 2]
     r = check_certificate(str(cert), str(path))
-    assert r.verified and r.counts["corner_group"] == 4
+    assert r.counts["corner_group"] == 4
     assert z3_status(text.replace("14)))", "15)))")) == "sat"  # (14 is the least)
 
 
@@ -106,7 +105,7 @@ def test_a_row_below_the_cones_apex_certifies_without_a_group(tmp_path: Path) ->
     cert = _certified(path, tmp_path)
     assert _meta(cert)["corner"]["states"] == []
     r = check_certificate(str(cert), str(path))
-    assert r.verified and "corner_states" not in r.counts
+    assert r.counts["corner_rows"] == 3 and "corner_states" not in r.counts
 
 
 def test_a_satisfiable_cut_is_answered_sat(tmp_path: Path) -> None:
@@ -153,7 +152,7 @@ def _set_states(w: dict, pi: dict[int, int]) -> None:
 
 
 def test_the_untampered_witness_verifies(cut_cert) -> None:
-    assert check_certificate(str(cut_cert[0]), str(cut_cert[1])).verified
+    assert check_certificate(str(cut_cert[0]), str(cut_cert[1])).counts["corner_states"] >= 1
 
 
 def test_a_lowered_distance_is_rejected(cut_cert, tmp_path: Path) -> None:
