@@ -54,6 +54,16 @@ def _meta(cert: Path) -> dict:
     return json.loads((cert / "certificate.json").read_text())
 
 
+def _certified_text(tmp_path: Path, name: str, text: str) -> tuple[Path, Path, dict]:
+    """A script Z3 calls unsat, written and solved with ``--proof``: its path, its
+    certificate and the certificate's corner witness."""
+    assert z3_status(text) == "unsat"
+    path = tmp_path / f"{name}.smt2"
+    path.write_text(text)
+    cert = _certified(path, tmp_path)
+    return path, cert, _meta(cert)["corner"]
+
+
 @pytest.mark.parametrize("params", UNSAT, ids=lambda p: f"n{p['vars']}-s{p['seed']}")
 def test_negated_cuts_certify(tmp_path: Path, params: dict) -> None:
     path = _instance(tmp_path, "cut", **params)
@@ -83,11 +93,8 @@ def test_a_group_of_two_components_certifies(tmp_path: Path) -> None:
             "(assert (<= (+ x y z) (- 1)))(assert (<= (+ x (- y) z) 0))"
             "(assert (<= (+ x y (- z)) 0))"
             "(assert (not (>= (+ (* (- 31) x) (* (- 9) y) (* (- 5) z)) 14)))(check-sat)")
-    assert z3_status(text) == "unsat"
-    path = tmp_path / "two.smt2"
-    path.write_text(text)
-    cert = _certified(path, tmp_path)
-    assert _meta(cert)["corner"]["moduli"] == [2, 2]
+    path, cert, witness = _certified_text(tmp_path, "two", text)
+    assert witness["moduli"] == [2, 2]
     r = check_certificate(str(cert), str(path))
     assert r.counts["corner_group"] == 4
     assert z3_status(text.replace("14)))", "15)))")) == "sat"  # (14 is the least)
@@ -99,11 +106,8 @@ def test_a_row_below_the_cones_apex_certifies_without_a_group(tmp_path: Path) ->
     text = ("(set-logic QF_LIA)(declare-const x Int)(declare-const y Int)"
             "(assert (>= (+ x y) 0))(assert (>= (- x y) 0))"
             "(assert (<= (+ (* 10 x) y) (- 1)))(check-sat)")
-    assert z3_status(text) == "unsat"
-    path = tmp_path / "apex.smt2"
-    path.write_text(text)
-    cert = _certified(path, tmp_path)
-    assert _meta(cert)["corner"]["states"] == []
+    path, cert, witness = _certified_text(tmp_path, "apex", text)
+    assert witness["states"] == []
     r = check_certificate(str(cert), str(path))
     assert r.counts["corner_rows"] == 3 and "corner_states" not in r.counts
 
