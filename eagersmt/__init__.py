@@ -1,4 +1,5 @@
-"""eagersmt: SMT over integer difference logic by eager reduction to SAT.
+"""eagersmt: SMT over the integers (difference logic, linear arithmetic, uninterpreted
+functions) by eager reduction to SAT.
 
 One call: ``solve_smtlib(text)`` / ``solve_file(path)``.  Embedding: ``Solver`` with the
 term builder (``Int``, ``Bool``, ``Real``, ``And``, ``Or``, ``Not``, ``Implies``, ``Ite``,
@@ -43,7 +44,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(set(globals()) | set(_LAZY))  # (a loaded name is in both)
 
 
 if TYPE_CHECKING:

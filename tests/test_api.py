@@ -349,3 +349,11 @@ def test_ctrl_c_in_optimize_raises_interrupted_with_the_best_bound_so_far(monkey
     assert partial is not None and partial.status == Status.SAT and not partial.proven
     assert partial.value is not None and partial.value >= optimum.model["ms"]
     assert partial.model["ms"] == partial.value
+
+
+def test_dir_lists_each_public_name_once():
+    # ``__all__``'s names load lazily; once loaded (the imports above) a name is both a
+    # module global and a lazy entry, and ``dir`` must still list it once
+    names = dir(eagersmt)
+    assert len(names) == len(set(names))
+    assert set(eagersmt.__all__) <= set(names)
