@@ -204,15 +204,18 @@ class DisjunctWalk:
             if self.fixed[v]:
                 self.value[v] = self.lo[v]
         eqs = [k for k in range(len(self.cvars)) if self.active[k] and self.is_eq[k]]
-        values, setter, sets = self._solve(eqs, {}, {}, {}, {}, lambda k: self.active[k])
+        self._store(*self._solve(eqs, {}, {}, {}, {}, lambda k: self.active[k]))
+        for k in range(len(self.cvars)):
+            self.lhs[k] = sum(a * self.value[v] for v, a in zip(self.cvars[k], self.ccoef[k]))
+
+    def _store(self, values: dict, setter: dict, sets: dict) -> None:
+        """Write a propagation's overlays (``_solve``'s) into the state."""
         for v, x in values.items():
             self.value[v] = x
         for v, k in setter.items():
             self.setter[v] = k
         for k, v in sets.items():
             self.sets[k] = v
-        for k in range(len(self.cvars)):
-            self.lhs[k] = sum(a * self.value[v] for v, a in zip(self.cvars[k], self.ccoef[k]))
 
     def _solve(self, queue: list[int], known: dict, values: dict, setter: dict, sets: dict,
                act):
@@ -369,12 +372,7 @@ class DisjunctWalk:
             self.active[k] = True
         if switch is not None:
             self.choice[switch[0]] = switch[1]
-        for v, x in changed.items():
-            self.value[v] = x
-        for v, k in setter.items():
-            self.setter[v] = k
-        for k, v in sets.items():
-            self.sets[k] = v
+        self._store(changed, setter, sets)
         for k, s in lhs.items():
             self.lhs[k] = s
             if self.active[k] and not self._holds(k):
