@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from .config import Config
@@ -37,15 +36,19 @@ CORNER_REASON = "a row has no integer point in the corner polyhedron of the othe
 CASE_LIMIT = 256  # an atom whose ite-lifting (``ir/normalize.py``) has more cases is linear
 
 
-@dataclass
 class Compiled:
-    """A normalized formula and its encoding (``enc`` is None when ``trivial``)."""
+    """A normalized formula and its encoding (``enc`` is None when ``trivial``).  (A plain
+    class: the solve path does not import ``dataclasses``; ``result.py``.)"""
 
-    norm: "Normalized"
-    enc: Optional["Encoded"]
-    trivial: str = ""  # why the formula is unsat without a SAT call ('' normally)
-    stats: Optional[Stats] = None  # what the stages recorded (when the caller gave one)
-    corner: Optional[dict] = None  # the witness when the corner step refuted (``trivial``)
+    __slots__ = ("norm", "enc", "trivial", "stats", "corner")
+
+    def __init__(self, norm: "Normalized", enc: Optional["Encoded"], trivial: str = "",
+                 stats: Optional[Stats] = None, corner: Optional[dict] = None) -> None:
+        self.norm = norm
+        self.enc = enc
+        self.trivial = trivial  # why the formula is unsat without a SAT call ('' normally)
+        self.stats = stats  # what the stages recorded (when the caller gave one)
+        self.corner = corner  # the witness when the corner step refuted (``trivial``)
 
     @property
     def cnf(self) -> CNF:
