@@ -13,36 +13,42 @@ declared symbols (encoding, then normalization undone).
 
 from __future__ import annotations
 
+import sys
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from .config import Config
 from .encode.cnf import CNF
 from .errors import InputError
+from .ir import terms as T
 from .ir.circuit import FALSE
-from .ir.linear import LinearNormalized, corner_witness
-from .ir.terms import REAL, Term, iter_dag
+from .ir.terms import BOOL, REAL, Term, iter_dag
 from .result import Stats, Value
 
 if TYPE_CHECKING:
     from .encode import Encoded
+    from .ir.linear import LinearNormalized
     from .ir.normalize import Normalized
     from .smtlib.parser import Script
 
 FALSE_REASON = "an assertion simplifies to false"
 CORNER_REASON = "a row has no integer point in the corner polyhedron of the others"
+CASE_LIMIT = 256  # an atom whose ite-lifting (``ir/normalize.py``) has more cases is linear
 
 
-@dataclass
 class Compiled:
-    """A normalized formula and its encoding (``enc`` is None when ``trivial``)."""
+    """A normalized formula and its encoding (``enc`` is None when ``trivial``).  (A plain
+    class: the solve path does not import ``dataclasses``; ``result.py``.)"""
 
-    norm: "Normalized"
-    enc: Optional["Encoded"]
-    trivial: str = ""  # why the formula is unsat without a SAT call ('' normally)
-    stats: Optional[Stats] = None  # what the stages recorded (when the caller gave one)
-    corner: Optional[dict] = None  # the witness when the corner step refuted (``trivial``)
+    __slots__ = ("norm", "enc", "trivial", "stats", "corner")
+
+    def __init__(self, norm: "Normalized", enc: Optional["Encoded"], trivial: str = "",
+                 stats: Optional[Stats] = None, corner: Optional[dict] = None) -> None:
+        self.norm = norm
+        self.enc = enc
+        self.trivial = trivial  # why the formula is unsat without a SAT call ('' normally)
+        self.stats = stats  # what the stages recorded (when the caller gave one)
+        self.corner = corner  # the witness when the corner step refuted (``trivial``)
 
     @property
     def cnf(self) -> CNF:
@@ -60,6 +66,42 @@ class Compiled:
         return self.norm.decode(ints, bools, list(declarations))
 
 
+def outside_difference(assertions: Sequence[Term]) -> bool:
+    """Does the formula need ``ir/linear.py``'s normalizer without asking ``ir/normalize.py``
+    first: an uninterpreted function, ``div``/``mod``/``abs``, or an atom whose ``ite`` cases
+    would multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG.)  Atoms that
+    ``ir/normalize.py`` rejects otherwise are found by it (``NotDifference``)."""
+    cases: dict[int, int] = {}
+    for t in iter_dag(assertions):
+        op = t.op
+        if op in (T.APPLY, T.DIV, T.MOD, T.ABS):
+            return True
+        if t.sort == BOOL:
+            if op in (T.LE, T.LT, T.EQ) and t.args[0].sort != BOOL:
+                if cases[t.args[0].id] * cases[t.args[1].id] > CASE_LIMIT:
+                    return True
+            continue
+        if op == T.ITE:
+            n = cases[t.args[1].id] + cases[t.args[2].id]
+        elif op == T.ADD:
+            n = 1
+            for a in t.args:
+                n = min(n * cases[a.id], CASE_LIMIT + 1)
+        elif op == T.MUL:
+            n = cases[t.args[0].id]
+        else:
+            n = 1
+        cases[t.id] = min(n, CASE_LIMIT + 1)
+    return False
+
+
+def is_linear(norm: object) -> bool:
+    """Is ``norm`` ``ir/linear.py``'s ``LinearNormalized``?  (That module, with its steps, is
+    imported only for a formula outside difference logic: before, there is none.)"""
+    linear = sys.modules.get(__package__ + ".ir.linear")
+    return linear is not None and isinstance(norm, linear.LinearNormalized)
+
+
 def normalize_assertions(assertions: Sequence[Term], *,
                          positions: Optional[Mapping[Term, int]] = None,
                          stats: Optional[Stats] = None, substitute: bool = True,
@@ -67,12 +109,13 @@ def normalize_assertions(assertions: Sequence[Term], *,
     """``ir.normalize`` timed into ``stats`` (``substitute``: top-level equalities); an
     integer formula outside difference logic gets ``ir.linear``'s ``LinearNormalized``
     (``checkable``: in the unsplit form its certificates check)."""
-    from .ir.linear import normalize_linear, outside_difference
     from .ir.normalize import NotDifference, normalize
 
     t0 = time.perf_counter()
     try:
         if outside_difference(assertions):
+            from .ir.linear import normalize_linear
+
             norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
                                     checkable=checkable)
         else:
@@ -80,13 +123,15 @@ def normalize_assertions(assertions: Sequence[Term], *,
     except NotDifference:
         if any(t.sort == REAL for t in iter_dag(list(assertions))):
             raise
+        from .ir.linear import normalize_linear
+
         norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
                                 checkable=checkable)
     if stats is not None:
         stats.add_time("normalize", time.perf_counter() - t0)
         stats.counts.update(norm.stats)
-        if isinstance(norm, LinearNormalized):
-            stats.notes.update(norm.notes)
+        if is_linear(norm):
+            stats.notes.update(norm.notes)  # type: ignore[union-attr]
     return norm
 
 
@@ -100,8 +145,8 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     encoded unless ``encode_trivial`` (a DIMACS for other tools: its CNF then ends with the
     empty clause).  ``extendable``: assertions will be added to this encoding in place
     (``core/guarded.py``), so no class may be restricted to one schedule (``listsched.py``)."""
-    if isinstance(norm, LinearNormalized):
-        return _encode_linear(norm, config, stats, checkable)
+    if is_linear(norm):
+        return _encode_linear(norm, config, stats, checkable)  # type: ignore[arg-type]
     trivial = FALSE_REASON if FALSE in norm.circuit.roots else ""
     if trivial and not encode_trivial:
         return Compiled(norm, None, trivial, stats)
@@ -115,7 +160,7 @@ def encode_normalized(norm: "Normalized", config: Config = Config(), *,
     return Compiled(norm, enc, trivial, stats)
 
 
-def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats],
+def _encode_linear(norm: "LinearNormalized", config: Config, stats: Optional[Stats],
                    checkable: bool) -> Compiled:
     """A linear formula's CNF (``encode/linear.py``; ``checkable``: the encoding whose
     clauses certificates check, ``encode/linear_checkable.py``; cubes split on its atoms
@@ -124,6 +169,7 @@ def _encode_linear(norm: LinearNormalized, config: Config, stats: Optional[Stats
     with the witness that ``check-proof`` checks (``ir/linear.corner_witness``)."""
     if checkable:
         from .encode.linear_checkable import encode_linear_checkable
+        from .ir.linear import corner_witness
 
         t0 = time.perf_counter()
         witness = corner_witness(norm)

@@ -3,15 +3,15 @@
 Each row is ``Option(name, type, default, help, choices, aliases)``; ``choices`` of the
 extension points come from their registries (``encode.ENCODINGS``, ``backends.BACKENDS``,
 ``cube.LEVELS``) when a value is checked, so a registered encoding or back end is a valid
-choice everywhere at once.  ``Config`` is a frozen dataclass built from the rows, passed
-keyword-only; tests vary it with ``dataclasses.replace``.  The CLI (``eagersmt/cli``) turns
-every row into a click option, so the two cannot drift.
+choice everywhere at once.  ``Config`` is a frozen value built from the rows, passed
+keyword-only; ``config.replace(name=value)`` varies it.  The CLI (``eagersmt/cli``) turns
+every row into a click option, so the two cannot drift.  Both are plain classes rather than
+dataclasses: the solve path does not import ``dataclasses``, whose import and class creation
+are a large part of a small file's run (``benchmarks/RESULTS.md``, "Start-up").
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from . import backends, cube, encode
@@ -19,14 +19,23 @@ from . import backends, cube, encode
 Choices = Union[tuple[str, ...], Callable[[], tuple[str, ...]]]
 
 
-@dataclass(frozen=True)
 class Option:
-    name: str
-    type: Any
-    default: Any
-    help: str
-    choices: Optional[Choices] = None
-    aliases: tuple[tuple[str, str], ...] = ()  # (old name, value it stands for), still accepted
+    """A row of the options table."""
+
+    __slots__ = ("name", "type", "default", "help", "choices", "aliases")
+
+    def __init__(self, name: str, type: Any, default: Any, help: str,
+                 choices: Optional[Choices] = None,
+                 aliases: tuple[tuple[str, str], ...] = ()) -> None:
+        self.name = name
+        self.type = type
+        self.default = default
+        self.help = help
+        self.choices = choices
+        self.aliases = aliases  # (old name, value it stands for), still accepted
+
+    def __repr__(self) -> str:
+        return f"Option({self.name!r}, {self.type!r}, {self.default!r})"
 
     def choice_names(self) -> Optional[tuple[str, ...]]:
         return self.choices() if callable(self.choices) else self.choices
@@ -121,18 +130,29 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
-def _make_config_class() -> type:
-    def validate(self: Any) -> None:
+class Config:
+    """Solver options (frozen; keyword-only; ``replace`` gives a changed copy).  The fields
+    are the rows of ``OPTIONS``, checked on creation (``ValueError``)."""
+
+    __slots__ = tuple(o.name for o in OPTIONS)
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self.__slots__)
+        if unknown:
+            raise TypeError(f"Config.__init__() got an unexpected keyword argument "
+                            f"{min(unknown)!r}")
+        put = object.__setattr__
         for o in OPTIONS:
-            value = dict(o.aliases).get(getattr(self, o.name), getattr(self, o.name))
-            object.__setattr__(self, o.name, value)  # an alias stands for its value
+            value = values.get(o.name, o.default)
+            value = dict(o.aliases).get(value, value)  # an alias stands for its value
             names = o.choice_names()
             if names is not None and value not in names:
                 raise ValueError(f"{o.name} must be one of {', '.join(names)}, not {value!r}")
+            put(self, o.name, value)
         for name in ("timeout", "cube_timeout", "cross_check_timeout"):  # (``seconds``)
             limit = seconds(getattr(self, name), name)
-            object.__setattr__(self, name, MAX_SECONDS if limit is None and name ==
-                               "cross_check_timeout" else limit)
+            put(self, name, MAX_SECONDS if limit is None and name == "cross_check_timeout"
+                else limit)
         if self.cubes not in ("none", "auto", "sharing") and not (
                 str(self.cubes).isdigit() and int(self.cubes) > 0):
             raise ValueError("cubes must be 'none', 'sharing', 'auto' or a positive number, "
@@ -149,12 +169,33 @@ def _make_config_class() -> type:
             raise ValueError("memo must name a store (a path or a postgresql:// URL) or be "
                              f"'off', not {self.memo!r}")
 
-    fields = [(o.name, o.type, dataclasses.field(default=o.default)) for o in OPTIONS]
-    cls = dataclasses.make_dataclass("Config", fields, frozen=True, kw_only=True,
-                                     namespace={"__post_init__": validate})
-    cls.__doc__ = "Solver options (frozen). Rows: " + ", ".join(o.name for o in OPTIONS) + "."
-    cls.__module__ = __name__
-    return cls
+    def values(self) -> dict[str, Any]:
+        """The options by name, in the table's order."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def replace(self, **changes: Any) -> "Config":
+        """A copy with ``changes`` (checked as a new ``Config`` is)."""
+        return Config(**{**self.values(), **changes})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a frozen Config")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a frozen Config")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Config and self.values() == other.values()  # type: ignore
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values().values()))
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{k}={v!r}" for k, v in self.values().items()) + ")"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _config, (self.values(),)
 
 
-Config = _make_config_class()
+def _config(values: dict[str, Any]) -> Config:
+    """A ``Config`` from its values (unpickling)."""
+    return Config(**values)

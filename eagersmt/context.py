@@ -14,7 +14,6 @@ assertions it lists, with every unnamed assertion in force, are unsat.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
 from .config import Config
@@ -24,17 +23,21 @@ from .ir.terms import Term, TermManager
 from .result import Result, Status
 
 
-@dataclass
 class Asserted:
     """An assertion on the stack: its term, its ``:named`` name when cores are tracked, its
     source (offsets of ``(assert ...)`` in the session's text, for ``get-assertions``), and
-    its guard key in the incremental solver (None: permanent)."""
+    its guard key in the incremental solver (None: permanent).  (A plain class: the solve
+    path does not import ``dataclasses``; ``result.py``.)"""
 
-    term: Term
-    name: Optional[str]
-    key: Optional[str]
-    serial: int
-    source: Optional[tuple[int, int]] = None
+    __slots__ = ("term", "name", "key", "serial", "source")
+
+    def __init__(self, term: Term, name: Optional[str], key: Optional[str], serial: int,
+                 source: Optional[tuple[int, int]] = None) -> None:
+        self.term = term
+        self.name = name
+        self.key = key
+        self.serial = serial
+        self.source = source
 
 
 class Context:

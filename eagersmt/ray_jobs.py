@@ -240,9 +240,7 @@ def submit(path: str, config: Config = Config(), *, address: Optional[str] = Non
     if not src.is_file():
         raise FileNotFoundError(path)
     if config.ray is None:
-        import dataclasses
-
-        config = dataclasses.replace(config, ray="auto")
+        config = config.replace(ray="auto")
     args = config_args(config) + list(extra_args)
     c = client(address, token)
     tmp = tempfile.mkdtemp(prefix="eagersmt-job-")

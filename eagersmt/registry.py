@@ -1,6 +1,6 @@
 """Registries: the extension points of eagersmt (encodings, SAT back ends, cube levels), as data.
 
-A ``Registry`` maps a name to an *entry*: a frozen dataclass that says what the
+A ``Registry`` maps a name to an *entry*: a frozen value that says what the
 implementation is and can do (its help line, whether it writes proofs, ...).  The
 implementation itself is named ``"module:attribute"`` and imported on first use, so
 listing the choices (``Config``, ``--help``) loads nothing; a test or a plug-in may register
@@ -12,18 +12,54 @@ package's ``__init__`` (as pysmt's ``factory.py`` registers solvers).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Any, Generic, Iterator, TypeVar
 
 
-@dataclass(frozen=True)
 class Entry:
     """What every registry entry has: a ``name``, the implementation (``"module:attr"`` or
-    the object itself) and a one-line ``help``."""
+    the object itself) and a one-line ``help``; a kind of entry (a subclass) adds keyword
+    fields, ``FIELDS`` (name -> default) and as many ``__slots__``.  Frozen: ``replace``
+    gives a changed copy.  (A plain class rather than a dataclass: the solve path does not
+    import ``dataclasses``, whose import and class creation are a large part of a small
+    file's run; ``benchmarks/RESULTS.md``, "Start-up".)"""
 
-    name: str
-    target: Any
-    help: str
+    __slots__ = ("name", "target", "help")
+    FIELDS: dict[str, Any] = {}
+
+    def __init__(self, name: str, target: Any, help: str, **fields: Any) -> None:
+        unknown = set(fields) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument "
+                            f"{min(unknown)!r}")
+        put = object.__setattr__
+        put(self, "name", name)
+        put(self, "target", target)
+        put(self, "help", help)
+        for key, default in self.FIELDS.items():
+            put(self, key, fields.get(key, default))
+
+    def _values(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("name", "target", "help", *self.FIELDS)}
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes``."""
+        return type(self)(**{**self._values(), **changes})
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {key!r} of a frozen entry")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()  # type: ignore
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _entry, (type(self), self._values())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values().values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(" + ", ".join(
+            f"{k}={v!r}" for k, v in self._values().items()) + ")"
 
     def load(self) -> Any:
         """The implementation (imported on first call)."""
@@ -31,6 +67,11 @@ class Entry:
             return self.target
         module, _, attr = self.target.partition(":")
         return getattr(importlib.import_module(module), attr)
+
+
+def _entry(kind: type, values: dict[str, Any]) -> Entry:
+    """An entry of ``kind`` from its values (unpickling)."""
+    return kind(**values)  # type: ignore[no-any-return]
 
 
 E = TypeVar("E", bound=Entry)

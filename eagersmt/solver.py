@@ -35,7 +35,6 @@ solver for the whole search (``eagersmt/optimize``).
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
@@ -104,7 +103,7 @@ class Solver:
     """
 
     def __init__(self, config: Optional[Config] = None, **options: Any):
-        self.config: Config = dataclasses.replace(config or Config(), **options)
+        self.config: Config = (config or Config()).replace(**options)
         self.terms = TermManager()
         self._symbols: dict[str, Term] = {}
         self._functions: dict = {}
@@ -190,7 +189,7 @@ class Solver:
                 self._assumed.append(a)
         ctx = self._context
         if timeout is not None:
-            ctx.config = dataclasses.replace(self.config, timeout=timeout)
+            ctx.config = self.config.replace(timeout=timeout)
         try:
             self._last = ctx.check(extra)
         finally:
@@ -233,7 +232,7 @@ class Solver:
     def _optimize(self, term: Any, maximize: bool, timeout: Optional[float],
                   progress: Optional[Callable[[Progress], None]]) -> Optimum:
         (t,) = self._terms_of(term, declare=True)
-        cfg = self.config if timeout is None else dataclasses.replace(self.config, timeout=timeout)
+        cfg = self.config if timeout is None else self.config.replace(timeout=timeout)
         obj = Objective(t, maximize, repr(t))
         opt = optimize(self.assertions, self.declarations, obj, config=cfg, progress=progress,
                        terms=self.terms)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,7 +135,7 @@ def test_difference_class_beside_a_linear_class():
 (check-sat)
 """
     # (not an equality: one would be eliminated, leaving one variable, ``equalities.py``)
-    res = _check(text, replace(CONFIG, encoding="sd"))  # (the log encoding forced)
+    res = _check(text, CONFIG.replace(encoding="sd"))  # (the log encoding forced)
     assert res.status == Status.SAT
     counts = res.stats.counts
     assert counts["difference_int_vars"] == 2 and counts["log_int_vars"] == 2

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import replace
 
 import pytest
 from pysat.solvers import Solver
@@ -124,7 +123,7 @@ def _script(r: random.Random) -> str:
 
 @pytest.mark.parametrize("encoding", ["order", "auto"])
 def test_small_boxes_against_z3(encoding):
-    config = replace(CONFIG, encoding=encoding)
+    config = CONFIG.replace(encoding=encoding)
     sugar = 0
     for seed in range(60):
         text = _script(random.Random(seed))
@@ -148,7 +147,7 @@ def test_the_requested_encoding_is_said():
 (check-sat)
 """
     for encoding, name in (("order", "linear-sugar:1"), ("sd", "linear-log:1")):
-        res = solve_smtlib(text, config=replace(CONFIG, encoding=encoding))
+        res = solve_smtlib(text, config=CONFIG.replace(encoding=encoding))
         assert res.status == Status.SAT and _z3_model_ok(text, res.model)
         assert name in res.stats.notes["encodings"]
 
@@ -163,5 +162,5 @@ def test_a_class_of_zero_one_variables_keeps_the_pseudo_boolean_encoding():
     lines += [f"(assert (<= (+ {' '.join(x[i][j] for i in range(n))}) 1))" for j in range(m)]
     text = "\n".join(lines + ["(check-sat)"]) + "\n"
     for encoding, name in (("auto", "linear-log:1"), ("order", "linear-sugar:1")):
-        res = solve_smtlib(text, config=replace(CONFIG, encoding=encoding))
+        res = solve_smtlib(text, config=CONFIG.replace(encoding=encoding))
         assert res.status == Status.UNSAT and name in res.stats.notes["encodings"]

@@ -16,7 +16,6 @@ of an easy instance load neither multiprocessing nor the Kissat machinery).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
 from ..encode.cnf import CNF
@@ -24,18 +23,28 @@ from ..registry import Entry, Registry
 from .base import PathLike, SatBackend, SatResult, SatSolver
 
 
-@dataclass(frozen=True)
 class BackendEntry(Entry):
-    opens_solver: bool = False  # ``target.open_solver(cnf, proof=)`` gives a SatSolver
-    shares: bool = False  # its in-process solver takes ``options=`` and a ``cadical.Learner``:
-    # its workers can share learnt clauses (``conquer.sharing``)
-    proofs: bool = True  # writes DRAT proofs (``solve(proof_path=)``)
-    warm: bool = False  # goes on from a loaded SatSolver (``solve(warm=)``)
-    prestarts: bool = False  # ``prestart(cnf)`` starts its other engine before ``solve(started=)``
-    requires: Optional[str] = None  # "module:function" -> why it cannot run here ('' if it can)
-    fallback: Optional[str] = None  # used instead when ``requires`` fails
-    worker: Optional[str] = None  # the back end a conquer's cube workers run (default: itself)
-    racer: Optional[str] = None  # a back end raced on the whole CNF beside the cube workers
+    # opens_solver: ``target.open_solver(cnf, proof=)`` gives a SatSolver.  shares: its
+    # in-process solver takes ``options=`` and a ``cadical.Learner``: its workers can share
+    # learnt clauses (``conquer.sharing``).  proofs: writes DRAT proofs
+    # (``solve(proof_path=)``).  warm: goes on from a loaded SatSolver (``solve(warm=)``).
+    # prestarts: ``prestart(cnf)`` starts its other engine before ``solve(started=)``.
+    # requires: "module:function" -> why it cannot run here ('' if it can).  fallback: used
+    # instead when ``requires`` fails.  worker: the back end a conquer's cube workers run
+    # (default: itself).  racer: a back end raced on the whole CNF beside the cube workers.
+    FIELDS = {"opens_solver": False, "shares": False, "proofs": True, "warm": False,
+              "prestarts": False, "requires": None, "fallback": None, "worker": None,
+              "racer": None}
+    __slots__ = tuple(FIELDS)
+    opens_solver: bool
+    shares: bool
+    proofs: bool
+    warm: bool
+    prestarts: bool
+    requires: Optional[str]
+    fallback: Optional[str]
+    worker: Optional[str]
+    racer: Optional[str]
 
     def unavailable(self) -> str:
         """Why this back end cannot run here ('' when it can)."""

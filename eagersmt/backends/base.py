@@ -17,7 +17,6 @@ A model is a list of DIMACS literals indexed by ``var - 1``, one per CNF variabl
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
 from ..encode.cnf import CNF
@@ -44,11 +43,26 @@ def native_library(clauses: int) -> Any:
     return None if isinstance(lib, str) else lib
 
 
-@dataclass
 class SatResult:
-    status: Status
-    model: Optional[list[int]] = None
-    stats: dict[str, Any] = field(default_factory=dict)  # floats, and e.g. str "winner"
+    """A SAT call's answer: status, model (DIMACS literals, when sat) and its statistics.
+    (A plain class: see ``result.py``.)"""
+
+    __slots__ = ("status", "model", "stats")
+
+    def __init__(self, status: Status, model: Optional[list[int]] = None,
+                 stats: Optional[dict[str, Any]] = None) -> None:
+        self.status = status
+        self.model = model
+        self.stats: dict[str, Any] = {} if stats is None else stats  # floats, "winner", ...
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is SatResult and (self.status, self.model, self.stats) == (
+            other.status, other.model, other.stats)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SatResult(status={self.status!r}, model={self.model!r}, stats={self.stats!r})"
 
     def value(self, var: int) -> bool:
         assert self.model is not None

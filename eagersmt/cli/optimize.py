@@ -78,7 +78,7 @@ def optimize_cmd(file: str, minimize: tuple[str, ...], maximize: tuple[str, ...]
 
     config = make_config(kwargs)
     if config.timeout is not None:  # the limit holds for the whole command
-        config = dataclasses.replace(config, timeout=max(config.timeout - _since_start(), 0.01))
+        config = config.replace(timeout=max(config.timeout - _since_start(), 0.01))
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     show_progress = show_progress and not config.quiet
@@ -279,7 +279,7 @@ def _certify(file: str, script: Any, results: list, config: Any) -> str:
         path = os.path.join(directory, f"bound-{i}.smt2")
         with open(path, "w") as f:
             f.write(bound)
-        cfg = dataclasses.replace(config, proof=os.path.join(directory, f"bound-{i}"),
+        cfg = config.replace(proof=os.path.join(directory, f"bound-{i}"),
                                   timeout=None, cross_check="none")
         session = Session(config=cfg, filename=path)
         try:

@@ -42,16 +42,14 @@ from functools import partial
 from typing import Optional
 
 from ..backends import BACKENDS
-from ..compile import normalize_assertions
+from ..compile import is_linear, normalize_assertions
 from ..config import STRATEGY_ENV, Config
 from ..ir.circuit import FALSE
-from ..ir.linear import LinearNormalized
 from ..result import Result, Stats, Status
 from .hook import Before
 from .kept import Kept
 from .limits import within_limits
 from .model import check
-from .guarded import NotKeepable
 from .query import Query, assumption_key
 from .steps import solve_normalized
 
@@ -116,7 +114,7 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
                                     checkable=query.proof_dir is not None)
     # (a formula that normalizing decided costs less to answer than to look up; a linear
     # one's circuit is empty, its formula is in ``boolean``)
-    decided = norm is not None and not isinstance(norm, LinearNormalized) and (
+    decided = norm is not None and not is_linear(norm) and (
         FALSE in norm.circuit.roots or not norm.circuit.roots)
     hook = None if decided else kept.hook(config)
     before = Before() if hook is None else hook.before(query, config, norm, stats)
@@ -142,6 +140,8 @@ def _decide(query: Query, config: Config, kept: Kept, stats: Stats) -> Result:
             res = solve_normalized(norm, query.declarations, config, stats=stats,
                                    proof_dir=query.proof_dir, deadline=deadline)
         else:
+            from .guarded import NotKeepable
+
             try:
                 res = kept.solve(query, before.lemmas, config, stats, deadline)
             except NotKeepable as e:

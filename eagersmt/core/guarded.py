@@ -66,7 +66,8 @@ from typing import Mapping, Optional, Sequence
 
 from ..backends import open_solver
 from ..backends.base import SatSolver
-from ..compile import Compiled, encode_normalized, normalize_assertions
+from ..compile import (Compiled, encode_normalized, is_linear, normalize_assertions,
+                       outside_difference)
 from ..config import Config
 from ..encode.base import VarClass, split_classes
 from ..encode.domains import Domains, NegativeCycle, shortest_paths
@@ -74,7 +75,6 @@ from ..encode.order import OrderDecoder
 from ..encode.sd import sd_range
 from ..encode.tseitin import PredUse, gate_clauses
 from ..ir.circuit import K_BVAR, K_PRED, NEG, POS, polarities
-from ..ir.linear import LinearNormalized, outside_difference
 from ..ir.normalize import NotDifference, normalize_into
 from ..ir.terms import BOOL, INT, NOT, VAR, Term, TermManager
 from ..result import Stats, Status
@@ -144,13 +144,13 @@ class GuardedSolver:
         if not outside_difference(plain):
             norm = normalize_assertions(plain, positions=positions, stats=stats,
                                         substitute=False)
-        if norm is None or isinstance(norm, LinearNormalized):
+        if norm is None or is_linear(norm):
             if terms is None:
                 raise NotKeepable("linear integer arithmetic")
             norm = normalize_assertions(_guarded_terms(items, terms), positions=positions,
                                         stats=stats, substitute=False)
         self.norm = norm
-        self.linear = isinstance(norm, LinearNormalized)
+        self.linear = is_linear(norm)
         if not self.linear:
             c = self.norm.circuit
             for i, (_, key) in enumerate(items):

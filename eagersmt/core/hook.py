@@ -20,7 +20,6 @@ home directory, no key created).  Its entry is named here and imported on first 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from ..registry import Entry
@@ -45,13 +44,16 @@ def location(config: Any) -> Optional[str]:
     return None if loc is None or loc == OFF else loc
 
 
-@dataclass
 class Before:
     """What the store gives before solving (module doc)."""
 
-    answer: Optional[Result] = None
-    lemmas: list[tuple["Term", str]] = field(default_factory=list)  # (clause, guard key)
-    applied: int = 0  # stored refutations applied
+    __slots__ = ("answer", "lemmas", "applied")
+
+    def __init__(self, answer: Optional[Result] = None,
+                 lemmas: Optional[list[tuple["Term", str]]] = None, applied: int = 0) -> None:
+        self.answer = answer
+        self.lemmas = [] if lemmas is None else lemmas  # (clause, guard key)
+        self.applied = applied  # stored refutations applied
 
 
 class StoreHook(Protocol):

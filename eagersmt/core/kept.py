@@ -11,15 +11,17 @@ the (improved) raw values of the last ``sat`` bound query (``values``).
 from __future__ import annotations
 
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
-from .bounded import Bounds, Raw
-from .guarded import GuardedSolver
 from .hook import StoreHook, hook_for
 from .query import Query, assumption_key
+
+if TYPE_CHECKING:  # (imported where used: a script with one check-sat needs neither)
+    from .bounded import Bounds, Raw
+    from .guarded import GuardedSolver
 
 
 class Kept:
@@ -74,6 +76,8 @@ class Kept:
         pending += [(t, k) for t, k in keys.items()
                     if self.solver is None or not self.solver.knows(k)]
         if self.solver is None or (pending and not self.solver.add(pending, stats)):
+            from .guarded import GuardedSolver
+
             why = "built" if self.solver is None else f"rebuilt ({self.solver.why})"
             self.close()
             self.solver = GuardedSolver(items + list(keys.items()), config,

@@ -14,13 +14,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from ..compile import encode_normalized
+from ..compile import encode_normalized, is_linear
 from ..config import Config
 from ..ir.terms import Term
 from ..result import Result, Stats, Status
 from .limits import DeadlinePassed, deadline_alarm
-from .local_search import applies, find_model
-from .widths import narrow_rounds, round_deadline
 
 if TYPE_CHECKING:
     from ..ir.normalize import Normalized
@@ -32,13 +30,20 @@ def solve_normalized(norm: "Normalized", declarations: Sequence[Term], config: C
     """Encode ``norm``, decide it with the strategy ``config`` asks for
     (``strategy.choose``), decode a model (not checked here: ``decide.py`` does); the
     local search first where ``local_search.applies``, narrow rounds first where
-    ``widths.narrow_rounds`` gives some (neither for a certificate)."""
-    if proof_dir is None and applies(norm):
+    ``widths.narrow_rounds`` gives some (neither for a certificate; both only apply to a
+    linear formula, and their modules are imported for one only)."""
+    if proof_dir is not None or not is_linear(norm):
+        return _solve_once(norm, declarations, config, stats=stats, proof_dir=proof_dir,
+                           deadline=deadline)
+    from .local_search import applies, find_model
+    from .widths import narrow_rounds, round_deadline
+
+    if applies(norm):
         found = find_model(norm, declarations, stats, deadline)  # type: ignore[arg-type]
         if found is not None:
             return found
     tried = []
-    for bits, narrow in ([] if proof_dir is not None else narrow_rounds(norm)):
+    for bits, narrow in narrow_rounds(norm):
         res = _solve_once(narrow, declarations, config, stats=stats, proof_dir=None,
                           deadline=round_deadline(time.perf_counter(), deadline))
         tried.append(f"2^{bits} {res.status.value}")

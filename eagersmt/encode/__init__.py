@@ -18,23 +18,27 @@ its modules on first use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..registry import Entry, Registry
 
 
-@dataclass(frozen=True)
 class EncodingEntry(Entry):
-    # how check-proof reads what its variables mean (``Decoder.meaning``): "ladders" (order
-    # literals), "atoms" (a variable per atom), "digits" (compact), "bits" (small-domain)
-    certificate: str = ""
-    auto: Optional[str] = None  # "module:function", its rule (``base.Rule``); None: it is
-    # never chosen by ``auto``, and requested it is ``target()``
-    fallback: tuple[str, ...] = ()  # requested and too large: these (as ``auto`` would offer
-    # them), then the last resort
-    always_fits: bool = False  # the last resort: never too large
-    machines: bool = False  # takes a class with machines (its root lemmas, ordering clauses)
+    # certificate: how check-proof reads what its variables mean (``Decoder.meaning``):
+    # "ladders" (order literals), "atoms" (a variable per atom), "digits" (compact), "bits"
+    # (small-domain).  auto: "module:function", its rule (``base.Rule``); None: it is never
+    # chosen by ``auto``, and requested it is ``target()``.  fallback: requested and too
+    # large, these (as ``auto`` would offer them), then the last resort.  always_fits: the
+    # last resort, never too large.  machines: takes a class with machines (its root
+    # lemmas, ordering clauses).
+    FIELDS = {"certificate": "", "auto": None, "fallback": (), "always_fits": False,
+              "machines": False}
+    __slots__ = tuple(FIELDS)
+    certificate: str
+    auto: Optional[str]
+    fallback: tuple[str, ...]
+    always_fits: bool
+    machines: bool
 
     def rule(self) -> Optional["Rule"]:
         """The encoding's rule (imported on first call), None without one."""

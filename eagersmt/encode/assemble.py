@@ -12,7 +12,6 @@ stable search mode only, no inprocessing; the back ends' ``TUNINGS`` say what th
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ..ir.normalize import Normalized
@@ -28,13 +27,19 @@ from .sd import SmallDomain
 from .tseitin import Tseitin, tseitin
 
 
-@dataclass
 class Encoded:
-    cnf: CNF
-    tseitin: Tseitin
-    decoders: list[Decoder] = field(default_factory=list)
-    var_ranges: list[tuple[int, int]] = field(default_factory=list)  # per decoder: new variables
-    choices: dict[str, int] = field(default_factory=dict)
+    """A formula's CNF and what decoding needs.  (A plain class: the solve path does not
+    import ``dataclasses``; ``result.py``.)"""
+
+    def __init__(self, cnf: CNF, tseitin: Tseitin, decoders: Optional[list[Decoder]] = None,
+                 var_ranges: Optional[list[tuple[int, int]]] = None,
+                 choices: Optional[dict[str, int]] = None) -> None:
+        self.cnf = cnf
+        self.tseitin = tseitin
+        self.decoders: list[Decoder] = [] if decoders is None else decoders
+        self.var_ranges: list[tuple[int, int]] = (
+            [] if var_ranges is None else var_ranges)  # per decoder: new variables
+        self.choices: dict[str, int] = {} if choices is None else choices
 
     def decode(self, value: Callable[[int], bool]) -> tuple[dict[int, int], dict[str, bool]]:
         ints: dict[int, int] = {}

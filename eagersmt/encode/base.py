@@ -13,7 +13,6 @@ rules share) each offers a ``Candidate``; ``auto.py`` tries them in order of ran
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol, Sequence
 
 from ..ir.components import DisjointSets
@@ -37,13 +36,18 @@ class Decoder(Protocol):
         the input's atoms, named elsewhere)."""
 
 
-@dataclass
 class VarClass:
-    """A connected component of the constraint graph: variables, predicates, unit facts."""
+    """A connected component of the constraint graph: variables, predicates, unit facts
+    (top-level ``x - y <= c``).  (This module's classes are plain classes: the solve path
+    does not import ``dataclasses``; ``result.py``.)"""
 
-    variables: list[int]
-    preds: list[PredUse]
-    units: list[tuple[int, int, int]] = field(default_factory=list)  # top-level x - y <= c
+    __slots__ = ("variables", "preds", "units")
+
+    def __init__(self, variables: list[int], preds: list[PredUse],
+                 units: Optional[list[tuple[int, int, int]]] = None) -> None:
+        self.variables = variables
+        self.preds = preds
+        self.units: list[tuple[int, int, int]] = [] if units is None else units
 
 
 class Encoding(Protocol):
@@ -58,14 +62,17 @@ class Encoding(Protocol):
     def encode(self, cls: VarClass, cnf: CNF) -> Decoder: ...
 
 
-@dataclass
 class Candidate:
     """An encoding a rule offers for a class: tried in increasing ``rank`` (``auto.py``)."""
 
-    rank: int
-    encoding: Optional[Encoding]  # None: not offered here (its ``why`` still tells why)
-    why: str = ""  # for ``--stats`` ("choice")
-    full: bool = True  # at its full budget (a checkable run then need not try it again)
+    __slots__ = ("rank", "encoding", "why", "full")
+
+    def __init__(self, rank: int, encoding: Optional[Encoding], why: str = "",
+                 full: bool = True) -> None:
+        self.rank = rank
+        self.encoding = encoding  # None: not offered here (its ``why`` still tells why)
+        self.why = why  # for ``--stats`` ("choice")
+        self.full = full  # at its full budget (a checkable run then need not try it again)
 
 
 class Choice:

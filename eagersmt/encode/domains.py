@@ -22,7 +22,6 @@ and the formula, unsat.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .base import VarClass
@@ -33,11 +32,17 @@ class NegativeCycle(Exception):
     pass
 
 
-@dataclass
 class Domains:
-    lo: dict[int, int]
-    hi: dict[int, int]
-    anchor: Optional[int] = None  # None: source frame
+    """Each variable's window ``[lo, hi]``.  (A plain class: the solve path does not import
+    ``dataclasses``; ``result.py``.)"""
+
+    __slots__ = ("lo", "hi", "anchor")
+
+    def __init__(self, lo: dict[int, int], hi: dict[int, int],
+                 anchor: Optional[int] = None) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.anchor = anchor  # None: source frame
 
     def total(self) -> int:
         return sum(self.hi[x] - self.lo[x] + 1 for x in self.lo)

@@ -11,7 +11,6 @@ Cost: linear in the circuit; about 2 clauses per gate input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from ..ir.circuit import BOTH, K_AND, K_BVAR, K_IFF, K_ITE, K_PRED, NEG, POS, Circuit, polarities
@@ -20,22 +19,26 @@ from .cnf import CNF
 __all__ = ["BOTH", "NEG", "POS", "PredUse", "Tseitin", "gate_clauses", "tseitin"]
 
 
-@dataclass
 class PredUse:
-    """A difference predicate ``x - y <= c`` in the CNF: its variable and needed directions."""
+    """A difference predicate ``x - y <= c`` in the CNF: its variable and needed directions.
+    (This module's classes are plain classes: the solve path does not import
+    ``dataclasses``; ``result.py``.)"""
 
-    x: int
-    y: int
-    c: int
-    var: int
-    polarity: int  # POS: var -> constraint needed; NEG: -var -> negation needed
+    __slots__ = ("x", "y", "c", "var", "polarity")
+
+    def __init__(self, x: int, y: int, c: int, var: int, polarity: int) -> None:
+        self.x = x
+        self.y = y
+        self.c = c
+        self.var = var
+        self.polarity = polarity  # POS: var -> constraint needed; NEG: -var -> negation needed
 
 
-@dataclass
 class Tseitin:
-    preds: list[PredUse] = field(default_factory=list)
-    bool_vars: dict[str, int] = field(default_factory=dict)
-    node_var: dict[int, int] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.preds: list[PredUse] = []
+        self.bool_vars: dict[str, int] = {}
+        self.node_var: dict[int, int] = {}
 
 
 def tseitin(circuit: Circuit, cnf: CNF) -> Tseitin:

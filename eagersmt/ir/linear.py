@@ -2,7 +2,7 @@
 
 ``normalize.py`` reads difference logic; a formula outside it (an atom with coefficients,
 ``div``/``mod``/``abs``, an uninterpreted function, a sum of many ``ite``) comes here
-(``outside_difference`` says when; ``compile.py`` routes).  Every atom becomes
+(``compile.outside_difference`` says when; ``compile.py`` routes).  Every atom becomes
 ``sum a_i * x_i <= b`` with integer coefficients divided by their gcd (``b`` rounded
 down), kept in one orientation (the first coefficient positive; the other one is the
 negation, ``sum -a_i * x_i <= -b - 1``), and stands in the circuit as a Boolean variable
@@ -81,7 +81,6 @@ from .terms import BOOL, INT, REAL, Term, iter_dag
 
 ATOM_PREFIX = "|lin|"
 BOUND_ROUNDS = 60
-CASE_LIMIT = 256  # an atom whose ite-lifting (``normalize.py``) has more cases comes here
 LIFT_LIMIT = 4096  # cases of one atom's ``ite``s past which it is not lifted (``lifted``)
 PRODUCT_LIMIT = 512  # cases past which an atom's ``ite`` trees get variables (``lifted``)
 VALUE_SET_LIMIT = 64  # values of an ``ite`` over constants tracked (``constant_values``)
@@ -91,35 +90,6 @@ UF_COVER_LIMIT = 4096  # argument tuples enumerated for an application's bound
 # than ``x``'s own bits and the equality)
 SUBSTITUTE_WIDTH = 1
 
-
-
-def outside_difference(assertions: Sequence[Term]) -> bool:
-    """Does the formula need this normalizer without asking ``normalize.py`` first: an
-    uninterpreted function, ``div``/``mod``/``abs``, or an atom whose ``ite`` cases would
-    multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG.)  Atoms that
-    ``normalize.py`` rejects otherwise are found by it (``NotDifference``)."""
-    cases: dict[int, int] = {}
-    for t in iter_dag(assertions):
-        op = t.op
-        if op in (T.APPLY, T.DIV, T.MOD, T.ABS):
-            return True
-        if t.sort == BOOL:
-            if op in (T.LE, T.LT, T.EQ) and t.args[0].sort != BOOL:
-                if cases[t.args[0].id] * cases[t.args[1].id] > CASE_LIMIT:
-                    return True
-            continue
-        if op == T.ITE:
-            n = cases[t.args[1].id] + cases[t.args[2].id]
-        elif op == T.ADD:
-            n = 1
-            for a in t.args:
-                n = min(n * cases[a.id], CASE_LIMIT + 1)
-        elif op == T.MUL:
-            n = cases[t.args[0].id]
-        else:
-            n = 1
-        cases[t.id] = min(n, CASE_LIMIT + 1)
-    return False
 
 
 @dataclass(frozen=True)

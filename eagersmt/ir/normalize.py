@@ -33,7 +33,6 @@ disjunctions pass it, and keep domains as small as the integer version.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Optional
 
@@ -47,17 +46,23 @@ from .terms import BOOL, INT, REAL, Term, iter_dag
 Case = tuple[tuple[tuple[Term, bool], ...], dict[str, object], object]
 
 
-@dataclass
 class Normalized:
-    """The circuit, plus what ``decode`` needs to map integer values back to the input."""
+    """The circuit, plus what ``decode`` needs to map integer values back to the input:
+    ``sort`` INT, or REAL (scaled to integers by ``scale``, K * D), ``aliases`` (x -> (rep,
+    offset)), and each atom's difference ``forms`` (``_Normalizer.forms``, for the lemma
+    store's keys).  (A plain class: the solve path does not import ``dataclasses``;
+    ``result.py``.)"""
 
-    circuit: Circuit
-    sort: str = INT  # INT, or REAL (scaled to integers)
-    scale: int = 1  # K * D for reals
-    stats: dict[str, int] = field(default_factory=dict)
-    aliases: dict[str, tuple[str, int]] = field(default_factory=dict)  # x -> (rep, offset)
-    # Each atom's difference forms (``_Normalizer.forms``), for the lemma store's keys.
-    forms: dict[Term, list[tuple[tuple, tuple]]] = field(default_factory=dict)
+    def __init__(self, circuit: Circuit, sort: str = INT, scale: int = 1,
+                 stats: Optional[dict[str, int]] = None,
+                 aliases: Optional[dict[str, tuple[str, int]]] = None,
+                 forms: Optional[dict[Term, list[tuple[tuple, tuple]]]] = None) -> None:
+        self.circuit = circuit
+        self.sort = sort
+        self.scale = scale
+        self.stats: dict[str, int] = {} if stats is None else stats
+        self.aliases: dict[str, tuple[str, int]] = {} if aliases is None else aliases
+        self.forms: dict[Term, list[tuple[tuple, tuple]]] = {} if forms is None else forms
 
     def decode(self, int_values: Mapping[int, int], bool_values: Mapping[str, bool],
                declarations: list[Term]) -> dict[str, object]:

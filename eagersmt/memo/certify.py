@@ -46,7 +46,6 @@ def refute_cube(support: Sequence[Term], cube: Sequence[Literal], *, terms: Term
     """Solve ``support and cube`` with a certificate; the refutation if it is unsat, else
     None (the support does not refute the cube, or the time ran out).  ``sorts``: the sort
     of each variable name (from the query's declarations)."""
-    from dataclasses import replace
 
     from ..api import solve_smtlib
     from ..config import Config
@@ -61,8 +60,8 @@ def refute_cube(support: Sequence[Term], cube: Sequence[Literal], *, terms: Term
         lits.append(t)
     text = script_text(list(support) + lits, logic=logic)
     directory = tempfile.mkdtemp(prefix="eagersmt-cube-")
-    cfg = replace(config or Config(), proof=directory, timeout=timeout, cubes="none", ray=None,  # type: ignore[type-var]
-                  memo="off")
+    cfg = (config or Config()).replace(proof=directory, timeout=timeout, cubes="none",
+                                       ray=None, memo="off")
     t0 = time.perf_counter()
     try:
         r = solve_smtlib(text, config=cfg)

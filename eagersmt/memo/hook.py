@@ -64,12 +64,12 @@ class MemoHook:
     # -- before --------------------------------------------------------------------------
     def before(self, query: "Query", config: "Config", norm: Optional["Normalized"],
                stats: Stats) -> Before:
-        from ..ir.linear import LinearNormalized, outside_difference
+        from ..compile import is_linear, outside_difference
         from ..ir.terms import APPLY, iter_dag
 
         self.last = None
         self.answered = False
-        self.linear = isinstance(norm, LinearNormalized) or outside_difference(query.everything)
+        self.linear = is_linear(norm) or outside_difference(query.everything)
         if self.linear and any(t.op == APPLY for t in iter_dag(list(query.everything))):
             return Before()
         try:

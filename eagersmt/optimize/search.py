@@ -14,7 +14,6 @@ compacts (``tighten``), decodes and checks the model; the search keeps the bound
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -96,7 +95,7 @@ def _lex(assertions: Sequence[Term], declarations: Sequence[Term],
             left = config.timeout - (time.perf_counter() - start)
             if left <= 0:
                 break
-            cfg = dataclasses.replace(config, timeout=left)
+            cfg = config.replace(timeout=left)
         r = _one(fixed, list(declarations), obj, cfg, positions, progress, strategy, terms, logic)
         out.append(r)
         if r.status != Status.SAT or not r.proven or r.value is None:
@@ -265,8 +264,8 @@ class _Search(SearchState):
             # then (SD is much slower to refute an unsat job shop than ``auto``).
             constant = pname is None and mname is None
             sd_probe = cfg.encoding == "auto" and not constant
-            self.kept.bounds = Probe(norm, dataclasses.replace(
-                cfg, encoding="sd" if sd_probe else cfg.encoding), self.stats)
+            self.kept.bounds = Probe(norm, cfg.replace(
+                encoding="sd" if sd_probe else cfg.encoding), self.stats)
         st = self.ask(None, improve=bounded)
         self.kept.close()
         if st != Status.SAT:

@@ -15,7 +15,6 @@ between.  Every error carries the offset of the offending token.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
@@ -49,19 +48,23 @@ RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", 
                             "DECIMAL", "HEXADECIMAL", "NUMERAL", "STRING"))  # SMT-LIB 2.6, 3.1
 
 
-@dataclass
 class Command:
     """A command to run: ``name`` (e.g. ``assert``), its elaborated ``args``, source offsets
     (``end``: after its closing parenthesis).
 
     ``assert``: ``(term, names)`` (the ``:named`` names of the asserted term itself);
     ``push`` / ``pop``: ``(n,)``; ``check-sat``: the assumptions (``check-sat-assuming``).
+    (This module's classes are plain classes: the solve path does not import
+    ``dataclasses``; ``result.py``.)
     """
 
-    name: str
-    args: tuple
-    pos: int
-    end: int = -1
+    __slots__ = ("name", "args", "pos", "end")
+
+    def __init__(self, name: str, args: tuple, pos: int, end: int = -1) -> None:
+        self.name = name
+        self.args = args
+        self.pos = pos
+        self.end = end
 
 
 class UnsupportedCommand(UnsupportedError):
@@ -69,19 +72,27 @@ class UnsupportedCommand(UnsupportedError):
     it with ``(error "...")`` and goes on (as Z3 and cvc5 do)."""
 
 
-@dataclass
 class Script:
-    """A parsed SMT-LIB script."""
+    """A parsed SMT-LIB script: its commands, declared constants (in order), logic,
+    ``status`` (from ``(set-info :status ...)``), warnings, term manager, the first source
+    offset of each atom (``atom_pos``), and its text and file name (``source``,
+    ``filename``: to give later errors, e.g. a non-difference atom, a position)."""
 
-    commands: list[Command] = field(default_factory=list)
-    declarations: list[Term] = field(default_factory=list)  # declared constants, in order
-    logic: Optional[str] = None
-    status: Optional[str] = None  # from (set-info :status ...)
-    warnings: list[InputError] = field(default_factory=list)
-    terms: TermManager = field(default_factory=TermManager)
-    atom_pos: dict[Term, int] = field(default_factory=dict)  # first source offset of each atom
-    source: str = ""  # the text, to give later errors (e.g. a non-difference atom) a position
-    filename: Optional[str] = None
+    def __init__(self, commands: Optional[list[Command]] = None,
+                 declarations: Optional[list[Term]] = None, logic: Optional[str] = None,
+                 status: Optional[str] = None, warnings: Optional[list[InputError]] = None,
+                 terms: Optional[TermManager] = None,
+                 atom_pos: Optional[dict[Term, int]] = None, source: str = "",
+                 filename: Optional[str] = None) -> None:
+        self.commands: list[Command] = [] if commands is None else commands
+        self.declarations: list[Term] = [] if declarations is None else declarations
+        self.logic = logic
+        self.status = status
+        self.warnings: list[InputError] = [] if warnings is None else warnings
+        self.terms = TermManager() if terms is None else terms
+        self.atom_pos: dict[Term, int] = {} if atom_pos is None else atom_pos
+        self.source = source
+        self.filename = filename
 
     def locate(self, err: InputError) -> InputError:
         return err.locate(self.source, self.filename)

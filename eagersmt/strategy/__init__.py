@@ -20,7 +20,6 @@ whatever decided.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Optional, Protocol
 
 from ..config import Config
@@ -58,7 +57,7 @@ def choose(config: Config, proof_dir: Optional[str] = None) -> Strategy:
 
         if proof_dir is not None and (config.cubes == "sharing"
                                       or not BACKENDS[config.backend].proofs):
-            config = dataclasses.replace(config, backend=proving(config.backend))
+            config = config.replace(backend=proving(config.backend))
         inner = Monolithic(config)
     if proof_dir is None:
         return inner

@@ -10,7 +10,6 @@ take per instance; ``solve --strategy NAME`` takes one of them for every query.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Mapping
 
 from ..config import OPTIONS, Config
@@ -57,7 +56,7 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, str]:
 
 def configure(config: Config, overrides: Mapping[str, str]) -> Config:
     """``config`` with a strategy's option overrides (``lazy`` is not an option)."""
-    return dataclasses.replace(config, **{k: v for k, v in overrides.items() if k != "lazy"})
+    return config.replace(**{k: v for k, v in overrides.items() if k != "lazy"})
 
 
 __all__ = ["DEFAULT_SPACE", "SPACE", "check_overrides", "configure"]

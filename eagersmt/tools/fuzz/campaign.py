@@ -185,7 +185,7 @@ def _in_process_cadical() -> Iterator[None]:
             super().__init__(in_process=True)
 
     saved = REGISTRY["cadical"]
-    REGISTRY.register(dataclasses.replace(saved, target=InProcess), replace=True)
+    REGISTRY.register(saved.replace(target=InProcess), replace=True)
     try:
         yield
     finally:
