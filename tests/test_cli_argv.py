@@ -106,3 +106,19 @@ def test_version_without_click_prints_what_click_prints(tmp_path: Path) -> None:
     assert fast.returncode == slow.exit_code == 0
     assert fast.stdout == slow.output == f"eagersmt, version {__version__}\n"
     assert fast.stderr.strip() == "False"
+
+
+def test_solving_a_difference_logic_file_imports_only_what_it_needs():
+    """The console script on the 3x3 job shop answers sat without loading click, Ray,
+    ``dataclasses`` (its import and class creation were a third of a small file's run), the
+    linear path, the local searches, the optimizer or the lemma store."""
+    code = ("import sys; from eagersmt.cli.main import run; sys.argv = ['eagersmt', 'solve', "
+            f"{EXAMPLE!r}]\ntry:\n    run()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m in ('click', 'ray', 'dataclasses') or "
+            "m.startswith(('eagersmt.ir.linear', 'eagersmt.core.local_search', "
+            "'eagersmt.core.disjunct_walk', 'eagersmt.optimize', 'eagersmt.memo', "
+            "'eagersmt.tools'))), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "EAGERSMT_MEMO": "off"})
+    assert out.stdout.splitlines()[0] == "sat", out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "[]"
