@@ -71,14 +71,16 @@ def normalize_assertions(assertions: Sequence[Term], *,
     from .ir.normalize import NotDifference, normalize
 
     t0 = time.perf_counter()
+    order = iter_dag(list(assertions))  # (one walk of the DAG for both checks and normalize)
     try:
-        if outside_difference(assertions):
+        if outside_difference(assertions, order):
             norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
                                     checkable=checkable)
         else:
-            norm = normalize(list(assertions), positions=positions, substitute=substitute)
+            norm = normalize(list(assertions), positions=positions, substitute=substitute,
+                             order=order)
     except NotDifference:
-        if any(t.sort == REAL for t in iter_dag(list(assertions))):
+        if any(t.sort == REAL for t in order):
             raise
         norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
                                 checkable=checkable)

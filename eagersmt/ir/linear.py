@@ -93,13 +93,22 @@ SUBSTITUTE_WIDTH = 1
 
 
 
-def outside_difference(assertions: Sequence[Term]) -> bool:
+def outside_difference(assertions: Sequence[Term], order: Optional[list[Term]] = None) -> bool:
     """Does the formula need this normalizer without asking ``normalize.py`` first: an
     uninterpreted function, ``div``/``mod``/``abs``, or an atom whose ``ite`` cases would
-    multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG.)  Atoms that
-    ``normalize.py`` rejects otherwise are found by it (``NotDifference``)."""
+    multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG, ``order`` when the
+    caller has it, ``iter_dag(assertions)``; none without an ``ite``, where every term has
+    one case.)  Atoms that ``normalize.py`` rejects otherwise are found by it
+    (``NotDifference``)."""
+    if order is None:
+        order = iter_dag(assertions)
+    ops = {t.op for t in order}
+    if not ops.isdisjoint((T.APPLY, T.DIV, T.MOD, T.ABS)):
+        return True
+    if T.ITE not in ops:
+        return False
     cases: dict[int, int] = {}
-    for t in iter_dag(assertions):
+    for t in order:
         op = t.op
         if op in (T.APPLY, T.DIV, T.MOD, T.ABS):
             return True
