@@ -174,8 +174,11 @@ class _Normalizer:
                 for g, lin, k in _combine(cases[a], cases[b], -1):
                     form = self._difference(t, lin, k)
                     if len(form) == 3:
-                        names.update(n for n in form[:2] if n is not None)
-                        q = form[2]
+                        pv, mv, q = form
+                        if pv is not None:
+                            names.add(pv)
+                        if mv is not None:
+                            names.add(mv)
                         if isinstance(q, Fraction):
                             dens = math.lcm(dens, q.denominator)
                     forms.append((g, form))
@@ -248,13 +251,15 @@ class _Normalizer:
             return out
         if op == T.ADD:
             parts = [cases[a] for a in t.args]
-            if all(len(c) == 1 and not c[0][0] for c in parts):  # no ite below: one case
-                lin: dict[str, object] = {}
-                k: object = 0
-                for (_, l2, c2), in parts:
-                    for v, cf in l2.items():
-                        lin[v] = lin.get(v, 0) + cf  # type: ignore[operator]
-                    k = k + c2  # type: ignore[operator]
+            lin: dict[str, object] = {}
+            k: object = 0
+            for c in parts:  # no ite below: one case, summed in one loop
+                if len(c) != 1 or c[0][0]:
+                    break
+                for v, cf in c[0][1].items():
+                    lin[v] = lin.get(v, 0) + cf  # type: ignore[operator]
+                k = k + c[0][2]  # type: ignore[operator]
+            else:
                 return [((), lin, k)]
             acc: list[Case] = [((), {}, 0)]
             for c in parts:
