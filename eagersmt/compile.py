@@ -66,16 +66,23 @@ class Compiled:
         return self.norm.decode(ints, bools, list(declarations))
 
 
-def outside_difference(assertions: Sequence[Term]) -> bool:
+def outside_difference(assertions: Sequence[Term], order: Optional[list[Term]] = None) -> bool:
     """Does the formula need ``ir/linear.py``'s normalizer without asking ``ir/normalize.py``
     first: an uninterpreted function, ``div``/``mod``/``abs``, or an atom whose ``ite`` cases
-    would multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG.)  Atoms that
-    ``ir/normalize.py`` rejects otherwise are found by it (``NotDifference``)."""
+    would multiply past ``CASE_LIMIT``?  (A cheap count: one pass over the DAG, ``order`` when
+    the caller has it, else ``iter_dag(assertions)``; none without an ``ite``, where every
+    term has one case.)  Atoms that ``ir/normalize.py`` rejects otherwise are found by it
+    (``NotDifference``)."""
+    if order is None:
+        order = iter_dag(assertions)
+    ops = {t.op for t in order}
+    if not ops.isdisjoint((T.APPLY, T.DIV, T.MOD, T.ABS)):
+        return True
+    if T.ITE not in ops:
+        return False
     cases: dict[int, int] = {}
-    for t in iter_dag(assertions):
+    for t in order:
         op = t.op
-        if op in (T.APPLY, T.DIV, T.MOD, T.ABS):
-            return True
         if t.sort == BOOL:
             if op in (T.LE, T.LT, T.EQ) and t.args[0].sort != BOOL:
                 if cases[t.args[0].id] * cases[t.args[1].id] > CASE_LIMIT:
@@ -112,16 +119,18 @@ def normalize_assertions(assertions: Sequence[Term], *,
     from .ir.normalize import NotDifference, normalize
 
     t0 = time.perf_counter()
+    order = iter_dag(list(assertions))  # (one walk of the DAG for both checks and normalize)
     try:
-        if outside_difference(assertions):
+        if outside_difference(assertions, order):
             from .ir.linear import normalize_linear
 
             norm = normalize_linear(assertions, positions=positions,  # type: ignore[assignment]
                                     checkable=checkable)
         else:
-            norm = normalize(list(assertions), positions=positions, substitute=substitute)
+            norm = normalize(list(assertions), positions=positions, substitute=substitute,
+                             order=order)
     except NotDifference:
-        if any(t.sort == REAL for t in iter_dag(list(assertions))):
+        if any(t.sort == REAL for t in order):
             raise
         from .ir.linear import normalize_linear
 

@@ -70,62 +70,93 @@ def _clause(out: list, lits: tuple) -> None:
     out.append(cl)
 
 
-def _ladder(out: list, pre: tuple, neg: int, pos: int, n: int, post: tuple = ()) -> None:
-    """``pre or -(neg + i) or pos + i or post`` for ``i`` in ``[0, n)``: tuples zipped at C
-    speed from ranges and repeated literals, no Python code per clause (the encoder's hot
-    loop, as in ``order.py``)."""
+def _ladder(out: list, neg: int, pos: int, n: int) -> None:
+    """``-(neg + i) or pos + i`` for ``i`` in ``[0, n)``: tuples zipped at C speed."""
     if n > 0:
-        out.extend(zip(*map(repeat, pre), range(-neg, -neg - n, -1), range(pos, pos + n),
-                       *map(repeat, post)))
+        out.extend(zip(range(-neg, -neg - n, -1), range(pos, pos + n)))
 
 
 def var_clauses(lay: Layout, width: int) -> list[Sequence[int]]:
     """Ladder axioms of both digits and ``X <= width``."""
     hb, n, lb, B = lay
     out: list[Sequence[int]] = []
-    _ladder(out, (), hb, hb + 1, n - 1)
-    _ladder(out, (), lb, lb + 1, B - 2)
+    _ladder(out, hb, hb + 1, n - 1)
+    _ladder(out, lb, lb + 1, B - 2)
     _clause(out, (_le(hb, n, width // B - 1), _le(lb, B - 1, width % B)))
     return out
 
 
-def _rows(out: list, pre: tuple, Y: Layout, X: Layout, off: int, post: tuple) -> None:
-    """``pre or not [Y1 <= a] or [X1 <= a + off] or post`` for every ``a`` in ``[0, n_Y]``,
-    less those the ladder axioms imply (as in ``order.py``): of the ``a`` whose
-    ``[X1 <= a + off]`` is false only the largest; none whose ``[X1 <= a + off]`` is true.
-    The middle, where both are literals, in one ``_ladder``."""
-    yh, yn = Y[0], Y[1]
-    xh, xn = X[0], X[1]
-    lo = max(0, min(-off, yn))
-    hi = max(lo, min(yn, xn - off))  # xn >= 0, so hi >= lo anyway
-    if lo > 0:  # a = lo - 1 < yn, a + off < 0
-        out.append([*pre, -(yh + lo - 1), *post])
-    _ladder(out, pre, yh + lo, xh + lo + off, hi - lo, post)
-    if hi == yn and yn + off < xn:  # a = yn: [Y1 <= yn] is true
-        _clause(out, (*pre, _le(xh, xn, yn + off), *post))
+def _rows(out: list, pre: int, yh: int, yn: int, xh: int, xn: int, off: int, post: int) -> None:
+    """``pre or not [Y1 <= a] or [X1 <= a + off] or post`` for every ``a`` in ``[0, yn]``
+    (``pre``, ``post``: a literal, or 0 for none; ``(yh, yn)``, ``(xh, xn)``: the high
+    digits' literal bases and counts), less those the ladder axioms imply (as in
+    ``order.py``): of the ``a`` whose ``[X1 <= a + off]`` is false only the largest; none
+    whose ``[X1 <= a + off]`` is true.  The middle, where both are literals, is one ladder
+    zipped at C speed; each shape of ``pre``/``post`` has its own ``zip`` (no Python code
+    per clause, none per literal of the shape)."""
+    lo = -off
+    if lo < 0:
+        lo = 0
+    elif lo > yn:
+        lo = yn
+    hi = xn - off
+    if hi > yn:
+        hi = yn
+    if hi < lo:
+        hi = lo
+    if lo:  # a = lo - 1 < yn, a + off < 0
+        y = -(yh + lo - 1)
+        out.append(([pre, y, post] if post else [pre, y]) if pre else ([y, post] if post else [y]))
+    n = hi - lo
+    if n > 0:
+        ys = range(-(yh + lo), -(yh + hi), -1)
+        xs = range(xh + lo + off, xh + hi + off)
+        if pre:
+            out.extend(zip(repeat(pre), ys, xs, repeat(post)) if post else zip(repeat(pre), ys, xs))
+        else:
+            out.extend(zip(ys, xs, repeat(post)) if post else zip(ys, xs))
+    if hi == yn:
+        a = yn + off
+        if a < xn:  # a = yn: [Y1 <= yn] is true; [X1 <= a] a literal, or false (a < 0)
+            cl = [pre] if pre else []
+            if a >= 0:
+                cl.append(xh + a)
+            if post:
+                cl.append(post)
+            out.append(cl)
 
 
-def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int) -> list[Sequence[int]]:
+def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int,
+               out: Optional[list] = None) -> list[Sequence[int]]:
     """``guard -> X <= Y + k`` (module doc; ``guard`` 0: unconditional; ``q1`` 0 when
-    ``k % B == 0``)."""
-    xl, B = X[2], X[3]
-    yl = Y[2]
+    ``k % B == 0``), appended to ``out`` when given (the encoder's loop), else to a new
+    list; that list."""
+    if out is None:
+        out = []
+    xh, xn, xl, B = X
+    yh, yn, yl = Y[0], Y[1], Y[2]
     k1, k0 = divmod(k, B)
-    g = (-guard,) if guard else ()
-    out: list[Sequence[int]] = []
-    t = _le(yl, B - 1, B - k0 - 1)
+    g = -guard
+    if k0:  # t = [Y0 <= B-k0-1] (no carry) is a literal; with k0 = 0 it is true
+        _rows(out, g, yh, yn, xh, xn, k1 + 1, 0)
+        _rows(out, g, yh, yn, xh, xn, k1, -(yl + B - k0 - 1))
+    else:
+        _rows(out, g, yh, yn, xh, xn, k1, 0)
+    _rows(out, 0, yh, yn, xh, xn, k1 - 1, q0)
     if k0:
-        _rows(out, g, Y, X, k1 + 1, ())
-    if t is not False:
-        _rows(out, g, Y, X, k1, () if t is True else (-t,))
-    _rows(out, (), Y, X, k1 - 1, (q0,))
-    if k0:
-        _rows(out, (), Y, X, k1, (q1,))
+        _rows(out, 0, yh, yn, xh, xn, k1, q1)
     # q0 and [Y0 <= b] -> [X0 <= b + k0] for b < B - k0 (b = B-1-k0: [X0 <= B-1] is true)
-    _ladder(out, (*g, -q0), yl, xl + k0, B - k0 - 1)
+    n = B - k0 - 1
+    if n > 0:
+        ys, xs = range(-yl, -yl - n, -1), range(xl + k0, xl + k0 + n)
+        out.extend(zip(repeat(g), repeat(-q0), ys, xs) if g else zip(repeat(-q0), ys, xs))
     if k0:  # q1 and [Y0 <= b] -> [X0 <= b + k0 - B] for b >= B - k0 ([Y0 <= B-1] is true)
-        _ladder(out, (*g, -q1), yl + B - k0, xl, k0 - 1)
-        out.append([*g, -q1, xl + k0 - 1])
+        n = k0 - 1
+        if n > 0:
+            y0 = yl + B - k0
+            ys, xs = range(-y0, -y0 - n, -1), range(xl, xl + n)
+            out.extend(zip(repeat(g), repeat(-q1), ys, xs) if g else zip(repeat(-q1), ys, xs))
+        out.append([g, -q1, xl + k0 - 1] if g else [-q1, xl + k0 - 1])
     return out
 
 
@@ -243,18 +274,28 @@ class Compact:
             layout[x] = (hb, n, lb, B)
             cnf.extend(var_clauses(layout[x], w))
         units = set(cls.units)
+        clauses = cnf.clauses
         constraints: list[list[int]] = []
+        top = cnf.nvars  # (the q variables, numbered here: ``cnf.new_var`` once per q)
         for p in cls.preds:
-            for (x, y, c), guard, needed in (((p.x, p.y, p.c), p.var, p.polarity & POS),
-                                             ((p.y, p.x, -p.c - 1), -p.var, p.polarity & NEG)):
+            pol = p.polarity
+            for x, y, c, guard, needed in ((p.x, p.y, p.c, p.var, pol & POS),
+                                           (p.y, p.x, -p.c - 1, -p.var, pol & NEG)):
                 if not needed:
                     continue
-                k = c + lo[y] - lo[x]
-                if k >= hi[x] - lo[x]:  # the domains imply it
+                lx = lo[x]
+                k = c + lo[y] - lx
+                if k >= hi[x] - lx:  # the domains imply it
                     continue
                 g = 0 if (x, y, c) in units else guard
-                q0 = cnf.new_var()
-                q1 = cnf.new_var() if k % B else 0
+                top += 1
+                q0 = top
+                if k % B:
+                    top += 1
+                    q1 = top
+                else:
+                    q1 = 0
                 constraints.append([x, y, c, g, q0, q1])
-                cnf.extend(le_clauses(layout[x], layout[y], k, g, q0, q1))
+                le_clauses(layout[x], layout[y], k, g, q0, q1, clauses)
+        cnf.nvars = top
         return CompactDecoder(dom, B, layout, constraints)

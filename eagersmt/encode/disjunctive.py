@@ -266,6 +266,7 @@ def _sweep(tasks: list[int], p: dict, est: dict, lct: dict, fix, head) -> bool:
     ``head(i, v, S')``, ``v`` the largest ``E' + p(Omega(E', L))`` (``S'`` its tasks)."""
     changed = False
     by_est = sorted(tasks, key=lambda t: -est[t])
+    others = [(i, est[i], lct[i], p[i]) for i in tasks]
     for L in sorted(set(lct.values())):
         omega: list[int] = []  # Omega(E, L) for E descending over the est's
         total = 0
@@ -281,15 +282,19 @@ def _sweep(tasks: list[int], p: dict, est: dict, lct: dict, fix, head) -> bool:
                 best_tail, best_set = E + total, list(omega)
             if E + total > L:
                 raise Infeasible(tuple(omega))
-            inside = set(omega)
-            for i in tasks:
-                if i in inside or (est[i] >= E and lct[i] <= L):
+            room = L - total  # i fits beside Omega iff min(E, est_i) + p_i <= room
+            inside = None
+            for i, e_i, l_i, p_i in others:
+                if (e_i if e_i < E else E) + p_i <= room:
                     continue
-                if min(E, est[i]) + total + p[i] > L:
-                    s = tuple(omega) + (i,)
-                    for j in omega:
-                        changed |= fix(j, i, s)
-                    changed |= head(i, int(best_tail), best_set)
+                if inside is None:
+                    inside = set(omega)
+                if i in inside or (e_i >= E and l_i <= L):
+                    continue
+                s = tuple(omega) + (i,)
+                for j in omega:
+                    changed |= fix(j, i, s)
+                changed |= head(i, int(best_tail), best_set)
     return changed
 
 

@@ -22,7 +22,7 @@ budget would be wasted on instances at optimum - 1).
 The same passes without the deadlines give ``hint``: the least late schedule, whose
 orderings and bounds become the SAT solver's initial phases (``CNF.phases``; CaDiCaL takes
 them, Kissat has no such input).  A hint changes where the search starts, never the CNF;
-cost ``HINT_PASSES`` passes (about 1 ms each on 100 operations).
+cost ``HINT_PASSES`` passes, the graph they share made once.
 
 Reference: B. Giffler, G. L. Thompson, "Algorithms for solving production-scheduling
 problems", Operations Research 8(4), 1960; priority rules: Panwalkar & Iskander, "A survey
@@ -66,7 +66,7 @@ def schedule(variables: Sequence[int], units: Sequence[Con], res: Analysis, anch
     while passes < MAX_PASSES and (passes == 0 or time.perf_counter() < deadline):
         noise = NOISE[(passes - 1) % len(NOISE)] if passes else 0.0
         passes += 1
-        s = _pass(*graph, res, lo, hi, rng, noise)
+        s = _pass(graph, hi, rng, noise)
         if s is not None and _feasible(s, units, res, anchor, clauses):
             s[anchor] = 0
             return s
@@ -85,13 +85,13 @@ def hint(variables: Sequence[int], units: Sequence[Con], res: Analysis, anchor: 
     graph = _graph(variables, units, res, anchor, lo, hi)
     if graph is None:
         return None
-    others = graph[0]
+    others = graph.ops
     rng = random.Random(0)
     late = {v: INF for v in others}
     best, best_late = None, INF
     for i in range(passes):
         noise = NOISE[(i - 1) % len(NOISE)] if i else 0.0
-        s = _pass(*graph, res, lo, hi, rng, noise, late)
+        s = _pass(graph, hi, rng, noise, late)
         if s is None:
             continue
         worst = max(s[v] - hi[v] for v in others)
@@ -102,54 +102,79 @@ def hint(variables: Sequence[int], units: Sequence[Con], res: Analysis, anchor: 
     return best
 
 
+class _Graph:
+    """What a pass works on, made once per ``schedule`` or ``hint``: the operations, their
+    unit precedences (``succ``: ``w >= v + d``) and machine partners (``pairs_of``: the
+    separation when this one goes first), the machine of each (``on``) and its duration
+    (``p``), and where every pass starts (``waiting``, ``ready``)."""
+
+    def __init__(self, others: list[int], units: Sequence[Con], res: Analysis, anchor: int,
+                 lo: dict):
+        # precedences between operations: y >= x + d (from x - y <= -d, d >= 0)
+        preds: dict[int, list[tuple[int, int]]] = {v: [] for v in others}
+        for x, y, k in units:
+            if x != anchor and y != anchor and k <= 0:
+                preds[y].append((x, -k))
+        self.pairs_of: dict[int, list] = {v: [] for v in others}
+        for q in res.pairs:  # (partner, separation when this one goes first)
+            self.pairs_of[q.a].append((q.b, q.d_ab))
+            self.pairs_of[q.b].append((q.a, q.d_ba))
+        self.on = {t: i for i, m in enumerate(res.machines) for t in m.tasks}
+        self.ops = others
+        self.succ: dict[int, list[tuple[int, int]]] = {v: [] for v in others}
+        for v in others:
+            for u, d in preds[v]:
+                self.succ[u].append((v, d))
+        self.waiting = {v: len(preds[v]) for v in others}
+        self.ready = [v for v in others if not self.waiting[v]]
+        self.est = {v: lo[v] for v in others}
+        self.p = {t: m.p[t] for m in res.machines for t in m.tasks}
+        self.p_sum, self.p_count = sum(self.p.values()), max(1, len(self.p))
+        self.plain = any(v not in self.on for v in others)  # operations on no machine
+
+
 def _graph(variables: Sequence[int], units: Sequence[Con], res: Analysis, anchor: int,
-           lo: dict, hi: dict):
-    """What a pass works on: the operations, their unit precedences, their machine
-    partners and machines; None when the windows are unbounded or a pair involves the
-    time origin (it is no operation)."""
+           lo: dict, hi: dict) -> Optional[_Graph]:
+    """What a pass works on (``_Graph``); None when the windows are unbounded or a pair
+    involves the time origin (it is no operation)."""
     others = [v for v in variables if v != anchor]
     if not others or any(lo[v] == -INF or hi[v] == INF for v in others) or \
             any(anchor in (q.a, q.b) for q in res.pairs):
         return None
-    # precedences between operations: y >= x + d (from x - y <= -d, d >= 0)
-    preds: dict[int, list[tuple[int, int]]] = {v: [] for v in others}
-    for x, y, k in units:
-        if x != anchor and y != anchor and k <= 0:
-            preds[y].append((x, -k))
-    pairs_of: dict[int, list] = {v: [] for v in others}
-    on = {t: i for i, m in enumerate(res.machines) for t in m.tasks}
-    for q in res.pairs:  # (partner, separation when this one goes first)
-        pairs_of[q.a].append((q.b, q.d_ab))
-        pairs_of[q.b].append((q.a, q.d_ba))
-    return others, preds, pairs_of, on
+    return _Graph(others, units, res, anchor, lo)
 
 
-def _pass(ops, preds, pairs_of, on, res, lo, hi, rng, noise, late=None) -> Optional[dict[int, int]]:
+def _pass(g: _Graph, hi: dict, rng, noise: float, late=None) -> Optional[dict[int, int]]:
+    """One Giffler–Thompson pass (module doc): start times, or None when an operation
+    would start past its deadline (``hi``, or ``late`` for a hint)."""
     start: dict[int, int] = {}
-    waiting = {v: len(preds[v]) for v in ops}
-    succ: dict[int, list[tuple[int, int]]] = {v: [] for v in ops}
-    for v in ops:
-        for u, d in preds[v]:
-            succ[u].append((v, d))
-    est = {v: lo[v] for v in ops}  # earliest start given what is placed (kept up to date)
-    ready = [v for v in ops if waiting[v] == 0]
-    p = {t: m.p[t] for m in res.machines for t in m.tasks}
+    waiting = dict(g.waiting)
+    est = dict(g.est)  # earliest start given what is placed (kept up to date)
+    ready = list(g.ready)
+    on, p, succ, pairs_of = g.on, g.p, g.succ, g.pairs_of
+    deadline = hi if late is None else late
     # at each choice, a third of the priorities perturbed by up to ``noise`` mean durations
-    scale = noise * sum(p.values()) / max(1, len(p))
+    scale = noise * g.p_sum / g.p_count
     rand = rng.random
 
     def key(v: int) -> float:
-        return hi[v] + scale * rand() if scale and rand() < 1 / 3 else hi[v]
+        return hi[v] + scale * rand() if rand() < 1 / 3 else hi[v]
 
     while ready:
-        plain = [v for v in ready if v not in on]
+        plain = [v for v in ready if v not in on] if g.plain else None
         if plain:
             chosen = plain[0]
-        else:
-            c_star, m_star = min((est[v] + p[v], on[v]) for v in ready)
-            chosen = min((v for v in ready if on[v] == m_star and est[v] < c_star), key=key)
+        else:  # the machine of the least completion time (ties: the smaller machine)
+            first = ready[0]
+            c_star, m_star = est[first] + p[first], on[first]
+            for v in ready:
+                c = est[v] + p[v]
+                if c < c_star or (c == c_star and on[v] < m_star):
+                    c_star, m_star = c, on[v]
+            cands = [v for v in ready if on[v] == m_star and est[v] < c_star]
+            chosen = min(cands, key=key if scale else hi.__getitem__)  # (key: rand per v)
         s = start[chosen] = int(est[chosen])
-        if s > (hi if late is None else late)[chosen]:  # ``late``: the deadlines of a hint
+        if s > deadline[chosen]:
             return None
         ready.remove(chosen)
         for b, d in pairs_of[chosen]:  # partners placed later run after it
@@ -159,9 +184,9 @@ def _pass(ops, preds, pairs_of, on, res, lo, hi, rng, noise, late=None) -> Optio
             if s + d > est[w]:
                 est[w] = s + d
             waiting[w] -= 1
-            if waiting[w] == 0:
+            if not waiting[w]:
                 ready.append(w)
-    return start if len(start) == len(ops) else None
+    return start if len(start) == len(g.ops) else None
 
 
 def _feasible(s: dict[int, int], units: Sequence[Con], res: Analysis, anchor: int,

@@ -94,9 +94,10 @@ def difference_forms(assertions: list[Term], *, positions: Optional[Mapping[Term
 
 
 def normalize(assertions: list[Term], *, positions: Optional[Mapping[Term, int]] = None,
-              substitute: bool = True) -> Normalized:
-    """Build the circuit of the conjunction of ``assertions`` (then substitute equalities)."""
-    norm = _Normalizer(positions or {}).run(assertions)
+              substitute: bool = True, order: Optional[list[Term]] = None) -> Normalized:
+    """Build the circuit of the conjunction of ``assertions`` (then substitute equalities;
+    ``order``: ``iter_dag(assertions)`` when the caller has it)."""
+    norm = _Normalizer(positions or {}).run(assertions, order=order)
     if substitute:
         norm.circuit, norm.aliases = substitute_equalities(norm.circuit)
         if norm.aliases:
@@ -129,8 +130,10 @@ class _Normalizer:
             text = text[:117] + "..."
         return cls(f"{why}: {text}", self.positions.get(atom))
 
-    def run(self, assertions: list[Term], into: Optional[Circuit] = None) -> Any:
-        order = iter_dag(assertions)
+    def run(self, assertions: list[Term], into: Optional[Circuit] = None,
+            order: Optional[list[Term]] = None) -> Any:
+        if order is None:
+            order = iter_dag(assertions)
         sorts = {t.sort for t in order if t.op == T.VAR and t.sort != BOOL}
         if len(sorts) > 1:
             raise UnsupportedError("mixed integer and real variables are not supported")
@@ -176,8 +179,11 @@ class _Normalizer:
                 for g, lin, k in _combine(cases[a], cases[b], -1):
                     form = self._difference(t, lin, k)
                     if len(form) == 3:
-                        names.update(n for n in form[:2] if n is not None)
-                        q = form[2]
+                        pv, mv, q = form
+                        if pv is not None:
+                            names.add(pv)
+                        if mv is not None:
+                            names.add(mv)
                         if isinstance(q, Fraction):
                             dens = math.lcm(dens, q.denominator)
                     forms.append((g, form))
@@ -210,8 +216,12 @@ class _Normalizer:
             elif op == T.IFF:
                 lit[t] = c.iff(lit[t.args[0]], lit[t.args[1]])
             elif op in (T.LE, T.LT, T.EQ):
+                forms = atoms[t]
+                if len(forms) == 1 and not forms[0][0]:  # (the or of one and of one literal)
+                    lit[t] = self._atom_lit(c, op, forms[0][1], sort, scale, origins)
+                    continue
                 alts = []
-                for g, form in atoms[t]:
+                for g, form in forms:
                     a = self._atom_lit(c, op, form, sort, scale, origins)
                     alts.append(c.and_([a] + [lit[gt] if pol else -lit[gt] for gt, pol in g]))
                 lit[t] = c.or_(alts)
@@ -245,9 +255,20 @@ class _Normalizer:
                         out.append((merged, lin, c0))
             return out
         if op == T.ADD:
+            parts = [cases[a] for a in t.args]
+            lin: dict[str, object] = {}
+            k: object = 0
+            for c in parts:  # no ite below: one case, summed in one loop
+                if len(c) != 1 or c[0][0]:
+                    break
+                for v, cf in c[0][1].items():
+                    lin[v] = lin.get(v, 0) + cf  # type: ignore[operator]
+                k = k + c[0][2]  # type: ignore[operator]
+            else:
+                return [((), lin, k)]
             acc: list[Case] = [((), {}, 0)]
-            for a in t.args:
-                acc = _combine(acc, cases[a], 1)
+            for c in parts:
+                acc = _combine(acc, c, 1)
             return acc
         raise self.unsupported(t, f"operator {op} in arithmetic")
 
@@ -268,6 +289,8 @@ class _Normalizer:
             raise self.unsupported(atom, "not a difference constraint (over the reals, in the "
                                          "incremental solver and in the optimizer only "
                                          "x - y <= c and bounds are supported)", NotDifference)
+        if type(k) is int and (a == 1 or a == -1):  # the common case: no Fraction to make
+            return (p, m, -k)
         q = Fraction(-k) / abs(a)  # type: ignore[arg-type, operator]
         return (p, m, q)
 
@@ -317,6 +340,12 @@ def _strict_used(c: Circuit, origins: dict[int, set[tuple[int, bool]]]) -> bool:
 def _combine(xs: list[Case], ys: list[Case], sign: int) -> list[Case]:
     """The cases of ``x + sign * y``: every pair of compatible cases (guards merged; a pair
     whose guards contradict is dropped), in the order of ``xs`` then ``ys``."""
+    if len(xs) == 1 and len(ys) == 1 and not xs[0][0] and not ys[0][0]:  # (no ite: one case)
+        (_, l1, c1), (_, l2, c2) = xs[0], ys[0]
+        lin = dict(l1)
+        for v, cf in l2.items():
+            lin[v] = lin.get(v, 0) + sign * cf  # type: ignore[operator]
+        return [((), lin, c1 + sign * c2)]  # type: ignore[operator]
     out: list[Case] = []
     for g1, l1, c1 in xs:
         for g2, l2, c2 in ys:
