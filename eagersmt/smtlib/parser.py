@@ -10,10 +10,22 @@ scopes are a dict of per-name binding stacks (O(1) lookup at any depth).  Declar
 on the assertion stack: each level keeps an undo log of the names it added, which ``pop``
 removes (unless ``:global-declarations``), so ``push``/``pop`` cost what was declared in
 between.  Every error carries the offset of the offending token.
+
+The compiled front end (``native/smtparse.c``, built on first use: ``native.build.extension``)
+reads and elaborates the common well-formed subset -- set-logic, set-info, set-option,
+declare-fun, declare-const, assert, check-sat, get-model and exit over the Boolean and
+arithmetic operators, ``let`` and uninterpreted functions -- in C, creating the same terms in
+the same order in the same ``TermManager`` table (its term constructors mirror
+``ir/terms.py``'s, guarded by a differential test).  On anything else, and on any error, it
+gives up having changed nothing (the terms it made are taken out of the table again) and
+this Python parser reads the same text, so every error and warning comes from one place.
+``Parser.compiled`` is its entry; ``$EAGERSMT_PARSER=python`` turns it off.  Cost: a scan
+and a table lookup per token in C, one Python term object per new term.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -174,6 +186,8 @@ class Parser:
         self.levels: list[list[tuple[dict, str]]] = [[]]
         self.global_declarations = False
         self._out: Optional[Command] = None
+        # top-level commands elaborated by each front end ("compiled": ``compiled``)
+        self.elaborated = {"compiled": 0, "python": 0}
 
     # -- errors ----------------------------------------------------------------------
     def err(self, msg: str, where: SList, index: int | None = None,
@@ -185,6 +199,10 @@ class Parser:
     def run(self, text: str) -> Script:
         """Elaborate the whole script ``text`` (its commands go to ``script.commands``)."""
         self.text = text
+        got = self.compiled(text)
+        if got is not None:
+            self.script.commands.extend(got[0])
+            return self.script
         for sx in read_sexprs(text):
             if self.exited:
                 break  # SMT-LIB: nothing after (exit) is read
@@ -192,6 +210,33 @@ class Parser:
             if cmd is not None:
                 self.script.commands.append(cmd)
         return self.script
+
+    def compiled(self, text: str, start: int = 0, *,
+                 stop: bool = False) -> Optional[tuple[list[Command], int]]:
+        """The commands of ``text`` from offset ``start`` to its end elaborated by the compiled
+        front end (module doc), and the offset after the last one read; ``stop``: stop after
+        the first command other than set-logic, set-info, set-option, declare-fun,
+        declare-const and assert (a session runs it before it reads on).  None when the front
+        end is off or not built, or gives up: then nothing has changed."""
+        front = compiled_front_end()
+        if front is None:
+            return None
+        got = front.elaborate(text, start, stop, self.tm.table, self.tm.true, self.tm.false,
+                              self.script.logic, self.script.status, self.symbols,
+                              self.functions, self.script.atom_pos)
+        if got is None:
+            return None
+        end, commands, binds, declared, logic, status, exited, read = got
+        for function, name, value in binds:
+            self.bind(self.functions if function else self.symbols, name, value)
+        self.script.declarations.extend(declared)
+        self.script.logic, self.script.status = logic, status
+        if logic is not None and SUPPORTED_LOGICS[logic] == REAL:
+            self.numeral_sort = REAL
+        self.exited = self.exited or bool(exited)
+        self.text = text
+        self.elaborated["compiled"] += read
+        return commands, end
 
     def command(self, sx: SList) -> Optional[Command]:
         """Elaborate one top-level s-expression (None: nothing for a session to run, e.g.
@@ -202,6 +247,7 @@ class Parser:
         if handler is None:
             raise self.err(f"unknown command '{sx[0]}'", sx, 0)
         self._out = None
+        self.elaborated["python"] += 1
         self.scopes.clear()  # (a let left open by an error in the previous command)
         handler(self, sx)
         out, self._out = self._out, None
@@ -750,6 +796,31 @@ class Parser:
         if args[0].sort == BOOL:
             return self.bools(args, x)
         return self.numbers(args, x)
+
+
+_front_end: Any = None  # the set-up extension module, or why there is none (a str)
+
+
+def compiled_front_end() -> Any:
+    """The compiled front end (``native/smtparse.c``, set up with this module's classes and
+    tables), or None: turned off (``$EAGERSMT_PARSER=python``) or not built here
+    (``native.build.extension("smtparse")`` says why)."""
+    from ..native.build import PARSER_ENV_VAR
+
+    if os.environ.get(PARSER_ENV_VAR) == "python":
+        return None
+    global _front_end
+    if _front_end is None:
+        from ..native.build import extension
+
+        front = extension("smtparse")
+        if not isinstance(front, str):
+            front.setup(Term, Command, QSymbol, String, Fraction,
+                        (T.CONST, T.VAR, T.PARAM, T.NOT, T.AND, T.OR, T.ITE, T.IFF, T.EQ, T.LE,
+                         T.LT, T.ADD, T.MUL, T.APPLY), (BOOL, INT, REAL), SUPPORTED_LOGICS,
+                        KNOWN_OPTIONS)
+        _front_end = front
+    return None if isinstance(_front_end, str) else _front_end
 
 
 def _span(text: str, parent: SList, index: int) -> slice:
