@@ -175,7 +175,7 @@ typedef struct {
 typedef struct {
     const unsigned char *s;
     Py_ssize_t n;
-    PyObject *table, *added, *t_true, *t_false;
+    PyObject *table, *t_true, *t_false;
     int numeral_sort;
     PyObject *logic, *status; /* owned */
     Map names, nums;
@@ -347,7 +347,12 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     PyObject *key = PyTuple_Pack(5, op, args, val, sort, (PyObject *)Py_TYPE(val));
     Py_DECREF(args);
     if (!key) return NULL;
-    PyObject *t = PyDict_GetItemWithError(c->table, key);
+    Py_hash_t hash = PyObject_Hash(key); /* (once, for the lookup and the insertion) */
+    if (hash == -1) {
+        Py_DECREF(key);
+        return NULL;
+    }
+    PyObject *t = _PyDict_GetItem_KnownHash(c->table, key, hash);
     if (t || PyErr_Occurred()) {
         Py_DECREF(key);
         return t;
@@ -368,7 +373,12 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     Py_INCREF(sort);
     SLOT(t, off_sort) = sort;
     SLOT(t, off_id) = id;
-    int err = PyDict_SetItem(c->table, key, t) || PyList_Append(c->added, key);
+    /* A term's fields never lead back to it (its arguments are older terms): it, its arguments
+     * and its key are in no reference cycle, so the cycle collector need not visit them. */
+    PyObject_GC_UnTrack(t);
+    if (PyObject_GC_IsTracked(PyTuple_GET_ITEM(key, 1))) PyObject_GC_UnTrack(PyTuple_GET_ITEM(key, 1));
+    PyObject_GC_UnTrack(key);
+    int err = _PyDict_SetItem_KnownHash(c->table, key, t, hash);
     Py_DECREF(key);
     Py_DECREF(t);
     return err ? NULL : t;
@@ -1122,6 +1132,7 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
         return R_GIVE_UP;
     }
     if (!args) return R_GIVE_UP;
+    PyObject_GC_UnTrack(args); /* (terms and strings: in no cycle) */
     /* Command(name, args, pos, end), as its __init__ sets the fields */
     PyObject *cmd = PyBaseObject_Type.tp_new(CommandType, EMPTY, NULL);
     PyObject *pos = PyLong_FromSsize_t(x->pos), *e = PyLong_FromSsize_t(end);
@@ -1182,6 +1193,7 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     }
     if (PyUnicode_READY(text) < 0) return NULL;
     if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) Py_RETURN_NONE;
+    int gc_was = PyGC_Disable(); /* (no cycles are made here; a collection would only visit) */
     Ctx c;
     memset(&c, 0, sizeof c);
     c.s = PyUnicode_1BYTE_DATA(text);
@@ -1194,11 +1206,11 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     Py_INCREF(status);
     c.status = status;
     c.numeral_sort = want_of(logic) == SR ? SR : SI;
-    c.added = PyList_New(0);
+    Py_ssize_t first_id = PyDict_GET_SIZE(table); /* ids from here on are this call's */
     PyObject *cmds = PyList_New(0), *binds = PyList_New(0), *decls = PyList_New(0), *res = NULL;
     Py_ssize_t p = start;
     int exited = 0, ok = 0, read = 0;
-    if (!c.added || !cmds || !binds || !decls || PyErr_Occurred()) goto done;
+    if (!cmds || !binds || !decls || PyErr_Occurred()) goto done;
     if (load_names(&c, symbols, functions)) goto done;
     while (skip(&c, &p)) {
         if (c.s[p] != '(' || exited) goto done; /* (parse: what follows exit, the parser reads) */
@@ -1211,30 +1223,35 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
         if (stop && rc != R_PURE) break;
     }
     for (int k = 0; k < c.natoms; k++) { /* atom_pos.setdefault(t, pos) */
-        int has = PyDict_Contains(atom_pos, c.atoms[k].t);
-        if (has < 0) goto done;
-        if (has) continue;
         PyObject *pos = PyLong_FromSsize_t(c.atoms[k].pos);
-        int err = !pos || PyDict_SetItem(atom_pos, c.atoms[k].t, pos);
+        int err = !pos || !PyDict_SetDefault(atom_pos, c.atoms[k].t, pos);
         Py_XDECREF(pos);
         if (err) goto done;
     }
+    /* The table and atom_pos hold terms, which lead back to neither: the collector need not
+     * visit them (a dict is tracked again when a tracked object is put into it). */
+    if (PyObject_GC_IsTracked(table)) PyObject_GC_UnTrack(table);
+    if (PyObject_GC_IsTracked(atom_pos)) PyObject_GC_UnTrack(atom_pos);
     ok = 1;
     res = Py_BuildValue("(nOOOOOii)", p, cmds, binds, decls, c.logic, c.status, exited, read);
 done:
     if (!ok) { /* give up: the table as it was (the Python parser makes the same ids) */
         PyObject *et, *ev, *tb;
         PyErr_Fetch(&et, &ev, &tb);
-        if (c.added)
-            for (Py_ssize_t k = PyList_GET_SIZE(c.added) - 1; k >= 0; k--)
-                if (PyDict_DelItem(table, PyList_GET_ITEM(c.added, k))) PyErr_Clear();
+        PyObject *added = PyList_New(0), *k, *v; /* the keys of the terms made here */
+        Py_ssize_t i = 0;
+        while (added && PyDict_Next(table, &i, &k, &v))
+            if (PyObject_TypeCheck(v, TermType) && tid(v) >= first_id && PyList_Append(added, k))
+                Py_CLEAR(added);
+        for (Py_ssize_t j = 0; added && j < PyList_GET_SIZE(added); j++)
+            if (PyDict_DelItem(table, PyList_GET_ITEM(added, j))) PyErr_Clear();
+        Py_XDECREF(added);
         PyErr_Restore(et, ev, tb);
         if (!PyErr_Occurred()) {
             Py_INCREF(Py_None);
             res = Py_None;
         }
     }
-    Py_XDECREF(c.added);
     Py_XDECREF(cmds);
     Py_XDECREF(binds);
     Py_XDECREF(decls);
@@ -1246,6 +1263,7 @@ done:
     free(c.kids);
     free(c.tmp);
     free(c.atoms);
+    if (gc_was) PyGC_Enable();
     return res;
 }
 
