@@ -27,12 +27,14 @@ Cost: one ``g++`` run (about a second) per user and version, then ``ctypes`` and
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import zlib
 from types import ModuleType
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    import ctypes  # (imported where used: the compiled parser's loading does without it)
 
 ENV_VAR = "EAGERSMT_NATIVE"
 PARSER_ENV_VAR = "EAGERSMT_PARSER"  # "python": the compiled front end stays off
@@ -87,6 +89,8 @@ def pysolvers_global() -> Union[ctypes.CDLL, str]:
         import pysolvers
     except ImportError as e:
         return f"python-sat is not importable ({e})"
+    import ctypes
+
     version = getattr(pysat, "__version__", "?")
     if version not in PYSAT_TESTED:
         return f"python-sat {version} is not a tested release ({', '.join(PYSAT_TESTED)})"
@@ -158,6 +162,8 @@ def _load() -> Union[ctypes.CDLL, str]:
             why = f"cannot write {cache_dir()} ({e})"
         if why:
             return why
+    import ctypes
+
     try:
         lib = ctypes.CDLL(path)
     except OSError as e:
@@ -168,6 +174,8 @@ def _load() -> Union[ctypes.CDLL, str]:
 
 def declare(lib: Any) -> None:
     """The shim's C functions' types (``share.cpp``, its ``extern "C"`` part)."""
+    import ctypes
+
     p, i, n = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t
     ip = ctypes.POINTER(ctypes.c_int)
     for name, args, res in (
