@@ -91,6 +91,13 @@ def test_giving_up_changes_nothing(monkeypatch):
     assert str(fast.value) == str(slow.value) == "<input>:12:14: unknown symbol 'z'"
 
 
+@needs_compiled
+@pytest.mark.parametrize("numeral", ["-" + "1" * 3999, "-" + "1" * 4000, "1" * 4000, "1" * 4001])
+def test_the_numeral_limit_is_the_parsers(numeral):
+    diff, took = compare(f"(declare-const x Int)(assert (< x {numeral}))")
+    assert diff is None and took == (len(numeral) <= 4000)
+
+
 def _session_lines(text: str) -> tuple[list[str], dict]:
     s = Session()
     try:

@@ -818,7 +818,7 @@ static PyObject *numeral(Ctx *c, Node *nd, int negative) {
     if (e->sym) return e->sym;
     const char *t = TXT(c, nd);
     Py_ssize_t l = LEN(nd), k = negative;
-    if (l - k > 4000) return GIVE_UP;
+    if (l > 4000) return GIVE_UP; /* MAX_NUMERAL_DIGITS, the sign counted */
     /* _NUMERAL: 0|[1-9][0-9]*, _DECIMAL: [0-9]+\.[0-9]+, _NEGATIVE: -NUMERAL(\.[0-9]+)? */
     Py_ssize_t d0 = k;
     while (k < l && t[k] >= '0' && t[k] <= '9') k++;
