@@ -208,7 +208,10 @@ def extension(name: str) -> Union[ModuleType, str]:
 
 
 def _load_extension(name: str) -> Union[ModuleType, str]:
-    text = source(name + ".c")
+    try:
+        text = source(name + ".c")
+    except OSError as e:
+        return f"its source is missing ({e})"
     key = b"\0".join([text, " ".join(C_FLAGS).encode(), sys.version.encode()])
     path = os.path.join(cache_dir(), f"{name}-{zlib.crc32(key):08x}-{len(key):x}.so")
     if not os.path.exists(path):
