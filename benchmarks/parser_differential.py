@@ -3,7 +3,8 @@
 atom positions, warnings and errors on every text.
 
 For each text, ``smtlib.parser.parse`` runs twice in-process, once with the compiled front
-end (``native/smtparse.c``) and once with ``$EAGERSMT_PARSER=python``, and ``digest``
+end (``native/smtparse.c``, ``$EAGERSMT_PARSER=compiled``: at any size) and once with
+``$EAGERSMT_PARSER=python``, and ``digest``
 records everything a caller can see: the term table in creation order (operator, argument
 ids, value and its type, sort), the commands (name, arguments with terms as ids, offsets),
 declarations, logic, status, atom positions, warnings, or the error (class, message, line,
@@ -20,6 +21,7 @@ Cost: two parses per text.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import sys
@@ -39,22 +41,32 @@ def _value(v: object) -> object:
     return (type(v).__name__, repr(v))
 
 
+@contextlib.contextmanager
+def front_end(mode: str) -> Iterator[None]:
+    """``$EAGERSMT_PARSER`` set to ``mode`` (``compiled``: at any size) meanwhile."""
+    from eagersmt.smtlib.parser import PARSER_ENV_VAR
+
+    old = os.environ.get(PARSER_ENV_VAR)
+    os.environ[PARSER_ENV_VAR] = mode
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ[PARSER_ENV_VAR]
+        else:
+            os.environ[PARSER_ENV_VAR] = old
+
+
 def digest(text: str, *, compiled: bool) -> tuple:
     """Everything ``parse(text)`` shows, as plain data (see the module doc)."""
     from eagersmt.errors import InputError
     from eagersmt.smtlib.parser import parse
 
-    old = os.environ.get("EAGERSMT_PARSER")
-    os.environ["EAGERSMT_PARSER"] = "compiled" if compiled else "python"
     try:
-        script = parse(text, filename="t.smt2")
+        with front_end("compiled" if compiled else "python"):
+            script = parse(text, filename="t.smt2")
     except InputError as e:
         return ("error", type(e).__name__, e.message, e.line, e.col)
-    finally:
-        if old is None:
-            del os.environ["EAGERSMT_PARSER"]
-        else:
-            os.environ["EAGERSMT_PARSER"] = old
     terms = tuple((t.op, tuple(a.id for a in t.args), type(t.val).__name__, repr(t.val), t.sort,
                    t.id, key[4].__name__) for key, t in script.terms.table.items())
     commands = tuple((c.name, _value(c.args), c.pos, c.end) for c in script.commands)
@@ -69,8 +81,8 @@ def compare(text: str) -> tuple[Optional[str], bool]:
     from eagersmt.smtlib.parser import Parser
 
     fast, slow = digest(text, compiled=True), digest(text, compiled=False)
-    p = Parser()
-    took = p.compiled(text) is not None
+    with front_end("compiled"):
+        took = Parser().compiled(text) is not None
     if fast == slow:
         return None, took
     if fast[0] != slow[0]:

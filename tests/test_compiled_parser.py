@@ -14,7 +14,7 @@ import pytest
 
 from eagersmt.ir.terms import TermManager
 from eagersmt.session import Session
-from eagersmt.smtlib.parser import Parser, compiled_front_end, parse
+from eagersmt.smtlib.parser import COMPILED_MIN_CHARS, Parser, compiled_front_end, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -24,6 +24,11 @@ MANIFEST = Path(os.environ.get("EAGERSMT_SHARED", ROOT.parent / "shared")) / "be
 
 needs_compiled = pytest.mark.skipif(compiled_front_end() is None,
                                     reason="the compiled front end is not built here")
+
+
+@pytest.fixture(autouse=True)
+def compiled_at_any_size(monkeypatch):  # (these texts are under COMPILED_MIN_CHARS)
+    monkeypatch.setenv("EAGERSMT_PARSER", "compiled")
 
 
 def _sample_files() -> list[Path]:
@@ -114,13 +119,26 @@ def test_session_answers_are_the_same(monkeypatch):
     slow, used = _session_lines(TEXT)
     assert used == {"compiled": 0, "python": 13}
     assert fast == slow and fast[:2] == ["sat", "sat"]
-    monkeypatch.delenv("EAGERSMT_PARSER")
+    monkeypatch.setenv("EAGERSMT_PARSER", "compiled")
     # the compiled front end stops at push (outside its subset); the reader goes on from there
     mixed = TEXT.replace("(check-sat)\n(assert (= p", "(check-sat)\n(push 1)\n(assert (= p")
     lines, used = _session_lines(mixed)
     assert used == {"compiled": 9, "python": 5}
     monkeypatch.setenv("EAGERSMT_PARSER", "python")
     assert _session_lines(mixed) == (lines, {"compiled": 0, "python": 14})
+
+
+def test_small_texts_go_to_the_python_parser(monkeypatch):
+    monkeypatch.delenv("EAGERSMT_PARSER")
+    p = Parser()
+    assert p.compiled(TEXT) is None and p.compiled(TEXT * 20) is None  # (x declared twice)
+    p.run(TEXT)
+    assert p.elaborated == {"compiled": 0, "python": 13}
+    if compiled_front_end() is None:
+        return
+    # a session: the compiled front end while at least that much text is left
+    big = TEXT.replace("(get-model)", ";" * COMPILED_MIN_CHARS + "\n(get-model)")
+    assert _session_lines(big)[1] == {"compiled": 12, "python": 1}  # (exit) by the reader
 
 
 def test_without_a_compiler_the_python_parser_runs(tmp_path):

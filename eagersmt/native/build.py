@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     import ctypes  # (imported where used: the compiled parser's loading does without it)
 
 ENV_VAR = "EAGERSMT_NATIVE"
-PARSER_ENV_VAR = "EAGERSMT_PARSER"  # "python": the compiled front end stays off
 # python-sat releases whose CaDiCaL 1.9.5 this shim was run against (the class layouts it
 # declares are that CaDiCaL's); outside them the slice-boundary path runs.
 PYSAT_TESTED = ("1.9.dev24",)

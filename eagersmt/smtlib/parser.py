@@ -19,8 +19,9 @@ the same order in the same ``TermManager`` table (its term constructors mirror
 ``ir/terms.py``'s, guarded by a differential test).  On anything else, and on any error, it
 gives up having changed nothing (the terms it made are taken out of the table again) and
 this Python parser reads the same text, so every error and warning comes from one place.
-``Parser.compiled`` is its entry; ``$EAGERSMT_PARSER=python`` turns it off.  Cost: a scan
-and a table lookup per token in C, one Python term object per new term.
+``Parser.compiled`` is its entry; it leaves texts under ``COMPILED_MIN_CHARS`` to the Python
+parser (``$EAGERSMT_PARSER``: ``python``, never the compiled one; ``compiled``, at any size).
+Cost: a scan and a table lookup per token in C, one Python term object per new term.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ KNOWN_OPTIONS = {
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _NUMERAL = re.compile(r"0|[1-9][0-9]*")
 _NEGATIVE = re.compile(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")  # -2, -2.5 (as Z3 reads them)
+# Shorter texts go to the Python parser, which reads them in about the time the compiled
+# front end takes to load (and nothing is built for them); see PARSER_ENV_VAR.
+COMPILED_MIN_CHARS = 8192
+PARSER_ENV_VAR = "EAGERSMT_PARSER"
 MAX_NUMERAL_DIGITS = 4000  # below Python's int/str conversion limit (4300 digits)
 RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", "par", "BINARY",
                             "DECIMAL", "HEXADECIMAL", "NUMERAL", "STRING"))  # SMT-LIB 2.6, 3.1
@@ -217,7 +222,11 @@ class Parser:
         front end (module doc), and the offset after the last one read; ``stop``: stop after
         the first command other than set-logic, set-info, set-option, declare-fun,
         declare-const and assert (a session runs it before it reads on).  None when the front
-        end is off or not built, or gives up: then nothing has changed."""
+        end is off, not built, or gives up, and for less than ``COMPILED_MIN_CHARS`` of text
+        (module doc): then nothing has changed."""
+        mode = os.environ.get(PARSER_ENV_VAR)
+        if mode == "python" or (mode != "compiled" and len(text) - start < COMPILED_MIN_CHARS):
+            return None
         front = compiled_front_end()
         if front is None:
             return None
@@ -803,12 +812,7 @@ _front_end: Any = None  # the set-up extension module, or why there is none (a s
 
 def compiled_front_end() -> Any:
     """The compiled front end (``native/smtparse.c``, set up with this module's classes and
-    tables), or None: turned off (``$EAGERSMT_PARSER=python``) or not built here
-    (``native.build.extension("smtparse")`` says why)."""
-    from ..native.build import PARSER_ENV_VAR
-
-    if os.environ.get(PARSER_ENV_VAR) == "python":
-        return None
+    tables), or None: not built here (``native.build.extension("smtparse")`` says why)."""
     global _front_end
     if _front_end is None:
         from ..native.build import extension
