@@ -92,6 +92,9 @@ class Session:
     def feed(self, chunk: str, *, final: bool = False) -> Iterator[str]:
         """Read ``chunk`` (the next piece of the input) and run every command it completes,
         yielding their output lines as they come; ``final``: the input ends here."""
+        if final and not self.interactive and not self.reader.pending:
+            yield from self._compiled(chunk)
+            chunk = ""
         commands = self.reader.feed(chunk, final=final)
         while not self.exited:
             try:
@@ -104,6 +107,23 @@ class Session:
                 continue
             yield from self.command(sx)
 
+    def _compiled(self, chunk: str) -> Iterator[str]:
+        """Run the commands the compiled front end elaborates (``Parser.compiled``), a
+        stretch at a time: up to the next command the session must run before it reads on
+        (``check-sat``, ...), so terms are made in the order the reader's way makes them.
+        Stops where it gives up; the reader goes on from there."""
+        reader = self.reader
+        text = reader.text = reader.text + chunk if reader.text else chunk
+        while not self.exited and reader.pos < len(text):
+            t0 = time.perf_counter()
+            got = self.parser.compiled(text, reader.pos, stop=True)
+            self.parse_s += time.perf_counter() - t0
+            if got is None:
+                return
+            commands, reader.pos = got
+            for cmd in commands:
+                yield from self._run(cmd)
+
     def command(self, sx: SList) -> Iterator[str]:
         """Elaborate and run one top-level s-expression (its handler, ``_HANDLERS``),
         yielding its output lines."""
@@ -115,10 +135,18 @@ class Session:
             finally:
                 self.parse_s += time.perf_counter() - t0
                 self._warnings()
-            if cmd is None:  # a definition
-                if self.print_success:
-                    yield "success"
-                return
+        except InputError as e:
+            yield from self._failed(e)
+            return
+        if cmd is None:  # a definition
+            if self.print_success:
+                yield "success"
+            return
+        yield from self._run(cmd)
+
+    def _run(self, cmd: Command) -> Iterator[str]:
+        """Run an elaborated command (its handler), yielding its output lines."""
+        try:
             handler = _HANDLERS.get(cmd.name)
             lines = handler(self, cmd) if handler is not None else None
             if lines is not None:

@@ -34,7 +34,7 @@ def solve(file: str, config: Config, *, stats: bool = False, progress: Optional[
         else:
             session = run_script(file, config, progress=progress, stats=stats)
     if stats:
-        print_stats(session.results, session.parse_s)
+        print_stats(session.results, session.parse_s, parser=session.parser.elaborated)
 
 
 def _warn(e: InputError) -> None:
@@ -227,10 +227,15 @@ def _cross_check(file: str, ours: list[str], config: Config) -> str:
     return "; ".join(said)
 
 
-def print_stats(results: list, parse_s: float, labels: Optional[list[str]] = None) -> None:
-    """Each result's stats on stderr (``labels``: what each is; default its check-sat)."""
+def print_stats(results: list, parse_s: float, labels: Optional[list[str]] = None, *,
+                parser: Optional[dict[str, int]] = None) -> None:
+    """Each result's stats on stderr (``labels``: what each is; default its check-sat;
+    ``parser``: how many commands each front end elaborated, ``Parser.elaborated``)."""
     for i, r in enumerate(results):
-        d = {"parse_s": round(parse_s, 6), **r.stats.as_dict()}
+        d: dict = {"parse_s": round(parse_s, 6)}
+        if parser is not None:
+            d["parser"] = ", ".join(f"{k} {v}" for k, v in parser.items())
+        d.update(r.stats.as_dict())
         label = labels[i] if labels else f"check-sat #{i + 1}, {r.status}"
         echo(f"stats ({label}):", err=True)
         width = max(len(k) for k in d)

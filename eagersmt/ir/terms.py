@@ -59,6 +59,12 @@ class TermManager:
     def __len__(self) -> int:
         return len(self._table)
 
+    @property
+    def table(self) -> dict[tuple, Term]:
+        """The hash-consing table, ``_mk``'s key to its term; the compiled SMT-LIB front end
+        (``native/smtparse.c``) creates terms in it as ``_mk`` does."""
+        return self._table
+
     def _mk(self, op: str, args: tuple, val: object, sort: str) -> Term:
         key = (op, args, val, sort, type(val))
         t = self._table.get(key)

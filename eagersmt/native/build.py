@@ -15,23 +15,33 @@ those changes, and loading a built one runs no compiler and imports neither ``ha
 failed build, an untested python-sat: ``library()`` then returns the reason as a string,
 sharing runs at slice boundaries, and the solve path takes its Python ways.
 
+The same cache builds ``smtparse.c``, the compiled SMT-LIB front end, as a CPython extension
+(``extension``; ``$CC`` or ``cc``, and Python's headers): loaded by ``smtlib.parser``,
+whose Python parser runs without it (no compiler, no headers, a failed build, or
+``$EAGERSMT_PARSER=python``).  A cached build loads with ``_imp`` (``importlib`` itself is
+not imported on the solve path).
+
 Cost: one ``g++`` run (about a second) per user and version, then ``ctypes`` and a
-``dlopen``.
+``dlopen``; the extension, one ``cc`` run, then a ``dlopen``.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import zlib
-from typing import Any, Union
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    import ctypes  # (imported where used: the compiled parser's loading does without it)
 
 ENV_VAR = "EAGERSMT_NATIVE"
 # python-sat releases whose CaDiCaL 1.9.5 this shim was run against (the class layouts it
 # declares are that CaDiCaL's); outside them the slice-boundary path runs.
 PYSAT_TESTED = ("1.9.dev24",)
 FLAGS = ("-O2", "-std=c++11", "-shared", "-fPIC", "-fno-rtti", "-pthread")
+C_FLAGS = ("-O2", "-shared", "-fPIC")  # CPython extensions (``extension``)
 # What share.cpp calls, as python-sat's extension exports it (Itanium C++ ABI names).
 SYMBOLS = (
     "_ZN10CaDiCaL1956Solver3addEi",
@@ -49,6 +59,7 @@ SYMBOLS = (
 )
 
 _loaded: Union[ctypes.CDLL, str, None] = None
+_extensions: dict[str, Union[ModuleType, str]] = {}
 
 
 def cache_dir() -> str:
@@ -56,16 +67,16 @@ def cache_dir() -> str:
     return os.path.join(base, "eagersmt", "native")
 
 
-def compiler() -> str:
-    """The C++ compiler to use ('' if none): ``$CXX``, else ``g++`` on PATH."""
+def compiler(var: str = "CXX", default: str = "g++") -> str:
+    """The compiler to use ('' if none): ``$CXX`` (``var``), else ``g++`` (``default``) on PATH."""
     import shutil
 
-    cxx = os.environ.get("CXX") or "g++"
-    return shutil.which(cxx) or ""
+    cc = os.environ.get(var) or default
+    return shutil.which(cc) or ""
 
 
-def source() -> bytes:
-    with open(os.path.join(os.path.dirname(__file__), "share.cpp"), "rb") as f:
+def source(name: str = "share.cpp") -> bytes:
+    with open(os.path.join(os.path.dirname(__file__), name), "rb") as f:
         return f.read()
 
 
@@ -77,6 +88,8 @@ def pysolvers_global() -> Union[ctypes.CDLL, str]:
         import pysolvers
     except ImportError as e:
         return f"python-sat is not importable ({e})"
+    import ctypes
+
     version = getattr(pysat, "__version__", "?")
     if version not in PYSAT_TESTED:
         return f"python-sat {version} is not a tested release ({', '.join(PYSAT_TESTED)})"
@@ -90,21 +103,23 @@ def pysolvers_global() -> Union[ctypes.CDLL, str]:
     return lib
 
 
-def build(cxx: str, text: bytes, path: str) -> str:
-    """Compile ``text`` with ``cxx`` into ``path``; '' or the compiler's complaint."""
+def build(cxx: str, text: bytes, path: str, *, name: str = "share.cpp",
+          flags: tuple[str, ...] = FLAGS) -> str:
+    """Compile ``text`` (the source ``name``) with ``cxx`` and ``flags`` into ``path``; '' or
+    the compiler's complaint."""
     import subprocess
     import sysconfig
     import tempfile
 
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as tmp:
-        src = os.path.join(tmp, "share.cpp")
+        src = os.path.join(tmp, name)
         with open(src, "wb") as f:
             f.write(text)
-        out = os.path.join(tmp, "share.so")
+        out = os.path.join(tmp, "out.so")
         include = "-I" + sysconfig.get_path("include")
         try:
-            r = subprocess.run([cxx, *FLAGS, include, src, "-o", out], capture_output=True,
+            r = subprocess.run([cxx, *flags, include, src, "-o", out], capture_output=True,
                                text=True, timeout=120)
         except (OSError, subprocess.TimeoutExpired) as e:
             return f"{cxx} did not run ({e})"
@@ -146,6 +161,8 @@ def _load() -> Union[ctypes.CDLL, str]:
             why = f"cannot write {cache_dir()} ({e})"
         if why:
             return why
+    import ctypes
+
     try:
         lib = ctypes.CDLL(path)
     except OSError as e:
@@ -156,6 +173,8 @@ def _load() -> Union[ctypes.CDLL, str]:
 
 def declare(lib: Any) -> None:
     """The shim's C functions' types (``share.cpp``, its ``extern "C"`` part)."""
+    import ctypes
+
     p, i, n = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t
     ip = ctypes.POINTER(ctypes.c_int)
     for name, args, res in (
@@ -175,3 +194,45 @@ def declare(lib: Any) -> None:
     o = ctypes.py_object
     lib.load_clauses = ctypes.PYFUNCTYPE(i, o, o)(("load_clauses", lib))
     lib.dimacs_start = ctypes.PYFUNCTYPE(p, o, o, o, i)(("dimacs_start", lib))
+
+
+def extension(name: str) -> Union[ModuleType, str]:
+    """The CPython extension built from ``name``.c of this directory (built first if needed,
+    cached under ``cache_dir`` by a checksum of the source, ``C_FLAGS`` and Python's version),
+    or why there is none (the answer is kept for the life of the process)."""
+    got = _extensions.get(name)
+    if got is None:
+        got = _extensions[name] = _load_extension(name)
+    return got
+
+
+def _load_extension(name: str) -> Union[ModuleType, str]:
+    try:
+        text = source(name + ".c")
+    except OSError as e:
+        return f"its source is missing ({e})"
+    key = b"\0".join([text, " ".join(C_FLAGS).encode(), sys.version.encode()])
+    path = os.path.join(cache_dir(), f"{name}-{zlib.crc32(key):08x}-{len(key):x}.so")
+    if not os.path.exists(path):
+        import sysconfig
+
+        if not os.path.exists(os.path.join(sysconfig.get_path("include"), "Python.h")):
+            return "no Python headers (Python.h) to build against"
+        cc = compiler("CC", "cc")
+        if not cc:
+            return "no C compiler (cc, or $CC) found"
+        try:
+            why = build(cc, text, path, name=name + ".c", flags=C_FLAGS)
+        except OSError as e:
+            why = f"cannot write {cache_dir()} ({e})"
+        if why:
+            return why
+    import _imp
+    from _frozen_importlib import ModuleSpec  # what importlib's ExtensionFileLoader does
+
+    try:
+        module = _imp.create_dynamic(ModuleSpec(f"eagersmt.native.{name}", None, origin=path))
+        _imp.exec_dynamic(module)
+    except ImportError as e:
+        return f"the built {name} does not load ({e})"
+    return module

@@ -10,10 +10,23 @@ scopes are a dict of per-name binding stacks (O(1) lookup at any depth).  Declar
 on the assertion stack: each level keeps an undo log of the names it added, which ``pop``
 removes (unless ``:global-declarations``), so ``push``/``pop`` cost what was declared in
 between.  Every error carries the offset of the offending token.
+
+The compiled front end (``native/smtparse.c``, built on first use: ``native.build.extension``)
+reads and elaborates the common well-formed subset -- set-logic, set-info, set-option,
+declare-fun, declare-const, assert, check-sat, get-model and exit over the Boolean and
+arithmetic operators, ``let`` and uninterpreted functions -- in C, creating the same terms in
+the same order in the same ``TermManager`` table (its term constructors mirror
+``ir/terms.py``'s, guarded by a differential test).  On anything else, and on any error, it
+gives up having changed nothing (the terms it made are taken out of the table again) and
+this Python parser reads the same text, so every error and warning comes from one place.
+``Parser.compiled`` is its entry; it leaves texts under ``COMPILED_MIN_CHARS`` to the Python
+parser (``$EAGERSMT_PARSER``: ``python``, never the compiled one; ``compiled``, at any size).
+Cost: a scan and a table lookup per token in C, one Python term object per new term.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from fractions import Fraction
 from typing import Any, Callable, Optional
@@ -43,6 +56,10 @@ KNOWN_OPTIONS = {
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _NUMERAL = re.compile(r"0|[1-9][0-9]*")
 _NEGATIVE = re.compile(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")  # -2, -2.5 (as Z3 reads them)
+# Shorter texts go to the Python parser, which reads them in about the time the compiled
+# front end takes to load (and nothing is built for them); see PARSER_ENV_VAR.
+COMPILED_MIN_CHARS = 8192
+PARSER_ENV_VAR = "EAGERSMT_PARSER"
 MAX_NUMERAL_DIGITS = 4000  # below Python's int/str conversion limit (4300 digits)
 RESERVED_WORDS = frozenset(("!", "_", "as", "let", "exists", "forall", "match", "par", "BINARY",
                             "DECIMAL", "HEXADECIMAL", "NUMERAL", "STRING"))  # SMT-LIB 2.6, 3.1
@@ -185,6 +202,8 @@ class Parser:
         self.levels: list[list[tuple[dict, str]]] = [[]]
         self.global_declarations = False
         self._out: Optional[Command] = None
+        # top-level commands elaborated by each front end ("compiled": ``compiled``)
+        self.elaborated = {"compiled": 0, "python": 0}
 
     # -- errors ----------------------------------------------------------------------
     def err(self, msg: str, where: SList, index: int | None = None,
@@ -196,6 +215,10 @@ class Parser:
     def run(self, text: str) -> Script:
         """Elaborate the whole script ``text`` (its commands go to ``script.commands``)."""
         self.text = text
+        got = self.compiled(text)
+        if got is not None:
+            self.script.commands.extend(got[0])
+            return self.script
         for sx in read_sexprs(text):
             if self.exited:
                 break  # SMT-LIB: nothing after (exit) is read
@@ -203,6 +226,37 @@ class Parser:
             if cmd is not None:
                 self.script.commands.append(cmd)
         return self.script
+
+    def compiled(self, text: str, start: int = 0, *,
+                 stop: bool = False) -> Optional[tuple[list[Command], int]]:
+        """The commands of ``text`` from offset ``start`` to its end elaborated by the compiled
+        front end (module doc), and the offset after the last one read; ``stop``: stop after
+        the first command other than set-logic, set-info, set-option, declare-fun,
+        declare-const and assert (a session runs it before it reads on).  None when the front
+        end is off, not built, or gives up, and for less than ``COMPILED_MIN_CHARS`` of text
+        (module doc): then nothing has changed."""
+        mode = os.environ.get(PARSER_ENV_VAR)
+        if mode == "python" or (mode != "compiled" and len(text) - start < COMPILED_MIN_CHARS):
+            return None
+        front = compiled_front_end()
+        if front is None:
+            return None
+        got = front.elaborate(text, start, stop, self.tm.table, self.tm.true, self.tm.false,
+                              self.script.logic, self.script.status, self.symbols,
+                              self.functions, self.script.atom_pos)
+        if got is None:
+            return None
+        end, commands, binds, declared, logic, status, exited, read = got
+        for function, name, value in binds:
+            self.bind(self.functions if function else self.symbols, name, value)
+        self.script.declarations.extend(declared)
+        self.script.logic, self.script.status = logic, status
+        if logic is not None and SUPPORTED_LOGICS[logic] == REAL:
+            self.numeral_sort = REAL
+        self.exited = self.exited or bool(exited)
+        self.text = text
+        self.elaborated["compiled"] += read
+        return commands, end
 
     def command(self, sx: SList) -> Optional[Command]:
         """Elaborate one top-level s-expression (None: nothing for a session to run, e.g.
@@ -213,6 +267,7 @@ class Parser:
         if handler is None:
             raise self.err(f"unknown command '{sx[0]}'", sx, 0)
         self._out = None
+        self.elaborated["python"] += 1
         self.scopes.clear()  # (a let left open by an error in the previous command)
         handler(self, sx)
         out, self._out = self._out, None
@@ -761,6 +816,26 @@ class Parser:
         if args[0].sort == BOOL:
             return self.bools(args, x)
         return self.numbers(args, x)
+
+
+_front_end: Any = None  # the set-up extension module, or why there is none (a str)
+
+
+def compiled_front_end() -> Any:
+    """The compiled front end (``native/smtparse.c``, set up with this module's classes and
+    tables), or None: not built here (``native.build.extension("smtparse")`` says why)."""
+    global _front_end
+    if _front_end is None:
+        from ..native.build import extension
+
+        front = extension("smtparse")
+        if not isinstance(front, str):
+            front.setup(Term, Command, QSymbol, String, Fraction,
+                        (T.CONST, T.VAR, T.PARAM, T.NOT, T.AND, T.OR, T.ITE, T.IFF, T.EQ, T.LE,
+                         T.LT, T.ADD, T.MUL, T.APPLY), (BOOL, INT, REAL), SUPPORTED_LOGICS,
+                        KNOWN_OPTIONS)
+        _front_end = front
+    return None if isinstance(_front_end, str) else _front_end
 
 
 def _span(text: str, parent: SList, index: int) -> slice:
