@@ -331,3 +331,46 @@ def test_separation_needs_every_difference_excluded() -> None:
     assert not _separated([(1, 2), (2, 1)], 2, 3)  # [-1, 0] and [0, 1]: b - a = -2 is left
     assert _separated([(2, 3)], 2, 3)  # one clause with both lengths
     assert not _separated([], 1, 1)
+
+
+@pytest.mark.parametrize("other", ["bool", "class"])
+def test_restriction_sees_clauses_with_a_boolean_or_another_class(other: str) -> None:
+    """A top-level clause joining an atom of the class to a Boolean variable, or to an atom of
+    another class, makes the class impure: both force a start later than the list schedule's
+    (the Boolean, the other atom false), so restricting the domains to that schedule was a
+    wrong unsat (the fuzzer found the first)."""
+    checked = 0
+    for seed in range(1000, 1012):
+        rng = random.Random(seed)
+        base = job_shop(rng, rng.randint(3, 6), rng.randint(2, 3), 1.0).replace("(check-sat)\n", "")
+        m = solve_smtlib(base + "(check-sat)", config=Config(encoding="auto")).model
+        for n in sorted(x for x in m if x != "z")[:1]:  # (a sat job shop)
+            later = f"(>= (- {n} z) {m[n] - m['z'] + 1})"
+            if other == "bool":
+                extra = f"(declare-fun p () Bool)(assert (not p))(assert (or p {later}))"
+            else:
+                extra = ("(declare-fun u () Int)(declare-fun v () Int)(assert (<= (- v u) 0))"
+                         f"(assert (or (< (- u v) 0) {later}))")
+            text = base + extra + "(check-sat)"
+            r = solve_smtlib(text, config=Config(encoding="auto"))
+            assert r.status.value == z3_status(text), seed
+            if r.status == Status.SAT:
+                assert z3_accepts_model(text, r.model)
+            checked += 1
+    assert checked >= 4
+
+
+def test_fuzzer_finding_a_clause_with_a_boolean():
+    text = """(set-logic QF_IDL)
+    (declare-const s_0_0 Int) (declare-const s_0_1 Int) (declare-const s_0_2 Int)
+    (declare-fun s_1_0 () Int) (declare-fun s_1_1 () Int) (declare-fun s_1_2 () Int)
+    (declare-const p1 Bool)
+    (assert (and (>= s_0_0 0) (>= s_1_0 0)))
+    (assert (>= (- s_0_1 s_0_0) 5)) (assert (>= (- s_0_2 s_0_1) 0))
+    (assert (>= (- s_1_1 s_1_0) 1)) (assert (>= (- s_1_2 s_1_1) 3))
+    (assert (or (>= (- s_1_2 s_0_2) 3) (>= (- s_0_2 s_1_2) 4)))
+    (assert (and (=> p1 false) (=> (not p1) (>= s_0_0 1))))
+    (assert (<= s_0_2 8)) (assert (<= s_1_2 7))
+    (check-sat)"""
+    r = solve_smtlib(text, config=Config(encoding="auto", backend="cadical"))
+    assert r.status == Status.SAT and z3_accepts_model(text, r.model)

@@ -382,9 +382,13 @@ def strengthen(cls, root: Root):
     if res is None:
         return None
     units = list(cls.units) + res.units()
+    spans = [{d[0][0], d[0][1], d[1][0], d[1][1]} for d in root.clauses]
     if not res.infeasible and not root.exact and listsched.tight_machine(res, res.lo, res.hi) \
-            and root.impure().isdisjoint(cls.variables):
-        clauses = [d for d in root.clauses if {d[0][0], d[0][1], d[1][0], d[1][1]} <= variables]
+            and root.impure().isdisjoint(cls.variables) \
+            and all(s <= variables for s in spans if not s.isdisjoint(variables)):
+        # (pure: no atom of the class outside its own top-level facts, none of its two-atom
+        # clauses shared with another class, whose values the schedule would not see)
+        clauses = [d for d, s in zip(root.clauses, spans) if s <= variables]
         start = listsched.schedule(cls.variables, units, res, anchor, res.lo, res.hi, clauses)
         if start is not None:
             res.restricted = True

@@ -203,19 +203,22 @@ def _feasible(s: dict[int, int], units: Sequence[Con], res: Analysis, anchor: in
 
 def impure_vars(circuit) -> set[int]:
     """Integer variables of the atoms that occur anywhere but as a top-level atom or inside
-    a top-level clause of two atoms (a class with none of them is pure)."""
+    a top-level clause of two atoms (a class with none of them is pure): inside a formula
+    below the top level, or in a top-level clause with anything else (a Boolean variable, a
+    third literal)."""
     from ..ir.circuit import K_AND, K_IFF, K_ITE, K_PRED, polarities
 
-    pol, _ = polarities(circuit)
+    pol, clauses = polarities(circuit)
     kind, args = circuit.kind, circuit.args
-    root_or = set()
-    for lit in circuit.top_level():
-        if lit < 0 and kind[-lit] == K_AND and len(args[-lit]) == 2 \
-                and all(kind[abs(a)] == K_PRED for a in args[-lit]):
-            root_or.add(-lit)
     out: set[int] = set()
-    for n in range(2, len(kind)):
-        if pol[n] and kind[n] in (K_AND, K_ITE, K_IFF) and n not in root_or:
+    for clause in clauses:
+        if len(clause) > 1 and not (len(clause) == 2
+                                    and all(kind[abs(a)] == K_PRED for a in clause)):
+            for a in clause:
+                if kind[abs(a)] == K_PRED:
+                    out.update(args[abs(a)][:2])
+    for n in range(2, len(kind)):  # (a top-level clause's own node has no polarity)
+        if pol[n] and kind[n] in (K_AND, K_ITE, K_IFF):
             for a in args[n]:
                 if kind[abs(a)] == K_PRED:
                     out.update(args[abs(a)][:2])
