@@ -64,6 +64,6 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="eagersmt")
 def main() -> None:
-    """eagersmt: SMT (integer/real difference logic) by eager reduction to SAT."""
+    """eagersmt: SMT over the integers and reals (difference logic, linear integer arithmetic, functions) by eager reduction to SAT."""
     warnings.showwarning = show_warning
 
