@@ -10,23 +10,26 @@ is an upper bound of ``x_j`` in every integer solution (and every model satisfie
 rows), the minimum's ceiling a lower bound.  An infeasible relaxation refutes the
 formula.
 
-The simplex is exact (``fractions.Fraction``: no rounding, so every bound is a theorem):
+The simplex is exact (integer rows over a per-row denominator, Edmonds' fraction-free
+idea: no rounding, so every bound is a theorem):
 the rows ``A x + s = b`` with slacks ``s >= 0`` and free ``x``; phase one minimises a single
 artificial ``t`` (column ``-1`` on every row, entered on the most violated row: a feasible
 basis at once), then each objective ``+-x_j`` is maximised in turn, each from the last
 one's optimum (a feasible basis).  Bland's rule (lowest index enters and leaves) against
 cycling; a free variable enters in whichever direction improves and, being unbounded,
-never leaves.  Dantzig, "Linear programming and
-extensions" (1963), ch. 7 and 9.
+never leaves.  Dantzig, "Linear programming and extensions" (1963), ch. 7 and 9; J.
+Edmonds, "Systems of distinct representatives and linear algebra" (1967), for exact
+arithmetic without rationals.
 
-Cost: a pivot is ``O(m * (n + m))`` rational operations on ``m`` rows and ``n`` variables;
-the system is refused past ``MAX_CELLS`` tableau cells, and pivoting stops after
-``MAX_WORK`` cell updates (the bounds found until then are kept: each is an optimum).
+Cost: a pivot is ``O(m * (n + m))`` integer operations (and a ``gcd`` per row) on ``m``
+rows and ``n`` variables; the system is refused past ``MAX_CELLS`` tableau cells, and
+pivoting stops after ``MAX_WORK`` cell updates (the bounds found until then are kept: each is an optimum).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd
 from typing import Mapping, Optional, Sequence
 
 MAX_CELLS = 20_000  # rows x columns of the tableau past which no relaxation is solved
@@ -66,7 +69,7 @@ def lp_minimum(rows: Sequence[Row], objective: Mapping[str, int]) -> Optional[
     tableau = _Tableau(rows, names)
     if not tableau.feasible():
         return None
-    got = tableau.maximise({tableau.col[x]: Fraction(-a) for x, a in objective.items()},
+    got = tableau.maximise({tableau.col[x]: -a for x, a in objective.items()},
                            tableau.t)
     if got is None:
         return None
@@ -75,45 +78,66 @@ def lp_minimum(rows: Sequence[Row], objective: Mapping[str, int]) -> Optional[
 
 
 class _Tableau:
+    """The tableau in integers: row ``i`` is ``rows[i] / den[i]`` (its nonzero numerators
+    by column, and one positive denominator, kept in lowest terms), the same values as a
+    tableau of ``Fraction`` cells at a fraction of the cost (a row update is one pass of
+    integer multiplications over its nonzero cells and one ``gcd``, not a rational
+    operation per cell)."""
+
     def __init__(self, rows: Sequence[Row], names: list[str]):
         col = {x: j for j, x in enumerate(names)}
         n, m = len(names), len(rows)
         self.n, self.m = n, m
         self.t = n + m  # the artificial's column; the slacks are n .. n + m - 1
         self.width = n + m + 1
-        self.rows: list[list[Fraction]] = []
-        self.rhs: list[Fraction] = []
+        self.rows: list[dict[int, int]] = []
+        self.rhs: list[int] = []
+        self.den: list[int] = []
         for i, (coefs, b) in enumerate(rows):
-            r = [Fraction(0)] * self.width
-            for x, a in coefs.items():
-                r[col[x]] = Fraction(a)
-            r[n + i] = Fraction(1)
-            r[self.t] = Fraction(-1)
+            r = {col[x]: a for x, a in coefs.items() if a}
+            r[n + i] = 1
+            r[self.t] = -1
             self.rows.append(r)
-            self.rhs.append(Fraction(b))
+            self.rhs.append(b)
+            self.den.append(1)
         self.basis = [n + i for i in range(m)]
         self.col = col
         self.pivots = 0
         self.max_pivots = MAX_WORK // (m * self.width)
 
+    def value(self, i: int) -> Fraction:
+        """The value of row ``i``'s basic variable."""
+        return Fraction(self.rhs[i], self.den[i])
+
     def pivot(self, r: int, k: int) -> None:
         self.pivots += 1
-        row = self.rows[r]
-        p = row[k]
-        if p != 1:
-            row[:] = [v / p for v in row]
-            self.rhs[r] /= p
-        nz = [(j, v) for j, v in enumerate(row) if v]
+        row, b, p = self.rows[r], self.rhs[r], self.rows[r][k]
+        if p < 0:  # (row r becomes row / its k-th cell: numerators over |p|)
+            row, b, p = {j: -v for j, v in row.items()}, -b, -p
+        g = gcd(gcd(*row.values()), b)  # (p among the cells: g divides p)
+        if g > 1:
+            row, b, p = {j: v // g for j, v in row.items()}, b // g, p // g
+        self.rows[r], self.rhs[r], self.den[r] = row, b, p
         for i, other in enumerate(self.rows):
-            f = other[k]
+            f = other.get(k)
             if i == r or not f:
                 continue
-            for j, v in nz:
-                other[j] -= f * v
-            self.rhs[i] -= f * self.rhs[r]
+            # other / d - (f / d) (row / p) = (other * p - f * row) / (d p)
+            new = {j: v * p for j, v in other.items()}
+            for j, w in row.items():
+                v = new.get(j, 0) - f * w
+                if v:
+                    new[j] = v
+                else:
+                    del new[j]
+            nb, nd = self.rhs[i] * p - f * b, self.den[i] * p
+            g = gcd(gcd(*new.values()), nb, nd)
+            if g > 1:
+                new, nb, nd = {j: v // g for j, v in new.items()}, nb // g, nd // g
+            self.rows[i], self.rhs[i], self.den[i] = new, nb, nd
         self.basis[r] = k
 
-    def maximise(self, cost: Mapping[int, Fraction], allowed: int) -> Optional[Fraction]:
+    def maximise(self, cost: Mapping[int, int], allowed: int) -> Optional[Fraction]:
         """Maximise ``sum cost * column`` over columns below ``allowed`` (the artificial
         excluded after phase one); None when unbounded or out of pivots."""
         n = self.n
@@ -121,25 +145,26 @@ class _Tableau:
             if self.pivots >= self.max_pivots:
                 return None
             basic = {b: i for i, b in enumerate(self.basis)}
-            priced = [(self.rows[basic[j]], c) for j, c in cost.items() if j in basic]
+            priced = [(self.rows[basic[j]], self.den[basic[j]], c)
+                      for j, c in cost.items() if j in basic]
             entering = -1
             direction = 0
             for k in range(allowed):
                 if k in basic:
                     continue
-                d = cost.get(k, 0) - sum(c * row[k] for row, c in priced)
+                d = _reduced(cost.get(k, 0), priced, k)
                 if d > 0 or (d < 0 and k < n):
                     entering, direction = k, (1 if d > 0 else -1)
                     break
             if entering < 0:
-                return sum((c * (self.rhs[basic[j]] if j in basic else 0) for j, c in cost.items()),
+                return sum((c * self.value(basic[j]) for j, c in cost.items() if j in basic),
                            Fraction(0))
             best: Optional[tuple[Fraction, int, int]] = None
             for i, b in enumerate(self.basis):
-                a = self.rows[i][entering] * direction
+                a = self.rows[i].get(entering, 0) * direction
                 if b < n or a <= 0:
                     continue  # (a free basic variable takes any value)
-                key = (self.rhs[i] / a, b, i)
+                key = (Fraction(self.rhs[i], a), b, i)  # (the row's denominator cancels)
                 if best is None or key < best:
                     best = key
             if best is None:
@@ -149,19 +174,19 @@ class _Tableau:
     def feasible(self) -> bool:
         """Phase one: a feasible basis without the artificial (False: out of pivots).
         Raises ``Infeasible``."""
-        worst = min(range(self.m), key=lambda i: (self.rhs[i], i))
+        worst = min(range(self.m), key=lambda i: (self.value(i), i))
         if self.rhs[worst] < 0:
             self.pivot(worst, self.t)
-            got = self.maximise({self.t: Fraction(-1)}, self.width)
+            got = self.maximise({self.t: -1}, self.width)
             if got is None:
                 return False
             if got < 0:
                 raise Infeasible
         if self.t in self.basis:  # (at zero: pivot it out, or drop its row, all zero)
             r = self.basis.index(self.t)
-            k = next((j for j in range(self.t) if self.rows[r][j]), -1)
+            k = min((j for j in self.rows[r] if j < self.t), default=-1)
             if k < 0:
-                del self.rows[r], self.rhs[r], self.basis[r]
+                del self.rows[r], self.rhs[r], self.den[r], self.basis[r]
             else:
                 self.pivot(r, k)
         return True
@@ -173,7 +198,7 @@ class _Tableau:
         for x in targets:  # (each from the last one's optimum: a feasible basis)
             sides: list[Optional[int]] = []
             for sign in (-1, 1):
-                got = self.maximise({self.col[x]: Fraction(sign)}, self.t)
+                got = self.maximise({self.col[x]: sign}, self.t)
                 if got is None:
                     sides.append(None)
                 else:
@@ -182,6 +207,16 @@ class _Tableau:
                                  else v.numerator // v.denominator)
             out[x] = (sides[0], sides[1])
         return out
+
+
+def _reduced(c0: int, priced: list[tuple[dict[int, int], int, int]], k: int):
+    """The reduced cost ``c0 - sum c * row[k] / den`` of column ``k``: an integer where
+    one row is priced (the sign is all that is asked), else exact."""
+    if len(priced) == 1:
+        row, den, c = priced[0]
+        return c0 * den - c * row.get(k, 0)
+    return c0 - sum((Fraction(c * row[k], den) for row, den, c in priced if k in row),
+                    Fraction(0))
 
 
 __all__ = ["Infeasible", "MAX_CELLS", "MAX_WORK", "lp_bounds", "lp_minimum"]
