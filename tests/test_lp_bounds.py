@@ -12,7 +12,7 @@ import pytest
 
 from eagersmt.config import Config
 from eagersmt.ir.equalities import integer_infeasible
-from eagersmt.ir.lp_bounds import Infeasible, lp_bounds
+from eagersmt.ir.lp_bounds import Infeasible, lp_bounds, lp_minimum
 
 from .oracle import solved_as_z3
 from .smtgen import numeral
@@ -137,3 +137,36 @@ def test_random_equality_systems_answer_asz3_status(seed):
         parts.append(f"(assert (or (< (+ {a} {b}) 3) (> (- {a} {b}) 5)))")
     text = "(set-logic QF_LIA)" + "".join(parts) + "(check-sat)"
     _solve(text)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_minimum_of_an_objective_is_the_rational_optimum(seed):
+    # several variables in the objective: more than one basic column is priced
+    rng = random.Random(500 + seed)
+    names = [f"x{i}" for i in range(rng.randint(2, 5))]
+    rows = [({x: rng.randint(-4, 4) for x in rng.sample(names, rng.randint(1, len(names)))},
+             rng.randint(-6, 12)) for _ in range(rng.randint(2, 7))]
+    objective = {x: rng.choice([-3, -1, 1, 2, 5]) for x in rng.sample(names, rng.randint(2, len(names)))}
+    v = {x: z3.Real(x) for x in names}
+    opt = z3.Optimize()
+    opt.add([z3.Sum([a * v[x] for x, a in c.items()]) <= b for c, b in rows])
+    h = opt.minimize(z3.Sum([a * v[x] for x, a in objective.items()]))
+    try:
+        got = lp_minimum(rows, objective)
+    except Infeasible:
+        assert opt.check() == z3.unsat
+        return
+    assert opt.check() == z3.sat
+    low = opt.lower(h)
+    if got is None:  # unbounded below
+        assert "oo" in str(low)
+        return
+    value, tight = got
+    assert value == Fraction(str(z3.simplify(z3.ToReal(low) if z3.is_int(low) else low)))
+    # the rows tight in the optimal basis admit a point at the optimum where all of them hold
+    # with equality
+    s = z3.Solver()
+    s.add([z3.Sum([a * v[x] for x, a in c.items()]) <= b for c, b in rows])
+    s.add([z3.Sum([a * v[x] for x, a in rows[i][0].items()]) == rows[i][1] for i in tight])
+    s.add(z3.Sum([a * v[x] for x, a in objective.items()]) == z3.RealVal(str(value)))
+    assert s.check() == z3.sat
