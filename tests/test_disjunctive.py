@@ -57,6 +57,35 @@ def job_shop(rng: random.Random, jobs: int, machines: int, slack: float) -> str:
     return "\n".join(out) + "\n"
 
 
+def open_shop(durations: list[list[int]], bound: int) -> str:
+    """An open shop: job ``j`` needs ``durations[j][m]`` on machine ``m``, in any order, all
+    within ``[0, bound]``: an operation shares a machine with the other jobs' and a job with
+    its own other operations (two cliques of pairs per operation)."""
+    jobs, machines = len(durations), len(durations[0])
+    out = ["(set-logic QF_IDL)", "(declare-fun z () Int)"]
+    out += [f"(declare-fun s_{j}_{m} () Int)" for j in range(jobs) for m in range(machines)]
+    for j in range(jobs):
+        for m in range(machines):
+            out.append(f"(assert (>= (- s_{j}_{m} z) 0))")
+            out.append(f"(assert (<= (- s_{j}_{m} z) {bound - durations[j][m]}))")
+    ops = [(j, m) for j in range(jobs) for m in range(machines)]
+    for i, (j, m) in enumerate(ops):
+        for k, l in ops[i + 1:]:
+            if j == k or m == l:
+                a, b = f"s_{j}_{m}", f"s_{k}_{l}"
+                out.append(f"(assert (or (>= (- {b} {a}) {durations[j][m]}) "
+                           f"(>= (- {a} {b}) {durations[k][l]})))")
+    out.append("(check-sat)")
+    return "\n".join(out) + "\n"
+
+
+def random_open_shop(rng: random.Random, jobs: int, machines: int, slack: float) -> str:
+    durations = [[rng.randint(1, 6) for _ in range(machines)] for _ in range(jobs)]
+    load = max(max(sum(row) for row in durations),
+               max(sum(row[m] for row in durations) for m in range(machines)))
+    return open_shop(durations, int(load * slack))
+
+
 def disjunctive_mix(rng: random.Random) -> str:
     """Random pairwise separations (not always cliques, durations that differ per pair),
     precedences and windows: the general shape the recognizer must be sound on."""
@@ -93,13 +122,17 @@ def analysis_of(text: str):
     return norm, out
 
 
-CASES = [("js", s) for s in range(40)] + [("mix", s) for s in range(40)]
+CASES = [("js", s) for s in range(40)] + [("mix", s) for s in range(40)] + \
+    [("os", s) for s in range(20)]
 
 
 def instance(kind: str, seed: int) -> str:
     rng = random.Random(seed)
     if kind == "js":
         return job_shop(rng, rng.randint(2, 4), rng.randint(2, 4), rng.choice([0.9, 1.0, 1.1, 1.3]))
+    if kind == "os":
+        return random_open_shop(rng, rng.randint(2, 4), rng.randint(2, 4),
+                                rng.choice([0.95, 1.0, 1.1, 1.3]))
     return disjunctive_mix(rng)
 
 
@@ -159,6 +192,24 @@ def test_machines_recognized_and_reported() -> None:
     # explicit encodings leave the CNF alone
     r = solve_smtlib(text, config=Config(encoding="order"))
     assert "machines" not in r.stats.counts
+
+
+def test_an_open_shop_has_its_jobs_as_machines_too() -> None:
+    # every operation is on two cliques, its machine's and its job's: both are recognized, and
+    # the heaviest job (10 units in a window of 9) refutes the bound without search
+    durations = [[1, 1, 1], [2, 2, 2], [3, 3, 4]]
+    norm, found = analysis_of(open_shop(durations, 12))
+    (res,) = found
+    tasks = sorted(len(m.tasks) for m in res.machines)
+    assert tasks == [3] * 6
+    covered = {(min(a, b), max(a, b)) for m in res.machines for a in m.tasks for b in m.tasks if a < b}
+    assert covered == {(q.a, q.b) for q in res.pairs}
+    r = solve_smtlib(open_shop(durations, 9), config=Config(encoding="auto"))
+    assert r.status == Status.UNSAT
+    assert r.stats.notes["encodings"] == "refuted:1"
+    assert r.stats.notes["schedule"].startswith("6 machines, 9 operations")
+    r = solve_smtlib(open_shop(durations, 10), config=Config(encoding="auto"))
+    assert r.status == Status.SAT
 
 
 def test_overload_refutes_at_the_root() -> None:

@@ -65,8 +65,10 @@ def find_pairs(disjunctions: Sequence[tuple[Con, Con]]) -> list[Pair]:
 
 
 def find_machines(pairs: Sequence[Pair]) -> list[Machine]:
-    """Cliques of disjunctive pairs: connected components that are complete (a job-shop
-    machine); other components are split greedily into cliques of size >= 3."""
+    """Cliques of disjunctive pairs: a connected component that is complete is one machine
+    (a job shop's); any other is covered by maximal cliques of size >= 3, every pair in one
+    at least (``_clique_cover``), so that an operation may be on several machines: an open
+    shop's operation is on its machine and on its job, both cliques."""
     nbr: dict[int, dict[int, Pair]] = {}
     for q in pairs:
         nbr.setdefault(q.a, {})[q.b] = q
@@ -86,7 +88,8 @@ def find_machines(pairs: Sequence[Pair]) -> list[Machine]:
                     seen.add(w)
                     stack.append(w)
         comp.sort()
-        groups = [comp] if all(len(nbr[u]) == len(comp) - 1 for u in comp) else _cliques(comp, nbr)
+        groups = [comp] if all(len(nbr[u]) == len(comp) - 1 for u in comp) else \
+            _clique_cover(comp, nbr)
         for g in groups:
             if len(g) >= 2:
                 p = {a: min(nbr[a][b].d_ab if nbr[a][b].a == a else nbr[a][b].d_ba
@@ -95,18 +98,25 @@ def find_machines(pairs: Sequence[Pair]) -> list[Machine]:
     return machines
 
 
-def _cliques(comp: list[int], nbr: dict[int, dict[int, Pair]]) -> list[list[int]]:
-    left = set(comp)
+def _clique_cover(comp: list[int], nbr: dict[int, dict[int, Pair]]) -> list[list[int]]:
+    """Maximal cliques of size >= 3 that cover every pair of ``comp`` lying in a triangle:
+    for each pair no clique found so far covers, in order, the clique grown from it by
+    common neighbours, the most connected first (greedy; deterministic).  Cost: per clique,
+    ``O(d * k)`` for ``d`` common neighbours and a clique of ``k``."""
+    covered: set[tuple[int, int]] = set()
     out = []
-    while left:
-        v = max(left, key=lambda u: (len(nbr[u].keys() & left), -u))
-        clique = [v]
-        for u in sorted(nbr[v].keys() & left, key=lambda u: -len(nbr[u].keys() & left)):
-            if all(u in nbr[w] for w in clique):
-                clique.append(u)
-        left -= set(clique)
-        if len(clique) >= 3:
-            out.append(sorted(clique))
+    for v in comp:
+        for u in sorted(nbr[v]):
+            if u < v or (v, u) in covered:
+                continue
+            clique = [v, u]
+            for w in sorted(nbr[v].keys() & nbr[u].keys(), key=lambda w: (-len(nbr[w]), w)):
+                if all(w in nbr[x] for x in clique):
+                    clique.append(w)
+            clique.sort()
+            covered.update((a, b) for i, a in enumerate(clique) for b in clique[i + 1:])
+            if len(clique) >= 3:
+                out.append(clique)
     return out
 
 
@@ -440,7 +450,7 @@ def attach(sched, decoder, cls, cnf, stats=None, ordering: bool = True) -> None:
 
 
 def describe(res: Analysis) -> str:
-    n = sum(len(m.tasks) for m in res.machines)
+    n = len({t for m in res.machines for t in m.tasks})
     if res.infeasible:
         return (f"{len(res.machines)} machines, {n} operations: refuted at the root "
                 f"({len(res.lemmas)} lemmas)")
