@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ from eagersmt.smtlib.parser import parse
 
 from .conftest import BENCH
 from .oracle import z3_accepts_model, z3_status
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import gen_openshop  # noqa: E402
 
 
 def job_shop(rng: random.Random, jobs: int, machines: int, slack: float) -> str:
@@ -425,3 +429,22 @@ def test_fuzzer_finding_a_clause_with_a_boolean():
     (check-sat)"""
     r = solve_smtlib(text, config=Config(encoding="auto", backend="cadical"))
     assert r.status == Status.SAT and z3_accepts_model(text, r.model)
+
+
+def test_generated_open_shops_answer_their_status(tmp_path: Path) -> None:
+    # benchmarks/gen_openshop.py: the optimum from CP-SAT, the files sat at it and unsat one
+    # below (a job's or machine's overload, refuted at the root), as Z3 says
+    pytest.importorskip("ortools")
+    assert gen_openshop.main(["4,3,7", "3,5,8", "--out-dir", str(tmp_path)]) == 0
+    files = sorted(tmp_path.glob("*.smt2"))
+    assert len(files) == 4
+    for f in files:
+        text = f.read_text()
+        expected = "unsat" if f.stem.endswith("optm1") else "sat"
+        assert z3_status(text) == expected
+        r = solve_file(str(f), config=Config(encoding="auto"))
+        assert r.status.value == expected
+        if expected == "sat":
+            assert z3_accepts_model(text, r.model)
+        else:
+            assert r.stats.notes["encodings"] == "refuted:1"
