@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 from ..encode.cnf import CNF
 from ..result import Status
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, os.PathLike[str]]  # (a string would make typing compile it: slow)
 
 # From this many clauses a CNF goes to the native library (``native/``): CaDiCaL's clauses
 # in one call (``pysat.PysatSolver.add_clauses``), Kissat's DIMACS made in C and written by a

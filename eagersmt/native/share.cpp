@@ -1,6 +1,6 @@
 // Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share); and, at
-// the end, a CNF's clauses loaded into that solver in one call (load_clauses) and written as
-// DIMACS to a pipe by a thread (dimacs_start, dimacs_join: Kissat's input).
+// the end, a CNF's clauses loaded into that solver by a thread (load_start, load_join) and
+// written as DIMACS to a pipe by a thread (dimacs_start, dimacs_join: Kissat's input).
 //
 // One object per solver is both CaDiCaL's Learner (exports every learnt clause of at most
 // max_length literals into a buffer) and its ExternalPropagator (imports the clauses of a
@@ -14,7 +14,7 @@
 // python-sat) that this file calls.  The two abstract classes must keep the order of their
 // virtual functions and the data member of ExternalPropagator; Solver's members are only
 // called (resolved at load time from python-sat's extension, loaded RTLD_GLOBAL first).
-// load_clauses and dimacs_start read Python objects (Python's C API, called with the GIL
+// load_start and dimacs_start read Python objects (Python's C API, called with the GIL
 // held through ctypes' PYFUNCTYPE): so the library is built per Python version.
 // Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti -pthread -I<Python's include dir>
 // (eagersmt/native/build.py).
@@ -199,6 +199,12 @@ template <class F> int each_clause (PyObject *clauses, F each) {
   return status;
 }
 
+struct Load {
+  Solver *solver;
+  std::vector<int> lits; // each clause ended by 0
+  std::thread thread;
+};
+
 struct Dimacs {
   std::string text;
   int fd;
@@ -297,18 +303,45 @@ void share_model (void *solver, int nvars, int *out) {
     out[v - 1] = s->val (v) > 0 ? v : -v;
 }
 
-// Add every clause of ``clauses`` (a CNF's clause list) to the solver in python-sat's capsule
-// ``capsule`` (Cadical195.cadical), as python-sat's add_cl adds one: 0, or -1 with a Python
-// exception set (TypeError, ValueError, OverflowError; the clauses before the bad one are in).
-int load_clauses (PyObject *capsule, PyObject *clauses) {
+// Copy every clause of ``clauses`` (a CNF's clause list) now, then add them to the solver
+// in python-sat's capsule ``capsule`` (Cadical195.cadical) on a thread, in their order, as
+// python-sat's add_cl adds one; ``load_join`` waits for it, and nothing may use the solver
+// before.  The handle, or NULL with a Python exception set (TypeError, ValueError,
+// OverflowError): the clauses before the bad one are then added, here.
+void *load_start (PyObject *capsule, PyObject *clauses) {
   Solver *s = static_cast<Solver *> (PyCapsule_GetPointer (capsule, NULL));
   if (!s)
-    return -1;
-  return each_clause (clauses, [s] (const std::vector<int> &lits) {
-    for (int lit : lits)
+    return NULL;
+  Load *l = new Load;
+  l->solver = s;
+  std::vector<int> &flat = l->lits;
+  Py_ssize_t n = PyObject_Length (clauses);
+  if (n > 0)
+    flat.reserve ((size_t) n * 4);
+  else
+    PyErr_Clear ();
+  if (each_clause (clauses, [&flat] (const std::vector<int> &lits) {
+        flat.insert (flat.end (), lits.begin (), lits.end ());
+        flat.push_back (0);
+      })) {
+    for (int lit : flat)
       s->add (lit);
-    s->add (0);
+    delete l;
+    return NULL;
+  }
+  l->thread = std::thread ([l] () {
+    for (int lit : l->lits)
+      l->solver->add (lit);
+    std::vector<int> ().swap (l->lits);
   });
+  return l;
+}
+
+// Wait for the thread of ``load_start`` and free it (called without the GIL).
+void load_join (void *handle) {
+  Load *l = static_cast<Load *> (handle);
+  l->thread.join ();
+  delete l;
 }
 
 // The DIMACS text ``header`` (bytes: the p line), then each clause of ``clauses`` and each
