@@ -14,13 +14,47 @@
 
 typedef long long ll;
 
-/* Append a clause of the n literals lits (none of them 0) to out, as a list (list != 0)
- * or a tuple: 0, or -1 with a Python exception set. */
+/* The literals every clause of one call repeats (its guard, q0, q1 and the rows' pre and post
+ * literals), made into Python ints once per call. */
+typedef struct {
+    ll value[8];
+    PyObject *obj[8];
+    int n;
+} Shared;
+
+static void shared_clear(Shared *sh) {
+    for (int i = 0; i < sh->n; i++) Py_DECREF(sh->obj[i]);
+    sh->n = 0;
+}
+
+static int share(Shared *sh, ll v) {
+    for (int i = 0; i < sh->n; i++)
+        if (sh->value[i] == v) return 0;
+    PyObject *o = PyLong_FromLongLong(v);
+    if (!o) return -1;
+    sh->value[sh->n] = v;
+    sh->obj[sh->n++] = o;
+    return 0;
+}
+
+static Shared *SH; /* the call's (le_clauses runs with the GIL held: one call at a time) */
+
+static PyObject *int_of(ll v) {
+    for (int i = 0; i < SH->n; i++)
+        if (SH->value[i] == v) {
+            Py_INCREF(SH->obj[i]);
+            return SH->obj[i];
+        }
+    return PyLong_FromLongLong(v);
+}
+
+/* Append a clause of the n literals lits to out, as a list (list != 0) or a tuple: 0, or -1
+ * with a Python exception set. */
 static int put(PyObject *out, const ll *lits, int n, int list) {
     PyObject *cl = list ? PyList_New(n) : PyTuple_New(n);
     if (!cl) return -1;
     for (int i = 0; i < n; i++) {
-        PyObject *v = PyLong_FromLongLong(lits[i]);
+        PyObject *v = int_of(lits[i]);
         if (!v) {
             Py_DECREF(cl);
             return -1;
@@ -84,6 +118,9 @@ static int rows(PyObject *out, ll pre, ll yh, ll yn, ll xh, ll xn, ll off, ll po
     return 0;
 }
 
+static int clauses_of(PyObject *out, ll xh, ll xn, ll xl, ll B, ll yh, ll yn, ll yl, ll k,
+                      ll guard, ll q0, ll q1);
+
 static PyObject *le_clauses(PyObject *self, PyObject *args) {
     ll xh, xn, xl, B, yh, yn, yl, yB, k, guard, q0, q1;
     PyObject *out;
@@ -95,6 +132,23 @@ static PyObject *le_clauses(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "base must be positive");
         return NULL;
     }
+    Shared sh = {{0}, {NULL}, 0};
+    ll k0 = k % B;
+    if (k0 < 0) k0 += B;
+    ll repeated[6] = {-guard, -q0, -q1, q0, q1, -(yl + B - k0 - 1)};
+    int failed = 0;
+    for (int i = 0; i < 6 && !failed; i++) failed = share(&sh, repeated[i]);
+    SH = &sh;
+    if (!failed) failed = clauses_of(out, xh, xn, xl, B, yh, yn, yl, k, guard, q0, q1);
+    shared_clear(&sh);
+    SH = NULL;
+    if (failed) return NULL;
+    Py_INCREF(out);
+    return out;
+}
+
+static int clauses_of(PyObject *out, ll xh, ll xn, ll xl, ll B, ll yh, ll yn, ll yl, ll k,
+                      ll guard, ll q0, ll q1) {
     ll k1 = k / B, k0 = k % B; /* Python's divmod: floor */
     if (k0 < 0) {
         k0 += B;
@@ -102,19 +156,19 @@ static PyObject *le_clauses(PyObject *self, PyObject *args) {
     }
     ll g = -guard;
     if (k0) {
-        if (rows(out, g, yh, yn, xh, xn, k1 + 1, 0)) return NULL;
-        if (rows(out, g, yh, yn, xh, xn, k1, -(yl + B - k0 - 1))) return NULL;
+        if (rows(out, g, yh, yn, xh, xn, k1 + 1, 0)) return -1;
+        if (rows(out, g, yh, yn, xh, xn, k1, -(yl + B - k0 - 1))) return -1;
     } else if (rows(out, g, yh, yn, xh, xn, k1, 0))
-        return NULL;
-    if (rows(out, 0, yh, yn, xh, xn, k1 - 1, q0)) return NULL;
-    if (k0 && rows(out, 0, yh, yn, xh, xn, k1, q1)) return NULL;
+        return -1;
+    if (rows(out, 0, yh, yn, xh, xn, k1 - 1, q0)) return -1;
+    if (k0 && rows(out, 0, yh, yn, xh, xn, k1, q1)) return -1;
     for (ll i = 0; i < B - k0 - 1; i++) {
         Clause c = {{0}, 0};
         ADD_IF(c, g);
         ADD(c, -q0);
         ADD(c, -yl - i);
         ADD(c, xl + k0 + i);
-        if (put(out, c.lits, c.n, 0)) return NULL;
+        if (put(out, c.lits, c.n, 0)) return -1;
     }
     if (k0) {
         ll y0 = yl + B - k0;
@@ -124,16 +178,15 @@ static PyObject *le_clauses(PyObject *self, PyObject *args) {
             ADD(c, -q1);
             ADD(c, -y0 - i);
             ADD(c, xl + i);
-            if (put(out, c.lits, c.n, 0)) return NULL;
+            if (put(out, c.lits, c.n, 0)) return -1;
         }
         Clause c = {{0}, 0};
         ADD_IF(c, g);
         ADD(c, -q1);
         ADD(c, xl + k0 - 1);
-        if (put(out, c.lits, c.n, 1)) return NULL;
+        if (put(out, c.lits, c.n, 1)) return -1;
     }
-    Py_INCREF(out);
-    return out;
+    return 0;
 }
 
 static PyMethodDef methods[] = {

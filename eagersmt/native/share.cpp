@@ -205,12 +205,6 @@ struct Load {
   std::thread thread;
 };
 
-struct Dimacs {
-  std::string text;
-  int fd;
-  int error = 0;
-  std::thread thread;
-};
 
 void put_int (std::string &out, int lit) {
   char buf[12];
@@ -223,6 +217,58 @@ void put_int (std::string &out, int lit) {
     *--p = '-';
   out.append (p, end - p);
 }
+
+struct Dimacs {
+  std::string text;      // the header, then each chunk of lines while it is written
+  std::vector<int> lits; // the clauses, then the units, each ended by 0
+  int fd;
+  int error = 0;
+  std::thread thread;
+
+  // Write ``text`` to ``fd``: false when the reader is gone (``error`` says why).
+  bool flush () {
+    const char *p = text.data ();
+    size_t left = text.size ();
+    while (left) {
+      ssize_t w = write (fd, p, left);
+      if (w < 0) {
+        if (errno == EINTR)
+          continue;
+        error = errno; // EPIPE: the reader is gone
+        return false;
+      }
+      p += w;
+      left -= (size_t) w;
+    }
+    text.clear ();
+    return true;
+  }
+
+  // The lines of ``lits`` after the header, written a chunk at a time.
+  void run () {
+    const size_t chunk = 1 << 20;
+    text.reserve (text.size () + chunk + 64);
+    bool first = true;
+    for (int lit : lits) {
+      if (!lit) {
+        text.append (" 0\n");
+        first = true;
+        if (text.size () >= chunk && !flush ())
+          break;
+        continue;
+      }
+      if (!first)
+        text.push_back (' ');
+      first = false;
+      put_int (text, lit);
+    }
+    if (!error)
+      flush ();
+    close (fd);
+    std::string ().swap (text);
+    std::vector<int> ().swap (lits);
+  }
+};
 
 } // namespace
 
@@ -345,10 +391,10 @@ void load_join (void *handle) {
 }
 
 // The DIMACS text ``header`` (bytes: the p line), then each clause of ``clauses`` and each
-// unit of ``units`` (a sequence of ints) as ``l1 l2 0`` lines (an empty clause: " 0"), made
-// now and written to ``fd`` by a thread, which closes ``fd`` when done or when the reader
-// is gone; ``dimacs_join`` waits for it.  The handle, or NULL with a Python exception set
-// (``fd`` is then left open).
+// unit of ``units`` (a sequence of ints) as ``l1 l2 0`` lines (an empty clause: " 0"): the
+// literals copied now, the text made and written to ``fd`` by a thread, which closes ``fd``
+// when done or when the reader is gone; ``dimacs_join`` waits for it.  The handle, or NULL
+// with a Python exception set (``fd`` is then left open).
 void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd) {
   char *h;
   Py_ssize_t hn;
@@ -356,18 +402,17 @@ void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd
     return NULL;
   Dimacs *d = new Dimacs;
   d->fd = fd;
-  d->text.reserve ((size_t) hn + 1024);
-  d->text.append (h, (size_t) hn);
-  std::string &t = d->text;
-  auto line = [&t] (const std::vector<int> &lits) {
-    for (size_t i = 0; i < lits.size (); i++) {
-      if (i)
-        t.push_back (' ');
-      put_int (t, lits[i]);
-    }
-    t.append (" 0\n");
-  };
-  if (each_clause (clauses, line)) {
+  d->text.assign (h, (size_t) hn);
+  std::vector<int> &flat = d->lits;
+  Py_ssize_t n = PyObject_Length (clauses);
+  if (n > 0)
+    flat.reserve ((size_t) n * 4);
+  else
+    PyErr_Clear ();
+  if (each_clause (clauses, [&flat] (const std::vector<int> &lits) {
+        flat.insert (flat.end (), lits.begin (), lits.end ());
+        flat.push_back (0);
+      })) {
     delete d;
     return NULL;
   }
@@ -376,36 +421,19 @@ void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd
     delete d;
     return NULL;
   }
-  std::vector<int> one (1);
-  Py_ssize_t n = PySequence_Fast_GET_SIZE (unit_list);
-  for (Py_ssize_t i = 0; i < n; i++) {
+  Py_ssize_t m = PySequence_Fast_GET_SIZE (unit_list);
+  for (Py_ssize_t i = 0; i < m; i++) {
     long lit = PyLong_AsLong (PySequence_Fast_GET_ITEM (unit_list, i));
     if (lit == -1 && PyErr_Occurred ()) {
       Py_DECREF (unit_list);
       delete d;
       return NULL;
     }
-    one[0] = (int) lit;
-    line (one);
+    flat.push_back ((int) lit);
+    flat.push_back (0);
   }
   Py_DECREF (unit_list);
-  d->thread = std::thread ([d] () {
-    const char *p = d->text.data ();
-    size_t left = d->text.size ();
-    while (left) {
-      ssize_t w = write (d->fd, p, left);
-      if (w < 0) {
-        if (errno == EINTR)
-          continue;
-        d->error = errno; // EPIPE: the reader is gone
-        break;
-      }
-      p += w;
-      left -= (size_t) w;
-    }
-    close (d->fd);
-    std::string ().swap (d->text);
-  });
+  d->thread = std::thread ([d] () { d->run (); });
   return d;
 }
 
