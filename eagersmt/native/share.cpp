@@ -150,51 +150,56 @@ struct Share : CaDiCaL195::Learner, CaDiCaL195::ExternalPropagator {
   }
 };
 
-// The literals of ``clause`` (a sequence of non-zero ints, each fitting an int) into
-// ``lits``: 0, or -1 with a Python exception set (python-sat's add_cl's messages).
-int literals (PyObject *item, std::vector<int> &lits) {
+// The literals of ``item`` (a clause: a sequence of non-zero ints, each fitting an int),
+// then 0, appended to ``flat``: 0, or -1 with a Python exception set (python-sat's add_cl's
+// messages) and ``flat`` as it was.
+int append_clause (PyObject *item, std::vector<int> &flat) {
   PyObject *clause = PySequence_Fast (item, "a clause must be a sequence of ints");
   if (!clause)
     return -1;
   Py_ssize_t m = PySequence_Fast_GET_SIZE (clause);
   PyObject **ls = PySequence_Fast_ITEMS (clause);
+  size_t start = flat.size ();
   int status = 0;
-  lits.clear ();
-  for (Py_ssize_t j = 0; j < m && !status; j++) {
+  for (Py_ssize_t j = 0; j < m; j++) {
     if (!PyLong_Check (ls[j])) {
       PyErr_SetString (PyExc_TypeError, "integer expected");
       status = -1;
       break;
     }
     long lit = PyLong_AsLong (ls[j]);
-    if (lit == -1 && PyErr_Occurred ())
+    if (lit == -1 && PyErr_Occurred ()) {
       status = -1;
-    else if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
+      break;
+    }
+    if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
       PyErr_SetString (PyExc_ValueError, lit ? "literal out of range"
                                              : "non-zero integer expected");
       status = -1;
-    } else
-      lits.push_back ((int) lit);
+      break;
+    }
+    flat.push_back ((int) lit);
   }
   Py_DECREF (clause);
+  if (status)
+    flat.resize (start);
+  else
+    flat.push_back (0);
   return status;
 }
 
-// Call ``each (lits)`` on every clause of the sequence ``clauses``: 0, or -1 with a Python
-// exception set (a bad clause is found before ``each`` sees it).
-template <class F> int each_clause (PyObject *clauses, F each) {
+// Every clause of the sequence ``clauses`` appended to ``flat`` (``append_clause``): 0, or
+// -1 with a Python exception set, the clauses before the bad one appended.
+int flatten (PyObject *clauses, std::vector<int> &flat) {
   PyObject *outer = PySequence_Fast (clauses, "a sequence of clauses expected");
   if (!outer)
     return -1;
   Py_ssize_t n = PySequence_Fast_GET_SIZE (outer);
   PyObject **items = PySequence_Fast_ITEMS (outer);
-  std::vector<int> lits;
+  flat.reserve (flat.size () + (size_t) n * 4);
   int status = 0;
-  for (Py_ssize_t i = 0; i < n && !status; i++) {
-    status = literals (items[i], lits);
-    if (!status)
-      each (lits);
-  }
+  for (Py_ssize_t i = 0; i < n && !status; i++)
+    status = append_clause (items[i], flat);
   Py_DECREF (outer);
   return status;
 }
@@ -361,15 +366,7 @@ void *load_start (PyObject *capsule, PyObject *clauses) {
   Load *l = new Load;
   l->solver = s;
   std::vector<int> &flat = l->lits;
-  Py_ssize_t n = PyObject_Length (clauses);
-  if (n > 0)
-    flat.reserve ((size_t) n * 4);
-  else
-    PyErr_Clear ();
-  if (each_clause (clauses, [&flat] (const std::vector<int> &lits) {
-        flat.insert (flat.end (), lits.begin (), lits.end ());
-        flat.push_back (0);
-      })) {
+  if (flatten (clauses, flat)) {
     for (int lit : flat)
       s->add (lit);
     delete l;
@@ -404,15 +401,7 @@ void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd
   d->fd = fd;
   d->text.assign (h, (size_t) hn);
   std::vector<int> &flat = d->lits;
-  Py_ssize_t n = PyObject_Length (clauses);
-  if (n > 0)
-    flat.reserve ((size_t) n * 4);
-  else
-    PyErr_Clear ();
-  if (each_clause (clauses, [&flat] (const std::vector<int> &lits) {
-        flat.insert (flat.end (), lits.begin (), lits.end ());
-        flat.push_back (0);
-      })) {
+  if (flatten (clauses, flat)) {
     delete d;
     return NULL;
   }
