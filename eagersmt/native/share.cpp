@@ -160,17 +160,29 @@ int append_clause (PyObject *item, std::vector<int> &flat) {
   Py_ssize_t m = PySequence_Fast_GET_SIZE (clause);
   PyObject **ls = PySequence_Fast_ITEMS (clause);
   size_t start = flat.size ();
+  flat.resize (start + (size_t) m + 1); // (one size check per clause, not per literal)
+  int *out = flat.data () + start;
   int status = 0;
   for (Py_ssize_t j = 0; j < m; j++) {
-    if (!PyLong_Check (ls[j])) {
+    PyObject *o = ls[j];
+    if (!PyLong_Check (o)) {
       PyErr_SetString (PyExc_TypeError, "integer expected");
       status = -1;
       break;
     }
-    long lit = PyLong_AsLong (ls[j]);
-    if (lit == -1 && PyErr_Occurred ()) {
-      status = -1;
-      break;
+    long lit;
+#if PY_VERSION_HEX < 0x030C0000
+    Py_ssize_t size = Py_SIZE (o); // a one-digit int read in place (CPython <= 3.11's layout)
+    if (size == 1 || size == -1)
+      lit = size * (long) ((PyLongObject *) o)->ob_digit[0];
+    else
+#endif
+    {
+      lit = PyLong_AsLong (o);
+      if (lit == -1 && PyErr_Occurred ()) {
+        status = -1;
+        break;
+      }
     }
     if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
       PyErr_SetString (PyExc_ValueError, lit ? "literal out of range"
@@ -178,13 +190,13 @@ int append_clause (PyObject *item, std::vector<int> &flat) {
       status = -1;
       break;
     }
-    flat.push_back ((int) lit);
+    out[j] = (int) lit;
   }
   Py_DECREF (clause);
   if (status)
     flat.resize (start);
   else
-    flat.push_back (0);
+    out[m] = 0;
   return status;
 }
 
