@@ -234,7 +234,7 @@ print(json.dumps({k: v if isinstance(v, str) else "" for k, v in out.items()}))
 
 @pytest.mark.parametrize("seed", range(6))
 def test_a_cnf_loaded_in_one_native_call_gets_python_sats_answers(seed, monkeypatch):
-    # random 3-CNFs around the threshold (sat and unsat), loaded by load_clauses: the same
+    # random 3-CNFs around the threshold (sat and unsat), loaded by load_start: the same
     # answer as python-sat's own Solver, and every model satisfies every clause
     from eagersmt.backends import base, pysat
 
