@@ -77,6 +77,10 @@ class SatSolver(Protocol):
     def add_clause(self, clause: Sequence[int]) -> None: ...
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None: ...
 
+    def wait_loaded(self) -> None:
+        """Return once the clauses added so far are in the solver (they may go in on a
+        thread: ``pysat.PysatSolver.add_clauses``)."""
+
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
               conflicts: Optional[int] = None) -> Optional[bool]:
         """True / False, or None when the deadline (``time.perf_counter()`` value) or the

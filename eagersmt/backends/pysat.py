@@ -163,12 +163,14 @@ class PysatSolver:
             raise RuntimeError("this SAT solver was " + ("interrupted" if self.interrupted
                                                         else "closed") + " and cannot be used")
         if self._loading is not None:
-            self._settle()
+            self.wait_loaded()
         return self._s
 
-    def _settle(self) -> None:
+    def wait_loaded(self) -> None:
         """Wait for the clauses' thread (``add_clauses``), then set the phases that came
-        meanwhile: the solver sees the calls in the order they were made."""
+        meanwhile: the solver sees the calls in the order they were made.  Every other use
+        waits so; a caller waits here before starting work that would compete with that
+        thread for the CPUs."""
         if self._loading is not None:
             lib, handle = self._loading
             self._loading = None
@@ -183,9 +185,9 @@ class PysatSolver:
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
         """CaDiCaL 1.9.5's clauses are copied in one C loop and added by a C thread
         (``native/share.cpp``'s ``load_start``) where ``base.native_library`` gives the
-        library: this call returns at once, and the caller's next steps (the portfolio's
-        Kissat started, ``strategy/monolithic.py``) overlap CaDiCaL's own work on the clauses,
-        which the next use of this solver waits for (``_settle``); else they go to
+        library: this call returns at once, and the caller's next steps (a list schedule's
+        phases made, ``strategy/monolithic.py``) overlap CaDiCaL's own work on the clauses,
+        which the next use of this solver waits for (``wait_loaded``); else they go to
         python-sat's C entry point in one ``map`` (python-sat's ``append_formula`` makes
         three Python calls per clause); other solvers' through ``append_formula``."""
         s = self._native_solver()
@@ -220,7 +222,7 @@ class PysatSolver:
 
     def set_phases(self, literals: Sequence[int]) -> None:
         """Initial decision phases (a hint; satisfiability is unchanged); set once the
-        clauses' thread is done (``_settle``)."""
+        clauses' thread is done (``wait_loaded``)."""
         if self._loading is not None and self._s is not None:
             self._phases.append(list(literals))
             return
@@ -314,13 +316,13 @@ class PysatSolver:
     # -- life cycle ---------------------------------------------------------------------
     def close(self) -> None:
         if self._s is not None:
-            self._settle()  # (no solver deleted under its clauses' thread)
+            self.wait_loaded()  # (no solver deleted under its clauses' thread)
             self._s.delete()
             self._s = None
 
     def __del__(self) -> None:
         if getattr(self, "_loading", None) is not None:
-            self._settle()
+            self.wait_loaded()
 
     def __enter__(self) -> "PysatSolver":
         return self

@@ -8,8 +8,9 @@ from that solver (nothing is loaded twice).  A back end that can ``prestart`` (t
 Kissat) is started before that try on a CNF of at least ``PRESTART_CLAUSES`` clauses, so the
 try delays nobody on the instances it does not decide, and costs those it does a started and
 killed process; on a smaller CNF the load and the try take a few ms, less than that costs.
-Kissat is started once CaDiCaL's load has begun: a large CNF's clauses go into CaDiCaL on a
-thread (``backends/pysat.py``), so Kissat's start and its input's making overlap that load.
+A large CNF's clauses go into CaDiCaL on a thread (``backends/pysat.py``) while this process
+makes the phases (``CNF.defer_phases``); Kissat is started once they are in, as its start and
+its input's making would compete with that thread for the two CPUs.
 Measurements:
 ``benchmarks/RESULTS.md``, "Start-up".
 """
@@ -59,6 +60,7 @@ class Monolithic:
         try:
             warm = open_solver(cnf)  # (a large CNF's clauses go in on a thread meanwhile)
             if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES:
+                warm.wait_loaded()  # (Kissat's start and input would slow that thread)
                 backend = get_backend(self.backend)
                 started = backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: now on
             ok = warm.solve(conflicts=QUICK_CONFLICTS)
