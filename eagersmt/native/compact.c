@@ -6,46 +6,54 @@
  * differential test tests/test_compact.py guards the copy.
  *
  * le_clauses(X, Y, k, guard, q0, q1, out): X and Y layouts (hb, n, lb, B), out a list;
- * returns out.  Cost: one Python object per clause and per literal it holds, no Python
- * call.
+ * returns out.  Cost: one Python object per clause, one per distinct literal of the call,
+ * no Python call.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 typedef long long ll;
 
-/* The literals every clause of one call repeats (its guard, q0, q1 and the rows' pre and post
- * literals), made into Python ints once per call. */
+/* The Python ints of one call's literals, made once each: a call's clauses repeat its guard,
+ * q literals and digit literals many times.  Open addressing by value; once it is 3/4 full,
+ * further values get ints of their own. */
+#define CACHE 512
 typedef struct {
-    ll value[8];
-    PyObject *obj[8];
+    ll value[CACHE];
+    PyObject *obj[CACHE];
+    int used[CACHE]; /* the slots taken, n of them */
     int n;
-} Shared;
+} Cache;
 
-static void shared_clear(Shared *sh) {
-    for (int i = 0; i < sh->n; i++) Py_DECREF(sh->obj[i]);
-    sh->n = 0;
+static Cache *CUR; /* the call's (le_clauses runs with the GIL held: one call at a time) */
+
+static void cache_clear(Cache *c) {
+    for (int k = 0; k < c->n; k++) {
+        Py_DECREF(c->obj[c->used[k]]);
+        c->obj[c->used[k]] = NULL;
+    }
+    c->n = 0;
 }
-
-static int share(Shared *sh, ll v) {
-    for (int i = 0; i < sh->n; i++)
-        if (sh->value[i] == v) return 0;
-    PyObject *o = PyLong_FromLongLong(v);
-    if (!o) return -1;
-    sh->value[sh->n] = v;
-    sh->obj[sh->n++] = o;
-    return 0;
-}
-
-static Shared *SH; /* the call's (le_clauses runs with the GIL held: one call at a time) */
 
 static PyObject *int_of(ll v) {
-    for (int i = 0; i < SH->n; i++)
-        if (SH->value[i] == v) {
-            Py_INCREF(SH->obj[i]);
-            return SH->obj[i];
+    unsigned i = (unsigned)((unsigned long long)v * 0x9E3779B97F4A7C15ull >> 55) & (CACHE - 1);
+    for (;;) {
+        PyObject *o = CUR->obj[i];
+        if (!o) break;
+        if (CUR->value[i] == v) {
+            Py_INCREF(o);
+            return o;
         }
-    return PyLong_FromLongLong(v);
+        i = (i + 1) & (CACHE - 1);
+    }
+    PyObject *o = PyLong_FromLongLong(v);
+    if (o && CUR->n < CACHE * 3 / 4) {
+        CUR->value[i] = v;
+        CUR->obj[i] = o;
+        CUR->used[CUR->n++] = (int)i;
+        Py_INCREF(o);
+    }
+    return o;
 }
 
 /* Append a clause of the n literals lits to out, as a list (list != 0) or a tuple: 0, or -1
@@ -132,16 +140,11 @@ static PyObject *le_clauses(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "base must be positive");
         return NULL;
     }
-    Shared sh = {{0}, {NULL}, 0};
-    ll k0 = k % B;
-    if (k0 < 0) k0 += B;
-    ll repeated[6] = {-guard, -q0, -q1, q0, q1, -(yl + B - k0 - 1)};
-    int failed = 0;
-    for (int i = 0; i < 6 && !failed; i++) failed = share(&sh, repeated[i]);
-    SH = &sh;
-    if (!failed) failed = clauses_of(out, xh, xn, xl, B, yh, yn, yl, k, guard, q0, q1);
-    shared_clear(&sh);
-    SH = NULL;
+    static Cache cache; /* (empty between calls) */
+    CUR = &cache;
+    int failed = clauses_of(out, xh, xn, xl, B, yh, yn, yl, k, guard, q0, q1);
+    cache_clear(&cache);
+    CUR = NULL;
     if (failed) return NULL;
     Py_INCREF(out);
     return out;
