@@ -60,8 +60,8 @@ class Monolithic:
         try:
             warm = open_solver(cnf)  # (a large CNF's clauses go in on a thread meanwhile)
             if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES:
+                backend = get_backend(self.backend)  # (its imports while the load runs)
                 warm.wait_loaded()  # (Kissat's start and input would slow that thread)
-                backend = get_backend(self.backend)
                 started = backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: now on
             ok = warm.solve(conflicts=QUICK_CONFLICTS)
             if ok is not None:
