@@ -116,13 +116,13 @@ def test_kissat_runs_the_executable(monkeypatch):
 
     monkeypatch.setattr(pysat.solvers.Kissat404, "__init__", forbidden)
     calls = []
-    real_popen = subprocess.Popen
+    real_spawn = os.posix_spawnp
 
-    def popen(args, *a, **kw):
+    def spawn(path, args, *a, **kw):
         calls.append(list(args))
-        return real_popen(args, *a, **kw)
+        return real_spawn(path, args, *a, **kw)
 
-    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(os, "posix_spawnp", spawn)  # (how ``kissat.Spawned`` starts it)
     backend = KissatBackend()
     assert backend.solve(php(4, 3), timeout=5).status == Status.UNSAT
     assert len(calls) == 1 and calls[0][0] == backend.executable

@@ -17,6 +17,8 @@ from eagersmt.cli.options import make_config
 from eagersmt.cli.solve import solve_cmd
 from eagersmt.cli.solve_argv import read
 
+from .conftest import BENCH, needs_shared
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "jobshop_3x3.smt2")
 
@@ -122,3 +124,21 @@ def test_solving_a_difference_logic_file_imports_only_what_it_needs():
                          env={**os.environ, "EAGERSMT_MEMO": "off"})
     assert out.stdout.splitlines()[0] == "sat", out.stderr
     assert out.stderr.strip().splitlines()[-1] == "[]"
+
+
+@needs_shared
+def test_a_job_shop_raced_against_kissat_starts_it_without_subprocess():
+    """A 10x10 job shop (its CNF large enough for the portfolio's Kissat to be started
+    beside CaDiCaL's first try, and for the native load) answers as its status says, and
+    Kissat is started without importing ``subprocess`` (``kissat.Spawned``) and the click,
+    Ray or ``dataclasses`` of the test above."""
+    path = BENCH / "jobshop_classic" / "jobshop_abz6_b942.smt2"
+    code = ("import sys; from eagersmt.cli.main import run; sys.argv = ['eagersmt', 'solve', "
+            f"{str(path)!r}]\ntry:\n    run()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m in ('click', 'ray', 'dataclasses', "
+            "'subprocess', 'selectors')), 'eagersmt.backends.kissat' in sys.modules, "
+            "file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "EAGERSMT_MEMO": "off"})
+    assert out.stdout.splitlines()[0] == "unsat", out.stderr  # (its :status)
+    assert out.stderr.strip().splitlines()[-1] == "[] True"

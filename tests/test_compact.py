@@ -15,7 +15,8 @@ from pysat.solvers import Cadical195
 
 from eagersmt import Config, solve_file, solve_smtlib
 from eagersmt.check.proof import CertificateError, check_certificate
-from eagersmt.encode.compact import le_clauses, var_clauses
+from eagersmt.encode import compact
+from eagersmt.encode.compact import compiled_le_clauses, le_clauses, var_clauses
 from eagersmt.result import Status
 from eagersmt.tools.fuzz.generate import formula_script, oracle_text
 
@@ -55,6 +56,46 @@ def test_clauses_are_exactly_the_constraint(B: int) -> None:
                         want = x <= wx and (x <= y + k or g < 0)
                         got = s.solve(assumptions=_digits(X, x) + _digits(Y, y) + ([g] if g else []))
                         assert got == want, (B, wx, wy, k, x, y, g)
+
+
+def test_the_compiled_clauses_are_the_python_ones() -> None:
+    """``native/compact.c`` against ``le_clauses``: the same clauses, each the same list or
+    tuple, appended to the list given; on layouts with and without high digits, guards,
+    with ``q1`` absent where it would be needed (as the checker may call it), offsets of
+    every sign and beyond the domains."""
+    native = compiled_le_clauses()
+    assert native is not le_clauses, "the compiled le_clauses was not built here"
+    rng = random.Random(5)
+    for _ in range(3000):
+        B = rng.choice([2, 3, 4, 8, 16, 64])
+        lay = []
+        for _ in range(2):
+            n = rng.choice([0, 0, 1, 2, rng.randint(0, 40)])
+            lay.append((rng.randint(1, 500) if n else 0, n, rng.randint(1, 500), B))
+        k = rng.randint(-60 * B, 60 * B)
+        guard = rng.choice([0, rng.randint(-900, 900) or 1])
+        q0, q1 = rng.randint(1, 900), rng.choice([0, rng.randint(1, 900)])
+        start = [[7], (8, 9)]
+        want = le_clauses(lay[0], lay[1], k, guard, q0, q1, list(start))
+        out = list(start)
+        got = native(lay[0], lay[1], k, guard, q0, q1, out)
+        assert got is out
+        assert got == want and [type(c) for c in got] == [type(c) for c in want], (lay, k, guard)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_job_shops_cnf_is_the_same_without_the_compiled_clauses(seed, monkeypatch) -> None:
+    """The encoder's CNF with the Python ``le_clauses`` (where ``compact.c`` cannot be
+    built) is the one with the compiled."""
+    from eagersmt.compile import compile_script
+    from eagersmt.smtlib.parser import parse
+
+    text = _job_shop(seed, scale=120)
+    config = Config(encoding="compact")
+    native = compile_script(parse(text), config).cnf.clauses
+    monkeypatch.setattr(compact, "compiled_le_clauses", lambda: le_clauses)
+    python = compile_script(parse(text), config).cnf.clauses
+    assert len(native) > 100 and [list(c) for c in native] == [list(c) for c in python]
 
 
 def _job_shop(seed: int, scale: int = 40, slack: float = 0.0, jobs: int = 5,

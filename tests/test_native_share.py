@@ -234,7 +234,7 @@ print(json.dumps({k: v if isinstance(v, str) else "" for k, v in out.items()}))
 
 @pytest.mark.parametrize("seed", range(6))
 def test_a_cnf_loaded_in_one_native_call_gets_python_sats_answers(seed, monkeypatch):
-    # random 3-CNFs around the threshold (sat and unsat), loaded by load_clauses: the same
+    # random 3-CNFs around the threshold (sat and unsat), loaded by load_start: the same
     # answer as python-sat's own Solver, and every model satisfies every clause
     from eagersmt.backends import base, pysat
 
@@ -264,17 +264,19 @@ def test_a_bad_clause_is_refused_whole_as_python_sat_refuses_it(bad, error, monk
         assert s.solve() is True and s.model()[:2] == [-1, 2]
 
 
-@pytest.mark.parametrize("assumptions", [[], [5, -7, 90]])
-def test_kissats_dimacs_made_natively_is_the_text_write_dimacs_makes(assumptions):
+@pytest.mark.parametrize("assumptions, clauses", [([], 250), ([5, -7, 90], 250),
+                                                   ([3], 120_000)])
+def test_kissats_dimacs_made_natively_is_the_text_write_dimacs_makes(assumptions, clauses):
     # lemmas (a redundant range) left out, the assumption units after, a variable beyond
-    # the CNF's counted in the header: byte for byte what the Python writer writes
+    # the CNF's counted in the header: byte for byte what the Python writer writes (also
+    # past the writing thread's first chunk of text)
     import io
     import threading
 
     from eagersmt.backends.kissat import _header, write_dimacs
 
     lib = build.library()
-    cnf = random_cnf(60, 250, seed=3)
+    cnf = random_cnf(60, clauses, seed=3)
     cnf.clauses.append([])
     cnf.redundant = [range(10, 20), range(100, 101)]
     ref = io.StringIO()

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 from ..encode.cnf import CNF
 from ..result import Status
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, os.PathLike[str]]  # (a string would make typing compile it: slow)
 
 # From this many clauses a CNF goes to the native library (``native/``): CaDiCaL's clauses
 # in one call (``pysat.PysatSolver.add_clauses``), Kissat's DIMACS made in C and written by a
@@ -76,6 +76,10 @@ class SatSolver(Protocol):
 
     def add_clause(self, clause: Sequence[int]) -> None: ...
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None: ...
+
+    def wait_loaded(self) -> None:
+        """Return once the clauses added so far are in the solver (they may go in on a
+        thread: ``pysat.PysatSolver.add_clauses``)."""
 
     def solve(self, assumptions: Sequence[int] = (), *, deadline: Optional[float] = None,
               conflicts: Optional[int] = None) -> Optional[bool]:

@@ -26,7 +26,6 @@ import importlib.util
 import math
 import os
 import signal
-import subprocess
 import time
 from typing import IO, Any, Optional, Sequence
 
@@ -46,6 +45,50 @@ TUNINGS: dict[str, tuple[str, ...]] = {
 
 class KissatNotFound(Exception):
     pass
+
+
+class Spawned:
+    """The Kissat process: ``os.posix_spawnp`` of ``args`` with ``stdin``, ``stdout`` and
+    ``stderr`` (descriptors) as its 0, 1 and 2, and with the signals Python ignores
+    (``SIGPIPE``, ``SIGXFSZ``) back to their defaults, as ``subprocess.Popen`` starts a
+    child; ``pid``, ``returncode`` (negative: the signal that ended it), ``poll``, ``wait``,
+    ``kill`` as ``Popen``'s.  (``subprocess`` itself, with ``selectors`` and ``locale``, is a
+    large part of a one-shot solve's imports; ``benchmarks/RESULTS.md``, "Start-up".)  Every
+    other descriptor of this process is close-on-exec (Python opens them so, PEP 446)."""
+
+    def __init__(self, args: list[str], stdin: int, stdout: int, stderr: int) -> None:
+        self.args = args
+        self.returncode: Optional[int] = None
+        actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate((stdin, stdout, stderr))]
+        self.pid = os.posix_spawnp(args[0], args, os.environ, file_actions=actions,
+                                   setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+
+    def _reap(self, flags: int) -> Optional[int]:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, flags)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def poll(self) -> Optional[int]:
+        return self._reap(os.WNOHANG)
+
+    def wait(self, timeout: Optional[float] = None) -> Optional[int]:
+        """The exit code; ``TimeoutError`` once ``timeout`` seconds have passed first."""
+        if timeout is None:
+            return self._reap(0)
+        end, delay = time.monotonic() + timeout, 0.0005
+        while self.poll() is None:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            delay = min(delay * 2, left, 0.05)
+            time.sleep(delay)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
 
 
 def _wheel_executable() -> Optional[str]:
@@ -142,7 +185,7 @@ class KissatRun:
                  timeout: Optional[float] = None, proof_path: Optional[PathLike] = None):
         self.cnf = cnf
         self.timed_out = False
-        self.proc: Optional[subprocess.Popen[bytes]] = None
+        self.proc: Optional[Spawned] = None
         self.writer: Optional[int] = None  # pid of the child writing Kissat's input
         self.dimacs: Optional[int] = None  # or the native thread writing it (its handle)
         self.lib: Any = None
@@ -157,15 +200,19 @@ class KissatRun:
             if proof_path is None:
                 # Kissat gets the CNF without the pair lemmas (encode/pairs.py: they slow it
                 # on job shops where they speed CaDiCaL up), from a pipe (the module doc)
-                self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.out,
-                                             stderr=self.err)
-                assert self.proc.stdin is not None
-                self.lib = native_library(len(cnf.clauses))
-                if self.lib is not None:
-                    self._start_thread(self.proc.stdin.fileno(), cnf, assumptions)
-                else:
-                    self.writer = _fork_writer(self.proc.stdin.fileno(), cnf, assumptions)
-                self.proc.stdin.close()  # the writer's copy is now the only write end
+                read, write = os.pipe()
+                try:
+                    try:
+                        self.proc = Spawned(args, read, self.out.fileno(), self.err.fileno())
+                    finally:
+                        os.close(read)
+                    self.lib = native_library(len(cnf.clauses))
+                    if self.lib is not None:
+                        self._start_thread(write, cnf, assumptions)
+                    else:
+                        self.writer = _fork_writer(write, cnf, assumptions)
+                finally:
+                    os.close(write)  # the writer's copy is now the only write end
             else:
                 # A DRAT proof must refute the certificate's CNF itself (lemmas included);
                 # Kissat takes a proof path only after a DIMACS path.  -f: write even where
@@ -176,8 +223,11 @@ class KissatRun:
                 with os.fdopen(fd, "w", buffering=1 << 20) as f:
                     write_dimacs(f, cnf, assumptions)
                 args += ["-f", "--no-binary", self.cnf_path, os.fspath(proof_path)]
-                self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.out,
-                                             stderr=self.err)
+                null = os.open(os.devnull, os.O_RDONLY)
+                try:
+                    self.proc = Spawned(args, null, self.out.fileno(), self.err.fileno())
+                finally:
+                    os.close(null)
         except BaseException:
             self.close()
             raise
@@ -208,7 +258,7 @@ class KissatRun:
         assert self.proc is not None
         try:
             self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except TimeoutError:
             self.timed_out = True
             self.kill()
 

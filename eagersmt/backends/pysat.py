@@ -141,6 +141,10 @@ class PysatSolver:
         self.nvars = nvars
         self.next_slice = 1000
         self.interrupted = False  # a solve was stopped by Ctrl-C (module doc)
+        # the native thread adding the clauses (``add_clauses``): (library, handle), joined
+        # before any other use; and the phases set meanwhile, set after it
+        self._loading: Optional[tuple[Any, Any]] = None
+        self._phases: list[list[int]] = []
         self._s: Any
         if name == CADICAL and not proof:
             self._s = CadicalHandle()
@@ -158,15 +162,32 @@ class PysatSolver:
         if self._s is None:
             raise RuntimeError("this SAT solver was " + ("interrupted" if self.interrupted
                                                         else "closed") + " and cannot be used")
+        if self._loading is not None:
+            self.wait_loaded()
         return self._s
+
+    def wait_loaded(self) -> None:
+        """Wait for the clauses' thread (``add_clauses``), then set the phases that came
+        meanwhile: the solver sees the calls in the order they were made.  Every other use
+        waits so; a caller waits here before starting work that would compete with that
+        thread for the CPUs."""
+        if self._loading is not None:
+            lib, handle = self._loading
+            self._loading = None
+            lib.load_join(handle)
+        while self._phases:
+            self._s.set_phases(self._phases.pop(0))
 
     # -- clauses ------------------------------------------------------------------------
     def add_clause(self, clause: Sequence[int]) -> None:
         self._native_solver().add_clause(clause)
 
     def add_clauses(self, clauses: Iterable[Sequence[int]]) -> None:
-        """CaDiCaL 1.9.5's clauses go in one C loop (``native/share.cpp``'s
-        ``load_clauses``) where ``base.native_library`` gives the library, else to
+        """CaDiCaL 1.9.5's clauses are copied in one C loop and added by a C thread
+        (``native/share.cpp``'s ``load_start``) where ``base.native_library`` gives the
+        library: this call returns at once, and the caller's next steps (a list schedule's
+        phases made, ``strategy/monolithic.py``) overlap CaDiCaL's own work on the clauses,
+        which the next use of this solver waits for (``wait_loaded``); else they go to
         python-sat's C entry point in one ``map`` (python-sat's ``append_formula`` makes
         three Python calls per clause); other solvers' through ``append_formula``."""
         s = self._native_solver()
@@ -176,7 +197,7 @@ class PysatSolver:
                 clauses = list(clauses)
             lib = native_library(len(clauses))
             if lib is not None:
-                lib.load_clauses(native.cadical, clauses)
+                self._loading = (lib, lib.load_start(native.cadical, clauses))
                 return
             import functools
 
@@ -200,7 +221,11 @@ class PysatSolver:
         return self._native_solver().solver
 
     def set_phases(self, literals: Sequence[int]) -> None:
-        """Initial decision phases (a hint; satisfiability is unchanged)."""
+        """Initial decision phases (a hint; satisfiability is unchanged); set once the
+        clauses' thread is done (``wait_loaded``)."""
+        if self._loading is not None and self._s is not None:
+            self._phases.append(list(literals))
+            return
         self._native_solver().set_phases(list(literals))
 
     # -- solving ------------------------------------------------------------------------
@@ -291,8 +316,13 @@ class PysatSolver:
     # -- life cycle ---------------------------------------------------------------------
     def close(self) -> None:
         if self._s is not None:
+            self.wait_loaded()  # (no solver deleted under its clauses' thread)
             self._s.delete()
             self._s = None
+
+    def __del__(self) -> None:
+        if getattr(self, "_loading", None) is not None:
+            self.wait_loaded()
 
     def __enter__(self) -> "PysatSolver":
         return self

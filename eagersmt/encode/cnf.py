@@ -7,7 +7,7 @@ circuits on top with constant folding (``cnf.true`` is a variable fixed by a uni
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence, TextIO
+from typing import Callable, Iterable, Optional, Sequence, TextIO
 
 SCHEDULE_TUNING = "schedule"  # ``CNF.tuning`` of a job shop's compact order encoding
 
@@ -20,12 +20,33 @@ class CNF:
         # index ranges of clauses implied by the others (lemmas that help some solvers and
         # not others: ``essential`` leaves them out; models and satisfiability are the same)
         self.redundant: list[range] = []
-        # initial decision phases, a hint (literals a good assignment likely has: a list
-        # schedule's, ``listsched.hint``); solvers that accept phases start from them
-        self.phases: list[int] = []
+        # initial decision phases (``phases``), and the makers of those still to be made
+        self._phases: list[int] = []
+        self._phase_makers: list[Callable[[], Iterable[int]]] = []
         # the solver settings measured best on this kind of CNF, by name (each back end's
         # ``TUNINGS``: ``backends/cadical.py``, ``backends/kissat.py``); '' = their defaults
         self.tuning = ""
+
+    @property
+    def phases(self) -> list[int]:
+        """Initial decision phases, a hint (literals a good assignment likely has: a list
+        schedule's, ``listsched.hint``); solvers that accept phases start from them.  Those
+        of ``defer_phases`` are made on the first read."""
+        if self._phase_makers:
+            makers, self._phase_makers = self._phase_makers, []
+            for make in makers:
+                self._phases.extend(make())
+        return self._phases
+
+    def defer_phases(self, make: Callable[[], Iterable[int]]) -> None:
+        """Phases that ``make()`` returns, made when ``phases`` is first read: a solver reads
+        them once its clauses are going in on a thread (``backends/pysat.py``), so their
+        making overlaps that load.  ``make`` reads only what the encoding no longer changes."""
+        self._phase_makers.append(make)
+
+    def __getstate__(self) -> dict:
+        self.phases  # (made before pickling: a maker is a closure)
+        return self.__dict__
 
     def new_var(self) -> int:
         self.nvars += 1

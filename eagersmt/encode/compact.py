@@ -160,6 +160,16 @@ def le_clauses(X: Layout, Y: Layout, k: int, guard: int, q0: int, q1: int,
     return out
 
 
+def compiled_le_clauses() -> Callable[..., list[Sequence[int]]]:
+    """``le_clauses`` compiled (``native/compact.c``: the same clauses, lists and tuples, no
+    Python call per clause), or this module's where it cannot be built.  The encoder's
+    loop calls it; ``check-proof`` reads clauses with the Python one, the reference."""
+    from ..native.build import extension
+
+    ext = extension("compact")
+    return le_clauses if isinstance(ext, str) else ext.le_clauses  # type: ignore[no-any-return]
+
+
 def base_for(dom: Domains, variables) -> int:
     """A power of two near the square root of the mean domain width (at least 4)."""
     widths = [dom.hi[x] - dom.lo[x] for x in variables]
@@ -275,6 +285,7 @@ class Compact:
             cnf.extend(var_clauses(layout[x], w))
         units = set(cls.units)
         clauses = cnf.clauses
+        le = compiled_le_clauses()
         constraints: list[list[int]] = []
         top = cnf.nvars  # (the q variables, numbered here: ``cnf.new_var`` once per q)
         for p in cls.preds:
@@ -296,6 +307,6 @@ class Compact:
                 else:
                     q1 = 0
                 constraints.append([x, y, c, g, q0, q1])
-                le_clauses(layout[x], layout[y], k, g, q0, q1, clauses)
+                le(layout[x], layout[y], k, g, q0, q1, clauses)
         cnf.nvars = top
         return CompactDecoder(dom, B, layout, constraints)

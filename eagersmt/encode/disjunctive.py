@@ -436,11 +436,16 @@ def attach(sched, decoder, cls, cnf, stats=None, ordering: bool = True) -> None:
     cnf.extend(decided_units(cls, res.lemmas))
     if res.restricted:
         return
-    start = hint(cls.variables, cls.units, res, anchor, res.lo, res.hi)
-    if start is not None and hasattr(decoder, "phases"):  # (order, compact) where the search
-        # begins: that schedule's atoms and bounds
-        cnf.phases.extend(p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds)
-        cnf.phases.extend(decoder.phases(start))
+    if hasattr(decoder, "phases"):  # (order, compact) where the search begins: a list
+        # schedule's atoms and bounds, made when a solver reads them (``CNF.defer_phases``)
+        def phases() -> list[int]:
+            start = hint(cls.variables, cls.units, res, anchor, res.lo, res.hi)
+            if start is None:
+                return []
+            return ([p.var if start[p.x] - start[p.y] <= p.c else -p.var for p in cls.preds]
+                    + decoder.phases(start))
+
+        cnf.defer_phases(phases)
     if not ordering:
         return
     extra = ordering_clauses(res, cls.units, anchor, cls.preds)

@@ -113,20 +113,24 @@ def _a_range(lx: int, ux: int, ly: int, uy: int, c: int) -> range:
     return range(max(ly, min(lx - c - 1, uy)), min(uy, ux - c - 1) + 1)
 
 
-def _a_count(r: range) -> int:
-    """``len(r)``, also past 2^63 (``len`` raises OverflowError there: huge constants)."""
-    return max(0, r.stop - r.start)
-
-
 def predicted_clauses(cls: VarClass, dom: Domains) -> int:
     """Clauses the order encoding would emit for ``cls`` (cheap; used by ``auto``)."""
     lo, hi = dom.lo, dom.hi
     total = sum(hi[x] - lo[x] for x in cls.variables)
-    for p in cls.preds:
-        if p.polarity & POS:
-            total += _a_count(_a_range(lo[p.x], hi[p.x], lo[p.y], hi[p.y], p.c))
-        if p.polarity & NEG:
-            total += _a_count(_a_range(lo[p.y], hi[p.y], lo[p.x], hi[p.x], -p.c - 1))
+    for p in cls.preds:  # (the length of each ``_a_range``, written out: no range made;
+        # the arithmetic also holds past 2^63, where ``len`` of a range raises)
+        x, y, c, pol = p.x, p.y, p.c, p.polarity
+        if pol & POS:
+            ly, uy = lo[y], hi[y]
+            n = min(uy, hi[x] - c - 1) + 1 - max(ly, min(lo[x] - c - 1, uy))
+            if n > 0:
+                total += n
+        if pol & NEG:
+            c = -c - 1
+            lx, ux = lo[x], hi[x]
+            n = min(ux, hi[y] - c - 1) + 1 - max(lx, min(lo[y] - c - 1, ux))
+            if n > 0:
+                total += n
     return total
 
 

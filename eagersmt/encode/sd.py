@@ -48,11 +48,16 @@ def sd_range(cls: VarClass) -> int:
     """``d`` of the module doc: all values of a model can be taken in ``[0, d]``."""
     m = 0
     w = 0
-    for p in cls.preds:
-        for weight, needed in ((p.c, p.polarity & POS), (-p.c - 1, p.polarity & NEG)):
-            if needed and weight < 0:
-                m += 1
-                w = max(w, -weight)
+    for p in cls.preds:  # the weights c (x - y <= c, if POS) and -c - 1 (its negation, if NEG)
+        c, pol = p.c, p.polarity
+        if pol & POS and c < 0:
+            m += 1
+            if -c > w:
+                w = -c
+        if pol & NEG and c >= 0:  # (-c - 1 < 0)
+            m += 1
+            if c + 1 > w:
+                w = c + 1
     return min(len(cls.variables) - 1, m) * w
 
 

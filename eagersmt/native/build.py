@@ -5,7 +5,7 @@ exports it as ``CaDiCaL195::``): that extension is re-opened ``RTLD_GLOBAL`` so 
 shim's references resolve to it, after checking at run time that every symbol the shim
 needs is there and that python-sat's version is in the tested range (``PYSAT_TESTED``).
 The library goes to ``$XDG_CACHE_HOME/eagersmt/native`` (default ``~/.cache``), named by a
-checksum of the source, the flags, Python's version (``load_clauses`` uses its C API) and
+checksum of the source, the flags, Python's version (``load_start`` uses its C API) and
 python-sat's, written under a temporary name and renamed (two processes building at once both
 succeed).  The name does not depend on the compiler: a library built once serves until one of
 those changes, and loading a built one runs no compiler and imports neither ``hashlib`` nor
@@ -190,9 +190,10 @@ def declare(lib: Any) -> None:
         f = getattr(lib, name)
         f.argtypes, f.restype = args, res
     lib.dimacs_join.argtypes, lib.dimacs_join.restype = [p], i
+    lib.load_join.argtypes, lib.load_join.restype = [p], None
     # these two read Python objects: called with the GIL held, their exception raised
     o = ctypes.py_object
-    lib.load_clauses = ctypes.PYFUNCTYPE(i, o, o)(("load_clauses", lib))
+    lib.load_start = ctypes.PYFUNCTYPE(p, o, o)(("load_start", lib))
     lib.dimacs_start = ctypes.PYFUNCTYPE(p, o, o, o, i)(("dimacs_start", lib))
 
 

@@ -1,6 +1,6 @@
 // Mid-search clause sharing for python-sat's CaDiCaL 1.9.5 (eagersmt.native.share); and, at
-// the end, a CNF's clauses loaded into that solver in one call (load_clauses) and written as
-// DIMACS to a pipe by a thread (dimacs_start, dimacs_join: Kissat's input).
+// the end, a CNF's clauses loaded into that solver by a thread (load_start, load_join) and
+// written as DIMACS to a pipe by a thread (dimacs_start, dimacs_join: Kissat's input).
 //
 // One object per solver is both CaDiCaL's Learner (exports every learnt clause of at most
 // max_length literals into a buffer) and its ExternalPropagator (imports the clauses of a
@@ -14,7 +14,7 @@
 // python-sat) that this file calls.  The two abstract classes must keep the order of their
 // virtual functions and the data member of ExternalPropagator; Solver's members are only
 // called (resolved at load time from python-sat's extension, loaded RTLD_GLOBAL first).
-// load_clauses and dimacs_start read Python objects (Python's C API, called with the GIL
+// load_start and dimacs_start read Python objects (Python's C API, called with the GIL
 // held through ctypes' PYFUNCTYPE): so the library is built per Python version.
 // Build: g++ -O2 -std=c++11 -shared -fPIC -fno-rtti -pthread -I<Python's include dir>
 // (eagersmt/native/build.py).
@@ -150,61 +150,78 @@ struct Share : CaDiCaL195::Learner, CaDiCaL195::ExternalPropagator {
   }
 };
 
-// The literals of ``clause`` (a sequence of non-zero ints, each fitting an int) into
-// ``lits``: 0, or -1 with a Python exception set (python-sat's add_cl's messages).
-int literals (PyObject *item, std::vector<int> &lits) {
+// The literals of ``item`` (a clause: a sequence of non-zero ints, each fitting an int),
+// then 0, appended to ``flat``: 0, or -1 with a Python exception set (python-sat's add_cl's
+// messages) and ``flat`` as it was.
+int append_clause (PyObject *item, std::vector<int> &flat) {
   PyObject *clause = PySequence_Fast (item, "a clause must be a sequence of ints");
   if (!clause)
     return -1;
   Py_ssize_t m = PySequence_Fast_GET_SIZE (clause);
   PyObject **ls = PySequence_Fast_ITEMS (clause);
+  size_t start = flat.size ();
+  flat.resize (start + (size_t) m + 1); // (one size check per clause, not per literal)
+  int *out = flat.data () + start;
   int status = 0;
-  lits.clear ();
-  for (Py_ssize_t j = 0; j < m && !status; j++) {
-    if (!PyLong_Check (ls[j])) {
+  for (Py_ssize_t j = 0; j < m; j++) {
+    PyObject *o = ls[j];
+    if (!PyLong_Check (o)) {
       PyErr_SetString (PyExc_TypeError, "integer expected");
       status = -1;
       break;
     }
-    long lit = PyLong_AsLong (ls[j]);
-    if (lit == -1 && PyErr_Occurred ())
-      status = -1;
-    else if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
+    long lit;
+#if PY_VERSION_HEX < 0x030C0000
+    Py_ssize_t size = Py_SIZE (o); // a one-digit int read in place (CPython <= 3.11's layout)
+    if (size == 1 || size == -1)
+      lit = size * (long) ((PyLongObject *) o)->ob_digit[0];
+    else
+#endif
+    {
+      lit = PyLong_AsLong (o);
+      if (lit == -1 && PyErr_Occurred ()) {
+        status = -1;
+        break;
+      }
+    }
+    if (lit == 0 || lit > INT32_MAX || lit < -INT32_MAX) {
       PyErr_SetString (PyExc_ValueError, lit ? "literal out of range"
                                              : "non-zero integer expected");
       status = -1;
-    } else
-      lits.push_back ((int) lit);
+      break;
+    }
+    out[j] = (int) lit;
   }
   Py_DECREF (clause);
+  if (status)
+    flat.resize (start);
+  else
+    out[m] = 0;
   return status;
 }
 
-// Call ``each (lits)`` on every clause of the sequence ``clauses``: 0, or -1 with a Python
-// exception set (a bad clause is found before ``each`` sees it).
-template <class F> int each_clause (PyObject *clauses, F each) {
+// Every clause of the sequence ``clauses`` appended to ``flat`` (``append_clause``): 0, or
+// -1 with a Python exception set, the clauses before the bad one appended.
+int flatten (PyObject *clauses, std::vector<int> &flat) {
   PyObject *outer = PySequence_Fast (clauses, "a sequence of clauses expected");
   if (!outer)
     return -1;
   Py_ssize_t n = PySequence_Fast_GET_SIZE (outer);
   PyObject **items = PySequence_Fast_ITEMS (outer);
-  std::vector<int> lits;
+  flat.reserve (flat.size () + (size_t) n * 4);
   int status = 0;
-  for (Py_ssize_t i = 0; i < n && !status; i++) {
-    status = literals (items[i], lits);
-    if (!status)
-      each (lits);
-  }
+  for (Py_ssize_t i = 0; i < n && !status; i++)
+    status = append_clause (items[i], flat);
   Py_DECREF (outer);
   return status;
 }
 
-struct Dimacs {
-  std::string text;
-  int fd;
-  int error = 0;
+struct Load {
+  Solver *solver;
+  std::vector<int> lits; // each clause ended by 0
   std::thread thread;
 };
+
 
 void put_int (std::string &out, int lit) {
   char buf[12];
@@ -217,6 +234,58 @@ void put_int (std::string &out, int lit) {
     *--p = '-';
   out.append (p, end - p);
 }
+
+struct Dimacs {
+  std::string text;      // the header, then each chunk of lines while it is written
+  std::vector<int> lits; // the clauses, then the units, each ended by 0
+  int fd;
+  int error = 0;
+  std::thread thread;
+
+  // Write ``text`` to ``fd``: false when the reader is gone (``error`` says why).
+  bool flush () {
+    const char *p = text.data ();
+    size_t left = text.size ();
+    while (left) {
+      ssize_t w = write (fd, p, left);
+      if (w < 0) {
+        if (errno == EINTR)
+          continue;
+        error = errno; // EPIPE: the reader is gone
+        return false;
+      }
+      p += w;
+      left -= (size_t) w;
+    }
+    text.clear ();
+    return true;
+  }
+
+  // The lines of ``lits`` after the header, written a chunk at a time.
+  void run () {
+    const size_t chunk = 1 << 20;
+    text.reserve (text.size () + chunk + 64);
+    bool first = true;
+    for (int lit : lits) {
+      if (!lit) {
+        text.append (" 0\n");
+        first = true;
+        if (text.size () >= chunk && !flush ())
+          break;
+        continue;
+      }
+      if (!first)
+        text.push_back (' ');
+      first = false;
+      put_int (text, lit);
+    }
+    if (!error)
+      flush ();
+    close (fd);
+    std::string ().swap (text);
+    std::vector<int> ().swap (lits);
+  }
+};
 
 } // namespace
 
@@ -297,25 +366,44 @@ void share_model (void *solver, int nvars, int *out) {
     out[v - 1] = s->val (v) > 0 ? v : -v;
 }
 
-// Add every clause of ``clauses`` (a CNF's clause list) to the solver in python-sat's capsule
-// ``capsule`` (Cadical195.cadical), as python-sat's add_cl adds one: 0, or -1 with a Python
-// exception set (TypeError, ValueError, OverflowError; the clauses before the bad one are in).
-int load_clauses (PyObject *capsule, PyObject *clauses) {
+// Copy every clause of ``clauses`` (a CNF's clause list) now, then add them to the solver
+// in python-sat's capsule ``capsule`` (Cadical195.cadical) on a thread, in their order, as
+// python-sat's add_cl adds one; ``load_join`` waits for it, and nothing may use the solver
+// before.  The handle, or NULL with a Python exception set (TypeError, ValueError,
+// OverflowError): the clauses before the bad one are then added, here.
+void *load_start (PyObject *capsule, PyObject *clauses) {
   Solver *s = static_cast<Solver *> (PyCapsule_GetPointer (capsule, NULL));
   if (!s)
-    return -1;
-  return each_clause (clauses, [s] (const std::vector<int> &lits) {
-    for (int lit : lits)
+    return NULL;
+  Load *l = new Load;
+  l->solver = s;
+  std::vector<int> &flat = l->lits;
+  if (flatten (clauses, flat)) {
+    for (int lit : flat)
       s->add (lit);
-    s->add (0);
+    delete l;
+    return NULL;
+  }
+  l->thread = std::thread ([l] () {
+    for (int lit : l->lits)
+      l->solver->add (lit);
+    std::vector<int> ().swap (l->lits);
   });
+  return l;
+}
+
+// Wait for the thread of ``load_start`` and free it (called without the GIL).
+void load_join (void *handle) {
+  Load *l = static_cast<Load *> (handle);
+  l->thread.join ();
+  delete l;
 }
 
 // The DIMACS text ``header`` (bytes: the p line), then each clause of ``clauses`` and each
-// unit of ``units`` (a sequence of ints) as ``l1 l2 0`` lines (an empty clause: " 0"), made
-// now and written to ``fd`` by a thread, which closes ``fd`` when done or when the reader
-// is gone; ``dimacs_join`` waits for it.  The handle, or NULL with a Python exception set
-// (``fd`` is then left open).
+// unit of ``units`` (a sequence of ints) as ``l1 l2 0`` lines (an empty clause: " 0"): the
+// literals copied now, the text made and written to ``fd`` by a thread, which closes ``fd``
+// when done or when the reader is gone; ``dimacs_join`` waits for it.  The handle, or NULL
+// with a Python exception set (``fd`` is then left open).
 void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd) {
   char *h;
   Py_ssize_t hn;
@@ -323,18 +411,9 @@ void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd
     return NULL;
   Dimacs *d = new Dimacs;
   d->fd = fd;
-  d->text.reserve ((size_t) hn + 1024);
-  d->text.append (h, (size_t) hn);
-  std::string &t = d->text;
-  auto line = [&t] (const std::vector<int> &lits) {
-    for (size_t i = 0; i < lits.size (); i++) {
-      if (i)
-        t.push_back (' ');
-      put_int (t, lits[i]);
-    }
-    t.append (" 0\n");
-  };
-  if (each_clause (clauses, line)) {
+  d->text.assign (h, (size_t) hn);
+  std::vector<int> &flat = d->lits;
+  if (flatten (clauses, flat)) {
     delete d;
     return NULL;
   }
@@ -343,36 +422,19 @@ void *dimacs_start (PyObject *header, PyObject *clauses, PyObject *units, int fd
     delete d;
     return NULL;
   }
-  std::vector<int> one (1);
-  Py_ssize_t n = PySequence_Fast_GET_SIZE (unit_list);
-  for (Py_ssize_t i = 0; i < n; i++) {
+  Py_ssize_t m = PySequence_Fast_GET_SIZE (unit_list);
+  for (Py_ssize_t i = 0; i < m; i++) {
     long lit = PyLong_AsLong (PySequence_Fast_GET_ITEM (unit_list, i));
     if (lit == -1 && PyErr_Occurred ()) {
       Py_DECREF (unit_list);
       delete d;
       return NULL;
     }
-    one[0] = (int) lit;
-    line (one);
+    flat.push_back ((int) lit);
+    flat.push_back (0);
   }
   Py_DECREF (unit_list);
-  d->thread = std::thread ([d] () {
-    const char *p = d->text.data ();
-    size_t left = d->text.size ();
-    while (left) {
-      ssize_t w = write (d->fd, p, left);
-      if (w < 0) {
-        if (errno == EINTR)
-          continue;
-        d->error = errno; // EPIPE: the reader is gone
-        break;
-      }
-      p += w;
-      left -= (size_t) w;
-    }
-    close (d->fd);
-    std::string ().swap (d->text);
-  });
+  d->thread = std::thread ([d] () { d->run (); });
   return d;
 }
 

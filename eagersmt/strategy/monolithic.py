@@ -8,6 +8,9 @@ from that solver (nothing is loaded twice).  A back end that can ``prestart`` (t
 Kissat) is started before that try on a CNF of at least ``PRESTART_CLAUSES`` clauses, so the
 try delays nobody on the instances it does not decide, and costs those it does a started and
 killed process; on a smaller CNF the load and the try take a few ms, less than that costs.
+A large CNF's clauses go into CaDiCaL on a thread (``backends/pysat.py``) while this process
+makes the phases (``CNF.defer_phases``); Kissat is started once they are in, as its start and
+its input's making would compete with that thread for the two CPUs.
 Measurements:
 ``benchmarks/RESULTS.md``, "Start-up".
 """
@@ -53,13 +56,13 @@ class Monolithic:
                 or (left is not None and left <= 1.0)):
             return get_backend(self.backend).solve(cnf, timeout=left)
         t0 = time.perf_counter()
-        backend, started = None, None
-        if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES:
-            backend = get_backend(self.backend)
-            started = backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: from now on
-        warm = None
+        backend, started, warm = None, None, None
         try:
-            warm = open_solver(cnf)
+            warm = open_solver(cnf)  # (a large CNF's clauses go in on a thread meanwhile)
+            if BACKENDS[self.backend].prestarts and len(cnf.clauses) >= PRESTART_CLAUSES:
+                backend = get_backend(self.backend)  # (its imports while the load runs)
+                warm.wait_loaded()  # (Kissat's start and input would slow that thread)
+                started = backend.prestart(cnf, timeout=left)  # the portfolio's Kissat: now on
             ok = warm.solve(conflicts=QUICK_CONFLICTS)
             if ok is not None:
                 return SatResult(Status.SAT if ok else Status.UNSAT, warm.model() if ok else None,
