@@ -41,6 +41,8 @@ def optimum(d: list[list[int]], seconds: float = 60.0) -> int:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # (its C handler outlives the call: Ctrl-C
+    # would then end the process rather than raise KeyboardInterrupt)
     if solver.Solve(model) != cp_model.OPTIMAL:
         raise SystemExit(f"CP-SAT found no proven optimum in {seconds} s")
     return int(solver.ObjectiveValue())
