@@ -1,16 +1,17 @@
 /* The compiled SMT-LIB front end: scanner, reader and elaborator of the common well-formed
  * subset, building the same terms as eagersmt/smtlib/parser.py through the same
- * TermManager table (see eagersmt/smtlib/compiled.py for the contract).
+ * TermManager table (see Parser.compiled in eagersmt/smtlib/parser.py for the contract).
  *
  * elaborate(text, start, stop, table, true, false, logic, status, symbols, functions,
- *           atom_pos) reads the commands of text from offset start.  It returns None when
- * it gives up -- anything outside the subset or any error -- after removing every term it
- * added to table (so the Python parser reads the same text into the same ids), or
- * (end, commands, bindings, declarations, logic, status, exited, read) on success (read:
- * how many top-level s-expressions were elaborated), with the
- * atoms' first positions set into atom_pos.  stop: return after the first command that
- * is not set-logic, set-info, set-option, declare-fun, declare-const or assert (a session runs it before the
- * next command is elaborated).
+ *           atom_pos, level) reads the commands of text from offset start.  It returns None
+ * when it gives up -- anything outside the subset or any error -- after removing every term
+ * it added to table (so the Python parser reads the same text into the same ids), or
+ * (end, commands, declarations, logic, status, exited, read) on success (read: how many
+ * top-level s-expressions were elaborated), with the atoms' first positions set into
+ * atom_pos and the declared names bound as Parser.bind binds them (into symbols or
+ * functions, and (table, name) appended to level unless level is None).  stop: return after
+ * the first command that is not set-logic, set-info, set-option, declare-fun, declare-const
+ * or assert (a session runs it before the next command is elaborated).
  *
  * The term constructors below mirror TermManager's (ir/terms.py: _mk, not_, _junction,
  * iff, ite, add, mul, _cmp, const, var, param, apply) and the parser's operator handlers
@@ -28,16 +29,15 @@
 /* ---- constants handed over by setup() ---------------------------------------------- */
 static PyTypeObject *TermType, *CommandType;
 static Py_ssize_t off_op, off_args, off_val, off_sort, off_id;
+static Py_ssize_t off_name, off_cargs, off_pos, off_end; /* Command's */
 static PyObject *S_CONST, *S_VAR, *S_PARAM, *S_NOT, *S_AND, *S_OR, *S_ITE, *S_IFF, *S_EQ,
     *S_LE, *S_LT, *S_ADD, *S_MUL, *S_APPLY;
 static PyObject *S_BOOL, *S_INT, *S_REAL;
 static PyObject *Fraction, *QSymbolType, *StringType, *Logics, *KnownOptions;
 static PyObject *EMPTY, *ZERO, *ONE, *MINUS_ONE;
-static PyObject *A_name, *A_args, *A_pos, *A_end;
 static PyObject *C_set_logic, *C_set_info, *C_set_option, *C_declare, *C_assert, *C_check_sat,
     *C_get_model, *C_exit;
 static int ready = 0;
-static unsigned char is_space[256];
 
 enum { O_CONST, O_VAR, O_PARAM, O_NOT, O_AND, O_OR, O_ITE, O_IFF, O_EQ, O_LE, O_LT, O_ADD,
        O_MUL, O_APPLY, O_OTHER };
@@ -51,8 +51,13 @@ enum { SB, SI, SR, SX };
 #define VAL(t) SLOT(t, off_val)
 #define SORT(t) SLOT(t, off_sort)
 
-static int opcode(PyObject *t) {
-    PyObject *op = OP(t);
+/* setup's operator objects by address (a direct-mapped cache in front of opcode_slow) */
+#define OPCACHE 256
+static struct { PyObject *op; int code; } opcache[OPCACHE];
+static int opshift = 4; /* (setup picks one that gives every operator its own slot) */
+#define OPSLOT(op) (((uintptr_t)(op) >> opshift) & (OPCACHE - 1))
+
+static int opcode_slow(PyObject *op) {
     for (int i = 0; i < O_OTHER; i++)
         if (op == *OPS[i]) return i;
     for (int i = 0; i < O_OTHER; i++)
@@ -61,10 +66,21 @@ static int opcode(PyObject *t) {
     return O_OTHER;
 }
 
-static int sortcode_of(PyObject *s) {
+static inline int opcode(PyObject *t) {
+    PyObject *op = OP(t);
+    uintptr_t k = OPSLOT(op);
+    return opcache[k].op == op ? opcache[k].code : opcode_slow(op);
+}
+
+static int sortcode_slow(PyObject *s);
+static inline int sortcode_of(PyObject *s) {
     if (s == S_BOOL) return SB;
     if (s == S_INT) return SI;
     if (s == S_REAL) return SR;
+    return sortcode_slow(s);
+}
+
+static int sortcode_slow(PyObject *s) {
     if (PyUnicode_Check(s)) {
         if (PyUnicode_Compare(s, S_BOOL) == 0) return SB;
         if (PyUnicode_Compare(s, S_INT) == 0) return SI;
@@ -173,6 +189,11 @@ typedef struct {
 } Atom;
 
 typedef struct {
+    uint64_t h;
+    PyObject *t; /* borrowed: the table holds it */
+} Slot;
+
+typedef struct {
     const unsigned char *s;
     Py_ssize_t n;
     PyObject *table, *t_true, *t_false;
@@ -188,6 +209,9 @@ typedef struct {
     Atom *atoms;
     int natoms, capatoms;
     int depth;
+    Py_ssize_t first_id; /* the terms from this id on are this call's */
+    Slot *memo;          /* open addressing, a power of two (see mk) */
+    size_t memo_cap, memo_used;
 } Ctx;
 
 #define GIVE_UP NULL
@@ -204,24 +228,23 @@ static int grow(void **p, int *cap, int need, size_t size) {
     return 0;
 }
 
-static int sym_char(unsigned char c) {
-    return !is_space[c] && c != '(' && c != ')' && c != '|' && c != '"' && c != ';';
-}
+/* The scanner's character classes; C_END: the NUL after the text (a str's data ends with
+ * one) or inside it, where the scanner gives up (the reader takes NUL for a symbol char). */
+enum { C_SYM, C_SPACE, C_OPEN, C_CLOSE, C_BAR, C_QUOTE, C_SEMI, C_END };
+static unsigned char cls[256];
 
 /* Skip white space and comments from *i; 0 at the end of the text. */
 static int skip(Ctx *c, Py_ssize_t *i) {
     const unsigned char *s = c->s;
-    Py_ssize_t n = c->n, p = *i;
+    Py_ssize_t p = *i;
     for (;;) {
-        while (p < n && is_space[s[p]]) p++;
-        if (p < n && s[p] == ';') {
-            while (p < n && s[p] != '\n') p++;
-            continue;
-        }
-        break;
+        while (cls[s[p]] == C_SPACE) p++;
+        if (s[p] != ';') break;
+        const unsigned char *nl = memchr(s + p, '\n', c->n - p);
+        p = nl ? nl - s : c->n;
     }
     *i = p;
-    return p < n;
+    return p < c->n;
 }
 
 static int simple_char(unsigned char ch) {
@@ -236,18 +259,23 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
     c->nn = c->nkids = c->ntmp = 0;
     int open[MAX_DEPTH], tmpstart[MAX_DEPTH], depth = 0;
     for (;;) {
-        if (!skip(c, &p)) return -1; /* never closed */
+        while (cls[s[p]] == C_SPACE) p++;
         unsigned char ch = s[p];
-        int node;
-        if (ch == ')') {
+        int node, k = cls[ch];
+        if (k == C_SEMI) {
+            skip(c, &p);
+            continue;
+        }
+        if (k == C_END) return -1; /* never closed, or a NUL */
+        if (k == C_CLOSE) {
             depth--;
-            int li = open[depth], k = c->ntmp - tmpstart[depth];
-            if (grow((void **)&c->kids, &c->capk, c->nkids + k, sizeof(int))) return -2;
-            memcpy(c->kids + c->nkids, c->tmp + tmpstart[depth], k * sizeof(int));
+            int li = open[depth], nk = c->ntmp - tmpstart[depth];
+            if (grow((void **)&c->kids, &c->capk, c->nkids + nk, sizeof(int))) return -2;
+            memcpy(c->kids + c->nkids, c->tmp + tmpstart[depth], nk * sizeof(int));
             c->nodes[li].first = c->nkids;
-            c->nodes[li].nk = k;
+            c->nodes[li].nk = nk;
             c->nodes[li].b = p + 1;
-            c->nkids += k;
+            c->nkids += nk;
             c->ntmp = tmpstart[depth];
             p++;
             if (depth == 0) {
@@ -256,12 +284,13 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
             }
             node = li;
         } else {
-            if (grow((void **)&c->nodes, &c->capn, c->nn + 1, sizeof(Node))) return -2;
+            if (c->nn >= c->capn && grow((void **)&c->nodes, &c->capn, c->nn + 1, sizeof(Node)))
+                return -2;
             node = c->nn++;
             Node *nd = &c->nodes[node];
             nd->pos = p;
             nd->first = nd->nk = 0;
-            if (ch == '(') {
+            if (k == C_OPEN) {
                 if (depth >= MAX_DEPTH) return -1;
                 nd->type = N_LIST;
                 open[depth] = node;
@@ -271,7 +300,7 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 continue;
             }
             if (depth == 0) return -1;
-            if (ch == '|') {
+            if (k == C_BAR) {
                 Py_ssize_t q = p + 1;
                 while (q < n && s[q] != '|' && s[q] != '\\') q++;
                 if (q >= n || s[q] != '|') return -1;
@@ -281,7 +310,7 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 for (Py_ssize_t k = p + 1; simple && k < q; k++) simple = simple_char(s[k]);
                 nd->type = simple ? N_SYM : N_QSYM;
                 p = q + 1;
-            } else if (ch == '"') {
+            } else if (k == C_QUOTE) {
                 Py_ssize_t q = p + 1;
                 for (;;) {
                     while (q < n && s[q] != '"') q++;
@@ -295,8 +324,9 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 p = q + 1;
             } else {
                 if (ch == '\\') return -1;
-                Py_ssize_t q = p;
-                while (q < n && sym_char(s[q])) q++;
+                Py_ssize_t q = p + 1;
+                while (cls[s[q]] == C_SYM) q++;
+                if (q < n && s[q] == 0) return -1; /* a NUL in a symbol */
                 nd->type = N_SYM;
                 nd->a = p;
                 nd->b = q;
@@ -304,7 +334,8 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
             }
         }
         if (depth == 0) return -1;
-        if (grow((void **)&c->tmp, &c->captmp, c->ntmp + 1, sizeof(int))) return -2;
+        if (c->ntmp >= c->captmp && grow((void **)&c->tmp, &c->captmp, c->ntmp + 1, sizeof(int)))
+            return -2;
         c->tmp[c->ntmp++] = node;
     }
 }
@@ -342,20 +373,116 @@ static PyObject *atom_value(Ctx *c, Node *nd) {
 }
 
 /* ---- TermManager's constructors --------------------------------------------------------- */
-/* _mk: the one term of (op, args, val, sort); steals args; borrowed result (the table has it) */
-static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObject *sort) {
-    PyObject *key = PyTuple_Pack(5, op, args, val, sort, (PyObject *)Py_TYPE(val));
-    Py_DECREF(args);
-    if (!key) return NULL;
-    Py_hash_t hash = PyObject_Hash(key); /* (once, for the lookup and the insertion) */
-    if (hash == -1) {
-        Py_DECREF(key);
-        return NULL;
+/* The memo: this call's terms by their key (operator, sort, value, arguments), so that a term
+ * asked for again is found without building its key tuple.  A value is matched by identity,
+ * or by value when it is an int of 64 bits (then, and for None, the memo knows every term of
+ * this call with that key: see mk). */
+static inline uint64_t mix(uint64_t h, uint64_t v) {
+    h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+/* a value's memo key; *complete: matched by value (None, an exact int of 64 bits) */
+static inline uint64_t val_key(PyObject *v, int *complete) {
+    if (v == Py_None) { *complete = 1; return 0; }
+    if (PyLong_CheckExact(v)) {
+        int over;
+        long long x = PyLong_AsLongLongAndOverflow(v, &over);
+        if (!over) { *complete = 1; return (uint64_t)x ^ 0x5bd1e995ULL; }
+        PyErr_Clear();
     }
-    PyObject *t = _PyDict_GetItem_KnownHash(c->table, key, hash);
-    if (t || PyErr_Occurred()) {
+    *complete = 0;
+    return (uint64_t)(uintptr_t)v;
+}
+
+static int memo_grow(Ctx *c) {
+    size_t ncap = c->memo_cap ? c->memo_cap * 2 : 4096;
+    Slot *ns = calloc(ncap, sizeof(Slot));
+    if (!ns) { PyErr_NoMemory(); return -1; }
+    for (size_t j = 0; j < c->memo_cap; j++) {
+        if (!c->memo[j].t) continue;
+        size_t k = c->memo[j].h & (ncap - 1);
+        while (ns[k].t) k = (k + 1) & (ncap - 1);
+        ns[k] = c->memo[j];
+    }
+    free(c->memo);
+    c->memo = ns;
+    c->memo_cap = ncap;
+    return 0;
+}
+
+static int memo_put(Ctx *c, uint64_t h, PyObject *t) {
+    if ((c->memo_used + 1) * 2 > c->memo_cap && memo_grow(c)) return -1;
+    size_t mask = c->memo_cap - 1, i = h & mask;
+    while (c->memo[i].t) i = (i + 1) & mask;
+    c->memo[i].h = h;
+    c->memo[i].t = t;
+    c->memo_used++;
+    return 0;
+}
+
+/* _mk: the one term of (op, args a[0..n), val, sort); borrowed result (the table has it) */
+static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                    PyObject *sort) {
+    int complete, sc = sortcode_of(sort), fresh_arg = 0;
+    uint64_t vk = val_key(val, &complete);
+    if (sc == SX) complete = 0; /* (never found in the memo: see below) */
+    uint64_t h = mix(mix(mix((uint64_t)(uintptr_t)op, (uint64_t)sc), vk), (uint64_t)n);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        h = mix(h, (uint64_t)(uintptr_t)a[k]);
+        if (tid(a[k]) >= c->first_id) fresh_arg = 1;
+    }
+    if (c->memo_cap && sc != SX) {
+        size_t mask = c->memo_cap - 1;
+        for (size_t i = h & mask; c->memo[i].t; i = (i + 1) & mask) {
+            PyObject *t = c->memo[i].t;
+            if (c->memo[i].h != h || OP(t) != op || SORTC(t) != sc) continue;
+            PyObject *tv = VAL(t);
+            if (tv != val) {
+                if (!complete || val == Py_None || !PyLong_CheckExact(tv)) continue;
+                int over;
+                long long x = PyLong_AsLongLongAndOverflow(tv, &over);
+                if (over || ((uint64_t)x ^ 0x5bd1e995ULL) != vk) continue;
+            }
+            PyObject *args = ARGS(t);
+            if (PyTuple_GET_SIZE(args) != n) continue;
+            Py_ssize_t k = 0;
+            while (k < n && PyTuple_GET_ITEM(args, k) == a[k]) k++;
+            if (k == n) return t;
+        }
+    }
+    PyObject *args;
+    if (n == 0) {
+        Py_INCREF(EMPTY);
+        args = EMPTY;
+    } else {
+        if (!(args = PyTuple_New(n))) return NULL;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            Py_INCREF(a[k]);
+            PyTuple_SET_ITEM(args, k, a[k]);
+        }
+        PyObject_GC_UnTrack(args); /* (terms: in no cycle, see below) */
+    }
+    PyObject *key = PyTuple_New(5);
+    if (!key) { Py_DECREF(args); return NULL; }
+    PyObject *items[5] = {op, args, val, sort, (PyObject *)Py_TYPE(val)};
+    for (int k = 0; k < 5; k++) {
+        if (k != 1) Py_INCREF(items[k]);
+        PyTuple_SET_ITEM(key, k, items[k]);
+    }
+    PyObject_GC_UnTrack(key);
+    Py_hash_t hash = PyObject_Hash(key); /* (once, for the lookup and the insertion) */
+    if (hash == -1) { Py_DECREF(key); return NULL; }
+    PyObject *t = NULL;
+    /* A term with an argument made by this call was made by this call, so the memo has it
+     * when it matches values completely: only then is the table's lookup skipped. */
+    if (!(complete && fresh_arg)) {
+        t = _PyDict_GetItem_KnownHash(c->table, key, hash);
+        if (!t && PyErr_Occurred()) { Py_DECREF(key); return NULL; }
+    }
+    if (t) {
         Py_DECREF(key);
-        return t;
+        return memo_put(c, h, t) ? NULL : t;
     }
     PyObject *id = PyLong_FromSsize_t(PyDict_GET_SIZE(c->table));
     t = id ? TermType->tp_alloc(TermType, 0) : NULL;
@@ -366,8 +493,8 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     }
     Py_INCREF(op);
     SLOT(t, off_op) = op;
-    Py_INCREF(PyTuple_GET_ITEM(key, 1));
-    SLOT(t, off_args) = PyTuple_GET_ITEM(key, 1);
+    Py_INCREF(args);
+    SLOT(t, off_args) = args;
     Py_INCREF(val);
     SLOT(t, off_val) = val;
     Py_INCREF(sort);
@@ -376,33 +503,19 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     /* A term's fields never lead back to it (its arguments are older terms): it, its arguments
      * and its key are in no reference cycle, so the cycle collector need not visit them. */
     PyObject_GC_UnTrack(t);
-    if (PyObject_GC_IsTracked(PyTuple_GET_ITEM(key, 1))) PyObject_GC_UnTrack(PyTuple_GET_ITEM(key, 1));
-    PyObject_GC_UnTrack(key);
     int err = _PyDict_SetItem_KnownHash(c->table, key, t, hash);
     Py_DECREF(key);
     Py_DECREF(t);
-    return err ? NULL : t;
-}
-
-static PyObject *tuple_of(PyObject **a, Py_ssize_t n) {
-    PyObject *t = PyTuple_New(n);
-    if (!t) return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_INCREF(a[i]);
-        PyTuple_SET_ITEM(t, i, a[i]);
-    }
-    return t;
+    return err || memo_put(c, h, t) ? NULL : t;
 }
 
 static PyObject *mk1(Ctx *c, PyObject *op, PyObject *a, PyObject *val, PyObject *sort) {
-    PyObject *args = tuple_of(&a, 1);
-    return args ? mk(c, op, args, val, sort) : NULL;
+    return mk(c, op, &a, 1, val, sort);
 }
 
 static PyObject *mk2(Ctx *c, PyObject *op, PyObject *a, PyObject *b, PyObject *sort) {
     PyObject *ab[2] = {a, b};
-    PyObject *args = tuple_of(ab, 2);
-    return args ? mk(c, op, args, Py_None, sort) : NULL;
+    return mk(c, op, ab, 2, Py_None, sort);
 }
 
 /* const(value, sort) (value borrowed) */
@@ -413,8 +526,7 @@ static PyObject *cnst(Ctx *c, PyObject *value, int sort) {
     }
     PyObject *v = sort == SI ? PyNumber_Long(value) : PyObject_CallOneArg(Fraction, value);
     if (!v) return NULL;
-    Py_INCREF(EMPTY);
-    PyObject *t = mk(c, S_CONST, EMPTY, v, sort == SI ? S_INT : S_REAL);
+    PyObject *t = mk(c, S_CONST, NULL, 0, v, sort == SI ? S_INT : S_REAL);
     Py_DECREF(v);
     return t;
 }
@@ -502,10 +614,13 @@ static PyObject *junction_end(Ctx *c, Junction *j) {
     if (m == 1) {
         r = v[0].t;
     } else {
-        PyObject *args = PyTuple_New(m);
+        PyObject **args = malloc(m * sizeof(PyObject *));
         if (args) {
-            for (int k = 0; k < m; k++) { Py_INCREF(v[k].t); PyTuple_SET_ITEM(args, k, v[k].t); }
-            r = mk(c, j->op, args, Py_None, S_BOOL);
+            for (int k = 0; k < m; k++) args[k] = v[k].t;
+            r = mk(c, j->op, args, m, Py_None, S_BOOL);
+            free(args);
+        } else {
+            PyErr_NoMemory();
         }
     }
     free(v);
@@ -549,8 +664,7 @@ static PyObject *ite(Ctx *c, PyObject *i, PyObject *t, PyObject *e) {
         if (t == c->t_false && e == c->t_true) return not_(c, i);
     }
     PyObject *ab[3] = {i, t, e};
-    PyObject *args = tuple_of(ab, 3);
-    return args ? mk(c, S_ITE, args, Py_None, SORT(t)) : NULL;
+    return mk(c, S_ITE, ab, 3, Py_None, SORT(t));
 }
 
 static PyObject *add(Ctx *c, PyObject **a, int n) {
@@ -599,8 +713,7 @@ static PyObject *add(Ctx *c, PyObject **a, int n) {
     if (nr == 1) {
         r = rest[0];
     } else {
-        PyObject *args = tuple_of(rest, nr);
-        r = args ? mk(c, S_ADD, args, Py_None, real ? S_REAL : S_INT) : NULL;
+        r = mk(c, S_ADD, rest, nr, Py_None, real ? S_REAL : S_INT);
     }
 out:
     Py_XDECREF(cst);
@@ -944,8 +1057,7 @@ static PyObject *app(Ctx *c, Node *x) {
         PyObject *formals = ARGS(fun);
         for (int i = 0; i < n; i++)
             if (SORTC(PyTuple_GET_ITEM(formals, i)) != SORTC(a[i])) goto out;
-        PyObject *args = tuple_of(a, n);
-        r = args ? mk(c, S_APPLY, args, VAL(fun), SORT(fun)) : NULL;
+        r = mk(c, S_APPLY, a, n, VAL(fun), SORT(fun));
         goto out;
     }
     r = apply_op(c, k, a, n);
@@ -1000,7 +1112,7 @@ static Entry *fresh(Ctx *c, Node *nd) {
 }
 
 static int append_bind(PyObject *binds, int fun, PyObject *name, PyObject *value) {
-    PyObject *b = Py_BuildValue("(iOO)", fun, name, value);
+    PyObject *b = PyTuple_Pack(3, fun ? Py_True : Py_False, name, value);
     int r = b ? PyList_Append(binds, b) : -1;
     Py_XDECREF(b);
     return r;
@@ -1054,8 +1166,7 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
                 PyObject *key = s < 0 || s == SR ? NULL : Py_BuildValue("(Oi)", sym, k);
                 PyObject *p = NULL;
                 if (key) {
-                    Py_INCREF(EMPTY);
-                    p = mk(c, S_PARAM, EMPTY, key, sort_obj(s));
+                    p = mk(c, S_PARAM, NULL, 0, key, sort_obj(s));
                     Py_DECREF(key);
                 }
                 if (!p) { ok = 0; break; }
@@ -1063,10 +1174,8 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
                 PyList_SET_ITEM(formals, k, p);
             }
             int rs = ok ? sort_of(c, KID(c, x, 3)) : -1;
-            if (rs >= 0 && rs != SR) {
-                PyObject *ft = PyList_AsTuple(formals);
-                body = ft ? mk(c, S_APPLY, ft, sym, sort_obj(rs)) : NULL;
-            }
+            if (rs >= 0 && rs != SR)
+                body = mk(c, S_APPLY, PySequence_Fast_ITEMS(formals), params->nk, sym, sort_obj(rs));
             PyObject *value = body ? Py_BuildValue("(OO)", formals, body) : NULL;
             int err = !value || append_bind(binds, 1, sym, value);
             Py_XDECREF(value);
@@ -1079,8 +1188,7 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
         int s = sort_of(c, KID(c, x, fn ? 3 : 2));
         PyObject *v = NULL;
         if (s >= 0) {
-            Py_INCREF(EMPTY);
-            v = mk(c, S_VAR, EMPTY, sym, sort_obj(s));
+            v = mk(c, S_VAR, NULL, 0, sym, sort_obj(s));
         }
         int err = !v || append_bind(binds, 0, sym, v) || PyList_Append(decls, v);
         Py_DECREF(sym);
@@ -1133,16 +1241,25 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
     }
     if (!args) return R_GIVE_UP;
     PyObject_GC_UnTrack(args); /* (terms and strings: in no cycle) */
-    /* Command(name, args, pos, end), as its __init__ sets the fields */
-    PyObject *cmd = PyBaseObject_Type.tp_new(CommandType, EMPTY, NULL);
+    /* Command(name, args, pos, end), its fields set as its __init__ sets them; a command
+     * leads to no container that leads back to it, so the collector need not visit it. */
+    PyObject *cmd = CommandType->tp_alloc(CommandType, 0);
     PyObject *pos = PyLong_FromSsize_t(x->pos), *e = PyLong_FromSsize_t(end);
-    int err = !cmd || !pos || !e || PyObject_SetAttr(cmd, A_name, name) ||
-              PyObject_SetAttr(cmd, A_args, args) || PyObject_SetAttr(cmd, A_pos, pos) ||
-              PyObject_SetAttr(cmd, A_end, e) || PyList_Append(cmds, cmd);
-    Py_XDECREF(cmd);
-    Py_XDECREF(pos);
-    Py_XDECREF(e);
-    Py_DECREF(args);
+    if (!cmd || !pos || !e) {
+        Py_XDECREF(cmd);
+        Py_XDECREF(pos);
+        Py_XDECREF(e);
+        Py_DECREF(args);
+        return R_GIVE_UP;
+    }
+    Py_INCREF(name);
+    SLOT(cmd, off_name) = name;
+    SLOT(cmd, off_cargs) = args;
+    SLOT(cmd, off_pos) = pos;
+    SLOT(cmd, off_end) = e;
+    PyObject_GC_UnTrack(cmd);
+    int err = PyList_Append(cmds, cmd);
+    Py_DECREF(cmd);
     return err ? R_GIVE_UP : rc;
 }
 
@@ -1180,13 +1297,18 @@ static int load_names(Ctx *c, PyObject *symbols, PyObject *functions) {
 }
 
 static PyObject *elaborate(PyObject *self, PyObject *a) {
-    PyObject *text, *table, *t_true, *t_false, *logic, *status, *symbols, *functions, *atom_pos;
+    PyObject *text, *table, *t_true, *t_false, *logic, *status, *symbols, *functions, *atom_pos,
+        *level;
     Py_ssize_t start;
     int stop;
-    if (!PyArg_ParseTuple(a, "UnpO!OOOOO!O!O!", &text, &start, &stop, &PyDict_Type, &table,
+    if (!PyArg_ParseTuple(a, "UnpO!OOOOO!O!O!O", &text, &start, &stop, &PyDict_Type, &table,
                           &t_true, &t_false, &logic, &status, &PyDict_Type, &symbols,
-                          &PyDict_Type, &functions, &PyDict_Type, &atom_pos))
+                          &PyDict_Type, &functions, &PyDict_Type, &atom_pos, &level))
         return NULL;
+    if (level != Py_None && !PyList_Check(level)) {
+        PyErr_SetString(PyExc_TypeError, "elaborate: level must be a list or None");
+        return NULL;
+    }
     if (!ready) {
         PyErr_SetString(PyExc_RuntimeError, "smtparse.setup() was not called");
         return NULL;
@@ -1206,7 +1328,7 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     Py_INCREF(status);
     c.status = status;
     c.numeral_sort = want_of(logic) == SR ? SR : SI;
-    Py_ssize_t first_id = PyDict_GET_SIZE(table); /* ids from here on are this call's */
+    Py_ssize_t first_id = c.first_id = PyDict_GET_SIZE(table);
     PyObject *cmds = PyList_New(0), *binds = PyList_New(0), *decls = PyList_New(0), *res = NULL;
     Py_ssize_t p = start;
     int exited = 0, ok = 0, read = 0;
@@ -1232,8 +1354,21 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
      * visit them (a dict is tracked again when a tracked object is put into it). */
     if (PyObject_GC_IsTracked(table)) PyObject_GC_UnTrack(table);
     if (PyObject_GC_IsTracked(atom_pos)) PyObject_GC_UnTrack(atom_pos);
+    /* Parser.bind of each declaration, in order: into symbols or functions, and onto the
+     * assertion level (level: None under :global-declarations) */
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(binds); k++) {
+        PyObject *b = PyList_GET_ITEM(binds, k), *name = PyTuple_GET_ITEM(b, 1);
+        PyObject *into = PyTuple_GET_ITEM(b, 0) == Py_True ? functions : symbols;
+        if (PyDict_SetItem(into, name, PyTuple_GET_ITEM(b, 2))) goto done;
+        if (level != Py_None) {
+            PyObject *undo = PyTuple_Pack(2, into, name);
+            int err = !undo || PyList_Append(level, undo);
+            Py_XDECREF(undo);
+            if (err) goto done;
+        }
+    }
     ok = 1;
-    res = Py_BuildValue("(nOOOOOii)", p, cmds, binds, decls, c.logic, c.status, exited, read);
+    res = Py_BuildValue("(nOOOOii)", p, cmds, decls, c.logic, c.status, exited, read);
 done:
     if (!ok) { /* give up: the table as it was (the Python parser makes the same ids) */
         PyObject *et, *ev, *tb;
@@ -1263,6 +1398,7 @@ done:
     free(c.kids);
     free(c.tmp);
     free(c.atoms);
+    free(c.memo);
     if (gc_was) PyGC_Enable();
     return res;
 }
@@ -1291,8 +1427,15 @@ static PyObject *setup(PyObject *self, PyObject *a) {
     }
     if (member_offset(term, "op", &off_op) || member_offset(term, "args", &off_args) ||
         member_offset(term, "val", &off_val) || member_offset(term, "sort", &off_sort) ||
-        member_offset(term, "id", &off_id))
+        member_offset(term, "id", &off_id) || member_offset(command, "name", &off_name) ||
+        member_offset(command, "args", &off_cargs) || member_offset(command, "pos", &off_pos) ||
+        member_offset(command, "end", &off_end))
         return NULL;
+    if (((PyTypeObject *)command)->tp_basicsize != (Py_ssize_t)sizeof(PyObject) + 4 * sizeof(PyObject *) ||
+        !PyType_IS_GC((PyTypeObject *)command) || !PyType_IS_GC((PyTypeObject *)term)) {
+        PyErr_SetString(PyExc_TypeError, "setup: Command has other fields than name, args, pos, end");
+        return NULL;
+    }
     PyObject **keep[] = {(PyObject **)&TermType, (PyObject **)&CommandType, &QSymbolType,
                          &StringType, &Fraction, &Logics, &KnownOptions};
     PyObject *vals[] = {term, command, qsym, string, fraction, logics, known};
@@ -1300,6 +1443,24 @@ static PyObject *setup(PyObject *self, PyObject *a) {
     for (int k = 0; k < O_OTHER; k++) {
         Py_INCREF(PyTuple_GET_ITEM(ops, k));
         Py_XSETREF(*OPS[k], PyTuple_GET_ITEM(ops, k));
+    }
+    for (opshift = 3; opshift < 16; opshift++) { /* the first shift without a collision */
+        int k = 0;
+        memset(opcache, 0, sizeof opcache);
+        while (k < O_OTHER && !opcache[OPSLOT(*OPS[k])].op) {
+            opcache[OPSLOT(*OPS[k])].op = *OPS[k];
+            opcache[OPSLOT(*OPS[k])].code = k;
+            k++;
+        }
+        if (k == O_OTHER) break;
+    }
+    if (opshift == 16) { /* (none: the first operators in the cache, the rest looked up) */
+        opshift = 4;
+        memset(opcache, 0, sizeof opcache);
+        for (int k = O_OTHER - 1; k >= 0; k--) {
+            opcache[OPSLOT(*OPS[k])].op = *OPS[k];
+            opcache[OPSLOT(*OPS[k])].code = k;
+        }
     }
     PyObject **sp[] = {&S_BOOL, &S_INT, &S_REAL};
     for (int k = 0; k < 3; k++) { Py_INCREF(PyTuple_GET_ITEM(sorts, k)); Py_XSETREF(*sp[k], PyTuple_GET_ITEM(sorts, k)); }
@@ -1315,15 +1476,13 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "smtparse", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit_smtparse(void) {
-    for (int ch = 0; ch < 256; ch++) is_space[ch] = Py_UNICODE_ISSPACE(ch) ? 1 : 0;
+    for (int ch = 0; ch < 256; ch++)
+        cls[ch] = Py_UNICODE_ISSPACE(ch) ? C_SPACE : ch == '(' ? C_OPEN : ch == ')' ? C_CLOSE :
+                  ch == '|' ? C_BAR : ch == '"' ? C_QUOTE : ch == ';' ? C_SEMI : ch == 0 ? C_END : C_SYM;
     EMPTY = PyTuple_New(0);
     ZERO = PyLong_FromLong(0);
     ONE = PyLong_FromLong(1);
     MINUS_ONE = PyLong_FromLong(-1);
-    A_name = PyUnicode_InternFromString("name");
-    A_args = PyUnicode_InternFromString("args");
-    A_pos = PyUnicode_InternFromString("pos");
-    A_end = PyUnicode_InternFromString("end");
     C_set_logic = PyUnicode_InternFromString("set-logic");
     C_set_info = PyUnicode_InternFromString("set-info");
     C_set_option = PyUnicode_InternFromString("set-option");
