@@ -215,6 +215,7 @@ typedef struct {
 } Ctx;
 
 #define GIVE_UP NULL
+#define SMALL 16 /* arrays of up to this many on the stack */
 #define MAX_DEPTH 5000
 
 static int grow(void **p, int *cap, int need, size_t size) {
@@ -421,6 +422,45 @@ static int memo_put(Ctx *c, uint64_t h, PyObject *t) {
     return 0;
 }
 
+/* hash(key) of a key tuple (op, args, val, sort, type(val)) whose args are terms: tuple's
+ * hash (CPython's tuplehash, xxHash lanes) with a term's hash, object's pointer hash, done
+ * here; setup checks both against CPython's (fast_hash), else PyObject_Hash computes it. */
+static int fast_hash = 0;
+#define XXPRIME_1 11400714785074694791ULL
+#define XXPRIME_2 14029467366897019727ULL
+#define XXPRIME_5 2870177450012600261ULL
+static inline uint64_t xx_lane(uint64_t acc, uint64_t lane) {
+    acc += lane * XXPRIME_2;
+    acc = (acc << 31) | (acc >> 33);
+    return acc * XXPRIME_1;
+}
+static inline Py_hash_t xx_end(uint64_t acc, Py_ssize_t len) {
+    acc += (uint64_t)len ^ (XXPRIME_5 ^ 3527539UL);
+    return acc == (uint64_t)-1 ? 1546275796 : (Py_hash_t)acc;
+}
+static inline uint64_t pointer_hash(const void *p) {
+    size_t y = (size_t)p;
+    y = (y >> 4) | (y << (8 * sizeof(void *) - 4));
+    return (Py_hash_t)y == -1 ? (uint64_t)-2 : (uint64_t)y;
+}
+static Py_hash_t key_hash(PyObject *key) {
+    if (!fast_hash || sizeof(Py_uhash_t) != 8) return PyObject_Hash(key);
+    PyObject *args = PyTuple_GET_ITEM(key, 1);
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    uint64_t a = XXPRIME_5;
+    for (Py_ssize_t k = 0; k < n; k++) a = xx_lane(a, pointer_hash(PyTuple_GET_ITEM(args, k)));
+    Py_hash_t ha = xx_end(a, n), h[4];
+    int ks[4] = {0, 2, 3, 4};
+    for (int k = 0; k < 4; k++)
+        if ((h[k] = PyObject_Hash(PyTuple_GET_ITEM(key, ks[k]))) == -1) return -1;
+    uint64_t acc = xx_lane(XXPRIME_5, (uint64_t)h[0]);
+    acc = xx_lane(acc, (uint64_t)ha);
+    acc = xx_lane(acc, (uint64_t)h[1]);
+    acc = xx_lane(acc, (uint64_t)h[2]);
+    acc = xx_lane(acc, (uint64_t)h[3]);
+    return xx_end(acc, 5);
+}
+
 /* _mk: the one term of (op, args a[0..n), val, sort); borrowed result (the table has it) */
 static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
                     PyObject *sort) {
@@ -471,7 +511,7 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyOb
         PyTuple_SET_ITEM(key, k, items[k]);
     }
     PyObject_GC_UnTrack(key);
-    Py_hash_t hash = PyObject_Hash(key); /* (once, for the lookup and the insertion) */
+    Py_hash_t hash = key_hash(key); /* (once, for the lookup and the insertion) */
     if (hash == -1) { Py_DECREF(key); return NULL; }
     PyObject *t = NULL;
     /* A term with an argument made by this call was made by this call, so the memo has it
@@ -545,9 +585,28 @@ static PyObject *not_(Ctx *c, PyObject *a) {
 typedef struct {
     PyObject *op, *unit, *zero, *result;
     int opc, done;
-    PyObject **items;
+    PyObject **items; /* small, or from malloc when more */
     int n, cap;
+    PyObject *small[SMALL];
 } Junction;
+
+/* room for need items in *a (cap: its size; small: the caller's buffer, never freed) */
+static int room(PyObject ***a, int *cap, int need, PyObject **small) {
+    if (need <= *cap) return 0;
+    int ncap = *cap * 2 > need ? *cap * 2 : need;
+    PyObject **q = *a == small ? malloc(ncap * sizeof(PyObject *))
+                               : realloc(*a, ncap * sizeof(PyObject *));
+    if (!q) { PyErr_NoMemory(); return -1; }
+    if (*a == small) memcpy(q, small, *cap * sizeof(PyObject *));
+    *a = q;
+    *cap = ncap;
+    return 0;
+}
+
+static void junction_free(Junction *j) {
+    if (j->items != j->small) free(j->items);
+    j->items = j->small;
+}
 
 static void junction_start(Ctx *c, Junction *j, int and) {
     j->op = and ? S_AND : S_OR;
@@ -556,8 +615,9 @@ static void junction_start(Ctx *c, Junction *j, int and) {
     j->zero = and ? c->t_false : c->t_true;
     j->done = 0;
     j->result = NULL;
-    j->items = NULL;
-    j->n = j->cap = 0;
+    j->items = j->small;
+    j->n = 0;
+    j->cap = SMALL;
 }
 
 static int junction_add(Junction *j, PyObject *a) {
@@ -570,10 +630,10 @@ static int junction_add(Junction *j, PyObject *a) {
     if (opcode(a) == j->opc) {
         PyObject *args = ARGS(a);
         Py_ssize_t m = PyTuple_GET_SIZE(args);
-        if (grow((void **)&j->items, &j->cap, j->n + (int)m, sizeof(PyObject *))) return -1;
+        if (room(&j->items, &j->cap, j->n + (int)m, j->small)) return -1;
         for (Py_ssize_t k = 0; k < m; k++) j->items[j->n++] = PyTuple_GET_ITEM(args, k);
     } else {
-        if (grow((void **)&j->items, &j->cap, j->n + 1, sizeof(PyObject *))) return -1;
+        if (room(&j->items, &j->cap, j->n + 1, j->small)) return -1;
         j->items[j->n++] = a;
     }
     return 0;
@@ -598,35 +658,37 @@ static PyObject *junction_end(Ctx *c, Junction *j) {
     PyObject *r = NULL;
     if (j->done) { r = j->result; goto out; }
     if (j->n == 0) { r = j->unit; goto out; }
-    ById *v = malloc(j->n * sizeof(ById));
+    ById vsmall[SMALL], *v = j->n <= SMALL ? vsmall : malloc(j->n * sizeof(ById));
     if (!v) { PyErr_NoMemory(); goto out; }
     for (int k = 0; k < j->n; k++) { v[k].t = j->items[k]; v[k].id = tid(j->items[k]); }
-    qsort(v, j->n, sizeof(ById), by_id);
+    if (j->n <= SMALL) { /* (insertion sort) */
+        for (int k = 1; k < j->n; k++) {
+            ById x = v[k];
+            int i = k;
+            for (; i > 0 && v[i - 1].id > x.id; i--) v[i] = v[i - 1];
+            v[i] = x;
+        }
+    } else {
+        qsort(v, j->n, sizeof(ById), by_id);
+    }
     int m = 0;
     for (int k = 0; k < j->n; k++)
         if (m == 0 || v[m - 1].id != v[k].id) v[m++] = v[k];
     for (int k = 0; k < m; k++)
         if (opcode(v[k].t) == O_NOT && has_id(v, m, tid(PyTuple_GET_ITEM(ARGS(v[k].t), 0)))) {
             r = j->zero;
-            free(v);
-            goto out;
+            goto out_v;
         }
     if (m == 1) {
         r = v[0].t;
     } else {
-        PyObject **args = malloc(m * sizeof(PyObject *));
-        if (args) {
-            for (int k = 0; k < m; k++) args[k] = v[k].t;
-            r = mk(c, j->op, args, m, Py_None, S_BOOL);
-            free(args);
-        } else {
-            PyErr_NoMemory();
-        }
+        for (int k = 0; k < m; k++) j->items[k] = v[k].t; /* (m <= n: they fit) */
+        r = mk(c, j->op, j->items, m, Py_None, S_BOOL);
     }
-    free(v);
+out_v:
+    if (v != vsmall) free(v);
 out:
-    free(j->items);
-    j->items = NULL;
+    junction_free(j);
     return r;
 }
 
@@ -634,7 +696,7 @@ static PyObject *junction(Ctx *c, int and, PyObject **a, int n) {
     Junction j;
     junction_start(c, &j, and);
     for (int k = 0; k < n && !j.done; k++)
-        if (junction_add(&j, a[k])) { free(j.items); return NULL; }
+        if (junction_add(&j, a[k])) { junction_free(&j); return NULL; }
     return junction_end(c, &j);
 }
 
@@ -668,11 +730,10 @@ static PyObject *ite(Ctx *c, PyObject *i, PyObject *t, PyObject *e) {
 }
 
 static PyObject *add(Ctx *c, PyObject **a, int n) {
-    PyObject *cst = ZERO, *r = NULL;
+    PyObject *cst = ZERO, *r = NULL, *small[SMALL], **rest = small;
     Py_INCREF(cst);
-    PyObject **rest = malloc((size_t)(n + 1) * sizeof(PyObject *) * 2);
-    int nr = 0, caprest = (n + 1) * 2, real = 0;
-    if (!rest) { Py_DECREF(cst); return PyErr_NoMemory(); }
+    int nr = 0, caprest = SMALL, real = 0;
+    if (room(&rest, &caprest, n + 1, small)) { Py_DECREF(cst); return NULL; }
     for (int k = 0; k < n; k++) {
         if (SORTC(a[k]) == SR) real = 1;
         int o = opcode(a[k]);
@@ -683,12 +744,7 @@ static PyObject *add(Ctx *c, PyObject **a, int n) {
         } else if (o == O_ADD) {
             PyObject *args = ARGS(a[k]);
             Py_ssize_t m = PyTuple_GET_SIZE(args);
-            if (nr + m + 1 > caprest) {
-                caprest = (int)(nr + m + 1) * 2;
-                PyObject **q = realloc(rest, caprest * sizeof(PyObject *));
-                if (!q) { PyErr_NoMemory(); goto out; }
-                rest = q;
-            }
+            if (room(&rest, &caprest, nr + (int)m + (n - k), small)) goto out;
             for (Py_ssize_t i = 0; i < m; i++) {
                 PyObject *b = PyTuple_GET_ITEM(args, i);
                 if (opcode(b) == O_CONST) {
@@ -717,7 +773,7 @@ static PyObject *add(Ctx *c, PyObject **a, int n) {
     }
 out:
     Py_XDECREF(cst);
-    free(rest);
+    if (rest != small) free(rest);
     return r;
 }
 
@@ -825,7 +881,7 @@ static PyObject *chain(Ctx *c, PyObject **a, int n, Make make) {
     junction_start(c, &j, 1);
     for (int k = 0; k + 1 < n && !j.done; k++) {
         PyObject *t = make(c, a[k], a[k + 1]);
-        if (!t || junction_add(&j, t)) { free(j.items); return NULL; }
+        if (!t || junction_add(&j, t)) { junction_free(&j); return NULL; }
     }
     return junction_end(c, &j);
 }
@@ -876,7 +932,7 @@ static PyObject *apply_op(Ctx *c, int k, PyObject **a, int n) {
                 for (int m = i + 1; m < n && !j.done; m++) {
                     PyObject *e = m_eq(c, a[i], a[m]);
                     PyObject *ne = e ? not_(c, e) : NULL;
-                    if (!ne || junction_add(&j, ne)) { free(j.items); return NULL; }
+                    if (!ne || junction_add(&j, ne)) { junction_free(&j); return NULL; }
                 }
             return junction_end(c, &j);
         }
@@ -890,13 +946,13 @@ static PyObject *apply_op(Ctx *c, int k, PyObject **a, int n) {
         if (!NUMBERS(a, n)) return GIVE_UP;
         if (n == 1) return mul(c, MINUS_ONE, a[0]);
         {
-            PyObject **b = malloc(n * sizeof(PyObject *));
+            PyObject *small[SMALL], **b = n <= SMALL ? small : malloc(n * sizeof(PyObject *)), *r = NULL;
             if (!b) return PyErr_NoMemory();
             b[0] = a[0];
-            for (int i = 1; i < n; i++)
-                if (!(b[i] = mul(c, MINUS_ONE, a[i]))) { free(b); return NULL; }
-            PyObject *r = add(c, b, n);
-            free(b);
+            int i = 1;
+            while (i < n && (b[i] = mul(c, MINUS_ONE, a[i]))) i++;
+            if (i == n) r = add(c, b, n);
+            if (b != small) free(b);
             return r;
         }
     case K_MUL: {
@@ -1031,7 +1087,6 @@ out:
     return r;
 }
 
-#define SMALL 8
 static PyObject *app(Ctx *c, Node *x) {
     if (x->nk == 0) return GIVE_UP;
     Node *head = KID(c, x, 0);
@@ -1464,6 +1519,23 @@ static PyObject *setup(PyObject *self, PyObject *a) {
     }
     PyObject **sp[] = {&S_BOOL, &S_INT, &S_REAL};
     for (int k = 0; k < 3; k++) { Py_INCREF(PyTuple_GET_ITEM(sorts, k)); Py_XSETREF(*sp[k], PyTuple_GET_ITEM(sorts, k)); }
+    /* key_hash against CPython's on keys of setup's objects (a term's hash must be object's) */
+    fast_hash = 0;
+    if (((PyTypeObject *)term)->tp_hash == PyBaseObject_Type.tp_hash) {
+        PyObject *inner = PyTuple_Pack(3, term, command, fraction); /* (hashed by address) */
+        PyObject *key = inner ? PyTuple_Pack(5, S_ADD, inner, Py_None, S_INT, (PyObject *)Py_TYPE(Py_None)) : NULL;
+        PyObject *key2 = key ? PyTuple_Pack(5, S_CONST, EMPTY, ONE, S_REAL, (PyObject *)&PyLong_Type) : NULL;
+        int same = 0;
+        if (key2 && PyObject_Hash(term) == (Py_hash_t)pointer_hash(term)) {
+            fast_hash = 1;
+            same = key_hash(key) == PyObject_Hash(key) && key_hash(key2) == PyObject_Hash(key2);
+        }
+        fast_hash = same && !PyErr_Occurred();
+        PyErr_Clear();
+        Py_XDECREF(inner);
+        Py_XDECREF(key);
+        Py_XDECREF(key2);
+    }
     ready = 1;
     Py_RETURN_NONE;
 }
