@@ -189,11 +189,6 @@ typedef struct {
 } Atom;
 
 typedef struct {
-    uint64_t h;
-    PyObject *t; /* borrowed: the table holds it */
-} Slot;
-
-typedef struct {
     const unsigned char *s;
     Py_ssize_t n;
     PyObject *table, *t_true, *t_false;
@@ -209,12 +204,11 @@ typedef struct {
     Atom *atoms;
     int natoms, capatoms;
     int depth;
-    Py_ssize_t first_id; /* the terms from this id on are this call's */
-    Slot *memo;          /* open addressing, a power of two (see mk) */
-    size_t memo_cap, memo_used;
+    struct Recent { uint64_t h; PyObject *t; } *recent; /* RECENT of them: see mk */
 } Ctx;
 
 #define GIVE_UP NULL
+#define RECENT 4096 /* mk's cache of recent terms (a power of two) */
 #define SMALL 16 /* arrays of up to this many on the stack */
 #define MAX_DEPTH 5000
 
@@ -374,54 +368,6 @@ static PyObject *atom_value(Ctx *c, Node *nd) {
 }
 
 /* ---- TermManager's constructors --------------------------------------------------------- */
-/* The memo: this call's terms by their key (operator, sort, value, arguments), so that a term
- * asked for again is found without building its key tuple.  A value is matched by identity,
- * or by value when it is an int of 64 bits (then, and for None, the memo knows every term of
- * this call with that key: see mk). */
-static inline uint64_t mix(uint64_t h, uint64_t v) {
-    h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
-    return h ^ (h >> 29);
-}
-
-/* a value's memo key; *complete: matched by value (None, an exact int of 64 bits) */
-static inline uint64_t val_key(PyObject *v, int *complete) {
-    if (v == Py_None) { *complete = 1; return 0; }
-    if (PyLong_CheckExact(v)) {
-        int over;
-        long long x = PyLong_AsLongLongAndOverflow(v, &over);
-        if (!over) { *complete = 1; return (uint64_t)x ^ 0x5bd1e995ULL; }
-        PyErr_Clear();
-    }
-    *complete = 0;
-    return (uint64_t)(uintptr_t)v;
-}
-
-static int memo_grow(Ctx *c) {
-    size_t ncap = c->memo_cap ? c->memo_cap * 2 : 4096;
-    Slot *ns = calloc(ncap, sizeof(Slot));
-    if (!ns) { PyErr_NoMemory(); return -1; }
-    for (size_t j = 0; j < c->memo_cap; j++) {
-        if (!c->memo[j].t) continue;
-        size_t k = c->memo[j].h & (ncap - 1);
-        while (ns[k].t) k = (k + 1) & (ncap - 1);
-        ns[k] = c->memo[j];
-    }
-    free(c->memo);
-    c->memo = ns;
-    c->memo_cap = ncap;
-    return 0;
-}
-
-static int memo_put(Ctx *c, uint64_t h, PyObject *t) {
-    if ((c->memo_used + 1) * 2 > c->memo_cap && memo_grow(c)) return -1;
-    size_t mask = c->memo_cap - 1, i = h & mask;
-    while (c->memo[i].t) i = (i + 1) & mask;
-    c->memo[i].h = h;
-    c->memo[i].t = t;
-    c->memo_used++;
-    return 0;
-}
-
 /* hash(key) of a key tuple (op, args, val, sort, type(val)) whose args are terms: tuple's
  * hash (CPython's tuplehash, xxHash lanes) with a term's hash, object's pointer hash, done
  * here; setup checks both against CPython's (fast_hash), else PyObject_Hash computes it. */
@@ -462,35 +408,56 @@ static Py_hash_t key_hash(PyObject *key) {
 }
 
 /* _mk: the one term of (op, args a[0..n), val, sort); borrowed result (the table has it) */
+static PyObject *made(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                      PyObject *sort);
+/* mk's cache: the terms of recent calls, by a hash of their operator, sort, value and
+ * argument addresses in a small direct-mapped table (in the processor's cache, unlike the
+ * term table), so that a term asked for again soon, e.g. (* -1 x) of each (- y x), is found
+ * without building its key tuple.  A slot is used when those fields are the same objects
+ * (or values of 64-bit ints); the table, which only grows during a call, still has it. */
+static inline uint64_t mix(uint64_t h, uint64_t v) {
+    h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+static inline int same_val(PyObject *x, PyObject *y) {
+    if (x == y) return 1;
+    if (!PyLong_CheckExact(x) || !PyLong_CheckExact(y)) return 0;
+    int ox, oy;
+    long long a = PyLong_AsLongLongAndOverflow(x, &ox), b = PyLong_AsLongLongAndOverflow(y, &oy);
+    return !ox && !oy && a == b;
+}
+
 static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
                     PyObject *sort) {
-    int complete, sc = sortcode_of(sort), fresh_arg = 0;
-    uint64_t vk = val_key(val, &complete);
-    if (sc == SX) complete = 0; /* (never found in the memo: see below) */
-    uint64_t h = mix(mix(mix((uint64_t)(uintptr_t)op, (uint64_t)sc), vk), (uint64_t)n);
-    for (Py_ssize_t k = 0; k < n; k++) {
-        h = mix(h, (uint64_t)(uintptr_t)a[k]);
-        if (tid(a[k]) >= c->first_id) fresh_arg = 1;
+    uint64_t h = mix((uint64_t)(uintptr_t)op, (uint64_t)(uintptr_t)sort);
+    if (PyLong_CheckExact(val)) {
+        int over;
+        long long v = PyLong_AsLongLongAndOverflow(val, &over);
+        h = mix(h, over ? (uint64_t)(uintptr_t)val : (uint64_t)v);
+    } else {
+        h = mix(h, (uint64_t)(uintptr_t)val);
     }
-    if (c->memo_cap && sc != SX) {
-        size_t mask = c->memo_cap - 1;
-        for (size_t i = h & mask; c->memo[i].t; i = (i + 1) & mask) {
-            PyObject *t = c->memo[i].t;
-            if (c->memo[i].h != h || OP(t) != op || SORTC(t) != sc) continue;
-            PyObject *tv = VAL(t);
-            if (tv != val) {
-                if (!complete || val == Py_None || !PyLong_CheckExact(tv)) continue;
-                int over;
-                long long x = PyLong_AsLongLongAndOverflow(tv, &over);
-                if (over || ((uint64_t)x ^ 0x5bd1e995ULL) != vk) continue;
-            }
-            PyObject *args = ARGS(t);
-            if (PyTuple_GET_SIZE(args) != n) continue;
-            Py_ssize_t k = 0;
-            while (k < n && PyTuple_GET_ITEM(args, k) == a[k]) k++;
-            if (k == n) return t;
-        }
+    for (Py_ssize_t k = 0; k < n; k++) h = mix(h, (uint64_t)(uintptr_t)a[k]);
+    size_t slot = (size_t)(h >> 40) & (RECENT - 1);
+    PyObject *t = c->recent[slot].t;
+    if (t && c->recent[slot].h == h && OP(t) == op && SORT(t) == sort &&
+        PyTuple_GET_SIZE(ARGS(t)) == n && same_val(VAL(t), val)) {
+        Py_ssize_t k = 0;
+        while (k < n && PyTuple_GET_ITEM(ARGS(t), k) == a[k]) k++;
+        if (k == n) return t;
     }
+    t = made(c, op, a, n, val, sort);
+    if (t) {
+        c->recent[slot].h = h;
+        c->recent[slot].t = t;
+    }
+    return t;
+}
+
+/* _mk itself: the table's term of the key, made if new */
+static PyObject *made(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                      PyObject *sort) {
     PyObject *args;
     if (n == 0) {
         Py_INCREF(EMPTY);
@@ -513,16 +480,10 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyOb
     PyObject_GC_UnTrack(key);
     Py_hash_t hash = key_hash(key); /* (once, for the lookup and the insertion) */
     if (hash == -1) { Py_DECREF(key); return NULL; }
-    PyObject *t = NULL;
-    /* A term with an argument made by this call was made by this call, so the memo has it
-     * when it matches values completely: only then is the table's lookup skipped. */
-    if (!(complete && fresh_arg)) {
-        t = _PyDict_GetItem_KnownHash(c->table, key, hash);
-        if (!t && PyErr_Occurred()) { Py_DECREF(key); return NULL; }
-    }
-    if (t) {
+    PyObject *t = _PyDict_GetItem_KnownHash(c->table, key, hash);
+    if (t || PyErr_Occurred()) {
         Py_DECREF(key);
-        return memo_put(c, h, t) ? NULL : t;
+        return t;
     }
     PyObject *id = PyLong_FromSsize_t(PyDict_GET_SIZE(c->table));
     t = id ? TermType->tp_alloc(TermType, 0) : NULL;
@@ -546,7 +507,7 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyOb
     int err = _PyDict_SetItem_KnownHash(c->table, key, t, hash);
     Py_DECREF(key);
     Py_DECREF(t);
-    return err || memo_put(c, h, t) ? NULL : t;
+    return err ? NULL : t;
 }
 
 static PyObject *mk1(Ctx *c, PyObject *op, PyObject *a, PyObject *val, PyObject *sort) {
@@ -1383,11 +1344,12 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     Py_INCREF(status);
     c.status = status;
     c.numeral_sort = want_of(logic) == SR ? SR : SI;
-    Py_ssize_t first_id = c.first_id = PyDict_GET_SIZE(table);
+    Py_ssize_t first_id = PyDict_GET_SIZE(table); /* ids from here on are this call's */
+    c.recent = calloc(RECENT, sizeof(struct Recent));
     PyObject *cmds = PyList_New(0), *binds = PyList_New(0), *decls = PyList_New(0), *res = NULL;
     Py_ssize_t p = start;
     int exited = 0, ok = 0, read = 0;
-    if (!cmds || !binds || !decls || PyErr_Occurred()) goto done;
+    if (!cmds || !binds || !decls || !c.recent || PyErr_Occurred()) goto done;
     if (load_names(&c, symbols, functions)) goto done;
     while (skip(&c, &p)) {
         if (c.s[p] != '(' || exited) goto done; /* (parse: what follows exit, the parser reads) */
@@ -1453,7 +1415,7 @@ done:
     free(c.kids);
     free(c.tmp);
     free(c.atoms);
-    free(c.memo);
+    free(c.recent);
     if (gc_was) PyGC_Enable();
     return res;
 }
