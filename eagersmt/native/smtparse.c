@@ -177,21 +177,20 @@ static Entry *map_find(Map *m, const char *s, Py_ssize_t n, int create) {
 
 /* ---- s-expressions of one command ----------------------------------------------------- */
 enum { N_LIST, N_SYM, N_QSYM, N_STR };
-typedef struct {
-    int type;
-    Py_ssize_t pos, a, b; /* pos: offset of '(' or of the token; [a, b): an atom's text */
-    int first, nk;        /* a list's children: kids[first .. first + nk) */
+typedef struct {           /* (32 bytes: a command's nodes are read again to elaborate it) */
+    Py_ssize_t pos, a;     /* pos: offset of '(' or of the token; an atom's text: a, len */
+    int first, nk;         /* a list's children: kids[first .. first + nk) */
+    int len, type;
 } Node;
 
 typedef struct {
-    PyObject *t;
-    Py_ssize_t pos;
+    PyObject *t; /* an atom this call put into atom_pos */
 } Atom;
 
 typedef struct {
     const unsigned char *s;
     Py_ssize_t n;
-    PyObject *table, *t_true, *t_false;
+    PyObject *table, *t_true, *t_false, *atom_pos;
     int numeral_sort;
     PyObject *logic, *status; /* owned */
     Map names, nums;
@@ -269,7 +268,6 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
             memcpy(c->kids + c->nkids, c->tmp + tmpstart[depth], nk * sizeof(int));
             c->nodes[li].first = c->nkids;
             c->nodes[li].nk = nk;
-            c->nodes[li].b = p + 1;
             c->nkids += nk;
             c->ntmp = tmpstart[depth];
             p++;
@@ -299,8 +297,9 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 Py_ssize_t q = p + 1;
                 while (q < n && s[q] != '|' && s[q] != '\\') q++;
                 if (q >= n || s[q] != '|') return -1;
+                if (q - p > INT32_MAX) return -1;
                 nd->a = p + 1;
-                nd->b = q;
+                nd->len = (int)(q - p - 1);
                 int simple = q > p + 1 && !(s[p + 1] >= '0' && s[p + 1] <= '9') && s[p + 1] != ':';
                 for (Py_ssize_t k = p + 1; simple && k < q; k++) simple = simple_char(s[k]);
                 nd->type = simple ? N_SYM : N_QSYM;
@@ -313,18 +312,20 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                     if (q + 1 < n && s[q + 1] == '"') { q += 2; continue; }
                     break;
                 }
+                if (q - p > INT32_MAX) return -1;
                 nd->type = N_STR;
                 nd->a = p + 1;
-                nd->b = q;
+                nd->len = (int)(q - p - 1);
                 p = q + 1;
             } else {
                 if (ch == '\\') return -1;
                 Py_ssize_t q = p + 1;
                 while (cls[s[q]] == C_SYM) q++;
                 if (q < n && s[q] == 0) return -1; /* a NUL in a symbol */
+                if (q - p > INT32_MAX) return -1;
                 nd->type = N_SYM;
                 nd->a = p;
-                nd->b = q;
+                nd->len = (int)(q - p);
                 p = q;
             }
         }
@@ -337,7 +338,7 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
 
 #define KID(c, nd, k) (&(c)->nodes[(c)->kids[(nd)->first + (k)]])
 #define TXT(c, nd) ((const char *)(c)->s + (nd)->a)
-#define LEN(nd) ((nd)->b - (nd)->a)
+#define LEN(nd) ((Py_ssize_t)(nd)->len)
 
 static int is(Ctx *c, Node *nd, const char *w) {
     Py_ssize_t l = (Py_ssize_t)strlen(w);
@@ -1078,12 +1079,14 @@ static PyObject *app(Ctx *c, Node *x) {
     }
     r = apply_op(c, k, a, n);
     if (r && k >= K_EQ && k <= K_GT) { /* _ATOM_OPS: their first source position */
-        if (grow((void **)&c->atoms, &c->capatoms, c->natoms + 1, sizeof(Atom))) {
+        /* atom_pos.setdefault(r, pos) while r is in the cache; the atoms it added are kept,
+         * to be taken out again on giving up */
+        PyObject *pos = PyLong_FromSsize_t(x->pos), *got = pos ? PyDict_SetDefault(c->atom_pos, r, pos) : NULL;
+        if (!got || (got == pos && grow((void **)&c->atoms, &c->capatoms, c->natoms + 1, sizeof(Atom))))
             r = NULL;
-        } else {
-            c->atoms[c->natoms].t = r;
-            c->atoms[c->natoms++].pos = x->pos;
-        }
+        else if (got == pos)
+            c->atoms[c->natoms++].t = r;
+        Py_XDECREF(pos);
     }
 out:
     c->depth--;
@@ -1337,6 +1340,7 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     c.s = PyUnicode_1BYTE_DATA(text);
     c.n = PyUnicode_GET_LENGTH(text);
     c.table = table;
+    c.atom_pos = atom_pos;
     c.t_true = t_true;
     c.t_false = t_false;
     Py_INCREF(logic);
@@ -1361,12 +1365,6 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
         if (rc == R_EXIT) exited = 1;
         if (stop && rc != R_PURE) break;
     }
-    for (int k = 0; k < c.natoms; k++) { /* atom_pos.setdefault(t, pos) */
-        PyObject *pos = PyLong_FromSsize_t(c.atoms[k].pos);
-        int err = !pos || !PyDict_SetDefault(atom_pos, c.atoms[k].t, pos);
-        Py_XDECREF(pos);
-        if (err) goto done;
-    }
     /* The table and atom_pos hold terms, which lead back to neither: the collector need not
      * visit them (a dict is tracked again when a tracked object is put into it). */
     if (PyObject_GC_IsTracked(table)) PyObject_GC_UnTrack(table);
@@ -1390,6 +1388,8 @@ done:
     if (!ok) { /* give up: the table as it was (the Python parser makes the same ids) */
         PyObject *et, *ev, *tb;
         PyErr_Fetch(&et, &ev, &tb);
+        for (int m = 0; m < c.natoms; m++) /* the atoms put into atom_pos here */
+            if (PyDict_DelItem(atom_pos, c.atoms[m].t)) PyErr_Clear();
         PyObject *added = PyList_New(0), *k, *v; /* the keys of the terms made here */
         Py_ssize_t i = 0;
         while (added && PyDict_Next(table, &i, &k, &v))
