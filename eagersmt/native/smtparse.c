@@ -301,7 +301,7 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 nd->a = p + 1;
                 nd->len = (int)(q - p - 1);
                 int simple = q > p + 1 && !(s[p + 1] >= '0' && s[p + 1] <= '9') && s[p + 1] != ':';
-                for (Py_ssize_t k = p + 1; simple && k < q; k++) simple = simple_char(s[k]);
+                for (Py_ssize_t j = p + 1; simple && j < q; j++) simple = simple_char(s[j]);
                 nd->type = simple ? N_SYM : N_QSYM;
                 p = q + 1;
             } else if (k == C_QUOTE) {
@@ -1420,8 +1420,8 @@ done:
     return res;
 }
 
-static int member_offset(PyObject *cls, const char *name, Py_ssize_t *off) {
-    PyObject *d = PyObject_GetAttrString(cls, name);
+static int member_offset(PyObject *type, const char *name, Py_ssize_t *off) {
+    PyObject *d = PyObject_GetAttrString(type, name);
     if (!d) return -1;
     int ok = Py_IS_TYPE(d, &PyMemberDescr_Type) &&
              ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
