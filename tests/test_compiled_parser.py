@@ -106,6 +106,29 @@ def test_giving_up_changes_nothing(monkeypatch):
 
 
 @needs_compiled
+@pytest.mark.parametrize("global_declarations", [False, True])
+def test_declarations_are_bound_on_the_assertion_level(global_declarations):
+    p = Parser()
+    p.levels.append([])  # as after a push
+    p.global_declarations = global_declarations
+    assert p.compiled(TEXT) is not None
+    assert set(p.symbols) == {"x", "y", "p"} and set(p.functions) == {"f"}
+    undo = [(table is p.functions, name) for table, name in p.levels[-1]]
+    assert undo == ([] if global_declarations else
+                    [(False, "x"), (False, "y"), (True, "f"), (False, "p")])
+    assert p.levels[0] == []
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", ["(declare-const x Int)(assert (< x\x00y 1))",
+                                  "(declare-const x Int)\x00(assert (< x 1))",
+                                  "(declare-const x Int)(assert (< x 1))\x00"])
+def test_a_nul_character_is_left_to_the_python_parser(text):
+    diff, took = compare(text)
+    assert diff is None and not took
+
+
+@needs_compiled
 @pytest.mark.parametrize("numeral", ["-" + "1" * 3999, "-" + "1" * 4000, "1" * 4000, "1" * 4001])
 def test_the_numeral_limit_is_the_parsers(numeral):
     diff, took = compare(f"(declare-const x Int)(assert (< x {numeral}))")

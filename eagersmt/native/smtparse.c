@@ -1,16 +1,17 @@
 /* The compiled SMT-LIB front end: scanner, reader and elaborator of the common well-formed
  * subset, building the same terms as eagersmt/smtlib/parser.py through the same
- * TermManager table (see eagersmt/smtlib/compiled.py for the contract).
+ * TermManager table (see Parser.compiled in eagersmt/smtlib/parser.py for the contract).
  *
  * elaborate(text, start, stop, table, true, false, logic, status, symbols, functions,
- *           atom_pos) reads the commands of text from offset start.  It returns None when
- * it gives up -- anything outside the subset or any error -- after removing every term it
- * added to table (so the Python parser reads the same text into the same ids), or
- * (end, commands, bindings, declarations, logic, status, exited, read) on success (read:
- * how many top-level s-expressions were elaborated), with the
- * atoms' first positions set into atom_pos.  stop: return after the first command that
- * is not set-logic, set-info, set-option, declare-fun, declare-const or assert (a session runs it before the
- * next command is elaborated).
+ *           atom_pos, level) reads the commands of text from offset start.  It returns None
+ * when it gives up -- anything outside the subset or any error -- after removing every term
+ * it added to table (so the Python parser reads the same text into the same ids), or
+ * (end, commands, declarations, logic, status, exited, read) on success (read: how many
+ * top-level s-expressions were elaborated), with the atoms' first positions set into
+ * atom_pos and the declared names bound as Parser.bind binds them (into symbols or
+ * functions, and (table, name) appended to level unless level is None).  stop: return after
+ * the first command that is not set-logic, set-info, set-option, declare-fun, declare-const
+ * or assert (a session runs it before the next command is elaborated).
  *
  * The term constructors below mirror TermManager's (ir/terms.py: _mk, not_, _junction,
  * iff, ite, add, mul, _cmp, const, var, param, apply) and the parser's operator handlers
@@ -28,16 +29,15 @@
 /* ---- constants handed over by setup() ---------------------------------------------- */
 static PyTypeObject *TermType, *CommandType;
 static Py_ssize_t off_op, off_args, off_val, off_sort, off_id;
+static Py_ssize_t off_name, off_cargs, off_pos, off_end; /* Command's */
 static PyObject *S_CONST, *S_VAR, *S_PARAM, *S_NOT, *S_AND, *S_OR, *S_ITE, *S_IFF, *S_EQ,
     *S_LE, *S_LT, *S_ADD, *S_MUL, *S_APPLY;
 static PyObject *S_BOOL, *S_INT, *S_REAL;
 static PyObject *Fraction, *QSymbolType, *StringType, *Logics, *KnownOptions;
 static PyObject *EMPTY, *ZERO, *ONE, *MINUS_ONE;
-static PyObject *A_name, *A_args, *A_pos, *A_end;
 static PyObject *C_set_logic, *C_set_info, *C_set_option, *C_declare, *C_assert, *C_check_sat,
     *C_get_model, *C_exit;
 static int ready = 0;
-static unsigned char is_space[256];
 
 enum { O_CONST, O_VAR, O_PARAM, O_NOT, O_AND, O_OR, O_ITE, O_IFF, O_EQ, O_LE, O_LT, O_ADD,
        O_MUL, O_APPLY, O_OTHER };
@@ -51,8 +51,13 @@ enum { SB, SI, SR, SX };
 #define VAL(t) SLOT(t, off_val)
 #define SORT(t) SLOT(t, off_sort)
 
-static int opcode(PyObject *t) {
-    PyObject *op = OP(t);
+/* setup's operator objects by address (a direct-mapped cache in front of opcode_slow) */
+#define OPCACHE 256
+static struct { PyObject *op; int code; } opcache[OPCACHE];
+static int opshift = 4; /* (setup picks one that gives every operator its own slot) */
+#define OPSLOT(op) (((uintptr_t)(op) >> opshift) & (OPCACHE - 1))
+
+static int opcode_slow(PyObject *op) {
     for (int i = 0; i < O_OTHER; i++)
         if (op == *OPS[i]) return i;
     for (int i = 0; i < O_OTHER; i++)
@@ -61,10 +66,21 @@ static int opcode(PyObject *t) {
     return O_OTHER;
 }
 
-static int sortcode_of(PyObject *s) {
+static inline int opcode(PyObject *t) {
+    PyObject *op = OP(t);
+    uintptr_t k = OPSLOT(op);
+    return opcache[k].op == op ? opcache[k].code : opcode_slow(op);
+}
+
+static int sortcode_slow(PyObject *s);
+static inline int sortcode_of(PyObject *s) {
     if (s == S_BOOL) return SB;
     if (s == S_INT) return SI;
     if (s == S_REAL) return SR;
+    return sortcode_slow(s);
+}
+
+static int sortcode_slow(PyObject *s) {
     if (PyUnicode_Check(s)) {
         if (PyUnicode_Compare(s, S_BOOL) == 0) return SB;
         if (PyUnicode_Compare(s, S_INT) == 0) return SI;
@@ -161,21 +177,20 @@ static Entry *map_find(Map *m, const char *s, Py_ssize_t n, int create) {
 
 /* ---- s-expressions of one command ----------------------------------------------------- */
 enum { N_LIST, N_SYM, N_QSYM, N_STR };
-typedef struct {
-    int type;
-    Py_ssize_t pos, a, b; /* pos: offset of '(' or of the token; [a, b): an atom's text */
-    int first, nk;        /* a list's children: kids[first .. first + nk) */
+typedef struct {           /* (32 bytes: a command's nodes are read again to elaborate it) */
+    Py_ssize_t pos, a;     /* pos: offset of '(' or of the token; an atom's text: a, len */
+    int first, nk;         /* a list's children: kids[first .. first + nk) */
+    int len, type;
 } Node;
 
 typedef struct {
-    PyObject *t;
-    Py_ssize_t pos;
+    PyObject *t; /* an atom this call put into atom_pos */
 } Atom;
 
 typedef struct {
     const unsigned char *s;
     Py_ssize_t n;
-    PyObject *table, *t_true, *t_false;
+    PyObject *table, *t_true, *t_false, *atom_pos;
     int numeral_sort;
     PyObject *logic, *status; /* owned */
     Map names, nums;
@@ -188,9 +203,12 @@ typedef struct {
     Atom *atoms;
     int natoms, capatoms;
     int depth;
+    struct Recent { uint64_t h; PyObject *t; } *recent; /* RECENT of them: see mk */
 } Ctx;
 
 #define GIVE_UP NULL
+#define RECENT 4096 /* mk's cache of recent terms (a power of two) */
+#define SMALL 16 /* arrays of up to this many on the stack */
 #define MAX_DEPTH 5000
 
 static int grow(void **p, int *cap, int need, size_t size) {
@@ -204,24 +222,23 @@ static int grow(void **p, int *cap, int need, size_t size) {
     return 0;
 }
 
-static int sym_char(unsigned char c) {
-    return !is_space[c] && c != '(' && c != ')' && c != '|' && c != '"' && c != ';';
-}
+/* The scanner's character classes; C_END: the NUL after the text (a str's data ends with
+ * one) or inside it, where the scanner gives up (the reader takes NUL for a symbol char). */
+enum { C_SYM, C_SPACE, C_OPEN, C_CLOSE, C_BAR, C_QUOTE, C_SEMI, C_END };
+static unsigned char cls[256];
 
 /* Skip white space and comments from *i; 0 at the end of the text. */
 static int skip(Ctx *c, Py_ssize_t *i) {
     const unsigned char *s = c->s;
-    Py_ssize_t n = c->n, p = *i;
+    Py_ssize_t p = *i;
     for (;;) {
-        while (p < n && is_space[s[p]]) p++;
-        if (p < n && s[p] == ';') {
-            while (p < n && s[p] != '\n') p++;
-            continue;
-        }
-        break;
+        while (cls[s[p]] == C_SPACE) p++;
+        if (s[p] != ';') break;
+        const unsigned char *nl = memchr(s + p, '\n', c->n - p);
+        p = nl ? nl - s : c->n;
     }
     *i = p;
-    return p < n;
+    return p < c->n;
 }
 
 static int simple_char(unsigned char ch) {
@@ -236,18 +253,22 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
     c->nn = c->nkids = c->ntmp = 0;
     int open[MAX_DEPTH], tmpstart[MAX_DEPTH], depth = 0;
     for (;;) {
-        if (!skip(c, &p)) return -1; /* never closed */
+        while (cls[s[p]] == C_SPACE) p++;
         unsigned char ch = s[p];
-        int node;
-        if (ch == ')') {
+        int node, k = cls[ch];
+        if (k == C_SEMI) {
+            skip(c, &p);
+            continue;
+        }
+        if (k == C_END) return -1; /* never closed, or a NUL */
+        if (k == C_CLOSE) {
             depth--;
-            int li = open[depth], k = c->ntmp - tmpstart[depth];
-            if (grow((void **)&c->kids, &c->capk, c->nkids + k, sizeof(int))) return -2;
-            memcpy(c->kids + c->nkids, c->tmp + tmpstart[depth], k * sizeof(int));
+            int li = open[depth], nk = c->ntmp - tmpstart[depth];
+            if (grow((void **)&c->kids, &c->capk, c->nkids + nk, sizeof(int))) return -2;
+            memcpy(c->kids + c->nkids, c->tmp + tmpstart[depth], nk * sizeof(int));
             c->nodes[li].first = c->nkids;
-            c->nodes[li].nk = k;
-            c->nodes[li].b = p + 1;
-            c->nkids += k;
+            c->nodes[li].nk = nk;
+            c->nkids += nk;
             c->ntmp = tmpstart[depth];
             p++;
             if (depth == 0) {
@@ -256,12 +277,13 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
             }
             node = li;
         } else {
-            if (grow((void **)&c->nodes, &c->capn, c->nn + 1, sizeof(Node))) return -2;
+            if (c->nn >= c->capn && grow((void **)&c->nodes, &c->capn, c->nn + 1, sizeof(Node)))
+                return -2;
             node = c->nn++;
             Node *nd = &c->nodes[node];
             nd->pos = p;
             nd->first = nd->nk = 0;
-            if (ch == '(') {
+            if (k == C_OPEN) {
                 if (depth >= MAX_DEPTH) return -1;
                 nd->type = N_LIST;
                 open[depth] = node;
@@ -271,17 +293,18 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                 continue;
             }
             if (depth == 0) return -1;
-            if (ch == '|') {
+            if (k == C_BAR) {
                 Py_ssize_t q = p + 1;
                 while (q < n && s[q] != '|' && s[q] != '\\') q++;
                 if (q >= n || s[q] != '|') return -1;
+                if (q - p > INT32_MAX) return -1;
                 nd->a = p + 1;
-                nd->b = q;
+                nd->len = (int)(q - p - 1);
                 int simple = q > p + 1 && !(s[p + 1] >= '0' && s[p + 1] <= '9') && s[p + 1] != ':';
-                for (Py_ssize_t k = p + 1; simple && k < q; k++) simple = simple_char(s[k]);
+                for (Py_ssize_t j = p + 1; simple && j < q; j++) simple = simple_char(s[j]);
                 nd->type = simple ? N_SYM : N_QSYM;
                 p = q + 1;
-            } else if (ch == '"') {
+            } else if (k == C_QUOTE) {
                 Py_ssize_t q = p + 1;
                 for (;;) {
                     while (q < n && s[q] != '"') q++;
@@ -289,29 +312,33 @@ static int read_command(Ctx *c, Py_ssize_t *i) {
                     if (q + 1 < n && s[q + 1] == '"') { q += 2; continue; }
                     break;
                 }
+                if (q - p > INT32_MAX) return -1;
                 nd->type = N_STR;
                 nd->a = p + 1;
-                nd->b = q;
+                nd->len = (int)(q - p - 1);
                 p = q + 1;
             } else {
                 if (ch == '\\') return -1;
-                Py_ssize_t q = p;
-                while (q < n && sym_char(s[q])) q++;
+                Py_ssize_t q = p + 1;
+                while (cls[s[q]] == C_SYM) q++;
+                if (q < n && s[q] == 0) return -1; /* a NUL in a symbol */
+                if (q - p > INT32_MAX) return -1;
                 nd->type = N_SYM;
                 nd->a = p;
-                nd->b = q;
+                nd->len = (int)(q - p);
                 p = q;
             }
         }
         if (depth == 0) return -1;
-        if (grow((void **)&c->tmp, &c->captmp, c->ntmp + 1, sizeof(int))) return -2;
+        if (c->ntmp >= c->captmp && grow((void **)&c->tmp, &c->captmp, c->ntmp + 1, sizeof(int)))
+            return -2;
         c->tmp[c->ntmp++] = node;
     }
 }
 
 #define KID(c, nd, k) (&(c)->nodes[(c)->kids[(nd)->first + (k)]])
 #define TXT(c, nd) ((const char *)(c)->s + (nd)->a)
-#define LEN(nd) ((nd)->b - (nd)->a)
+#define LEN(nd) ((Py_ssize_t)(nd)->len)
 
 static int is(Ctx *c, Node *nd, const char *w) {
     Py_ssize_t l = (Py_ssize_t)strlen(w);
@@ -342,16 +369,118 @@ static PyObject *atom_value(Ctx *c, Node *nd) {
 }
 
 /* ---- TermManager's constructors --------------------------------------------------------- */
-/* _mk: the one term of (op, args, val, sort); steals args; borrowed result (the table has it) */
-static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObject *sort) {
-    PyObject *key = PyTuple_Pack(5, op, args, val, sort, (PyObject *)Py_TYPE(val));
-    Py_DECREF(args);
-    if (!key) return NULL;
-    Py_hash_t hash = PyObject_Hash(key); /* (once, for the lookup and the insertion) */
-    if (hash == -1) {
-        Py_DECREF(key);
-        return NULL;
+/* hash(key) of a key tuple (op, args, val, sort, type(val)) whose args are terms: tuple's
+ * hash (CPython's tuplehash, xxHash lanes) with a term's hash, object's pointer hash, done
+ * here; setup checks both against CPython's (fast_hash), else PyObject_Hash computes it. */
+static int fast_hash = 0;
+#define XXPRIME_1 11400714785074694791ULL
+#define XXPRIME_2 14029467366897019727ULL
+#define XXPRIME_5 2870177450012600261ULL
+static inline uint64_t xx_lane(uint64_t acc, uint64_t lane) {
+    acc += lane * XXPRIME_2;
+    acc = (acc << 31) | (acc >> 33);
+    return acc * XXPRIME_1;
+}
+static inline Py_hash_t xx_end(uint64_t acc, Py_ssize_t len) {
+    acc += (uint64_t)len ^ (XXPRIME_5 ^ 3527539UL);
+    return acc == (uint64_t)-1 ? 1546275796 : (Py_hash_t)acc;
+}
+static inline uint64_t pointer_hash(const void *p) {
+    size_t y = (size_t)p;
+    y = (y >> 4) | (y << (8 * sizeof(void *) - 4));
+    return (Py_hash_t)y == -1 ? (uint64_t)-2 : (uint64_t)y;
+}
+static Py_hash_t key_hash(PyObject *key) {
+    if (!fast_hash || sizeof(Py_uhash_t) != 8) return PyObject_Hash(key);
+    PyObject *args = PyTuple_GET_ITEM(key, 1);
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    uint64_t a = XXPRIME_5;
+    for (Py_ssize_t k = 0; k < n; k++) a = xx_lane(a, pointer_hash(PyTuple_GET_ITEM(args, k)));
+    Py_hash_t ha = xx_end(a, n), h[4];
+    int ks[4] = {0, 2, 3, 4};
+    for (int k = 0; k < 4; k++)
+        if ((h[k] = PyObject_Hash(PyTuple_GET_ITEM(key, ks[k]))) == -1) return -1;
+    uint64_t acc = xx_lane(XXPRIME_5, (uint64_t)h[0]);
+    acc = xx_lane(acc, (uint64_t)ha);
+    acc = xx_lane(acc, (uint64_t)h[1]);
+    acc = xx_lane(acc, (uint64_t)h[2]);
+    acc = xx_lane(acc, (uint64_t)h[3]);
+    return xx_end(acc, 5);
+}
+
+/* _mk: the one term of (op, args a[0..n), val, sort); borrowed result (the table has it) */
+static PyObject *made(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                      PyObject *sort);
+/* mk's cache: the terms of recent calls, by a hash of their operator, sort, value and
+ * argument addresses in a small direct-mapped table (in the processor's cache, unlike the
+ * term table), so that a term asked for again soon, e.g. (* -1 x) of each (- y x), is found
+ * without building its key tuple.  A slot is used when those fields are the same objects
+ * (or values of 64-bit ints); the table, which only grows during a call, still has it. */
+static inline uint64_t mix(uint64_t h, uint64_t v) {
+    h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+static inline int same_val(PyObject *x, PyObject *y) {
+    if (x == y) return 1;
+    if (!PyLong_CheckExact(x) || !PyLong_CheckExact(y)) return 0;
+    int ox, oy;
+    long long a = PyLong_AsLongLongAndOverflow(x, &ox), b = PyLong_AsLongLongAndOverflow(y, &oy);
+    return !ox && !oy && a == b;
+}
+
+static PyObject *mk(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                    PyObject *sort) {
+    uint64_t h = mix((uint64_t)(uintptr_t)op, (uint64_t)(uintptr_t)sort);
+    if (PyLong_CheckExact(val)) {
+        int over;
+        long long v = PyLong_AsLongLongAndOverflow(val, &over);
+        h = mix(h, over ? (uint64_t)(uintptr_t)val : (uint64_t)v);
+    } else {
+        h = mix(h, (uint64_t)(uintptr_t)val);
     }
+    for (Py_ssize_t k = 0; k < n; k++) h = mix(h, (uint64_t)(uintptr_t)a[k]);
+    size_t slot = (size_t)(h >> 40) & (RECENT - 1);
+    PyObject *t = c->recent[slot].t;
+    if (t && c->recent[slot].h == h && OP(t) == op && SORT(t) == sort &&
+        PyTuple_GET_SIZE(ARGS(t)) == n && same_val(VAL(t), val)) {
+        Py_ssize_t k = 0;
+        while (k < n && PyTuple_GET_ITEM(ARGS(t), k) == a[k]) k++;
+        if (k == n) return t;
+    }
+    t = made(c, op, a, n, val, sort);
+    if (t) {
+        c->recent[slot].h = h;
+        c->recent[slot].t = t;
+    }
+    return t;
+}
+
+/* _mk itself: the table's term of the key, made if new */
+static PyObject *made(Ctx *c, PyObject *op, PyObject *const *a, Py_ssize_t n, PyObject *val,
+                      PyObject *sort) {
+    PyObject *args;
+    if (n == 0) {
+        Py_INCREF(EMPTY);
+        args = EMPTY;
+    } else {
+        if (!(args = PyTuple_New(n))) return NULL;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            Py_INCREF(a[k]);
+            PyTuple_SET_ITEM(args, k, a[k]);
+        }
+        PyObject_GC_UnTrack(args); /* (terms: in no cycle, see below) */
+    }
+    PyObject *key = PyTuple_New(5);
+    if (!key) { Py_DECREF(args); return NULL; }
+    PyObject *items[5] = {op, args, val, sort, (PyObject *)Py_TYPE(val)};
+    for (int k = 0; k < 5; k++) {
+        if (k != 1) Py_INCREF(items[k]);
+        PyTuple_SET_ITEM(key, k, items[k]);
+    }
+    PyObject_GC_UnTrack(key);
+    Py_hash_t hash = key_hash(key); /* (once, for the lookup and the insertion) */
+    if (hash == -1) { Py_DECREF(key); return NULL; }
     PyObject *t = _PyDict_GetItem_KnownHash(c->table, key, hash);
     if (t || PyErr_Occurred()) {
         Py_DECREF(key);
@@ -366,8 +495,8 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     }
     Py_INCREF(op);
     SLOT(t, off_op) = op;
-    Py_INCREF(PyTuple_GET_ITEM(key, 1));
-    SLOT(t, off_args) = PyTuple_GET_ITEM(key, 1);
+    Py_INCREF(args);
+    SLOT(t, off_args) = args;
     Py_INCREF(val);
     SLOT(t, off_val) = val;
     Py_INCREF(sort);
@@ -376,33 +505,19 @@ static PyObject *mk(Ctx *c, PyObject *op, PyObject *args, PyObject *val, PyObjec
     /* A term's fields never lead back to it (its arguments are older terms): it, its arguments
      * and its key are in no reference cycle, so the cycle collector need not visit them. */
     PyObject_GC_UnTrack(t);
-    if (PyObject_GC_IsTracked(PyTuple_GET_ITEM(key, 1))) PyObject_GC_UnTrack(PyTuple_GET_ITEM(key, 1));
-    PyObject_GC_UnTrack(key);
     int err = _PyDict_SetItem_KnownHash(c->table, key, t, hash);
     Py_DECREF(key);
     Py_DECREF(t);
     return err ? NULL : t;
 }
 
-static PyObject *tuple_of(PyObject **a, Py_ssize_t n) {
-    PyObject *t = PyTuple_New(n);
-    if (!t) return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_INCREF(a[i]);
-        PyTuple_SET_ITEM(t, i, a[i]);
-    }
-    return t;
-}
-
 static PyObject *mk1(Ctx *c, PyObject *op, PyObject *a, PyObject *val, PyObject *sort) {
-    PyObject *args = tuple_of(&a, 1);
-    return args ? mk(c, op, args, val, sort) : NULL;
+    return mk(c, op, &a, 1, val, sort);
 }
 
 static PyObject *mk2(Ctx *c, PyObject *op, PyObject *a, PyObject *b, PyObject *sort) {
     PyObject *ab[2] = {a, b};
-    PyObject *args = tuple_of(ab, 2);
-    return args ? mk(c, op, args, Py_None, sort) : NULL;
+    return mk(c, op, ab, 2, Py_None, sort);
 }
 
 /* const(value, sort) (value borrowed) */
@@ -413,8 +528,7 @@ static PyObject *cnst(Ctx *c, PyObject *value, int sort) {
     }
     PyObject *v = sort == SI ? PyNumber_Long(value) : PyObject_CallOneArg(Fraction, value);
     if (!v) return NULL;
-    Py_INCREF(EMPTY);
-    PyObject *t = mk(c, S_CONST, EMPTY, v, sort == SI ? S_INT : S_REAL);
+    PyObject *t = mk(c, S_CONST, NULL, 0, v, sort == SI ? S_INT : S_REAL);
     Py_DECREF(v);
     return t;
 }
@@ -433,9 +547,28 @@ static PyObject *not_(Ctx *c, PyObject *a) {
 typedef struct {
     PyObject *op, *unit, *zero, *result;
     int opc, done;
-    PyObject **items;
+    PyObject **items; /* small, or from malloc when more */
     int n, cap;
+    PyObject *small[SMALL];
 } Junction;
+
+/* room for need items in *a (cap: its size; small: the caller's buffer, never freed) */
+static int room(PyObject ***a, int *cap, int need, PyObject **small) {
+    if (need <= *cap) return 0;
+    int ncap = *cap * 2 > need ? *cap * 2 : need;
+    PyObject **q = *a == small ? malloc(ncap * sizeof(PyObject *))
+                               : realloc(*a, ncap * sizeof(PyObject *));
+    if (!q) { PyErr_NoMemory(); return -1; }
+    if (*a == small) memcpy(q, small, *cap * sizeof(PyObject *));
+    *a = q;
+    *cap = ncap;
+    return 0;
+}
+
+static void junction_free(Junction *j) {
+    if (j->items != j->small) free(j->items);
+    j->items = j->small;
+}
 
 static void junction_start(Ctx *c, Junction *j, int and) {
     j->op = and ? S_AND : S_OR;
@@ -444,8 +577,9 @@ static void junction_start(Ctx *c, Junction *j, int and) {
     j->zero = and ? c->t_false : c->t_true;
     j->done = 0;
     j->result = NULL;
-    j->items = NULL;
-    j->n = j->cap = 0;
+    j->items = j->small;
+    j->n = 0;
+    j->cap = SMALL;
 }
 
 static int junction_add(Junction *j, PyObject *a) {
@@ -458,10 +592,10 @@ static int junction_add(Junction *j, PyObject *a) {
     if (opcode(a) == j->opc) {
         PyObject *args = ARGS(a);
         Py_ssize_t m = PyTuple_GET_SIZE(args);
-        if (grow((void **)&j->items, &j->cap, j->n + (int)m, sizeof(PyObject *))) return -1;
+        if (room(&j->items, &j->cap, j->n + (int)m, j->small)) return -1;
         for (Py_ssize_t k = 0; k < m; k++) j->items[j->n++] = PyTuple_GET_ITEM(args, k);
     } else {
-        if (grow((void **)&j->items, &j->cap, j->n + 1, sizeof(PyObject *))) return -1;
+        if (room(&j->items, &j->cap, j->n + 1, j->small)) return -1;
         j->items[j->n++] = a;
     }
     return 0;
@@ -486,32 +620,37 @@ static PyObject *junction_end(Ctx *c, Junction *j) {
     PyObject *r = NULL;
     if (j->done) { r = j->result; goto out; }
     if (j->n == 0) { r = j->unit; goto out; }
-    ById *v = malloc(j->n * sizeof(ById));
+    ById vsmall[SMALL], *v = j->n <= SMALL ? vsmall : malloc(j->n * sizeof(ById));
     if (!v) { PyErr_NoMemory(); goto out; }
     for (int k = 0; k < j->n; k++) { v[k].t = j->items[k]; v[k].id = tid(j->items[k]); }
-    qsort(v, j->n, sizeof(ById), by_id);
+    if (j->n <= SMALL) { /* (insertion sort) */
+        for (int k = 1; k < j->n; k++) {
+            ById x = v[k];
+            int i = k;
+            for (; i > 0 && v[i - 1].id > x.id; i--) v[i] = v[i - 1];
+            v[i] = x;
+        }
+    } else {
+        qsort(v, j->n, sizeof(ById), by_id);
+    }
     int m = 0;
     for (int k = 0; k < j->n; k++)
         if (m == 0 || v[m - 1].id != v[k].id) v[m++] = v[k];
     for (int k = 0; k < m; k++)
         if (opcode(v[k].t) == O_NOT && has_id(v, m, tid(PyTuple_GET_ITEM(ARGS(v[k].t), 0)))) {
             r = j->zero;
-            free(v);
-            goto out;
+            goto out_v;
         }
     if (m == 1) {
         r = v[0].t;
     } else {
-        PyObject *args = PyTuple_New(m);
-        if (args) {
-            for (int k = 0; k < m; k++) { Py_INCREF(v[k].t); PyTuple_SET_ITEM(args, k, v[k].t); }
-            r = mk(c, j->op, args, Py_None, S_BOOL);
-        }
+        for (int k = 0; k < m; k++) j->items[k] = v[k].t; /* (m <= n: they fit) */
+        r = mk(c, j->op, j->items, m, Py_None, S_BOOL);
     }
-    free(v);
+out_v:
+    if (v != vsmall) free(v);
 out:
-    free(j->items);
-    j->items = NULL;
+    junction_free(j);
     return r;
 }
 
@@ -519,7 +658,7 @@ static PyObject *junction(Ctx *c, int and, PyObject **a, int n) {
     Junction j;
     junction_start(c, &j, and);
     for (int k = 0; k < n && !j.done; k++)
-        if (junction_add(&j, a[k])) { free(j.items); return NULL; }
+        if (junction_add(&j, a[k])) { junction_free(&j); return NULL; }
     return junction_end(c, &j);
 }
 
@@ -549,16 +688,14 @@ static PyObject *ite(Ctx *c, PyObject *i, PyObject *t, PyObject *e) {
         if (t == c->t_false && e == c->t_true) return not_(c, i);
     }
     PyObject *ab[3] = {i, t, e};
-    PyObject *args = tuple_of(ab, 3);
-    return args ? mk(c, S_ITE, args, Py_None, SORT(t)) : NULL;
+    return mk(c, S_ITE, ab, 3, Py_None, SORT(t));
 }
 
 static PyObject *add(Ctx *c, PyObject **a, int n) {
-    PyObject *cst = ZERO, *r = NULL;
+    PyObject *cst = ZERO, *r = NULL, *small[SMALL], **rest = small;
     Py_INCREF(cst);
-    PyObject **rest = malloc((size_t)(n + 1) * sizeof(PyObject *) * 2);
-    int nr = 0, caprest = (n + 1) * 2, real = 0;
-    if (!rest) { Py_DECREF(cst); return PyErr_NoMemory(); }
+    int nr = 0, caprest = SMALL, real = 0;
+    if (room(&rest, &caprest, n + 1, small)) { Py_DECREF(cst); return NULL; }
     for (int k = 0; k < n; k++) {
         if (SORTC(a[k]) == SR) real = 1;
         int o = opcode(a[k]);
@@ -569,12 +706,7 @@ static PyObject *add(Ctx *c, PyObject **a, int n) {
         } else if (o == O_ADD) {
             PyObject *args = ARGS(a[k]);
             Py_ssize_t m = PyTuple_GET_SIZE(args);
-            if (nr + m + 1 > caprest) {
-                caprest = (int)(nr + m + 1) * 2;
-                PyObject **q = realloc(rest, caprest * sizeof(PyObject *));
-                if (!q) { PyErr_NoMemory(); goto out; }
-                rest = q;
-            }
+            if (room(&rest, &caprest, nr + (int)m + (n - k), small)) goto out;
             for (Py_ssize_t i = 0; i < m; i++) {
                 PyObject *b = PyTuple_GET_ITEM(args, i);
                 if (opcode(b) == O_CONST) {
@@ -599,12 +731,11 @@ static PyObject *add(Ctx *c, PyObject **a, int n) {
     if (nr == 1) {
         r = rest[0];
     } else {
-        PyObject *args = tuple_of(rest, nr);
-        r = args ? mk(c, S_ADD, args, Py_None, real ? S_REAL : S_INT) : NULL;
+        r = mk(c, S_ADD, rest, nr, Py_None, real ? S_REAL : S_INT);
     }
 out:
     Py_XDECREF(cst);
-    free(rest);
+    if (rest != small) free(rest);
     return r;
 }
 
@@ -712,7 +843,7 @@ static PyObject *chain(Ctx *c, PyObject **a, int n, Make make) {
     junction_start(c, &j, 1);
     for (int k = 0; k + 1 < n && !j.done; k++) {
         PyObject *t = make(c, a[k], a[k + 1]);
-        if (!t || junction_add(&j, t)) { free(j.items); return NULL; }
+        if (!t || junction_add(&j, t)) { junction_free(&j); return NULL; }
     }
     return junction_end(c, &j);
 }
@@ -763,7 +894,7 @@ static PyObject *apply_op(Ctx *c, int k, PyObject **a, int n) {
                 for (int m = i + 1; m < n && !j.done; m++) {
                     PyObject *e = m_eq(c, a[i], a[m]);
                     PyObject *ne = e ? not_(c, e) : NULL;
-                    if (!ne || junction_add(&j, ne)) { free(j.items); return NULL; }
+                    if (!ne || junction_add(&j, ne)) { junction_free(&j); return NULL; }
                 }
             return junction_end(c, &j);
         }
@@ -777,13 +908,13 @@ static PyObject *apply_op(Ctx *c, int k, PyObject **a, int n) {
         if (!NUMBERS(a, n)) return GIVE_UP;
         if (n == 1) return mul(c, MINUS_ONE, a[0]);
         {
-            PyObject **b = malloc(n * sizeof(PyObject *));
+            PyObject *small[SMALL], **b = n <= SMALL ? small : malloc(n * sizeof(PyObject *)), *r = NULL;
             if (!b) return PyErr_NoMemory();
             b[0] = a[0];
-            for (int i = 1; i < n; i++)
-                if (!(b[i] = mul(c, MINUS_ONE, a[i]))) { free(b); return NULL; }
-            PyObject *r = add(c, b, n);
-            free(b);
+            int i = 1;
+            while (i < n && (b[i] = mul(c, MINUS_ONE, a[i]))) i++;
+            if (i == n) r = add(c, b, n);
+            if (b != small) free(b);
             return r;
         }
     case K_MUL: {
@@ -918,7 +1049,6 @@ out:
     return r;
 }
 
-#define SMALL 8
 static PyObject *app(Ctx *c, Node *x) {
     if (x->nk == 0) return GIVE_UP;
     Node *head = KID(c, x, 0);
@@ -944,18 +1074,19 @@ static PyObject *app(Ctx *c, Node *x) {
         PyObject *formals = ARGS(fun);
         for (int i = 0; i < n; i++)
             if (SORTC(PyTuple_GET_ITEM(formals, i)) != SORTC(a[i])) goto out;
-        PyObject *args = tuple_of(a, n);
-        r = args ? mk(c, S_APPLY, args, VAL(fun), SORT(fun)) : NULL;
+        r = mk(c, S_APPLY, a, n, VAL(fun), SORT(fun));
         goto out;
     }
     r = apply_op(c, k, a, n);
     if (r && k >= K_EQ && k <= K_GT) { /* _ATOM_OPS: their first source position */
-        if (grow((void **)&c->atoms, &c->capatoms, c->natoms + 1, sizeof(Atom))) {
+        /* atom_pos.setdefault(r, pos) while r is in the cache; the atoms it added are kept,
+         * to be taken out again on giving up */
+        PyObject *pos = PyLong_FromSsize_t(x->pos), *got = pos ? PyDict_SetDefault(c->atom_pos, r, pos) : NULL;
+        if (!got || (got == pos && grow((void **)&c->atoms, &c->capatoms, c->natoms + 1, sizeof(Atom))))
             r = NULL;
-        } else {
-            c->atoms[c->natoms].t = r;
-            c->atoms[c->natoms++].pos = x->pos;
-        }
+        else if (got == pos)
+            c->atoms[c->natoms++].t = r;
+        Py_XDECREF(pos);
     }
 out:
     c->depth--;
@@ -1000,7 +1131,7 @@ static Entry *fresh(Ctx *c, Node *nd) {
 }
 
 static int append_bind(PyObject *binds, int fun, PyObject *name, PyObject *value) {
-    PyObject *b = Py_BuildValue("(iOO)", fun, name, value);
+    PyObject *b = PyTuple_Pack(3, fun ? Py_True : Py_False, name, value);
     int r = b ? PyList_Append(binds, b) : -1;
     Py_XDECREF(b);
     return r;
@@ -1054,8 +1185,7 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
                 PyObject *key = s < 0 || s == SR ? NULL : Py_BuildValue("(Oi)", sym, k);
                 PyObject *p = NULL;
                 if (key) {
-                    Py_INCREF(EMPTY);
-                    p = mk(c, S_PARAM, EMPTY, key, sort_obj(s));
+                    p = mk(c, S_PARAM, NULL, 0, key, sort_obj(s));
                     Py_DECREF(key);
                 }
                 if (!p) { ok = 0; break; }
@@ -1063,10 +1193,8 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
                 PyList_SET_ITEM(formals, k, p);
             }
             int rs = ok ? sort_of(c, KID(c, x, 3)) : -1;
-            if (rs >= 0 && rs != SR) {
-                PyObject *ft = PyList_AsTuple(formals);
-                body = ft ? mk(c, S_APPLY, ft, sym, sort_obj(rs)) : NULL;
-            }
+            if (rs >= 0 && rs != SR)
+                body = mk(c, S_APPLY, PySequence_Fast_ITEMS(formals), params->nk, sym, sort_obj(rs));
             PyObject *value = body ? Py_BuildValue("(OO)", formals, body) : NULL;
             int err = !value || append_bind(binds, 1, sym, value);
             Py_XDECREF(value);
@@ -1079,8 +1207,7 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
         int s = sort_of(c, KID(c, x, fn ? 3 : 2));
         PyObject *v = NULL;
         if (s >= 0) {
-            Py_INCREF(EMPTY);
-            v = mk(c, S_VAR, EMPTY, sym, sort_obj(s));
+            v = mk(c, S_VAR, NULL, 0, sym, sort_obj(s));
         }
         int err = !v || append_bind(binds, 0, sym, v) || PyList_Append(decls, v);
         Py_DECREF(sym);
@@ -1133,16 +1260,25 @@ static int command(Ctx *c, Node *x, Py_ssize_t end, PyObject *cmds, PyObject *bi
     }
     if (!args) return R_GIVE_UP;
     PyObject_GC_UnTrack(args); /* (terms and strings: in no cycle) */
-    /* Command(name, args, pos, end), as its __init__ sets the fields */
-    PyObject *cmd = PyBaseObject_Type.tp_new(CommandType, EMPTY, NULL);
+    /* Command(name, args, pos, end), its fields set as its __init__ sets them; a command
+     * leads to no container that leads back to it, so the collector need not visit it. */
+    PyObject *cmd = CommandType->tp_alloc(CommandType, 0);
     PyObject *pos = PyLong_FromSsize_t(x->pos), *e = PyLong_FromSsize_t(end);
-    int err = !cmd || !pos || !e || PyObject_SetAttr(cmd, A_name, name) ||
-              PyObject_SetAttr(cmd, A_args, args) || PyObject_SetAttr(cmd, A_pos, pos) ||
-              PyObject_SetAttr(cmd, A_end, e) || PyList_Append(cmds, cmd);
-    Py_XDECREF(cmd);
-    Py_XDECREF(pos);
-    Py_XDECREF(e);
-    Py_DECREF(args);
+    if (!cmd || !pos || !e) {
+        Py_XDECREF(cmd);
+        Py_XDECREF(pos);
+        Py_XDECREF(e);
+        Py_DECREF(args);
+        return R_GIVE_UP;
+    }
+    Py_INCREF(name);
+    SLOT(cmd, off_name) = name;
+    SLOT(cmd, off_cargs) = args;
+    SLOT(cmd, off_pos) = pos;
+    SLOT(cmd, off_end) = e;
+    PyObject_GC_UnTrack(cmd);
+    int err = PyList_Append(cmds, cmd);
+    Py_DECREF(cmd);
     return err ? R_GIVE_UP : rc;
 }
 
@@ -1180,13 +1316,18 @@ static int load_names(Ctx *c, PyObject *symbols, PyObject *functions) {
 }
 
 static PyObject *elaborate(PyObject *self, PyObject *a) {
-    PyObject *text, *table, *t_true, *t_false, *logic, *status, *symbols, *functions, *atom_pos;
+    PyObject *text, *table, *t_true, *t_false, *logic, *status, *symbols, *functions, *atom_pos,
+        *level;
     Py_ssize_t start;
     int stop;
-    if (!PyArg_ParseTuple(a, "UnpO!OOOOO!O!O!", &text, &start, &stop, &PyDict_Type, &table,
+    if (!PyArg_ParseTuple(a, "UnpO!OOOOO!O!O!O", &text, &start, &stop, &PyDict_Type, &table,
                           &t_true, &t_false, &logic, &status, &PyDict_Type, &symbols,
-                          &PyDict_Type, &functions, &PyDict_Type, &atom_pos))
+                          &PyDict_Type, &functions, &PyDict_Type, &atom_pos, &level))
         return NULL;
+    if (level != Py_None && !PyList_Check(level)) {
+        PyErr_SetString(PyExc_TypeError, "elaborate: level must be a list or None");
+        return NULL;
+    }
     if (!ready) {
         PyErr_SetString(PyExc_RuntimeError, "smtparse.setup() was not called");
         return NULL;
@@ -1199,6 +1340,7 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     c.s = PyUnicode_1BYTE_DATA(text);
     c.n = PyUnicode_GET_LENGTH(text);
     c.table = table;
+    c.atom_pos = atom_pos;
     c.t_true = t_true;
     c.t_false = t_false;
     Py_INCREF(logic);
@@ -1207,10 +1349,11 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
     c.status = status;
     c.numeral_sort = want_of(logic) == SR ? SR : SI;
     Py_ssize_t first_id = PyDict_GET_SIZE(table); /* ids from here on are this call's */
+    c.recent = calloc(RECENT, sizeof(struct Recent));
     PyObject *cmds = PyList_New(0), *binds = PyList_New(0), *decls = PyList_New(0), *res = NULL;
     Py_ssize_t p = start;
     int exited = 0, ok = 0, read = 0;
-    if (!cmds || !binds || !decls || PyErr_Occurred()) goto done;
+    if (!cmds || !binds || !decls || !c.recent || PyErr_Occurred()) goto done;
     if (load_names(&c, symbols, functions)) goto done;
     while (skip(&c, &p)) {
         if (c.s[p] != '(' || exited) goto done; /* (parse: what follows exit, the parser reads) */
@@ -1222,22 +1365,31 @@ static PyObject *elaborate(PyObject *self, PyObject *a) {
         if (rc == R_EXIT) exited = 1;
         if (stop && rc != R_PURE) break;
     }
-    for (int k = 0; k < c.natoms; k++) { /* atom_pos.setdefault(t, pos) */
-        PyObject *pos = PyLong_FromSsize_t(c.atoms[k].pos);
-        int err = !pos || !PyDict_SetDefault(atom_pos, c.atoms[k].t, pos);
-        Py_XDECREF(pos);
-        if (err) goto done;
-    }
     /* The table and atom_pos hold terms, which lead back to neither: the collector need not
      * visit them (a dict is tracked again when a tracked object is put into it). */
     if (PyObject_GC_IsTracked(table)) PyObject_GC_UnTrack(table);
     if (PyObject_GC_IsTracked(atom_pos)) PyObject_GC_UnTrack(atom_pos);
+    /* Parser.bind of each declaration, in order: into symbols or functions, and onto the
+     * assertion level (level: None under :global-declarations) */
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(binds); k++) {
+        PyObject *b = PyList_GET_ITEM(binds, k), *name = PyTuple_GET_ITEM(b, 1);
+        PyObject *into = PyTuple_GET_ITEM(b, 0) == Py_True ? functions : symbols;
+        if (PyDict_SetItem(into, name, PyTuple_GET_ITEM(b, 2))) goto done;
+        if (level != Py_None) {
+            PyObject *undo = PyTuple_Pack(2, into, name);
+            int err = !undo || PyList_Append(level, undo);
+            Py_XDECREF(undo);
+            if (err) goto done;
+        }
+    }
     ok = 1;
-    res = Py_BuildValue("(nOOOOOii)", p, cmds, binds, decls, c.logic, c.status, exited, read);
+    res = Py_BuildValue("(nOOOOii)", p, cmds, decls, c.logic, c.status, exited, read);
 done:
     if (!ok) { /* give up: the table as it was (the Python parser makes the same ids) */
         PyObject *et, *ev, *tb;
         PyErr_Fetch(&et, &ev, &tb);
+        for (int m = 0; m < c.natoms; m++) /* the atoms put into atom_pos here */
+            if (PyDict_DelItem(atom_pos, c.atoms[m].t)) PyErr_Clear();
         PyObject *added = PyList_New(0), *k, *v; /* the keys of the terms made here */
         Py_ssize_t i = 0;
         while (added && PyDict_Next(table, &i, &k, &v))
@@ -1263,12 +1415,13 @@ done:
     free(c.kids);
     free(c.tmp);
     free(c.atoms);
+    free(c.recent);
     if (gc_was) PyGC_Enable();
     return res;
 }
 
-static int member_offset(PyObject *cls, const char *name, Py_ssize_t *off) {
-    PyObject *d = PyObject_GetAttrString(cls, name);
+static int member_offset(PyObject *type, const char *name, Py_ssize_t *off) {
+    PyObject *d = PyObject_GetAttrString(type, name);
     if (!d) return -1;
     int ok = Py_IS_TYPE(d, &PyMemberDescr_Type) &&
              ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
@@ -1291,8 +1444,15 @@ static PyObject *setup(PyObject *self, PyObject *a) {
     }
     if (member_offset(term, "op", &off_op) || member_offset(term, "args", &off_args) ||
         member_offset(term, "val", &off_val) || member_offset(term, "sort", &off_sort) ||
-        member_offset(term, "id", &off_id))
+        member_offset(term, "id", &off_id) || member_offset(command, "name", &off_name) ||
+        member_offset(command, "args", &off_cargs) || member_offset(command, "pos", &off_pos) ||
+        member_offset(command, "end", &off_end))
         return NULL;
+    if (((PyTypeObject *)command)->tp_basicsize != (Py_ssize_t)sizeof(PyObject) + 4 * sizeof(PyObject *) ||
+        !PyType_IS_GC((PyTypeObject *)command) || !PyType_IS_GC((PyTypeObject *)term)) {
+        PyErr_SetString(PyExc_TypeError, "setup: Command has other fields than name, args, pos, end");
+        return NULL;
+    }
     PyObject **keep[] = {(PyObject **)&TermType, (PyObject **)&CommandType, &QSymbolType,
                          &StringType, &Fraction, &Logics, &KnownOptions};
     PyObject *vals[] = {term, command, qsym, string, fraction, logics, known};
@@ -1301,8 +1461,43 @@ static PyObject *setup(PyObject *self, PyObject *a) {
         Py_INCREF(PyTuple_GET_ITEM(ops, k));
         Py_XSETREF(*OPS[k], PyTuple_GET_ITEM(ops, k));
     }
+    for (opshift = 3; opshift < 16; opshift++) { /* the first shift without a collision */
+        int k = 0;
+        memset(opcache, 0, sizeof opcache);
+        while (k < O_OTHER && !opcache[OPSLOT(*OPS[k])].op) {
+            opcache[OPSLOT(*OPS[k])].op = *OPS[k];
+            opcache[OPSLOT(*OPS[k])].code = k;
+            k++;
+        }
+        if (k == O_OTHER) break;
+    }
+    if (opshift == 16) { /* (none: the first operators in the cache, the rest looked up) */
+        opshift = 4;
+        memset(opcache, 0, sizeof opcache);
+        for (int k = O_OTHER - 1; k >= 0; k--) {
+            opcache[OPSLOT(*OPS[k])].op = *OPS[k];
+            opcache[OPSLOT(*OPS[k])].code = k;
+        }
+    }
     PyObject **sp[] = {&S_BOOL, &S_INT, &S_REAL};
     for (int k = 0; k < 3; k++) { Py_INCREF(PyTuple_GET_ITEM(sorts, k)); Py_XSETREF(*sp[k], PyTuple_GET_ITEM(sorts, k)); }
+    /* key_hash against CPython's on keys of setup's objects (a term's hash must be object's) */
+    fast_hash = 0;
+    if (((PyTypeObject *)term)->tp_hash == PyBaseObject_Type.tp_hash) {
+        PyObject *inner = PyTuple_Pack(3, term, command, fraction); /* (hashed by address) */
+        PyObject *key = inner ? PyTuple_Pack(5, S_ADD, inner, Py_None, S_INT, (PyObject *)Py_TYPE(Py_None)) : NULL;
+        PyObject *key2 = key ? PyTuple_Pack(5, S_CONST, EMPTY, ONE, S_REAL, (PyObject *)&PyLong_Type) : NULL;
+        int same = 0;
+        if (key2 && PyObject_Hash(term) == (Py_hash_t)pointer_hash(term)) {
+            fast_hash = 1;
+            same = key_hash(key) == PyObject_Hash(key) && key_hash(key2) == PyObject_Hash(key2);
+        }
+        fast_hash = same && !PyErr_Occurred();
+        PyErr_Clear();
+        Py_XDECREF(inner);
+        Py_XDECREF(key);
+        Py_XDECREF(key2);
+    }
     ready = 1;
     Py_RETURN_NONE;
 }
@@ -1315,15 +1510,13 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "smtparse", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit_smtparse(void) {
-    for (int ch = 0; ch < 256; ch++) is_space[ch] = Py_UNICODE_ISSPACE(ch) ? 1 : 0;
+    for (int ch = 0; ch < 256; ch++)
+        cls[ch] = Py_UNICODE_ISSPACE(ch) ? C_SPACE : ch == '(' ? C_OPEN : ch == ')' ? C_CLOSE :
+                  ch == '|' ? C_BAR : ch == '"' ? C_QUOTE : ch == ';' ? C_SEMI : ch == 0 ? C_END : C_SYM;
     EMPTY = PyTuple_New(0);
     ZERO = PyLong_FromLong(0);
     ONE = PyLong_FromLong(1);
     MINUS_ONE = PyLong_FromLong(-1);
-    A_name = PyUnicode_InternFromString("name");
-    A_args = PyUnicode_InternFromString("args");
-    A_pos = PyUnicode_InternFromString("pos");
-    A_end = PyUnicode_InternFromString("end");
     C_set_logic = PyUnicode_InternFromString("set-logic");
     C_set_info = PyUnicode_InternFromString("set-info");
     C_set_option = PyUnicode_InternFromString("set-option");

@@ -243,12 +243,11 @@ class Parser:
             return None
         got = front.elaborate(text, start, stop, self.tm.table, self.tm.true, self.tm.false,
                               self.script.logic, self.script.status, self.symbols,
-                              self.functions, self.script.atom_pos)
+                              self.functions, self.script.atom_pos,
+                              None if self.global_declarations else self.levels[-1])
         if got is None:
             return None
-        end, commands, binds, declared, logic, status, exited, read = got
-        for function, name, value in binds:
-            self.bind(self.functions if function else self.symbols, name, value)
+        end, commands, declared, logic, status, exited, read = got  # (names bound as ``bind`` does)
         self.script.declarations.extend(declared)
         self.script.logic, self.script.status = logic, status
         if logic is not None and SUPPORTED_LOGICS[logic] == REAL:
