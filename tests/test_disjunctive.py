@@ -62,25 +62,11 @@ def job_shop(rng: random.Random, jobs: int, machines: int, slack: float) -> str:
 
 
 def open_shop(durations: list[list[int]], bound: int) -> str:
-    """An open shop: job ``j`` needs ``durations[j][m]`` on machine ``m``, in any order, all
-    within ``[0, bound]``: an operation shares a machine with the other jobs' and a job with
-    its own other operations (two cliques of pairs per operation)."""
-    jobs, machines = len(durations), len(durations[0])
-    out = ["(set-logic QF_IDL)", "(declare-fun z () Int)"]
-    out += [f"(declare-fun s_{j}_{m} () Int)" for j in range(jobs) for m in range(machines)]
-    for j in range(jobs):
-        for m in range(machines):
-            out.append(f"(assert (>= (- s_{j}_{m} z) 0))")
-            out.append(f"(assert (<= (- s_{j}_{m} z) {bound - durations[j][m]}))")
-    ops = [(j, m) for j in range(jobs) for m in range(machines)]
-    for i, (j, m) in enumerate(ops):
-        for k, l in ops[i + 1:]:
-            if j == k or m == l:
-                a, b = f"s_{j}_{m}", f"s_{k}_{l}"
-                out.append(f"(assert (or (>= (- {b} {a}) {durations[j][m]}) "
-                           f"(>= (- {a} {b}) {durations[k][l]})))")
-    out.append("(check-sat)")
-    return "\n".join(out) + "\n"
+    """An open shop (``benchmarks/gen_openshop.py``): job ``j`` needs ``durations[j][m]`` on
+    machine ``m``, in any order, all within ``[0, bound]``: an operation shares a machine
+    with the other jobs' and a job with its own other operations (two cliques of pairs per
+    operation)."""
+    return gen_openshop.to_smtlib(durations, bound, "unknown", "test")
 
 
 def random_open_shop(rng: random.Random, jobs: int, machines: int, slack: float) -> str:
