@@ -218,3 +218,22 @@ def test_optimize_prints_the_partial_result_it_is_handed(monkeypatch, as_list):
     assert lines[0] == "sat"
     assert "; not proven optimal: best makespan = 12, proven bound 9 (interrupted)" in lines
     assert r.stderr.strip().splitlines()[-1] == "error: interrupted"
+
+
+@pytest.mark.parametrize("argv", [["solve", "x.smt2"], ["bench", "--help"]])
+def test_ctrl_c_during_the_imports_ends_as_the_commands_handler_does(monkeypatch, capsys, argv):
+    # a Ctrl-C before ``errors.interrupts`` is in place (the console script importing what
+    # the command needs): no traceback, ``unknown`` for solve, 130
+    from eagersmt.cli import main
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main, "_run", interrupted)
+    monkeypatch.setattr(sys, "argv", ["eagersmt", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        main.run()
+    assert exit_.value.code == 130
+    out, err = capsys.readouterr()
+    assert out == ("unknown\n" if argv[0] == "solve" else "")
+    assert err == "error: interrupted\n"

@@ -27,7 +27,22 @@ GC_THRESHOLD = 200_000
 def run() -> None:
     """The console script: the command in a process of its own, which leaves the objects of
     its imports out of every collection (``gc.freeze``) and collects per ``GC_THRESHOLD``
-    new objects; ``solve`` without click when ``solve_argv.read`` takes its arguments."""
+    new objects; ``solve`` without click when ``solve_argv.read`` takes its arguments.  A
+    Ctrl-C before the command's own handler is in place (``errors.interrupts``: during the
+    imports) ends it as that handler does: ``unknown`` for ``solve``, ``error: interrupted``
+    and 130, no traceback."""
+    try:
+        _run()
+    except KeyboardInterrupt:
+        from .errors import EXIT_INTERRUPT
+
+        if sys.argv[1:2] == ["solve"]:
+            print("unknown", flush=True)
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPT)
+
+
+def _run() -> None:
     import gc
 
     gc.freeze()
